@@ -1,0 +1,80 @@
+"""Per-request context: the caller, the session, and the request's dataloaders."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import anyio.to_thread
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.requests import HTTPConnection
+from strawberry.dataloader import DataLoader
+
+from api.database import RequestDatabase
+from api.errors import PublicError
+from tenants.errors import AuthenticationError
+from tenants.scope import TenantScope
+from tenants.service import authenticate
+
+R = TypeVar("R")
+
+
+@dataclass
+class Context:
+    """What every resolver of one request shares; never shared between requests."""
+
+    request: HTTPConnection
+    session_factory: sessionmaker[Session]
+    db: RequestDatabase
+    _scope: TenantScope | None = None
+    _auth_error: PublicError | None = None
+    _loaders: dict[Hashable, DataLoader[Any, Any]] = field(default_factory=dict)
+
+    async def scope(self) -> TenantScope:
+        """The authenticated caller; raises a coded error when the key is missing or bad."""
+        if self._scope is None and self._auth_error is None:
+            try:
+                self._scope = await anyio.to_thread.run_sync(self._authenticate)
+                self.db.bind(self._scope.provider_id)
+            except AuthenticationError as error:
+                self._auth_error = PublicError(error.code, error.message)
+        if self._auth_error is not None:
+            raise self._auth_error
+        assert self._scope is not None
+        return self._scope
+
+    def loader(
+        self, key: Hashable, make: Callable[[], DataLoader[Any, Any]]
+    ) -> DataLoader[Any, Any]:
+        """The request's loader under `key`, made on first use."""
+        found = self._loaders.get(key)
+        if found is None:
+            found = self._loaders[key] = make()
+        return found
+
+    async def read(self, fn: Callable[..., R], *args: Any) -> R:
+        """`fn(session, scope, *args)` in the request's read transaction."""
+        scope = await self.scope()
+        return await self.db.read(fn, scope, *args)
+
+    async def write(self, fn: Callable[..., R], *args: Any) -> R:
+        """`fn(session, scope, *args)` committed as one unit of work."""
+        scope = await self.scope()
+        return await self.db.write(fn, scope, *args)
+
+    def _authenticate(self) -> TenantScope:
+        header = self.request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        plaintext = token.strip() if scheme.lower() == "bearer" else header.strip() or None
+        with self.session_factory() as session:
+            return authenticate(session, plaintext)
+
+
+def parse_uuid(value: str) -> uuid.UUID | None:
+    """A UUID from an id string, or None (answered like an unknown id)."""
+    try:
+        return uuid.UUID(value)
+    except (ValueError, AttributeError, TypeError):
+        return None

@@ -1,0 +1,55 @@
+"""What every mutation shares: the payload base, id decoding and the refusal-to-payload rule."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import TypeVar
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.context import Context, parse_uuid
+from api.errors import UserError, user_errors
+from domain.errors import not_found
+from tenants.errors import UserFacingError
+
+P = TypeVar("P", bound="Payload")
+R = TypeVar("R")
+
+
+@strawberry.type
+class Payload:
+    """Every mutation payload carries the refusals; empty when the change was made."""
+
+    user_errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+async def mutate(
+    info: Info[Context, None],
+    payload: type[P],
+    work: Callable[..., R],
+    done: Callable[[R], P],
+) -> P:
+    """Run `work(session, scope)` as one unit of work; a refusal becomes `userErrors`."""
+    try:
+        result = await info.context.write(work)
+    except UserFacingError as error:
+        return payload(user_errors=user_errors(error))
+    return done(result)
+
+
+def decode_id(global_id: relay.GlobalID | None, type_name: str, field: str) -> uuid.UUID:
+    """The row id inside a global id of `type_name`; anything else is an unknown id."""
+    if global_id is None or global_id.type_name != type_name:
+        raise not_found(type_name[0].lower() + type_name[1:], field)
+    value = parse_uuid(global_id.node_id)
+    if value is None:
+        raise not_found(type_name[0].lower() + type_name[1:], field)
+    return value
+
+
+def optional_id(global_id: relay.GlobalID | None, type_name: str, field: str) -> uuid.UUID | None:
+    """Like `decode_id`, but None stays None."""
+    return None if global_id is None else decode_id(global_id, type_name, field)

@@ -1,0 +1,40 @@
+"""The GraphQL schema: every area's queries and mutations, merged, with the shared limits."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import strawberry
+from strawberry import relay
+from strawberry.extensions import ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.tools import merge_types
+
+from api.errors import error_masking
+from api.tenants import schema as tenants
+
+
+@strawberry.type
+class NodeQuery:
+    node: relay.Node | None = relay.node(description="Any object by its global id.")
+
+
+Query = merge_types("Query", (NodeQuery, tenants.Query))
+Mutation = merge_types("Mutation", (tenants.Mutation,))
+
+
+@cache
+def build_schema(max_query_depth: int = 12) -> strawberry.Schema:
+    """The schema with document caches, a depth limit and error masking.
+
+    Built once per process: strawberry's relay fields bind themselves at build time.
+    """
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            lambda: ParserCache(maxsize=512),
+            lambda: ValidationCache(maxsize=512),
+            lambda: QueryDepthLimiter(max_depth=max_query_depth),
+            error_masking,
+        ],
+    )

@@ -1,0 +1,1 @@
+"""GraphQL for tenancy: the viewer, clients, suppliers and API keys."""

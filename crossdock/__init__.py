@@ -1,0 +1,1 @@
+"""Composition root: settings, database engines, the ASGI app and the `crossdock` command."""

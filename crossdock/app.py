@@ -1,0 +1,97 @@
+"""The ASGI application: GraphQL, health check, request limits, lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import anyio.to_thread
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from api.schema import build_schema
+from api.view import CrossdockGraphQL
+from crossdock.database import make_engine, make_session_factory
+from crossdock.settings import Settings
+
+
+def create_app(settings: Settings) -> Starlette:
+    """The whole API for `settings`; the engine lives as long as the app."""
+    engine = make_engine(settings.database_url)
+    session_factory = make_session_factory(engine)
+    graphql = CrossdockGraphQL(
+        build_schema(max_query_depth=settings.max_query_depth), session_factory
+    )
+
+    def ping() -> None:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    async def healthz(request: Request) -> JSONResponse:
+        try:
+            await anyio.to_thread.run_sync(ping)
+        except Exception:  # reporting the failure is the health check's whole point
+            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "up"})
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.session_factory = session_factory
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+class BodySizeLimit:
+    """Refuse request bodies over `max_bytes` with 413 before anything parses them."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await _too_large()(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> dict:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except BodyTooLarge:
+            await _too_large()(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    """A chunked body grew past the limit."""
+
+
+def _too_large() -> JSONResponse:
+    error = {"message": "Request body too large.", "extensions": {"code": "BODY_TOO_LARGE"}}
+    return JSONResponse({"errors": [error]}, status_code=413)

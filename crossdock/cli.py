@@ -1,0 +1,215 @@
+"""The `crossdock` command: serve, migrate, and the operator's tenancy tools."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from crossdock.database import make_engine, make_session_factory
+from crossdock.settings import Settings
+from persistence.unit_of_work import UnitOfWork
+from tenants import service
+from tenants.errors import UserFacingError
+from tenants.models import Client, KeyKind, Supplier
+from tenants.scope import TenantScope
+from tenants.scopes import SCOPES
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `crossdock` console script."""
+    settings = Settings.from_env()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
+    )
+    args = _parser(settings).parse_args(argv)
+    try:
+        return args.run(settings, args)
+    except UserFacingError as error:
+        _fail(args, error.code.value, error.message)
+        return 1
+
+
+def _parser(settings: Settings) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="crossdock", description=__doc__)
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="run the API (migrates an embedded SQLite first)")
+    serve.add_argument("--host", default=settings.host)
+    serve.add_argument("--port", type=int, default=settings.port)
+    serve.add_argument("--demo", action="store_true", help="seed demo data and print demo keys")
+    serve.set_defaults(run=_serve)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.set_defaults(run=_migrate)
+
+    provider = commands.add_parser("provider", help="manage providers").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    create_provider = provider.add_parser("create", help="create a provider and its admin key")
+    create_provider.add_argument("name")
+    _json_flag(create_provider)
+    create_provider.set_defaults(run=_create_provider)
+
+    key = commands.add_parser("key", help="manage API keys").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    create_key = key.add_parser("create", help="create an API key")
+    create_key.add_argument("--provider", required=True, help="provider id")
+    create_key.add_argument("--kind", choices=[k.value for k in KeyKind], default="provider")
+    create_key.add_argument("--client", help="client code, for a client key")
+    create_key.add_argument("--supplier", help="supplier code, for a supplier key")
+    create_key.add_argument(
+        "--scope", action="append", dest="scopes", choices=sorted(SCOPES), help="repeatable"
+    )
+    create_key.add_argument("--name", default="operator key")
+    _json_flag(create_key)
+    create_key.set_defaults(run=_create_key)
+
+    revoke_key = key.add_parser("revoke", help="revoke an API key by its prefix")
+    revoke_key.add_argument("prefix")
+    _json_flag(revoke_key)
+    revoke_key.set_defaults(run=_revoke_key)
+    return parser
+
+
+def _json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from crossdock.app import create_app
+    from crossdock.migrate import upgrade
+
+    if make_url(settings.database_url).get_backend_name() == "sqlite":
+        upgrade(settings.migration_database_url)
+    if args.demo:
+        from crossdock.demo import seed_demo
+
+        demo = _in_unit_of_work(settings, seed_demo)
+        print(demo.describe(f"http://{args.host}:{args.port}/graphql"), flush=True)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=settings.log_level)
+    return 0
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from crossdock.migrate import upgrade
+
+    upgrade(settings.migration_database_url)
+    print("database is at the latest migration")
+    return 0
+
+
+def _create_provider(settings: Settings, args: argparse.Namespace) -> int:
+    provider, key = _in_unit_of_work(settings, lambda s: service.create_provider(s, args.name))
+    _report(
+        args,
+        {
+            "provider_id": str(provider.id),
+            "name": provider.name,
+            "api_key": key.plaintext,
+            "key_prefix": key.key.prefix,
+        },
+        f"provider {provider.name} created: {provider.id}\n"
+        f"admin API key (shown once): {key.plaintext}",
+    )
+    return 0
+
+
+def _create_key(settings: Settings, args: argparse.Namespace) -> int:
+    import uuid
+
+    try:
+        provider_id = uuid.UUID(args.provider)
+    except ValueError:
+        _fail(args, "INVALID", f"--provider must be a provider id, not {args.provider!r}")
+        return 2
+
+    def work(session: Session) -> service.CreatedKey:
+        scope = TenantScope.operator(provider_id)
+        client_id = _id_by_code(session, scope, Client, args.client, "client")
+        supplier_id = _id_by_code(session, scope, Supplier, args.supplier, "supplier")
+        return service.create_api_key(
+            session,
+            scope,
+            name=args.name,
+            kind=KeyKind(args.kind),
+            client_id=client_id,
+            supplier_id=supplier_id,
+            scopes=args.scopes,
+        )
+
+    created = _in_unit_of_work(settings, work, provider_id)
+    _report(
+        args,
+        {
+            "key_prefix": created.key.prefix,
+            "kind": created.key.kind.value,
+            "scopes": created.key.scopes,
+            "api_key": created.plaintext,
+        },
+        f"{created.key.kind.value} key {created.key.prefix} (shown once): {created.plaintext}",
+    )
+    return 0
+
+
+def _revoke_key(settings: Settings, args: argparse.Namespace) -> int:
+    key = _in_unit_of_work(settings, lambda s: service.revoke_api_key_by_prefix(s, args.prefix))
+    _report(
+        args,
+        {
+            "key_prefix": key.prefix,
+            "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
+        },
+        f"key {key.prefix} revoked at {key.revoked_at}",
+    )
+    return 0
+
+
+def _id_by_code(
+    session: Session, scope: TenantScope, model: Any, code: str | None, what: str
+) -> Any:
+    if code is None:
+        return None
+    found = session.scalar(scope.select(model, model.id).where(model.code == code))
+    if found is None:
+        from tenants.errors import TenantError, TenantErrorCode
+
+        raise TenantError(TenantErrorCode.NOT_FOUND, f"No {what} has code {code!r}.", what)
+    return found
+
+
+def _in_unit_of_work(
+    settings: Settings, work: Callable[[Session], Any], provider_id: Any = None
+) -> Any:
+    engine = make_engine(settings.database_url)
+    try:
+        with UnitOfWork(make_session_factory(engine), provider_id) as uow:
+            result = work(uow.session)
+            uow.commit()
+            return result
+    finally:
+        engine.dispose()
+
+
+def _report(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    print(json.dumps(data) if args.json else text)
+
+
+def _fail(args: argparse.Namespace, code: str, message: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps({"error": {"code": code, "message": message}}))
+    else:
+        print(f"error: {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Engines and session factories for the configured database."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from persistence.rls import install_tenant_setting
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """An engine for `url`: psycopg 3 for PostgreSQL, tuned pysqlite for SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        options.setdefault("pool_pre_ping", True)
+        return create_engine(parsed, **options)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(
+            parsed, connect_args={"check_same_thread": False, "isolation_level": None}, **options
+        )
+        event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "begin", _begin_immediate)
+        return engine
+    raise ValueError(f"unsupported database: {parsed.get_backend_name()}")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded values after commit and carry the tenant setting."""
+    install_tenant_setting()
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _configure_sqlite(dbapi_connection: Any, connection_record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    # SQLite upgrades a read lock to a write lock mid-transaction and fails with
+    # "database is locked" when two writers race; taking the write lock at BEGIN
+    # makes concurrent writers queue on busy_timeout instead.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,49 @@
+"""Typed settings, read once from `CROSSDOCK_*` environment variables."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DATABASE_FILE = "crossdock.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the process is configured with; handed down as plain values."""
+
+    database_url: str
+    """Where the application connects, as its restricted role on PostgreSQL."""
+    migration_database_url: str
+    """Where migrations run, as the schema owner; defaults to `database_url`."""
+    broker_url: str | None
+    host: str
+    port: int
+    log_level: str
+    max_body_bytes: int
+    max_query_depth: int
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Settings from the environment, with the embedded defaults where nothing is set."""
+        env = os.environ if environ is None else environ
+        database_url = env.get("CROSSDOCK_DATABASE_URL") or sqlite_url(
+            Path.cwd() / DEFAULT_DATABASE_FILE
+        )
+        return cls(
+            database_url=database_url,
+            migration_database_url=env.get("CROSSDOCK_MIGRATION_DATABASE_URL") or database_url,
+            broker_url=env.get("CROSSDOCK_BROKER_URL") or None,
+            host=env.get("CROSSDOCK_HOST", "127.0.0.1"),
+            port=int(env.get("CROSSDOCK_PORT", "8000")),
+            log_level=env.get("CROSSDOCK_LOG_LEVEL", "info").lower(),
+            max_body_bytes=int(env.get("CROSSDOCK_MAX_BODY_BYTES", str(1024 * 1024))),
+            max_query_depth=int(env.get("CROSSDOCK_MAX_QUERY_DEPTH", "12")),
+        )
+
+
+def sqlite_url(path: Path) -> str:
+    """A SQLAlchemy URL for a SQLite file."""
+    return f"sqlite:///{path}"

@@ -1,0 +1,1 @@
+"""Business rules: catalog, inventory, orders. Imports no API, worker or GraphQL code."""

@@ -1,0 +1,28 @@
+"""The error tree of the business rules."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tenants.errors import UserFacingError
+
+
+class DomainErrorCode(StrEnum):
+    """Why a business request was refused."""
+
+    NOT_FOUND = "NOT_FOUND"
+    REQUIRED = "REQUIRED"
+    INVALID = "INVALID"
+    TOO_LONG = "TOO_LONG"
+    DUPLICATE = "DUPLICATE"
+    ARCHIVED = "ARCHIVED"
+    CONFLICT = "CONFLICT"
+
+
+class DomainError(UserFacingError):
+    """A business rule refused the request; nothing was written."""
+
+
+def not_found(what: str, field: str = "id") -> DomainError:
+    """The one answer for a missing row and for a row of another tenant."""
+    return DomainError(DomainErrorCode.NOT_FOUND, f"No such {what}.", field)

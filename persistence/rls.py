@@ -1,0 +1,104 @@
+"""PostgreSQL row-level security: the per-transaction tenant setting and the policy DDL.
+
+Every tenant table gets the same recipe, one line in a migration::
+
+    enable_tenant_rls("orders")
+
+The application role then sees only rows whose ``provider_id`` equals the
+transaction-local setting ``app.provider_id``, and no rows when it is unset.
+"""
+
+from __future__ import annotations
+
+from alembic import op
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, SessionTransaction
+
+PROVIDER_SETTING = "app.provider_id"
+KEY_PREFIX_SETTING = "app.key_prefix"
+APP_ROLE = "crossdock_app"
+"""The group role the application logs in through; neither superuser nor table owner."""
+
+_SET_TENANT = text(
+    "SELECT set_config(:provider_setting, :provider, true), set_config(:key_setting, :key, true)"
+)
+_CURRENT_PROVIDER = f"NULLIF(current_setting('{PROVIDER_SETTING}', true), '')::uuid"
+
+
+def tenant_policy_sql(table: str, column: str = "provider_id") -> list[str]:
+    """Statements that force row-level security on ``table``, keyed on ``column``."""
+    predicate = f"{column} = {_CURRENT_PROVIDER}"
+    return [
+        f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
+        f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY",
+        f"CREATE POLICY tenant_isolation ON {table} USING ({predicate}) WITH CHECK ({predicate})",
+    ]
+
+
+def enable_tenant_rls(table: str, column: str = "provider_id") -> None:
+    """Alembic step: force row-level security on a tenant table (no-op off PostgreSQL)."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for statement in tenant_policy_sql(table, column):
+        op.execute(statement)
+
+
+def enable_key_lookup_policy(table: str = "api_keys") -> None:
+    """Alembic step: let authentication read and touch one key by its public prefix.
+
+    Before a key is verified, the caller's provider is unknown; this policy lets
+    exactly the row whose prefix is in ``app.key_prefix`` through, nothing else.
+    """
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    predicate = f"prefix = NULLIF(current_setting('{KEY_PREFIX_SETTING}', true), '')"
+    op.execute(f"CREATE POLICY key_lookup_read ON {table} FOR SELECT USING ({predicate})")
+    op.execute(
+        f"CREATE POLICY key_lookup_touch ON {table} FOR UPDATE "
+        f"USING ({predicate}) WITH CHECK ({predicate})"
+    )
+
+
+def grant_app_role() -> None:
+    """Alembic step: create the application group role if missing and grant it table access."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{APP_ROLE}') "
+        f"THEN CREATE ROLE {APP_ROLE} NOLOGIN; END IF; END $$"
+    )
+    op.execute(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}")
+    op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}")
+    op.execute(f"REVOKE ALL ON alembic_version FROM {APP_ROLE}")
+
+
+def install_tenant_setting() -> None:
+    """Make every ORM transaction on PostgreSQL carry the tenant of its session.
+
+    The values come from ``session.info`` and are set with ``set_config(..., true)``,
+    local to the transaction, so a pooled connection never carries one tenant's
+    setting into the next request.
+    """
+    if not event.contains(Session, "after_begin", _apply_tenant_setting):
+        event.listen(Session, "after_begin", _apply_tenant_setting)
+
+
+def _apply_tenant_setting(
+    session: Session, transaction: SessionTransaction, connection: Connection
+) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    provider_id = session.info.get("provider_id")
+    key_prefix = session.info.get("key_prefix")
+    if provider_id is None and key_prefix is None:
+        return
+    connection.execute(
+        _SET_TENANT,
+        {
+            "provider_setting": PROVIDER_SETTING,
+            "provider": str(provider_id or ""),
+            "key_setting": KEY_PREFIX_SETTING,
+            "key": key_prefix or "",
+        },
+    )

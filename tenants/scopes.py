@@ -1,0 +1,58 @@
+"""Scopes an API key can carry, and which of them each kind of key may hold."""
+
+from __future__ import annotations
+
+from tenants.models import KeyKind
+
+ADMIN = "admin"
+"""Everything the key's kind may do, including managing keys."""
+
+SCOPES: dict[str, str] = {
+    ADMIN: "everything the key's kind may do, including managing keys",
+    "clients:read": "list and read clients",
+    "clients:write": "create and change clients and suppliers",
+    "keys:read": "list API keys",
+    "keys:write": "create and revoke API keys",
+    "catalog:read": "read warehouses and products",
+    "catalog:write": "create and change products and warehouses",
+    "inventory:read": "read stock levels, movements and inbound shipments",
+    "inventory:write": "receive, adjust and count stock",
+    "inbound:write": "announce inbound shipments",
+    "orders:read": "read orders",
+    "orders:write": "create, hold, cancel and progress orders",
+    "billing:read": "read charges and invoices",
+    "billing:write": "change rate cards, charges and invoices",
+}
+
+KIND_SCOPES: dict[KeyKind, frozenset[str]] = {
+    KeyKind.PROVIDER: frozenset(SCOPES),
+    KeyKind.CLIENT: frozenset(
+        {
+            ADMIN,
+            "keys:read",
+            "keys:write",
+            "catalog:read",
+            "catalog:write",
+            "inventory:read",
+            "inbound:write",
+            "orders:read",
+            "orders:write",
+            "billing:read",
+        }
+    ),
+    KeyKind.SUPPLIER: frozenset({"orders:read", "orders:write"}),
+}
+
+DEFAULT_SCOPES: dict[KeyKind, tuple[str, ...]] = {
+    KeyKind.PROVIDER: (ADMIN,),
+    KeyKind.CLIENT: tuple(sorted(KIND_SCOPES[KeyKind.CLIENT] - {ADMIN, "keys:read", "keys:write"})),
+    KeyKind.SUPPLIER: ("orders:read", "orders:write"),
+}
+
+
+def effective_scopes(kind: KeyKind, granted: frozenset[str] | set[str]) -> frozenset[str]:
+    """What a key may do: its grants, with `admin` expanded, within its kind's reach."""
+    allowed = KIND_SCOPES[kind]
+    if ADMIN in granted:
+        return allowed
+    return frozenset(granted) & allowed

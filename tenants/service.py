@@ -1,0 +1,231 @@
+"""Tenancy services: providers, clients, suppliers and API keys."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import exists, select, update
+from sqlalchemy.orm import Session
+
+from persistence.base import new_id, utcnow
+from persistence.unit_of_work import bind_tenant
+from tenants import keys
+from tenants.errors import AuthenticationError, TenantError, TenantErrorCode
+from tenants.models import CODE_MAX, NAME_MAX, ApiKey, Client, KeyKind, Provider, Supplier
+from tenants.scope import TenantScope
+from tenants.scopes import ADMIN, DEFAULT_SCOPES, KIND_SCOPES, SCOPES, effective_scopes
+from tenants.validation import clean_code, clean_text
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+"""How stale `last_used_at` may get before a request writes it again."""
+
+
+@dataclass(frozen=True)
+class CreatedKey:
+    """A new key row and its plaintext, which is never available again."""
+
+    key: ApiKey
+    plaintext: str
+
+
+def create_provider(session: Session, name: str) -> tuple[Provider, CreatedKey]:
+    """A new provider and its first admin key (the platform operator's act)."""
+    name = clean_text(name, "name", NAME_MAX)
+    provider = Provider(id=new_id(), name=name)
+    bind_tenant(session, provider.id)
+    session.add(provider)
+    session.flush()
+    first_key = create_api_key(
+        session, TenantScope.operator(provider.id), name="first admin key", kind=KeyKind.PROVIDER
+    )
+    return provider, first_key
+
+
+def create_client(session: Session, scope: TenantScope, code: str, name: str) -> Client:
+    """A new client of the caller's provider; codes are unique per provider."""
+    code = clean_code(code, "code", CODE_MAX)
+    name = clean_text(name, "name", NAME_MAX)
+    taken = session.scalar(select(exists(scope.select(Client).where(Client.code == code))))
+    if taken:
+        raise TenantError(TenantErrorCode.DUPLICATE, f"A client with code {code!r} exists.", "code")
+    client = Client(provider_id=scope.provider_id, id=new_id(), code=code, name=name)
+    session.add(client)
+    session.flush()
+    return client
+
+
+def create_supplier(session: Session, scope: TenantScope, code: str, name: str) -> Supplier:
+    """A new drop-ship supplier of the caller's provider; codes are unique per provider."""
+    code = clean_code(code, "code", CODE_MAX)
+    name = clean_text(name, "name", NAME_MAX)
+    taken = session.scalar(select(exists(scope.select(Supplier).where(Supplier.code == code))))
+    if taken:
+        raise TenantError(
+            TenantErrorCode.DUPLICATE, f"A supplier with code {code!r} exists.", "code"
+        )
+    supplier = Supplier(provider_id=scope.provider_id, id=new_id(), code=code, name=name)
+    session.add(supplier)
+    session.flush()
+    return supplier
+
+
+def create_api_key(
+    session: Session,
+    scope: TenantScope,
+    *,
+    name: str,
+    kind: KeyKind,
+    client_id: uuid.UUID | None = None,
+    supplier_id: uuid.UUID | None = None,
+    scopes: Iterable[str] | None = None,
+) -> CreatedKey:
+    """A new key for the caller's provider, a client of it, or a supplier of it.
+
+    A caller can grant only what it holds itself; a client key makes keys only for
+    its own client.
+    """
+    name = clean_text(name, "name", NAME_MAX)
+    requested = _requested_scopes(kind, scopes)
+    _check_grantable(scope, requested, kind)
+    client_id, supplier_id = _key_owner(session, scope, kind, client_id, supplier_id)
+    material = keys.generate_key()
+    key = ApiKey(
+        provider_id=scope.provider_id,
+        id=new_id(),
+        prefix=material.prefix,
+        secret_hash=material.secret_hash,
+        name=name,
+        kind=kind,
+        client_id=client_id,
+        supplier_id=supplier_id,
+        scopes=sorted(requested),
+    )
+    session.add(key)
+    session.flush()
+    return CreatedKey(key=key, plaintext=material.plaintext)
+
+
+def revoke_api_key(session: Session, scope: TenantScope, key_id: uuid.UUID) -> ApiKey:
+    """Revoke one of the caller's visible keys; revoking twice keeps the first time."""
+    key = session.scalar(scope.select(ApiKey).where(ApiKey.id == key_id).with_for_update())
+    if key is None:
+        raise TenantError(TenantErrorCode.NOT_FOUND, "No such API key.", "id")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.flush()
+    return key
+
+
+def revoke_api_key_by_prefix(session: Session, prefix: str) -> ApiKey:
+    """Revoke a key by its public prefix (the operator's way in, from the server)."""
+    session.info["key_prefix"] = prefix
+    key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+    if key is None:
+        raise TenantError(TenantErrorCode.NOT_FOUND, f"No API key has prefix {prefix!r}.", "prefix")
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.flush()
+    return key
+
+
+def authenticate(session: Session, plaintext: str | None) -> TenantScope:
+    """The scope of a presented key, or AuthenticationError; records when the key was used.
+
+    Runs in its own transaction on a fresh session: before the key is known there is
+    no tenant, so on PostgreSQL only the row matching the key's prefix is visible.
+    """
+    if not plaintext:
+        raise AuthenticationError(
+            "UNAUTHENTICATED", "Send an API key in the header 'Authorization: Bearer <key>'."
+        )
+    prefix = keys.parse_prefix(plaintext)
+    if prefix is None:
+        raise AuthenticationError("INVALID_API_KEY", "The API key is malformed or unknown.")
+    session.info["key_prefix"] = prefix
+    try:
+        key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
+        if key is None or not keys.matches(plaintext, key.secret_hash):
+            raise AuthenticationError("INVALID_API_KEY", "The API key is malformed or unknown.")
+        if key.revoked_at is not None:
+            raise AuthenticationError("API_KEY_REVOKED", "The API key has been revoked.")
+        now = utcnow()
+        if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
+            session.execute(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))
+        session.commit()
+    finally:
+        session.rollback()
+        session.info.pop("key_prefix", None)
+    return TenantScope(
+        provider_id=key.provider_id,
+        kind=key.kind,
+        scopes=frozenset(key.scopes),
+        client_id=key.client_id,
+        supplier_id=key.supplier_id,
+        key_id=key.id,
+        key_prefix=key.prefix,
+    )
+
+
+def _requested_scopes(kind: KeyKind, scopes: Iterable[str] | None) -> frozenset[str]:
+    requested = frozenset(DEFAULT_SCOPES[kind] if scopes is None else scopes)
+    if not requested:
+        raise TenantError(TenantErrorCode.REQUIRED, "Give the key at least one scope.", "scopes")
+    unknown = sorted(requested - SCOPES.keys())
+    if unknown:
+        raise TenantError(
+            TenantErrorCode.UNKNOWN_SCOPE, f"Unknown scopes: {', '.join(unknown)}.", "scopes"
+        )
+    unfit = sorted(requested - KIND_SCOPES[kind])
+    if unfit:
+        raise TenantError(
+            TenantErrorCode.SCOPE_NOT_GRANTABLE,
+            f"A {kind.value} key cannot hold: {', '.join(unfit)}.",
+            "scopes",
+        )
+    return requested
+
+
+def _check_grantable(scope: TenantScope, requested: frozenset[str], kind: KeyKind) -> None:
+    if not scope.is_provider and kind is not scope.kind:
+        raise TenantError(
+            TenantErrorCode.FORBIDDEN, f"This key cannot create {kind.value} keys.", "kind"
+        )
+    beyond = sorted(effective_scopes(kind, requested) - scope.granted)
+    if ADMIN in requested and ADMIN not in scope.scopes:
+        beyond = sorted({ADMIN, *beyond})
+    if beyond:
+        raise TenantError(
+            TenantErrorCode.SCOPE_NOT_GRANTABLE,
+            f"A key cannot grant what it does not hold: {', '.join(beyond)}.",
+            "scopes",
+        )
+
+
+def _key_owner(
+    session: Session,
+    scope: TenantScope,
+    kind: KeyKind,
+    client_id: uuid.UUID | None,
+    supplier_id: uuid.UUID | None,
+) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    if kind is KeyKind.PROVIDER:
+        return None, None
+    if kind is KeyKind.CLIENT:
+        client_id = client_id or scope.client_id
+        if client_id is None:
+            raise TenantError(TenantErrorCode.REQUIRED, "A client key needs a client.", "clientId")
+        found = session.scalar(scope.select(Client, Client.id).where(Client.id == client_id))
+        if found is None:
+            raise TenantError(TenantErrorCode.NOT_FOUND, "No such client.", "clientId")
+        return client_id, None
+    if supplier_id is None:
+        raise TenantError(
+            TenantErrorCode.REQUIRED, "A supplier key needs a supplier.", "supplierId"
+        )
+    found = session.scalar(scope.select(Supplier).where(Supplier.id == supplier_id))
+    if found is None:
+        raise TenantError(TenantErrorCode.NOT_FOUND, "No such supplier.", "supplierId")
+    return None, supplier_id

@@ -1,0 +1,178 @@
+"""Test databases (SQLite always, PostgreSQL when configured), the app, and small factories."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.testclient import TestClient
+
+from crossdock.app import create_app
+from crossdock.database import make_engine, make_session_factory
+from crossdock.migrate import upgrade
+from crossdock.settings import Settings, sqlite_url
+from persistence.base import Base
+from persistence.rls import APP_ROLE
+
+POSTGRES_URL = os.environ.get("CROSSDOCK_TEST_POSTGRES_URL")
+"""An administrator URL of a PostgreSQL server for the PostgreSQL half of the suite."""
+NO_POSTGRES = (
+    "PostgreSQL tests need CROSSDOCK_TEST_POSTGRES_URL "
+    "(e.g. postgresql://postgres@127.0.0.1:5432/postgres); .ci/run sets it"
+)
+APP_LOGIN_ROLE = "crossdock_test_app"
+
+
+@dataclass
+class TestDatabase:
+    """A migrated database: `url` as the application connects, `admin_url` as its owner."""
+
+    backend: str
+    url: str
+    admin_url: str
+    engine: Engine
+    session_factory: sessionmaker[Session]
+
+    def settings(self) -> Settings:
+        """Application settings pointing at this database."""
+        return Settings.from_env(
+            {"CROSSDOCK_DATABASE_URL": self.url, "CROSSDOCK_MIGRATION_DATABASE_URL": self.admin_url}
+        )
+
+    def session(self, provider_id: uuid.UUID | None = None) -> Session:
+        """A session as the application role, bound to a provider."""
+        session = self.session_factory()
+        session.info["provider_id"] = provider_id
+        return session
+
+
+# --- SQLite ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade(sqlite_url(path))
+    return path
+
+
+@pytest.fixture
+def sqlite_database(sqlite_template: Path, tmp_path: Path) -> Iterator[TestDatabase]:
+    path = tmp_path / "crossdock.db"
+    shutil.copy(sqlite_template, path)
+    url = sqlite_url(path)
+    engine = make_engine(url)
+    yield TestDatabase("sqlite", url, url, engine, make_session_factory(engine))
+    engine.dispose()
+
+
+# --- PostgreSQL -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[tuple[str, str]]:
+    """A fresh, migrated database on the configured server: (app URL, admin URL)."""
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    server = make_url(POSTGRES_URL)
+    name = f"crossdock_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin_url = server.set(drivername="postgresql+psycopg", database=name)
+    upgrade(admin_url.render_as_string(hide_password=False))
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": APP_LOGIN_ROLE}
+        )
+        if not exists:
+            connection.execute(
+                text(
+                    f"CREATE ROLE {APP_LOGIN_ROLE} LOGIN NOSUPERUSER NOBYPASSRLS IN ROLE {APP_ROLE}"
+                )
+            )
+    app_url = admin_url.set(username=APP_LOGIN_ROLE, password=None)
+    yield (
+        app_url.render_as_string(hide_password=False),
+        admin_url.render_as_string(hide_password=False),
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    admin.dispose()
+
+
+@pytest.fixture
+def postgres_database(postgres_server: tuple[str, str]) -> Iterator[TestDatabase]:
+    app_url, admin_url = postgres_server
+    engine = make_engine(app_url)
+    yield TestDatabase("postgresql", app_url, admin_url, engine, make_session_factory(engine))
+    engine.dispose()
+    owner = make_engine(admin_url)
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with owner.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} CASCADE"))
+    owner.dispose()
+
+
+# --- either ---------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest) -> TestDatabase:
+    """The test runs once on SQLite and once on PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_database")
+
+
+@pytest.fixture
+def app(database: TestDatabase) -> Iterator[TestClient]:
+    """The ASGI app over real HTTP semantics, lifespan running."""
+    with TestClient(create_app(database.settings())) as client:
+        yield client
+
+
+class GraphQLClient:
+    """Posts GraphQL documents to the app with a key."""
+
+    def __init__(self, http: TestClient):
+        self.http = http
+
+    def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, *, key: str | None = None
+    ) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        response = self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture
+def gql(app: TestClient) -> GraphQLClient:
+    return GraphQLClient(app)
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """With CROSSDOCK_TEST_FORBID_SKIPS=1 (CI), a skipped test fails the run."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if os.environ.get("CROSSDOCK_TEST_FORBID_SKIPS") == "1" and skipped:
+        terminalreporter.write_line(
+            f"FAILED: {len(skipped)} tests were skipped, and CI forbids skips", red=True
+        )
+        config._crossdock_skips = len(skipped)  # type: ignore[attr-defined]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if os.environ.get("CROSSDOCK_TEST_FORBID_SKIPS") == "1":
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None and reporter.stats.get("skipped"):
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
