@@ -1,0 +1,120 @@
+"""GraphQL types of the catalog."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from api.context import Context
+from api.relay import RowNode, by_id
+from api.tenants.types import ClientType
+from domain.catalog.models import Product, Warehouse
+from tenants.models import Client
+
+
+@strawberry.type
+class Address:
+    """A postal address."""
+
+    line1: str
+    line2: str | None
+    city: str
+    region: str | None
+    postal_code: str
+    country: str = strawberry.field(description="ISO 3166-1 alpha-2 code.")
+
+
+@strawberry.type(name="Warehouse")
+class WarehouseType(RowNode):
+    """A building of the provider's where stock is kept and orders ship from."""
+
+    __model__ = Warehouse
+    id: relay.NodeID[str]
+    code: str
+    name: str
+    timezone: str = strawberry.field(description="IANA time zone, e.g. Europe/Berlin.")
+    archived_at: datetime | None
+    created_at: datetime
+    address_line1: strawberry.Private[str]
+    address_line2: strawberry.Private[str | None]
+    city: strawberry.Private[str]
+    region: strawberry.Private[str | None]
+    postal_code: strawberry.Private[str]
+    country: strawberry.Private[str]
+
+    @strawberry.field
+    def address(self) -> Address:
+        """Where the warehouse is."""
+        return Address(
+            line1=self.address_line1,
+            line2=self.address_line2,
+            city=self.city,
+            region=self.region,
+            postal_code=self.postal_code,
+            country=self.country,
+        )
+
+
+@strawberry.type
+class Money:
+    """An exact amount in a currency."""
+
+    amount: Decimal
+    currency: str = strawberry.field(description="ISO 4217 code.")
+
+
+@strawberry.type
+class Dimensions:
+    """Outer dimensions in millimetres."""
+
+    length_mm: int
+    width_mm: int
+    height_mm: int
+
+
+@strawberry.type(name="Product")
+class ProductType(RowNode):
+    """A client's stock-keeping unit."""
+
+    __model__ = Product
+    id: relay.NodeID[str]
+    sku: str
+    name: str
+    barcode: str | None
+    weight_grams: int
+    reorder_point: int
+    archived_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    client_id: strawberry.Private[uuid.UUID]
+    length_mm: strawberry.Private[int | None]
+    width_mm: strawberry.Private[int | None]
+    height_mm: strawberry.Private[int | None]
+    declared_value: strawberry.Private[Decimal | None]
+    currency: strawberry.Private[str | None]
+
+    @strawberry.field
+    def dimensions(self) -> Dimensions | None:
+        """Outer dimensions, when known."""
+        if self.length_mm is None or self.width_mm is None or self.height_mm is None:
+            return None
+        return Dimensions(
+            length_mm=self.length_mm, width_mm=self.width_mm, height_mm=self.height_mm
+        )
+
+    @strawberry.field
+    def declared_value_money(self) -> Money | None:
+        """Customs and insurance value of one unit."""
+        if self.declared_value is None or self.currency is None:
+            return None
+        return Money(amount=self.declared_value, currency=self.currency)
+
+    @strawberry.field
+    async def client(self, info: Info[Context, None]) -> ClientType:
+        """The client that owns the product."""
+        return ClientType.from_row(await by_id(info.context, Client).load(self.client_id))

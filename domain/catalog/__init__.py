@@ -1,0 +1,1 @@
+"""Catalog: the provider's warehouses and each client's products."""

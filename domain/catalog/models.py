@@ -1,0 +1,64 @@
+"""Warehouses (provider-owned) and products (client-owned)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from persistence.base import Base, Timestamped, new_id
+
+CODE_MAX = 40
+NAME_MAX = 200
+SKU_MAX = 64
+
+
+class Warehouse(Timestamped, Base):
+    """A building of the provider's where stock is kept and orders are shipped from."""
+
+    __tablename__ = "warehouses"
+    __table_args__ = (UniqueConstraint("provider_id", "code"),)
+    __visible_to_clients__ = True
+
+    provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    code: Mapped[str] = mapped_column(String(CODE_MAX))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    address_line1: Mapped[str] = mapped_column(String(NAME_MAX))
+    address_line2: Mapped[str | None] = mapped_column(String(NAME_MAX))
+    city: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100))
+    postal_code: Mapped[str] = mapped_column(String(20))
+    country: Mapped[str] = mapped_column(String(2))
+    timezone: Mapped[str] = mapped_column(String(64))
+    archived_at: Mapped[datetime | None]
+
+
+class Product(Timestamped, Base):
+    """A client's stock-keeping unit. Weights in grams, dimensions in millimetres."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        UniqueConstraint("provider_id", "client_id", "sku"),
+        ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"]),
+        CheckConstraint("weight_grams >= 0", name="weight_not_negative"),
+        CheckConstraint("reorder_point >= 0", name="reorder_point_not_negative"),
+    )
+
+    provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    client_id: Mapped[uuid.UUID]
+    sku: Mapped[str] = mapped_column(String(SKU_MAX))
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    barcode: Mapped[str | None] = mapped_column(String(64))
+    weight_grams: Mapped[int] = mapped_column(default=0)
+    length_mm: Mapped[int | None]
+    width_mm: Mapped[int | None]
+    height_mm: Mapped[int | None]
+    declared_value: Mapped[Decimal | None]
+    currency: Mapped[str | None] = mapped_column(String(3))
+    reorder_point: Mapped[int] = mapped_column(default=0)
+    archived_at: Mapped[datetime | None]

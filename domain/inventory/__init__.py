@@ -1,0 +1,1 @@
+"""Inventory: stock levels per product and warehouse, the ledger behind them, inbound shipments."""

@@ -1,0 +1,1 @@
+"""Orders: creation, allocation into fulfillment orders, holds and the order state machine."""

@@ -1,0 +1,197 @@
+"""Orders, their lines, holds, and the fulfillment orders allocation splits them into."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from persistence.base import Base, Timestamped, enum_column, new_id, utcnow
+
+
+class OrderStatus(StrEnum):
+    """Where an order stands; `domain.orders.states` says which moves are legal."""
+
+    RECEIVED = "received"
+    ON_HOLD = "on_hold"
+    ALLOCATED = "allocated"
+    PARTIALLY_ALLOCATED = "partially_allocated"
+    BACKORDERED = "backordered"
+    PICKING = "picking"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+    RETURNED = "returned"
+
+
+class FulfillmentStatus(StrEnum):
+    """Where one fulfillment order (one source's share of an order) stands."""
+
+    ALLOCATED = "allocated"
+    PICKING = "picking"
+    PACKED = "packed"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+class HoldReason(StrEnum):
+    """Why an order is held back from fulfilment."""
+
+    AWAITING_PAYMENT = "awaiting_payment"
+    INCORRECT_ADDRESS = "incorrect_address"
+    FRAUD_RISK = "fraud_risk"
+    CLIENT_REQUEST = "client_request"
+    OTHER = "other"
+
+
+class Order(Timestamped, Base):
+    """A client's order: unique per client by its external reference."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        UniqueConstraint("provider_id", "client_id", "external_reference"),
+        ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"]),
+        Index(None, "provider_id", "created_at", "id"),
+        Index(None, "provider_id", "updated_at", "id"),
+        Index(None, "provider_id", "client_id", "created_at", "id"),
+        Index(None, "provider_id", "status", "created_at"),
+    )
+
+    provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    client_id: Mapped[uuid.UUID]
+    external_reference: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    """Digest of what the order was created with, to tell a retry from a conflicting reuse."""
+    status: Mapped[OrderStatus] = mapped_column(enum_column(OrderStatus))
+    service_level: Mapped[str] = mapped_column(String(32))
+    ship_to_name: Mapped[str] = mapped_column(String(200))
+    ship_to_company: Mapped[str | None] = mapped_column(String(200))
+    ship_to_line1: Mapped[str] = mapped_column(String(200))
+    ship_to_line2: Mapped[str | None] = mapped_column(String(200))
+    ship_to_city: Mapped[str] = mapped_column(String(100))
+    ship_to_region: Mapped[str | None] = mapped_column(String(100))
+    ship_to_postal_code: Mapped[str] = mapped_column(String(20))
+    ship_to_country: Mapped[str] = mapped_column(String(2))
+    ship_to_phone: Mapped[str | None] = mapped_column(String(40))
+    ship_to_email: Mapped[str | None] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(String(64))
+    cancelled_at: Mapped[datetime | None]
+
+
+class OrderLine(Base):
+    """A product and quantity on an order, and how much of it is allocated."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (
+        ForeignKeyConstraint(["provider_id", "order_id"], ["orders.provider_id", "orders.id"]),
+        ForeignKeyConstraint(
+            ["provider_id", "product_id"], ["products.provider_id", "products.id"]
+        ),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        CheckConstraint(
+            "allocated_quantity >= 0 AND allocated_quantity <= quantity", name="allocation_bounded"
+        ),
+        Index(None, "provider_id", "order_id"),
+        Index(None, "provider_id", "product_id"),
+    )
+
+    provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    client_id: Mapped[uuid.UUID]
+    order_id: Mapped[uuid.UUID]
+    line_number: Mapped[int]
+    product_id: Mapped[uuid.UUID]
+    sku: Mapped[str] = mapped_column(String(64))
+    quantity: Mapped[int]
+    allocated_quantity: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def backordered_quantity(self) -> int:
+        """What still waits for stock."""
+        return self.quantity - self.allocated_quantity
+
+
+class OrderHold(Base):
+    """A hold on an order: the order ships only when every hold is released."""
+
+    __tablename__ = "order_holds"
+    __table_args__ = (
+        ForeignKeyConstraint(["provider_id", "order_id"], ["orders.provider_id", "orders.id"]),
+        Index(None, "provider_id", "order_id"),
+    )
+
+    provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    client_id: Mapped[uuid.UUID]
+    order_id: Mapped[uuid.UUID]
+    reason: Mapped[HoldReason] = mapped_column(enum_column(HoldReason))
+    note: Mapped[str | None] = mapped_column(String(500))
+    placed_by: Mapped[str] = mapped_column(String(64))
+    placed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    released_by: Mapped[str | None] = mapped_column(String(64))
+    released_at: Mapped[datetime | None]
+
+
+class FulfillmentOrder(Timestamped, Base):
+    """One source's share of an order: a warehouse (or, later, a drop-ship supplier)."""
+
+    __tablename__ = "fulfillment_orders"
+    __table_args__ = (
+        ForeignKeyConstraint(["provider_id", "order_id"], ["orders.provider_id", "orders.id"]),
+        ForeignKeyConstraint(
+            ["provider_id", "warehouse_id"], ["warehouses.provider_id", "warehouses.id"]
+        ),
+        Index(None, "provider_id", "order_id"),
+        Index(None, "provider_id", "warehouse_id", "status"),
+    )
+
+    provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    client_id: Mapped[uuid.UUID]
+    order_id: Mapped[uuid.UUID]
+    warehouse_id: Mapped[uuid.UUID]
+    status: Mapped[FulfillmentStatus] = mapped_column(
+        enum_column(FulfillmentStatus), default=FulfillmentStatus.ALLOCATED
+    )
+    carrier: Mapped[str | None] = mapped_column(String(64))
+    tracking_number: Mapped[str | None] = mapped_column(String(64))
+    shipped_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+
+
+class FulfillmentOrderLine(Base):
+    """How much of an order line one fulfillment order ships."""
+
+    __tablename__ = "fulfillment_order_lines"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["provider_id", "fulfillment_order_id"],
+            ["fulfillment_orders.provider_id", "fulfillment_orders.id"],
+        ),
+        ForeignKeyConstraint(
+            ["provider_id", "order_line_id"], ["order_lines.provider_id", "order_lines.id"]
+        ),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        Index(None, "provider_id", "fulfillment_order_id"),
+    )
+
+    provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    client_id: Mapped[uuid.UUID]
+    fulfillment_order_id: Mapped[uuid.UUID]
+    order_line_id: Mapped[uuid.UUID]
+    product_id: Mapped[uuid.UUID]
+    quantity: Mapped[int]
