@@ -163,5 +163,5 @@ def _from_cursor(column: Any, value: Any) -> Any:
         if kind is uuid.UUID:
             return uuid.UUID(value)
         return kind(value)
-    except (ValueError, TypeError) as error:
+    except (ValueError, TypeError, AttributeError) as error:  # uuid.UUID(5) raises AttributeError
         raise PublicError("INVALID_CURSOR", "The cursor is not valid.") from error

@@ -95,3 +95,8 @@ class BodyTooLarge(Exception):
 def _too_large() -> JSONResponse:
     error = {"message": "Request body too large.", "extensions": {"code": "BODY_TOO_LARGE"}}
     return JSONResponse({"errors": [error]}, status_code=413)
+
+
+def from_env() -> Starlette:
+    """The app configured from the environment: `uvicorn --factory crossdock.app:from_env`."""
+    return create_app(Settings.from_env())

@@ -16,8 +16,8 @@ from crossdock.database import make_engine, make_session_factory
 from crossdock.settings import Settings
 from persistence.unit_of_work import UnitOfWork
 from tenants import service
-from tenants.errors import UserFacingError
-from tenants.models import Client, KeyKind, Supplier
+from tenants.errors import TenantError, TenantErrorCode, UserFacingError
+from tenants.models import Client, KeyKind, Provider, Supplier
 from tenants.scope import TenantScope
 from tenants.scopes import SCOPES
 
@@ -135,6 +135,11 @@ def _create_key(settings: Settings, args: argparse.Namespace) -> int:
 
     def work(session: Session) -> service.CreatedKey:
         scope = TenantScope.operator(provider_id)
+        if session.scalar(scope.select(Provider, Provider.id)) is None:
+            # without this check an unknown id fails on the foreign key, with a traceback
+            raise TenantError(
+                TenantErrorCode.NOT_FOUND, f"No provider has id {provider_id}.", "provider"
+            )
         client_id = _id_by_code(session, scope, Client, args.client, "client")
         supplier_id = _id_by_code(session, scope, Supplier, args.supplier, "supplier")
         return service.create_api_key(
@@ -181,8 +186,6 @@ def _id_by_code(
         return None
     found = session.scalar(scope.select(model, model.id).where(model.code == code))
     if found is None:
-        from tenants.errors import TenantError, TenantErrorCode
-
         raise TenantError(TenantErrorCode.NOT_FOUND, f"No {what} has code {code!r}.", what)
     return found
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from sqlalchemy import select, text
+
+from crossdock.database import make_engine, make_session_factory
 from persistence.unit_of_work import UnitOfWork
 from tenants import service
-from tenants.models import KeyKind
+from tenants.keys import parse_prefix
+from tenants.models import ApiKey, KeyKind
 from tenants.scope import TenantScope
 from tests.conftest import TestDatabase
 
@@ -83,3 +87,25 @@ def global_id(type_name: str, row_id: uuid.UUID) -> str:
     import base64
 
     return base64.b64encode(f"{type_name}:{row_id}".encode()).decode()
+
+
+def count_rows(db: TestDatabase, table: str) -> int:
+    """How many rows `table` holds across every tenant, counted as the owner."""
+    engine = make_engine(db.admin_url)
+    try:
+        with engine.connect() as connection:
+            return connection.scalar(text(f"SELECT count(*) FROM {table}"))
+    finally:
+        engine.dispose()
+
+
+def key_row(db: TestDatabase, plaintext: str) -> ApiKey:
+    """The stored row of a key, read as the owner (sees every tenant)."""
+    engine = make_engine(db.admin_url)
+    try:
+        with make_session_factory(engine)() as session:
+            return session.scalars(
+                select(ApiKey).where(ApiKey.prefix == parse_prefix(plaintext))
+            ).one()
+    finally:
+        engine.dispose()

@@ -1,0 +1,211 @@
+"""Row-level security on PostgreSQL: the application role sees one tenant, or nothing."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+import crossdock.models  # noqa: F401  (every model registered, so tenant_tables() is complete)
+from crossdock.database import make_engine, make_session_factory
+from persistence.base import Base, new_id, tenant_tables
+from persistence.rls import APP_ROLE
+from tenants.keys import parse_prefix
+from tests.conftest import APP_LOGIN_ROLE
+from tests.factories import make_tenant
+
+TABLES = ("providers", "clients", "api_keys")
+
+
+@pytest.fixture
+def tenants(postgres_database):
+    """Northwind with clients A and B, Southwind with client C: every table has rows of both."""
+    return make_tenant(postgres_database, "Northwind", ("A", "B")), make_tenant(
+        postgres_database, "Southwind", ("C",)
+    )
+
+
+def provider_ids(session, table: str) -> set[uuid.UUID]:
+    column = "id" if table == "providers" else "provider_id"
+    return {row._mapping[column] for row in session.execute(text(f"SELECT * FROM {table}"))}
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_unfiltered_select_sees_only_the_bound_tenant(postgres_database, tenants, table):
+    # given
+    north, south = tenants
+    # when
+    with postgres_database.session(north.provider_id) as session:
+        north_sees = provider_ids(session, table)
+    with postgres_database.session(south.provider_id) as session:
+        south_sees = provider_ids(session, table)
+    # then
+    assert north_sees == {north.provider_id}
+    assert south_sees == {south.provider_id}
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_without_a_tenant_nothing_is_visible(postgres_database, tenants, table):
+    with postgres_database.session() as session:
+        assert session.execute(text(f"SELECT * FROM {table}")).all() == []
+
+
+def test_inserting_a_row_of_another_tenant_is_refused(postgres_database, tenants):
+    # given
+    north, south = tenants
+    # when / then
+    with postgres_database.session(north.provider_id) as session:
+        with pytest.raises(DBAPIError, match="row-level security"):
+            session.execute(
+                text("INSERT INTO clients (provider_id, id, code, name) VALUES (:p, :i, 'X', 'X')"),
+                {"p": south.provider_id, "i": new_id()},
+            )
+        session.rollback()
+    with postgres_database.session(south.provider_id) as session:
+        codes = session.scalars(text("SELECT code FROM clients")).all()
+    assert codes == ["C"]
+
+
+def test_moving_a_row_to_another_tenant_is_refused(postgres_database, tenants):
+    north, south = tenants
+    with postgres_database.session(north.provider_id) as session:
+        with pytest.raises(DBAPIError, match="row-level security"):
+            session.execute(
+                text("UPDATE clients SET provider_id = :p WHERE code = 'A'"),
+                {"p": south.provider_id},
+            )
+        session.rollback()
+
+
+def test_the_tenant_setting_does_not_outlive_its_transaction(postgres_database, tenants):
+    # given: one pooled connection, so both sessions share it
+    north, _ = tenants
+    key_prefix = parse_prefix(north.key)
+    engine = make_engine(postgres_database.url, pool_size=1, max_overflow=0)
+    sessions = make_session_factory(engine)
+    try:
+        # when
+        with sessions() as session:
+            session.info["provider_id"] = north.provider_id
+            first_pid = session.scalar(text("SELECT pg_backend_pid()"))
+            assert session.execute(text("SELECT * FROM clients")).all() != []
+            session.commit()
+        with sessions() as session:  # as authentication does: a key prefix, no tenant
+            session.info["key_prefix"] = key_prefix
+            assert len(session.execute(text("SELECT * FROM api_keys")).all()) == 1
+            session.commit()
+        with sessions() as session:
+            second_pid = session.scalar(text("SELECT pg_backend_pid()"))
+            settings = session.execute(
+                text(
+                    "SELECT current_setting('app.provider_id', true), "
+                    "current_setting('app.key_prefix', true)"
+                )
+            ).one()
+            leaked = {
+                table: session.execute(text(f"SELECT * FROM {table}")).all() for table in TABLES
+            }
+        # then
+        assert second_pid == first_pid
+        assert set(settings) <= {None, ""}
+        assert leaked == {table: [] for table in TABLES}
+    finally:
+        engine.dispose()
+
+
+def test_the_setting_also_ends_with_a_rolled_back_transaction(postgres_database, tenants):
+    north, _ = tenants
+    engine = make_engine(postgres_database.url, pool_size=1, max_overflow=0)
+    sessions = make_session_factory(engine)
+    try:
+        with sessions() as session:
+            session.info["provider_id"] = north.provider_id
+            assert session.execute(text("SELECT * FROM clients")).all() != []
+            session.rollback()
+            session.info["provider_id"] = None
+            assert session.execute(text("SELECT * FROM clients")).all() == []
+    finally:
+        engine.dispose()
+
+
+def test_the_application_role_is_neither_superuser_nor_owner(postgres_database):
+    # given
+    engine = make_engine(postgres_database.url)
+    try:
+        with engine.connect() as connection:
+            # when
+            user = connection.scalar(text("SELECT current_user"))
+            role = connection.execute(
+                text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+            ).one()
+            member = connection.scalar(
+                text("SELECT pg_has_role(current_user, :r, 'member')"), {"r": APP_ROLE}
+            )
+            owners = set(
+                connection.scalars(
+                    text("SELECT DISTINCT tableowner FROM pg_tables WHERE tablename = ANY(:t)"),
+                    {"t": tenant_tables()},
+                )
+            )
+            owns_any = connection.scalar(
+                text(
+                    "SELECT bool_or(pg_has_role(current_user, tableowner, 'member')) "
+                    "FROM pg_tables WHERE tablename = ANY(:t)"
+                ),
+                {"t": tenant_tables()},
+            )
+    finally:
+        engine.dispose()
+    # then
+    assert user == APP_LOGIN_ROLE
+    assert tuple(role) == (False, False)
+    assert member is True
+    assert owners
+    assert user not in owners
+    assert APP_ROLE not in owners
+    assert owns_any is False
+
+
+def test_every_tenant_table_forces_row_level_security(postgres_database):
+    # given
+    tables = tenant_tables()
+    engine = make_engine(postgres_database.admin_url)
+    try:
+        with engine.connect() as connection:
+            # when
+            flags = {
+                row.relname: (row.relrowsecurity, row.relforcerowsecurity)
+                for row in connection.execute(
+                    text(
+                        "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class "
+                        "WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace "
+                        "AND relname = ANY(:t)"
+                    ),
+                    {"t": tables},
+                )
+            }
+            with_provider_column = set(
+                connection.scalars(
+                    text(
+                        "SELECT table_name FROM information_schema.columns "
+                        "WHERE table_schema = 'public' AND column_name = 'provider_id'"
+                    )
+                )
+            )
+            policies = set(
+                connection.scalars(
+                    text("SELECT tablename FROM pg_policies WHERE policyname = 'tenant_isolation'")
+                )
+            )
+    finally:
+        engine.dispose()
+    # then
+    assert {"providers", "clients", "suppliers", "api_keys"} <= set(tables)
+    assert with_provider_column | {"providers"} <= set(tables)
+    assert set(tables) == {t.name for t in Base.metadata.sorted_tables if "provider_id" in t.c} | {
+        "providers"
+    }
+    assert flags == dict.fromkeys(tables, (True, True))
+    assert policies >= set(tables)

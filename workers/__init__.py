@@ -1,0 +1,1 @@
+"""Dramatiq actors: thin, idempotent wrappers around domain services (background work)."""
