@@ -156,7 +156,7 @@ def connection(
 
 
 def _from_cursor(column: Any, value: Any) -> Any:
-    kind = column.type.python_type
+    kind = getattr(column.type, "impl", column.type).python_type  # a TypeDecorator says object
     try:
         if kind is datetime:
             return datetime.fromisoformat(value)

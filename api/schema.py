@@ -9,7 +9,10 @@ from strawberry import relay
 from strawberry.extensions import ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.tools import merge_types
 
+from api.catalog import schema as catalog
 from api.errors import error_masking
+from api.inventory import schema as inventory
+from api.orders import schema as orders
 from api.tenants import schema as tenants
 
 
@@ -18,8 +21,12 @@ class NodeQuery:
     node: relay.Node | None = relay.node(description="Any object by its global id.")
 
 
-Query = merge_types("Query", (NodeQuery, tenants.Query))
-Mutation = merge_types("Mutation", (tenants.Mutation,))
+Query = merge_types(
+    "Query", (NodeQuery, tenants.Query, catalog.Query, inventory.Query, orders.Query)
+)
+Mutation = merge_types(
+    "Mutation", (tenants.Mutation, catalog.Mutation, inventory.Mutation, orders.Mutation)
+)
 
 
 @cache

@@ -107,7 +107,7 @@ class ProductType(RowNode):
             length_mm=self.length_mm, width_mm=self.width_mm, height_mm=self.height_mm
         )
 
-    @strawberry.field
+    @strawberry.field(name="declaredValue")
     def declared_value_money(self) -> Money | None:
         """Customs and insurance value of one unit."""
         if self.declared_value is None or self.currency is None:

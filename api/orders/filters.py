@@ -1,0 +1,83 @@
+"""Filtering and sorting the list of orders."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry import relay
+
+from api.context import parse_uuid
+from api.orders.types import OrderStatusEnum
+from domain.orders.models import Order
+from domain.orders.queries import OrderFilter
+
+NO_MATCH = uuid.UUID(int=0)
+"""Stands for an id that cannot be one of the caller's: the filter then matches nothing."""
+
+
+@strawberry.input
+class OrderFilterInput:
+    status: list[OrderStatusEnum] | None = None  # type: ignore[valid-type]
+    client_id: relay.GlobalID | None = None
+    external_reference: str | None = None
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    updated_since: datetime | None = strawberry.field(
+        default=None, description="Orders changed at or after this time (for syncing)."
+    )
+
+    def domain(self) -> OrderFilter:
+        """The domain's filter."""
+        return OrderFilter(
+            statuses=tuple(self.status) if self.status else None,
+            client_id=_client(self.client_id),
+            external_reference=self.external_reference,
+            created_after=self.created_after,
+            created_before=self.created_before,
+            updated_since=self.updated_since,
+        )
+
+
+@strawberry.enum
+class OrderSortField(Enum):
+    CREATED_AT = "created_at"
+    UPDATED_AT = "updated_at"
+
+
+@strawberry.enum
+class SortDirection(Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@strawberry.input
+class OrderSort:
+    field: OrderSortField = OrderSortField.CREATED_AT
+    direction: SortDirection = SortDirection.DESC
+
+    @property
+    def keys(self) -> tuple[str, str]:
+        """Attribute names of the keyset: the sort column, then id to break ties."""
+        return (self.field.value, "id")
+
+    @property
+    def columns(self) -> list[Any]:
+        """The keyset's columns."""
+        return [getattr(Order, name) for name in self.keys]
+
+    @property
+    def descending(self) -> bool:
+        """Whether newest comes first."""
+        return self.direction is SortDirection.DESC
+
+
+def _client(global_id: relay.GlobalID | None) -> uuid.UUID | None:
+    if global_id is None:
+        return None
+    if global_id.type_name != "Client":
+        return NO_MATCH
+    return parse_uuid(global_id.node_id) or NO_MATCH

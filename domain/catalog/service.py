@@ -1,0 +1,209 @@
+"""Catalog services: the provider's warehouses and the clients' products.
+
+Creates take every field; updates take only the fields that change (a None clears
+an optional field). Bad input raises DomainError naming the field; nothing is written.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from domain.catalog.models import CODE_MAX, NAME_MAX, SKU_MAX, Product, Warehouse
+from domain.catalog.validation import (
+    clean_amount,
+    clean_country,
+    clean_currency,
+    clean_timezone,
+    non_negative,
+    optional_text,
+    positive,
+)
+from domain.clients import owning_client, require_provider
+from domain.errors import DomainError, DomainErrorCode, not_found
+from domain.inventory.models import InventoryLevel
+from persistence.base import new_id, utcnow
+from tenants.scope import TenantScope
+from tenants.validation import clean_code, clean_text
+
+Cleaners = dict[str, Callable[[Any], Any]]
+
+WAREHOUSE_FIELDS: Cleaners = {
+    "code": lambda v: clean_code(v, "code", CODE_MAX),
+    "name": lambda v: clean_text(v, "name", NAME_MAX),
+    "address_line1": lambda v: clean_text(v, "address.line1", NAME_MAX),
+    "address_line2": lambda v: optional_text(v, "address.line2", NAME_MAX),
+    "city": lambda v: clean_text(v, "address.city", 100),
+    "region": lambda v: optional_text(v, "address.region", 100),
+    "postal_code": lambda v: clean_text(v, "address.postalCode", 20),
+    "country": lambda v: clean_country(v, "address.country"),
+    "timezone": lambda v: clean_timezone(v, "timezone"),
+}
+
+PRODUCT_FIELDS: Cleaners = {
+    "sku": lambda v: clean_code(v, "sku", SKU_MAX),
+    "name": lambda v: clean_text(v, "name", NAME_MAX),
+    "barcode": lambda v: optional_text(v, "barcode", 64),
+    "weight_grams": lambda v: non_negative(v, "weightGrams"),
+    "length_mm": lambda v: None if v is None else positive(v, "dimensions.lengthMm"),
+    "width_mm": lambda v: None if v is None else positive(v, "dimensions.widthMm"),
+    "height_mm": lambda v: None if v is None else positive(v, "dimensions.heightMm"),
+    "declared_value": lambda v: None if v is None else clean_amount(v, "declaredValue.amount"),
+    "currency": lambda v: None if v is None else clean_currency(v, "declaredValue.currency"),
+    "reorder_point": lambda v: non_negative(v, "reorderPoint"),
+}
+PRODUCT_DEFAULTS = {"weight_grams": 0, "reorder_point": 0}
+
+
+def find_warehouse(
+    session: Session, scope: TenantScope, warehouse_id: uuid.UUID, field: str = "id"
+) -> Warehouse:
+    """A warehouse the caller can see, or NOT_FOUND on `field`."""
+    found = session.scalar(scope.select(Warehouse).where(Warehouse.id == warehouse_id))
+    if found is None:
+        raise not_found("warehouse", field)
+    return found
+
+
+def find_product(
+    session: Session, scope: TenantScope, product_id: uuid.UUID, field: str = "id"
+) -> Product:
+    """A product the caller can see, or NOT_FOUND on `field`."""
+    found = session.scalar(scope.select(Product).where(Product.id == product_id))
+    if found is None:
+        raise not_found("product", field)
+    return found
+
+
+def create_warehouse(session: Session, scope: TenantScope, fields: Mapping[str, Any]) -> Warehouse:
+    """A new warehouse of the caller's provider; codes are unique per provider."""
+    require_provider(scope)
+    values = _clean(WAREHOUSE_FIELDS, {name: fields.get(name) for name in WAREHOUSE_FIELDS})
+    _check_warehouse_code(session, scope, values["code"])
+    warehouse = Warehouse(provider_id=scope.provider_id, id=new_id(), **values)
+    session.add(warehouse)
+    session.flush()
+    return warehouse
+
+
+def update_warehouse(
+    session: Session, scope: TenantScope, warehouse_id: uuid.UUID, changes: Mapping[str, Any]
+) -> Warehouse:
+    """Change some fields of a live warehouse."""
+    require_provider(scope)
+    warehouse = _live(find_warehouse(session, scope, warehouse_id), "warehouse")
+    values = _clean(WAREHOUSE_FIELDS, changes)
+    if "code" in values and values["code"] != warehouse.code:
+        _check_warehouse_code(session, scope, values["code"])
+    for name, value in values.items():
+        setattr(warehouse, name, value)
+    session.flush()
+    return warehouse
+
+
+def archive_warehouse(session: Session, scope: TenantScope, warehouse_id: uuid.UUID) -> Warehouse:
+    """Retire a warehouse that holds no stock; archiving twice keeps the first time."""
+    require_provider(scope)
+    warehouse = find_warehouse(session, scope, warehouse_id)
+    if warehouse.archived_at is None:
+        _check_no_stock(session, scope, InventoryLevel.warehouse_id == warehouse.id, "warehouse")
+        warehouse.archived_at = utcnow()
+        session.flush()
+    return warehouse
+
+
+def create_product(
+    session: Session, scope: TenantScope, client_id: uuid.UUID | None, fields: Mapping[str, Any]
+) -> Product:
+    """A new product of a client (the caller's own, or one a provider names)."""
+    client_id = owning_client(session, scope, client_id)
+    given = {name: fields.get(name, PRODUCT_DEFAULTS.get(name)) for name in PRODUCT_FIELDS}
+    values = _clean(PRODUCT_FIELDS, given)
+    _check_product_pairs(values)
+    _check_sku(session, scope, client_id, values["sku"])
+    product = Product(provider_id=scope.provider_id, id=new_id(), client_id=client_id, **values)
+    session.add(product)
+    session.flush()
+    return product
+
+
+def update_product(
+    session: Session, scope: TenantScope, product_id: uuid.UUID, changes: Mapping[str, Any]
+) -> Product:
+    """Change some fields of a live product; dimensions and value stay all-or-none."""
+    product = _live(find_product(session, scope, product_id), "product")
+    values = _clean(PRODUCT_FIELDS, changes)
+    _check_product_pairs({name: getattr(product, name) for name in PRODUCT_FIELDS} | values)
+    if "sku" in values and values["sku"] != product.sku:
+        _check_sku(session, scope, product.client_id, values["sku"])
+    for name, value in values.items():
+        setattr(product, name, value)
+    session.flush()
+    return product
+
+
+def archive_product(session: Session, scope: TenantScope, product_id: uuid.UUID) -> Product:
+    """Retire a product with no stock anywhere; archiving twice keeps the first time."""
+    product = find_product(session, scope, product_id)
+    if product.archived_at is None:
+        _check_no_stock(session, scope, InventoryLevel.product_id == product.id, "product")
+        product.archived_at = utcnow()
+        session.flush()
+    return product
+
+
+def _clean(cleaners: Cleaners, given: Mapping[str, Any]) -> dict[str, Any]:
+    unknown = set(given) - set(cleaners)
+    if unknown:
+        raise ValueError(f"unknown fields: {sorted(unknown)}")
+    return {name: cleaners[name](value) for name, value in given.items()}
+
+
+def _live(row: Any, what: str) -> Any:
+    if row.archived_at is not None:
+        raise DomainError(DomainErrorCode.ARCHIVED, f"The {what} is archived.", "id")
+    return row
+
+
+def _check_product_pairs(values: Mapping[str, Any]) -> None:
+    dimensions = [values.get(name) for name in ("length_mm", "width_mm", "height_mm")]
+    if any(d is None for d in dimensions) and any(d is not None for d in dimensions):
+        raise DomainError(
+            DomainErrorCode.INVALID, "Give all three dimensions, or none.", "dimensions"
+        )
+    if (values.get("declared_value") is None) != (values.get("currency") is None):
+        raise DomainError(
+            DomainErrorCode.INVALID,
+            "A declared value needs both an amount and a currency.",
+            "declaredValue",
+        )
+
+
+def _check_warehouse_code(session: Session, scope: TenantScope, code: str) -> None:
+    taken = session.scalar(select(exists(scope.select(Warehouse).where(Warehouse.code == code))))
+    if taken:
+        raise DomainError(
+            DomainErrorCode.DUPLICATE, f"A warehouse with code {code!r} exists.", "code"
+        )
+
+
+def _check_sku(session: Session, scope: TenantScope, client_id: uuid.UUID, sku: str) -> None:
+    stmt = scope.select(Product).where(Product.client_id == client_id, Product.sku == sku)
+    if session.scalar(select(exists(stmt))):
+        raise DomainError(DomainErrorCode.DUPLICATE, f"The client has a product {sku!r}.", "sku")
+
+
+def _check_no_stock(session: Session, scope: TenantScope, where: Any, what: str) -> None:
+    stocked = or_(
+        InventoryLevel.on_hand > 0, InventoryLevel.allocated > 0, InventoryLevel.incoming > 0
+    )
+    if session.scalar(select(exists(scope.select(InventoryLevel).where(where, stocked)))):
+        raise DomainError(
+            DomainErrorCode.CONFLICT,
+            f"The {what} still holds or expects stock; move or settle it first.",
+            "id",
+        )

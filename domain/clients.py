@@ -1,0 +1,35 @@
+"""Which client a new client-owned row (product, inbound shipment) belongs to."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from domain.errors import DomainError, DomainErrorCode, not_found
+from tenants.models import Client
+from tenants.scope import TenantScope
+
+
+def owning_client(session: Session, scope: TenantScope, client_id: uuid.UUID | None) -> uuid.UUID:
+    """The caller's own client, or the visible client a provider names; else NOT_FOUND.
+
+    Another tenant's client and another client of the same provider answer exactly
+    like an id that does not exist.
+    """
+    if client_id is None:
+        if scope.client_id is None:
+            raise DomainError(DomainErrorCode.REQUIRED, "Name the client.", "clientId")
+        client_id = scope.client_id
+    if not scope.can_act_for_client(client_id):
+        raise not_found("client", "clientId")
+    found = session.scalar(scope.select(Client, Client.id).where(Client.id == client_id))
+    if found is None:
+        raise not_found("client", "clientId")
+    return client_id
+
+
+def require_provider(scope: TenantScope) -> None:
+    """Refuse callers that do not speak for the provider (warehouse work, stock changes)."""
+    if not scope.is_provider:
+        raise DomainError(DomainErrorCode.FORBIDDEN, "Only a provider key may do this.")

@@ -1,0 +1,208 @@
+"""Stock adjustments with a reason, and cycle counts: the provider's corrections of stock.
+
+`quantity` is the signed change of the stock the reason is about. Each reason moves
+fixed buckets and allows one direction (or both, for a correction):
+
+| reason              | quantity | on_hand | unsellable | pool            |
+|---------------------|----------|---------|------------|-----------------|
+| found               | > 0      | +q      |            |                 |
+| lost                | < 0      | +q      |            |                 |
+| correction          | != 0     | +q      |            |                 |
+| damaged             | > 0      |         | +q         | damaged         |
+| disposed            | < 0      | +q      | +q         | damaged         |
+| quality_control_in  | > 0      |         | +q         | quality_control |
+| quality_control_out | < 0      |         | +q         | quality_control |
+
+Damaged units stay on hand (they are still on the shelf) but stop being available
+until disposed of; units held for quality control go back to sale when released.
+Each movement keeps its reason, so the unsellable units of each pool are the sums
+of the ledger (`unsellable_by_pool`), and a pool can never be released below zero.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import func
+from sqlalchemy.orm import Session
+
+from domain.catalog.service import find_product, find_warehouse
+from domain.catalog.validation import non_negative, optional_text
+from domain.clients import require_provider
+from domain.errors import DomainError, DomainErrorCode
+from domain.inventory.ledger import Reference, ensure_level, post
+from domain.inventory.models import InventoryLevel, InventoryMovement, MovementKind
+from tenants.scope import TenantScope
+
+NOTE_MAX = 500
+COUNT_REASON = "cycle_count"
+
+
+class AdjustmentReason(StrEnum):
+    """Why the provider changes stock by hand."""
+
+    FOUND = "found"
+    LOST = "lost"
+    CORRECTION = "correction"
+    DAMAGED = "damaged"
+    DISPOSED = "disposed"
+    QUALITY_CONTROL_IN = "quality_control_in"
+    QUALITY_CONTROL_OUT = "quality_control_out"
+
+
+@dataclass(frozen=True)
+class ReasonRule:
+    """Which direction a reason allows and which buckets it moves."""
+
+    sign: int
+    """+1 or -1: the only direction allowed; 0: either."""
+    on_hand: bool
+    unsellable: bool
+    pool: str | None = None
+
+
+RULES: dict[AdjustmentReason, ReasonRule] = {
+    AdjustmentReason.FOUND: ReasonRule(+1, on_hand=True, unsellable=False),
+    AdjustmentReason.LOST: ReasonRule(-1, on_hand=True, unsellable=False),
+    AdjustmentReason.CORRECTION: ReasonRule(0, on_hand=True, unsellable=False),
+    AdjustmentReason.DAMAGED: ReasonRule(+1, on_hand=False, unsellable=True, pool="damaged"),
+    AdjustmentReason.DISPOSED: ReasonRule(-1, on_hand=True, unsellable=True, pool="damaged"),
+    AdjustmentReason.QUALITY_CONTROL_IN: ReasonRule(
+        +1, on_hand=False, unsellable=True, pool="quality_control"
+    ),
+    AdjustmentReason.QUALITY_CONTROL_OUT: ReasonRule(
+        -1, on_hand=False, unsellable=True, pool="quality_control"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class StockChange:
+    """A level after a change, and the ledger row that made it (None when nothing moved)."""
+
+    level: InventoryLevel
+    movement: InventoryMovement | None
+
+
+def adjust(
+    session: Session,
+    scope: TenantScope,
+    product_id: uuid.UUID,
+    warehouse_id: uuid.UUID,
+    quantity: int,
+    reason: AdjustmentReason,
+    note: str | None = None,
+) -> StockChange:
+    """Change stock by `quantity` for `reason` (see the module's table)."""
+    require_provider(scope)
+    rule = RULES[reason]
+    _check_direction(quantity, rule, reason)
+    note = optional_text(note, "note", NOTE_MAX)
+    level = _level(session, scope, product_id, warehouse_id)
+    if rule.pool is not None and quantity < 0:
+        held = unsellable_by_pool(session, scope, product_id, warehouse_id).get(rule.pool, 0)
+        if held + quantity < 0:
+            raise DomainError(
+                DomainErrorCode.INSUFFICIENT_STOCK,
+                f"Only {held} units are unsellable as {rule.pool}.",
+                "quantity",
+            )
+    movement = post(
+        session,
+        scope,
+        level,
+        MovementKind.ADJUSTMENT,
+        on_hand=quantity if rule.on_hand else 0,
+        unsellable=quantity if rule.unsellable else 0,
+        reason=reason.value,
+        note=note,
+    )
+    session.flush()
+    return StockChange(level, movement)
+
+
+def record_count(
+    session: Session,
+    scope: TenantScope,
+    product_id: uuid.UUID,
+    warehouse_id: uuid.UUID,
+    counted: int,
+    note: str | None = None,
+) -> StockChange:
+    """Set on-hand stock to what was counted; the difference is one COUNT movement, if any.
+
+    A count below what is allocated or unsellable is refused: release those first.
+    """
+    require_provider(scope)
+    counted = non_negative(counted, "countedQuantity")
+    note = optional_text(note, "note", NOTE_MAX)
+    level = _level(session, scope, product_id, warehouse_id)
+    difference = counted - level.on_hand
+    if difference == 0:
+        return StockChange(level, None)
+    movement = post(
+        session,
+        scope,
+        level,
+        MovementKind.COUNT,
+        on_hand=difference,
+        reason=COUNT_REASON,
+        note=note,
+        reference=Reference("cycle_count"),
+    )
+    session.flush()
+    return StockChange(level, movement)
+
+
+def unsellable_by_pool(
+    session: Session, scope: TenantScope, product_id: uuid.UUID, warehouse_id: uuid.UUID
+) -> dict[str, int]:
+    """Unsellable units of one level per pool, summed from the ledger."""
+    stmt = (
+        scope.select(
+            InventoryMovement,
+            InventoryMovement.reason,
+            func.sum(InventoryMovement.unsellable_delta),
+        )
+        .where(
+            InventoryMovement.product_id == product_id,
+            InventoryMovement.warehouse_id == warehouse_id,
+            InventoryMovement.unsellable_delta != 0,
+        )
+        .group_by(InventoryMovement.reason)
+    )
+    pools: dict[str, int] = {}
+    for reason, total in session.execute(stmt):
+        pool = _pool_of(reason)
+        pools[pool] = pools.get(pool, 0) + int(total)
+    return {pool: total for pool, total in pools.items() if total}
+
+
+def _pool_of(reason: str | None) -> str:
+    try:
+        rule = RULES[AdjustmentReason(reason)]
+    except ValueError:
+        return reason or "other"
+    return rule.pool or "other"
+
+
+def _check_direction(quantity: int, rule: ReasonRule, reason: AdjustmentReason) -> None:
+    if quantity == 0:
+        raise DomainError(DomainErrorCode.INVALID, "quantity must not be zero.", "quantity")
+    if rule.sign and (quantity > 0) != (rule.sign > 0):
+        direction = "above" if rule.sign > 0 else "below"
+        raise DomainError(
+            DomainErrorCode.INVALID,
+            f"A {reason.value} adjustment takes a quantity {direction} zero.",
+            "quantity",
+        )
+
+
+def _level(
+    session: Session, scope: TenantScope, product_id: uuid.UUID, warehouse_id: uuid.UUID
+) -> InventoryLevel:
+    product = find_product(session, scope, product_id, "productId")
+    warehouse = find_warehouse(session, scope, warehouse_id, "warehouseId")
+    return ensure_level(session, scope, product.client_id, product.id, warehouse.id)

@@ -1,0 +1,138 @@
+"""Reserving stock for order lines: lock levels, plan, post ALLOCATION, record fulfillment."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from domain.catalog.models import Warehouse
+from domain.inventory import ledger
+from domain.inventory.models import InventoryLevel, MovementKind
+from domain.orders.models import (
+    FulfillmentOrder,
+    FulfillmentOrderLine,
+    FulfillmentStatus,
+    Order,
+    OrderLine,
+)
+from domain.orders.planning import Need, Pick, plan
+from persistence.base import new_id
+from tenants.scope import TenantScope
+
+Levels = dict[ledger.LevelKey, InventoryLevel]
+
+
+def active_warehouses(session: Session, scope: TenantScope) -> dict[uuid.UUID, str]:
+    """The provider's warehouses that can ship (not archived): id to code."""
+    rows = session.execute(
+        scope.select(Warehouse, Warehouse.id, Warehouse.code).where(Warehouse.archived_at.is_(None))
+    )
+    return {row.id: row.code for row in rows}
+
+
+def lock_stock(
+    session: Session, scope: TenantScope, product_ids: Sequence[uuid.UUID]
+) -> tuple[Levels, dict[uuid.UUID, str]]:
+    """The levels of these products in shipping warehouses, locked before anyone reads them."""
+    warehouses = active_warehouses(session, scope)
+    if not warehouses:
+        return {}, warehouses
+    return ledger.lock_levels(session, scope, product_ids, warehouses), warehouses
+
+
+def allocate_lines(
+    session: Session,
+    scope: TenantScope,
+    order: Order,
+    lines: Sequence[OrderLine],
+    levels: Levels,
+    warehouses: dict[uuid.UUID, str],
+) -> int:
+    """Reserve what the locked `levels` allow for `lines`; how many units were reserved."""
+    needs = [Need(line.id, line.product_id, line.backordered_quantity) for line in lines]
+    available = {key: max(level.available, 0) for key, level in levels.items()}
+    picks = plan(needs, available, warehouses)
+    if not picks:
+        return 0
+    by_id = {line.id: line for line in lines}
+    targets = _open_fulfillment(session, scope, order, {p.warehouse_id for p in picks})
+    existing = _fulfillment_lines(session, scope, [fo.id for fo in targets.values()])
+    for pick in picks:
+        ledger.post(
+            session,
+            scope,
+            levels[(pick.product_id, pick.warehouse_id)],
+            MovementKind.ALLOCATION,
+            allocated=pick.quantity,
+            reason="order",
+            reference=ledger.Reference("order", order.id),
+        )
+        by_id[pick.line_id].allocated_quantity += pick.quantity
+        _add_to_fulfillment(session, targets[pick.warehouse_id], pick, existing)
+    return sum(pick.quantity for pick in picks)
+
+
+def _open_fulfillment(
+    session: Session, scope: TenantScope, order: Order, warehouse_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, FulfillmentOrder]:
+    # A fulfillment order not yet picked can grow; one already started gets a sibling.
+    found = {
+        fo.warehouse_id: fo
+        for fo in session.scalars(
+            scope.select(FulfillmentOrder)
+            .where(
+                FulfillmentOrder.order_id == order.id,
+                FulfillmentOrder.warehouse_id.in_(warehouse_ids),
+                FulfillmentOrder.status == FulfillmentStatus.ALLOCATED,
+            )
+            .with_for_update()
+        )
+    }
+    for warehouse_id in sorted(warehouse_ids - found.keys()):
+        fo = FulfillmentOrder(
+            provider_id=order.provider_id,
+            id=new_id(),
+            client_id=order.client_id,
+            order_id=order.id,
+            warehouse_id=warehouse_id,
+            status=FulfillmentStatus.ALLOCATED,
+        )
+        session.add(fo)
+        found[warehouse_id] = fo
+    return found
+
+
+def _fulfillment_lines(
+    session: Session, scope: TenantScope, fulfillment_ids: list[uuid.UUID]
+) -> dict[tuple[uuid.UUID, uuid.UUID], FulfillmentOrderLine]:
+    rows = session.scalars(
+        scope.select(FulfillmentOrderLine).where(
+            FulfillmentOrderLine.fulfillment_order_id.in_(fulfillment_ids)
+        )
+    )
+    return {(row.fulfillment_order_id, row.order_line_id): row for row in rows}
+
+
+def _add_to_fulfillment(
+    session: Session,
+    fo: FulfillmentOrder,
+    pick: Pick,
+    existing: dict[tuple[uuid.UUID, uuid.UUID], FulfillmentOrderLine],
+) -> None:
+    line = existing.get((fo.id, pick.line_id))
+    if line is not None:
+        line.quantity += pick.quantity
+        return
+    line = FulfillmentOrderLine(
+        provider_id=fo.provider_id,
+        id=new_id(),
+        client_id=fo.client_id,
+        fulfillment_order_id=fo.id,
+        order_line_id=pick.line_id,
+        product_id=pick.product_id,
+        quantity=pick.quantity,
+    )
+    session.add(line)
+    existing[(fo.id, pick.line_id)] = line

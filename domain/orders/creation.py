@@ -1,0 +1,124 @@
+"""Creating an order: validate, deduplicate on the external reference, allocate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from domain.catalog.models import Product
+from domain.errors import DomainError, DomainErrorCode
+from domain.orders.allocation import allocate_lines, lock_stock
+from domain.orders.commands import CreateOrder
+from domain.orders.models import Order, OrderLine, OrderStatus
+from domain.orders.status import refresh_status
+from domain.orders.validation import clean_order
+from persistence.base import new_id
+from tenants.scope import TenantScope
+
+
+@dataclass(frozen=True)
+class CreatedOrder:
+    """The order, and whether this call made it (False: a retry of an earlier call)."""
+
+    order: Order
+    created: bool
+
+
+def create_order(session: Session, scope: TenantScope, command: CreateOrder) -> CreatedOrder:
+    """Create and allocate an order; the same reference with the same content returns it again.
+
+    Concurrent identical requests make one order: the unique reference decides, inside
+    a savepoint so the loser's transaction survives to return the winner's order.
+    """
+    command, products = clean_order(session, scope, command)
+    digest = command.content_hash()
+    existing = _by_reference(session, scope, command)
+    if existing is not None:
+        return CreatedOrder(_same_or_conflict(existing, digest), created=False)
+    levels, warehouses = lock_stock(session, scope, [p.id for p in products])
+    order = _new_order(scope, command, digest)
+    try:
+        with session.begin_nested():
+            session.add(order)
+            session.flush()
+    except IntegrityError:
+        existing = _by_reference(session, scope, command)
+        if existing is None:
+            raise
+        return CreatedOrder(_same_or_conflict(existing, digest), created=False)
+    lines = _add_lines(session, order, command, products)
+    allocate_lines(session, scope, order, lines, levels, warehouses)
+    refresh_status(session, scope, order)
+    return CreatedOrder(order, created=True)
+
+
+def _by_reference(session: Session, scope: TenantScope, command: CreateOrder) -> Order | None:
+    return session.scalar(
+        scope.select(Order)
+        .where(
+            Order.client_id == command.client_id,
+            Order.external_reference == command.external_reference,
+        )
+        .execution_options(populate_existing=True)
+    )
+
+
+def _same_or_conflict(existing: Order, digest: str) -> Order:
+    if existing.content_hash != digest:
+        raise DomainError(
+            DomainErrorCode.IDEMPOTENCY_CONFLICT,
+            f"Order {existing.external_reference!r} exists with different content.",
+            "externalReference",
+        )
+    return existing
+
+
+def _new_order(scope: TenantScope, command: CreateOrder, digest: str) -> Order:
+    ship_to = command.ship_to
+    assert command.client_id is not None
+    return Order(
+        provider_id=scope.provider_id,
+        id=new_id(),
+        client_id=command.client_id,
+        external_reference=command.external_reference,
+        content_hash=digest,
+        status=OrderStatus.RECEIVED,
+        service_level=command.service_level,
+        ship_to_name=ship_to.name,
+        ship_to_company=ship_to.company,
+        ship_to_line1=ship_to.line1,
+        ship_to_line2=ship_to.line2,
+        ship_to_city=ship_to.city,
+        ship_to_region=ship_to.region,
+        ship_to_postal_code=ship_to.postal_code,
+        ship_to_country=ship_to.country,
+        ship_to_phone=ship_to.phone,
+        ship_to_email=ship_to.email,
+        created_by=scope.actor,
+    )
+
+
+def _add_lines(
+    session: Session, order: Order, command: CreateOrder, products: list[Product]
+) -> list[OrderLine]:
+    lines = [
+        OrderLine(
+            provider_id=order.provider_id,
+            id=new_id(),
+            client_id=order.client_id,
+            order_id=order.id,
+            line_number=number,
+            product_id=product.id,
+            sku=product.sku,
+            quantity=request.quantity,
+            allocated_quantity=0,
+        )
+        for number, (request, product) in enumerate(
+            zip(command.lines, products, strict=True), start=1
+        )
+    ]
+    session.add_all(lines)
+    session.flush()
+    return lines

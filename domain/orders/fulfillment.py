@@ -1,0 +1,134 @@
+"""The warehouse's steps on a fulfillment order: pick, pack, ship, deliver."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from domain.errors import DomainError, DomainErrorCode, not_found
+from domain.inventory import ledger
+from domain.inventory.models import InventoryLevel, MovementKind
+from domain.orders.models import (
+    FulfillmentOrder,
+    FulfillmentOrderLine,
+    FulfillmentStatus,
+    Order,
+    OrderLine,
+    OrderStatus,
+)
+from domain.orders.states import check_step
+from domain.orders.status import lock_order, refresh_status
+from persistence.base import utcnow
+from tenants.scope import TenantScope
+from tenants.validation import clean_text
+
+CARRIER_MAX = 64
+TRACKING_MAX = 64
+HELD_STEPS = frozenset(
+    {FulfillmentStatus.PICKING, FulfillmentStatus.PACKED, FulfillmentStatus.SHIPPED}
+)
+"""Steps a hold on the order stops."""
+
+Step = tuple[FulfillmentOrder, Order]
+
+
+def start_picking(session: Session, scope: TenantScope, fulfillment_id: uuid.UUID) -> Step:
+    """The warehouse starts picking the fulfillment order."""
+    return _advance(session, scope, fulfillment_id, FulfillmentStatus.PICKING)
+
+
+def mark_packed(session: Session, scope: TenantScope, fulfillment_id: uuid.UUID) -> Step:
+    """Everything is picked and packed, ready for the carrier."""
+    return _advance(session, scope, fulfillment_id, FulfillmentStatus.PACKED)
+
+
+def mark_shipped(
+    session: Session,
+    scope: TenantScope,
+    fulfillment_id: uuid.UUID,
+    carrier: str,
+    tracking_number: str,
+) -> Step:
+    """The carrier has the parcel: stock leaves the warehouse (SHIPMENT movements)."""
+    carrier = clean_text(carrier, "carrier", CARRIER_MAX)
+    tracking_number = clean_text(tracking_number, "trackingNumber", TRACKING_MAX)
+    fo, order = _advance(session, scope, fulfillment_id, FulfillmentStatus.SHIPPED)
+    fo.carrier = carrier
+    fo.tracking_number = tracking_number
+    fo.shipped_at = utcnow()
+    return fo, order
+
+
+def mark_delivered(session: Session, scope: TenantScope, fulfillment_id: uuid.UUID) -> Step:
+    """The carrier reports the parcel delivered."""
+    fo, order = _advance(session, scope, fulfillment_id, FulfillmentStatus.DELIVERED)
+    fo.delivered_at = utcnow()
+    return fo, order
+
+
+def _advance(
+    session: Session, scope: TenantScope, fulfillment_id: uuid.UUID, target: FulfillmentStatus
+) -> Step:
+    if not scope.is_provider:
+        raise DomainError(DomainErrorCode.FORBIDDEN, "Only the provider runs fulfilment.", "id")
+    found = session.scalar(
+        scope.select(FulfillmentOrder).where(FulfillmentOrder.id == fulfillment_id)
+    )
+    if found is None:
+        raise not_found("fulfillment order", "id")
+    levels: dict[ledger.LevelKey, InventoryLevel] = {}
+    if target is FulfillmentStatus.SHIPPED:
+        # Locks in the ledger's order first (levels, then order, then fulfillment order).
+        products = session.scalars(
+            scope.select(OrderLine, OrderLine.product_id).where(
+                OrderLine.order_id == found.order_id
+            )
+        ).all()
+        levels = ledger.lock_levels(session, scope, products, [found.warehouse_id])
+    order = lock_order(session, scope, found.order_id)
+    assert order is not None
+    fo = session.scalars(
+        scope.select(FulfillmentOrder)
+        .where(FulfillmentOrder.id == fulfillment_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    check_step(fo.status, target)
+    if target in HELD_STEPS and order.status is OrderStatus.ON_HOLD:
+        raise DomainError(
+            DomainErrorCode.ILLEGAL_TRANSITION,
+            f"The order is ON_HOLD; release its holds before the fulfillment order "
+            f"(now {fo.status.name}) can become {target.name}.",
+            "id",
+        )
+    if target is FulfillmentStatus.SHIPPED:
+        _ship_stock(session, scope, fo, levels)
+    fo.status = target
+    fo.updated_at = utcnow()
+    refresh_status(session, scope, order)
+    return fo, order
+
+
+def _ship_stock(
+    session: Session,
+    scope: TenantScope,
+    fo: FulfillmentOrder,
+    levels: dict[ledger.LevelKey, InventoryLevel],
+) -> None:
+    lines = session.scalars(
+        scope.select(FulfillmentOrderLine)
+        .where(FulfillmentOrderLine.fulfillment_order_id == fo.id)
+        .order_by(FulfillmentOrderLine.product_id)
+    )
+    for line in lines:
+        ledger.post(
+            session,
+            scope,
+            levels[(line.product_id, fo.warehouse_id)],
+            MovementKind.SHIPMENT,
+            on_hand=-line.quantity,
+            allocated=-line.quantity,
+            reason="order shipped",
+            reference=ledger.Reference("fulfillment_order", fo.id),
+        )

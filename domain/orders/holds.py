@@ -1,0 +1,107 @@
+"""Holds: placed by hand or by rules, an order goes no further until every one is released."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from domain.errors import DomainError, DomainErrorCode, not_found
+from domain.orders.allocation import allocate_lines, lock_stock
+from domain.orders.models import HoldReason, Order, OrderHold, OrderLine, OrderStatus
+from domain.orders.states import HOLDABLE, check_order
+from domain.orders.status import lock_order, refresh_status
+from persistence.base import new_id, utcnow
+from tenants.scope import TenantScope
+from tenants.validation import clean_text
+
+NOTE_MAX = 500
+CLIENT_REASONS = frozenset({HoldReason.CLIENT_REQUEST})
+"""What a client may hold its own order for; other reasons are the provider's call."""
+
+
+def place_hold(
+    session: Session,
+    scope: TenantScope,
+    order_id: uuid.UUID,
+    reason: HoldReason,
+    note: str | None = None,
+) -> tuple[OrderHold, Order]:
+    """Hold an order that has not shipped; its reservations stay, its fulfilment stops."""
+    if not scope.is_provider and reason not in CLIENT_REASONS:
+        raise DomainError(
+            DomainErrorCode.FORBIDDEN,
+            "A client may only hold an order as CLIENT_REQUEST.",
+            "reason",
+        )
+    note = clean_text(note, "note", NOTE_MAX, required=False) or None
+    order = lock_order(session, scope, order_id)
+    if order is None:
+        raise not_found("order", "orderId")
+    check_order(order.status, HOLDABLE, "be held")
+    hold = OrderHold(
+        provider_id=order.provider_id,
+        id=new_id(),
+        client_id=order.client_id,
+        order_id=order.id,
+        reason=reason,
+        note=note,
+        placed_by=scope.actor,
+        placed_at=utcnow(),
+    )
+    session.add(hold)
+    return hold, refresh_status(session, scope, order)
+
+
+def release_hold(
+    session: Session, scope: TenantScope, hold_id: uuid.UUID
+) -> tuple[OrderHold, Order]:
+    """Release a hold; with the last one gone the order resumes, taking stock if it waits.
+
+    A client releases only the holds it may place. Releasing twice keeps the first release.
+    """
+    hold = session.scalar(scope.select(OrderHold).where(OrderHold.id == hold_id))
+    if hold is None:
+        raise not_found("order hold", "id")
+    if not scope.is_provider and hold.reason not in CLIENT_REASONS:
+        raise DomainError(
+            DomainErrorCode.FORBIDDEN, "Only the provider can release this hold.", "id"
+        )
+    waiting = _waiting_products(session, scope, hold.order_id)
+    levels, warehouses = lock_stock(session, scope, waiting)
+    order = lock_order(session, scope, hold.order_id)
+    assert order is not None
+    hold = session.scalars(
+        scope.select(OrderHold)
+        .where(OrderHold.id == hold_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if hold.released_at is not None:
+        return hold, order
+    hold.released_by = scope.actor
+    hold.released_at = utcnow()
+    refresh_status(session, scope, order)
+    if order.status is not OrderStatus.ON_HOLD and order.cancelled_at is None and levels:
+        lines = _waiting_lines(session, scope, order.id)
+        if allocate_lines(session, scope, order, lines, levels, warehouses):
+            refresh_status(session, scope, order)
+    return hold, order
+
+
+def _waiting_lines(session: Session, scope: TenantScope, order_id: uuid.UUID) -> list[OrderLine]:
+    return list(
+        session.scalars(
+            scope.select(OrderLine)
+            .where(
+                OrderLine.order_id == order_id,
+                OrderLine.allocated_quantity < OrderLine.quantity,
+            )
+            .order_by(OrderLine.line_number)
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def _waiting_products(session: Session, scope: TenantScope, order_id: uuid.UUID) -> list[uuid.UUID]:
+    return [line.product_id for line in _waiting_lines(session, scope, order_id)]

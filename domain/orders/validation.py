@@ -1,0 +1,144 @@
+"""Checks on a new order: who it is for, its reference, address and lines."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import replace
+
+from sqlalchemy.orm import Session
+
+from domain.catalog.models import SKU_MAX, Product
+from domain.errors import DomainError, DomainErrorCode, not_found
+from domain.orders.commands import CreateOrder, LineRequest, ShipTo
+from tenants.models import Client
+from tenants.scope import TenantScope
+from tenants.validation import clean_text
+
+MAX_LINES = 100
+MAX_QUANTITY = 1_000_000
+REFERENCE_MAX = 64
+SERVICE_LEVEL_MAX = 32
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_REQUIRED_ADDRESS = {"name": 200, "line1": 200, "city": 100, "postal_code": 20}
+_OPTIONAL_ADDRESS = {"company": 200, "line2": 200, "region": 100, "phone": 40, "email": 200}
+_CAMEL = {"postal_code": "postalCode"}
+
+
+def clean_order(
+    session: Session, scope: TenantScope, command: CreateOrder
+) -> tuple[CreateOrder, list[Product]]:
+    """The command normalised (client resolved, text stripped) and its lines' products, in order."""
+    client_id = resolve_client(session, scope, command.client_id)
+    cleaned = replace(
+        command,
+        client_id=client_id,
+        external_reference=clean_text(
+            command.external_reference, "externalReference", REFERENCE_MAX
+        ),
+        service_level=clean_text(command.service_level, "serviceLevel", SERVICE_LEVEL_MAX),
+        ship_to=clean_ship_to(command.ship_to),
+        lines=clean_lines(command.lines),
+    )
+    return cleaned, products_of(session, scope, client_id, cleaned.lines)
+
+
+def resolve_client(session: Session, scope: TenantScope, client_id: uuid.UUID | None) -> uuid.UUID:
+    """The client an order is for: a client key's own, or the one a provider names."""
+    client_id = client_id or scope.client_id
+    if client_id is None:
+        raise DomainError(DomainErrorCode.REQUIRED, "Name the client the order is for.", "clientId")
+    if not scope.can_act_for_client(client_id):
+        raise not_found("client", "clientId")
+    if session.scalar(scope.select(Client, Client.id).where(Client.id == client_id)) is None:
+        raise not_found("client", "clientId")
+    return client_id
+
+
+def clean_ship_to(ship_to: ShipTo) -> ShipTo:
+    """The address stripped; required parts present, the country an ISO 3166-1 alpha-2 code."""
+    values: dict[str, str | None] = {}
+    for name, limit in _REQUIRED_ADDRESS.items():
+        values[name] = clean_text(getattr(ship_to, name), _address_field(name), limit)
+    for name, limit in _OPTIONAL_ADDRESS.items():
+        text = clean_text(getattr(ship_to, name), _address_field(name), limit, required=False)
+        values[name] = text or None
+    country = (ship_to.country or "").strip().upper()
+    if not country:
+        raise DomainError(DomainErrorCode.REQUIRED, "country must not be blank.", "shipTo.country")
+    if not _COUNTRY.match(country):
+        raise DomainError(
+            DomainErrorCode.INVALID,
+            "country must be a two-letter ISO 3166-1 code, e.g. DE.",
+            "shipTo.country",
+        )
+    return ShipTo(country=country, **values)  # type: ignore[arg-type]
+
+
+def clean_lines(lines: tuple[LineRequest, ...]) -> tuple[LineRequest, ...]:
+    """Lines with stripped SKUs; at least one, at most MAX_LINES, positive, no SKU twice."""
+    if not lines:
+        raise DomainError(DomainErrorCode.REQUIRED, "An order needs at least one line.", "lines")
+    if len(lines) > MAX_LINES:
+        raise DomainError(
+            DomainErrorCode.TOO_MANY_LINES,
+            f"An order may have at most {MAX_LINES} lines; this one has {len(lines)}.",
+            "lines",
+        )
+    cleaned: list[LineRequest] = []
+    seen: set[str] = set()
+    for index, line in enumerate(lines):
+        sku = clean_text(line.sku, f"lines.{index}.sku", SKU_MAX)
+        if sku in seen:
+            raise DomainError(
+                DomainErrorCode.DUPLICATE,
+                f"SKU {sku!r} is on an earlier line; send one line per SKU.",
+                f"lines.{index}.sku",
+            )
+        seen.add(sku)
+        if line.quantity <= 0:
+            raise DomainError(
+                DomainErrorCode.NOT_POSITIVE,
+                "quantity must be at least 1.",
+                f"lines.{index}.quantity",
+            )
+        if line.quantity > MAX_QUANTITY:
+            raise DomainError(
+                DomainErrorCode.INVALID,
+                f"quantity must be at most {MAX_QUANTITY}.",
+                f"lines.{index}.quantity",
+            )
+        cleaned.append(LineRequest(sku=sku, quantity=line.quantity))
+    return tuple(cleaned)
+
+
+def products_of(
+    session: Session, scope: TenantScope, client_id: uuid.UUID, lines: tuple[LineRequest, ...]
+) -> list[Product]:
+    """The client's active product of each line, in line order."""
+    skus = [line.sku for line in lines]
+    found = {
+        product.sku: product
+        for product in session.scalars(
+            scope.select(Product).where(Product.client_id == client_id, Product.sku.in_(skus))
+        )
+    }
+    products = []
+    for index, sku in enumerate(skus):
+        product = found.get(sku)
+        if product is None:
+            raise DomainError(
+                DomainErrorCode.NOT_FOUND, f"No product has SKU {sku!r}.", f"lines.{index}.sku"
+            )
+        if product.archived_at is not None:
+            raise DomainError(
+                DomainErrorCode.ARCHIVED,
+                f"Product {sku!r} is archived and cannot be ordered.",
+                f"lines.{index}.sku",
+            )
+        products.append(product)
+    return products
+
+
+def _address_field(name: str) -> str:
+    return f"shipTo.{_CAMEL.get(name, name)}"

@@ -1,0 +1,79 @@
+"""Races on PostgreSQL: many orders for the last units, and one order sent many times at once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from sqlalchemy import func, select
+
+from crossdock.database import make_engine, make_session_factory
+from domain.orders.creation import create_order
+from domain.orders.models import Order, OrderLine, OrderStatus
+from persistence.unit_of_work import UnitOfWork
+from tests.domain.orders.conftest import Shop
+from tests.factories import count_rows
+from tests.factories_orders import levels_match_ledger, order_command
+
+RACERS = 24
+
+
+def race(shop: Shop, work: Callable[[Any, int], Any], racers: int = RACERS) -> list[Any]:
+    """Run `work(session, i)` in `racers` threads, each with its own connection, all at once."""
+    engine = make_engine(shop.db.url, pool_size=racers, max_overflow=0)
+    factory = make_session_factory(engine)
+    barrier = threading.Barrier(racers)
+
+    def one(i: int) -> Any:
+        with UnitOfWork(factory, shop.tenant.provider_id) as uow:
+            uow.session.connection()  # hold a connection before the start signal
+            barrier.wait(timeout=30)
+            result = work(uow.session, i)
+            uow.commit()
+            return result
+
+    try:
+        with ThreadPoolExecutor(max_workers=racers) as pool:
+            return list(pool.map(one, range(racers)))
+    finally:
+        engine.dispose()
+
+
+def test_concurrent_orders_never_oversell_the_last_units(pg_shop):
+    # given: 5 units across two warehouses, 24 buyers of one unit each
+    pg_shop.stock("SKU-1", "WH-A", 3)
+    pg_shop.stock("SKU-1", "WH-B", 2)
+    scope = pg_shop.client()
+    # when
+    results = race(
+        pg_shop, lambda session, i: create_order(session, scope, order_command(f"RACE-{i}"))
+    )
+    # then
+    statuses = [created.order.status for created in results]
+    assert statuses.count(OrderStatus.ALLOCATED) == 5
+    assert statuses.count(OrderStatus.BACKORDERED) == RACERS - 5
+    with UnitOfWork(pg_shop.db.session_factory, pg_shop.tenant.provider_id) as uow:
+        assert uow.session.scalar(select(func.sum(OrderLine.allocated_quantity))) == 5
+    assert levels_match_ledger(pg_shop.db)
+
+
+def test_one_order_sent_many_times_at_once_is_created_once(pg_shop):
+    # given
+    pg_shop.stock("SKU-1", "WH-A", 50)
+    scope = pg_shop.client()
+    command = order_command("SAME", lines=(("SKU-1", 2),))
+    # when
+    results = race(pg_shop, lambda session, i: create_order(session, scope, command), racers=10)
+    # then
+    assert len({created.order.id for created in results}) == 1
+    assert [created.created for created in results].count(True) == 1
+    assert count_rows(pg_shop.db, "orders") == 1
+    assert count_rows(pg_shop.db, "fulfillment_orders") == 1
+    receipts = 1
+    assert count_rows(pg_shop.db, "inventory_movements") == receipts + 1
+    with UnitOfWork(pg_shop.db.session_factory, pg_shop.tenant.provider_id) as uow:
+        order = uow.session.scalars(select(Order)).one()
+        assert order.status is OrderStatus.ALLOCATED
+    assert levels_match_ledger(pg_shop.db)
