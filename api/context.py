@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -28,18 +29,25 @@ class Context:
     request: HTTPConnection
     session_factory: sessionmaker[Session]
     db: RequestDatabase
+    connection_params: dict[str, Any] | None = None
+    """A WebSocket's ``connection_init`` payload; its ``Authorization`` outranks the header."""
     _scope: TenantScope | None = None
     _auth_error: PublicError | None = None
     _loaders: dict[Hashable, DataLoader[Any, Any]] = field(default_factory=dict)
+    _auth_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def scope(self) -> TenantScope:
-        """The authenticated caller; raises a coded error when the key is missing or bad."""
-        if self._scope is None and self._auth_error is None:
-            try:
-                self._scope = await anyio.to_thread.run_sync(self._authenticate)
-                self.db.bind(self._scope.provider_id)
-            except AuthenticationError as error:
-                self._auth_error = PublicError(error.code, error.message)
+        """The authenticated caller; raises a coded error when the key is missing or bad.
+
+        Top-level fields resolve concurrently; the lock makes them share one check.
+        """
+        async with self._auth_lock:
+            if self._scope is None and self._auth_error is None:
+                try:
+                    self._scope = await anyio.to_thread.run_sync(self._authenticate)
+                    self.db.bind(self._scope.provider_id)
+                except AuthenticationError as error:
+                    self._auth_error = PublicError(error.code, error.message)
         if self._auth_error is not None:
             raise self._auth_error
         assert self._scope is not None
@@ -66,6 +74,8 @@ class Context:
 
     def _authenticate(self) -> TenantScope:
         header = self.request.headers.get("authorization", "")
+        if self.connection_params and self.connection_params.get("Authorization"):
+            header = str(self.connection_params["Authorization"])
         scheme, _, token = header.partition(" ")
         plaintext = token.strip() if scheme.lower() == "bearer" else header.strip() or None
         with self.session_factory() as session:

@@ -36,9 +36,13 @@ class RequestDatabase:
         bind_tenant(self._session_or_new(), provider_id)
 
     async def read(self, fn: Callable[..., R], *args: Any) -> R:
-        """Run `fn(session, *args)` in the request's read transaction."""
+        """Run `fn(session, *args)` in the request's read transaction.
+
+        On SQLite every transaction holds the database's write lock, so each read ends
+        its transaction at once instead of blocking other requests until this one ends.
+        """
         async with self._lock:
-            return await anyio.to_thread.run_sync(partial(fn, self._session_or_new(), *args))
+            return await anyio.to_thread.run_sync(partial(_read, fn, self._session_or_new(), *args))
 
     async def write(self, fn: Callable[..., R], *args: Any) -> R:
         """Run `fn(session, *args)` and commit; roll back on any error."""
@@ -57,6 +61,17 @@ class RequestDatabase:
         if self._session is None:
             self._session = self._session_factory()
         return self._session
+
+
+def _read(fn: Callable[..., R], session: Session, *args: Any) -> R:
+    try:
+        result = fn(session, *args)
+    except BaseException:
+        session.rollback()
+        raise
+    if session.get_bind().dialect.name == "sqlite":
+        session.commit()  # keeps loaded objects: the factory sets expire_on_commit=False
+    return result
 
 
 def _commit_or_rollback(fn: Callable[..., R], session: Session, *args: Any) -> R:

@@ -1,14 +1,37 @@
-"""Demo data for `crossdock serve --demo`: a provider, two clients, keys for GraphiQL."""
+"""Demo data for `crossdock serve --demo`: a provider, two clients, stock, keys for GraphiQL."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from domain.catalog import service as catalog
+from domain.inventory.inbound import (
+    LineQuantity,
+    create_inbound_shipment,
+    receive_inbound_shipment,
+)
 from tenants import service
 from tenants.models import KeyKind
 from tenants.scope import TenantScope
+
+WAREHOUSES = (
+    ("RNO", "Reno DC", "1 Dock Rd", "Reno", "NV", "89501", "America/Los_Angeles"),
+    ("ATL", "Atlanta DC", "200 Freight Ave", "Atlanta", "GA", "30301", "America/New_York"),
+)
+PRODUCTS = {
+    "ACME": (
+        ("TENT-2P", "Two-person tent", 2300, (550, 200, 180), "189.00", 40, 10),
+        ("STOVE-1", "Camp stove", 900, (250, 150, 120), "59.50", 25, 5),
+        ("LAMP-LED", "LED lantern", 400, (180, 100, 100), "24.99", 4, 10),
+    ),
+    "BOLT": (
+        ("BEAN-1KG", "Espresso beans 1 kg", 1050, (250, 150, 90), "21.00", 120, 30),
+        ("GRIND-1", "Burr grinder", 2600, (300, 200, 350), "129.00", 8, 2),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -31,19 +54,71 @@ class Demo:
 
 
 def seed_demo(session: Session) -> Demo:
-    """Create the demo tenant with its clients and keys (a new provider on every run)."""
+    """Create the demo tenant: clients, keys, two warehouses, products and received stock."""
     provider, provider_key = service.create_provider(session, "Northwind Fulfilment")
     scope = TenantScope.operator(provider.id)
-    acme = service.create_client(session, scope, "ACME", "ACME Outdoor")
-    bolt = service.create_client(session, scope, "BOLT", "Bolt Coffee")
-    acme_key = service.create_api_key(
-        session, scope, name="ACME portal", kind=KeyKind.CLIENT, client_id=acme.id
-    )
-    bolt_key = service.create_api_key(
-        session, scope, name="Bolt shop", kind=KeyKind.CLIENT, client_id=bolt.id
-    )
+    clients = {
+        "ACME": service.create_client(session, scope, "ACME", "ACME Outdoor"),
+        "BOLT": service.create_client(session, scope, "BOLT", "Bolt Coffee"),
+    }
+    keys = {
+        code: service.create_api_key(
+            session, scope, name=f"{client.name} portal", kind=KeyKind.CLIENT, client_id=client.id
+        )
+        for code, client in clients.items()
+    }
+    warehouses = [
+        catalog.create_warehouse(
+            session,
+            scope,
+            {
+                "code": code,
+                "name": name,
+                "address_line1": line1,
+                "city": city,
+                "region": region,
+                "postal_code": postal_code,
+                "country": "US",
+                "timezone": timezone,
+            },
+        )
+        for code, name, line1, city, region, postal_code, timezone in WAREHOUSES
+    ]
+    for code, products in PRODUCTS.items():
+        _stock_client(session, scope, clients[code].id, warehouses[0].id, products)
     return Demo(
         provider_key=provider_key.plaintext,
-        client_key=acme_key.plaintext,
-        other_client_key=bolt_key.plaintext,
+        client_key=keys["ACME"].plaintext,
+        other_client_key=keys["BOLT"].plaintext,
     )
+
+
+def _stock_client(session: Session, scope: TenantScope, client_id, warehouse_id, products) -> None:
+    lines = []
+    for sku, name, grams, (length, width, height), value, stock, reorder in products:
+        product = catalog.create_product(
+            session,
+            scope,
+            client_id,
+            {
+                "sku": sku,
+                "name": name,
+                "weight_grams": grams,
+                "length_mm": length,
+                "width_mm": width,
+                "height_mm": height,
+                "declared_value": Decimal(value),
+                "currency": "USD",
+                "reorder_point": reorder,
+            },
+        )
+        lines.append(LineQuantity(product.id, stock))
+    inbound = create_inbound_shipment(
+        session,
+        scope,
+        client_id=client_id,
+        warehouse_id=warehouse_id,
+        reference=f"ASN-OPENING-{str(client_id)[:8]}",
+        lines=lines,
+    )
+    receive_inbound_shipment(session, scope, inbound.shipment.id, lines, note="opening stock")
