@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 PROVIDER_SETTING = "app.provider_id"
 KEY_PREFIX_SETTING = "app.key_prefix"
+SYSTEM_TASK_SETTING = "app.system_task"
 APP_ROLE = "crossdock_app"
 """The group role the application logs in through; neither superuser nor table owner."""
 
 _SET_TENANT = text(
-    "SELECT set_config(:provider_setting, :provider, true), set_config(:key_setting, :key, true)"
+    "SELECT set_config(:provider_setting, :provider, true),"
+    " set_config(:key_setting, :key, true), set_config(:task_setting, :task, true)"
 )
 _CURRENT_PROVIDER = f"NULLIF(current_setting('{PROVIDER_SETTING}', true), '')::uuid"
 
@@ -60,6 +62,22 @@ def enable_key_lookup_policy(table: str = "api_keys") -> None:
     )
 
 
+def enable_system_task_policy(table: str, task: str) -> None:
+    """Alembic step: let one named system task (e.g. the outbox relay) see every tenant's rows.
+
+    Tasks that work across tenants (publishing the outbox, scheduling billing) set
+    ``app.system_task`` for their transaction; the policy names the task, so each
+    cross-tenant reach is explicit and searchable.
+    """
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute(
+        f"CREATE POLICY system_{task} ON {table} "
+        f"USING (current_setting('{SYSTEM_TASK_SETTING}', true) = '{task}') "
+        f"WITH CHECK (current_setting('{SYSTEM_TASK_SETTING}', true) = '{task}')"
+    )
+
+
 def grant_app_role() -> None:
     """Alembic step: create the application group role if missing and grant it table access."""
     if op.get_bind().dialect.name != "postgresql":
@@ -91,7 +109,8 @@ def _apply_tenant_setting(
         return
     provider_id = session.info.get("provider_id")
     key_prefix = session.info.get("key_prefix")
-    if provider_id is None and key_prefix is None:
+    system_task = session.info.get("system_task")
+    if provider_id is None and key_prefix is None and system_task is None:
         return
     connection.execute(
         _SET_TENANT,
@@ -100,5 +119,7 @@ def _apply_tenant_setting(
             "provider": str(provider_id or ""),
             "key_setting": KEY_PREFIX_SETTING,
             "key": key_prefix or "",
+            "task_setting": SYSTEM_TASK_SETTING,
+            "task": system_task or "",
         },
     )

@@ -28,6 +28,7 @@ from domain.inventory.models import (
     InboundStatus,
     MovementKind,
 )
+from domain.outbox.events import Topic, record
 from persistence.base import new_id, utcnow
 from tenants.scope import TenantScope
 from tenants.validation import clean_code
@@ -157,6 +158,7 @@ def receive_inbound_shipment(
         row.received_quantity += line.quantity
     shipment.status = InboundStatus.RECEIVING
     session.flush()
+    _received_event(session, scope, shipment, lines)
     from domain.orders.backorders import allocate_backorders  # the orders area depends on us
 
     allocate_backorders(session, scope, sorted(line.product_id for line in lines))
@@ -258,3 +260,25 @@ def _check_reference(
             f"The client has an inbound shipment {reference!r}.",
             "reference",
         )
+
+
+def _received_event(
+    session: Session, scope: TenantScope, shipment: InboundShipment, lines: Sequence[LineQuantity]
+) -> None:
+    """Goods were booked in: what billing charges receiving for."""
+    record(
+        session,
+        scope,
+        Topic.INBOUND_RECEIVED,
+        aggregate_type="inbound_shipment",
+        aggregate_id=shipment.id,
+        client_id=shipment.client_id,
+        payload={
+            "inbound_shipment_id": str(shipment.id),
+            "warehouse_id": str(shipment.warehouse_id),
+            "client_id": str(shipment.client_id),
+            "receipt_id": str(new_id()),
+            "lines": [{"product_id": str(x.product_id), "quantity": x.quantity} for x in lines],
+            "units": sum(x.quantity for x in lines),
+        },
+    )

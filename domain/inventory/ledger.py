@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from domain.errors import DomainError, DomainErrorCode
 from domain.inventory.models import InventoryLevel, InventoryMovement, MovementKind
+from domain.outbox.events import Topic, record
 from persistence.base import new_id, utcnow
 from tenants.scope import TenantScope
 
@@ -128,4 +129,25 @@ def post(
         reference_id=reference.id if reference else None,
     )
     session.add(movement)
+    record(
+        session,
+        scope,
+        Topic.STOCK_CHANGED,
+        aggregate_type="inventory_level",
+        aggregate_id=level.product_id,
+        client_id=level.client_id,
+        payload={
+            "product_id": str(level.product_id),
+            "warehouse_id": str(level.warehouse_id),
+            "client_id": str(level.client_id),
+            "movement_id": str(movement.id),
+            "kind": kind.value,
+            "reason": reason,
+            "on_hand": level.on_hand,
+            "allocated": level.allocated,
+            "unsellable": level.unsellable,
+            "available": level.available,
+            "incoming": level.incoming,
+        },
+    )
     return movement

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from domain.catalog.models import Product
 from domain.errors import DomainError, DomainErrorCode
+from domain.orders import events
 from domain.orders.allocation import allocate_lines, lock_stock
 from domain.orders.commands import CreateOrder
 from domain.orders.models import Order, OrderLine, OrderStatus
@@ -48,6 +49,7 @@ def create_order(session: Session, scope: TenantScope, command: CreateOrder) -> 
         if existing is None:
             raise
         return CreatedOrder(_same_or_conflict(existing, digest), created=False)
+    events.order_created(session, scope, order)
     lines = _add_lines(session, order, command, products)
     allocate_lines(session, scope, order, lines, levels, warehouses)
     refresh_status(session, scope, order)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from domain.errors import DomainError, DomainErrorCode, not_found
 from domain.inventory import ledger
 from domain.inventory.models import InventoryLevel, MovementKind
+from domain.orders import events
 from domain.orders.models import (
     FulfillmentOrder,
     FulfillmentOrderLine,
@@ -19,6 +20,7 @@ from domain.orders.models import (
 )
 from domain.orders.states import check_step
 from domain.orders.status import lock_order, refresh_status
+from domain.outbox.events import Topic
 from persistence.base import utcnow
 from tenants.scope import TenantScope
 from tenants.validation import clean_text
@@ -39,8 +41,10 @@ def start_picking(session: Session, scope: TenantScope, fulfillment_id: uuid.UUI
 
 
 def mark_packed(session: Session, scope: TenantScope, fulfillment_id: uuid.UUID) -> Step:
-    """Everything is picked and packed, ready for the carrier."""
-    return _advance(session, scope, fulfillment_id, FulfillmentStatus.PACKED)
+    """Everything is picked and packed, ready for the carrier (dispatch listens for this)."""
+    fo, order = _advance(session, scope, fulfillment_id, FulfillmentStatus.PACKED)
+    events.fulfillment_changed(session, scope, fo, Topic.FULFILLMENT_PACKED)
+    return fo, order
 
 
 def mark_shipped(
@@ -57,6 +61,7 @@ def mark_shipped(
     fo.carrier = carrier
     fo.tracking_number = tracking_number
     fo.shipped_at = utcnow()
+    events.fulfillment_changed(session, scope, fo, Topic.FULFILLMENT_SHIPPED)
     return fo, order
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlalchemy.orm import Session
 
+from domain.orders import events
 from domain.orders.models import FulfillmentOrder, Order, OrderHold, OrderLine
 from domain.orders.states import derive_status
 from persistence.base import utcnow
@@ -14,11 +15,12 @@ from tenants.scope import TenantScope
 def refresh_status(session: Session, scope: TenantScope, order: Order) -> Order:
     """Recompute and store the order's status; mark the order updated."""
     session.flush()
-    ordered, allocated = session.execute(
+    ordered, allocated, line_count = session.execute(
         scope.select(
             OrderLine,
             func.coalesce(func.sum(OrderLine.quantity), 0),
             func.coalesce(func.sum(OrderLine.allocated_quantity), 0),
+            func.count(),
         ).where(OrderLine.order_id == order.id)
     ).one()
     fulfillment = session.scalars(
@@ -31,6 +33,7 @@ def refresh_status(session: Session, scope: TenantScope, order: Order) -> Order:
             OrderHold.order_id == order.id, OrderHold.released_at.is_(None)
         )
     )
+    previous = order.status
     order.status = derive_status(
         ordered=ordered,
         allocated=allocated,
@@ -39,6 +42,8 @@ def refresh_status(session: Session, scope: TenantScope, order: Order) -> Order:
         cancelled=order.cancelled_at is not None,
     )
     order.updated_at = utcnow()
+    if order.status is not previous:
+        events.order_status_changed(session, scope, order, previous, ordered, line_count)
     session.flush()
     return order
 

@@ -1,0 +1,91 @@
+"""The events orders tell the world about, written to the outbox with the change."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from domain.orders.models import FulfillmentOrder, Order, OrderStatus
+from domain.outbox.events import Topic, record
+from persistence.base import utcnow
+from tenants.scope import TenantScope
+
+MILESTONES = {
+    OrderStatus.ALLOCATED: Topic.ORDER_ALLOCATED,
+    OrderStatus.PARTIALLY_ALLOCATED: Topic.ORDER_BACKORDERED,
+    OrderStatus.BACKORDERED: Topic.ORDER_BACKORDERED,
+    OrderStatus.ON_HOLD: Topic.ORDER_HELD,
+    OrderStatus.SHIPPED: Topic.ORDER_SHIPPED,
+    OrderStatus.DELIVERED: Topic.ORDER_DELIVERED,
+    OrderStatus.CANCELLED: Topic.ORDER_CANCELLED,
+}
+"""Statuses with a topic of their own; any other change is `order.status_changed`."""
+
+
+def order_payload(order: Order) -> dict[str, object]:
+    """What every order event carries."""
+    return {
+        "order_id": str(order.id),
+        "client_id": str(order.client_id),
+        "external_reference": order.external_reference,
+        "status": order.status.name,
+    }
+
+
+def order_created(session: Session, scope: TenantScope, order: Order) -> None:
+    """A new order arrived."""
+    _order_event(session, scope, Topic.ORDER_CREATED, order, {})
+
+
+def order_status_changed(
+    session: Session,
+    scope: TenantScope,
+    order: Order,
+    previous: OrderStatus,
+    units: int,
+    lines: int,
+) -> None:
+    """The order moved from `previous` to its current status."""
+    topic = MILESTONES.get(order.status, Topic.ORDER_STATUS_CHANGED)
+    if previous is OrderStatus.ON_HOLD and order.status is not OrderStatus.CANCELLED:
+        topic = MILESTONES.get(order.status, Topic.ORDER_RELEASED)
+    extra: dict[str, object] = {"previous_status": previous.name}
+    if order.status is OrderStatus.SHIPPED:
+        extra |= {"units": units, "lines": lines, "shipped_at": utcnow().isoformat()}
+    _order_event(session, scope, topic, order, extra)
+
+
+def fulfillment_changed(
+    session: Session, scope: TenantScope, fulfillment: FulfillmentOrder, topic: Topic
+) -> None:
+    """A fulfillment order was packed or shipped."""
+    record(
+        session,
+        scope,
+        topic,
+        aggregate_type="fulfillment_order",
+        aggregate_id=fulfillment.id,
+        client_id=fulfillment.client_id,
+        payload={
+            "fulfillment_order_id": str(fulfillment.id),
+            "order_id": str(fulfillment.order_id),
+            "client_id": str(fulfillment.client_id),
+            "warehouse_id": str(fulfillment.warehouse_id),
+            "status": fulfillment.status.name,
+            "carrier": fulfillment.carrier,
+            "tracking_number": fulfillment.tracking_number,
+        },
+    )
+
+
+def _order_event(
+    session: Session, scope: TenantScope, topic: Topic, order: Order, extra: dict[str, object]
+) -> None:
+    record(
+        session,
+        scope,
+        topic,
+        aggregate_type="order",
+        aggregate_id=order.id,
+        client_id=order.client_id,
+        payload=order_payload(order) | extra,
+    )

@@ -1,0 +1,58 @@
+"""Recording domain events: one outbox row in the caller's transaction, never a direct publish."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from domain.outbox.models import OutboxEvent
+from persistence.base import new_id
+from tenants.scope import TenantScope
+
+
+class Topic(StrEnum):
+    """What happened. Webhook endpoints and subscriptions select events by these names."""
+
+    ORDER_CREATED = "order.created"
+    ORDER_ALLOCATED = "order.allocated"
+    ORDER_BACKORDERED = "order.backordered"
+    ORDER_HELD = "order.held"
+    ORDER_RELEASED = "order.released"
+    ORDER_CANCELLED = "order.cancelled"
+    ORDER_STATUS_CHANGED = "order.status_changed"
+    ORDER_SHIPPED = "order.shipped"
+    ORDER_DELIVERED = "order.delivered"
+    ORDER_EXCEPTION = "order.exception"
+    FULFILLMENT_PACKED = "fulfillment_order.packed"
+    FULFILLMENT_SHIPPED = "fulfillment_order.shipped"
+    STOCK_CHANGED = "stock.changed"
+    INBOUND_RECEIVED = "inbound.received"
+    SHIPMENT_CREATED = "shipment.created"
+    SHIPMENT_TRACKING_UPDATED = "shipment.tracking_updated"
+
+
+def record(
+    session: Session,
+    scope: TenantScope,
+    topic: Topic,
+    *,
+    aggregate_type: str,
+    aggregate_id: uuid.UUID,
+    client_id: uuid.UUID | None,
+    payload: dict[str, Any],
+) -> OutboxEvent:
+    """Add an event to the outbox; it commits or rolls back with the change it describes."""
+    event = OutboxEvent(
+        provider_id=scope.provider_id,
+        id=new_id(),
+        client_id=client_id,
+        topic=topic.value,
+        aggregate_type=aggregate_type,
+        aggregate_id=aggregate_id,
+        payload=payload,
+    )
+    session.add(event)
+    return event
