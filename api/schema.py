@@ -9,11 +9,13 @@ from strawberry import relay
 from strawberry.extensions import ParserCache, QueryDepthLimiter, ValidationCache
 from strawberry.tools import merge_types
 
+from api.billing import schema as billing
 from api.catalog import schema as catalog
 from api.errors import error_masking
 from api.inventory import schema as inventory
 from api.orders import schema as orders
 from api.tenants import schema as tenants
+from api.webhooks import schema as webhooks
 
 
 @strawberry.type
@@ -22,10 +24,27 @@ class NodeQuery:
 
 
 Query = merge_types(
-    "Query", (NodeQuery, tenants.Query, catalog.Query, inventory.Query, orders.Query)
+    "Query",
+    (
+        NodeQuery,
+        tenants.Query,
+        catalog.Query,
+        inventory.Query,
+        orders.Query,
+        webhooks.Query,
+        billing.Query,
+    ),
 )
 Mutation = merge_types(
-    "Mutation", (tenants.Mutation, catalog.Mutation, inventory.Mutation, orders.Mutation)
+    "Mutation",
+    (
+        tenants.Mutation,
+        catalog.Mutation,
+        inventory.Mutation,
+        orders.Mutation,
+        webhooks.Mutation,
+        billing.Mutation,
+    ),
 )
 
 

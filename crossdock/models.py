@@ -1,9 +1,12 @@
 """Imports every model module, so that `Base.metadata` knows every table."""
 
+from domain.billing import invoice_models as billing_invoice_models
+from domain.billing import models as billing_models
 from domain.catalog import models as catalog_models
 from domain.inventory import models as inventory_models
 from domain.orders import models as order_models
 from domain.outbox import models as outbox_models
+from domain.webhooks import models as webhook_models
 from persistence.base import Base
 from tenants import models as tenant_models
 
@@ -13,6 +16,9 @@ MODEL_MODULES = (
     inventory_models,
     order_models,
     outbox_models,
+    webhook_models,
+    billing_models,
+    billing_invoice_models,
 )
 
 metadata = Base.metadata

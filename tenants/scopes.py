@@ -22,6 +22,8 @@ SCOPES: dict[str, str] = {
     "orders:write": "create, hold, cancel and progress orders",
     "billing:read": "read charges and invoices",
     "billing:write": "change rate cards, charges and invoices",
+    "webhooks:read": "list webhook endpoints and their deliveries",
+    "webhooks:write": "create, change and delete webhook endpoints; redeliver",
 }
 
 KIND_SCOPES: dict[KeyKind, frozenset[str]] = {
@@ -38,6 +40,8 @@ KIND_SCOPES: dict[KeyKind, frozenset[str]] = {
             "orders:read",
             "orders:write",
             "billing:read",
+            "webhooks:read",
+            "webhooks:write",
         }
     ),
     KeyKind.SUPPLIER: frozenset({"orders:read", "orders:write"}),

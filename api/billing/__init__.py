@@ -1,0 +1,1 @@
+"""GraphQL of billing: rate cards, charges, invoices and their exports."""

@@ -1,0 +1,267 @@
+"""GraphQL types of billing: rate cards, charges, invoices, their lines and exports."""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Self
+
+import strawberry
+from sqlalchemy.orm import Session
+from strawberry import relay
+from strawberry.dataloader import DataLoader
+from strawberry.types import Info
+
+from api.context import Context
+from api.relay import RowNode, by_id
+from api.tenants.types import ClientType
+from domain.billing import queries
+from domain.billing.export import invoice_csv, invoice_pdf, load_document
+from domain.billing.invoice_models import Invoice, InvoiceStatus
+from domain.billing.models import Charge, ChargeType, RateCard, SourceType, WarehouseStorageRate
+from domain.billing.money import from_minor
+from tenants.models import Client
+from tenants.scope import TenantScope
+
+ChargeTypeEnum = strawberry.enum(ChargeType, name="ChargeType", description="What a charge is for.")
+SourceTypeEnum = strawberry.enum(SourceType, name="ChargeSource", description="What it came from.")
+InvoiceStatusEnum = strawberry.enum(
+    InvoiceStatus, name="InvoiceStatus", description="draft -> issued -> paid, or void."
+)
+
+
+async def _client(info: Info[Context, None], client_id: uuid.UUID | None) -> ClientType | None:
+    if client_id is None:
+        return None
+    row = await by_id(info.context, Client).load(client_id)
+    return ClientType.from_row(row) if row is not None else None
+
+
+@strawberry.type
+class StorageRate:
+    """A rate card's storage prices in one warehouse."""
+
+    warehouse_id: relay.GlobalID
+    per_unit_day: Decimal | None
+    per_cubic_metre_day: Decimal | None
+
+
+@strawberry.type(name="RateCard")
+class RateCardType(RowNode):
+    """One version of a client's prices, or of the provider default (no client)."""
+
+    __model__ = RateCard
+    id: relay.NodeID[str]
+    version: int
+    effective_from: datetime
+    currency: str
+    receiving_per_unit: Decimal | None
+    receiving_per_receipt: Decimal | None
+    receiving_per_asn: Decimal | None
+    storage_per_unit_day: Decimal | None
+    storage_per_cubic_metre_day: Decimal | None
+    pick_per_order: Decimal | None
+    pick_per_additional_unit: Decimal | None
+    packaging_per_order: Decimal | None
+    shipping_markup_percent: Decimal | None
+    shipping_flat_fee: Decimal | None
+    monthly_minimum: Decimal | None
+    tax_rate_percent: Decimal | None
+    note: str | None
+    created_at: datetime
+    client_id: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field
+    async def client(self, info: Info[Context, None]) -> ClientType | None:
+        """The client it prices; null for the provider default."""
+        return await _client(info, self.client_id)
+
+    @strawberry.field
+    async def storage_rates(self, info: Info[Context, None]) -> list[StorageRate]:
+        """Per-warehouse storage prices overriding the card's own."""
+        rows = await _storage_rates(info.context).load(uuid.UUID(str(self.id)))
+        return [
+            StorageRate(
+                warehouse_id=relay.GlobalID("Warehouse", str(row.warehouse_id)),
+                per_unit_day=row.per_unit_day,
+                per_cubic_metre_day=row.per_cubic_metre_day,
+            )
+            for row in rows
+        ]
+
+
+@strawberry.type(name="Charge")
+class ChargeType_(RowNode):
+    """One billed act, priced by a rate card version, unique on its source."""
+
+    __model__ = Charge
+    id: relay.NodeID[str]
+    charge_type: ChargeTypeEnum  # type: ignore[valid-type]
+    source_type: SourceTypeEnum  # type: ignore[valid-type]
+    source_id: str
+    rate_card_version: int | None
+    occurred_at: datetime
+    service_date: date
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    currency: str
+    description: str
+    reason: str | None
+    actor: str
+    client_id: strawberry.Private[uuid.UUID]
+    invoice_uuid: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Self:
+        """The charge with its amount in currency units."""
+        fields = {name: getattr(row, name) for name in _CHARGE_FIELDS}
+        amount = from_minor(row.amount_minor, row.currency)
+        return cls(amount=amount, invoice_uuid=row.invoice_id, **fields)
+
+    @strawberry.field
+    async def client(self, info: Info[Context, None]) -> ClientType | None:
+        """Who is billed."""
+        return await _client(info, self.client_id)
+
+    @strawberry.field
+    def invoice_id(self) -> relay.GlobalID | None:
+        """The invoice it is on; null while not yet invoiced."""
+        return relay.GlobalID("Invoice", str(self.invoice_uuid)) if self.invoice_uuid else None
+
+
+_CHARGE_FIELDS = [
+    "id",
+    "charge_type",
+    "source_type",
+    "source_id",
+    "rate_card_version",
+    "occurred_at",
+    "service_date",
+    "quantity",
+    "unit_price",
+    "currency",
+    "description",
+    "reason",
+    "actor",
+    "client_id",
+]
+
+
+@strawberry.type(name="InvoiceLine")
+class InvoiceLineType:
+    """The charges of one type on an invoice."""
+
+    charge_type: ChargeTypeEnum  # type: ignore[valid-type]
+    quantity: Decimal
+    charges: int
+    amount: Decimal
+
+
+@strawberry.type(name="Invoice")
+class InvoiceType(RowNode):
+    """What one client owes for one month."""
+
+    __model__ = Invoice
+    id: relay.NodeID[str]
+    number: str
+    period: str
+    period_start: date
+    period_end: date = strawberry.field(description="The first day after the period.")
+    currency: str
+    status: InvoiceStatusEnum  # type: ignore[valid-type]
+    subtotal: Decimal
+    minimum_top_up: Decimal
+    tax_rate_percent: Decimal | None
+    tax: Decimal
+    total: Decimal
+    issued_at: datetime | None
+    paid_at: datetime | None
+    voided_at: datetime | None
+    void_reason: str | None
+    client_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_row(cls, row: Any) -> Self:
+        """The invoice with its sums in currency units."""
+        cur = row.currency
+        return cls(
+            id=str(row.id),
+            number=row.number,
+            period=f"{row.period_start:%Y-%m}",
+            period_start=row.period_start,
+            period_end=row.period_end,
+            currency=cur,
+            status=row.status,
+            subtotal=from_minor(row.subtotal_minor, cur),
+            minimum_top_up=from_minor(row.minimum_top_up_minor, cur),
+            tax_rate_percent=row.tax_rate_percent,
+            tax=from_minor(row.tax_minor, cur),
+            total=from_minor(row.total_minor, cur),
+            issued_at=row.issued_at,
+            paid_at=row.paid_at,
+            voided_at=row.voided_at,
+            void_reason=row.void_reason,
+            client_id=row.client_id,
+        )
+
+    @strawberry.field
+    async def client(self, info: Info[Context, None]) -> ClientType | None:
+        """Who is billed."""
+        return await _client(info, self.client_id)
+
+    @strawberry.field
+    async def lines(self, info: Info[Context, None]) -> list[InvoiceLineType]:
+        """One line per charge type, and the minimum top-up when there is one."""
+        rows = await _lines(info.context).load(uuid.UUID(str(self.id)))
+        return [
+            InvoiceLineType(
+                charge_type=row.charge_type,
+                quantity=row.quantity,
+                charges=row.charges,
+                amount=from_minor(row.amount_minor, self.currency),
+            )
+            for row in rows
+        ]
+
+    @strawberry.field(description="The invoice as CSV.")
+    async def csv(self, info: Info[Context, None]) -> str:
+        return invoice_csv(await info.context.read(load_document, uuid.UUID(str(self.id))))
+
+    @strawberry.field(description="The invoice as a PDF file, base64-encoded.")
+    async def pdf_base64(self, info: Info[Context, None]) -> str:
+        document = await info.context.read(load_document, uuid.UUID(str(self.id)))
+        return base64.b64encode(invoice_pdf(document)).decode()
+
+
+def _grouped(key: str, build: Any) -> Any:
+    def load(session: Session, scope: TenantScope, ids: list[uuid.UUID]) -> dict:
+        found: dict[uuid.UUID, list[Any]] = {}
+        for row in session.scalars(build(scope, ids)):
+            found.setdefault(getattr(row, key), []).append(row)
+        return found
+
+    return load
+
+
+def _lines(context: Context) -> DataLoader[uuid.UUID, list[Any]]:
+    fetch = _grouped("invoice_id", queries.invoice_lines)
+    return _loader(context, "invoice_lines", fetch)
+
+
+def _storage_rates(context: Context) -> DataLoader[uuid.UUID, list[Any]]:
+    def build(scope: TenantScope, ids: list[uuid.UUID]) -> Any:
+        model = WarehouseStorageRate
+        return scope.select(model).where(model.rate_card_id.in_(ids)).order_by(model.id)
+
+    return _loader(context, "storage_rates", _grouped("rate_card_id", build))
+
+
+def _loader(context: Context, name: str, fetch: Any) -> DataLoader[uuid.UUID, list[Any]]:
+    async def load(ids: list[uuid.UUID]) -> list[list[Any]]:
+        found = await context.read(fetch, list(ids))
+        return [found.get(i, []) for i in ids]
+
+    return context.loader(name, lambda: DataLoader(load_fn=load))

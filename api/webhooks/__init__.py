@@ -1,0 +1,1 @@
+"""GraphQL of webhooks: endpoints, deliveries with their attempts, redelivery."""

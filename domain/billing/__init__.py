@@ -1,0 +1,1 @@
+"""Billing: rate cards, charges accrued from events and storage, invoices per client and period."""

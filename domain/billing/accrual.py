@@ -1,0 +1,185 @@
+"""Charges from outbox events: receipts, shipped orders and shipments, priced when they happened."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from domain.billing.charges import PricedAct, charge_rows, insert_charges
+from domain.billing.models import ChargeType, RateCard, SourceType
+from domain.billing.money import exact
+from domain.billing.rate_cards import card_in_force
+from domain.outbox.events import Topic
+from domain.outbox.models import OutboxEvent
+from tenants.scope import TenantScope
+
+log = logging.getLogger("crossdock.billing")
+
+BILLED_TOPICS = (Topic.INBOUND_RECEIVED, Topic.ORDER_SHIPPED, Topic.SHIPMENT_CREATED)
+HUNDRED = Decimal(100)
+
+Pricer = Callable[[OutboxEvent, RateCard, uuid.UUID], list[PricedAct]]
+
+
+def accrue_event(session: Session, scope: TenantScope, event_id: uuid.UUID) -> int:
+    """Bill one outbox event at the rate card in force when it happened; how many charges are new.
+
+    Safe to repeat: each charge is unique on its source, so a replay adds nothing.
+    """
+    event = session.scalar(scope.select(OutboxEvent).where(OutboxEvent.id == event_id))
+    if event is None or event.topic not in _PRICERS:
+        return 0
+    client_id = uuid.UUID(str(event.payload.get("client_id") or event.client_id))
+    card = card_in_force(session, scope, client_id, event.created_at)
+    if card is None:
+        log.info(
+            "no rate card for client %s at %s; event %s not billed",
+            client_id,
+            event.created_at,
+            event.id,
+        )
+        return 0
+    acts = [act for act in _PRICERS[event.topic](event, card, client_id) if act.quantity]
+    return insert_charges(session, charge_rows(scope, card, acts))
+
+
+def _act(
+    event: OutboxEvent,
+    client_id: uuid.UUID,
+    charge_type: ChargeType,
+    source: tuple[SourceType, Any],
+    quantity: Decimal | int,
+    unit_price: Decimal | None,
+    description: str,
+    warehouse_id: uuid.UUID | None = None,
+) -> list[PricedAct]:
+    if unit_price is None:
+        return []
+    return [
+        PricedAct(
+            client_id=client_id,
+            charge_type=charge_type,
+            source_type=source[0],
+            source_id=str(source[1]),
+            occurred_at=event.created_at,
+            quantity=Decimal(quantity),
+            unit_price=unit_price,
+            description=description,
+            event_id=event.id,
+            warehouse_id=warehouse_id,
+        )
+    ]
+
+
+def _receipt(event: OutboxEvent, card: RateCard, client_id: uuid.UUID) -> list[PricedAct]:
+    payload = event.payload
+    units = int(payload["units"])
+    receipt = (SourceType.RECEIPT, payload["receipt_id"])
+    asn = (SourceType.INBOUND_SHIPMENT, payload["inbound_shipment_id"])
+    warehouse = uuid.UUID(str(payload["warehouse_id"]))
+    return [
+        *_act(
+            event,
+            client_id,
+            ChargeType.RECEIVING_UNIT,
+            receipt,
+            units,
+            card.receiving_per_unit,
+            f"Received {units} units",
+            warehouse,
+        ),
+        *_act(
+            event,
+            client_id,
+            ChargeType.RECEIVING_RECEIPT,
+            receipt,
+            1,
+            card.receiving_per_receipt,
+            "Receipt handling",
+            warehouse,
+        ),
+        *_act(
+            event,
+            client_id,
+            ChargeType.RECEIVING_ASN,
+            asn,
+            1,
+            card.receiving_per_asn,
+            "Inbound shipment (ASN) handling",
+            warehouse,
+        ),
+    ]
+
+
+def _shipped_order(event: OutboxEvent, card: RateCard, client_id: uuid.UUID) -> list[PricedAct]:
+    payload = event.payload
+    units = int(payload["units"])
+    order = (SourceType.ORDER, payload["order_id"])
+    return [
+        *_act(
+            event,
+            client_id,
+            ChargeType.PICK_ORDER,
+            order,
+            1,
+            card.pick_per_order,
+            "Pick and pack, per order",
+        ),
+        *_act(
+            event,
+            client_id,
+            ChargeType.PICK_ADDITIONAL_UNIT,
+            order,
+            max(units - 1, 0),
+            card.pick_per_additional_unit,
+            "Pick and pack, per additional unit",
+        ),
+        *_act(
+            event,
+            client_id,
+            ChargeType.PACKAGING,
+            order,
+            1,
+            card.packaging_per_order,
+            "Packaging materials",
+        ),
+    ]
+
+
+def _shipment(event: OutboxEvent, card: RateCard, client_id: uuid.UUID) -> list[PricedAct]:
+    payload = event.payload
+    if payload.get("currency", card.currency) != card.currency:
+        log.error(
+            "shipment %s costs %s, rate card bills %s; not billed",
+            payload["shipment_id"],
+            payload.get("currency"),
+            card.currency,
+        )
+        return []
+    if card.shipping_markup_percent is None and card.shipping_flat_fee is None:
+        return []
+    cost = exact(str(payload["cost"]), "cost")
+    markup = card.shipping_markup_percent or Decimal(0)
+    price = cost * (HUNDRED + markup) / HUNDRED + (card.shipping_flat_fee or Decimal(0))
+    label = f"{payload.get('carrier', '')} {payload.get('service', '')}".strip()
+    return _act(
+        event,
+        client_id,
+        ChargeType.SHIPPING,
+        (SourceType.SHIPMENT, payload["shipment_id"]),
+        1,
+        price,
+        f"Shipping {label}: cost {cost} + {markup}% + fee",
+    )
+
+
+_PRICERS: dict[str, Pricer] = {
+    Topic.INBOUND_RECEIVED.value: _receipt,
+    Topic.ORDER_SHIPPED.value: _shipped_order,
+    Topic.SHIPMENT_CREATED.value: _shipment,
+}

@@ -1,0 +1,55 @@
+"""Billing periods: calendar months in UTC, named like "2026-03"."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from domain.errors import DomainError, DomainErrorCode
+
+_NAME = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """One billing month: `start` inclusive, `end` exclusive."""
+
+    start: date
+
+    @classmethod
+    def parse(cls, name: str, field: str = "period") -> Period:
+        """The period named "YYYY-MM"."""
+        match = _NAME.match(name.strip()) if name else None
+        if match is None or not 1 <= int(match.group(2)) <= 12:
+            raise DomainError(DomainErrorCode.INVALID, "A period looks like 2026-03.", field)
+        return cls(date(int(match.group(1)), int(match.group(2)), 1))
+
+    @classmethod
+    def containing(cls, day: date) -> Period:
+        """The period a day belongs to."""
+        return cls(day.replace(day=1))
+
+    @property
+    def end(self) -> date:
+        """The first day after the period."""
+        if self.start.month == 12:
+            return date(self.start.year + 1, 1, 1)
+        return date(self.start.year, self.start.month + 1, 1)
+
+    @property
+    def name(self) -> str:
+        """ "YYYY-MM"."""
+        return f"{self.start.year:04d}-{self.start.month:02d}"
+
+    @property
+    def previous(self) -> Period:
+        """The month before."""
+        if self.start.month == 1:
+            return Period(date(self.start.year - 1, 12, 1))
+        return Period(date(self.start.year, self.start.month - 1, 1))
+
+    @property
+    def closes_at(self) -> datetime:
+        """The instant the period ends, in UTC."""
+        return datetime.combine(self.end, time(), UTC)

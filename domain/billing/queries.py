@@ -1,0 +1,73 @@
+"""Read statements of billing, each limited to what the caller may see."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import Select
+
+from domain.billing.invoice_models import Invoice, InvoiceLine, InvoiceStatus
+from domain.billing.models import Charge, ChargeType, RateCard, SourceType
+from domain.billing.periods import Period
+from tenants.scope import TenantScope
+
+
+def rate_cards(scope: TenantScope, client_id: uuid.UUID | None = None) -> Select[Any]:
+    """Rate card versions; a client key sees only its own cards."""
+    stmt = scope.select(RateCard)
+    return stmt if client_id is None else stmt.where(RateCard.client_id == client_id)
+
+
+def charges(
+    scope: TenantScope,
+    *,
+    client_id: uuid.UUID | None = None,
+    period: Period | None = None,
+    charge_type: ChargeType | None = None,
+    source_type: SourceType | None = None,
+    source_id: str | None = None,
+    invoice_id: uuid.UUID | None = None,
+) -> Select[Any]:
+    """Charges, filtered by client, period (service date), type, source and invoice."""
+    stmt = scope.select(Charge)
+    if client_id is not None:
+        stmt = stmt.where(Charge.client_id == client_id)
+    if period is not None:
+        stmt = stmt.where(Charge.service_date >= period.start, Charge.service_date < period.end)
+    if charge_type is not None:
+        stmt = stmt.where(Charge.charge_type == charge_type)
+    if source_type is not None:
+        stmt = stmt.where(Charge.source_type == source_type)
+    if source_id is not None:
+        stmt = stmt.where(Charge.source_id == source_id)
+    if invoice_id is not None:
+        stmt = stmt.where(Charge.invoice_id == invoice_id)
+    return stmt
+
+
+def invoices(
+    scope: TenantScope,
+    *,
+    client_id: uuid.UUID | None = None,
+    period: Period | None = None,
+    status: InvoiceStatus | None = None,
+) -> Select[Any]:
+    """Invoices, filtered by client, period and status."""
+    stmt = scope.select(Invoice)
+    if client_id is not None:
+        stmt = stmt.where(Invoice.client_id == client_id)
+    if period is not None:
+        stmt = stmt.where(Invoice.period_start == period.start)
+    if status is not None:
+        stmt = stmt.where(Invoice.status == status)
+    return stmt
+
+
+def invoice_lines(scope: TenantScope, invoice_ids: list[uuid.UUID]) -> Select[Any]:
+    """The lines of some invoices, in charge type order."""
+    return (
+        scope.select(InvoiceLine)
+        .where(InvoiceLine.invoice_id.in_(invoice_ids))
+        .order_by(InvoiceLine.invoice_id, InvoiceLine.charge_type)
+    )

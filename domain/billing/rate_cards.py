@@ -1,0 +1,182 @@
+"""Rate cards: append-only price versions per client, with a provider default, in force by time."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import func, or_
+from sqlalchemy.orm import Session
+
+from domain.billing.models import RateCard, WarehouseStorageRate
+from domain.billing.money import check_currency, exact
+from domain.catalog.models import Warehouse
+from domain.errors import DomainError, DomainErrorCode, not_found
+from tenants.models import Client
+from tenants.scope import TenantScope
+
+RATE_FIELDS = (
+    "receiving_per_unit",
+    "receiving_per_receipt",
+    "receiving_per_asn",
+    "storage_per_unit_day",
+    "storage_per_cubic_metre_day",
+    "pick_per_order",
+    "pick_per_additional_unit",
+    "packaging_per_order",
+    "shipping_markup_percent",
+    "shipping_flat_fee",
+    "monthly_minimum",
+    "tax_rate_percent",
+)
+"""The prices a card may set; an unset one means the act is not billed."""
+
+
+@dataclass(frozen=True)
+class StorageRateOverride:
+    """Storage prices of one warehouse, overriding the card's own."""
+
+    warehouse_id: uuid.UUID
+    per_unit_day: Decimal | None = None
+    per_cubic_metre_day: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class NewRateCard:
+    """A new version of a client's card (or of the provider default when `client_id` is None)."""
+
+    client_id: uuid.UUID | None
+    effective_from: datetime
+    currency: str
+    rates: dict[str, Decimal | None] = field(default_factory=dict)
+    storage_overrides: tuple[StorageRateOverride, ...] = ()
+    note: str | None = None
+
+
+def create_rate_card(session: Session, scope: TenantScope, new: NewRateCard) -> RateCard:
+    """Add the next version of a card; versions never change and never go back in time."""
+    if (
+        new.client_id is not None
+        and session.scalar(scope.select(Client, Client.id).where(Client.id == new.client_id))
+        is None
+    ):
+        raise not_found("client", "clientId")
+    if new.effective_from.tzinfo is None:
+        raise DomainError(DomainErrorCode.INVALID, "Give a time zone.", "effectiveFrom")
+    currency = check_currency(new.currency)
+    _check_provider_currency(session, scope, currency)
+    latest = _latest_version(session, scope, new.client_id)
+    if latest is not None and new.effective_from <= latest.effective_from:
+        raise DomainError(
+            DomainErrorCode.INVALID,
+            "A new version must take effect after the latest one "
+            f"({latest.effective_from.isoformat()}).",
+            "effectiveFrom",
+        )
+    card = RateCard(
+        provider_id=scope.provider_id,
+        client_id=new.client_id,
+        version=(latest.version + 1) if latest else 1,
+        effective_from=new.effective_from,
+        currency=currency,
+        note=new.note,
+        created_by=scope.actor,
+        **_rates(new.rates),
+    )
+    session.add(card)
+    session.flush()
+    for override in new.storage_overrides:
+        _add_override(session, scope, card, override)
+    return card
+
+
+def card_in_force(
+    session: Session, scope: TenantScope, client_id: uuid.UUID, at: datetime
+) -> RateCard | None:
+    """The version pricing `client_id`'s acts at `at`: its own card, else the provider default."""
+    stmt = (
+        scope.select(RateCard)
+        .where(
+            or_(RateCard.client_id == client_id, RateCard.client_id.is_(None)),
+            RateCard.effective_from <= at,
+        )
+        .order_by(RateCard.client_id.is_(None), RateCard.effective_from.desc())
+        .limit(1)
+    )
+    return session.scalar(stmt)
+
+
+def storage_rates(
+    session: Session, scope: TenantScope, card: RateCard, warehouse_id: uuid.UUID
+) -> tuple[Decimal | None, Decimal | None]:
+    """(per unit-day, per cubic-metre-day) of `card` in one warehouse."""
+    override = session.scalar(
+        scope.select(WarehouseStorageRate).where(
+            WarehouseStorageRate.rate_card_id == card.id,
+            WarehouseStorageRate.warehouse_id == warehouse_id,
+        )
+    )
+    if override is None:
+        return card.storage_per_unit_day, card.storage_per_cubic_metre_day
+    return override.per_unit_day, override.per_cubic_metre_day
+
+
+def _latest_version(
+    session: Session, scope: TenantScope, client_id: uuid.UUID | None
+) -> RateCard | None:
+    series = RateCard.client_id.is_(None) if client_id is None else RateCard.client_id == client_id
+    return session.scalar(
+        scope.select(RateCard).where(series).order_by(RateCard.version.desc()).limit(1)
+    )
+
+
+def _check_provider_currency(session: Session, scope: TenantScope, currency: str) -> None:
+    # One currency per provider keeps every invoice in one currency; say so plainly.
+    others = session.scalar(
+        scope.select(RateCard, func.count()).where(RateCard.currency != currency)
+    )
+    if others:
+        raise DomainError(
+            DomainErrorCode.CONFLICT,
+            "Every rate card of a provider bills in the same currency.",
+            "currency",
+        )
+
+
+def _rates(rates: dict[str, Decimal | None]) -> dict[str, Decimal | None]:
+    unknown = set(rates) - set(RATE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown rates: {sorted(unknown)}")
+    checked = {name: None if v is None else exact(v, name) for name, v in rates.items()}
+    for name, value in checked.items():
+        if value is not None and value < 0:
+            raise DomainError(DomainErrorCode.INVALID, "Rates cannot be negative.", name)
+    return checked
+
+
+def _add_override(
+    session: Session, scope: TenantScope, card: RateCard, override: StorageRateOverride
+) -> None:
+    found = session.scalar(
+        scope.select(Warehouse, Warehouse.id).where(Warehouse.id == override.warehouse_id)
+    )
+    if found is None:
+        raise not_found("warehouse", "storageRates")
+    rates = _rates(
+        {
+            "storage_per_unit_day": override.per_unit_day,
+            "storage_per_cubic_metre_day": override.per_cubic_metre_day,
+        }
+    )
+    session.add(
+        WarehouseStorageRate(
+            provider_id=scope.provider_id,
+            rate_card_id=card.id,
+            warehouse_id=override.warehouse_id,
+            per_unit_day=rates["storage_per_unit_day"],
+            per_cubic_metre_day=rates["storage_per_cubic_metre_day"],
+        )
+    )
+    session.flush()

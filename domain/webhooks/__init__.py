@@ -1,0 +1,1 @@
+"""Webhooks: endpoints that receive signed copies of outbox events, delivered with retries."""

@@ -1,0 +1,280 @@
+"""Delivering events to endpoints: fan-out, claiming due deliveries, sending, retry schedule."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from sqlalchemy import or_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from domain.errors import not_found
+from domain.outbox.models import OutboxEvent
+from domain.webhooks import signing
+from domain.webhooks.models import (
+    ERROR_MAX,
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
+from persistence.base import new_id, utcnow
+from tenants.scope import TenantScope
+
+MAX_ATTEMPTS = 8
+BASE_DELAY = timedelta(seconds=30)
+MAX_DELAY = timedelta(hours=4)
+JITTER = 0.2
+"""Each delay is shortened by up to this fraction, so failed receivers are not hit in lockstep."""
+LEASE = timedelta(minutes=5)
+"""How long a claimed delivery is reserved for the worker sending it (well over the timeout)."""
+TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+USER_AGENT = "Crossdock-Webhooks/1"
+
+
+@dataclass(frozen=True)
+class AttemptOutcome:
+    """What one HTTP request to an endpoint came to."""
+
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether the endpoint accepted the message (any 2xx)."""
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def fan_out(
+    session: Session, scope: TenantScope, event: OutboxEvent, now: datetime | None = None
+) -> list[WebhookDelivery]:
+    """Create the deliveries of `event` for matching enabled endpoints; only the new ones return.
+
+    Insert-if-absent on (endpoint, event): processing an event again creates nothing. New
+    deliveries are due at `now` (the sender's clock, so that skew cannot make them wait).
+    """
+    due = now or utcnow()
+    audience = WebhookEndpoint.client_id.is_(None)
+    if event.client_id is not None:
+        audience = or_(audience, WebhookEndpoint.client_id == event.client_id)
+    endpoints = session.scalars(
+        scope.select(WebhookEndpoint)
+        .where(WebhookEndpoint.enabled.is_(True), audience)
+        .order_by(WebhookEndpoint.id)
+    )
+    created = [
+        delivery_id
+        for endpoint in endpoints
+        if event.topic in endpoint.topics
+        and (delivery_id := _insert_delivery(session, endpoint, event, due)) is not None
+    ]
+    if not created:
+        return []
+    stmt = scope.select(WebhookDelivery).where(WebhookDelivery.id.in_(created))
+    return list(session.scalars(stmt.order_by(WebhookDelivery.id)))
+
+
+def claim_due(
+    session: Session,
+    scope: TenantScope,
+    now: datetime,
+    *,
+    event_id: uuid.UUID | None = None,
+    delivery_id: uuid.UUID | None = None,
+    limit: int = 50,
+) -> list[tuple[WebhookDelivery, WebhookEndpoint]]:
+    """Reserve due pending deliveries of enabled endpoints for one sender, with their endpoints.
+
+    A conditional update moves each claimed delivery's next attempt a lease ahead, so that
+    concurrent workers never send the same delivery at once; a crash retries after the lease.
+    """
+    stmt = (
+        scope.select(WebhookDelivery)
+        .join(
+            WebhookEndpoint,
+            (WebhookEndpoint.provider_id == WebhookDelivery.provider_id)
+            & (WebhookEndpoint.id == WebhookDelivery.endpoint_id),
+        )
+        .where(
+            WebhookEndpoint.enabled.is_(True),
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+            WebhookDelivery.next_attempt_at <= now,
+        )
+    )
+    if event_id is not None:
+        stmt = stmt.where(WebhookDelivery.event_id == event_id)
+    if delivery_id is not None:
+        stmt = stmt.where(WebhookDelivery.id == delivery_id)
+    candidates = session.scalars(
+        stmt.order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit)
+    ).all()
+    claimed = [delivery for delivery in candidates if _lease(session, delivery, now + LEASE)]
+    if not claimed:
+        return []
+    endpoint_ids = {delivery.endpoint_id for delivery in claimed}
+    endpoints = {
+        endpoint.id: endpoint
+        for endpoint in session.scalars(
+            scope.select(WebhookEndpoint).where(WebhookEndpoint.id.in_(endpoint_ids))
+        )
+    }
+    return [(delivery, endpoints[delivery.endpoint_id]) for delivery in claimed]
+
+
+def attempt(
+    session: Session,
+    delivery: WebhookDelivery,
+    endpoint: WebhookEndpoint,
+    http_client: httpx.Client,
+    now: datetime,
+    rng: random.Random | None = None,
+) -> WebhookAttempt:
+    """POST the delivery to its endpoint, log the attempt, and mark it delivered or reschedule.
+
+    The request is made before the session touches the database, so no transaction is held
+    open while a slow receiver answers (on SQLite that would block every writer).
+    """
+    outcome = send(delivery, endpoint, http_client)
+    return record(session, delivery, outcome, now, rng)
+
+
+def send(
+    delivery: WebhookDelivery, endpoint: WebhookEndpoint, http_client: httpx.Client
+) -> AttemptOutcome:
+    """One signed POST of the delivery's message; never raises for the receiver's failures."""
+    body = message_body(delivery)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        **signing.signed_headers(endpoint.secret, delivery.message_id, int(time.time()), body),
+    }
+    started = time.perf_counter()
+    try:
+        with http_client.stream(
+            "POST", endpoint.url, content=body, headers=headers, timeout=TIMEOUT
+        ) as response:  # the body is never read: a receiver cannot make us download anything
+            status_code: int | None = response.status_code
+        error = None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
+    except httpx.HTTPError as failure:
+        status_code, error = None, f"{type(failure).__name__}: {failure}"
+    duration_ms = round((time.perf_counter() - started) * 1000)
+    return AttemptOutcome(status_code, error[:ERROR_MAX] if error else None, duration_ms)
+
+
+def record(
+    session: Session,
+    delivery: WebhookDelivery,
+    outcome: AttemptOutcome,
+    now: datetime,
+    rng: random.Random | None = None,
+) -> WebhookAttempt:
+    """Log an attempt and move the delivery on: delivered, retried later, or failed for good."""
+    delivery.attempt_count += 1
+    delivery.last_status_code = outcome.status_code
+    delivery.last_error = outcome.error
+    if outcome.succeeded:
+        delivery.status = DeliveryStatus.DELIVERED
+        delivery.delivered_at = now
+        delivery.next_attempt_at = None
+    elif delivery.attempt_count >= MAX_ATTEMPTS:
+        delivery.status = DeliveryStatus.FAILED
+        delivery.next_attempt_at = None
+    else:
+        delivery.next_attempt_at = now + backoff(delivery.attempt_count, rng)
+    logged = WebhookAttempt(
+        provider_id=delivery.provider_id,
+        id=new_id(),
+        delivery_id=delivery.id,
+        client_id=delivery.client_id,
+        attempted_at=now,
+        status_code=outcome.status_code,
+        error=outcome.error,
+        duration_ms=outcome.duration_ms,
+    )
+    session.add(logged)
+    session.flush()
+    return logged
+
+
+def backoff(attempts_made: int, rng: random.Random | None = None) -> timedelta:
+    """The wait after the `attempts_made`-th failure: 30 s doubling, capped, jittered down."""
+    exponent = min(max(attempts_made - 1, 0), 30)
+    delay = min(BASE_DELAY * 2**exponent, MAX_DELAY)
+    return delay * (1 - JITTER * (rng or random).random())
+
+
+def redeliver(
+    session: Session, scope: TenantScope, delivery_id: uuid.UUID, now: datetime
+) -> WebhookDelivery:
+    """Make a delivery pending and due now, with a fresh retry budget and the same message id."""
+    delivery = session.scalar(
+        scope.select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update()
+    )
+    if delivery is None:
+        raise not_found("webhook delivery", "deliveryId")
+    delivery.status = DeliveryStatus.PENDING
+    delivery.attempt_count = 0
+    delivery.next_attempt_at = now
+    delivery.delivered_at = None
+    session.flush()
+    return delivery
+
+
+def message_body(delivery: WebhookDelivery) -> bytes:
+    """The JSON a receiver gets: id (to deduplicate on), topic, occurredAt, data."""
+    message = {
+        "id": delivery.message_id,
+        "topic": delivery.topic,
+        "occurredAt": delivery.occurred_at.isoformat(),
+        "data": delivery.payload,
+    }
+    return json.dumps(message, separators=(",", ":"), default=str).encode()
+
+
+def _insert_delivery(
+    session: Session, endpoint: WebhookEndpoint, event: OutboxEvent, due: datetime
+) -> uuid.UUID | None:
+    delivery_id = new_id()
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = (
+        dialect.insert(WebhookDelivery)
+        .values(
+            provider_id=endpoint.provider_id,
+            id=delivery_id,
+            endpoint_id=endpoint.id,
+            client_id=endpoint.client_id,
+            event_id=event.id,
+            message_id=f"msg_{delivery_id.hex}",
+            topic=event.topic,
+            payload=event.payload,
+            occurred_at=event.created_at,
+            status=DeliveryStatus.PENDING,
+            attempt_count=0,
+            next_attempt_at=due,
+        )
+        .on_conflict_do_nothing(index_elements=["provider_id", "endpoint_id", "event_id"])
+        .returning(WebhookDelivery.id)
+    )
+    return session.execute(stmt).scalar_one_or_none()  # no row: it existed already
+
+
+def _lease(session: Session, delivery: WebhookDelivery, until: datetime) -> bool:
+    result = session.execute(
+        update(WebhookDelivery)
+        .where(
+            WebhookDelivery.provider_id == delivery.provider_id,
+            WebhookDelivery.id == delivery.id,
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+            WebhookDelivery.next_attempt_at == delivery.next_attempt_at,
+        )
+        .values(next_attempt_at=until)
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount == 1

@@ -1,0 +1,64 @@
+"""Reading endpoints, deliveries and attempts, always through the caller's scope."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+from domain.outbox.models import OutboxEvent
+from domain.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
+from tenants.scope import TenantScope
+
+
+def deliveries(
+    scope: TenantScope,
+    *,
+    endpoint_id: uuid.UUID | None = None,
+    status: DeliveryStatus | None = None,
+    topic: str | None = None,
+) -> Select[Any]:
+    """The caller's deliveries, filtered; the caller pages and orders them."""
+    stmt = scope.select(WebhookDelivery)
+    if endpoint_id is not None:
+        stmt = stmt.where(WebhookDelivery.endpoint_id == endpoint_id)
+    if status is not None:
+        stmt = stmt.where(WebhookDelivery.status == status)
+    if topic is not None:
+        stmt = stmt.where(WebhookDelivery.topic == topic)
+    return stmt
+
+
+def attempts_by_delivery(
+    session: Session, scope: TenantScope, delivery_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[WebhookAttempt]]:
+    """Each delivery's attempts, oldest first, in one statement."""
+    rows = session.scalars(
+        scope.select(WebhookAttempt)
+        .where(WebhookAttempt.delivery_id.in_(delivery_ids))
+        .order_by(WebhookAttempt.attempted_at, WebhookAttempt.id)
+    )
+    grouped: dict[uuid.UUID, list[WebhookAttempt]] = {}
+    for row in rows:
+        grouped.setdefault(row.delivery_id, []).append(row)
+    return grouped
+
+
+def next_attempt_at(
+    session: Session, scope: TenantScope, delivery_id: uuid.UUID
+) -> datetime | None:
+    """When a pending delivery is next due; None once it is delivered, failed or gone."""
+    return session.scalar(
+        scope.select(WebhookDelivery, WebhookDelivery.next_attempt_at).where(
+            WebhookDelivery.id == delivery_id, WebhookDelivery.status == DeliveryStatus.PENDING
+        )
+    )
+
+
+def event(session: Session, scope: TenantScope, event_id: uuid.UUID) -> OutboxEvent | None:
+    """One outbox event of the caller's provider, or None."""
+    return session.scalar(scope.select(OutboxEvent).where(OutboxEvent.id == event_id))

@@ -1,0 +1,84 @@
+"""Small factories for webhook tests: endpoints, outbox events, reading deliveries back."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from domain.outbox.events import Topic, record
+from domain.webhooks.endpoints import create_endpoint
+from domain.webhooks.models import WebhookAttempt, WebhookDelivery
+from persistence.unit_of_work import UnitOfWork
+from tests.conftest import TestDatabase
+from tests.factories import TenantHandle
+
+
+def make_endpoint(
+    db: TestDatabase,
+    tenant: TenantHandle,
+    url: str,
+    topics: tuple[Topic, ...] = (Topic.ORDER_CREATED,),
+    client: str | None = None,
+    enabled: bool = True,
+) -> tuple[uuid.UUID, str]:
+    """An endpoint (the provider's, or `client`'s), committed: its id and secret."""
+    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
+        created = create_endpoint(
+            uow.session,
+            tenant.scope,
+            url=url,
+            topics=[topic.value for topic in topics],
+            client_id=tenant.clients[client].id if client else None,
+            enabled=enabled,
+        )
+        uow.commit()
+    return created.endpoint.id, created.secret
+
+
+def make_event(
+    db: TestDatabase,
+    tenant: TenantHandle,
+    topic: Topic = Topic.ORDER_CREATED,
+    client: str | None = "A",
+    payload: dict[str, Any] | None = None,
+) -> uuid.UUID:
+    """An outbox event about `client` (None: the provider's own), committed."""
+    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
+        event = record(
+            uow.session,
+            tenant.scope,
+            topic,
+            aggregate_type="order",
+            aggregate_id=uuid.uuid4(),
+            client_id=tenant.clients[client].id if client else None,
+            payload=payload or {"reference": "PO-1"},
+        )
+        uow.commit()
+    return event.id
+
+
+def deliveries_of(db: TestDatabase, tenant: TenantHandle) -> list[WebhookDelivery]:
+    """Every delivery of the tenant, oldest first."""
+    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
+        stmt = tenant.scope.select(WebhookDelivery).order_by(WebhookDelivery.id)
+        rows = list(uow.session.scalars(stmt))
+        uow.session.expunge_all()  # readable after the unit of work rolls back
+    return rows
+
+
+def attempts_of(db: TestDatabase, tenant: TenantHandle, delivery_id: uuid.UUID) -> list[Any]:
+    """A delivery's attempts, oldest first."""
+    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
+        stmt = (
+            select(WebhookAttempt)
+            .where(
+                WebhookAttempt.provider_id == tenant.provider_id,
+                WebhookAttempt.delivery_id == delivery_id,
+            )
+            .order_by(WebhookAttempt.attempted_at)
+        )
+        rows = list(uow.session.scalars(stmt))
+        uow.session.expunge_all()
+    return rows

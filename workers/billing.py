@@ -1,0 +1,67 @@
+"""Billing actors: charges from events, daily storage, period close, and the provider fan-out."""
+
+from __future__ import annotations
+
+import uuid
+
+import dramatiq
+
+from domain.billing.accrual import accrue_event
+from domain.billing.periods import Period
+from domain.billing.runs import bill_period, catch_up_storage, period_to_close
+from domain.outbox.events import Topic
+from persistence.base import utcnow
+from persistence.unit_of_work import UnitOfWork
+from tenants.models import Provider
+from tenants.scope import TenantScope
+from workers.routing import consumes
+from workers.runtime import session_factory, unit_of_work
+
+SCHEDULER_TASK = "billing_scheduler"
+"""The system task allowed to list every provider (a row-level security policy names it)."""
+RETRIES = {"max_retries": 5, "min_backoff": 1_000, "max_backoff": 300_000}
+
+
+@consumes(Topic.INBOUND_RECEIVED, Topic.ORDER_SHIPPED, Topic.SHIPMENT_CREATED)
+@dramatiq.actor(**RETRIES, time_limit=60_000)
+def accrue_charges(provider_id: str, event_id: str) -> None:
+    """Bill one outbox event; a redelivered event adds nothing."""
+    with unit_of_work(provider_id) as uow:
+        accrue_event(uow.session, TenantScope.operator(uuid.UUID(provider_id)), uuid.UUID(event_id))
+        uow.commit()
+
+
+@dramatiq.actor(**RETRIES, time_limit=30 * 60_000)
+def take_storage(provider_id: str) -> None:
+    """Snapshot and bill every completed storage day the provider has not had billed."""
+    catch_up_storage(
+        lambda: unit_of_work(provider_id), TenantScope.operator(uuid.UUID(provider_id))
+    )
+
+
+@dramatiq.actor(**RETRIES, time_limit=60 * 60_000)
+def close_billing_period(provider_id: str, period: str | None = None) -> None:
+    """Draft or refresh every client's invoice of `period` (default: the month due to close)."""
+    due = Period.parse(period) if period else period_to_close(utcnow())
+    if due is None:
+        return
+    bill_period(
+        lambda: unit_of_work(provider_id), TenantScope.operator(uuid.UUID(provider_id)), due
+    )
+
+
+@dramatiq.actor(max_retries=3, min_backoff=10_000, time_limit=60_000)
+def schedule_billing() -> None:
+    """Send each provider its storage run, and its period close when a month is due."""
+    closing = period_to_close(utcnow()) is not None
+    for provider_id in provider_ids():
+        take_storage.send(str(provider_id))
+        if closing:
+            close_billing_period.send(str(provider_id))
+
+
+def provider_ids() -> list[uuid.UUID]:
+    """Every provider's id, read as the billing scheduler (the only cross-tenant read here)."""
+    with UnitOfWork(session_factory()) as uow:
+        uow.session.info["system_task"] = SCHEDULER_TASK
+        return list(uow.session.scalars(Provider.__table__.select().with_only_columns(Provider.id)))

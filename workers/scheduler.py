@@ -1,0 +1,66 @@
+"""The periodic-job scheduler: a small loop that enqueues actors on a fixed cadence.
+
+Run exactly one per deployment (``crossdock scheduler``; inside ``crossdock serve`` on the
+embedded broker). It only enqueues; the workers do the work, and every periodic actor is
+idempotent, so a scheduler restarted or briefly doubled costs a redundant run, never a double bill.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from dramatiq import Broker, Message
+
+log = logging.getLogger("crossdock.scheduler")
+
+
+@dataclass(frozen=True)
+class Job:
+    """An actor sent every `every`, at multiples of it since the epoch (so restarts keep pace)."""
+
+    actor_name: str
+    every: timedelta
+    queue_name: str = "default"
+
+
+SCHEDULE = (Job("schedule_billing", timedelta(hours=1)),)
+"""Billing fans out hourly: storage days complete at each warehouse's local midnight."""
+
+
+def due_at(job: Job, now: datetime) -> datetime:
+    """The start of the slot `now` falls in."""
+    epoch = datetime(1970, 1, 1, tzinfo=now.tzinfo)
+    slots = (now - epoch) // job.every
+    return epoch + slots * job.every
+
+
+def run_scheduler(
+    stop_event: threading.Event,
+    broker: Broker,
+    clock: Callable[[], datetime],
+    schedule: tuple[Job, ...] = SCHEDULE,
+    tick_seconds: float = 30.0,
+) -> None:
+    """Enqueue each job once per slot until `stop_event` is set; the first slot runs at once."""
+    sent: dict[str, datetime] = {}
+    while not stop_event.is_set():
+        now = clock()
+        for job in schedule:
+            slot = due_at(job, now)
+            if sent.get(job.actor_name) != slot:
+                broker.enqueue(
+                    Message(
+                        queue_name=job.queue_name,
+                        actor_name=job.actor_name,
+                        args=(),
+                        kwargs={},
+                        options={},
+                    )
+                )
+                sent[job.actor_name] = slot
+                log.info("enqueued %s for %s", job.actor_name, slot.isoformat())
+        stop_event.wait(tick_seconds)

@@ -1,0 +1,120 @@
+"""Webhook actors: fan an event out to endpoints, send what is due, retry on the schedule.
+
+The database is the queue: a delivery is pending until sent, and its `next_attempt_at`
+says when. A Dramatiq message only wakes a sender up; if one is lost, `retry_due_webhooks`
+(run periodically) finds the delivery anyway. Every actor is idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+
+import dramatiq
+import httpx
+from sqlalchemy.orm.exc import StaleDataError
+
+from domain.webhooks import delivery, queries
+from domain.webhooks.models import DeliveryStatus, WebhookDelivery
+from persistence.base import utcnow
+from tenants.scope import TenantScope
+from workers.routing import consumes
+from workers.runtime import unit_of_work
+
+log = logging.getLogger("crossdock.workers.webhooks")
+
+SWEEP_BATCH = 10
+"""Deliveries one sweep sends before handing the rest to a fresh message."""
+ACTOR_OPTIONS = {"max_retries": 3, "min_backoff": 5_000, "max_backoff": 60_000}
+TIME_LIMIT_MS = 10 * 60_000
+
+clock: Callable[[], datetime] = utcnow
+"""The time actors schedule by (tests move it forward)."""
+
+
+def http_client() -> httpx.Client:
+    """The client deliveries are sent with: explicit timeout, redirects not followed."""
+    return httpx.Client(timeout=delivery.TIMEOUT, follow_redirects=False)
+
+
+@consumes()
+@dramatiq.actor(time_limit=TIME_LIMIT_MS, **ACTOR_OPTIONS)
+def deliver_event_webhooks(provider_id: str, event_id: str) -> None:
+    """Create an event's deliveries (once, however often it runs) and send them."""
+    scope = TenantScope.operator(uuid.UUID(provider_id))
+    with unit_of_work(provider_id) as uow:
+        event = queries.event(uow.session, scope, uuid.UUID(event_id))
+        if event is None:
+            log.warning("webhooks: no event %s of provider %s", event_id, provider_id)
+            return
+        delivery.fan_out(uow.session, scope, event, clock())
+        uow.commit()
+    send_due(provider_id, event_id=uuid.UUID(event_id))
+
+
+@dramatiq.actor(time_limit=TIME_LIMIT_MS, **ACTOR_OPTIONS)
+def deliver_webhook(provider_id: str, delivery_id: str) -> None:
+    """Send one delivery if it is due (a scheduled retry); woken early, sleep until it is."""
+    if send_due(provider_id, delivery_id=uuid.UUID(delivery_id)):
+        return
+    scope = TenantScope.operator(uuid.UUID(provider_id))
+    with unit_of_work(provider_id) as uow:
+        due = queries.next_attempt_at(uow.session, scope, uuid.UUID(delivery_id))
+    if due is not None and due > clock():  # a due one that was not claimable has no sender
+        schedule(deliver_webhook, provider_id, delivery_id, delay_ms=_delay_ms(due))
+
+
+@dramatiq.actor(time_limit=TIME_LIMIT_MS, **ACTOR_OPTIONS)
+def retry_due_webhooks(provider_id: str) -> None:
+    """Send a provider's due deliveries: redeliveries, and retries whose wake-up was lost."""
+    if send_due(provider_id, limit=SWEEP_BATCH) == SWEEP_BATCH:
+        schedule(retry_due_webhooks, provider_id, delay_ms=0)
+
+
+def send_due(
+    provider_id: str,
+    *,
+    event_id: uuid.UUID | None = None,
+    delivery_id: uuid.UUID | None = None,
+    limit: int | None = None,
+) -> int:
+    """Claim and send due deliveries one at a time; schedule a wake-up for each retry."""
+    scope = TenantScope.operator(uuid.UUID(provider_id))
+    sent = 0
+    with unit_of_work(provider_id) as uow, http_client() as client:
+        while limit is None or sent < limit:
+            claimed = delivery.claim_due(
+                uow.session, scope, clock(), event_id=event_id, delivery_id=delivery_id, limit=1
+            )
+            uow.commit()  # the lease is durable before the request goes out
+            if not claimed:
+                break
+            item, endpoint = claimed[0]
+            try:
+                delivery.attempt(uow.session, item, endpoint, client, clock())
+                uow.commit()
+            except StaleDataError:  # the endpoint was deleted while we sent
+                uow.rollback()
+                continue
+            sent += 1
+            _wake_for_retry(provider_id, item)
+    return sent
+
+
+def schedule(actor: dramatiq.Actor, *args: str, delay_ms: int) -> None:
+    """Enqueue `actor(*args)` after `delay_ms` (tests replace this to run time by hand)."""
+    actor.send_with_options(args=args, delay=delay_ms)
+
+
+def _wake_for_retry(provider_id: str, item: WebhookDelivery) -> None:
+    if item.status is not DeliveryStatus.PENDING or item.next_attempt_at is None:
+        return
+    schedule(deliver_webhook, provider_id, str(item.id), delay_ms=_delay_ms(item.next_attempt_at))
+
+
+def _delay_ms(due: datetime) -> int:
+    # rounded up: a wake-up a fraction early would find nothing due
+    return max(0, math.ceil((due - clock()).total_seconds() * 1000))
