@@ -12,6 +12,7 @@ from strawberry.tools import merge_types
 from api.billing import schema as billing
 from api.catalog import schema as catalog
 from api.errors import error_masking
+from api.events import schema as events
 from api.inventory import schema as inventory
 from api.orders import schema as orders
 from api.tenants import schema as tenants
@@ -57,6 +58,7 @@ def build_schema(max_query_depth: int = 12) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=events.Subscription,
         extensions=[
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),

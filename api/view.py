@@ -9,10 +9,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.typevars import Context as ContextT  # noqa: F401
+from strawberry.types.unset import UNSET, UnsetType
 
 from api.context import Context
 from api.database import RequestDatabase
+from api.errors import PublicError
+
+_WS_CONTEXT = "crossdock.context"
 
 
 class CrossdockGraphQL(GraphQL[Context, None]):
@@ -25,15 +30,31 @@ class CrossdockGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context(
+        context = Context(
             request=request,
             session_factory=self.session_factory,
             db=RequestDatabase(self.session_factory),
         )
+        if isinstance(request, WebSocket):
+            request.scope[_WS_CONTEXT] = context  # closed with the socket, in `run`
+        return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType:
+        """Authenticate a WebSocket at ``connection_init``; a bad or missing key closes it, 4403."""
+        try:
+            await context.scope()
+        except PublicError as error:
+            raise ConnectionRejectionError({"code": error.extensions["code"]}) from error
+        return UNSET
 
     async def run(self, request: Any, context: Any = None, root_value: Any = None) -> Any:  # type: ignore[override]
         if isinstance(request, WebSocket):
-            return await super().run(request)
+            try:
+                return await super().run(request)
+            finally:
+                socket_context = request.scope.get(_WS_CONTEXT)
+                if socket_context is not None:
+                    await socket_context.db.close()
         own = await self.get_context(request, response=Response())
         try:
             return await super().run(request, context=own)

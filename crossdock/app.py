@@ -15,12 +15,20 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.schema import build_schema
 from api.view import CrossdockGraphQL
+from crossdock.background import EmbeddedBackground
+from crossdock.broker import make_broker
 from crossdock.database import make_engine, make_session_factory
 from crossdock.settings import Settings
 
 
-def create_app(settings: Settings) -> Starlette:
-    """The whole API for `settings`; the engine lives as long as the app."""
+def create_app(settings: Settings, *, background: bool | None = None) -> Starlette:
+    """The whole API for `settings`; the engine lives as long as the app.
+
+    With `background` (the default when no broker is configured) the lifespan also runs
+    an in-process broker, worker and outbox relay, so one process does everything.
+    """
+    if background is None:
+        background = settings.broker_url is None
     engine = make_engine(settings.database_url)
     session_factory = make_session_factory(engine)
     graphql = CrossdockGraphQL(
@@ -40,8 +48,17 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        engine.dispose()
+        embedded = None
+        if background:
+            broker = make_broker(settings.broker_url, namespace=settings.broker_namespace)
+            embedded = EmbeddedBackground(session_factory, broker)
+            embedded.start()
+        try:
+            yield
+        finally:
+            if embedded is not None:
+                await anyio.to_thread.run_sync(embedded.stop)
+            engine.dispose()
 
     app = Starlette(
         routes=[

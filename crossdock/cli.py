@@ -1,4 +1,4 @@
-"""The `crossdock` command: serve, migrate, and the operator's tenancy tools."""
+"""The `crossdock` command: serve, migrate, run background workers, and the operator's tools."""
 
 from __future__ import annotations
 
@@ -49,6 +49,19 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.set_defaults(run=_migrate)
 
+    worker = commands.add_parser(
+        "worker", help="run Dramatiq worker processes and the outbox relay (needs a broker)"
+    )
+    worker.add_argument("--processes", "-p", type=int, default=1, help="worker processes")
+    worker.add_argument("--threads", "-t", type=int, default=4, help="threads per process")
+    _module_flag(worker)
+    worker.set_defaults(run=_worker)
+
+    relay = commands.add_parser("relay", help="run only the outbox relay (needs a broker)")
+    relay.add_argument("--interval", type=float, default=0.5, help="seconds between polls")
+    _module_flag(relay)
+    relay.set_defaults(run=_relay)
+
     provider = commands.add_parser("provider", help="manage providers").add_subparsers(
         required=True, metavar="ACTION"
     )
@@ -79,6 +92,16 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     return parser
 
 
+def _module_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--module",
+        action="append",
+        dest="modules",
+        default=[],
+        help="another actor module to load (repeatable)",
+    )
+
+
 def _json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
 
@@ -106,6 +129,18 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     upgrade(settings.migration_database_url)
     print("database is at the latest migration")
     return 0
+
+
+def _worker(settings: Settings, args: argparse.Namespace) -> int:
+    from crossdock.supervisor import run_workers
+
+    return run_workers(settings, args.processes, args.threads, args.modules)
+
+
+def _relay(settings: Settings, args: argparse.Namespace) -> int:
+    from crossdock.supervisor import run_relay_only
+
+    return run_relay_only(settings, args.interval, args.modules)
 
 
 def _create_provider(settings: Settings, args: argparse.Namespace) -> int:

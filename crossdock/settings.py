@@ -19,6 +19,9 @@ class Settings:
     migration_database_url: str
     """Where migrations run, as the schema owner; defaults to `database_url`."""
     broker_url: str | None
+    """Redis or RabbitMQ for background work; None runs it in the API process."""
+    broker_namespace: str
+    """Prefix of the broker's Redis keys, so several deployments can share one Redis."""
     host: str
     port: int
     log_level: str
@@ -36,6 +39,7 @@ class Settings:
             database_url=database_url,
             migration_database_url=env.get("CROSSDOCK_MIGRATION_DATABASE_URL") or database_url,
             broker_url=env.get("CROSSDOCK_BROKER_URL") or None,
+            broker_namespace=env.get("CROSSDOCK_BROKER_NAMESPACE") or "crossdock",
             host=env.get("CROSSDOCK_HOST", "127.0.0.1"),
             port=int(env.get("CROSSDOCK_PORT", "8000")),
             log_level=env.get("CROSSDOCK_LOG_LEVEL", "info").lower(),

@@ -30,6 +30,15 @@ NO_POSTGRES = (
     "(e.g. postgresql://postgres@127.0.0.1:5432/postgres); .ci/run sets it"
 )
 APP_LOGIN_ROLE = "crossdock_test_app"
+REDIS_URL = os.environ.get("CROSSDOCK_TEST_REDIS_URL")
+RABBITMQ_URL = os.environ.get("CROSSDOCK_TEST_RABBITMQ_URL")
+NO_REDIS = (
+    "Redis tests need CROSSDOCK_TEST_REDIS_URL (e.g. redis://127.0.0.1:6379/0); .ci/run sets it"
+)
+NO_RABBITMQ = (
+    "RabbitMQ tests need CROSSDOCK_TEST_RABBITMQ_URL "
+    "(e.g. amqp://guest:guest@127.0.0.1:5672/); .ci/run sets it"
+)
 
 
 @dataclass
@@ -123,6 +132,39 @@ def postgres_database(postgres_server: tuple[str, str]) -> Iterator[TestDatabase
     owner.dispose()
 
 
+# --- brokers --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis server's URL."""
+    if not REDIS_URL:
+        pytest.skip(NO_REDIS)
+    return REDIS_URL
+
+
+@pytest.fixture
+def redis_namespace(redis_url: str) -> Iterator[str]:
+    """A broker namespace of this test alone; its Redis keys are deleted afterwards."""
+    import redis
+
+    namespace = f"crossdock-test-{uuid.uuid4().hex[:12]}"
+    yield namespace
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=f"{namespace}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture
+def rabbitmq_url() -> str:
+    """The test RabbitMQ server's URL."""
+    if not RABBITMQ_URL:
+        pytest.skip(NO_RABBITMQ)
+    return RABBITMQ_URL
+
+
 # --- either ---------------------------------------------------------------------------
 
 
@@ -134,8 +176,8 @@ def database(request: pytest.FixtureRequest) -> TestDatabase:
 
 @pytest.fixture
 def app(database: TestDatabase) -> Iterator[TestClient]:
-    """The ASGI app over real HTTP semantics, lifespan running."""
-    with TestClient(create_app(database.settings())) as client:
+    """The ASGI app over real HTTP semantics, lifespan running (background work off)."""
+    with TestClient(create_app(database.settings(), background=False)) as client:
         yield client
 
 

@@ -69,7 +69,7 @@ def test_operator_creates_a_provider_a_client_key_and_revokes_it(target):
     assert migrated.returncode == 0, migrated.stderr
     # when
     provider = target.json("provider", "create", "Northwind")
-    with TestClient(create_app(target.settings())) as http:
+    with TestClient(create_app(target.settings(), background=False)) as http:
         gql = GraphQLClient(http)
         admin = gql(VIEWER, key=provider["api_key"])["data"]["viewer"]
         created = gql(

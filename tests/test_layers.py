@@ -13,6 +13,7 @@ FORBIDDEN = {
     "domain": {"api", "workers", "crossdock", "strawberry", "starlette", "dramatiq"},
     "tenants": {"domain", "api", "workers", "crossdock"},
     "persistence": {"tenants", "domain", "api", "workers"},
+    "workers": {"api", "crossdock", "strawberry", "starlette"},
 }
 
 

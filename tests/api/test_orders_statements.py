@@ -53,7 +53,7 @@ def test_a_page_of_50_orders_costs_what_a_page_of_5_does(database):
         put_stock(
             database, world.tenant, "A", world.products[sku], world.warehouses[warehouse], 100
         )
-    app = create_app(database.settings())
+    app = create_app(database.settings(), background=False)  # no relay in the count
     engine = app.state.session_factory.kw["bind"]
     with TestClient(app) as http:
         gql = GraphQLClient(http)

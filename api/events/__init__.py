@@ -1,0 +1,1 @@
+"""Live events: GraphQL subscriptions fed from the outbox."""

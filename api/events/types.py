@@ -1,0 +1,34 @@
+"""The Event type subscriptions yield."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Self
+
+import strawberry
+from strawberry.scalars import JSON
+
+from domain.outbox.models import OutboxEvent
+
+
+@strawberry.type(description="Something that happened, as recorded with the change itself.")
+class Event:
+    id: strawberry.ID = strawberry.field(description="The event's id; later events sort higher.")
+    topic: str = strawberry.field(description="What happened, e.g. `order.allocated`.")
+    aggregate_type: str = strawberry.field(description="The kind of object it happened to.")
+    aggregate_id: strawberry.ID = strawberry.field(description="The id of that object.")
+    occurred_at: datetime
+    payload: JSON  # type: ignore[valid-type]
+
+    @classmethod
+    def from_row(cls, row: OutboxEvent) -> Self:
+        """The event as the API shows it."""
+        payload: Any = row.payload
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            topic=row.topic,
+            aggregate_type=row.aggregate_type,
+            aggregate_id=strawberry.ID(str(row.aggregate_id)),
+            occurred_at=row.created_at,
+            payload=payload,
+        )

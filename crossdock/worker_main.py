@@ -1,0 +1,37 @@
+"""Set-up of one Dramatiq worker process: ``dramatiq crossdock.worker_main:setup [modules]``.
+
+Dramatiq's command imports this module and calls :func:`setup` before it imports the
+extra modules named after it, so the broker is in place before any actor binds to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import dramatiq
+
+from crossdock.broker import install_broker, make_broker
+from crossdock.database import make_engine, make_session_factory
+from crossdock.settings import Settings
+from workers import runtime
+
+
+class BrokerNotConfigured(RuntimeError):
+    """A worker or relay was started without CROSSDOCK_BROKER_URL."""
+
+
+def prepare(settings: Settings, extra_modules: Iterable[str] = ()) -> dramatiq.Broker:
+    """Install the configured broker, the session factory for actors, and the actors."""
+    if settings.broker_url is None:
+        raise BrokerNotConfigured(
+            "CROSSDOCK_BROKER_URL is not set: workers need Redis (redis://...) or RabbitMQ "
+            "(amqp://...); without a broker, `crossdock serve` runs background work in-process"
+        )
+    broker = make_broker(settings.broker_url, namespace=settings.broker_namespace)
+    runtime.configure(make_session_factory(make_engine(settings.database_url)))
+    return install_broker(broker, extra_modules)
+
+
+def setup() -> None:
+    """Dramatiq's entry: prepare this worker process from the environment."""
+    prepare(Settings.from_env())

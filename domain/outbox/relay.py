@@ -1,0 +1,46 @@
+"""The relay's side of the outbox: claim pending events across tenants, mark them published."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from domain.outbox.models import OutboxEvent
+from persistence.base import utcnow
+
+RELAY_TASK = "outbox_relay"
+"""The system task whose row-level security policy sees every tenant's outbox."""
+
+
+def claim_pending(session: Session, limit: int) -> list[OutboxEvent]:
+    """Lock and return up to `limit` unpublished events, oldest first, of every tenant.
+
+    The session must carry ``info["system_task"] = RELAY_TASK`` before its transaction
+    starts. On PostgreSQL rows another relay holds are skipped (SKIP LOCKED), so several
+    relays share the work; SQLite serializes writers anyway.
+    """
+    if session.info.get("system_task") != RELAY_TASK:
+        raise RuntimeError(f"claim_pending needs session.info['system_task'] = {RELAY_TASK!r}")
+    stmt = (
+        select(OutboxEvent)
+        .where(OutboxEvent.published_at.is_(None))
+        .order_by(OutboxEvent.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(session.scalars(stmt))
+
+
+def mark_published(session: Session, ids: Sequence[uuid.UUID]) -> None:
+    """Stamp the events as published, in the caller's transaction."""
+    if not ids:
+        return
+    session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.id.in_(list(ids)))
+        .values(published_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,115 @@
+"""Subscriptions over graphql-transport-ws: each key hears only its own tenant's events."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+import pytest
+from starlette.websockets import WebSocketDisconnect
+
+from domain.outbox.events import Topic
+from tests.factories import make_tenant
+from tests.outbox_factories import record_events
+
+PROTOCOL = ["graphql-transport-ws"]
+EVENT_FIELDS = "{ id topic aggregateType aggregateId occurredAt payload }"
+SETTLE_S = 0.4
+"""Subscriptions start from now: give the server a moment to start following."""
+
+
+@contextmanager
+def subscribed(app, key: str, field: str, *, header: bool = False):
+    headers = {"Authorization": f"Bearer {key}"} if header else {}
+    payload = {} if header else {"Authorization": f"Bearer {key}"}
+    with app.websocket_connect("/graphql", subprotocols=PROTOCOL, headers=headers) as ws:
+        ws.send_json({"type": "connection_init", "payload": payload})
+        assert ws.receive_json() == {"type": "connection_ack"}
+        ws.send_json(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": f"subscription {{ {field} {EVENT_FIELDS} }}"},
+            }
+        )
+        time.sleep(SETTLE_S)
+        yield ws
+        ws.send_json({"id": "1", "type": "complete"})
+
+
+def next_event(ws, field: str) -> dict:
+    message = ws.receive_json()
+    assert message["type"] == "next", message
+    assert "errors" not in message["payload"], message
+    return message["payload"]["data"][field]
+
+
+def test_a_client_hears_its_own_order_events_and_never_another_clients(app, database):
+    # given
+    tenant = make_tenant(database)
+    other_provider = make_tenant(database, "Elsewhere")
+    with subscribed(app, tenant.clients["A"].key, "orderEvents") as ws:
+        # when: others' events come first, so a leak would arrive first
+        record_events(database, tenant, 1, client="B")
+        record_events(database, other_provider, 1, client="A")
+        record_events(database, tenant, 1, client=None)
+        time.sleep(0.005)  # ids order events only to the millisecond
+        own = record_events(database, tenant, 2, client="A")
+        received = [next_event(ws, "orderEvents"), next_event(ws, "orderEvents")]
+    # then
+    assert {event["id"] for event in received} == {str(event) for event in own}
+    assert received[0]["topic"] == "order.created"
+    assert received[0]["aggregateType"] == "Order"
+    assert {event["payload"]["n"] for event in received} == {0, 1}
+    assert received[0]["occurredAt"]
+
+
+def test_a_provider_hears_shipment_and_fulfillment_events_of_every_client(app, database):
+    # given
+    tenant = make_tenant(database)
+    with subscribed(app, tenant.key, "shipmentEvents", header=True) as ws:
+        # when
+        record_events(database, tenant, 1, Topic.ORDER_CREATED)
+        record_events(database, tenant, 1, Topic.STOCK_CHANGED)
+        [packed] = record_events(database, tenant, 1, Topic.FULFILLMENT_PACKED, client="A")
+        time.sleep(0.005)  # keep the two ids in different milliseconds, so in order
+        [shipped] = record_events(database, tenant, 1, Topic.SHIPMENT_CREATED, client="B")
+        received = [next_event(ws, "shipmentEvents"), next_event(ws, "shipmentEvents")]
+    # then
+    assert [(e["id"], e["topic"]) for e in received] == [
+        (str(packed), "fulfillment_order.packed"),
+        (str(shipped), "shipment.created"),
+    ]
+
+
+def test_stock_events_need_the_inventory_read_scope(app, database):
+    # given
+    from tests.factories import make_key
+
+    tenant = make_tenant(database)
+    key = make_key(database, tenant, scopes=["orders:read"])
+    with app.websocket_connect("/graphql", subprotocols=PROTOCOL) as ws:
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}})
+        ws.receive_json()
+        # when
+        ws.send_json(
+            {
+                "id": "1",
+                "type": "subscribe",
+                "payload": {"query": "subscription { stockEvents { id } }"},
+            }
+        )
+        answer = ws.receive_json()
+    # then
+    assert answer["type"] in {"error", "next"}
+    errors = answer["payload"] if answer["type"] == "error" else answer["payload"]["errors"]
+    assert errors[0]["extensions"]["code"] == "MISSING_SCOPE"
+
+
+@pytest.mark.parametrize("payload", [{"Authorization": "Bearer cd_nope_nope"}, {}])
+def test_a_websocket_without_a_valid_key_is_refused(app, payload):
+    with app.websocket_connect("/graphql", subprotocols=PROTOCOL) as ws:
+        ws.send_json({"type": "connection_init", "payload": payload})
+        with pytest.raises(WebSocketDisconnect) as refused:
+            ws.receive_json()
+    assert refused.value.code == 4403

@@ -1,0 +1,98 @@
+"""The outbox relay: publish pending events to their consumer actors, at least once, never lost."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Iterable
+
+import dramatiq
+from sqlalchemy.orm import Session, sessionmaker
+
+from domain.outbox.models import OutboxEvent
+from domain.outbox.relay import RELAY_TASK, claim_pending, mark_published
+from workers.routing import ROUTES, Route, matching_routes
+
+log = logging.getLogger("crossdock.relay")
+
+MESSAGE_NAMESPACE = uuid.UUID("6f1c2a52-6d0b-5b52-9a55-2f1f6c0e0b7d")
+"""Namespace of message ids: the same event and actor always give the same message id."""
+
+
+def message_id(event_id: uuid.UUID, actor_name: str) -> str:
+    """The deterministic id of the message carrying `event_id` to `actor_name`."""
+    return str(uuid.uuid5(MESSAGE_NAMESPACE, f"{event_id}:{actor_name}"))
+
+
+def event_message(event: OutboxEvent, route: Route) -> dramatiq.Message:
+    """The message that hands one event to one consumer actor: ``(provider_id, event_id)``."""
+    return dramatiq.Message(
+        queue_name=route.queue_name,
+        actor_name=route.actor_name,
+        args=(str(event.provider_id), str(event.id)),
+        kwargs={},
+        options={},
+        message_id=message_id(event.id, route.actor_name),
+    )
+
+
+def publish_pending(
+    session_factory: sessionmaker[Session],
+    broker: dramatiq.Broker,
+    batch: int = 100,
+    routes: Iterable[Route] = ROUTES,
+) -> int:
+    """Publish one batch of pending events and mark them published; how many were.
+
+    Sends happen inside the claiming transaction: if one raises, nothing is marked and
+    the whole batch is retried later (messages already sent go again with the same ids).
+    """
+    routes = list(routes)
+    with session_factory() as session:
+        session.info["system_task"] = RELAY_TASK
+        events = claim_pending(session, batch)
+        for event in events:
+            for route in matching_routes(event.topic, routes):
+                if route.queue_name not in broker.get_declared_queues():
+                    broker.declare_queue(route.queue_name)
+                broker.enqueue(event_message(event, route))
+        mark_published(session, [event.id for event in events])
+        session.commit()
+    return len(events)
+
+
+def run_relay(
+    stop: threading.Event,
+    session_factory: sessionmaker[Session],
+    broker: dramatiq.Broker,
+    *,
+    interval: float = 0.5,
+    max_backoff: float = 30.0,
+    batch: int = 100,
+    routes: Iterable[Route] = ROUTES,
+) -> None:
+    """Publish until `stop` is set, backing off exponentially while the broker or database fails.
+
+    Full batches are drained at once; otherwise it polls every `interval` seconds.
+    """
+    failures = 0
+    while not stop.is_set():
+        try:
+            published = publish_pending(session_factory, broker, batch, routes)
+        except Exception:  # the relay outlives any outage; the events stay pending
+            failures += 1
+            delay = min(interval * 2 ** min(failures, 20), max_backoff)
+            log.warning(
+                "outbox relay failed (attempt %d); retrying in %.1fs",
+                failures,
+                delay,
+                exc_info=True,
+            )
+            stop.wait(delay)
+            continue
+        if failures:
+            log.info("outbox relay recovered after %d failed attempts", failures)
+            failures = 0
+        if published < batch:
+            stop.wait(interval)
