@@ -18,6 +18,7 @@ from api.view import CrossdockGraphQL
 from crossdock.background import EmbeddedBackground
 from crossdock.broker import make_broker
 from crossdock.database import make_engine, make_session_factory
+from crossdock.gc_tuning import tune_for_serving
 from crossdock.settings import Settings
 
 
@@ -116,4 +117,6 @@ def _too_large() -> JSONResponse:
 
 def from_env() -> Starlette:
     """The app configured from the environment: `uvicorn --factory crossdock.app:from_env`."""
-    return create_app(Settings.from_env())
+    app = create_app(Settings.from_env())
+    tune_for_serving()
+    return app

@@ -14,8 +14,10 @@ import dramatiq
 from sqlalchemy.orm import Session, sessionmaker
 
 from crossdock.broker import install_broker
+from persistence.base import utcnow
 from workers import runtime
 from workers.relay import run_relay
+from workers.scheduler import run_scheduler
 
 log = logging.getLogger("crossdock.background")
 
@@ -51,6 +53,30 @@ class RelayThread:
             self.thread.join(timeout)
 
 
+class SchedulerThread:
+    """The periodic-job scheduler on a daemon thread, stopped by an event."""
+
+    def __init__(self, broker: dramatiq.Broker, tick_seconds: float = 30.0):
+        self.stop_event = threading.Event()
+        self.thread = threading.Thread(
+            target=run_scheduler,
+            args=(self.stop_event, broker, utcnow),
+            kwargs={"tick_seconds": tick_seconds},
+            name="scheduler",
+            daemon=True,
+        )
+
+    def start(self) -> None:
+        """Start enqueuing periodic jobs."""
+        self.thread.start()
+
+    def stop(self, timeout: float = STOP_TIMEOUT_MS / 1000) -> None:
+        """Stop enqueuing."""
+        self.stop_event.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout)
+
+
 class EmbeddedBackground:
     """An in-process broker, worker and relay: the whole background on a laptop."""
 
@@ -68,15 +94,18 @@ class EmbeddedBackground:
             self.broker, worker_threads=WORKER_THREADS, worker_timeout=WORKER_TIMEOUT_MS
         )
         self.relay = RelayThread(session_factory, self.broker, relay_interval)
+        self.scheduler = SchedulerThread(self.broker)
 
     def start(self) -> None:
-        """Start the worker and the relay."""
+        """Start the worker, the relay and the periodic jobs."""
         self.worker.start()
         self.relay.start()
+        self.scheduler.start()
         log.info("background work runs in-process on %s", type(self.broker).__name__)
 
     def stop(self) -> None:
         """Stop the relay, then the worker, letting running messages finish."""
+        self.scheduler.stop()
         self.relay.stop()
         self.worker.stop(timeout=STOP_TIMEOUT_MS)
         self.broker.close()

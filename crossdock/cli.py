@@ -62,6 +62,12 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     _module_flag(relay)
     relay.set_defaults(run=_relay)
 
+    scheduler = commands.add_parser(
+        "scheduler", help="enqueue periodic jobs: billing, webhook sweep (one per deployment)"
+    )
+    _module_flag(scheduler)
+    scheduler.set_defaults(run=_scheduler)
+
     provider = commands.add_parser("provider", help="manage providers").add_subparsers(
         required=True, metavar="ACTION"
     )
@@ -110,6 +116,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from crossdock.app import create_app
+    from crossdock.gc_tuning import tune_for_serving
     from crossdock.migrate import upgrade
 
     if make_url(settings.database_url).get_backend_name() == "sqlite":
@@ -119,7 +126,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
         demo = _in_unit_of_work(settings, seed_demo)
         print(demo.describe(f"http://{args.host}:{args.port}/graphql"), flush=True)
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level=settings.log_level)
+    app = create_app(settings)
+    tune_for_serving()
+    uvicorn.run(app, host=args.host, port=args.port, log_level=settings.log_level)
     return 0
 
 
@@ -135,6 +144,12 @@ def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from crossdock.supervisor import run_workers
 
     return run_workers(settings, args.processes, args.threads, args.modules)
+
+
+def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
+    from crossdock.supervisor import run_scheduler_only
+
+    return run_scheduler_only(settings, args.modules)
 
 
 def _relay(settings: Settings, args: argparse.Namespace) -> int:

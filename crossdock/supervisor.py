@@ -10,7 +10,7 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from crossdock.background import RelayThread
+from crossdock.background import RelayThread, SchedulerThread
 from crossdock.settings import Settings
 from crossdock.worker_main import BrokerNotConfigured, prepare
 from workers import runtime
@@ -67,6 +67,28 @@ def run_relay_only(settings: Settings, interval: float, modules: Sequence[str]) 
             pass
     finally:
         relay.stop()
+        broker.close()
+    return 0
+
+
+def run_scheduler_only(settings: Settings, modules: Sequence[str]) -> int:
+    """Enqueue the periodic jobs (billing, webhook sweep) until a signal stops it.
+
+    Run exactly one per deployment; every periodic actor is idempotent, so a restart or
+    a brief overlap costs a redundant run, never a double effect.
+    """
+    try:
+        broker = prepare(settings, modules)
+    except BrokerNotConfigured as error:
+        return _refuse(error)
+    scheduler = SchedulerThread(broker)
+    scheduler.start()
+    stop = _stop_on_signals()
+    try:
+        while not stop.wait(0.5) and scheduler.thread.is_alive():
+            pass
+    finally:
+        scheduler.stop()
         broker.close()
     return 0
 

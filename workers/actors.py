@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 
-ACTOR_MODULES: tuple[str, ...] = ()
+ACTOR_MODULES: tuple[str, ...] = ("workers.webhooks", "workers.billing")
 """Dotted names of the modules defining actors (webhooks, billing, carriers, ...)."""
 
 

@@ -11,14 +11,11 @@ from domain.billing.periods import Period
 from domain.billing.runs import bill_period, catch_up_storage, period_to_close
 from domain.outbox.events import Topic
 from persistence.base import utcnow
-from persistence.unit_of_work import UnitOfWork
-from tenants.models import Provider
 from tenants.scope import TenantScope
 from workers.routing import consumes
-from workers.runtime import session_factory, unit_of_work
+from workers.runtime import unit_of_work
+from workers.scheduler import provider_ids
 
-SCHEDULER_TASK = "billing_scheduler"
-"""The system task allowed to list every provider (a row-level security policy names it)."""
 RETRIES = {"max_retries": 5, "min_backoff": 1_000, "max_backoff": 300_000}
 
 
@@ -58,10 +55,3 @@ def schedule_billing() -> None:
         take_storage.send(str(provider_id))
         if closing:
             close_billing_period.send(str(provider_id))
-
-
-def provider_ids() -> list[uuid.UUID]:
-    """Every provider's id, read as the billing scheduler (the only cross-tenant read here)."""
-    with UnitOfWork(session_factory()) as uow:
-        uow.session.info["system_task"] = SCHEDULER_TASK
-        return list(uow.session.scalars(Provider.__table__.select().with_only_columns(Provider.id)))

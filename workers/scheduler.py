@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from dramatiq import Broker, Message
 
+from persistence.unit_of_work import UnitOfWork
+from tenants.models import Provider
+from workers.runtime import session_factory
+
 log = logging.getLogger("crossdock.scheduler")
+
+SCHEDULER_TASK = "scheduler"
+"""The system task allowed to list every provider (a row-level security policy names it)."""
 
 
 @dataclass(frozen=True)
@@ -27,8 +35,19 @@ class Job:
     queue_name: str = "default"
 
 
-SCHEDULE = (Job("schedule_billing", timedelta(hours=1)),)
-"""Billing fans out hourly: storage days complete at each warehouse's local midnight."""
+SCHEDULE = (
+    Job("schedule_billing", timedelta(hours=1)),
+    Job("sweep_webhooks", timedelta(minutes=1)),
+)
+"""Billing fans out hourly (storage days complete at each warehouse's local midnight);
+webhook deliveries whose wake-up message was lost, and redeliveries, are swept each minute."""
+
+
+def provider_ids() -> list[uuid.UUID]:
+    """Every provider's id: the one cross-tenant read periodic jobs make, as the scheduler."""
+    with UnitOfWork(session_factory()) as uow:
+        uow.session.info["system_task"] = SCHEDULER_TASK
+        return list(uow.session.scalars(Provider.__table__.select().with_only_columns(Provider.id)))
 
 
 def due_at(job: Job, now: datetime) -> datetime:

@@ -23,6 +23,7 @@ from persistence.base import utcnow
 from tenants.scope import TenantScope
 from workers.routing import consumes
 from workers.runtime import unit_of_work
+from workers.scheduler import provider_ids
 
 log = logging.getLogger("crossdock.workers.webhooks")
 
@@ -72,6 +73,13 @@ def retry_due_webhooks(provider_id: str) -> None:
     """Send a provider's due deliveries: redeliveries, and retries whose wake-up was lost."""
     if send_due(provider_id, limit=SWEEP_BATCH) == SWEEP_BATCH:
         schedule(retry_due_webhooks, provider_id, delay_ms=0)
+
+
+@dramatiq.actor(time_limit=TIME_LIMIT_MS, **ACTOR_OPTIONS)
+def sweep_webhooks() -> None:
+    """Periodic: ask every provider to send its due deliveries."""
+    for provider_id in provider_ids():
+        retry_due_webhooks.send(str(provider_id))
 
 
 def send_due(
