@@ -7,12 +7,14 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from domain.billing.rate_cards import NewRateCard, create_rate_card
 from domain.catalog import service as catalog
 from domain.inventory.inbound import (
     LineQuantity,
     create_inbound_shipment,
     receive_inbound_shipment,
 )
+from persistence.base import utcnow
 from tenants import service
 from tenants.models import KeyKind
 from tenants.scope import TenantScope
@@ -31,6 +33,18 @@ PRODUCTS = {
         ("BEAN-1KG", "Espresso beans 1 kg", 1050, (250, 150, 90), "21.00", 120, 30),
         ("GRIND-1", "Burr grinder", 2600, (300, 200, 350), "129.00", 8, 2),
     ),
+}
+
+
+DEFAULT_RATES = {
+    "receiving_per_unit": "0.25",
+    "receiving_per_asn": "15.00",
+    "storage_per_unit_day": "0.02",
+    "pick_per_order": "2.50",
+    "pick_per_additional_unit": "0.40",
+    "packaging_per_order": "0.75",
+    "shipping_markup_percent": "8",
+    "monthly_minimum": "250.00",
 }
 
 
@@ -84,12 +98,29 @@ def seed_demo(session: Session) -> Demo:
         )
         for code, name, line1, city, region, postal_code, timezone in WAREHOUSES
     ]
+    _default_rate_card(session, scope)
     for code, products in PRODUCTS.items():
         _stock_client(session, scope, clients[code].id, warehouses[0].id, products)
     return Demo(
         provider_key=provider_key.plaintext,
         client_key=keys["ACME"].plaintext,
         other_client_key=keys["BOLT"].plaintext,
+    )
+
+
+def _default_rate_card(session: Session, scope: TenantScope) -> None:
+    """The provider's default prices, in force from the start of this month."""
+    now = utcnow()
+    create_rate_card(
+        session,
+        scope,
+        NewRateCard(
+            client_id=None,
+            effective_from=now.replace(day=1, hour=0, minute=0, second=0, microsecond=0),
+            currency="USD",
+            rates={name: Decimal(price) for name, price in DEFAULT_RATES.items()},
+            note="demo default",
+        ),
     )
 
 
