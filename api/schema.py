@@ -15,6 +15,7 @@ from api.errors import error_masking
 from api.events import schema as events
 from api.inventory import schema as inventory
 from api.orders import schema as orders
+from api.shipping import schema as shipping
 from api.tenants import schema as tenants
 from api.webhooks import schema as webhooks
 
@@ -32,6 +33,7 @@ Query = merge_types(
         catalog.Query,
         inventory.Query,
         orders.Query,
+        shipping.Query,
         webhooks.Query,
         billing.Query,
     ),
@@ -43,6 +45,7 @@ Mutation = merge_types(
         catalog.Mutation,
         inventory.Mutation,
         orders.Mutation,
+        shipping.Mutation,
         webhooks.Mutation,
         billing.Mutation,
     ),

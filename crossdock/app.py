@@ -14,6 +14,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.schema import build_schema
+from api.shipping.carrier_webhook import carrier_webhook_routes
 from api.view import CrossdockGraphQL
 from crossdock.background import EmbeddedBackground
 from crossdock.broker import make_broker
@@ -66,6 +67,7 @@ def create_app(settings: Settings, *, background: bool | None = None) -> Starlet
             Route("/healthz", healthz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            *carrier_webhook_routes(session_factory),
         ],
         lifespan=lifespan,
     )

@@ -6,6 +6,7 @@ from domain.catalog import models as catalog_models
 from domain.inventory import models as inventory_models
 from domain.orders import models as order_models
 from domain.outbox import models as outbox_models
+from domain.shipping import models as shipping_models
 from domain.webhooks import models as webhook_models
 from persistence.base import Base
 from tenants import models as tenant_models
@@ -16,6 +17,7 @@ MODEL_MODULES = (
     inventory_models,
     order_models,
     outbox_models,
+    shipping_models,
     webhook_models,
     billing_models,
     billing_invoice_models,

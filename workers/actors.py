@@ -10,7 +10,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable
 
-ACTOR_MODULES: tuple[str, ...] = ("workers.webhooks", "workers.billing")
+ACTOR_MODULES: tuple[str, ...] = (
+    "workers.webhooks",
+    "workers.billing",
+    "workers.dispatch",
+    "workers.tracking",
+)
 """Dotted names of the modules defining actors (webhooks, billing, carriers, ...)."""
 
 

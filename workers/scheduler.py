@@ -38,6 +38,7 @@ class Job:
 SCHEDULE = (
     Job("schedule_billing", timedelta(hours=1)),
     Job("sweep_webhooks", timedelta(minutes=1)),
+    Job("poll_tracking", timedelta(minutes=15)),
 )
 """Billing fans out hourly (storage days complete at each warehouse's local midnight);
 webhook deliveries whose wake-up message was lost, and redeliveries, are swept each minute."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -25,6 +26,9 @@ from domain.orders.models import (
     OrderStatus,
 )
 from tenants.models import Client
+
+if TYPE_CHECKING:
+    from api.shipping.types import DispatchType, ShipmentType
 
 OrderStatusEnum = strawberry.enum(
     OrderStatus, name="OrderStatus", description="Where an order stands."
@@ -127,6 +131,24 @@ class FulfillmentOrderType(RowNode):
         return [
             FulfillmentOrderLineType(quantity=r.quantity, product_id=r.product_id) for r in rows
         ]
+
+    @strawberry.field
+    async def dispatch(
+        self, info: Info[Context, None]
+    ) -> Annotated[DispatchType, strawberry.lazy("api.shipping.types")] | None:
+        """How its carrier dispatch went: attempts, the rate chosen, an exception's reason."""
+        from api.shipping.types import dispatch_of
+
+        return await dispatch_of(info, uuid.UUID(str(self.id)))
+
+    @strawberry.field
+    async def shipment(
+        self, info: Info[Context, None]
+    ) -> Annotated[ShipmentType, strawberry.lazy("api.shipping.types")] | None:
+        """The label bought for it, once dispatched."""
+        from api.shipping.types import shipment_of
+
+        return await shipment_of(info, uuid.UUID(str(self.id)))
 
     @strawberry.field
     async def order(self, info: Info[Context, None]) -> OrderType | None:

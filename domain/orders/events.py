@@ -77,6 +77,19 @@ def fulfillment_changed(
     )
 
 
+def order_exception(
+    session: Session,
+    scope: TenantScope,
+    order: Order,
+    fulfillment: FulfillmentOrder,
+    reason: str,
+    code: str | None,
+) -> None:
+    """A fulfillment order of the order could not be dispatched; `reason` is the carrier's."""
+    extra = {"fulfillment_order_id": str(fulfillment.id), "reason": reason, "code": code}
+    _order_event(session, scope, Topic.ORDER_EXCEPTION, order, extra)
+
+
 def _order_event(
     session: Session, scope: TenantScope, topic: Topic, order: Order, extra: dict[str, object]
 ) -> None:

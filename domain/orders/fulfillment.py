@@ -65,6 +65,15 @@ def mark_shipped(
     return fo, order
 
 
+def mark_exception(
+    session: Session, scope: TenantScope, fulfillment_id: uuid.UUID, reason: str, code: str | None
+) -> Step:
+    """Dispatch failed for good: the fulfillment order and its order wait for an operator."""
+    fo, order = _advance(session, scope, fulfillment_id, FulfillmentStatus.EXCEPTION)
+    events.order_exception(session, scope, order, fo, reason, code)
+    return fo, order
+
+
 def mark_delivered(session: Session, scope: TenantScope, fulfillment_id: uuid.UUID) -> Step:
     """The carrier reports the parcel delivered."""
     fo, order = _advance(session, scope, fulfillment_id, FulfillmentStatus.DELIVERED)

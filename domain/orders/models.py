@@ -33,6 +33,8 @@ class OrderStatus(StrEnum):
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
     RETURNED = "returned"
+    EXCEPTION = "exception"
+    """A fulfillment order could not be dispatched (a carrier refused it); an operator acts."""
 
 
 class FulfillmentStatus(StrEnum):
@@ -44,6 +46,8 @@ class FulfillmentStatus(StrEnum):
     SHIPPED = "shipped"
     DELIVERED = "delivered"
     CANCELLED = "cancelled"
+    EXCEPTION = "exception"
+    """Dispatch failed for good (e.g. the carrier refused the address); fix it, then retry."""
 
 
 class HoldReason(StrEnum):

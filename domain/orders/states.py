@@ -12,7 +12,8 @@ F = FulfillmentStatus
 FULFILLMENT_TRANSITIONS: dict[FulfillmentStatus, frozenset[FulfillmentStatus]] = {
     F.ALLOCATED: frozenset({F.PICKING, F.CANCELLED}),
     F.PICKING: frozenset({F.PACKED, F.CANCELLED}),
-    F.PACKED: frozenset({F.SHIPPED, F.CANCELLED}),
+    F.PACKED: frozenset({F.SHIPPED, F.CANCELLED, F.EXCEPTION}),
+    F.EXCEPTION: frozenset({F.PACKED, F.SHIPPED, F.CANCELLED}),
     F.SHIPPED: frozenset({F.DELIVERED}),
     F.DELIVERED: frozenset(),
     F.CANCELLED: frozenset(),
@@ -30,6 +31,7 @@ HOLDABLE: frozenset[OrderStatus] = frozenset(
         OrderStatus.BACKORDERED,
         OrderStatus.PICKING,
         OrderStatus.PACKED,
+        OrderStatus.EXCEPTION,
     }
 )
 """Statuses in which a hold can still stop an order; after shipping there is nothing to stop."""
@@ -70,14 +72,18 @@ def derive_status(
 ) -> OrderStatus:
     """An order's status from its allocation, its fulfillment orders and its open holds.
 
-    Holds win over everything before shipping; otherwise the least advanced live
-    fulfillment order sets the pace, and any started one makes the order PICKING.
+    Holds win over everything before shipping, then a fulfillment order in EXCEPTION;
+    otherwise the least advanced live fulfillment order sets the pace, and any started
+    one makes the order PICKING.
     SHIPPED and DELIVERED need every unit allocated: a remainder keeps the order waiting.
     """
     if cancelled:
         return OrderStatus.CANCELLED
     if held:
         return OrderStatus.ON_HOLD
+    fulfillment = list(fulfillment)
+    if F.EXCEPTION in fulfillment:
+        return OrderStatus.EXCEPTION
     ranks = [_RANK[status] for status in fulfillment if status is not F.CANCELLED]
     backordered = allocated < ordered
     if not ranks:

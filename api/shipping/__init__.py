@@ -1,0 +1,1 @@
+"""GraphQL and HTTP of shipping: shipments, tracking, carrier accounts, carrier pushes."""

@@ -1,0 +1,177 @@
+"""A client's carrier accounts: create, change, and the adapter each one stands for."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session
+
+from domain.clients import owning_client, require_provider
+from domain.errors import DomainError, DomainErrorCode, not_found
+from domain.shipping.carriers.aggregator import AggregatorCarrier
+from domain.shipping.carriers.base import Carrier
+from domain.shipping.carriers.rate_table import RateTableCarrier
+from domain.shipping.models import CarrierAccount, CarrierKind
+from persistence.base import new_id, utcnow
+from tenants.scope import TenantScope
+from tenants.validation import clean_text
+
+NAME_MAX = 64
+URL_MAX = 500
+API_KEY_MAX = 500
+
+
+@dataclass(frozen=True)
+class AccountChanges:
+    """What a create or update sets; None leaves a field as it is."""
+
+    name: str | None = None
+    enabled: bool | None = None
+    base_url: str | None = None
+    api_key: str | None = None
+
+
+@dataclass(frozen=True)
+class CreatedAccount:
+    """A new account and, for a carrier that pushes tracking, its webhook secret (shown once)."""
+
+    account: CarrierAccount
+    webhook_secret: str | None
+
+
+def create_carrier_account(
+    session: Session,
+    scope: TenantScope,
+    client_id: uuid.UUID,
+    kind: CarrierKind,
+    changes: AccountChanges,
+) -> CreatedAccount:
+    """A new carrier account of a client; names are unique per client."""
+    require_provider(scope)
+    client_id = owning_client(session, scope, client_id)
+    account = CarrierAccount(
+        provider_id=scope.provider_id,
+        id=new_id(),
+        client_id=client_id,
+        kind=kind,
+        name="",
+        enabled=True if changes.enabled is None else changes.enabled,
+        settings={},
+    )
+    if kind is CarrierKind.AGGREGATOR:
+        account.webhook_secret = secrets.token_urlsafe(32)
+    _apply(session, scope, account, changes)
+    if kind is CarrierKind.AGGREGATOR and not (
+        account.settings.get("base_url") and account.api_key
+    ):
+        field = "baseUrl" if not account.settings.get("base_url") else "apiKey"
+        raise DomainError(
+            DomainErrorCode.REQUIRED,
+            "An aggregator account needs a base URL and an API key.",
+            field,
+        )
+    session.add(account)
+    session.flush()
+    return CreatedAccount(account, account.webhook_secret)
+
+
+def update_carrier_account(
+    session: Session, scope: TenantScope, account_id: uuid.UUID, changes: AccountChanges
+) -> CarrierAccount:
+    """Rename, enable or disable an account, or change its URL or API key."""
+    require_provider(scope)
+    account = find_account(session, scope, account_id)
+    _apply(session, scope, account, changes)
+    if changes.enabled is not None:
+        account.enabled = changes.enabled
+    account.updated_at = utcnow()
+    session.flush()
+    return account
+
+
+def find_account(session: Session, scope: TenantScope, account_id: uuid.UUID) -> CarrierAccount:
+    """The caller's carrier account by id, or NOT_FOUND."""
+    account = session.scalar(scope.select(CarrierAccount).where(CarrierAccount.id == account_id))
+    if account is None:
+        raise not_found("carrier account", "id")
+    return account
+
+
+def enabled_accounts(
+    session: Session, scope: TenantScope, client_id: uuid.UUID
+) -> list[CarrierAccount]:
+    """A client's enabled carrier accounts, by name."""
+    return list(
+        session.scalars(
+            scope.select(CarrierAccount)
+            .where(CarrierAccount.client_id == client_id, CarrierAccount.enabled.is_(True))
+            .order_by(CarrierAccount.name)
+        )
+    )
+
+
+def build_carrier(account: CarrierAccount) -> Carrier:
+    """The adapter of an account; its code is the account's name."""
+    if account.kind is CarrierKind.AGGREGATOR:
+        return AggregatorCarrier(
+            str(account.settings["base_url"]), account.api_key or "", code=account.name
+        )
+    return RateTableCarrier(code=account.name)
+
+
+def close_carrier(carrier: Carrier) -> None:
+    """Release what an adapter holds (the aggregator's HTTP client)."""
+    close = getattr(carrier, "close", None)
+    if close is not None:
+        close()
+
+
+def _apply(
+    session: Session, scope: TenantScope, account: CarrierAccount, changes: AccountChanges
+) -> None:
+    if account.kind is CarrierKind.RATE_TABLE and (changes.base_url or changes.api_key):
+        raise DomainError(
+            DomainErrorCode.INVALID, "The rate-table carrier has no URL or API key.", "baseUrl"
+        )
+    if changes.name is not None:
+        name = clean_text(changes.name, "name", NAME_MAX)
+        if name != account.name:
+            taken = session.scalar(
+                scope.select(CarrierAccount, CarrierAccount.id).where(
+                    CarrierAccount.client_id == account.client_id, CarrierAccount.name == name
+                )
+            )
+            if taken is not None:
+                raise DomainError(
+                    DomainErrorCode.DUPLICATE, f"The client has an account {name!r}.", "name"
+                )
+        account.name = name
+    elif not account.name:
+        raise DomainError(DomainErrorCode.REQUIRED, "name must not be blank.", "name")
+    if changes.base_url is not None:
+        account.settings = {**account.settings, "base_url": clean_url(changes.base_url)}
+    if changes.api_key is not None:
+        account.api_key = clean_text(changes.api_key, "apiKey", API_KEY_MAX)
+
+
+def clean_url(value: str) -> str:
+    """An http(s) URL without credentials or fragment; plain http only to a loopback host."""
+    url = clean_text(value, "baseUrl", URL_MAX)
+    parts = urlsplit(url)
+    loopback = parts.hostname in {"127.0.0.1", "localhost", "::1"}
+    if (
+        parts.scheme not in {"https", "http"}
+        or (parts.scheme == "http" and not loopback)
+        or not parts.hostname
+        or parts.username
+        or parts.fragment
+    ):
+        raise DomainError(
+            DomainErrorCode.INVALID,
+            "baseUrl must be an https URL (plain http only to localhost).",
+            "baseUrl",
+        )
+    return url.rstrip("/")

@@ -1,0 +1,235 @@
+"""Dispatch a packed fulfillment order: rate-shop, pin the quote, buy the label, record it once.
+
+Crash-safety: three short transactions around the carrier calls, none held open while a
+carrier answers. (1) plan: read, count the attempt. (2) pin: the chosen rate, the exact
+request and the idempotency key are committed before anything is bought. (3) record: the
+shipment is written with `mark_shipped`, guarded by UNIQUE(fulfillment order). A worker
+killed between the purchase and (3) runs again from the pinned quote with the same key,
+so the carrier answers with the label it already sold, and (3) happens once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from domain.errors import DomainError
+from domain.orders.fulfillment import mark_exception, mark_shipped
+from domain.orders.models import FulfillmentOrder, FulfillmentStatus
+from domain.outbox.events import Topic, record
+from domain.shipping.accounts import close_carrier
+from domain.shipping.carriers.base import (
+    CarrierError,
+    Label,
+    PermanentCarrierError,
+    TransientCarrierError,
+)
+from domain.shipping.models import DispatchAttempt, DispatchStatus, Shipment
+from domain.shipping.planning import Plan, ensure_attempt, plan_dispatch
+from domain.shipping.quotes import Quote, idempotency_key
+from domain.shipping.rating import RateChoice, shop_rates
+from persistence.base import new_id
+from persistence.unit_of_work import UnitOfWork
+from tenants.scope import TenantScope
+
+log = logging.getLogger("crossdock.shipping.dispatch")
+
+NewUnit = Callable[[], UnitOfWork]
+"""Opens a unit of work bound to the provider being dispatched for."""
+ERROR_MAX = 1000
+
+
+class Outcome(StrEnum):
+    """How one run of dispatch ended."""
+
+    SHIPPED = "shipped"
+    NOTHING_TO_DO = "nothing_to_do"
+    EXCEPTION = "exception"
+
+
+def dispatch(
+    new_unit: NewUnit, scope: TenantScope, fo_id: uuid.UUID, *, last_try: bool = False
+) -> Outcome:
+    """Ship one packed fulfillment order. Transient carrier errors propagate for a retry,
+    except on the `last_try`, when they put the order in EXCEPTION like permanent ones.
+    """
+    try:
+        with new_unit() as uow:
+            plan = plan_dispatch(uow.session, scope, fo_id)
+            uow.commit()
+    except PermanentCarrierError as error:
+        return fail(new_unit, scope, fo_id, error, permanent=True)
+    if plan is None:
+        return Outcome.NOTHING_TO_DO
+    try:
+        quote = plan.quote or pin(new_unit, scope, plan, choose(plan))
+        carrier = plan.carriers[quote.account_id]
+        label = carrier.buy_label(
+            quote.rate,
+            quote.parcel,
+            quote.ship_from,
+            quote.ship_to,
+            quote.idempotency_key,
+            quote.label_format,
+        )
+    except PermanentCarrierError as error:
+        return fail(new_unit, scope, fo_id, error, permanent=True)
+    except TransientCarrierError as error:
+        fail(new_unit, scope, fo_id, error, permanent=last_try)
+        if last_try:
+            return Outcome.EXCEPTION
+        raise
+    finally:
+        for carrier in plan.carriers.values():
+            close_carrier(carrier)
+    with new_unit() as uow:
+        recorded = record_shipment(uow.session, scope, fo_id, quote, label)
+        uow.commit()
+    return Outcome.SHIPPED if recorded else Outcome.NOTHING_TO_DO
+
+
+def choose(plan: Plan) -> RateChoice:
+    """Rate-shop the plan's carriers by the client's rule."""
+    assert plan.parcel is not None
+    assert plan.ship_from is not None
+    assert plan.ship_to is not None
+    return shop_rates(
+        list(plan.carriers.values()),
+        plan.parcel,
+        plan.ship_from,
+        plan.ship_to,
+        plan.rule,
+        service_level=plan.service_level,
+        currency=plan.currency,
+    )
+
+
+def pin(new_unit: NewUnit, scope: TenantScope, plan: Plan, choice: RateChoice) -> Quote:
+    """Commit the chosen rate and its key; if another worker pinned one first, use theirs."""
+    assert plan.parcel is not None
+    assert plan.ship_from is not None
+    assert plan.ship_to is not None
+    with new_unit() as uow:
+        attempt = _locked_attempt(uow.session, scope, plan.fulfillment_order_id)
+        if attempt.status is DispatchStatus.QUOTED and attempt.quote:
+            return Quote.from_json(attempt.quote)
+        quote = Quote(
+            account_id=plan.account_of(choice.chosen.carrier),
+            rate=choice.chosen,
+            parcel=plan.parcel,
+            ship_from=plan.ship_from,
+            ship_to=plan.ship_to,
+            label_format=plan.label_format,
+            idempotency_key=idempotency_key(plan.fulfillment_order_id, attempt.generation),
+        )
+        attempt.status = DispatchStatus.QUOTED
+        attempt.quote = quote.to_json()
+        attempt.idempotency_key = quote.idempotency_key
+        attempt.carrier_account_id = quote.account_id
+        attempt.explanation = choice.explain()
+        attempt.last_error = None
+        uow.commit()
+        return quote
+
+
+def record_shipment(
+    session: Session, scope: TenantScope, fo_id: uuid.UUID, quote: Quote, label: Label
+) -> Shipment | None:
+    """Write the shipment and ship the fulfillment order; None if it is recorded already.
+
+    Also None when the fulfillment order can no longer ship (cancelled or held since
+    packing): the label stays pinned, and a release dispatches it again with the same key.
+    """
+    if _shipment_of(session, scope, fo_id) is not None:
+        return None
+    try:
+        fo, _ = mark_shipped(session, scope, fo_id, label.carrier, label.tracking_number)
+    except DomainError as error:
+        log.warning("bought label for %s not recorded: %s", fo_id, error.message)
+        session.rollback()
+        return None
+    shipment = Shipment(
+        provider_id=scope.provider_id,
+        id=new_id(),
+        client_id=fo.client_id,
+        order_id=fo.order_id,
+        fulfillment_order_id=fo.id,
+        carrier_account_id=quote.account_id,
+        carrier=label.carrier,
+        service=label.service,
+        tracking_number=label.tracking_number,
+        carrier_reference=label.carrier_reference,
+        cost=label.cost,
+        currency=label.currency,
+        label_format=label.label_format,
+        label_content=label.content,
+        idempotency_key=quote.idempotency_key,
+    )
+    session.add(shipment)
+    attempt = _locked_attempt(session, scope, fo_id)
+    attempt.status = DispatchStatus.SHIPPED
+    attempt.last_error = None
+    record(
+        session,
+        scope,
+        Topic.SHIPMENT_CREATED,
+        aggregate_type="shipment",
+        aggregate_id=shipment.id,
+        client_id=shipment.client_id,
+        payload={
+            "shipment_id": str(shipment.id),
+            "order_id": str(shipment.order_id),
+            "fulfillment_order_id": str(fo.id),
+            "client_id": str(shipment.client_id),
+            "carrier": shipment.carrier,
+            "service": shipment.service,
+            "tracking_number": shipment.tracking_number,
+            "cost": str(shipment.cost),
+            "currency": shipment.currency,
+        },
+    )
+    session.flush()
+    return shipment
+
+
+def fail(
+    new_unit: NewUnit,
+    scope: TenantScope,
+    fo_id: uuid.UUID,
+    error: CarrierError,
+    *,
+    permanent: bool,
+) -> Outcome:
+    """Note the error; a permanent one puts the fulfillment order and order in EXCEPTION."""
+    reason = f"{error.carrier}: {error.message}" if error.carrier else error.message
+    with new_unit() as uow:
+        fo = uow.session.scalar(scope.select(FulfillmentOrder).where(FulfillmentOrder.id == fo_id))
+        if fo is None:
+            return Outcome.NOTHING_TO_DO
+        attempt = ensure_attempt(uow.session, scope, fo)
+        attempt.last_error = reason[:ERROR_MAX]
+        if permanent and fo.status is FulfillmentStatus.PACKED:
+            code = getattr(error, "code", None) or "CARRIER_ERROR"
+            attempt.status = DispatchStatus.FAILED
+            attempt.exception_reason = reason[:ERROR_MAX]
+            attempt.exception_code = code[:64]
+            mark_exception(uow.session, scope, fo_id, reason[:ERROR_MAX], code)
+        uow.commit()
+    return Outcome.EXCEPTION if permanent else Outcome.NOTHING_TO_DO
+
+
+def _locked_attempt(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> DispatchAttempt:
+    return session.scalars(
+        scope.select(DispatchAttempt)
+        .where(DispatchAttempt.fulfillment_order_id == fo_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def _shipment_of(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> Shipment | None:
+    return session.scalar(scope.select(Shipment).where(Shipment.fulfillment_order_id == fo_id))

@@ -1,0 +1,192 @@
+"""What a dispatch needs, read in one short transaction: parcel, addresses, carriers, quote."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from domain.catalog.models import Product, Warehouse
+from domain.orders.models import (
+    FulfillmentOrder,
+    FulfillmentOrderLine,
+    FulfillmentStatus,
+    Order,
+    OrderStatus,
+)
+from domain.shipping.accounts import build_carrier, enabled_accounts
+from domain.shipping.carriers.base import (
+    Carrier,
+    LabelFormat,
+    PermanentCarrierError,
+    ServiceLevel,
+)
+from domain.shipping.models import CarrierAccount, DispatchAttempt, DispatchStatus, Shipment
+from domain.shipping.parcels import Address, Parcel, ParcelItem, build_parcel
+from domain.shipping.quotes import Quote
+from domain.shipping.rating import RatingRule
+from domain.shipping.settings import settings_for, ship_from_address
+from persistence.base import new_id
+from tenants.scope import TenantScope
+
+
+@dataclass
+class Plan:
+    """Everything the carrier calls need, detached from the session."""
+
+    fulfillment_order_id: uuid.UUID
+    generation: int
+    carriers: dict[uuid.UUID, Carrier]
+    """By carrier account id; a carrier's code is its account's name."""
+    quote: Quote | None
+    parcel: Parcel | None = None
+    ship_from: Address | None = None
+    ship_to: Address | None = None
+    rule: RatingRule = RatingRule.CHEAPEST
+    service_level: ServiceLevel | None = None
+    currency: str = "USD"
+    label_format: LabelFormat = LabelFormat.ZPL
+
+    def account_of(self, carrier_code: str) -> uuid.UUID:
+        """The account whose carrier has `carrier_code`."""
+        return next(a for a, c in self.carriers.items() if c.code == carrier_code)
+
+
+def plan_dispatch(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> Plan | None:
+    """The plan for a packed fulfillment order, or None when there is nothing to do.
+
+    Nothing to do: not PACKED (shipped, cancelled, in exception), the order on hold
+    (its release dispatches it), or the client has no enabled carrier account (it ships
+    by hand). Counts the attempt. Raises PermanentCarrierError for an unshippable address.
+    """
+    fo = session.scalar(scope.select(FulfillmentOrder).where(FulfillmentOrder.id == fo_id))
+    if fo is None or fo.status is not FulfillmentStatus.PACKED:
+        return None
+    order = session.scalars(scope.select(Order).where(Order.id == fo.order_id)).one()
+    if order.status is OrderStatus.ON_HOLD or _shipment_exists(session, scope, fo_id):
+        return None
+    accounts = enabled_accounts(session, scope, fo.client_id)
+    if not accounts:
+        return None
+    attempt = ensure_attempt(session, scope, fo)
+    attempt.attempts += 1
+    if attempt.status is DispatchStatus.QUOTED and attempt.quote:
+        quote = Quote.from_json(attempt.quote)
+        pinned = session.scalar(
+            scope.select(CarrierAccount).where(CarrierAccount.id == quote.account_id)
+        )
+        accounts = [pinned] if pinned is not None else accounts
+        return Plan(fo_id, attempt.generation, _carriers(accounts), quote)
+    settings = settings_for(session, scope, fo.client_id)
+    warehouse = session.scalars(
+        scope.select(Warehouse).where(Warehouse.id == fo.warehouse_id)
+    ).one()
+    level = _service_level(order.service_level)
+    if settings.rule is RatingRule.CHEAPEST_WITHIN_SERVICE_LEVEL:
+        level = level or ServiceLevel.STANDARD
+    return Plan(
+        fo_id,
+        attempt.generation,
+        _carriers(accounts),
+        None,
+        parcel=_parcel(session, scope, fo_id),
+        ship_from=_address(lambda: ship_from_address(settings, warehouse), "ship-from"),
+        ship_to=_address(lambda: ship_to_address(order), "ship-to"),
+        rule=settings.rule,
+        service_level=level,
+        currency=settings.currency,
+        label_format=settings.label_format,
+    )
+
+
+def ensure_attempt(session: Session, scope: TenantScope, fo: FulfillmentOrder) -> DispatchAttempt:
+    """The fulfillment order's dispatch attempt, created on first use, locked."""
+    stmt = (
+        scope.select(DispatchAttempt)
+        .where(DispatchAttempt.fulfillment_order_id == fo.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    found = session.scalar(stmt)
+    if found is not None:
+        return found
+    try:
+        with session.begin_nested():
+            session.add(
+                DispatchAttempt(
+                    provider_id=scope.provider_id,
+                    id=new_id(),
+                    client_id=fo.client_id,
+                    order_id=fo.order_id,
+                    fulfillment_order_id=fo.id,
+                    status=DispatchStatus.PENDING,
+                    generation=0,
+                    attempts=0,
+                )
+            )
+    except IntegrityError:  # another worker created it first
+        pass
+    return session.scalars(stmt).one()
+
+
+def ship_to_address(order: Order) -> Address:
+    """The order's ship-to as a carrier address."""
+    return Address(
+        name=order.ship_to_name,
+        company=order.ship_to_company,
+        line1=order.ship_to_line1,
+        line2=order.ship_to_line2,
+        city=order.ship_to_city,
+        region=order.ship_to_region,
+        postal_code=order.ship_to_postal_code,
+        country=order.ship_to_country,
+        phone=order.ship_to_phone,
+        email=order.ship_to_email,
+    )
+
+
+def _address(make: Callable[[], Address], which: str) -> Address:
+    try:
+        return make()
+    except ValueError as error:
+        raise PermanentCarrierError(
+            f"The {which} address is invalid: {error}.", code="ADDRESS_INVALID"
+        ) from error
+
+
+def _parcel(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> Parcel:
+    rows = session.execute(
+        scope.select(FulfillmentOrderLine, Product, FulfillmentOrderLine.quantity)
+        .join(
+            Product,
+            (Product.provider_id == FulfillmentOrderLine.provider_id)
+            & (Product.id == FulfillmentOrderLine.product_id),
+        )
+        .where(FulfillmentOrderLine.fulfillment_order_id == fo_id)
+        .order_by(FulfillmentOrderLine.id)
+    ).all()
+    try:
+        return build_parcel(ParcelItem.of(product, quantity) for product, quantity in rows)
+    except ValueError as error:
+        raise PermanentCarrierError(f"No parcel: {error}.", code="PARCEL_INVALID") from error
+
+
+def _carriers(accounts: list[CarrierAccount]) -> dict[uuid.UUID, Carrier]:
+    return {account.id: build_carrier(account) for account in accounts}
+
+
+def _service_level(value: str) -> ServiceLevel | None:
+    try:
+        return ServiceLevel(value.strip().lower())
+    except ValueError:
+        return None
+
+
+def _shipment_exists(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> bool:
+    found = session.scalar(
+        scope.select(Shipment, Shipment.id).where(Shipment.fulfillment_order_id == fo_id)
+    )
+    return found is not None

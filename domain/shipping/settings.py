@@ -1,0 +1,101 @@
+"""A client's shipping settings: rating rule, automatic dispatch, currency, label, ship-from."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import asdict, dataclass
+
+from sqlalchemy.orm import Session
+
+from domain.catalog.models import Warehouse
+from domain.clients import owning_client, require_provider
+from domain.errors import DomainError, DomainErrorCode
+from domain.orders.commands import ShipTo
+from domain.orders.validation import clean_ship_to
+from domain.shipping.carriers.base import LabelFormat
+from domain.shipping.models import ShippingSettings
+from domain.shipping.parcels import Address
+from domain.shipping.rating import RatingRule
+from persistence.base import new_id, utcnow
+from tenants.scope import TenantScope
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+@dataclass(frozen=True)
+class SettingsChanges:
+    """What `set_shipping_settings` changes; None keeps the current value."""
+
+    rule: RatingRule | None = None
+    automatic_dispatch: bool | None = None
+    currency: str | None = None
+    label_format: LabelFormat | None = None
+    ship_from: ShipTo | None = None
+    use_warehouse_address: bool = False
+    """Drop a ship-from override and ship from each warehouse's address again."""
+
+
+def settings_for(session: Session, scope: TenantScope, client_id: uuid.UUID) -> ShippingSettings:
+    """The client's settings; an unsaved row of defaults when it has none."""
+    found = session.scalar(
+        scope.select(ShippingSettings).where(ShippingSettings.client_id == client_id)
+    )
+    if found is not None:
+        return found
+    return ShippingSettings(
+        provider_id=scope.provider_id,
+        client_id=client_id,
+        rule=RatingRule.CHEAPEST,
+        automatic_dispatch=False,
+        currency="USD",
+        label_format=LabelFormat.ZPL,
+        ship_from=None,
+    )
+
+
+def set_shipping_settings(
+    session: Session, scope: TenantScope, client_id: uuid.UUID, changes: SettingsChanges
+) -> ShippingSettings:
+    """Change a client's shipping settings (the provider decides how its clients ship)."""
+    require_provider(scope)
+    client_id = owning_client(session, scope, client_id)
+    current = settings_for(session, scope, client_id)
+    if current.id is None:
+        current.id = new_id()
+        session.add(current)
+    if changes.rule is not None:
+        current.rule = changes.rule
+    if changes.automatic_dispatch is not None:
+        current.automatic_dispatch = changes.automatic_dispatch
+    if changes.currency is not None:
+        currency = changes.currency.strip().upper()
+        if not _CURRENCY.match(currency):
+            raise DomainError(
+                DomainErrorCode.INVALID, "currency must be an ISO 4217 code, e.g. USD.", "currency"
+            )
+        current.currency = currency
+    if changes.label_format is not None:
+        current.label_format = changes.label_format
+    if changes.ship_from is not None:
+        current.ship_from = asdict(clean_ship_to(changes.ship_from))
+    elif changes.use_warehouse_address:
+        current.ship_from = None
+    current.updated_at = utcnow()
+    session.flush()
+    return current
+
+
+def ship_from_address(settings: ShippingSettings, warehouse: Warehouse) -> Address:
+    """Where parcels ship from: the client's override, else the warehouse's address."""
+    if settings.ship_from:
+        return Address(**settings.ship_from)
+    return Address(
+        name=warehouse.name,
+        line1=warehouse.address_line1,
+        line2=warehouse.address_line2,
+        city=warehouse.city,
+        region=warehouse.region,
+        postal_code=warehouse.postal_code,
+        country=warehouse.country,
+    )

@@ -1,0 +1,76 @@
+"""Dispatch actors: ship packed fulfillment orders, and pack them first for automatic clients."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import dramatiq
+from dramatiq.common import compute_backoff
+from dramatiq.middleware import CurrentMessage
+
+from domain.outbox.events import Topic
+from domain.shipping.carriers.base import TransientCarrierError
+from domain.shipping.dispatch import dispatch
+from domain.shipping.triggers import fulfillment_orders_to_dispatch, pack_automatically
+from tenants.scope import TenantScope
+from workers.routing import consumes
+from workers.runtime import unit_of_work
+
+log = logging.getLogger("crossdock.workers.dispatch")
+
+MAX_RETRIES = 6
+MIN_BACKOFF_MS = 1_000
+MAX_BACKOFF_MS = 120_000
+TIME_LIMIT_MS = 120_000
+"""Rate shopping and a purchase: each carrier call is bounded by the adapter's own timeouts."""
+
+
+@consumes(Topic.FULFILLMENT_PACKED, Topic.ORDER_RELEASED)
+@dramatiq.actor(
+    max_retries=MAX_RETRIES,
+    min_backoff=MIN_BACKOFF_MS,
+    max_backoff=MAX_BACKOFF_MS,
+    time_limit=TIME_LIMIT_MS,
+)
+def dispatch_fulfillment(provider_id: str, event_id: str) -> None:
+    """Buy the label of each fulfillment order the event names; redelivery ships nothing twice."""
+    scope = TenantScope.operator(uuid.UUID(provider_id))
+    with unit_of_work(provider_id) as uow:
+        targets = fulfillment_orders_to_dispatch(uow.session, scope, uuid.UUID(event_id))
+    retries = retries_so_far()
+    for fo_id in targets:
+        try:
+            outcome = dispatch(
+                lambda: unit_of_work(provider_id), scope, fo_id, last_try=retries >= MAX_RETRIES
+            )
+        except TransientCarrierError as error:
+            log.info("dispatch of %s failed for now (%s); retrying", fo_id, error.message)
+            raise dramatiq.Retry(str(error), delay=retry_delay_ms(error, retries)) from error
+        log.info("dispatch of %s: %s", fo_id, outcome.value)
+
+
+@consumes(Topic.ORDER_ALLOCATED)
+@dramatiq.actor(max_retries=3, min_backoff=MIN_BACKOFF_MS, max_backoff=60_000, time_limit=60_000)
+def pack_for_automatic_dispatch(provider_id: str, event_id: str) -> None:
+    """Pick and pack an allocated order at once when its client dispatches automatically."""
+    scope = TenantScope.operator(uuid.UUID(provider_id))
+    with unit_of_work(provider_id) as uow:
+        packed = pack_automatically(uow.session, scope, uuid.UUID(event_id))
+        uow.commit()
+    if packed:
+        log.info("packed %d fulfillment orders for automatic dispatch", len(packed))
+
+
+def retries_so_far() -> int:
+    """How often the current message was retried (0 outside a worker)."""
+    message = CurrentMessage.get_current_message()
+    return int(message.options.get("retries", 0)) if message is not None else 0
+
+
+def retry_delay_ms(error: TransientCarrierError, retries: int) -> int:
+    """The carrier's Retry-After when it gave one, else exponential backoff; capped."""
+    if error.retry_after is not None:
+        return min(int(error.retry_after * 1000), MAX_BACKOFF_MS)
+    _, delay = compute_backoff(retries, factor=MIN_BACKOFF_MS, max_backoff=MAX_BACKOFF_MS)
+    return int(delay)
