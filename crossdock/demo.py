@@ -14,6 +14,8 @@ from domain.inventory.inbound import (
     create_inbound_shipment,
     receive_inbound_shipment,
 )
+from domain.shipping.accounts import AccountChanges, create_carrier_account
+from domain.shipping.models import CarrierKind
 from persistence.base import utcnow
 from tenants import service
 from tenants.models import KeyKind
@@ -101,6 +103,13 @@ def seed_demo(session: Session) -> Demo:
     _default_rate_card(session, scope)
     for code, products in PRODUCTS.items():
         _stock_client(session, scope, clients[code].id, warehouses[0].id, products)
+        create_carrier_account(
+            session,
+            scope,
+            clients[code].id,
+            CarrierKind.RATE_TABLE,
+            AccountChanges(name="crossdock-post"),
+        )
     return Demo(
         provider_key=provider_key.plaintext,
         client_key=keys["ACME"].plaintext,
