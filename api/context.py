@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio.to_thread
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,6 +18,9 @@ from api.errors import PublicError
 from tenants.errors import AuthenticationError
 from tenants.scope import TenantScope
 from tenants.service import authenticate
+
+if TYPE_CHECKING:
+    from api.limits.extension import QueryLimits
 
 R = TypeVar("R")
 
@@ -31,6 +34,8 @@ class Context:
     db: RequestDatabase
     connection_params: dict[str, Any] | None = None
     """A WebSocket's ``connection_init`` payload; its ``Authorization`` outranks the header."""
+    limits: QueryLimits | None = None
+    """The app's cost limit and rate limiter; None prices operations without limiting them."""
     _scope: TenantScope | None = None
     _auth_error: PublicError | None = None
     _loaders: dict[Hashable, DataLoader[Any, Any]] = field(default_factory=dict)

@@ -14,6 +14,7 @@ from api.catalog import schema as catalog
 from api.errors import error_masking
 from api.events import schema as events
 from api.inventory import schema as inventory
+from api.limits.extension import QueryCostLimit
 from api.orders import schema as orders
 from api.shipping import schema as shipping
 from api.tenants import schema as tenants
@@ -54,7 +55,7 @@ Mutation = merge_types(
 
 @cache
 def build_schema(max_query_depth: int = 12) -> strawberry.Schema:
-    """The schema with document caches, a depth limit and error masking.
+    """The schema with document caches, depth and cost limits, and error masking.
 
     Built once per process: strawberry's relay fields bind themselves at build time.
     """
@@ -66,6 +67,7 @@ def build_schema(max_query_depth: int = 12) -> strawberry.Schema:
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
             lambda: QueryDepthLimiter(max_depth=max_query_depth),
+            QueryCostLimit,
             error_masking,
         ],
     )

@@ -16,6 +16,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from api.context import Context
 from api.database import RequestDatabase
 from api.errors import PublicError
+from api.limits.extension import QueryLimits
 
 _WS_CONTEXT = "crossdock.context"
 
@@ -23,9 +24,16 @@ _WS_CONTEXT = "crossdock.context"
 class CrossdockGraphQL(GraphQL[Context, None]):
     """Strawberry's ASGI app with a per-request context and session."""
 
-    def __init__(self, schema: Any, session_factory: sessionmaker[Session], **options: Any):
+    def __init__(
+        self,
+        schema: Any,
+        session_factory: sessionmaker[Session],
+        limits: QueryLimits | None = None,
+        **options: Any,
+    ):
         super().__init__(schema, **options)
         self.session_factory = session_factory
+        self.limits = limits
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -34,6 +42,7 @@ class CrossdockGraphQL(GraphQL[Context, None]):
             request=request,
             session_factory=self.session_factory,
             db=RequestDatabase(self.session_factory),
+            limits=self.limits,
         )
         if isinstance(request, WebSocket):
             request.scope[_WS_CONTEXT] = context  # closed with the socket, in `run`

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.limits.extension import QueryLimits
 from api.schema import build_schema
 from api.shipping.carrier_webhook import carrier_webhook_routes
 from api.view import CrossdockGraphQL
@@ -20,21 +21,26 @@ from crossdock.background import EmbeddedBackground
 from crossdock.broker import make_broker
 from crossdock.database import make_engine, make_session_factory
 from crossdock.gc_tuning import tune_for_serving
+from crossdock.limits import make_query_limits
 from crossdock.settings import Settings
 
 
-def create_app(settings: Settings, *, background: bool | None = None) -> Starlette:
+def create_app(
+    settings: Settings, *, background: bool | None = None, limits: QueryLimits | None = None
+) -> Starlette:
     """The whole API for `settings`; the engine lives as long as the app.
 
     With `background` (the default when no broker is configured) the lifespan also runs
     an in-process broker, worker and outbox relay, so one process does everything.
+    `limits` replaces the cost and rate limits the settings describe (tests pass a clock).
     """
     if background is None:
         background = settings.broker_url is None
     engine = make_engine(settings.database_url)
     session_factory = make_session_factory(engine)
+    limits = limits or make_query_limits(settings)
     graphql = CrossdockGraphQL(
-        build_schema(max_query_depth=settings.max_query_depth), session_factory
+        build_schema(max_query_depth=settings.max_query_depth), session_factory, limits
     )
 
     def ping() -> None:
@@ -61,6 +67,7 @@ def create_app(settings: Settings, *, background: bool | None = None) -> Starlet
             if embedded is not None:
                 await anyio.to_thread.run_sync(embedded.stop)
             engine.dispose()
+            limits.close()
 
     app = Starlette(
         routes=[

@@ -27,25 +27,42 @@ class Settings:
     log_level: str
     max_body_bytes: int
     max_query_depth: int
+    max_query_cost: int = 5000
+    """Operations whose static cost (api/limits/cost.py) exceeds this are refused."""
+    rate_limit_points: int = 60000
+    """Each key's budget of cost points; 0 turns the rate limit off."""
+    rate_limit_period_seconds: float = 60.0
+    """How long an empty budget takes to refill completely."""
+    rate_limit_redis_url: str | None = None
+    """Redis holding the budgets, shared by all API processes; None keeps them in memory."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from the environment, with the embedded defaults where nothing is set."""
         env = os.environ if environ is None else environ
+        broker_url = env.get("CROSSDOCK_BROKER_URL") or None
         database_url = env.get("CROSSDOCK_DATABASE_URL") or sqlite_url(
             Path.cwd() / DEFAULT_DATABASE_FILE
         )
         return cls(
             database_url=database_url,
             migration_database_url=env.get("CROSSDOCK_MIGRATION_DATABASE_URL") or database_url,
-            broker_url=env.get("CROSSDOCK_BROKER_URL") or None,
+            broker_url=broker_url,
             broker_namespace=env.get("CROSSDOCK_BROKER_NAMESPACE") or "crossdock",
             host=env.get("CROSSDOCK_HOST", "127.0.0.1"),
             port=int(env.get("CROSSDOCK_PORT", "8000")),
             log_level=env.get("CROSSDOCK_LOG_LEVEL", "info").lower(),
             max_body_bytes=int(env.get("CROSSDOCK_MAX_BODY_BYTES", str(1024 * 1024))),
             max_query_depth=int(env.get("CROSSDOCK_MAX_QUERY_DEPTH", "12")),
+            max_query_cost=int(env.get("CROSSDOCK_MAX_QUERY_COST", "5000")),
+            rate_limit_points=int(env.get("CROSSDOCK_RATE_LIMIT_POINTS", "60000")),
+            rate_limit_period_seconds=float(env.get("CROSSDOCK_RATE_LIMIT_PERIOD_SECONDS", "60")),
+            rate_limit_redis_url=env.get("CROSSDOCK_RATE_LIMIT_REDIS_URL") or _redis(broker_url),
         )
+
+
+def _redis(url: str | None) -> str | None:
+    return url if url and url.startswith(("redis://", "rediss://", "unix://")) else None
 
 
 def sqlite_url(path: Path) -> str:

@@ -182,10 +182,15 @@ def app(database: TestDatabase) -> Iterator[TestClient]:
 
 
 class GraphQLClient:
-    """Posts GraphQL documents to the app with a key."""
+    """Posts GraphQL documents to the app with a key.
 
-    def __init__(self, http: TestClient):
+    Answers leave out `extensions` (each one's query cost) unless asked to keep them, so
+    that answers compare equal whatever the caller's budget holds.
+    """
+
+    def __init__(self, http: TestClient, *, extensions: bool = False):
         self.http = http
+        self.extensions = extensions
 
     def __call__(
         self, query: str, variables: dict[str, Any] | None = None, *, key: str | None = None
@@ -195,7 +200,10 @@ class GraphQLClient:
             "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
         )
         assert response.status_code == 200, response.text
-        return response.json()
+        answer = response.json()
+        if not self.extensions:
+            answer.pop("extensions", None)
+        return answer
 
 
 @pytest.fixture
