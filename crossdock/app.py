@@ -58,7 +58,12 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         embedded = None
         if background:
-            broker = make_broker(settings.broker_url, namespace=settings.broker_namespace)
+            broker = make_broker(
+                settings.broker_url,
+                namespace=settings.broker_namespace,
+                heartbeat_timeout_ms=settings.redis_heartbeat_timeout_ms,
+                maintenance_chance=settings.redis_maintenance_chance,
+            )
             embedded = EmbeddedBackground(session_factory, broker)
             embedded.start()
         try:

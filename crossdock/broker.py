@@ -45,8 +45,19 @@ def default_middleware() -> list[Middleware]:
     ]
 
 
-def make_broker(url: str | None, *, namespace: str = DEFAULT_NAMESPACE) -> dramatiq.Broker:
-    """A broker for `url`: redis:// or rediss://, amqp:// or amqps://, None for in-process."""
+def make_broker(
+    url: str | None,
+    *,
+    namespace: str = DEFAULT_NAMESPACE,
+    heartbeat_timeout_ms: int = 60_000,
+    maintenance_chance: int = 1_000,
+) -> dramatiq.Broker:
+    """A broker for `url`: redis:// or rediss://, amqp:// or amqps://, None for in-process.
+
+    On Redis, a worker that dies (even by SIGKILL) leaves its unacknowledged messages
+    behind; once its heartbeat is `heartbeat_timeout_ms` old, another worker's periodic
+    maintenance (`maintenance_chance` per million fetches) puts them back on the queue.
+    """
     middleware = default_middleware()
     if url is None:
         return StubBroker(middleware=middleware)
@@ -56,7 +67,13 @@ def make_broker(url: str | None, *, namespace: str = DEFAULT_NAMESPACE) -> drama
         client = redis.Redis.from_url(
             url, socket_timeout=REDIS_TIMEOUT_S, socket_connect_timeout=REDIS_TIMEOUT_S
         )
-        return RedisBroker(client=client, namespace=namespace, middleware=middleware)
+        return RedisBroker(
+            client=client,
+            namespace=namespace,
+            middleware=middleware,
+            heartbeat_timeout=heartbeat_timeout_ms,
+            maintenance_chance=maintenance_chance,
+        )
     if scheme in {"amqp", "amqps"}:
         # confirmed delivery: the relay marks an event published only once RabbitMQ has it
         return RabbitmqBroker(url=url, confirm_delivery=True, middleware=middleware)

@@ -34,6 +34,11 @@ class Settings:
     rate_limit_period_seconds: float = 60.0
     """How long an empty budget takes to refill completely."""
     rate_limit_redis_url: str | None = None
+    redis_heartbeat_timeout_ms: int = 60_000
+    """After this long without a heartbeat, a Redis worker counts as dead and its
+    unacknowledged messages go back on the queue."""
+    redis_maintenance_chance: int = 1_000
+    """Per million fetches, how often a Redis worker runs that clean-up."""
     """Redis holding the budgets, shared by all API processes; None keeps them in memory."""
 
     @classmethod
@@ -49,6 +54,10 @@ class Settings:
             migration_database_url=env.get("CROSSDOCK_MIGRATION_DATABASE_URL") or database_url,
             broker_url=broker_url,
             broker_namespace=env.get("CROSSDOCK_BROKER_NAMESPACE") or "crossdock",
+            redis_heartbeat_timeout_ms=int(
+                env.get("CROSSDOCK_REDIS_HEARTBEAT_TIMEOUT_MS", "60000")
+            ),
+            redis_maintenance_chance=int(env.get("CROSSDOCK_REDIS_MAINTENANCE_CHANCE", "1000")),
             host=env.get("CROSSDOCK_HOST", "127.0.0.1"),
             port=int(env.get("CROSSDOCK_PORT", "8000")),
             log_level=env.get("CROSSDOCK_LOG_LEVEL", "info").lower(),

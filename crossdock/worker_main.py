@@ -27,7 +27,12 @@ def prepare(settings: Settings, extra_modules: Iterable[str] = ()) -> dramatiq.B
             "CROSSDOCK_BROKER_URL is not set: workers need Redis (redis://...) or RabbitMQ "
             "(amqp://...); without a broker, `crossdock serve` runs background work in-process"
         )
-    broker = make_broker(settings.broker_url, namespace=settings.broker_namespace)
+    broker = make_broker(
+        settings.broker_url,
+        namespace=settings.broker_namespace,
+        heartbeat_timeout_ms=settings.redis_heartbeat_timeout_ms,
+        maintenance_chance=settings.redis_maintenance_chance,
+    )
     runtime.configure(make_session_factory(make_engine(settings.database_url)))
     return install_broker(broker, extra_modules)
 
