@@ -141,8 +141,9 @@ def _plain_sql_orders(
         )
         level = uow.session.scalars(select(InventoryLevel).limit(1)).one()
         warehouse_id = level.warehouse_id
+    # lines by product id: levels are updated in the order the ledger locks them (else deadlocks)
     plans = [
-        (f"PLAIN-{n}", [(p, rng.randint(1, 3)) for p in rng.sample(products, 3)])
+        (f"PLAIN-{n}", [(p, rng.randint(1, 3)) for p in sorted(rng.sample(products, 3))])
         for n in range(count)
     ]
     latencies: list[float] = []

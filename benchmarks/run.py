@@ -1,13 +1,14 @@
 """Run the benchmarks and print their tables: `./dev bench [--orders N] [--keep]`.
 
 Needs PostgreSQL (CROSSDOCK_BENCH_POSTGRES_URL, an administrator URL; default
-postgresql://postgres@127.0.0.1:5432/postgres). Every server runs on loopback.
+postgresql://postgres@127.0.0.1:5432/postgres) and, for the background section, Redis
+(CROSSDOCK_BENCH_REDIS_URL, default redis://127.0.0.1:6379/0; only keys under a fresh
+namespace are written, and deleted). Every server runs on loopback.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 import uuid
@@ -15,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import orders_bench
+from benchmarks import background_bench, billing_bench, orders_bench
 from benchmarks.seed import create_database, seed
 
 
@@ -27,11 +28,41 @@ def main() -> int:
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=400, help="requests per measured endpoint")
     parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
-    args = parser.parse_args()
-    server = os.environ.get(
-        "CROSSDOCK_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+    parser.add_argument("--skip-orders", action="store_true")
+    parser.add_argument("--billing-clients", type=int, default=20)
+    parser.add_argument("--billing-events", type=int, default=5_000, help="charges per client")
+    parser.add_argument("--skip-billing", action="store_true")
+    parser.add_argument("--labels", type=int, default=1_000, help="packed orders per round")
+    parser.add_argument(
+        "--worker-processes", default="1,2", help="worker process counts to measure, e.g. 1,2"
     )
+    parser.add_argument("--events", type=int, default=10_000, help="outbox events to relay")
+    parser.add_argument("--skip-background", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
+    args = parser.parse_args()
+    server = background_bench.postgres_url()
+    if not args.skip_orders:
+        _orders(server, args)
+    if not args.skip_billing:
+        print()
+        print(billing_bench.run(server, args.billing_clients, args.billing_events, args.keep))
+    if not args.skip_background:
+        print()
+        print(
+            background_bench.run(
+                server,
+                background_bench.redis_url(),
+                args.labels,
+                background_bench.parse_counts(args.worker_processes),
+                args.events,
+                args.keep,
+            )
+        )
+    return 0
+
+
+def _orders(server: str, args: argparse.Namespace) -> None:
+    """Seed the orders data set, measure the orders page and order creation."""
     database = create_database(server, name=f"crossdock_bench_{uuid.uuid4().hex[:6]}")
     try:
         started = time.perf_counter()
@@ -46,7 +77,6 @@ def main() -> int:
     finally:
         if not args.keep:
             database.drop()
-    return 0
 
 
 if __name__ == "__main__":
