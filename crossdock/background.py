@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from crossdock.broker import install_broker
 from persistence.base import utcnow
 from workers import runtime
-from workers.relay import run_relay
+from workers.relay import check_routes, run_relay
+from workers.routing import ROUTES, Route
 from workers.scheduler import run_scheduler
 
 log = logging.getLogger("crossdock.background")
@@ -31,13 +32,18 @@ class RelayThread:
     """The outbox relay on a daemon thread, stopped by an event."""
 
     def __init__(
-        self, session_factory: sessionmaker[Session], broker: dramatiq.Broker, interval: float
+        self,
+        session_factory: sessionmaker[Session],
+        broker: dramatiq.Broker,
+        interval: float,
+        routes: Iterable[Route] = ROUTES,
     ):
+        check_routes(broker, routes)  # fail at start-up, not by silently dropping events
         self.stop_event = threading.Event()
         self.thread = threading.Thread(
             target=run_relay,
             args=(self.stop_event, session_factory, broker),
-            kwargs={"interval": interval},
+            kwargs={"interval": interval, "routes": routes},
             name="outbox-relay",
             daemon=True,
         )

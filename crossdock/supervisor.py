@@ -31,8 +31,8 @@ def run_workers(settings: Settings, processes: int, threads: int, modules: Seque
         sys.executable, "-m", "dramatiq", "crossdock.worker_main:setup", *modules,
         "--processes", str(processes), "--threads", str(threads),
     ]  # fmt: skip
-    workers = subprocess.Popen(command)  # noqa: S603 - our own interpreter and arguments
     relay = RelayThread(runtime.session_factory(), broker, interval=0.5)
+    workers = subprocess.Popen(command)  # noqa: S603 - our own interpreter and arguments
     relay.start()
     stop = _stop_on_signals()
     try:
@@ -68,7 +68,7 @@ def run_relay_only(settings: Settings, interval: float, modules: Sequence[str]) 
     finally:
         relay.stop()
         broker.close()
-    return 0
+    return 0 if stop.is_set() else 1
 
 
 def run_scheduler_only(settings: Settings, modules: Sequence[str]) -> int:
@@ -90,7 +90,7 @@ def run_scheduler_only(settings: Settings, modules: Sequence[str]) -> int:
     finally:
         scheduler.stop()
         broker.close()
-    return 0
+    return 0 if stop.is_set() else 1
 
 
 def _stop_on_signals() -> threading.Event:

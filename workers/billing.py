@@ -16,7 +16,9 @@ from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids
 
-RETRIES = {"max_retries": 5, "min_backoff": 1_000, "max_backoff": 300_000}
+RETRIES = {"max_retries": 14, "min_backoff": 1_000, "max_backoff": 600_000}
+"""About 1.5 hours of retries: an event is marked published once it is sent, so a
+charge whose actor gives up is lost; ride out a database outage instead."""
 
 
 @consumes(Topic.INBOUND_RECEIVED, Topic.ORDER_SHIPPED, Topic.SHIPMENT_CREATED)

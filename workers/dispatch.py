@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 import dramatiq
 from dramatiq.common import compute_backoff
@@ -11,7 +12,7 @@ from dramatiq.middleware import CurrentMessage
 
 from domain.outbox.events import Topic
 from domain.shipping.carriers.base import TransientCarrierError
-from domain.shipping.dispatch import dispatch
+from domain.shipping.dispatch import dispatch, give_up
 from domain.shipping.triggers import fulfillment_orders_to_dispatch, pack_automatically
 from tenants.scope import TenantScope
 from workers.routing import consumes
@@ -32,6 +33,7 @@ TIME_LIMIT_MS = 120_000
     min_backoff=MIN_BACKOFF_MS,
     max_backoff=MAX_BACKOFF_MS,
     time_limit=TIME_LIMIT_MS,
+    on_retry_exhausted="dispatch_gave_up",
 )
 def dispatch_fulfillment(provider_id: str, event_id: str) -> None:
     """Buy the label of each fulfillment order the event names; redelivery ships nothing twice."""
@@ -48,6 +50,19 @@ def dispatch_fulfillment(provider_id: str, event_id: str) -> None:
             log.info("dispatch of %s failed for now (%s); retrying", fo_id, error.message)
             raise dramatiq.Retry(str(error), delay=retry_delay_ms(error, retries)) from error
         log.info("dispatch of %s: %s", fo_id, outcome.value)
+
+
+@dramatiq.actor(max_retries=10, min_backoff=5_000, max_backoff=600_000, time_limit=60_000)
+def dispatch_gave_up(message: dict[str, Any], retry_info: dict[str, Any]) -> None:
+    """The last retry of a dispatch failed: put its still-packed orders where people see them."""
+    provider_id, event_id = message["args"]
+    scope = TenantScope.operator(uuid.UUID(provider_id))
+    with unit_of_work(provider_id) as uow:
+        targets = fulfillment_orders_to_dispatch(uow.session, scope, uuid.UUID(event_id))
+    tries = int(retry_info.get("retries", MAX_RETRIES)) + 1
+    for fo_id in targets:
+        outcome = give_up(lambda: unit_of_work(provider_id), scope, fo_id, tries)
+        log.error("dispatch of %s gave up after %d tries: %s", fo_id, tries, outcome.value)
 
 
 @consumes(Topic.ORDER_ALLOCATED)

@@ -37,6 +37,26 @@ def event_message(event: OutboxEvent, route: Route) -> dramatiq.Message:
     )
 
 
+class RelayMisconfigured(RuntimeError):
+    """The relay would mark events published without sending them to their consumers."""
+
+
+def check_routes(broker: dramatiq.Broker, routes: Iterable[Route] = ROUTES) -> None:
+    """Refuse to relay before any actor module is imported, or to an actor the broker lacks.
+
+    A route exists only once its actor's module is imported, and an event with no route is
+    marked published all the same: a relay started without the actors would drop events.
+    """
+    routes = list(routes)
+    if not routes:
+        raise RelayMisconfigured(
+            "no consumer routes: install the broker (import the actor modules) before relaying"
+        )
+    missing = sorted({r.actor_name for r in routes} - set(broker.get_declared_actors()))
+    if missing:
+        raise RelayMisconfigured(f"routes to actors the broker does not declare: {missing}")
+
+
 def publish_pending(
     session_factory: sessionmaker[Session],
     broker: dramatiq.Broker,

@@ -65,22 +65,29 @@ def run_scheduler(
     schedule: tuple[Job, ...] = SCHEDULE,
     tick_seconds: float = 30.0,
 ) -> None:
-    """Enqueue each job once per slot until `stop_event` is set; the first slot runs at once."""
+    """Enqueue each job once per slot until `stop_event` is set; the first slot runs at once.
+
+    A job the broker refuses (an outage) is tried again on the next tick, not skipped:
+    the loop outlives the broker, as the relay does.
+    """
     sent: dict[str, datetime] = {}
     while not stop_event.is_set():
         now = clock()
         for job in schedule:
             slot = due_at(job, now)
             if sent.get(job.actor_name) != slot:
-                broker.enqueue(
-                    Message(
-                        queue_name=job.queue_name,
-                        actor_name=job.actor_name,
-                        args=(),
-                        kwargs={},
-                        options={},
-                    )
+                message = Message(
+                    queue_name=job.queue_name,
+                    actor_name=job.actor_name,
+                    args=(),
+                    kwargs={},
+                    options={},
                 )
+                try:
+                    broker.enqueue(message)
+                except Exception:
+                    log.warning("could not enqueue %s; trying again", job.actor_name, exc_info=True)
+                    continue
                 sent[job.actor_name] = slot
                 log.info("enqueued %s for %s", job.actor_name, slot.isoformat())
         stop_event.wait(tick_seconds)

@@ -31,6 +31,9 @@ log = logging.getLogger("crossdock.workers.webhooks")
 SWEEP_BATCH = 10
 """Deliveries one sweep sends before handing the rest to a fresh message."""
 ACTOR_OPTIONS = {"max_retries": 3, "min_backoff": 5_000, "max_backoff": 60_000}
+FAN_OUT_OPTIONS = {"max_retries": 14, "min_backoff": 1_000, "max_backoff": 600_000}
+"""Fan-out creates the deliveries the sweep later retries; if it gave up the event's
+webhooks would be lost, so it rides out about 1.5 hours of database trouble."""
 TIME_LIMIT_MS = 10 * 60_000
 
 clock: Callable[[], datetime] = utcnow
@@ -43,7 +46,7 @@ def http_client() -> httpx.Client:
 
 
 @consumes()
-@dramatiq.actor(time_limit=TIME_LIMIT_MS, **ACTOR_OPTIONS)
+@dramatiq.actor(time_limit=TIME_LIMIT_MS, **FAN_OUT_OPTIONS)
 def deliver_event_webhooks(provider_id: str, event_id: str) -> None:
     """Create an event's deliveries (once, however often it runs) and send them."""
     scope = TenantScope.operator(uuid.UUID(provider_id))

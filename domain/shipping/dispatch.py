@@ -41,6 +41,8 @@ log = logging.getLogger("crossdock.shipping.dispatch")
 NewUnit = Callable[[], UnitOfWork]
 """Opens a unit of work bound to the provider being dispatched for."""
 ERROR_MAX = 1000
+GAVE_UP = "DISPATCH_FAILED"
+"""The exception code of a dispatch whose retries ran out on errors other than a carrier's."""
 
 
 class Outcome(StrEnum):
@@ -220,6 +222,25 @@ def fail(
             mark_exception(uow.session, scope, fo_id, reason[:ERROR_MAX], code)
         uow.commit()
     return Outcome.EXCEPTION if permanent else Outcome.NOTHING_TO_DO
+
+
+def give_up(new_unit: NewUnit, scope: TenantScope, fo_id: uuid.UUID, tries: int) -> Outcome:
+    """Dispatch kept failing without a carrier's answer: show a still-packed order in EXCEPTION.
+
+    Otherwise it would stay PACKED with nothing left to dispatch it. The pinned quote and
+    its key stay: a label may have been bought, so an operator's retry must reuse them.
+    """
+    reason = f"Dispatch failed {tries} times without a carrier's answer; retry it."
+    with new_unit() as uow:
+        fo = uow.session.scalar(scope.select(FulfillmentOrder).where(FulfillmentOrder.id == fo_id))
+        if fo is None or fo.status is not FulfillmentStatus.PACKED:
+            return Outcome.NOTHING_TO_DO
+        attempt = ensure_attempt(uow.session, scope, fo)
+        attempt.exception_reason = attempt.last_error = reason
+        attempt.exception_code = GAVE_UP
+        mark_exception(uow.session, scope, fo_id, reason, GAVE_UP)
+        uow.commit()
+    return Outcome.EXCEPTION
 
 
 def _locked_attempt(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> DispatchAttempt:

@@ -64,8 +64,9 @@ def pack_automatically(
 def retry_dispatch(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> Step:
     """An operator retries a fulfillment order in EXCEPTION (e.g. after fixing the address).
 
-    The next attempt gets a fresh idempotency key: the refused request bought nothing,
-    and the corrected one differs from it.
+    After a carrier's refusal the next attempt gets a fresh idempotency key: the refused
+    request bought nothing, and the corrected one differs from it. After dispatch gave up
+    on other errors, the pinned quote and key stay, since a label may have been bought.
     """
     if not scope.is_provider:
         raise not_found("fulfillment order", "fulfillmentOrderId")
@@ -83,7 +84,10 @@ def retry_dispatch(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> St
         .where(DispatchAttempt.fulfillment_order_id == fo_id)
         .with_for_update()
     )
-    if attempt is not None:
+    if attempt is not None and attempt.status is not DispatchStatus.FAILED:
+        attempt.exception_reason = None
+        attempt.exception_code = None
+    elif attempt is not None:
         attempt.generation += 1
         attempt.status = DispatchStatus.PENDING
         attempt.quote = None

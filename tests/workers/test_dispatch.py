@@ -8,7 +8,9 @@ from decimal import Decimal
 import dramatiq
 import dramatiq.broker
 import pytest
+from dramatiq.broker import MessageProxy
 from dramatiq.brokers.stub import StubBroker
+from dramatiq.middleware import Retries
 
 if dramatiq.broker.global_broker is None:  # never let an import reach for RabbitMQ
     dramatiq.set_broker(StubBroker())
@@ -31,6 +33,7 @@ from tests.shipping_factories import (
     fault,
     make_shipping_world,
 )
+from tests.workers.stub_queues import drain
 from workers import dispatch as actors
 from workers import runtime
 from workers.routing import routes_for
@@ -117,6 +120,85 @@ def test_a_crash_after_the_purchase_rebuys_with_the_same_key_and_records_once(
     assert fake_aggregator.fake.replays == 1
     assert len(world.shipments()) == 1
     assert world.state(fo_id)[0] is FulfillmentStatus.SHIPPED
+
+
+def _crash_before_pin(patch):
+    def crash(plan):
+        raise SystemExit("killed")
+
+    patch.setattr(dispatch_module, "choose", crash)
+
+
+def _crash_after_pin(patch):
+    real_pin = dispatch_module.pin
+
+    def pin_then_crash(*args, **kwargs):
+        real_pin(*args, **kwargs)
+        raise SystemExit("killed")
+
+    patch.setattr(dispatch_module, "pin", pin_then_crash)
+
+
+@pytest.mark.parametrize("crash", [_crash_before_pin, _crash_after_pin])
+def test_a_crash_before_the_purchase_buys_once_when_the_message_comes_again(
+    world, fake_aggregator, monkeypatch, crash
+):
+    # given: the first run dies after planning, or after pinning the quote
+    world.account(CarrierKind.AGGREGATOR, "Aggregator", fake_aggregator)
+    fo_id = world.packed()
+    event = packed_event(world)
+    with monkeypatch.context() as patch:
+        crash(patch)
+        with pytest.raises(SystemExit):
+            actors.dispatch_fulfillment(world.provider, event)
+    assert fake_aggregator.fake.purchases == 0
+    # when
+    actors.dispatch_fulfillment(world.provider, event)
+    actors.dispatch_fulfillment(world.provider, event)
+    # then
+    assert fake_aggregator.fake.purchases == 1
+    assert len(world.shipments()) == 1
+    assert world.state(fo_id)[0] is FulfillmentStatus.SHIPPED
+
+
+def test_retries_running_out_show_the_order_in_exception_and_a_retry_buys_no_second_label(
+    world, fake_aggregator, monkeypatch
+):
+    # given: the last try buys the label, then fails on something other than the carrier
+    world.account(CarrierKind.AGGREGATOR, "Aggregator", fake_aggregator)
+    fo_id = world.packed()
+    event = packed_event(world)
+    broker = actors.dispatch_fulfillment.broker
+    message = actors.dispatch_fulfillment.message(world.provider, event)
+    message.options["retries"] = actors.MAX_RETRIES
+    with monkeypatch.context() as patch:
+        patch.setattr(dispatch_module, "record_shipment", _raise(RuntimeError("database gone")))
+        with pytest.raises(RuntimeError) as failure:
+            actors.dispatch_fulfillment(world.provider, event)
+    assert fake_aggregator.fake.purchases == 1
+    # when: Dramatiq's retry middleware gives the message up and the gave-up actor runs
+    broker.declare_queue("default")
+    drain(broker, "default")
+    Retries().after_process_message(broker, MessageProxy(message), exception=failure.value)
+    [gave_up] = [m for m in drain(broker, "default") if m.actor_name == "dispatch_gave_up"]
+    actors.dispatch_gave_up(*gave_up.args)
+    # then: the order waits for an operator, not packed with nobody to dispatch it
+    assert world.state(fo_id)[:2] == (FulfillmentStatus.EXCEPTION, OrderStatus.EXCEPTION)
+    assert attempt_of(world, fo_id).exception_code == "DISPATCH_FAILED"
+    # when: the operator retries
+    run(world.db, world.tenant.scope, retry_dispatch, fo_id)
+    actors.dispatch_fulfillment(world.provider, packed_event(world))
+    # then: the label already bought is the one recorded
+    assert fake_aggregator.fake.purchases == 1
+    assert len(world.shipments()) == 1
+    assert world.state(fo_id)[0] is FulfillmentStatus.SHIPPED
+
+
+def _raise(error: Exception):
+    def fail(*args, **kwargs):
+        raise error
+
+    return fail
 
 
 def test_a_refused_address_puts_the_order_in_exception_until_fixed_and_retried(

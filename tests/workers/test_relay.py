@@ -7,12 +7,13 @@ import threading
 import dramatiq
 import pytest
 
+from crossdock.background import RelayThread
 from crossdock.broker import make_broker
 from domain.outbox.events import Topic
 from tests.factories import make_tenant
 from tests.outbox_factories import pending_ids, record_events
 from tests.workers.stub_queues import drain
-from workers.relay import message_id, publish_pending, run_relay
+from workers.relay import RelayMisconfigured, message_id, publish_pending, run_relay
 from workers.routing import Route
 
 BILLING = Route("accrue_charges", None, "billing")
@@ -145,3 +146,18 @@ def test_the_relay_loop_publishes_until_stopped(database):
     assert not relay.is_alive()
     assert pending_ids(database) == set()
     assert [m.args[1] for m in drain(broker, "billing")] == [str(e) for e in sorted(recorded)]
+
+
+def test_a_relay_without_routes_or_with_an_undeclared_actor_refuses_to_start(database):
+    # given: a broker on which no actor module was imported
+    broker = make_broker(None)
+    # when / then: it would otherwise mark every event published and send nothing
+    with pytest.raises(RelayMisconfigured, match="no consumer routes"):
+        RelayThread(database.session_factory, broker, 0.1, routes=[])
+    with pytest.raises(RelayMisconfigured, match="accrue_charges"):
+        RelayThread(database.session_factory, broker, 0.1, routes=ROUTES)
+    dramatiq.actor(lambda provider_id, event_id: None, actor_name="accrue_charges", broker=broker)
+    dramatiq.actor(
+        lambda provider_id, event_id: None, actor_name="dispatch_fulfillment", broker=broker
+    )
+    assert RelayThread(database.session_factory, broker, 0.1, routes=ROUTES).thread is not None
