@@ -154,6 +154,13 @@ def add_manual_charge(session: Session, scope: TenantScope, entry: ManualCharge)
         )
     )
     assert charge is not None
+    if (charge.client_id, charge.unit_price, charge.reason) != (client.id, signed, reason):
+        # The reference is unique per provider and type: its earlier use must be this very entry.
+        raise DomainError(
+            DomainErrorCode.IDEMPOTENCY_CONFLICT,
+            f"Reference {row['source_id']!r} was used for another entry.",
+            "reference",
+        )
     return charge
 
 

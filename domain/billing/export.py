@@ -60,19 +60,19 @@ def _money(minor: int, currency: str) -> str:
     return f"{from_minor(minor, currency)}"
 
 
-def _totals(invoice: Invoice) -> list[tuple[str, str]]:
-    rows = [
-        (
-            "Subtotal",
-            _money(invoice.subtotal_minor + invoice.minimum_top_up_minor, invoice.currency),
-        )
+def _totals(invoice: Invoice) -> list[tuple[str, str, str]]:
+    """(API field, printed label, amount) of each total, named and summed as the API does.
+
+    The subtotal is the activity alone, as the API's `subtotal`; the top-up is its own row.
+    """
+    cur = invoice.currency
+    tax_label = f"Tax {invoice.tax_rate_percent}%" if invoice.tax_rate_percent else "Tax"
+    return [
+        ("subtotal", "Subtotal", _money(invoice.subtotal_minor, cur)),
+        ("minimumTopUp", LABELS["minimum_top_up"], _money(invoice.minimum_top_up_minor, cur)),
+        ("tax", tax_label, _money(invoice.tax_minor, cur)),
+        ("total", "Total", _money(invoice.total_minor, cur)),
     ]
-    if invoice.tax_rate_percent:
-        rows.append(
-            (f"Tax {invoice.tax_rate_percent}%", _money(invoice.tax_minor, invoice.currency))
-        )
-    rows.append(("Total", _money(invoice.total_minor, invoice.currency)))
-    return rows
 
 
 def invoice_csv(document: InvoiceDocument) -> str:
@@ -98,8 +98,8 @@ def invoice_csv(document: InvoiceDocument) -> str:
             ]
         )
     writer.writerow([])
-    for label, amount in _totals(invoice):
-        writer.writerow([label.lower(), "", "", "", amount])
+    for field, label, amount in _totals(invoice):
+        writer.writerow([field, label, "", "", amount])
     return out.getvalue()
 
 
@@ -140,8 +140,8 @@ def invoice_pdf(document: InvoiceDocument) -> bytes:
             pdf.cell(width, 6, value, align=align)
         pdf.ln()
     pdf.ln(2)
-    for label, amount in _totals(invoice):
-        pdf.set_font("Helvetica", "B" if label == "Total" else "", 10)
+    for field, label, amount in _totals(invoice):
+        pdf.set_font("Helvetica", "B" if field == "total" else "", 10)
         pdf.cell(sum(widths[:3]), 6, label, align="R")
         pdf.cell(widths[3], 6, f"{amount} {invoice.currency}", align="R")
         pdf.ln()

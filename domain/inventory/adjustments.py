@@ -32,7 +32,7 @@ from domain.catalog.service import find_product, find_warehouse
 from domain.catalog.validation import non_negative, optional_text
 from domain.clients import require_provider
 from domain.errors import DomainError, DomainErrorCode
-from domain.inventory.ledger import Reference, ensure_level, post
+from domain.inventory.ledger import Reference, ensure_level, lock_levels, post
 from domain.inventory.models import InventoryLevel, InventoryMovement, MovementKind
 from tenants.scope import TenantScope
 
@@ -109,6 +109,7 @@ def adjust(
                 f"Only {held} units are unsellable as {rule.pool}.",
                 "quantity",
             )
+    before = level.available
     movement = post(
         session,
         scope,
@@ -119,7 +120,7 @@ def adjust(
         reason=reason.value,
         note=note,
     )
-    session.flush()
+    _serve_backorders(session, scope, level, before)
     return StockChange(level, movement)
 
 
@@ -142,6 +143,7 @@ def record_count(
     difference = counted - level.on_hand
     if difference == 0:
         return StockChange(level, None)
+    before = level.available
     movement = post(
         session,
         scope,
@@ -152,7 +154,7 @@ def record_count(
         note=note,
         reference=Reference("cycle_count"),
     )
-    session.flush()
+    _serve_backorders(session, scope, level, before)
     return StockChange(level, movement)
 
 
@@ -200,9 +202,27 @@ def _check_direction(quantity: int, rule: ReasonRule, reason: AdjustmentReason) 
         )
 
 
+def _serve_backorders(
+    session: Session, scope: TenantScope, level: InventoryLevel, available_before: int
+) -> None:
+    """Units that became available go to waiting orders first, as a receipt's do.
+
+    Otherwise the next new order would take stock that older backorders wait for.
+    """
+    session.flush()
+    if level.available <= available_before:
+        return
+    from domain.orders.backorders import allocate_backorders  # the orders area depends on us
+
+    allocate_backorders(session, scope, [level.product_id])
+
+
 def _level(
     session: Session, scope: TenantScope, product_id: uuid.UUID, warehouse_id: uuid.UUID
 ) -> InventoryLevel:
     product = find_product(session, scope, product_id, "productId")
     warehouse = find_warehouse(session, scope, warehouse_id, "warehouseId")
+    # Lock the product's levels in every warehouse first, in the ledger's global order: serving
+    # backorders afterwards locks them all, and taking this one alone first would invert it.
+    lock_levels(session, scope, [product.id])
     return ensure_level(session, scope, product.client_id, product.id, warehouse.id)

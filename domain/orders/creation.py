@@ -14,7 +14,7 @@ from domain.orders.allocation import allocate_lines, lock_stock
 from domain.orders.commands import CreateOrder
 from domain.orders.models import Order, OrderLine, OrderStatus
 from domain.orders.status import refresh_status
-from domain.orders.validation import clean_order
+from domain.orders.validation import clean_order, products_of
 from persistence.base import new_id
 from tenants.scope import TenantScope
 
@@ -33,11 +33,13 @@ def create_order(session: Session, scope: TenantScope, command: CreateOrder) -> 
     Concurrent identical requests make one order: the unique reference decides, inside
     a savepoint so the loser's transaction survives to return the winner's order.
     """
-    command, products = clean_order(session, scope, command)
+    command = clean_order(session, scope, command)
     digest = command.content_hash()
     existing = _by_reference(session, scope, command)
     if existing is not None:
         return CreatedOrder(_same_or_conflict(existing, digest), created=False)
+    assert command.client_id is not None
+    products = products_of(session, scope, command.client_id, command.lines)
     levels, warehouses = lock_stock(session, scope, [p.id for p in products])
     order = _new_order(scope, command, digest)
     try:

@@ -25,12 +25,14 @@ _OPTIONAL_ADDRESS = {"company": 200, "line2": 200, "region": 100, "phone": 40, "
 _CAMEL = {"postal_code": "postalCode"}
 
 
-def clean_order(
-    session: Session, scope: TenantScope, command: CreateOrder
-) -> tuple[CreateOrder, list[Product]]:
-    """The command normalised (client resolved, text stripped) and its lines' products, in order."""
+def clean_order(session: Session, scope: TenantScope, command: CreateOrder) -> CreateOrder:
+    """The command normalised: client resolved, text stripped, lines checked.
+
+    The catalog is not consulted here: a retry of an order created earlier must find that
+    order even if one of its products has since been archived or had its SKU changed.
+    """
     client_id = resolve_client(session, scope, command.client_id)
-    cleaned = replace(
+    return replace(
         command,
         client_id=client_id,
         external_reference=clean_text(
@@ -40,7 +42,6 @@ def clean_order(
         ship_to=clean_ship_to(command.ship_to),
         lines=clean_lines(command.lines),
     )
-    return cleaned, products_of(session, scope, client_id, cleaned.lines)
 
 
 def resolve_client(session: Session, scope: TenantScope, client_id: uuid.UUID | None) -> uuid.UUID:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import csv
+import io
 
 import pytest
 
@@ -126,9 +128,23 @@ def test_an_invoice_exports_as_csv_and_pdf_to_its_own_client(billed, gql):
     answer = gql(INVOICE, {"id": invoice["id"]}, key=a.key)["data"]["invoice"]
     # then
     assert answer["number"] == "A-2026-03"
-    assert "total,,,,150.00" in answer["csv"]
+    assert "total,Total,,,150.00" in answer["csv"]
     assert "minimum_top_up,Monthly minimum top-up,1,0,49.32" in answer["csv"]
     assert base64.b64decode(answer["pdfBase64"]).startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("client", ["A", "B"])
+def test_the_csv_totals_are_the_api_totals_by_the_same_names(billed, gql, client):
+    # given: A is topped up to its minimum, B pays tax
+    key = billed.tenant.clients[client].key
+    invoice = nodes(gql(INVOICES, key=key), "invoices")[0]
+    # when
+    exported = gql(INVOICE, {"id": invoice["id"]}, key=key)["data"]["invoice"]["csv"]
+    # then
+    rows = list(csv.reader(io.StringIO(exported.split("\n\n")[-1])))
+    totals = {row[0]: row[4] for row in rows}
+    assert totals == {name: invoice[name] for name in ("subtotal", "minimumTopUp", "tax", "total")}
+    assert invoice["minimumTopUp"] != "0.00" if client == "A" else invoice["tax"] != "0.00"
 
 
 def test_only_provider_keys_with_billing_write_change_anything(billed, gql):

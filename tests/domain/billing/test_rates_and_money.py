@@ -9,8 +9,9 @@ import pytest
 from domain.billing.charges import ManualCharge, add_manual_charge
 from domain.billing.models import ChargeType, RateCard
 from domain.billing.money import exact, line_amount, round_money, to_minor
-from domain.errors import DomainError
+from domain.errors import DomainError, DomainErrorCode
 from tests.billing_factories import open_books, utc
+from tests.factories import count_rows
 
 
 def test_a_mid_month_rate_change_bills_each_event_at_the_version_in_force(database):
@@ -120,3 +121,45 @@ def test_manual_entries_need_a_reason_and_whole_cents(database):
         ]
     assert (no_reason.value.field, fraction.value.field) == ("reason", "amount")
     assert twice[0] == twice[1]
+
+
+def _enter(books, client: str, amount: str, reason: str = "r", reference: str | None = None):
+    """A manual charge entered and committed in its own unit of work."""
+    entry = ManualCharge(books.client_id(client), Decimal(amount), reason, "x", reference=reference)
+    with books.unit() as uow:
+        charge = add_manual_charge(uow.session, books.scope, entry)
+        uow.commit()
+        return charge.id
+
+
+@pytest.mark.parametrize(
+    ("amount", "reason", "field"),
+    [("5", " ", "reason"), ("5.001", "r", "amount"), ("0", "r", "amount"), ("-3", "r", "amount")],
+)
+def test_refused_manual_entries_write_nothing(database, amount, reason, field):
+    # given
+    books = open_books(database)
+    books.rate_card(None, utc(2026, 1, 1))
+    # when
+    with pytest.raises(DomainError) as refused:
+        _enter(books, "A", amount, reason)
+    # then
+    assert refused.value.field == field
+    assert count_rows(database, "charges") == 0
+
+
+def test_a_reference_reused_for_another_client_is_a_conflict_not_the_first_charge(database):
+    # given: a manual charge for A under reference "ref-1"
+    books = open_books(database)
+    books.rate_card(None, utc(2026, 1, 1))
+    first = _enter(books, "A", "5", reference="ref-1")
+    # when: the same reference is used for B, or for A with another amount
+    with pytest.raises(DomainError) as for_b:
+        _enter(books, "B", "5", reference="ref-1")
+    with pytest.raises(DomainError) as other_amount:
+        _enter(books, "A", "7", reference="ref-1")
+    # then: a conflict, not A's charge handed back as B's; a true retry still gets the first
+    assert for_b.value.code is DomainErrorCode.IDEMPOTENCY_CONFLICT
+    assert other_amount.value.field == "reference"
+    assert _enter(books, "A", "5", reference="ref-1") == first
+    assert count_rows(database, "charges") == 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from domain.inventory.adjustments import AdjustmentReason, adjust, record_count
 from domain.orders.backorders import allocate_backorders
 from domain.orders.cancellation import cancel_order
 from domain.orders.holds import place_hold, release_hold
@@ -92,4 +95,35 @@ def test_stock_freed_by_a_cancellation_goes_to_the_waiting_order(shop):
     waiting = place_order(shop.db, shop.client(), order_command("NEXT")).order
     run(shop.db, shop.client(), cancel_order, first.id)
     assert order_state(shop.db, shop.tenant.provider_id, waiting.id).status is OrderStatus.ALLOCATED
+    assert levels_match_ledger(shop.db)
+
+
+def _found(shop, product, warehouse):
+    return run(shop.db, shop.provider, adjust, product, warehouse, 2, AdjustmentReason.FOUND)
+
+
+def _counted(shop, product, warehouse):
+    return run(shop.db, shop.provider, record_count, product, warehouse, 2)
+
+
+def _released_from_quality_control(shop, product, warehouse):
+    reason = AdjustmentReason.QUALITY_CONTROL_OUT
+    return run(shop.db, shop.provider, adjust, product, warehouse, -2, reason)
+
+
+@pytest.mark.parametrize("change", [_found, _counted, _released_from_quality_control])
+def test_stock_freed_by_an_adjustment_or_a_count_goes_to_waiting_orders(shop, change):
+    # given: no stock to sell (none, or the only two units in quality control); an order waits
+    product, warehouse = shop.products["SKU-1"], shop.warehouses["WH-A"]
+    if change is _released_from_quality_control:
+        shop.stock("SKU-1", "WH-A", 2)
+        qc_in = AdjustmentReason.QUALITY_CONTROL_IN
+        run(shop.db, shop.provider, adjust, product, warehouse, 2, qc_in)
+    waiting = place_order(shop.db, shop.client(), order_command(lines=(("SKU-1", 2),))).order
+    assert order_state(shop.db, shop.tenant.provider_id, waiting.id).allocated == [0]
+    # when: two units become available again
+    change(shop, product, warehouse)
+    # then: the waiting order has them, not the next order to come in
+    state = order_state(shop.db, shop.tenant.provider_id, waiting.id)
+    assert (state.status, state.allocated) == (OrderStatus.ALLOCATED, [2])
     assert levels_match_ledger(shop.db)

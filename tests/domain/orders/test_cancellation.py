@@ -80,3 +80,28 @@ def test_another_clients_order_cannot_be_cancelled(shop):
         run(shop.db, shop.client("B"), cancel_order, order.id)
     assert refused.value.code is DomainErrorCode.NOT_FOUND
     assert order_state(shop.db, shop.tenant.provider_id, order.id).status is OrderStatus.BACKORDERED
+
+
+def test_a_partly_shipped_order_cannot_be_cancelled_and_keeps_its_other_reservations(shop):
+    # given: an order split over two warehouses, one part shipped
+    shop.stock("SKU-1", "WH-A", 1)
+    shop.stock("SKU-2", "WH-B", 1)
+    order = place_order(
+        shop.db, shop.client(), order_command(lines=(("SKU-1", 1), ("SKU-2", 1)))
+    ).order
+    shipped, kept = order_state(shop.db, shop.tenant.provider_id, order.id).fulfillment
+    for step, *args in ((start_picking,), (mark_packed,), (mark_shipped, "UPS", "1Z1")):
+        run(shop.db, shop.provider, step, shipped[0], *args)
+    movements = count_rows(shop.db, "inventory_movements")
+    # when
+    with pytest.raises(DomainError) as refused:
+        run(shop.db, shop.provider, cancel_order, order.id)
+    # then
+    assert refused.value.code is DomainErrorCode.ILLEGAL_TRANSITION
+    assert "SHIPPED" in refused.value.message
+    assert count_rows(shop.db, "inventory_movements") == movements
+    after = order_state(shop.db, shop.tenant.provider_id, order.id).fulfillment
+    assert dict(after)[kept[0]] is FulfillmentStatus.ALLOCATED
+    levels = [level_of(shop.db, shop.products[s], shop.warehouses[w]) for s, w in
+              (("SKU-1", "WH-A"), ("SKU-2", "WH-B"))]  # fmt: skip
+    assert sorted(levels) == [(0, 0), (1, 1)]  # one part shipped, the other still reserved

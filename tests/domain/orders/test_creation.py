@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+from domain.catalog import service as catalog
 from domain.errors import DomainError, DomainErrorCode
 from domain.orders.commands import LineRequest
 from domain.orders.models import FulfillmentOrder, FulfillmentOrderLine, OrderLine, OrderStatus
@@ -22,6 +23,7 @@ from tests.factories_orders import (
     make_warehouse,
     order_command,
     place_order,
+    run,
 )
 
 
@@ -203,3 +205,30 @@ def test_a_client_cannot_order_for_another_client(shop):
     with pytest.raises(DomainError) as refused:
         place_order(shop.db, shop.client("A"), order_command(client_id=shop.tenant.clients["B"].id))
     assert (refused.value.code, refused.value.field) == (DomainErrorCode.NOT_FOUND, "clientId")
+
+
+@pytest.mark.parametrize(
+    "catalog_change",
+    [
+        pytest.param(lambda s, p: catalog.archive_product(s, p[0], p[1]), id="archived"),
+        pytest.param(
+            lambda s, p: catalog.update_product(s, p[0], p[1], {"sku": "SKU-1-NEW"}),
+            id="sku-renamed",
+        ),
+    ],
+)
+def test_a_retry_finds_its_order_after_the_product_changed(shop, catalog_change):
+    # given: an order made (backordered, so the product can be archived), then its product changed
+    first = place_order(shop.db, shop.client(), order_command())
+    run(
+        shop.db,
+        shop.provider,
+        lambda session, scope: catalog_change(session, (scope, shop.products["SKU-1"])),
+    )
+    before = {table: count_rows(shop.db, table) for table in ORDER_TABLES}
+    # when: the client's integration retries the request that made it
+    again = place_order(shop.db, shop.client(), order_command())
+    # then
+    assert not again.created
+    assert again.order.id == first.order.id
+    assert {table: count_rows(shop.db, table) for table in ORDER_TABLES} == before
