@@ -14,7 +14,7 @@ from starlette.requests import HTTPConnection
 from strawberry.dataloader import DataLoader
 
 from api.database import RequestDatabase
-from api.errors import PublicError
+from api.errors import PublicError, statement_values_hidden
 from tenants.errors import AuthenticationError
 from tenants.scope import TenantScope
 from tenants.service import authenticate
@@ -36,6 +36,8 @@ class Context:
     """A WebSocket's ``connection_init`` payload; its ``Authorization`` outranks the header."""
     limits: QueryLimits | None = None
     """The app's cost limit and rate limiter; None prices operations without limiting them."""
+    webhooks_allow_private_urls: bool = False
+    """Whether webhook endpoints may point at private and loopback hosts (a setting)."""
     _scope: TenantScope | None = None
     _auth_error: PublicError | None = None
     _loaders: dict[Hashable, DataLoader[Any, Any]] = field(default_factory=dict)
@@ -49,7 +51,8 @@ class Context:
         async with self._auth_lock:
             if self._scope is None and self._auth_error is None:
                 try:
-                    self._scope = await anyio.to_thread.run_sync(self._authenticate)
+                    with statement_values_hidden():
+                        self._scope = await anyio.to_thread.run_sync(self._authenticate)
                     self.db.bind(self._scope.provider_id)
                 except AuthenticationError as error:
                     self._auth_error = PublicError(error.code, error.message)
@@ -70,21 +73,29 @@ class Context:
     async def read(self, fn: Callable[..., R], *args: Any) -> R:
         """`fn(session, scope, *args)` in the request's read transaction."""
         scope = await self.scope()
-        return await self.db.read(fn, scope, *args)
+        with statement_values_hidden():
+            return await self.db.read(fn, scope, *args)
 
     async def write(self, fn: Callable[..., R], *args: Any) -> R:
         """`fn(session, scope, *args)` committed as one unit of work."""
         scope = await self.scope()
-        return await self.db.write(fn, scope, *args)
+        with statement_values_hidden():
+            return await self.db.write(fn, scope, *args)
 
     def _authenticate(self) -> TenantScope:
         header = self.request.headers.get("authorization", "")
         if self.connection_params and self.connection_params.get("Authorization"):
             header = str(self.connection_params["Authorization"])
-        scheme, _, token = header.partition(" ")
-        plaintext = token.strip() if scheme.lower() == "bearer" else header.strip() or None
         with self.session_factory() as session:
-            return authenticate(session, plaintext)
+            return authenticate(session, bearer_token(header))
+
+
+def bearer_token(header: str) -> str | None:
+    """The key in an ``Authorization`` value: ``Bearer <key>`` (any case, any blanks) or bare."""
+    parts = header.split(None, 1)
+    if parts and parts[0].lower() == "bearer":
+        return parts[1].strip() if len(parts) == 2 else None
+    return header.strip() or None
 
 
 def parse_uuid(value: str) -> uuid.UUID | None:

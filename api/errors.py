@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from itertools import chain
 
 import strawberry
 from graphql import GraphQLError
+from sqlalchemy.exc import StatementError
 from strawberry.extensions import MaskErrors
 
 from domain.errors import DomainErrorCode
@@ -47,15 +51,42 @@ class PublicError(GraphQLError):
 
 def _should_mask(error: GraphQLError) -> bool:
     original = error.original_error
-    if original is None or isinstance(original, PublicError):
-        return False
-    log.error("unexpected error", exc_info=original)
-    return True
+    return original is not None and not isinstance(original, PublicError)
+
+
+class _MaskUnexpected(MaskErrors):
+    """Replace an unexpected error by a generic one carrying an id, and log it under that id."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        error_id = secrets.token_hex(8)
+        original = error.original_error
+        if isinstance(original, StatementError):
+            original.hide_parameters = True
+        log.error("unexpected error %s at %s", error_id, error.path, exc_info=original)
+        return GraphQLError(
+            message=f"Internal error {error_id}. It has been logged.",
+            nodes=error.nodes,
+            source=error.source,
+            positions=error.positions,
+            path=error.path,
+            extensions={"code": "INTERNAL_ERROR", "errorId": error_id},
+        )
+
+
+@contextmanager
+def statement_values_hidden() -> Iterator[None]:
+    """Strip row values from a failed statement's message before anything formats it.
+
+    graphql-core copies the message into the error and strawberry logs it before masking;
+    the values may be secrets (webhook secrets, carrier keys).
+    """
+    try:
+        yield
+    except StatementError as error:
+        error.hide_parameters = True
+        raise
 
 
 def error_masking() -> MaskErrors:
-    """Hide every unexpected error's message; log it instead."""
-    return MaskErrors(
-        should_mask_error=_should_mask,
-        error_message="Internal error. It has been logged.",
-    )
+    """Hide every unexpected error's message; log it instead, under an id the caller sees."""
+    return _MaskUnexpected(should_mask_error=_should_mask)

@@ -40,7 +40,10 @@ def create_app(
     session_factory = make_session_factory(engine)
     limits = limits or make_query_limits(settings)
     graphql = CrossdockGraphQL(
-        build_schema(max_query_depth=settings.max_query_depth), session_factory, limits
+        build_schema(max_query_depth=settings.max_query_depth),
+        session_factory,
+        limits,
+        webhooks_allow_private_urls=settings.webhooks_allow_private_urls,
     )
 
     def ping() -> None:

@@ -34,12 +34,15 @@ class Settings:
     rate_limit_period_seconds: float = 60.0
     """How long an empty budget takes to refill completely."""
     rate_limit_redis_url: str | None = None
+    """Redis holding the budgets, shared by all API processes; None keeps them in memory."""
     redis_heartbeat_timeout_ms: int = 60_000
     """After this long without a heartbeat, a Redis worker counts as dead and its
     unacknowledged messages go back on the queue."""
     redis_maintenance_chance: int = 1_000
     """Per million fetches, how often a Redis worker runs that clean-up."""
-    """Redis holding the budgets, shared by all API processes; None keeps them in memory."""
+    webhooks_allow_private_urls: bool = False
+    """Let webhook endpoints point at loopback and private addresses (tests, one-machine
+    setups); off, they must be https to a public host."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -67,7 +70,13 @@ class Settings:
             rate_limit_points=int(env.get("CROSSDOCK_RATE_LIMIT_POINTS", "60000")),
             rate_limit_period_seconds=float(env.get("CROSSDOCK_RATE_LIMIT_PERIOD_SECONDS", "60")),
             rate_limit_redis_url=env.get("CROSSDOCK_RATE_LIMIT_REDIS_URL") or _redis(broker_url),
+            webhooks_allow_private_urls=_flag(env.get("CROSSDOCK_WEBHOOKS_ALLOW_PRIVATE_URLS")),
         )
+
+
+def _flag(value: str | None) -> bool:
+    """An on/off variable: 1, true, yes or on (any case) is on; anything else is off."""
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _redis(url: str | None) -> str | None:

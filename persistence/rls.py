@@ -51,6 +51,8 @@ def enable_key_lookup_policy(table: str = "api_keys") -> None:
 
     Before a key is verified, the caller's provider is unknown; this policy lets
     exactly the row whose prefix is in ``app.key_prefix`` through, nothing else.
+    Revision 0008 drops the touch (UPDATE) policy again: the use of a key is recorded
+    as its provider, so an unauthenticated transaction changes nothing.
     """
     if op.get_bind().dialect.name != "postgresql":
         return
@@ -62,20 +64,32 @@ def enable_key_lookup_policy(table: str = "api_keys") -> None:
     )
 
 
-def enable_system_task_policy(table: str, task: str) -> None:
-    """Alembic step: let one named system task (e.g. the outbox relay) see every tenant's rows.
+def enable_system_task_policy(table: str, task: str, commands: tuple[str, ...] = ("ALL",)) -> None:
+    """Alembic step: let one named system task (e.g. the outbox relay) reach every tenant's rows.
 
     Tasks that work across tenants (publishing the outbox, scheduling billing) set
     ``app.system_task`` for their transaction; the policy names the task, so each
-    cross-tenant reach is explicit and searchable.
+    cross-tenant reach is explicit and searchable. `commands` limits the reach to what
+    the task does (``SELECT``, ``UPDATE``, ...); each gets its own policy.
     """
     if op.get_bind().dialect.name != "postgresql":
         return
-    op.execute(
-        f"CREATE POLICY system_{task} ON {table} "
-        f"USING (current_setting('{SYSTEM_TASK_SETTING}', true) = '{task}') "
-        f"WITH CHECK (current_setting('{SYSTEM_TASK_SETTING}', true) = '{task}')"
-    )
+    for command in commands:
+        op.execute(system_task_policy_sql(table, task, command))
+
+
+def system_task_policy_sql(table: str, task: str, command: str = "ALL") -> str:
+    """The policy letting `task` run `command` on every tenant's rows of `table`."""
+    predicate = f"current_setting('{SYSTEM_TASK_SETTING}', true) = '{task}'"
+    name = system_task_policy_name(task, command)
+    using = "" if command == "INSERT" else f" USING ({predicate})"
+    check = "" if command in ("SELECT", "DELETE") else f" WITH CHECK ({predicate})"
+    return f"CREATE POLICY {name} ON {table} FOR {command}{using}{check}"
+
+
+def system_task_policy_name(task: str, command: str = "ALL") -> str:
+    """`system_<task>` for every command, `system_<task>_<command>` for one."""
+    return f"system_{task}" if command == "ALL" else f"system_{task}_{command.lower()}"
 
 
 def grant_app_role() -> None:

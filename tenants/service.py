@@ -120,22 +120,36 @@ def revoke_api_key(session: Session, scope: TenantScope, key_id: uuid.UUID) -> A
 
 
 def revoke_api_key_by_prefix(session: Session, prefix: str) -> ApiKey:
-    """Revoke a key by its public prefix (the operator's way in, from the server)."""
-    session.info["key_prefix"] = prefix
-    key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
-    if key is None:
+    """Revoke a key by its public prefix (the operator's way in, from the server).
+
+    The prefix only finds the key; the change is made in a transaction bound to the
+    key's provider, as any other change of tenant data.
+    """
+    provider_id, key_id = _find_by_prefix(session, prefix)
+    if key_id is None:
         raise TenantError(TenantErrorCode.NOT_FOUND, f"No API key has prefix {prefix!r}.", "prefix")
-    if key.revoked_at is None:
-        key.revoked_at = utcnow()
-        session.flush()
-    return key
+    bind_tenant(session, provider_id)
+    return revoke_api_key(session, TenantScope.operator(provider_id), key_id)
+
+
+def _find_by_prefix(session: Session, prefix: str) -> tuple[uuid.UUID | None, uuid.UUID | None]:
+    session.info["key_prefix"] = prefix
+    try:
+        row = session.execute(
+            select(ApiKey.provider_id, ApiKey.id).where(ApiKey.prefix == prefix)
+        ).one_or_none()
+    finally:
+        session.rollback()
+        session.info.pop("key_prefix", None)
+    return (row.provider_id, row.id) if row is not None else (None, None)
 
 
 def authenticate(session: Session, plaintext: str | None) -> TenantScope:
     """The scope of a presented key, or AuthenticationError; records when the key was used.
 
-    Runs in its own transaction on a fresh session: before the key is known there is
-    no tenant, so on PostgreSQL only the row matching the key's prefix is visible.
+    Runs on a fresh session: before the key is known there is no tenant, so on PostgreSQL
+    the lookup sees only the row matching the key's prefix, and may change nothing; the
+    use is recorded afterwards in a transaction bound to the key's provider.
     """
     if not plaintext:
         raise AuthenticationError(
@@ -147,17 +161,16 @@ def authenticate(session: Session, plaintext: str | None) -> TenantScope:
     session.info["key_prefix"] = prefix
     try:
         key = session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
-        if key is None or not keys.matches(plaintext, key.secret_hash):
-            raise AuthenticationError("INVALID_API_KEY", "The API key is malformed or unknown.")
-        if key.revoked_at is not None:
-            raise AuthenticationError("API_KEY_REVOKED", "The API key has been revoked.")
-        now = utcnow()
-        if key.last_used_at is None or now - key.last_used_at > LAST_USED_RESOLUTION:
-            session.execute(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=now))
-        session.commit()
+        if key is not None:
+            session.expunge(key)  # keeps its values through the rollback
     finally:
         session.rollback()
         session.info.pop("key_prefix", None)
+    if key is None or not keys.matches(plaintext, key.secret_hash):
+        raise AuthenticationError("INVALID_API_KEY", "The API key is malformed or unknown.")
+    if key.revoked_at is not None:
+        raise AuthenticationError("API_KEY_REVOKED", "The API key has been revoked.")
+    _record_use(session, key)
     return TenantScope(
         provider_id=key.provider_id,
         kind=key.kind,
@@ -167,6 +180,25 @@ def authenticate(session: Session, plaintext: str | None) -> TenantScope:
         key_id=key.id,
         key_prefix=key.prefix,
     )
+
+
+def _record_use(session: Session, key: ApiKey) -> None:
+    """Stamp `last_used_at`, at most once per LAST_USED_RESOLUTION, as the key's provider."""
+    now = utcnow()
+    if key.last_used_at is not None and now - key.last_used_at <= LAST_USED_RESOLUTION:
+        return
+    bind_tenant(session, key.provider_id)
+    try:
+        session.execute(
+            update(ApiKey)
+            .where(ApiKey.provider_id == key.provider_id, ApiKey.id == key.id)
+            .values(last_used_at=now)
+        )
+        session.commit()
+        key.last_used_at = now
+    finally:
+        session.rollback()
+        bind_tenant(session, None)
 
 
 def _requested_scopes(kind: KeyKind, scopes: Iterable[str] | None) -> frozenset[str]:

@@ -23,7 +23,10 @@ def make_endpoint(
     client: str | None = None,
     enabled: bool = True,
 ) -> tuple[uuid.UUID, str]:
-    """An endpoint (the provider's, or `client`'s), committed: its id and secret."""
+    """An endpoint (the provider's, or `client`'s), committed: its id and secret.
+
+    Private URLs are allowed: the test receivers listen on loopback.
+    """
     with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
         created = create_endpoint(
             uow.session,
@@ -32,6 +35,7 @@ def make_endpoint(
             topics=[topic.value for topic in topics],
             client_id=tenant.clients[client].id if client else None,
             enabled=enabled,
+            allow_private_urls=True,
         )
         uow.commit()
     return created.endpoint.id, created.secret

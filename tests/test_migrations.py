@@ -70,3 +70,29 @@ def test_downgrade_to_base_and_upgrade_again(tmp_path):
     assert emptied == set()
     command.check(config)
     assert tables_of(url) == set(metadata.tables)
+
+
+def policies_of(url: str) -> set[tuple[str, str, str]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT tablename, policyname, cmd FROM pg_policies"))
+            return {tuple(row) for row in rows}
+    finally:
+        engine.dispose()
+
+
+def test_the_policy_narrowing_downgrades_and_upgrades_again(fresh_postgres):
+    # given
+    config = alembic_config(fresh_postgres)
+    command.upgrade(config, "head")
+    narrowed = policies_of(fresh_postgres)
+    # when
+    command.downgrade(config, "0007")
+    widened = policies_of(fresh_postgres)
+    command.upgrade(config, "head")
+    # then
+    assert ("api_keys", "key_lookup_touch", "UPDATE") in widened - narrowed
+    assert ("providers", "system_scheduler", "ALL") in widened - narrowed
+    assert ("providers", "system_scheduler_select", "SELECT") in narrowed - widened
+    assert policies_of(fresh_postgres) == narrowed

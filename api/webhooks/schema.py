@@ -81,7 +81,9 @@ class Query:
 
 @strawberry.input
 class CreateWebhookEndpointInput:
-    url: str = strawberry.field(description="https; plain http only to 127.0.0.1 or localhost.")
+    url: str = strawberry.field(
+        description="https to a public host; private hosts where the deployment allows."
+    )
     topics: list[str] = strawberry.field(description="Event topics, e.g. order.created.")
     client_id: relay.GlobalID | None = strawberry.field(
         default=None, description="A client's endpoint; a client key's is always its own."
@@ -146,6 +148,7 @@ class Mutation:
                 topics=input.topics,
                 client_id=optional_id(input.client_id, "Client", "clientId"),
                 enabled=input.enabled,
+                allow_private_urls=info.context.webhooks_allow_private_urls,
             )
 
         return await mutate(
@@ -172,6 +175,7 @@ class Mutation:
                 url=input.url,
                 topics=input.topics,
                 enabled=input.enabled,
+                allow_private_urls=info.context.webhooks_allow_private_urls,
             ),
             lambda row: UpdateWebhookEndpointPayload(endpoint=WebhookEndpointType.from_row(row)),
         )

@@ -34,9 +34,13 @@ def create_endpoint(
     topics: Iterable[str],
     client_id: uuid.UUID | None = None,
     enabled: bool = True,
+    allow_private_urls: bool = False,
 ) -> CreatedEndpoint:
-    """A new endpoint; a client key's endpoint always belongs to its own client."""
-    url = clean_url(url)
+    """A new endpoint; a client key's endpoint always belongs to its own client.
+
+    `allow_private_urls` is the deployment's choice (see `clean_url`), never the caller's.
+    """
+    url = clean_url(url, allow_private=allow_private_urls)
     topics = clean_topics(topics)
     owner = _owner(session, scope, client_id)
     secret = signing.new_secret()
@@ -62,10 +66,11 @@ def update_endpoint(
     url: str | None = None,
     topics: Iterable[str] | None = None,
     enabled: bool | None = None,
+    allow_private_urls: bool = False,
 ) -> WebhookEndpoint:
     """Change an endpoint's URL, topics or whether it receives events; None leaves a field."""
     endpoint = get_endpoint(session, scope, endpoint_id, for_update=True)
-    new_url = clean_url(url) if url is not None else endpoint.url
+    new_url = clean_url(url, allow_private=allow_private_urls) if url is not None else endpoint.url
     new_topics = clean_topics(topics) if topics is not None else endpoint.topics
     endpoint.url = new_url
     endpoint.topics = new_topics

@@ -15,6 +15,7 @@ from persistence.rls import APP_ROLE
 from tenants.keys import parse_prefix
 from tests.conftest import APP_LOGIN_ROLE
 from tests.factories import make_tenant
+from tests.outbox_factories import record_events
 
 TABLES = ("providers", "clients", "api_keys")
 
@@ -209,3 +210,115 @@ def test_every_tenant_table_forces_row_level_security(postgres_database):
     }
     assert flags == dict.fromkeys(tables, (True, True))
     assert policies >= set(tables)
+
+
+EXPECTED_EXCEPTIONS = {
+    ("api_keys", "key_lookup_read", "SELECT"),
+    ("outbox_events", "system_outbox_relay_select", "SELECT"),
+    ("outbox_events", "system_outbox_relay_update", "UPDATE"),
+    ("providers", "system_scheduler_select", "SELECT"),
+    ("shipments", "system_tracking_poller_select", "SELECT"),
+}
+"""Every policy beyond tenant isolation: each names one table and only the command it needs."""
+
+
+def test_the_policies_are_tenant_isolation_and_a_few_narrow_exceptions(postgres_database):
+    # given
+    engine = make_engine(postgres_database.admin_url)
+    try:
+        with engine.connect() as connection:
+            # when
+            policies = connection.execute(
+                text(
+                    "SELECT tablename, policyname, cmd, permissive, qual, with_check "
+                    "FROM pg_policies WHERE schemaname = 'public'"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    # then
+    isolation = {p.tablename: p for p in policies if p.policyname == "tenant_isolation"}
+    assert set(isolation) == set(tenant_tables())
+    for table, policy in isolation.items():
+        column = "id" if table == "providers" else "provider_id"
+        assert policy.cmd == "ALL"
+        assert policy.permissive == "PERMISSIVE"
+        assert policy.qual.startswith(f"({column} = ")
+        assert "current_setting('app.provider_id'" in policy.qual
+        assert policy.with_check == policy.qual
+    others = {(p.tablename, p.policyname, p.cmd) for p in policies} - {
+        (table, "tenant_isolation", "ALL") for table in isolation
+    }
+    assert others == EXPECTED_EXCEPTIONS
+
+
+def test_every_area_s_tables_are_covered(postgres_database):
+    # crossdock.models forgetting a module would drop its tables from tenant_tables() silently
+    tables = set(tenant_tables())
+    for area in (
+        {"products", "warehouses", "inventory_levels", "orders", "fulfillment_orders"},
+        {"outbox_events"},
+        {"shipments", "carrier_accounts", "tracking_events", "dispatch_attempts"},
+        {"webhook_endpoints", "webhook_deliveries", "webhook_attempts"},
+        {"charges", "invoices", "invoice_lines", "rate_cards", "storage_days"},
+    ):
+        assert area <= tables
+
+
+def test_a_key_lookup_cannot_change_the_key_it_finds(postgres_database, tenants):
+    # given: a transaction that knows only a prefix, as authentication before verification
+    north, _ = tenants
+    with postgres_database.session() as session:
+        session.info["key_prefix"] = parse_prefix(north.key)
+        assert len(session.execute(text("SELECT * FROM api_keys")).all()) == 1
+        # when
+        changed = session.execute(
+            text("UPDATE api_keys SET revoked_at = NULL, scopes = '[\"admin\"]'")
+        ).rowcount
+        deleted = session.execute(text("DELETE FROM api_keys")).rowcount
+        session.commit()
+    # then
+    assert (changed, deleted) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("task", "statement"),
+    [
+        ("scheduler", "UPDATE providers SET name = 'taken'"),
+        ("scheduler", "DELETE FROM providers"),
+        ("outbox_relay", "DELETE FROM outbox_events"),
+    ],
+)
+def test_system_tasks_reach_only_as_far_as_their_work(postgres_database, tenants, task, statement):
+    # given: rows of both tenants in the tables the tasks reach
+    for tenant in tenants:
+        record_events(postgres_database, tenant, client=None)
+    with postgres_database.session() as session:
+        session.info["system_task"] = task
+        # when
+        changed = session.execute(text(statement)).rowcount
+        session.rollback()
+    # then
+    assert changed == 0
+
+
+@pytest.mark.parametrize(
+    ("task", "statement"),
+    [
+        ("scheduler", "INSERT INTO providers (id, name) VALUES (gen_random_uuid(), 'X')"),
+        (
+            "outbox_relay",
+            "INSERT INTO outbox_events (provider_id, id, topic, aggregate_type, aggregate_id,"
+            " payload, created_at) SELECT provider_id, gen_random_uuid(), topic, aggregate_type,"
+            " aggregate_id, payload, created_at FROM outbox_events",
+        ),
+    ],
+)
+def test_system_tasks_cannot_insert_rows_of_a_tenant(postgres_database, tenants, task, statement):
+    for tenant in tenants:
+        record_events(postgres_database, tenant, client=None)
+    with postgres_database.session() as session:
+        session.info["system_task"] = task
+        with pytest.raises(DBAPIError, match="row-level security"):
+            session.execute(text(statement))
+        session.rollback()

@@ -1,4 +1,4 @@
-"""Endpoint URLs must be https (plain http only to loopback); topics must be known and present."""
+"""Endpoint URLs must be https to public hosts (unless the deployment allows private ones)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,45 @@ from domain.webhooks.validation import clean_topics, clean_url
     [
         "https://hooks.example.com/crossdock",
         "https://hooks.example.com:8443/x?y=1",
-        "http://127.0.0.1:9000/hooks",
-        "http://localhost/hooks",
-        "https://127.0.0.1/hooks",
+        "https://8.8.8.8/hooks",
     ],
 )
 def test_acceptable_urls(url):
     assert clean_url(f"  {url} ") == url
+
+
+LOCAL_URLS = [
+    "http://127.0.0.1:9000/hooks",
+    "https://127.0.0.1/hooks",
+    "http://localhost/hooks",
+    "https://LOCALHOST./hooks",
+    "https://api.localhost/hooks",
+    "https://[::1]/hooks",
+    "https://[::ffff:127.0.0.1]/hooks",
+    "https://2130706433/hooks",
+    "https://0x7f000001/hooks",
+    "https://127.1/hooks",
+    "https://0/hooks",
+    "https://10.0.0.5/hooks",
+    "http://192.168.1.20:8080/hooks",
+]
+
+
+@pytest.mark.parametrize("url", LOCAL_URLS)
+def test_loopback_and_private_hosts_are_refused_by_default(url):
+    with pytest.raises(DomainError) as refused:
+        clean_url(url)
+    assert (refused.value.code, refused.value.field) == ("INVALID", "url")
+
+
+@pytest.mark.parametrize("url", LOCAL_URLS)
+def test_a_deployment_may_allow_private_hosts(url):
+    assert clean_url(url, allow_private=True) == url
+
+
+def test_allowing_private_hosts_still_wants_https_to_public_ones():
+    with pytest.raises(DomainError):
+        clean_url("http://hooks.example.com/x", allow_private=True)
 
 
 @pytest.mark.parametrize(
