@@ -13,6 +13,7 @@ import strawberry
 from graphql import GraphQLError
 from sqlalchemy.exc import StatementError
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionContext
 
 from domain.errors import DomainErrorCode
 from tenants.errors import TenantErrorCode, UserFacingError
@@ -85,6 +86,18 @@ def statement_values_hidden() -> Iterator[None]:
     except StatementError as error:
         error.hide_parameters = True
         raise
+
+
+class CrossdockSchema(strawberry.Schema):
+    """Strawberry's schema without its error log, which would log every expected refusal
+    (a bad key, a missing scope, a query too costly) at ERROR with a traceback, and every
+    unexpected error a second time: masking already logs those, under their error id."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            log.info("refused: %s", error.message)
 
 
 def error_masking() -> MaskErrors:

@@ -11,7 +11,7 @@ from strawberry.tools import merge_types
 
 from api.billing import schema as billing
 from api.catalog import schema as catalog
-from api.errors import error_masking
+from api.errors import CrossdockSchema, error_masking
 from api.events import schema as events
 from api.inventory import schema as inventory
 from api.limits.extension import QueryCostLimit
@@ -59,7 +59,7 @@ def build_schema(max_query_depth: int = 12) -> strawberry.Schema:
 
     Built once per process: strawberry's relay fields bind themselves at build time.
     """
-    return strawberry.Schema(
+    return CrossdockSchema(
         query=Query,
         mutation=Mutation,
         subscription=events.Subscription,

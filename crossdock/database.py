@@ -16,6 +16,8 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine for `url`: psycopg 3 for PostgreSQL, tuned pysqlite for SQLite."""
     parsed = make_url(url)
+    # Row values in error messages can be secrets (webhook secrets, carrier keys).
+    options.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
@@ -23,7 +25,9 @@ def make_engine(url: str, **options: Any) -> Engine:
         return create_engine(parsed, **options)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
-            parsed, connect_args={"check_same_thread": False, "isolation_level": None}, **options
+            parsed,
+            connect_args={"check_same_thread": False, "isolation_level": None},
+            **options,
         )
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_immediate)

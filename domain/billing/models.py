@@ -118,10 +118,11 @@ class WarehouseStorageRate(Base):
             ["provider_id", "warehouse_id"], ["warehouses.provider_id", "warehouses.id"]
         ),
     )
-    __visible_to_clients__ = True
 
     provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    client_id: Mapped[uuid.UUID | None]
+    """The card's client, None for the provider's default: client keys see only their own."""
     rate_card_id: Mapped[uuid.UUID]
     warehouse_id: Mapped[uuid.UUID]
     per_unit_day: Mapped[Decimal | None] = mapped_column(ExactDecimal())

@@ -173,6 +173,7 @@ def _add_override(
     session.add(
         WarehouseStorageRate(
             provider_id=scope.provider_id,
+            client_id=card.client_id,
             rate_card_id=card.id,
             warehouse_id=override.warehouse_id,
             per_unit_day=rates["storage_per_unit_day"],

@@ -398,6 +398,7 @@ def upgrade() -> None:
         "storage_rates",
         sa.Column("provider_id", sa.Uuid(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("client_id", sa.Uuid(), nullable=True),
         sa.Column("rate_card_id", sa.Uuid(), nullable=False),
         sa.Column("warehouse_id", sa.Uuid(), nullable=False),
         sa.Column(
