@@ -182,6 +182,24 @@ def authenticate(session: Session, plaintext: str | None) -> TenantScope:
     )
 
 
+def key_is_active(session: Session, scope: TenantScope) -> bool:
+    """Whether the key `scope` was authenticated with still lets its holder in.
+
+    For callers that hold a scope for long (a subscription): one primary-key read of the
+    key row as the key's provider; it records no use. A scope without a key (the
+    operator) stays active. A key is inactive once revoked, or when its row is gone.
+    """
+    if scope.key_id is None:
+        return True
+    bind_tenant(session, scope.provider_id)
+    row = session.execute(
+        select(ApiKey.revoked_at).where(
+            ApiKey.provider_id == scope.provider_id, ApiKey.id == scope.key_id
+        )
+    ).one_or_none()
+    return row is not None and row.revoked_at is None
+
+
 def _record_use(session: Session, key: ApiKey) -> None:
     """Stamp `last_used_at`, at most once per LAST_USED_RESOLUTION, as the key's provider."""
     now = utcnow()

@@ -10,10 +10,12 @@ import anyio
 import anyio.to_thread
 from sqlalchemy.orm import Session, sessionmaker
 
+from api.errors import PublicError
 from api.events.types import Event
 from domain.outbox.queries import events_after, id_floor
 from persistence.unit_of_work import UnitOfWork
 from tenants.scope import TenantScope
+from tenants.service import key_is_active
 
 POLL_SECONDS = 0.25
 PAGE = 200
@@ -29,6 +31,13 @@ what it has already sent.
 class EventFeed:
     """A caller's events of some topics, from the moment the feed starts."""
 
+    key_recheck_seconds: float = 5.0
+    """How long the feed trusts its key between checks that it is still active.
+
+    The first poll checks too, so a feed started on a socket whose key was revoked since
+    `connection_init` ends at once.
+    """
+
     def __init__(
         self,
         session_factory: sessionmaker[Session],
@@ -40,13 +49,19 @@ class EventFeed:
         self.prefixes = tuple(prefixes)
         self.start = id_floor(_millis())
         self.sent: set[uuid.UUID] = set()
+        self.key_checked_at: float | None = None
 
     def poll(self) -> list[Event]:
-        """New events since the last poll, oldest first, in one short transaction."""
+        """New events since the last poll, oldest first, in one short transaction.
+
+        Raises a public API_KEY_REVOKED error, ending the feed, once the caller's key is
+        found inactive.
+        """
         floor = max(self.start, id_floor(_millis() - SETTLE_MS))
         self.sent = {event_id for event_id in self.sent if event_id > floor}
         fresh: list[Event] = []
         with UnitOfWork(self.session_factory, self.scope.provider_id) as uow:
+            self._check_key(uow.session)
             cursor = floor
             while True:
                 rows = events_after(uow.session, self.scope, self.prefixes, cursor, PAGE)
@@ -59,8 +74,20 @@ class EventFeed:
                 cursor = rows[-1].id
         return fresh
 
+    def _check_key(self, session: Session) -> None:
+        now = time.monotonic()
+        checked = self.key_checked_at
+        if checked is not None and now - checked < self.key_recheck_seconds:
+            return
+        if not key_is_active(session, self.scope):
+            raise PublicError("API_KEY_REVOKED", "The API key has been revoked.")
+        self.key_checked_at = now
+
     async def follow(self, interval: float = POLL_SECONDS) -> AsyncIterator[Event]:
-        """Yield events as they commit, polling every `interval` seconds, until cancelled."""
+        """Yield events as they commit, polling every `interval` seconds, until cancelled.
+
+        Ends with API_KEY_REVOKED within about `key_recheck_seconds` of the key's revocation.
+        """
         while True:
             for event in await anyio.to_thread.run_sync(self.poll):
                 yield event

@@ -8,8 +8,9 @@ from contextlib import contextmanager
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
+from api.events.feed import EventFeed
 from domain.outbox.events import Topic
-from tests.factories import make_tenant
+from tests.factories import make_key, make_tenant
 from tests.outbox_factories import record_events
 
 PROTOCOL = ["graphql-transport-ws"]
@@ -84,8 +85,6 @@ def test_a_provider_hears_shipment_and_fulfillment_events_of_every_client(app, d
 
 def test_stock_events_need_the_inventory_read_scope(app, database):
     # given
-    from tests.factories import make_key
-
     tenant = make_tenant(database)
     key = make_key(database, tenant, scopes=["orders:read"])
     with app.websocket_connect("/graphql", subprotocols=PROTOCOL) as ws:
@@ -113,3 +112,39 @@ def test_a_websocket_without_a_valid_key_is_refused(app, payload):
         with pytest.raises(WebSocketDisconnect) as refused:
             ws.receive_json()
     assert refused.value.code == 4403
+
+
+REVOKE = "mutation($id: ID!) { revokeApiKey(input: {id: $id}) { userErrors { code } } }"
+REVOKED_WITHIN_S = 1.0
+"""Rechecks come at every poll (0.25 s) in these tests; a second is ample."""
+
+
+def key_node_id(gql, admin_key: str, key: str) -> str:
+    prefix = gql("{ viewer { keyPrefix } }", key=key)["data"]["viewer"]["keyPrefix"]
+    keys = gql("{ apiKeys(first: 100) { edges { node { id prefix } } } }", key=admin_key)
+    edges = keys["data"]["apiKeys"]["edges"]
+    return next(edge["node"]["id"] for edge in edges if edge["node"]["prefix"] == prefix)
+
+
+def test_a_subscription_ends_with_api_key_revoked_once_its_key_is_revoked(
+    app, gql, database, monkeypatch
+):
+    # given: a subscription that hears events, on a key that rechecks at every poll
+    monkeypatch.setattr(EventFeed, "key_recheck_seconds", 0.0)
+    tenant = make_tenant(database)
+    victim = make_key(database, tenant)
+    victim_id = key_node_id(gql, tenant.key, victim)
+    with subscribed(app, victim, "orderEvents") as ws:
+        [before] = record_events(database, tenant, 1)
+        assert next_event(ws, "orderEvents")["id"] == str(before)
+        # when: another key revokes it
+        revoked = gql(REVOKE, {"id": victim_id}, key=tenant.key)
+        assert revoked["data"]["revokeApiKey"]["userErrors"] == []
+        time.sleep(REVOKED_WITHIN_S)
+        record_events(database, tenant, 1)  # what a missed revocation would deliver
+        answer = ws.receive_json()
+        # then: the error comes before that event, and ends the operation
+        assert answer["type"] == "next", answer
+        assert "errors" in answer["payload"], answer
+        assert answer["payload"]["errors"][0]["extensions"]["code"] == "API_KEY_REVOKED"
+        assert ws.receive_json() == {"id": "1", "type": "complete"}

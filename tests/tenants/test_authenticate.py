@@ -12,7 +12,13 @@ from crossdock.database import make_engine
 from tenants.errors import AuthenticationError
 from tenants.keys import parse_prefix
 from tenants.models import ApiKey
-from tenants.service import LAST_USED_RESOLUTION, authenticate, revoke_api_key_by_prefix
+from tenants.scope import TenantScope
+from tenants.service import (
+    LAST_USED_RESOLUTION,
+    authenticate,
+    key_is_active,
+    revoke_api_key_by_prefix,
+)
 from tests.factories import key_row, make_tenant
 
 
@@ -83,6 +89,28 @@ def test_revoked_key_is_refused_and_its_use_not_recorded(database):
         authenticate(session, tenant.key)
     assert refused.value.code == "API_KEY_REVOKED"
     assert key_row(database, tenant.key).revoked_at is not None
+    assert key_row(database, tenant.key).last_used_at is None
+
+
+def test_a_held_scope_stays_active_until_its_key_is_revoked_and_the_check_records_nothing(
+    database,
+):
+    # given
+    tenant = make_tenant(database)
+    with database.session_factory() as session:
+        scope = authenticate(session, tenant.key)
+    set_last_used(database, tenant.key, None)
+    # when
+    with database.session_factory() as session:
+        before = key_is_active(session, scope)
+    with database.session_factory() as session:
+        revoke_api_key_by_prefix(session, parse_prefix(tenant.key))
+        session.commit()
+    with database.session_factory() as session:
+        after = key_is_active(session, scope)
+        operator = key_is_active(session, TenantScope.operator(tenant.provider_id))
+    # then
+    assert (before, after, operator) == (True, False, True)
     assert key_row(database, tenant.key).last_used_at is None
 
 
