@@ -36,8 +36,9 @@ class Context:
     """A WebSocket's ``connection_init`` payload; its ``Authorization`` outranks the header."""
     limits: QueryLimits | None = None
     """The app's cost limit and rate limiter; None prices operations without limiting them."""
-    webhooks_allow_private_urls: bool = False
-    """Whether webhook endpoints may point at private and loopback hosts (a setting)."""
+    allow_private_urls: bool = False
+    """Whether outbound URLs (webhook endpoints, carrier accounts) may point at private and
+    loopback hosts (a setting)."""
     _scope: TenantScope | None = None
     _auth_error: PublicError | None = None
     _loaders: dict[Hashable, DataLoader[Any, Any]] = field(default_factory=dict)

@@ -30,13 +30,13 @@ class CrossdockGraphQL(GraphQL[Context, None]):
         session_factory: sessionmaker[Session],
         limits: QueryLimits | None = None,
         *,
-        webhooks_allow_private_urls: bool = False,
+        allow_private_urls: bool = False,
         **options: Any,
     ):
         super().__init__(schema, **options)
         self.session_factory = session_factory
         self.limits = limits
-        self.webhooks_allow_private_urls = webhooks_allow_private_urls
+        self.allow_private_urls = allow_private_urls
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -46,7 +46,7 @@ class CrossdockGraphQL(GraphQL[Context, None]):
             session_factory=self.session_factory,
             db=RequestDatabase(self.session_factory),
             limits=self.limits,
-            webhooks_allow_private_urls=self.webhooks_allow_private_urls,
+            allow_private_urls=self.allow_private_urls,
         )
         if isinstance(request, WebSocket):
             request.scope[_WS_CONTEXT] = context  # closed with the socket, in `run`

@@ -43,7 +43,7 @@ def create_app(
         build_schema(max_query_depth=settings.max_query_depth),
         session_factory,
         limits,
-        webhooks_allow_private_urls=settings.webhooks_allow_private_urls,
+        allow_private_urls=settings.allow_private_urls,
     )
 
     def ping() -> None:

@@ -40,9 +40,10 @@ class Settings:
     unacknowledged messages go back on the queue."""
     redis_maintenance_chance: int = 1_000
     """Per million fetches, how often a Redis worker runs that clean-up."""
-    webhooks_allow_private_urls: bool = False
-    """Let webhook endpoints point at loopback and private addresses (tests, one-machine
-    setups); off, they must be https to a public host."""
+    allow_private_urls: bool = False
+    """Let the URLs workers send requests to (webhook endpoints, aggregator carrier
+    accounts) point at loopback and private addresses (tests, one-machine setups); off,
+    they must be https to a public host."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -70,7 +71,7 @@ class Settings:
             rate_limit_points=int(env.get("CROSSDOCK_RATE_LIMIT_POINTS", "60000")),
             rate_limit_period_seconds=float(env.get("CROSSDOCK_RATE_LIMIT_PERIOD_SECONDS", "60")),
             rate_limit_redis_url=env.get("CROSSDOCK_RATE_LIMIT_REDIS_URL") or _redis(broker_url),
-            webhooks_allow_private_urls=_flag(env.get("CROSSDOCK_WEBHOOKS_ALLOW_PRIVATE_URLS")),
+            allow_private_urls=_flag(env.get("CROSSDOCK_ALLOW_PRIVATE_URLS")),
         )
 
 

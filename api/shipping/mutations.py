@@ -127,6 +127,7 @@ class Mutation:
                 decode_id(input.client_id, "Client", "clientId"),
                 CarrierKind(input.kind.value),
                 changes,
+                allow_private_urls=info.context.allow_private_urls,
             ),
             lambda made: CreateCarrierAccountPayload(
                 carrier_account=CarrierAccountType.from_row(made.account),
@@ -146,7 +147,11 @@ class Mutation:
             info,
             CarrierAccountPayload,
             lambda session, scope: accounts.update_carrier_account(
-                session, scope, decode_id(input.id, "CarrierAccount", "id"), changes
+                session,
+                scope,
+                decode_id(input.id, "CarrierAccount", "id"),
+                changes,
+                allow_private_urls=info.context.allow_private_urls,
             ),
             lambda row: CarrierAccountPayload(carrier_account=CarrierAccountType.from_row(row)),
         )

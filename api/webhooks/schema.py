@@ -148,7 +148,7 @@ class Mutation:
                 topics=input.topics,
                 client_id=optional_id(input.client_id, "Client", "clientId"),
                 enabled=input.enabled,
-                allow_private_urls=info.context.webhooks_allow_private_urls,
+                allow_private_urls=info.context.allow_private_urls,
             )
 
         return await mutate(
@@ -175,7 +175,7 @@ class Mutation:
                 url=input.url,
                 topics=input.topics,
                 enabled=input.enabled,
-                allow_private_urls=info.context.webhooks_allow_private_urls,
+                allow_private_urls=info.context.allow_private_urls,
             ),
             lambda row: UpdateWebhookEndpointPayload(endpoint=WebhookEndpointType.from_row(row)),
         )

@@ -15,6 +15,7 @@ from domain.shipping.carriers.aggregator import AggregatorCarrier
 from domain.shipping.carriers.base import Carrier
 from domain.shipping.carriers.rate_table import RateTableCarrier
 from domain.shipping.models import CarrierAccount, CarrierKind
+from domain.urls import clean_outbound_url
 from persistence.base import new_id, utcnow
 from tenants.scope import TenantScope
 from tenants.validation import clean_text
@@ -48,8 +49,13 @@ def create_carrier_account(
     client_id: uuid.UUID,
     kind: CarrierKind,
     changes: AccountChanges,
+    *,
+    allow_private_urls: bool = False,
 ) -> CreatedAccount:
-    """A new carrier account of a client; names are unique per client."""
+    """A new carrier account of a client; names are unique per client.
+
+    `allow_private_urls` is the deployment's choice (see `clean_base_url`), never the caller's.
+    """
     require_provider(scope)
     client_id = owning_client(session, scope, client_id)
     account = CarrierAccount(
@@ -63,7 +69,7 @@ def create_carrier_account(
     )
     if kind is CarrierKind.AGGREGATOR:
         account.webhook_secret = secrets.token_urlsafe(32)
-    _apply(session, scope, account, changes)
+    _apply(session, scope, account, changes, allow_private_urls)
     if kind is CarrierKind.AGGREGATOR and not (
         account.settings.get("base_url") and account.api_key
     ):
@@ -79,12 +85,17 @@ def create_carrier_account(
 
 
 def update_carrier_account(
-    session: Session, scope: TenantScope, account_id: uuid.UUID, changes: AccountChanges
+    session: Session,
+    scope: TenantScope,
+    account_id: uuid.UUID,
+    changes: AccountChanges,
+    *,
+    allow_private_urls: bool = False,
 ) -> CarrierAccount:
     """Rename, enable or disable an account, or change its URL or API key."""
     require_provider(scope)
     account = find_account(session, scope, account_id)
-    _apply(session, scope, account, changes)
+    _apply(session, scope, account, changes, allow_private_urls)
     if changes.enabled is not None:
         account.enabled = changes.enabled
     account.updated_at = utcnow()
@@ -130,7 +141,11 @@ def close_carrier(carrier: Carrier) -> None:
 
 
 def _apply(
-    session: Session, scope: TenantScope, account: CarrierAccount, changes: AccountChanges
+    session: Session,
+    scope: TenantScope,
+    account: CarrierAccount,
+    changes: AccountChanges,
+    allow_private_urls: bool,
 ) -> None:
     if account.kind is CarrierKind.RATE_TABLE and (changes.base_url or changes.api_key):
         raise DomainError(
@@ -152,26 +167,23 @@ def _apply(
     elif not account.name:
         raise DomainError(DomainErrorCode.REQUIRED, "name must not be blank.", "name")
     if changes.base_url is not None:
-        account.settings = {**account.settings, "base_url": clean_url(changes.base_url)}
+        url = clean_base_url(changes.base_url, allow_private=allow_private_urls)
+        account.settings = {**account.settings, "base_url": url}
     if changes.api_key is not None:
         account.api_key = clean_text(changes.api_key, "apiKey", API_KEY_MAX)
 
 
-def clean_url(value: str) -> str:
-    """An http(s) URL without credentials or fragment; plain http only to a loopback host."""
-    url = clean_text(value, "baseUrl", URL_MAX)
-    parts = urlsplit(url)
-    loopback = parts.hostname in {"127.0.0.1", "localhost", "::1"}
-    if (
-        parts.scheme not in {"https", "http"}
-        or (parts.scheme == "http" and not loopback)
-        or not parts.hostname
-        or parts.username
-        or parts.fragment
-    ):
-        raise DomainError(
-            DomainErrorCode.INVALID,
-            "baseUrl must be an https URL (plain http only to localhost).",
-            "baseUrl",
-        )
+def clean_base_url(value: str, *, allow_private: bool = False) -> str:
+    """An aggregator's API root: the rule of every outbound URL (https to a public host,
+    unless the deployment allows private ones; see `domain.urls`), and no fragment.
+
+    The worker sends the account's API key there and reads the answers, so a private
+    address would let whoever manages accounts make the worker reach internal services.
+    """
+    url = clean_outbound_url(
+        value, field="baseUrl", max_length=URL_MAX, allow_private=allow_private,
+        what="Carrier URLs",
+    )  # fmt: skip
+    if urlsplit(url).fragment:
+        raise DomainError(DomainErrorCode.INVALID, "baseUrl must have no fragment.", "baseUrl")
     return url.rstrip("/")

@@ -6,6 +6,11 @@ request and the idempotency key are committed before anything is bought. (3) rec
 shipment is written with `mark_shipped`, guarded by UNIQUE(fulfillment order). A worker
 killed between the purchase and (3) runs again from the pinned quote with the same key,
 so the carrier answers with the label it already sold, and (3) happens once.
+
+Locks: a transaction that locks the dispatch attempt with other rows takes them in one
+order, inventory levels (recording a shipment only), the order, the fulfillment order,
+then the attempt (see `planning.lock_for_dispatch`); otherwise recording a shipment and
+noting a failure of the same fulfillment order at once could deadlock on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from domain.errors import DomainError
 from domain.orders.fulfillment import mark_exception, mark_shipped
-from domain.orders.models import FulfillmentOrder, FulfillmentStatus
+from domain.orders.models import FulfillmentStatus
 from domain.outbox.events import Topic, record
 from domain.shipping.accounts import close_carrier
 from domain.shipping.carriers.base import (
@@ -29,7 +34,7 @@ from domain.shipping.carriers.base import (
     TransientCarrierError,
 )
 from domain.shipping.models import DispatchAttempt, DispatchStatus, Shipment
-from domain.shipping.planning import Plan, ensure_attempt, plan_dispatch
+from domain.shipping.planning import Plan, ensure_attempt, lock_for_dispatch, plan_dispatch
 from domain.shipping.quotes import Quote, idempotency_key
 from domain.shipping.rating import RateChoice, shop_rates
 from persistence.base import new_id
@@ -116,6 +121,7 @@ def pin(new_unit: NewUnit, scope: TenantScope, plan: Plan, choice: RateChoice) -
     assert plan.ship_from is not None
     assert plan.ship_to is not None
     with new_unit() as uow:
+        # the attempt is all this transaction locks, so it may lock it alone
         attempt = _locked_attempt(uow.session, scope, plan.fulfillment_order_id)
         if attempt.status is DispatchStatus.QUOTED and attempt.quote:
             return Quote.from_json(attempt.quote)
@@ -172,7 +178,7 @@ def record_shipment(
         idempotency_key=quote.idempotency_key,
     )
     session.add(shipment)
-    attempt = _locked_attempt(session, scope, fo_id)
+    attempt = _locked_attempt(session, scope, fo_id)  # last: after levels, order, fulfillment
     attempt.status = DispatchStatus.SHIPPED
     attempt.last_error = None
     record(
@@ -209,9 +215,10 @@ def fail(
     """Note the error; a permanent one puts the fulfillment order and order in EXCEPTION."""
     reason = f"{error.carrier}: {error.message}" if error.carrier else error.message
     with new_unit() as uow:
-        fo = uow.session.scalar(scope.select(FulfillmentOrder).where(FulfillmentOrder.id == fo_id))
-        if fo is None:
+        locked = lock_for_dispatch(uow.session, scope, fo_id)  # before the attempt
+        if locked is None:
             return Outcome.NOTHING_TO_DO
+        fo, _ = locked
         attempt = ensure_attempt(uow.session, scope, fo)
         attempt.last_error = reason[:ERROR_MAX]
         if permanent and fo.status is FulfillmentStatus.PACKED:
@@ -232,9 +239,10 @@ def give_up(new_unit: NewUnit, scope: TenantScope, fo_id: uuid.UUID, tries: int)
     """
     reason = f"Dispatch failed {tries} times without a carrier's answer; retry it."
     with new_unit() as uow:
-        fo = uow.session.scalar(scope.select(FulfillmentOrder).where(FulfillmentOrder.id == fo_id))
-        if fo is None or fo.status is not FulfillmentStatus.PACKED:
+        locked = lock_for_dispatch(uow.session, scope, fo_id)  # before the attempt
+        if locked is None or locked[0].status is not FulfillmentStatus.PACKED:
             return Outcome.NOTHING_TO_DO
+        fo, _ = locked
         attempt = ensure_attempt(uow.session, scope, fo)
         attempt.exception_reason = attempt.last_error = reason
         attempt.exception_code = GAVE_UP

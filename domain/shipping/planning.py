@@ -17,6 +17,7 @@ from domain.orders.models import (
     Order,
     OrderStatus,
 )
+from domain.orders.status import lock_order
 from domain.shipping.accounts import build_carrier, enabled_accounts
 from domain.shipping.carriers.base import (
     Carrier,
@@ -62,10 +63,12 @@ def plan_dispatch(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> Pla
     (its release dispatches it), or the client has no enabled carrier account (it ships
     by hand). Counts the attempt. Raises PermanentCarrierError for an unshippable address.
     """
-    fo = session.scalar(scope.select(FulfillmentOrder).where(FulfillmentOrder.id == fo_id))
-    if fo is None or fo.status is not FulfillmentStatus.PACKED:
+    locked = lock_for_dispatch(session, scope, fo_id)
+    if locked is None:
         return None
-    order = session.scalars(scope.select(Order).where(Order.id == fo.order_id)).one()
+    fo, order = locked
+    if fo.status is not FulfillmentStatus.PACKED:
+        return None
     if order.status is OrderStatus.ON_HOLD or _shipment_exists(session, scope, fo_id):
         return None
     accounts = enabled_accounts(session, scope, fo.client_id)
@@ -102,8 +105,41 @@ def plan_dispatch(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> Pla
     )
 
 
+def lock_for_dispatch(
+    session: Session, scope: TenantScope, fo_id: uuid.UUID
+) -> tuple[FulfillmentOrder, Order] | None:
+    """A fulfillment order and its order, locked and fresh; None if there is no such order.
+
+    Every transaction that locks a dispatch attempt together with other rows locks them in
+    one order: inventory levels (shipping only), the order, the fulfillment order, then the
+    attempt (`ensure_attempt`). The order and fulfillment order are locked here, so call
+    this before `ensure_attempt`; `mark_shipped` and `mark_exception` lock them again in
+    the same order, which holds the locks already taken.
+    """
+    order_id = session.scalar(
+        scope.select(FulfillmentOrder, FulfillmentOrder.order_id).where(
+            FulfillmentOrder.id == fo_id
+        )
+    )
+    if order_id is None:
+        return None
+    order = lock_order(session, scope, order_id)
+    fo = session.scalar(
+        scope.select(FulfillmentOrder)
+        .where(FulfillmentOrder.id == fo_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if order is None or fo is None:
+        return None
+    return fo, order
+
+
 def ensure_attempt(session: Session, scope: TenantScope, fo: FulfillmentOrder) -> DispatchAttempt:
-    """The fulfillment order's dispatch attempt, created on first use, locked."""
+    """The fulfillment order's dispatch attempt, created on first use, locked.
+
+    Lock the order and fulfillment order first (`lock_for_dispatch`): the attempt comes last.
+    """
     stmt = (
         scope.select(DispatchAttempt)
         .where(DispatchAttempt.fulfillment_order_id == fo.id)

@@ -13,6 +13,7 @@ from domain.outbox.events import Topic
 from domain.outbox.models import OutboxEvent
 from domain.shipping.accounts import enabled_accounts
 from domain.shipping.models import DispatchAttempt, DispatchStatus
+from domain.shipping.planning import lock_for_dispatch
 from domain.shipping.settings import settings_for
 from tenants.scope import TenantScope
 
@@ -70,9 +71,10 @@ def retry_dispatch(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> St
     """
     if not scope.is_provider:
         raise not_found("fulfillment order", "fulfillmentOrderId")
-    fo = session.scalar(scope.select(FulfillmentOrder).where(FulfillmentOrder.id == fo_id))
-    if fo is None:
+    locked = lock_for_dispatch(session, scope, fo_id)  # the order and it before the attempt
+    if locked is None:
         raise not_found("fulfillment order", "fulfillmentOrderId")
+    fo, _ = locked
     if fo.status is not FulfillmentStatus.EXCEPTION:
         raise DomainError(
             DomainErrorCode.ILLEGAL_TRANSITION,
@@ -83,6 +85,7 @@ def retry_dispatch(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> St
         scope.select(DispatchAttempt)
         .where(DispatchAttempt.fulfillment_order_id == fo_id)
         .with_for_update()
+        .execution_options(populate_existing=True)
     )
     if attempt is not None and attempt.status is not DispatchStatus.FAILED:
         attempt.exception_reason = None

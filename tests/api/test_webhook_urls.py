@@ -50,7 +50,7 @@ def test_changing_an_endpoint_to_a_private_url_is_refused_by_default(database, g
 
 def test_a_deployment_that_allows_private_urls_accepts_loopback(database):
     # given
-    settings = dataclasses.replace(database.settings(), webhooks_allow_private_urls=True)
+    settings = dataclasses.replace(database.settings(), allow_private_urls=True)
     tenant = make_tenant(database)
     # when
     with TestClient(create_app(settings, background=False)) as http:
@@ -63,5 +63,5 @@ def test_a_deployment_that_allows_private_urls_accepts_loopback(database):
     ("value", "on"), [(None, False), ("0", False), ("1", True), ("true", True)]
 )
 def test_the_setting_is_read_from_the_environment(value, on):
-    env = {} if value is None else {"CROSSDOCK_WEBHOOKS_ALLOW_PRIVATE_URLS": value}
-    assert Settings.from_env(env).webhooks_allow_private_urls is on
+    env = {} if value is None else {"CROSSDOCK_ALLOW_PRIVATE_URLS": value}
+    assert Settings.from_env(env).allow_private_urls is on
