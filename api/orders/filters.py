@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -10,13 +9,10 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-from api.context import parse_uuid
+from api.listing import filter_id
 from api.orders.types import OrderStatusEnum
 from domain.orders.models import Order
 from domain.orders.queries import OrderFilter
-
-NO_MATCH = uuid.UUID(int=0)
-"""Stands for an id that cannot be one of the caller's: the filter then matches nothing."""
 
 
 @strawberry.input
@@ -34,7 +30,7 @@ class OrderFilterInput:
         """The domain's filter."""
         return OrderFilter(
             statuses=tuple(self.status) if self.status else None,
-            client_id=_client(self.client_id),
+            client_id=filter_id(self.client_id, "Client"),
             external_reference=self.external_reference,
             created_after=self.created_after,
             created_before=self.created_before,
@@ -73,11 +69,3 @@ class OrderSort:
     def descending(self) -> bool:
         """Whether newest comes first."""
         return self.direction is SortDirection.DESC
-
-
-def _client(global_id: relay.GlobalID | None) -> uuid.UUID | None:
-    if global_id is None:
-        return None
-    if global_id.type_name != "Client":
-        return NO_MATCH
-    return parse_uuid(global_id.node_id) or NO_MATCH
