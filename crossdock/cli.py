@@ -6,13 +6,16 @@ import argparse
 import json
 import logging
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from crossdock.database import make_engine, make_session_factory
+from crossdock.failures import describe_database_failure
 from crossdock.settings import Settings
 from persistence.unit_of_work import UnitOfWork
 from tenants import service
@@ -34,10 +37,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserFacingError as error:
         _fail(args, error.code.value, error.message)
         return 1
+    except DBAPIError as error:
+        # an operator needs one line; the traceback is for --debug or log level DEBUG
+        debug = args.debug or settings.log_level == "debug"
+        if debug:
+            traceback.print_exc()
+        url = settings.migration_database_url if args.migrates else settings.database_url
+        line = describe_database_failure(error, url)
+        _fail(args, "DATABASE", line if debug else f"{line} (--debug shows the traceback)")
+        return 1
 
 
 def _parser(settings: Settings) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="crossdock", description=__doc__)
+    parser.add_argument(
+        "--debug", action="store_true", help="print the traceback of a failure, not one line"
+    )
+    parser.set_defaults(migrates=False)
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="run the API (migrates an embedded SQLite first)")
@@ -47,7 +63,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
-    migrate.set_defaults(run=_migrate)
+    migrate.set_defaults(run=_migrate, migrates=True)
 
     worker = commands.add_parser(
         "worker", help="run Dramatiq worker processes and the outbox relay (needs a broker)"
