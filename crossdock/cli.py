@@ -10,7 +10,6 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -59,7 +58,14 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the API (migrates an embedded SQLite first)")
     serve.add_argument("--host", default=settings.host)
     serve.add_argument("--port", type=int, default=settings.port)
-    serve.add_argument("--demo", action="store_true", help="seed demo data and print demo keys")
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="seed demo data and print its keys (once: a re-run finds the demo and adds nothing)",
+    )
+    serve.add_argument(
+        "--reset", action="store_true", help="with --demo: delete the SQLite file and seed afresh"
+    )
     serve.set_defaults(run=_serve)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
@@ -129,23 +135,9 @@ def _json_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
+    from crossdock.serve import serve
 
-    from crossdock.app import create_app
-    from crossdock.gc_tuning import tune_for_serving
-    from crossdock.migrate import upgrade
-
-    if make_url(settings.database_url).get_backend_name() == "sqlite":
-        upgrade(settings.migration_database_url)
-    if args.demo:
-        from crossdock.demo import seed_demo
-
-        demo = _in_unit_of_work(settings, seed_demo)
-        print(demo.describe(f"http://{args.host}:{args.port}/graphql"), flush=True)
-    app = create_app(settings)
-    tune_for_serving()
-    uvicorn.run(app, host=args.host, port=args.port, log_level=settings.log_level)
-    return 0
+    return serve(settings, args.host, args.port, demo=args.demo, reset=args.reset)
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:

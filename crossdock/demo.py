@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -17,9 +19,14 @@ from domain.inventory.inbound import (
 from domain.shipping.accounts import AccountChanges, create_carrier_account
 from domain.shipping.models import CarrierKind
 from persistence.base import utcnow
+from persistence.unit_of_work import bind_tenant
 from tenants import service
-from tenants.models import KeyKind
+from tenants.models import KeyKind, Provider
 from tenants.scope import TenantScope
+
+DEMO_PROVIDER_ID = uuid.UUID("0190c0de-0000-7000-8000-00000000de70")
+"""The demo tenant's well-known id: a re-run finds it (row-level security shows nothing else)."""
+DEMO_PROVIDER_NAME = "Northwind Fulfilment"
 
 WAREHOUSES = (
     ("RNO", "Reno DC", "1 Dock Rd", "Reno", "NV", "89501", "America/Los_Angeles"),
@@ -69,9 +76,42 @@ class Demo:
         )
 
 
+@dataclass(frozen=True)
+class ExistingDemo:
+    """A demo seeded by an earlier run: its keys cannot be shown again (only hashes are kept)."""
+
+    provider_id: uuid.UUID
+    name: str
+    seeded_at: datetime
+
+    def describe(self, url: str) -> str:
+        """What a re-run did (nothing) and how to get keys or start over."""
+        return (
+            f"Crossdock demo at {url}\n"
+            f"  demo data already present: provider {self.name} ({self.provider_id}),"
+            f" seeded {self.seeded_at:%Y-%m-%d %H:%M} UTC; nothing was added.\n"
+            "  Its keys were shown when it was first seeded and cannot be shown again"
+            " (only their hashes are stored).\n"
+            f"  A new key:  crossdock key create --provider {self.provider_id}"
+            " [--kind client --client ACME]\n"
+            "  Start over: crossdock serve --demo --reset  (deletes the SQLite database file)"
+        )
+
+
+def ensure_demo(session: Session) -> Demo | ExistingDemo:
+    """Seed the demo tenant unless an earlier run did; never a second copy."""
+    bind_tenant(session, DEMO_PROVIDER_ID)
+    existing = session.scalar(TenantScope.operator(DEMO_PROVIDER_ID).select(Provider))
+    if existing is not None:
+        return ExistingDemo(existing.id, existing.name, existing.created_at)
+    return seed_demo(session)
+
+
 def seed_demo(session: Session) -> Demo:
     """Create the demo tenant: clients, keys, two warehouses, products and received stock."""
-    provider, provider_key = service.create_provider(session, "Northwind Fulfilment")
+    provider, provider_key = service.create_provider(
+        session, DEMO_PROVIDER_NAME, provider_id=DEMO_PROVIDER_ID
+    )
     scope = TenantScope.operator(provider.id)
     clients = {
         "ACME": service.create_client(session, scope, "ACME", "ACME Outdoor"),

@@ -31,10 +31,15 @@ class CreatedKey:
     plaintext: str
 
 
-def create_provider(session: Session, name: str) -> tuple[Provider, CreatedKey]:
-    """A new provider and its first admin key (the platform operator's act)."""
+def create_provider(
+    session: Session, name: str, provider_id: uuid.UUID | None = None
+) -> tuple[Provider, CreatedKey]:
+    """A new provider and its first admin key (the platform operator's act).
+
+    `provider_id` is for a well-known tenant (the demo); otherwise a new id is made.
+    """
     name = clean_text(name, "name", NAME_MAX)
-    provider = Provider(id=new_id(), name=name)
+    provider = Provider(id=provider_id or new_id(), name=name)
     bind_tenant(session, provider.id)
     session.add(provider)
     session.flush()
