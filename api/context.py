@@ -62,6 +62,13 @@ class Context:
         assert self._scope is not None
         return self._scope
 
+    async def reauthenticate(self) -> None:
+        """Forget the caller and check the key again (a WebSocket's key, at each operation)."""
+        async with self._auth_lock:
+            self._scope = None
+            self._auth_error = None
+        await self.scope()
+
     def loader(
         self, key: Hashable, make: Callable[[], DataLoader[Any, Any]]
     ) -> DataLoader[Any, Any]:

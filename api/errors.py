@@ -10,9 +10,11 @@ from enum import StrEnum
 from itertools import chain
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, VariableDefinitionNode
 from sqlalchemy.exc import StatementError
+from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import MaskErrors
+from strawberry.relay import GlobalIDValueError
 from strawberry.types import ExecutionContext
 
 from domain.errors import DomainErrorCode
@@ -50,13 +52,49 @@ class PublicError(GraphQLError):
         super().__init__(message, extensions={"code": code})
 
 
+INVALID_ID_MESSAGE = "Not a valid id; ids are the opaque strings this API returns."
+
+
 def _should_mask(error: GraphQLError) -> bool:
     original = error.original_error
     return original is not None and not isinstance(original, PublicError)
 
 
+def _bad_input(error: GraphQLError) -> GraphQLError | None:
+    """The caller's own mistake in a value, as a coded error; None for anything else.
+
+    A variable whose value does not fit its type fails before execution, on the variable's
+    definition; graphql-core's message names the variable and the path inside it. An id
+    that does not decode fails while arguments are read.
+    """
+    original = error.original_error
+    if isinstance(original, GlobalIDValueError):
+        return _recoded(error, INVALID_ID_MESSAGE, {"code": "INVALID_ID"})
+    if error.path is None and error.nodes and isinstance(error.nodes[0], VariableDefinitionNode):
+        variable = error.nodes[0].variable.name.value
+        return _recoded(error, error.message, {"code": "BAD_USER_INPUT", "variable": variable})
+    if isinstance(original, StrawberryInputCoercionError):
+        return _recoded(error, error.message, {"code": "BAD_USER_INPUT"})
+    return None
+
+
+def _recoded(error: GraphQLError, message: str, extensions: dict[str, str]) -> GraphQLError:
+    return GraphQLError(
+        message=message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        extensions=extensions,
+    )
+
+
 class _MaskUnexpected(MaskErrors):
-    """Replace an unexpected error by a generic one carrying an id, and log it under that id."""
+    """Code the caller's mistakes; replace any other unexpected error by a generic one
+    carrying an id, and log it under that id."""
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return super()._process_errors([_bad_input(error) or error for error in errors])
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         error_id = secrets.token_hex(8)

@@ -12,7 +12,7 @@ from strawberry.types import Info
 
 from api.context import Context, parse_uuid
 from api.errors import UserError, user_errors
-from domain.errors import not_found
+from domain.errors import invalid_id
 from tenants.errors import UserFacingError
 
 P = TypeVar("P", bound="Payload")
@@ -41,12 +41,13 @@ async def mutate(
 
 
 def decode_id(global_id: relay.GlobalID | None, type_name: str, field: str) -> uuid.UUID:
-    """The row id inside a global id of `type_name`; anything else is an unknown id."""
-    if global_id is None or global_id.type_name != type_name:
-        raise not_found(type_name[0].lower() + type_name[1:], field)
-    value = parse_uuid(global_id.node_id)
-    if value is None:
-        raise not_found(type_name[0].lower() + type_name[1:], field)
+    """The row id inside a global id of `type_name`; an id of another type is invalid.
+
+    Whether the row exists, and is the caller's, is the unit of work's question.
+    """
+    value = None if global_id is None else parse_uuid(global_id.node_id)
+    if global_id is None or global_id.type_name != type_name or value is None:
+        raise invalid_id(type_name[0].lower() + type_name[1:], field)
     return value
 
 

@@ -6,7 +6,7 @@ from functools import cache
 
 import strawberry
 from strawberry import relay
-from strawberry.extensions import ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import ValidationCache
 from strawberry.tools import merge_types
 
 from api.billing import schema as billing
@@ -14,7 +14,9 @@ from api.catalog import schema as catalog
 from api.errors import CrossdockSchema, error_masking
 from api.events import schema as events
 from api.inventory import schema as inventory
+from api.limits.document import document_guard
 from api.limits.extension import QueryCostLimit
+from api.malformed_ids import refuse_malformed_ids
 from api.orders import schema as orders
 from api.shipping import schema as shipping
 from api.tenants import schema as tenants
@@ -55,19 +57,20 @@ Mutation = merge_types(
 
 @cache
 def build_schema(max_query_depth: int = 12) -> strawberry.Schema:
-    """The schema with document caches, depth and cost limits, and error masking.
+    """The schema with document caches, size, depth and cost limits, and error masking.
 
     Built once per process: strawberry's relay fields bind themselves at build time.
     """
-    return CrossdockSchema(
+    schema = CrossdockSchema(
         query=Query,
         mutation=Mutation,
         subscription=events.Subscription,
         extensions=[
-            lambda: ParserCache(maxsize=512),
+            document_guard(max_query_depth),
             lambda: ValidationCache(maxsize=512),
-            lambda: QueryDepthLimiter(max_depth=max_query_depth),
             QueryCostLimit,
             error_masking,
         ],
     )
+    refuse_malformed_ids(schema)
+    return schema

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections import Counter
 from typing import Any
 
+from cross_web import HTTPException
+from graphql import GraphQLError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.http.typevars import Context as ContextT  # noqa: F401
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.context import Context
 from api.database import RequestDatabase
 from api.errors import PublicError
+from api.limits.document import operations_of, parse_document
 from api.limits.extension import QueryLimits
 
 _WS_CONTEXT = "crossdock.context"
+MAX_JSON_DEPTH = 32
+"""How deeply a request's JSON (its variables, mostly) may nest arrays and objects."""
 
 
 class CrossdockGraphQL(GraphQL[Context, None]):
@@ -31,12 +40,39 @@ class CrossdockGraphQL(GraphQL[Context, None]):
         limits: QueryLimits | None = None,
         *,
         allow_private_urls: bool = False,
+        request_timeout: float | None = None,
         **options: Any,
     ):
         super().__init__(schema, **options)
         self.session_factory = session_factory
         self.limits = limits
         self.allow_private_urls = allow_private_urls
+        self.request_timeout = request_timeout
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A request's JSON: UTF-8, an object (or a list, for batches), nested boundedly."""
+        try:
+            text = data.decode("utf-8") if isinstance(data, bytes) else data
+            value = json.loads(text)
+        except UnicodeDecodeError as error:
+            raise HTTPException(400, "The request body is not valid UTF-8.") from error
+        except RecursionError as error:
+            raise HTTPException(400, _TOO_DEEP) from error
+        except ValueError as error:
+            raise HTTPException(400, f"The request body is not valid JSON: {error}.") from error
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, "Expected a JSON object with a `query` string.")
+        if _nesting(value) > MAX_JSON_DEPTH:
+            raise HTTPException(400, _TOO_DEEP)
+        return value
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """Strawberry's parsing, then the checks it leaves out: the operation name's type, and
+        operation names unique within the document."""
+        data = await super().parse_http_body(request)
+        for item in data if isinstance(data, list) else [data]:
+            _check_operations(item)
+        return data
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -70,6 +106,52 @@ class CrossdockGraphQL(GraphQL[Context, None]):
                     await socket_context.db.close()
         own = await self.get_context(request, response=Response())
         try:
-            return await super().run(request, context=own)
+            async with asyncio.timeout(self.request_timeout):
+                return await super().run(request, context=own)
+        except TimeoutError:
+            return _timed_out(self.request_timeout)
         finally:
             await own.db.close()
+
+
+_TOO_DEEP = f"The request's JSON nests deeper than {MAX_JSON_DEPTH} levels."
+
+
+def _nesting(value: object) -> int:
+    """How deeply `value` nests lists and objects, without recursion."""
+    deepest = 0
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                return depth
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _check_operations(data: GraphQLRequestData) -> None:
+    if not isinstance(data.operation_name, str | None):
+        raise HTTPException(400, "The `operationName` must be a string or null.")
+    if not isinstance(data.query, str):
+        return
+    try:
+        document = parse_document(data.query)
+    except GraphQLError:
+        return  # answered as a GraphQL error, with its location
+    names = Counter(o.name.value for o in operations_of(document) if o.name is not None)
+    repeated = sorted(name for name, count in names.items() if count > 1)
+    if repeated:
+        raise HTTPException(
+            400, f"Operation names must be unique; the document repeats {', '.join(repeated)}."
+        )
+
+
+def _timed_out(seconds: float | None) -> JSONResponse:
+    error = {
+        "message": f"The request did not finish within {seconds} seconds.",
+        "extensions": {"code": "REQUEST_TIMEOUT"},
+    }
+    return JSONResponse({"errors": [error]}, status_code=503)

@@ -44,6 +44,7 @@ def create_app(
         session_factory,
         limits,
         allow_private_urls=settings.allow_private_urls,
+        request_timeout=settings.request_timeout_seconds,
     )
 
     def ping() -> None:

@@ -40,6 +40,8 @@ class Settings:
     unacknowledged messages go back on the queue."""
     redis_maintenance_chance: int = 1_000
     """Per million fetches, how often a Redis worker runs that clean-up."""
+    request_timeout_seconds: float = 30.0
+    """A GraphQL request over HTTP still running after this long is answered 503."""
     allow_private_urls: bool = False
     """Let the URLs workers send requests to (webhook endpoints, aggregator carrier
     accounts) point at loopback and private addresses (tests, one-machine setups); off,
@@ -72,6 +74,7 @@ class Settings:
             rate_limit_period_seconds=float(env.get("CROSSDOCK_RATE_LIMIT_PERIOD_SECONDS", "60")),
             rate_limit_redis_url=env.get("CROSSDOCK_RATE_LIMIT_REDIS_URL") or _redis(broker_url),
             allow_private_urls=_flag(env.get("CROSSDOCK_ALLOW_PRIVATE_URLS")),
+            request_timeout_seconds=float(env.get("CROSSDOCK_REQUEST_TIMEOUT_SECONDS", "30")),
         )
 
 

@@ -23,6 +23,8 @@ class DomainErrorCode(StrEnum):
     IDEMPOTENCY_CONFLICT = "IDEMPOTENCY_CONFLICT"
     NOT_POSITIVE = "NOT_POSITIVE"
     FORBIDDEN = "FORBIDDEN"
+    INVALID_ID = "INVALID_ID"
+    OUT_OF_RANGE = "OUT_OF_RANGE"
 
 
 class DomainError(UserFacingError):
@@ -32,3 +34,12 @@ class DomainError(UserFacingError):
 def not_found(what: str, field: str = "id") -> DomainError:
     """The one answer for a missing row and for a row of another tenant."""
     return DomainError(DomainErrorCode.NOT_FOUND, f"No such {what}.", field)
+
+
+def invalid_id(what: str, field: str = "id") -> DomainError:
+    """An id that cannot name a `what` at all: malformed, or of another type."""
+    return DomainError(
+        DomainErrorCode.INVALID_ID,
+        f"Not a valid {what} id; ids are the strings this API returns.",
+        field,
+    )

@@ -11,6 +11,8 @@ Rules (an upper bound, computed before anything executes):
 - introspection fields (`__schema`, `__type`, `__typename`) cost 0;
 - fragments count where they are spread; fragments on several types of an abstract field are
   summed, and `@skip`/`@include` are ignored: both can only overestimate;
+- each fragment is costed once and its cost reused wherever it is spread, so pricing takes
+  time linear in the document's length even when spreads multiply the cost exponentially;
 - every operation costs at least MIN_COST.
 """
 
@@ -70,7 +72,7 @@ def operation_cost(
     }
     walk = _CostWalk(schema, fragments, variables or {}, defaults)
     extra = MUTATION_COST if operation.operation is OperationType.MUTATION else 0
-    return max(MIN_COST, walk.selections(root, operation.selection_set, extra, frozenset()))
+    return max(MIN_COST, walk.selections(root, operation.selection_set, extra))
 
 
 class _CostWalk:
@@ -87,13 +89,10 @@ class _CostWalk:
         self.fragments = fragments
         self.variables = variables
         self.defaults = defaults
+        self.known: dict[tuple[str, int], int] = {}
 
     def selections(
-        self,
-        parent: GraphQLNamedType,
-        selection_set: SelectionSetNode,
-        extra: int,
-        spread: frozenset[str],
+        self, parent: GraphQLNamedType, selection_set: SelectionSetNode, extra: int
     ) -> int:
         """The summed cost of the selections made on `parent`; `extra` added per field."""
         total = 0
@@ -104,15 +103,21 @@ class _CostWalk:
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.selections(inner or parent, selection.selection_set, extra, spread)
+                total += self.selections(inner or parent, selection.selection_set, extra)
             elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is None or name in spread:
-                    continue  # validation refuses unknown and cyclic fragments
-                inner = self.schema.get_type(fragment.type_condition.name.value) or parent
-                total += self.selections(inner, fragment.selection_set, extra, spread | {name})
+                total += self.fragment(parent, selection.name.value, extra)
         return total
+
+    def fragment(self, parent: GraphQLNamedType, name: str, extra: int) -> int:
+        """A fragment's cost, computed at its first spread and reused at every other."""
+        key = (name, extra)
+        if key not in self.known:
+            self.known[key] = 0  # met again while costing it: a cycle, which validation refuses
+            fragment = self.fragments.get(name)
+            if fragment is not None:
+                inner = self.schema.get_type(fragment.type_condition.name.value) or parent
+                self.known[key] = self.selections(inner, fragment.selection_set, extra)
+        return self.known[key]
 
     def field(self, parent: GraphQLNamedType, node: FieldNode) -> int:
         """What one field costs with everything selected beneath it."""
@@ -130,7 +135,7 @@ class _CostWalk:
             times = LIST_SIZE
         else:
             times = 1
-        return 1 + times * self.selections(target, node.selection_set, 0, frozenset())
+        return 1 + times * self.selections(target, node.selection_set, 0)
 
     def page_size(self, node: FieldNode) -> int:
         """The page a connection field asks for, as the resolver will accept it."""

@@ -10,7 +10,7 @@ from graphql import OperationType
 from strawberry.extensions import SchemaExtension
 
 from api.errors import PublicError
-from api.limits.cost import operation_cost
+from api.limits.cost import MIN_COST, operation_cost
 from api.limits.rate_limit import RateLimiter
 
 
@@ -87,6 +87,18 @@ class QueryCostLimit(SchemaExtension):
         if not self.report or self.execution_context.operation_type is OperationType.SUBSCRIPTION:
             return {}
         return {"cost": self.report}
+
+
+async def charge_refusal(context: Any) -> None:
+    """Charge a caller refused before execution (a bad key) the least an operation costs.
+
+    Refused callers are charged by address, so guessing keys spends a budget too.
+    """
+    limits: QueryLimits | None = getattr(context, "limits", None)
+    if limits is not None and limits.limiter is not None:
+        allowance = await limits.limiter.take(await _bucket(context), MIN_COST)
+        if not allowance.allowed:
+            raise RateLimited(allowance.retry_after)
 
 
 async def _bucket(context: Any) -> str:
