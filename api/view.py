@@ -22,6 +22,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from api.context import Context
 from api.database import RequestDatabase
 from api.errors import PublicError
+from api.graphiql import graphiql_page
 from api.limits.document import operations_of, parse_document
 from api.limits.extension import QueryLimits
 
@@ -87,6 +88,10 @@ class CrossdockGraphQL(GraphQL[Context, None]):
         if isinstance(request, WebSocket):
             request.scope[_WS_CONTEXT] = context  # closed with the socket, in `run`
         return context
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from this server's own assets, never a CDN (see api/graphiql.py)."""
+        return graphiql_page(request)
 
     async def on_ws_connect(self, context: Context) -> UnsetType:
         """Authenticate a WebSocket at ``connection_init``; a bad or missing key closes it, 4403."""

@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.graphiql import graphiql_assets
 from api.limits.extension import QueryLimits
 from api.schema import build_schema
 from api.shipping.carrier_webhook import carrier_webhook_routes
@@ -83,6 +84,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            graphiql_assets(),
             *carrier_webhook_routes(session_factory),
         ],
         lifespan=lifespan,
