@@ -37,11 +37,16 @@ def accrue_event(session: Session, scope: TenantScope, event_id: uuid.UUID) -> i
     client_id = uuid.UUID(str(event.payload.get("client_id") or event.client_id))
     card = card_in_force(session, scope, client_id, event.created_at)
     if card is None:
-        log.info(
-            "no rate card for client %s at %s; event %s not billed",
-            client_id,
-            event.created_at,
+        # a missing card loses revenue silently unless someone sees this: hence a warning
+        log.warning(
+            "%s (event %s) of client %s of provider %s is not billed: no rate card is in"
+            " force at %s. Create one for the client or the provider's default"
+            " (createRateCard); charges start from its effectiveFrom.",
+            event.topic,
             event.id,
+            client_id,
+            scope.provider_id,
+            event.created_at,
         )
         return 0
     acts = [act for act in _PRICERS[event.topic](event, card, client_id) if act.quantity]
