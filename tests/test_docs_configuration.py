@@ -59,6 +59,7 @@ def test_the_docker_section_describes_the_build_the_dockerfile_does():
         assert built in docker
     assert 'CMD ["serve"]' in dockerfile
     assert "crossdock serve --host 0.0.0.0 --port 8000" in docker
-    assert "exec crossdock serve --host 0.0.0.0 --port 8000" in (
-        ROOT / "docker-entrypoint.sh"
-    ).read_text()
+    assert (
+        "exec crossdock serve --host 0.0.0.0 --port 8000"
+        in (ROOT / "docker-entrypoint.sh").read_text()
+    )
