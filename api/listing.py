@@ -1,22 +1,28 @@
-"""What list fields share: filter ids that never leak, and one page of a scoped statement."""
+"""What list fields share: filter ids that never leak, sort inputs, one keyset page."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
+from enum import Enum
+from typing import Any, ClassVar, TypeVar
 
+import strawberry
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context, parse_uuid
+from api.errors import PublicError
 from api.relay import Page, RowNode, connection, keyset_page
 from tenants.scope import TenantScope
 
 NO_MATCH = uuid.UUID(int=0)
 """Matches no row (ids are UUIDv7): a filter id of another type or tenant finds nothing."""
+
+E = TypeVar("E", bound=Enum)
 
 
 def filter_id(global_id: relay.GlobalID | None, type_name: str) -> uuid.UUID | None:
@@ -28,21 +34,65 @@ def filter_id(global_id: relay.GlobalID | None, type_name: str) -> uuid.UUID | N
     return parse_uuid(global_id.node_id) or NO_MATCH
 
 
+def any_of(values: Sequence[Any] | None, kind: type[E]) -> tuple[E, ...] | None:
+    """A list filter as domain enum members; null or empty means no narrowing."""
+    return tuple(kind(value.value) for value in values) if values else None
+
+
+@strawberry.enum(description="Which way a list runs.")
+class SortDirection(Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+class Sort:
+    """What every `<Type>Sort` input shares: the field's column, then a tie-breaker.
+
+    Subclasses are strawberry inputs declaring `field` (their own enum, whose values are
+    column names) and `direction`; `tie_breaker` names the columns that make the key unique.
+    """
+
+    tie_breaker: ClassVar[tuple[str, ...]] = ("id",)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Attribute names of the keyset: the sort column, then the tie-breaker."""
+        column = self.field.value  # type: ignore[attr-defined]
+        return (column, *(name for name in self.tie_breaker if name != column))
+
+    @property
+    def descending(self) -> bool:
+        """Whether the list runs from the largest value down."""
+        return self.direction is SortDirection.DESC  # type: ignore[attr-defined]
+
+    @property
+    def tag(self) -> str:
+        """Names the sort inside cursors, so a cursor is never used under another sort."""
+        return f"{self.field.value}:{self.direction.value}"  # type: ignore[attr-defined]
+
+
+def _resume(sort: Sort, page: Page) -> Page:
+    if page.after is None:
+        return page
+    if not page.after or page.after[0] != sort.tag:
+        raise PublicError("INVALID_CURSOR", "The cursor was made for another sort or list.")
+    return dataclasses.replace(page, after=page.after[1:])
+
+
 async def read_page(
     info: Info[Context, None],
     node_type: type[RowNode],
     build: Callable[[TenantScope], Select[Any]],
-    order: Sequence[str],
+    sort: Sort,
     page: Page,
-    *,
-    descending: bool = False,
 ) -> relay.Connection[Any]:
-    """One page of the statement `build(scope)` makes, as a connection of `node_type`."""
+    """One page of the statement `build(scope)` makes, sorted, as a connection of `node_type`."""
     model = node_type.__model__
+    resumed = _resume(sort, page)
 
     def run(session: Session, scope: TenantScope) -> tuple[list[Any], bool]:
-        columns = [getattr(model, name) for name in order]
-        return keyset_page(session, build(scope), columns, page, descending=descending)
+        columns = [getattr(model, name) for name in sort.keys]
+        return keyset_page(session, build(scope), columns, resumed, descending=sort.descending)
 
     rows, more = await info.context.read(run)
-    return connection(node_type, rows, more, order, page)
+    return connection(node_type, rows, more, sort.keys, page, tag=sort.tag)

@@ -135,12 +135,19 @@ def keyset_page(
 
 
 def connection(
-    node_type: type[RowNode], rows: list[Any], has_next: bool, order: Sequence[str], page: Page
+    node_type: type[RowNode],
+    rows: list[Any],
+    has_next: bool,
+    order: Sequence[str],
+    page: Page,
+    *,
+    tag: str,
 ) -> relay.Connection[Any]:
-    """A Relay connection of `rows`, each cursor holding its sort key."""
+    """A Relay connection of `rows`, each cursor holding the sort's tag and the row's key."""
     edges = [
         relay.Edge(
-            node=node_type.from_row(row), cursor=encode_cursor([getattr(row, a) for a in order])
+            node=node_type.from_row(row),
+            cursor=encode_cursor([tag, *(getattr(row, a) for a in order)]),
         )
         for row in rows
     ]

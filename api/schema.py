@@ -26,6 +26,9 @@ from api.webhooks import schema as webhooks
 @strawberry.type
 class NodeQuery:
     node: relay.Node | None = relay.node(description="Any object by its global id.")
+    nodes: list[relay.Node | None] = relay.node(
+        description="Objects by their global ids, in the same order; null where none is found."
+    )
 
 
 Query = merge_types(
@@ -55,12 +58,16 @@ Mutation = merge_types(
 )
 
 
-@cache
 def build_schema(max_query_depth: int = 12) -> strawberry.Schema:
     """The schema with document caches, size, depth and cost limits, and error masking.
 
     Built once per process: strawberry's relay fields bind themselves at build time.
     """
+    return _build(max_query_depth)
+
+
+@cache
+def _build(max_query_depth: int) -> strawberry.Schema:
     schema = CrossdockSchema(
         query=Query,
         mutation=Mutation,

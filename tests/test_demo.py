@@ -17,7 +17,7 @@ CREATE_ORDER = """mutation {
 PROVIDER_ORDERS = """{ orders(first: 20, filter: {status: [ALLOCATED, PARTIALLY_ALLOCATED]}) {
   edges { node { externalReference status client { code }
     fulfillmentOrders { id status warehouse { code } lines { quantity } } } } } }"""
-IDS = '{ warehouses { edges { node { id code } } } products(sku: "LAMP-LED") { edges { node { id } } } }'
+IDS = '{ warehouses { edges { node { id code } } } products(filter: {sku: "LAMP-LED"}) { edges { node { id } } } }'
 CREATE_ASN = """mutation($warehouse: ID!, $lamp: ID!) {
   createInboundShipment(input: {warehouseId: $warehouse, reference: "PO-7731",
                                 lines: [{productId: $lamp, quantity: 50}]}) {

@@ -6,35 +6,26 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from api.billing.mutations import Mutation
-from api.billing.types import (
-    ChargeType_,
-    ChargeTypeEnum,
-    InvoiceStatusEnum,
-    InvoiceType,
-    RateCardType,
-    SourceTypeEnum,
+from api.billing.filters import (
+    ChargeFilterInput,
+    ChargeSort,
+    InvoiceFilterInput,
+    InvoiceSort,
+    RateCardFilterInput,
+    RateCardSort,
+    period_filter,
 )
+from api.billing.mutations import Mutation
+from api.billing.types import ChargeType_, InvoiceType, RateCardType
 from api.context import Context
-from api.errors import PublicError
-from api.listing import filter_id, read_page
+from api.listing import any_of, filter_id, read_page
 from api.permissions import requires
 from api.relay import Page, by_id
 from domain.billing import queries
-from domain.billing.invoice_models import Invoice
-from domain.billing.periods import Period
-from domain.errors import DomainError
+from domain.billing.invoice_models import Invoice, InvoiceStatus
+from domain.billing.models import ChargeType, SourceType
 
 __all__ = ["Mutation", "Query"]
-
-
-def _period(name: str | None) -> Period | None:
-    if name is None:
-        return None
-    try:
-        return Period.parse(name)
-    except DomainError as error:
-        raise PublicError("INVALID_PERIOD", error.message) from error
 
 
 @strawberry.type
@@ -43,38 +34,35 @@ class Query:
     async def rate_cards(
         self,
         info: Info[Context, None],
-        client_id: relay.GlobalID | None = None,
         first: int | None = None,
         after: str | None = None,
+        filter: RateCardFilterInput | None = None,
+        sort: RateCardSort | None = None,
     ) -> relay.Connection[RateCardType]:
-        """Rate card versions, newest first; a client key sees only its own."""
-        client = filter_id(client_id, "Client")
+        """Rate card versions, newest first unless sorted otherwise; a client key sees its own."""
+        client = filter_id(filter.client_id if filter else None, "Client")
         return await read_page(
             info,
             RateCardType,
             lambda scope: queries.rate_cards(scope, client),
-            ("id",),
+            sort or RateCardSort(),
             Page.of(first, after),
-            descending=True,
         )
 
     @strawberry.field(permission_classes=[requires("billing:read")])
     async def charges(
         self,
         info: Info[Context, None],
-        client_id: relay.GlobalID | None = None,
-        period: str | None = None,
-        type: ChargeTypeEnum | None = None,  # type: ignore[valid-type]
-        source_type: SourceTypeEnum | None = None,  # type: ignore[valid-type]
-        source_id: str | None = None,
-        invoice_id: relay.GlobalID | None = None,
         first: int | None = None,
         after: str | None = None,
+        filter: ChargeFilterInput | None = None,
+        sort: ChargeSort | None = None,
     ) -> relay.Connection[ChargeType_]:
-        """Charges, newest first; `period` ("2026-03") filters on the service date."""
-        client = filter_id(client_id, "Client")
-        invoice = filter_id(invoice_id, "Invoice")
-        month = _period(period)
+        """Charges, newest first unless sorted otherwise."""
+        where = filter or ChargeFilterInput()
+        client = filter_id(where.client_id, "Client")
+        invoice = filter_id(where.invoice_id, "Invoice")
+        month = period_filter(where.period)
         return await read_page(
             info,
             ChargeType_,
@@ -82,36 +70,39 @@ class Query:
                 scope,
                 client_id=client,
                 period=month,
-                charge_type=type,
-                source_type=source_type,
-                source_id=source_id,
+                charge_types=any_of(where.charge_type, ChargeType),
+                source_types=any_of(where.source_type, SourceType),
+                source_id=where.source_id,
                 invoice_id=invoice,
             ),
-            ("id",),
+            sort or ChargeSort(),
             Page.of(first, after),
-            descending=True,
         )
 
     @strawberry.field(permission_classes=[requires("billing:read")])
     async def invoices(
         self,
         info: Info[Context, None],
-        client_id: relay.GlobalID | None = None,
-        period: str | None = None,
-        status: InvoiceStatusEnum | None = None,  # type: ignore[valid-type]
         first: int | None = None,
         after: str | None = None,
+        filter: InvoiceFilterInput | None = None,
+        sort: InvoiceSort | None = None,
     ) -> relay.Connection[InvoiceType]:
-        """Invoices, newest first."""
-        client = filter_id(client_id, "Client")
-        month = _period(period)
+        """Invoices, newest first unless sorted otherwise."""
+        where = filter or InvoiceFilterInput()
+        client = filter_id(where.client_id, "Client")
+        month = period_filter(where.period)
         return await read_page(
             info,
             InvoiceType,
-            lambda scope: queries.invoices(scope, client_id=client, period=month, status=status),
-            ("id",),
+            lambda scope: queries.invoices(
+                scope,
+                client_id=client,
+                period=month,
+                statuses=any_of(where.status, InvoiceStatus),
+            ),
+            sort or InvoiceSort(),
             Page.of(first, after),
-            descending=True,
         )
 
     @strawberry.field(permission_classes=[requires("billing:read")])

@@ -10,6 +10,12 @@ from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
+from api.catalog.filters import (
+    ProductFilterInput,
+    ProductSort,
+    WarehouseFilterInput,
+    WarehouseSort,
+)
 from api.catalog.types import ProductType, WarehouseType
 from api.context import Context
 from api.listing import filter_id, read_page
@@ -26,16 +32,20 @@ class Query:
     async def warehouses(
         self,
         info: Info[Context, None],
-        include_archived: bool = False,
         first: int | None = None,
         after: str | None = None,
+        filter: WarehouseFilterInput | None = None,
+        sort: WarehouseSort | None = None,
     ) -> relay.Connection[WarehouseType]:
-        """The provider's warehouses, by code."""
+        """The provider's warehouses, by code unless sorted otherwise."""
+        where = filter or WarehouseFilterInput()
         return await read_page(
             info,
             WarehouseType,
-            lambda scope: queries.warehouses(scope, include_archived=include_archived),
-            ("code",),
+            lambda scope: queries.warehouses(
+                scope, code=where.code, include_archived=where.include_archived
+            ),
+            sort or WarehouseSort(),
             Page.of(first, after),
         )
 
@@ -43,21 +53,21 @@ class Query:
     async def products(
         self,
         info: Info[Context, None],
-        client_id: relay.GlobalID | None = None,
-        sku: str | None = None,
-        include_archived: bool = False,
         first: int | None = None,
         after: str | None = None,
+        filter: ProductFilterInput | None = None,
+        sort: ProductSort | None = None,
     ) -> relay.Connection[ProductType]:
-        """Products the caller may see (a client key: its own), by SKU."""
-        client = filter_id(client_id, "Client")
+        """Products the caller may see (a client key: its own), by SKU unless sorted otherwise."""
+        where = filter or ProductFilterInput()
+        client = filter_id(where.client_id, "Client")
         return await read_page(
             info,
             ProductType,
             lambda scope: queries.products(
-                scope, client_id=client, sku=sku, include_archived=include_archived
+                scope, client_id=client, sku=where.sku, include_archived=where.include_archived
             ),
-            ("sku", "id"),
+            sort or ProductSort(),
             Page.of(first, after),
         )
 

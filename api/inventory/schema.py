@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 from sqlalchemy.orm import Session
@@ -11,19 +11,26 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.inventory.filters import (
+    InboundShipmentFilterInput,
+    InboundShipmentSort,
+    InventoryLevelFilterInput,
+    InventoryLevelSort,
+    InventoryMovementFilterInput,
+    InventoryMovementSort,
+)
 from api.inventory.types import (
     AdjustmentReasonEnum,
     InboundShipmentType,
-    InboundStatusEnum,
     InventoryLevelType,
     InventoryMovementType,
-    MovementKindEnum,
 )
-from api.listing import filter_id, read_page
+from api.listing import any_of, filter_id, read_page
 from api.mutations import Payload, decode_id, mutate, optional_id
 from api.permissions import requires
 from api.relay import Page
 from domain.inventory import adjustments, inbound, queries
+from domain.inventory.models import InboundStatus, MovementKind
 from tenants.scope import TenantScope
 
 
@@ -33,28 +40,26 @@ class Query:
     async def inventory_levels(
         self,
         info: Info[Context, None],
-        warehouse_id: relay.GlobalID | None = None,
-        product_id: relay.GlobalID | None = None,
-        sku: str | None = None,
-        low_stock: Annotated[
-            bool | None,
-            strawberry.argument(
-                description="true: only levels whose available units are below the reorder point."
-            ),
-        ] = None,
         first: int | None = None,
         after: str | None = None,
+        filter: InventoryLevelFilterInput | None = None,
+        sort: InventoryLevelSort | None = None,
     ) -> relay.Connection[InventoryLevelType]:
         """Stock per product and warehouse that the caller may see."""
-        warehouse = filter_id(warehouse_id, "Warehouse")
-        product = filter_id(product_id, "Product")
+        where = filter or InventoryLevelFilterInput()
+        warehouse = filter_id(where.warehouse_id, "Warehouse")
+        product = filter_id(where.product_id, "Product")
         return await read_page(
             info,
             InventoryLevelType,
             lambda scope: queries.levels(
-                scope, warehouse_id=warehouse, product_id=product, sku=sku, low_stock=low_stock
+                scope,
+                warehouse_id=warehouse,
+                product_id=product,
+                sku=where.sku,
+                low_stock=where.low_stock,
             ),
-            ("product_id", "warehouse_id"),
+            sort or InventoryLevelSort(),
             Page.of(first, after),
         )
 
@@ -62,49 +67,53 @@ class Query:
     async def inventory_movements(
         self,
         info: Info[Context, None],
-        product_id: relay.GlobalID | None = None,
-        warehouse_id: relay.GlobalID | None = None,
-        kind: MovementKindEnum | None = None,  # type: ignore[valid-type]
         first: int | None = None,
         after: str | None = None,
+        filter: InventoryMovementFilterInput | None = None,
+        sort: InventoryMovementSort | None = None,
     ) -> relay.Connection[InventoryMovementType]:
-        """The stock ledger, newest first."""
-        product = filter_id(product_id, "Product")
-        warehouse = filter_id(warehouse_id, "Warehouse")
+        """The stock ledger, newest first unless sorted otherwise."""
+        where = filter or InventoryMovementFilterInput()
+        product = filter_id(where.product_id, "Product")
+        warehouse = filter_id(where.warehouse_id, "Warehouse")
         return await read_page(
             info,
             InventoryMovementType,
             lambda scope: queries.movements(
-                scope, product_id=product, warehouse_id=warehouse, kind=kind
+                scope,
+                product_id=product,
+                warehouse_id=warehouse,
+                kinds=any_of(where.kind, MovementKind),
             ),
-            ("id",),
+            sort or InventoryMovementSort(),
             Page.of(first, after),
-            descending=True,
         )
 
     @strawberry.field(permission_classes=[requires("inventory:read")])
     async def inbound_shipments(
         self,
         info: Info[Context, None],
-        client_id: relay.GlobalID | None = None,
-        warehouse_id: relay.GlobalID | None = None,
-        status: InboundStatusEnum | None = None,  # type: ignore[valid-type]
-        reference: str | None = None,
         first: int | None = None,
         after: str | None = None,
+        filter: InboundShipmentFilterInput | None = None,
+        sort: InboundShipmentSort | None = None,
     ) -> relay.Connection[InboundShipmentType]:
-        """Inbound shipments the caller may see, newest first."""
-        client = filter_id(client_id, "Client")
-        warehouse = filter_id(warehouse_id, "Warehouse")
+        """Inbound shipments the caller may see, newest first unless sorted otherwise."""
+        where = filter or InboundShipmentFilterInput()
+        client = filter_id(where.client_id, "Client")
+        warehouse = filter_id(where.warehouse_id, "Warehouse")
         return await read_page(
             info,
             InboundShipmentType,
             lambda scope: queries.inbound_shipments(
-                scope, client_id=client, warehouse_id=warehouse, status=status, reference=reference
+                scope,
+                client_id=client,
+                warehouse_id=warehouse,
+                statuses=any_of(where.status, InboundStatus),
+                reference=where.reference,
             ),
-            ("id",),
+            sort or InboundShipmentSort(),
             Page.of(first, after),
-            descending=True,
         )
 
 

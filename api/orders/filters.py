@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Any
 
 import strawberry
 from strawberry import relay
 
-from api.listing import filter_id
+from api.listing import Sort, SortDirection, filter_id
 from api.orders.types import OrderStatusEnum
-from domain.orders.models import Order
 from domain.orders.queries import OrderFilter
 
 
-@strawberry.input
+@strawberry.input(description="Which orders to list; all fields must match.")
 class OrderFilterInput:
     status: list[OrderStatusEnum] | None = None  # type: ignore[valid-type]
     client_id: relay.GlobalID | None = None
@@ -38,34 +36,13 @@ class OrderFilterInput:
         )
 
 
-@strawberry.enum
+@strawberry.enum(description="What orders can be sorted by.")
 class OrderSortField(Enum):
     CREATED_AT = "created_at"
     UPDATED_AT = "updated_at"
 
 
-@strawberry.enum
-class SortDirection(Enum):
-    ASC = "asc"
-    DESC = "desc"
-
-
-@strawberry.input
-class OrderSort:
+@strawberry.input(description="How to sort orders; newest first by default.")
+class OrderSort(Sort):
     field: OrderSortField = OrderSortField.CREATED_AT
     direction: SortDirection = SortDirection.DESC
-
-    @property
-    def keys(self) -> tuple[str, str]:
-        """Attribute names of the keyset: the sort column, then id to break ties."""
-        return (self.field.value, "id")
-
-    @property
-    def columns(self) -> list[Any]:
-        """The keyset's columns."""
-        return [getattr(Order, name) for name in self.keys]
-
-    @property
-    def descending(self) -> bool:
-        """Whether newest comes first."""
-        return self.direction is SortDirection.DESC

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context, parse_uuid
+from api.listing import read_page
 from api.mutations import decode_id, mutate
 from api.orders.filters import OrderFilterInput, OrderSort
 from api.orders.inputs import (
@@ -26,23 +26,14 @@ from api.orders.inputs import (
 )
 from api.orders.types import FulfillmentOrderType, OrderHoldType, OrderType
 from api.permissions import requires
-from api.relay import Page, by_id, connection, keyset_page
+from api.relay import Page, by_id
 from domain.orders import cancellation, creation, fulfillment, holds
 from domain.orders.models import Order
 from domain.orders.queries import OrderFilter, orders_matching
-from tenants.scope import TenantScope
 
 _read = requires("orders:read")
 _write = requires("orders:write")
 _operate = requires("orders:write", provider_only=True)
-
-
-def _orders_page(where: OrderFilter, sort: OrderSort, page: Page):
-    def run(session: Session, scope: TenantScope) -> tuple[list[Any], bool]:
-        stmt = orders_matching(scope, where)
-        return keyset_page(session, stmt, sort.columns, page, descending=sort.descending)
-
-    return run
 
 
 @strawberry.type
@@ -57,11 +48,14 @@ class Query:
         sort: OrderSort | None = None,
     ) -> relay.Connection[OrderType]:
         """The caller's orders, newest first unless sorted otherwise."""
-        page = Page.of(first, after)
-        sort = sort or OrderSort()
         where = filter.domain() if filter else OrderFilter()
-        rows, more = await info.context.read(_orders_page(where, sort, page))
-        return connection(OrderType, rows, more, sort.keys, page)
+        return await read_page(
+            info,
+            OrderType,
+            lambda scope: orders_matching(scope, where),
+            sort or OrderSort(),
+            Page.of(first, after),
+        )
 
     @strawberry.field(permission_classes=[_read])
     async def order(self, info: Info[Context, None], id: relay.GlobalID) -> OrderType | None:

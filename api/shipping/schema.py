@@ -8,16 +8,23 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
-from api.listing import NO_MATCH, filter_id, read_page
+from api.listing import any_of, filter_id, read_page
 from api.permissions import requires
 from api.relay import Page
+from api.shipping.filters import (
+    CarrierAccountFilterInput,
+    CarrierAccountSort,
+    ShipmentFilterInput,
+    ShipmentSort,
+    TrackingEventFilterInput,
+    TrackingEventSort,
+)
 from api.shipping.mutations import Mutation
 from api.shipping.types import (
     CarrierAccountType,
     ShipmentType,
     ShippingSettingsType,
     TrackingEventType,
-    TrackingStatusEnum,
 )
 from domain.clients import owning_client
 from domain.errors import DomainError
@@ -31,12 +38,6 @@ __all__ = ["Mutation", "Query"]
 _read = requires("orders:read")
 
 
-@strawberry.input
-class ShipmentFilterInput:
-    order_id: relay.GlobalID | None = None
-    status: TrackingStatusEnum | None = None  # type: ignore[valid-type]
-
-
 @strawberry.type
 class Query:
     @strawberry.field(permission_classes=[_read])
@@ -46,38 +47,37 @@ class Query:
         first: int | None = None,
         after: str | None = None,
         filter: ShipmentFilterInput | None = None,
+        sort: ShipmentSort | None = None,
     ) -> relay.Connection[ShipmentType]:
-        """The caller's shipments, newest first."""
-        page = Page.of(first, after)
+        """The caller's shipments, newest first unless sorted otherwise."""
         where = filter or ShipmentFilterInput()
         order_id = filter_id(where.order_id, "Order")
-        status = TrackingStatus(where.status.value) if where.status else None
+        statuses = any_of(where.status, TrackingStatus)
         return await read_page(
             info,
             ShipmentType,
-            lambda scope: queries.shipments_matching(scope, order_id, status),
-            ("created_at", "id"),
-            page,
-            descending=True,
+            lambda scope: queries.shipments_matching(scope, order_id, statuses),
+            sort or ShipmentSort(),
+            Page.of(first, after),
         )
 
     @strawberry.field(permission_classes=[_read])
     async def tracking_events(
         self,
         info: Info[Context, None],
-        shipment_id: relay.GlobalID,
         first: int | None = None,
         after: str | None = None,
+        filter: TrackingEventFilterInput | None = None,
+        sort: TrackingEventSort | None = None,
     ) -> relay.Connection[TrackingEventType]:
-        """A shipment's journey, oldest first; empty for a shipment that is not the caller's."""
-        page = Page.of(first, after)
-        shipment = filter_id(shipment_id, "Shipment") or NO_MATCH
+        """Shipments' journeys, in the order they happened unless sorted otherwise."""
+        shipment = filter_id(filter.shipment_id if filter else None, "Shipment")
         return await read_page(
             info,
             TrackingEventType,
             lambda scope: queries.tracking_events_of(scope, shipment),
-            ("occurred_at", "id"),
-            page,
+            sort or TrackingEventSort(),
+            Page.of(first, after),
         )
 
     @strawberry.field(permission_classes=[_read])
@@ -86,17 +86,17 @@ class Query:
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
-        client_id: relay.GlobalID | None = None,
+        filter: CarrierAccountFilterInput | None = None,
+        sort: CarrierAccountSort | None = None,
     ) -> relay.Connection[CarrierAccountType]:
         """Carrier accounts: all of a provider's clients', or a client's own."""
-        page = Page.of(first, after)
-        client = filter_id(client_id, "Client")
+        client = filter_id(filter.client_id if filter else None, "Client")
         return await read_page(
             info,
             CarrierAccountType,
             lambda scope: queries.carrier_accounts_of(scope, client),
-            ("id",),
-            page,
+            sort or CarrierAccountSort(),
+            Page.of(first, after),
         )
 
     @strawberry.field(permission_classes=[_read])

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.listing import any_of, read_page
 from api.mutations import Payload, decode_id, mutate, optional_id
 from api.permissions import authenticated, requires
-from api.relay import Page, connection, keyset_page
+from api.relay import Page
+from api.tenants.filters import (
+    ApiKeyFilterInput,
+    ApiKeySort,
+    ClientFilterInput,
+    ClientSort,
+    SupplierFilterInput,
+    SupplierSort,
+)
 from api.tenants.types import ApiKeyType, ClientType, KeyKindEnum, SupplierType, Viewer
-from tenants import service
-from tenants.models import ApiKey, Client, Supplier
+from tenants import queries, service
+from tenants.models import KeyKind
 from tenants.scope import TenantScope
-
-
-def _page_of(model: type[Any], order: tuple[str, ...], page: Page):
-    def run(session: Session, scope: TenantScope) -> tuple[list[Any], bool]:
-        columns = [getattr(model, name) for name in order]
-        return keyset_page(session, scope.select(model), columns, page)
-
-    return run
 
 
 @strawberry.type
@@ -44,30 +43,62 @@ class Query:
 
     @strawberry.field(permission_classes=[requires("clients:read", provider_only=True)])
     async def clients(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        filter: ClientFilterInput | None = None,
+        sort: ClientSort | None = None,
     ) -> relay.Connection[ClientType]:
-        """The provider's clients, by code."""
-        page = Page.of(first, after)
-        rows, more = await info.context.read(_page_of(Client, ("code",), page))
-        return connection(ClientType, rows, more, ("code",), page)
+        """The provider's clients, by code unless sorted otherwise."""
+        code = filter.code if filter else None
+        return await read_page(
+            info,
+            ClientType,
+            lambda scope: queries.clients(scope, code=code),
+            sort or ClientSort(),
+            Page.of(first, after),
+        )
 
     @strawberry.field(permission_classes=[requires("clients:read", provider_only=True)])
     async def suppliers(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        filter: SupplierFilterInput | None = None,
+        sort: SupplierSort | None = None,
     ) -> relay.Connection[SupplierType]:
-        """The provider's drop-ship suppliers, by code."""
-        page = Page.of(first, after)
-        rows, more = await info.context.read(_page_of(Supplier, ("code",), page))
-        return connection(SupplierType, rows, more, ("code",), page)
+        """The provider's drop-ship suppliers, by code unless sorted otherwise."""
+        code = filter.code if filter else None
+        return await read_page(
+            info,
+            SupplierType,
+            lambda scope: queries.suppliers(scope, code=code),
+            sort or SupplierSort(),
+            Page.of(first, after),
+        )
 
     @strawberry.field(permission_classes=[requires("keys:read")])
     async def api_keys(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        filter: ApiKeyFilterInput | None = None,
+        sort: ApiKeySort | None = None,
     ) -> relay.Connection[ApiKeyType]:
         """Keys the caller may manage: all of a provider's, or a client's own."""
-        page = Page.of(first, after)
-        rows, more = await info.context.read(_page_of(ApiKey, ("id",), page))
-        return connection(ApiKeyType, rows, more, ("id",), page)
+        where = filter or ApiKeyFilterInput()
+        return await read_page(
+            info,
+            ApiKeyType,
+            lambda scope: queries.api_keys(
+                scope, kinds=any_of(where.kind, KeyKind), revoked=where.revoked
+            ),
+            sort or ApiKeySort(),
+            Page.of(first, after),
+        )
 
 
 @strawberry.input

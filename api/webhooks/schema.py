@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
-from api.context import Context, parse_uuid
+from api.context import Context
+from api.listing import any_of, filter_id, read_page
 from api.mutations import Payload, decode_id, mutate, optional_id
 from api.permissions import requires
-from api.relay import Page, connection, keyset_page
-from api.webhooks.types import DeliveryStatusEnum, WebhookDeliveryType, WebhookEndpointType
+from api.relay import Page
+from api.webhooks.filters import (
+    WebhookDeliveryFilterInput,
+    WebhookDeliverySort,
+    WebhookEndpointFilterInput,
+    WebhookEndpointSort,
+)
+from api.webhooks.types import WebhookDeliveryType, WebhookEndpointType
 from domain.webhooks import delivery, endpoints, queries
-from domain.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from domain.webhooks.models import DeliveryStatus
 from persistence.base import utcnow
 from tenants.scope import TenantScope
 
@@ -23,27 +28,27 @@ _read = requires("webhooks:read")
 _write = requires("webhooks:write")
 
 
-@strawberry.input
-class WebhookDeliveryFilter:
-    endpoint_id: relay.GlobalID | None = None
-    status: DeliveryStatusEnum | None = None  # type: ignore[valid-type]
-    topic: str | None = None
-
-
 @strawberry.type
 class Query:
     @strawberry.field(permission_classes=[_read])
     async def webhook_endpoints(
-        self, info: Info[Context, None], first: int | None = None, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: int | None = None,
+        after: str | None = None,
+        filter: WebhookEndpointFilterInput | None = None,
+        sort: WebhookEndpointSort | None = None,
     ) -> relay.Connection[WebhookEndpointType]:
         """Endpoints the caller manages: all of a provider's, or a client's own."""
-        page = Page.of(first, after)
-
-        def run(session: Session, scope: TenantScope) -> tuple[list[Any], bool]:
-            return keyset_page(session, scope.select(WebhookEndpoint), [WebhookEndpoint.id], page)
-
-        rows, more = await info.context.read(run)
-        return connection(WebhookEndpointType, rows, more, ("id",), page)
+        where = filter or WebhookEndpointFilterInput()
+        client = filter_id(where.client_id, "Client")
+        return await read_page(
+            info,
+            WebhookEndpointType,
+            lambda scope: queries.endpoints(scope, client_id=client, enabled=where.enabled),
+            sort or WebhookEndpointSort(),
+            Page.of(first, after),
+        )
 
     @strawberry.field(permission_classes=[_read])
     async def webhook_deliveries(
@@ -51,32 +56,24 @@ class Query:
         info: Info[Context, None],
         first: int | None = None,
         after: str | None = None,
-        filter: WebhookDeliveryFilter | None = None,
+        filter: WebhookDeliveryFilterInput | None = None,
+        sort: WebhookDeliverySort | None = None,
     ) -> relay.Connection[WebhookDeliveryType]:
         """Deliveries to the caller's endpoints, newest first, each with its attempts."""
-        page = Page.of(first, after)
-        where = filter or WebhookDeliveryFilter()
-        endpoint_id = None
-        if where.endpoint_id is not None:
-            endpoint_id = (
-                parse_uuid(where.endpoint_id.node_id)
-                if where.endpoint_id.type_name == "WebhookEndpoint"
-                else None
-            )
-            if endpoint_id is None:  # not an endpoint id at all: nothing can match
-                return connection(WebhookDeliveryType, [], False, ("id",), page)
-
-        def run(session: Session, scope: TenantScope) -> tuple[list[Any], bool]:
-            stmt = queries.deliveries(
+        where = filter or WebhookDeliveryFilterInput()
+        endpoint = filter_id(where.endpoint_id, "WebhookEndpoint")
+        return await read_page(
+            info,
+            WebhookDeliveryType,
+            lambda scope: queries.deliveries(
                 scope,
-                endpoint_id=endpoint_id,
-                status=DeliveryStatus(where.status.value) if where.status else None,
-                topic=where.topic,
-            )
-            return keyset_page(session, stmt, [WebhookDelivery.id], page, descending=True)
-
-        rows, more = await info.context.read(run)
-        return connection(WebhookDeliveryType, rows, more, ("id",), page)
+                endpoint_id=endpoint,
+                statuses=any_of(where.status, DeliveryStatus),
+                topics=where.topic,
+            ),
+            sort or WebhookDeliverySort(),
+            Page.of(first, after),
+        )
 
 
 @strawberry.input

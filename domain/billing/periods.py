@@ -26,6 +26,17 @@ class Period:
         return cls(date(int(match.group(1)), int(match.group(2)), 1))
 
     @classmethod
+    def of(cls, year: int, month: int, field: str = "period") -> Period:
+        """The period of a year and month, refused when there is no such month."""
+        if not 2000 <= year <= 9999:
+            raise DomainError(
+                DomainErrorCode.INVALID, "The year must be 2000-9999.", f"{field}.year"
+            )
+        if not 1 <= month <= 12:
+            raise DomainError(DomainErrorCode.INVALID, "The month must be 1-12.", f"{field}.month")
+        return cls(date(year, month, 1))
+
+    @classmethod
     def containing(cls, day: date) -> Period:
         """The period a day belongs to."""
         return cls(day.replace(day=1))

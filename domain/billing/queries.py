@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Select
@@ -24,8 +25,8 @@ def charges(
     *,
     client_id: uuid.UUID | None = None,
     period: Period | None = None,
-    charge_type: ChargeType | None = None,
-    source_type: SourceType | None = None,
+    charge_types: Collection[ChargeType] | None = None,
+    source_types: Collection[SourceType] | None = None,
     source_id: str | None = None,
     invoice_id: uuid.UUID | None = None,
 ) -> Select[Any]:
@@ -35,10 +36,10 @@ def charges(
         stmt = stmt.where(Charge.client_id == client_id)
     if period is not None:
         stmt = stmt.where(Charge.service_date >= period.start, Charge.service_date < period.end)
-    if charge_type is not None:
-        stmt = stmt.where(Charge.charge_type == charge_type)
-    if source_type is not None:
-        stmt = stmt.where(Charge.source_type == source_type)
+    if charge_types:
+        stmt = stmt.where(Charge.charge_type.in_(charge_types))
+    if source_types:
+        stmt = stmt.where(Charge.source_type.in_(source_types))
     if source_id is not None:
         stmt = stmt.where(Charge.source_id == source_id)
     if invoice_id is not None:
@@ -51,7 +52,7 @@ def invoices(
     *,
     client_id: uuid.UUID | None = None,
     period: Period | None = None,
-    status: InvoiceStatus | None = None,
+    statuses: Collection[InvoiceStatus] | None = None,
 ) -> Select[Any]:
     """Invoices, filtered by client, period and status."""
     stmt = scope.select(Invoice)
@@ -59,8 +60,8 @@ def invoices(
         stmt = stmt.where(Invoice.client_id == client_id)
     if period is not None:
         stmt = stmt.where(Invoice.period_start == period.start)
-    if status is not None:
-        stmt = stmt.where(Invoice.status == status)
+    if statuses:
+        stmt = stmt.where(Invoice.status.in_(statuses))
     return stmt
 
 

@@ -11,9 +11,13 @@ from domain.catalog.models import Product, Warehouse
 from tenants.scope import TenantScope
 
 
-def warehouses(scope: TenantScope, *, include_archived: bool = False) -> Select[Any]:
-    """Warehouses of the caller's provider, live ones unless asked."""
+def warehouses(
+    scope: TenantScope, *, code: str | None = None, include_archived: bool = False
+) -> Select[Any]:
+    """Warehouses of the caller's provider, filtered; live ones unless asked."""
     stmt = scope.select(Warehouse)
+    if code is not None:
+        stmt = stmt.where(Warehouse.code == code.strip())
     return stmt if include_archived else stmt.where(Warehouse.archived_at.is_(None))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import Select
@@ -59,7 +60,7 @@ def movements(
     *,
     product_id: uuid.UUID | None = None,
     warehouse_id: uuid.UUID | None = None,
-    kind: MovementKind | None = None,
+    kinds: Collection[MovementKind] | None = None,
 ) -> Select[Any]:
     """Ledger rows the caller may see, filtered."""
     stmt = scope.select(InventoryMovement)
@@ -67,8 +68,8 @@ def movements(
         stmt = stmt.where(InventoryMovement.product_id == product_id)
     if warehouse_id is not None:
         stmt = stmt.where(InventoryMovement.warehouse_id == warehouse_id)
-    if kind is not None:
-        stmt = stmt.where(InventoryMovement.kind == kind)
+    if kinds:
+        stmt = stmt.where(InventoryMovement.kind.in_(kinds))
     return stmt
 
 
@@ -77,7 +78,7 @@ def inbound_shipments(
     *,
     client_id: uuid.UUID | None = None,
     warehouse_id: uuid.UUID | None = None,
-    status: InboundStatus | None = None,
+    statuses: Collection[InboundStatus] | None = None,
     reference: str | None = None,
 ) -> Select[Any]:
     """Inbound shipments the caller may see, filtered."""
@@ -86,8 +87,8 @@ def inbound_shipments(
         stmt = stmt.where(InboundShipment.client_id == client_id)
     if warehouse_id is not None:
         stmt = stmt.where(InboundShipment.warehouse_id == warehouse_id)
-    if status is not None:
-        stmt = stmt.where(InboundShipment.status == status)
+    if statuses:
+        stmt = stmt.where(InboundShipment.status.in_(statuses))
     if reference is not None:
         stmt = stmt.where(InboundShipment.reference == reference.strip())
     return stmt

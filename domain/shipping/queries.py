@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Select
@@ -15,20 +15,23 @@ from tenants.scope import TenantScope
 
 
 def shipments_matching(
-    scope: TenantScope, order_id: uuid.UUID | None, status: TrackingStatus | None
+    scope: TenantScope,
+    order_id: uuid.UUID | None,
+    statuses: Collection[TrackingStatus] | None,
 ) -> Select[Any]:
-    """The caller's shipments, optionally of one order or in one status."""
+    """The caller's shipments, optionally of one order or in some statuses."""
     stmt = scope.select(Shipment)
     if order_id is not None:
         stmt = stmt.where(Shipment.order_id == order_id)
-    if status is not None:
-        stmt = stmt.where(Shipment.status == status)
+    if statuses:
+        stmt = stmt.where(Shipment.status.in_(statuses))
     return stmt
 
 
-def tracking_events_of(scope: TenantScope, shipment_id: uuid.UUID) -> Select[Any]:
-    """The events of one of the caller's shipments (none for anyone else's)."""
-    return scope.select(TrackingEvent).where(TrackingEvent.shipment_id == shipment_id)
+def tracking_events_of(scope: TenantScope, shipment_id: uuid.UUID | None) -> Select[Any]:
+    """The caller's tracking events, optionally of one shipment (none of anyone else's)."""
+    stmt = scope.select(TrackingEvent)
+    return stmt if shipment_id is None else stmt.where(TrackingEvent.shipment_id == shipment_id)
 
 
 def carrier_accounts_of(scope: TenantScope, client_id: uuid.UUID | None) -> Select[Any]:

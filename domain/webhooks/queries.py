@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -11,25 +11,42 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from domain.outbox.models import OutboxEvent
-from domain.webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
+from domain.webhooks.models import (
+    DeliveryStatus,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from tenants.scope import TenantScope
+
+
+def endpoints(
+    scope: TenantScope, *, client_id: uuid.UUID | None = None, enabled: bool | None = None
+) -> Select[Any]:
+    """The caller's endpoints, optionally of one client or only enabled (or disabled) ones."""
+    stmt = scope.select(WebhookEndpoint)
+    if client_id is not None:
+        stmt = stmt.where(WebhookEndpoint.client_id == client_id)
+    if enabled is not None:
+        stmt = stmt.where(WebhookEndpoint.enabled.is_(enabled))
+    return stmt
 
 
 def deliveries(
     scope: TenantScope,
     *,
     endpoint_id: uuid.UUID | None = None,
-    status: DeliveryStatus | None = None,
-    topic: str | None = None,
+    statuses: Collection[DeliveryStatus] | None = None,
+    topics: Collection[str] | None = None,
 ) -> Select[Any]:
     """The caller's deliveries, filtered; the caller pages and orders them."""
     stmt = scope.select(WebhookDelivery)
     if endpoint_id is not None:
         stmt = stmt.where(WebhookDelivery.endpoint_id == endpoint_id)
-    if status is not None:
-        stmt = stmt.where(WebhookDelivery.status == status)
-    if topic is not None:
-        stmt = stmt.where(WebhookDelivery.topic == topic)
+    if statuses:
+        stmt = stmt.where(WebhookDelivery.status.in_(statuses))
+    if topics:
+        stmt = stmt.where(WebhookDelivery.topic.in_(topics))
     return stmt
 
 

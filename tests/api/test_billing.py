@@ -15,14 +15,17 @@ from tests.domain.billing.month import live_the_month, set_up_cards
 from tests.factories import global_id, make_key
 
 INVOICES = """
-query($client: ID) { invoices(clientId: $client) { edges { node {
+query($client: ID) { invoices(filter: {clientId: $client}) { edges { node {
   id number period status subtotal minimumTopUp tax total client { code }
   lines { chargeType quantity charges amount }
 } } } }
 """
 CHARGES = """
-query($client: ID, $period: String, $type: ChargeType, $source: ChargeSource) {
-  charges(clientId: $client, period: $period, type: $type, sourceType: $source, first: 100) {
+query($client: ID, $period: BillingPeriodInput, $type: [ChargeType!], $source: [ChargeSource!]) {
+  charges(
+    filter: {clientId: $client, period: $period, chargeType: $type, sourceType: $source}
+    first: 100
+  ) {
     edges { node { id chargeType sourceType sourceId quantity unitPrice amount rateCardVersion
                    client { code } } }
   }
@@ -75,7 +78,7 @@ def test_provider_reads_invoices_and_filtered_charges(billed, gql):
             CHARGES,
             {
                 "client": billed.tenant.clients["A"].global_id,
-                "period": "2026-03",
+                "period": {"year": 2026, "month": 3},
                 "type": "SHIPPING",
             },
             key=key,

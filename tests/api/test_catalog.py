@@ -37,7 +37,7 @@ mutation($id: ID!) { archiveProduct(input: {id: $id}) { product { archivedAt } u
 """
 PRODUCTS = """
 query($client: ID, $sku: String, $archived: Boolean!) {
-  products(clientId: $client, sku: $sku, includeArchived: $archived, first: 100) {
+  products(filter: {clientId: $client, sku: $sku, includeArchived: $archived}, first: 100) {
     edges { node { sku client { code } } }
   }
 }

@@ -112,9 +112,10 @@ def test_a_cursor_that_is_not_ours_is_refused(database, gql, cursor):
 @pytest.mark.parametrize(
     "cursor",
     [
-        base64.urlsafe_b64encode(b"[5]").decode(),
-        base64.urlsafe_b64encode(b"[null]").decode(),
-        base64.urlsafe_b64encode(b'["not-a-uuid"]').decode(),
+        base64.urlsafe_b64encode(b'["created_at:asc", 5, 5]').decode(),
+        base64.urlsafe_b64encode(b'["created_at:asc", null, null]').decode(),
+        base64.urlsafe_b64encode(b'["created_at:asc", "2026-01-01T00:00:00", "x"]').decode(),
+        base64.urlsafe_b64encode(b'["created_at:asc", "2026-01-01T00:00:00"]').decode(),
     ],
 )
 def test_a_cursor_of_the_wrong_type_is_refused(database, gql, cursor):

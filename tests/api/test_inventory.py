@@ -14,14 +14,14 @@ LEVEL = (
 )
 LEVELS = """
 query($warehouse: ID, $sku: String, $low: Boolean, $after: String) {
-  inventoryLevels(warehouseId: $warehouse, sku: $sku, lowStock: $low, first: 2, after: $after) {
+  inventoryLevels(filter: {warehouseId: $warehouse, sku: $sku, lowStock: $low}, first: 2, after: $after) {
     edges { node { %s } } pageInfo { hasNextPage endCursor }
   }
 }
 """.replace("%s", LEVEL)
 MOVEMENTS = """
-query($kind: MovementKind, $product: ID) {
-  inventoryMovements(kind: $kind, productId: $product) {
+query($kind: [MovementKind!], $product: ID) {
+  inventoryMovements(filter: {kind: $kind, productId: $product}) {
     edges { node { id kind onHandDelta unsellableDelta incomingDelta reason actor reference product { sku } } }
   }
 }
@@ -243,7 +243,8 @@ def test_levels_page_with_cursors(database, gql, world):
         gql(ADJUST, {"p": ids[product], "w": ids["wh"], "q": 1, "r": "FOUND"}, key=north.key)
     make_product(database, north, "A", "THIRD")
     third = data(
-        gql('{ products(sku: "THIRD") { edges { node { id } } } }', key=north.key), "products"
+        gql('{ products(filter: {sku: "THIRD"}) { edges { node { id } } } }', key=north.key),
+        "products",
     )
     gql(
         ADJUST,

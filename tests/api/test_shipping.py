@@ -26,7 +26,9 @@ mutation($input: UpdateCarrierAccountInput!) { updateCarrierAccount(input: $inpu
 ACCOUNTS = "{ carrierAccounts { edges { node { id name client { code } } } } }"
 SHIPMENTS = """{ shipments { edges { node { id trackingNumber cost currency status labelBase64
   order { externalReference } fulfillmentOrder { status dispatch { status attempts } } } } } }"""
-EVENTS = "query($id: ID!) { trackingEvents(shipmentId: $id) { edges { node { status } } } }"
+EVENTS = (
+    "query($id: ID!) { trackingEvents(filter: {shipmentId: $id}) { edges { node { status } } } }"
+)
 NODE = "query($id: ID!) { node(id: $id) { id } }"
 SETTINGS = """mutation($input: SetShippingSettingsInput!) { setShippingSettings(input: $input) {
   shippingSettings { rule automaticDispatch currency } userErrors { field code } } }"""

@@ -27,7 +27,7 @@ DELETE = """mutation($id: ID!) { deleteWebhookEndpoint(input: {id: $id}) {
 REDELIVER = """mutation($id: ID!) { redeliverWebhook(input: {deliveryId: $id}) {
   delivery { id messageId status attemptCount } userErrors { field code } } }"""
 ENDPOINTS = "{ webhookEndpoints(first: 50) { edges { node { id url client { code } } } } }"
-DELIVERIES = """query($filter: WebhookDeliveryFilter) { webhookDeliveries(first: 50, filter: $filter) {
+DELIVERIES = """query($filter: WebhookDeliveryFilterInput) { webhookDeliveries(first: 50, filter: $filter) {
   edges { node { id messageId topic status attemptCount lastStatusCode payload
     endpoint { id } attempts { statusCode error durationMs attemptedAt } } } } }"""
 
