@@ -6,16 +6,24 @@ Only provider keys holding billing:write change anything.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
-from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 import strawberry
 from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
+from api.billing.inputs import (
+    AddCreditInput,
+    AddManualChargeInput,
+    CreateRateCardInput,
+    IssueInvoiceInput,
+    MarkInvoicePaidInput,
+    RunBillingPeriodInput,
+    VoidInvoiceInput,
+)
 from api.billing.types import ChargeType_, InvoiceType, RateCardType
 from api.context import Context
 from api.mutations import Payload, decode_id, mutate, optional_id
@@ -24,7 +32,6 @@ from domain.billing import invoicing
 from domain.billing.charges import ManualCharge, add_manual_charge
 from domain.billing.models import ChargeType
 from domain.billing.money import exact
-from domain.billing.periods import Period
 from domain.billing.rate_cards import (
     RATE_FIELDS,
     NewRateCard,
@@ -38,88 +45,51 @@ from tenants.models import Client
 from tenants.scope import TenantScope
 
 WRITE = [requires("billing:write", provider_only=True)]
-DecimalText = str
-"""Decimals come in as strings ("12.50"): a JSON number would pass through float on the way."""
 _DAY = timedelta(days=1)
 
 
-class ManualChargeKind(StrEnum):
-    """What a charge entered by hand is for."""
-
-    MANUAL = ChargeType.MANUAL.value
-    SPECIAL_HANDLING = ChargeType.SPECIAL_HANDLING.value
-
-
-ManualChargeKindEnum = strawberry.enum(ManualChargeKind, name="ManualChargeKind")
-
-
-@strawberry.input
-class StorageRateInput:
-    warehouse_id: relay.GlobalID
-    per_unit_day: DecimalText | None = None
-    per_cubic_metre_day: DecimalText | None = None
-
-
-@strawberry.input(description="A new version; leave clientId out for the provider default.")
-class CreateRateCardInput:
-    client_id: relay.GlobalID | None = None
-    effective_from: datetime
-    currency: str
-    receiving_per_unit: DecimalText | None = None
-    receiving_per_receipt: DecimalText | None = None
-    receiving_per_asn: DecimalText | None = None
-    storage_per_unit_day: DecimalText | None = None
-    storage_per_cubic_metre_day: DecimalText | None = None
-    pick_per_order: DecimalText | None = None
-    pick_per_additional_unit: DecimalText | None = None
-    packaging_per_order: DecimalText | None = None
-    shipping_markup_percent: DecimalText | None = None
-    shipping_flat_fee: DecimalText | None = None
-    monthly_minimum: DecimalText | None = None
-    tax_rate_percent: DecimalText | None = None
-    storage_rates: list[StorageRateInput] = strawberry.field(default_factory=list)
-    note: str | None = None
-
-
-@strawberry.input
-class AddManualChargeInput:
-    client_id: relay.GlobalID
-    amount: DecimalText
-    reason: str
-    description: str | None = None
-    type: ManualChargeKindEnum = ManualChargeKind.MANUAL  # type: ignore[valid-type]
-    reference: str | None = strawberry.field(default=None, description="Idempotency key.")
-    occurred_at: datetime | None = None
-
-
-@strawberry.input
-class AddCreditInput:
-    client_id: relay.GlobalID
-    amount: DecimalText = strawberry.field(description="Positive; it is credited.")
-    reason: str
-    reference: str | None = strawberry.field(default=None, description="Idempotency key.")
-    occurred_at: datetime | None = None
-
-
-@strawberry.input
-class RunBillingPeriodInput:
-    period: str = strawberry.field(description='"2026-03"')
-    client_id: relay.GlobalID | None = None
-
-
 @strawberry.type
-class RateCardPayload(Payload):
+class CreateRateCardPayload(Payload):
     rate_card: RateCardType | None = None
 
 
 @strawberry.type
-class ChargePayload(Payload):
+class ManualChargePayload(Payload):
+    """What entering a charge or credit by hand answers: the charge."""
+
     charge: ChargeType_ | None = None
 
 
 @strawberry.type
-class InvoicePayload(Payload):
+class AddManualChargePayload(ManualChargePayload):
+    pass
+
+
+@strawberry.type
+class AddCreditPayload(ManualChargePayload):
+    pass
+
+
+@strawberry.type
+class InvoiceChangePayload(Payload):
+    """What every change of an invoice's state answers: the invoice as it is now."""
+
     invoice: InvoiceType | None = None
+
+
+@strawberry.type
+class IssueInvoicePayload(InvoiceChangePayload):
+    pass
+
+
+@strawberry.type
+class MarkInvoicePaidPayload(InvoiceChangePayload):
+    pass
+
+
+@strawberry.type
+class VoidInvoicePayload(InvoiceChangePayload):
+    pass
 
 
 @strawberry.type
@@ -127,16 +97,12 @@ class RunBillingPeriodPayload(Payload):
     invoices: list[InvoiceType] = strawberry.field(default_factory=list)
 
 
-def _invoice_payload(row: object) -> InvoicePayload:
-    return InvoicePayload(invoice=InvoiceType.from_row(row))
-
-
 @strawberry.type
 class Mutation:
     @strawberry.mutation(permission_classes=WRITE)
     async def create_rate_card(
         self, info: Info[Context, None], input: CreateRateCardInput
-    ) -> RateCardPayload:
+    ) -> CreateRateCardPayload:
         """Add the next version of a client's rate card (or of the provider default)."""
 
         def work(session: Session, scope: TenantScope) -> object:
@@ -159,22 +125,24 @@ class Mutation:
 
         return await mutate(
             info,
-            RateCardPayload,
+            CreateRateCardPayload,
             work,
-            lambda row: RateCardPayload(rate_card=RateCardType.from_row(row)),
+            lambda row: CreateRateCardPayload(rate_card=RateCardType.from_row(row)),
         )
 
     @strawberry.mutation(permission_classes=WRITE)
     async def add_manual_charge(
         self, info: Info[Context, None], input: AddManualChargeInput
-    ) -> ChargePayload:
+    ) -> AddManualChargePayload:
         """Bill a client by hand, with a reason."""
-        return await _manual(info, input, credit=False)
+        return await _manual(info, input, AddManualChargePayload, credit=False)
 
     @strawberry.mutation(permission_classes=WRITE)
-    async def add_credit(self, info: Info[Context, None], input: AddCreditInput) -> ChargePayload:
+    async def add_credit(
+        self, info: Info[Context, None], input: AddCreditInput
+    ) -> AddCreditPayload:
         """Credit a client, with a reason."""
-        return await _manual(info, input, credit=True)
+        return await _manual(info, input, AddCreditPayload, credit=True)
 
     @strawberry.mutation(permission_classes=WRITE)
     async def run_billing_period(
@@ -183,7 +151,7 @@ class Mutation:
         """Draft or refresh the period's invoices now (all clients, or one)."""
 
         def work(session: Session, scope: TenantScope) -> list[object]:
-            period = Period.parse(input.period)
+            period = input.period.period()
             client = optional_id(input.client_id, "Client", "clientId")
             for key in pending_storage_days(session, scope, utcnow(), period.end - _DAY):
                 take_storage_day(session, scope, key)
@@ -199,37 +167,55 @@ class Mutation:
         )
 
     @strawberry.mutation(permission_classes=WRITE)
-    async def issue_invoice(self, info: Info[Context, None], id: relay.GlobalID) -> InvoicePayload:
+    async def issue_invoice(
+        self, info: Info[Context, None], input: IssueInvoiceInput
+    ) -> IssueInvoicePayload:
         """Freeze a draft invoice; issuing again changes nothing."""
-        return await _transition(info, id, invoicing.issue_invoice)
+        return await _transition(info, IssueInvoicePayload, input.id, invoicing.issue_invoice)
 
     @strawberry.mutation(permission_classes=WRITE)
     async def mark_invoice_paid(
-        self, info: Info[Context, None], id: relay.GlobalID, paid_at: datetime | None = None
-    ) -> InvoicePayload:
+        self, info: Info[Context, None], input: MarkInvoicePaidInput
+    ) -> MarkInvoicePaidPayload:
         """Record payment of an issued invoice."""
-        return await _transition(info, id, invoicing.mark_invoice_paid, paid_at)
+        return await _transition(
+            info, MarkInvoicePaidPayload, input.id, invoicing.mark_invoice_paid, input.paid_at
+        )
 
     @strawberry.mutation(permission_classes=WRITE)
     async def void_invoice(
-        self, info: Info[Context, None], id: relay.GlobalID, reason: str
-    ) -> InvoicePayload:
+        self, info: Info[Context, None], input: VoidInvoiceInput
+    ) -> VoidInvoicePayload:
         """Cancel a draft or issued invoice; its charges go to the next invoice."""
-        return await _transition(info, id, invoicing.void_invoice, reason)
+        return await _transition(
+            info, VoidInvoicePayload, input.id, invoicing.void_invoice, input.reason
+        )
+
+
+V = TypeVar("V", bound=InvoiceChangePayload)
+C = TypeVar("C", bound=ManualChargePayload)
 
 
 async def _transition(
-    info: Info[Context, None], id: relay.GlobalID, step: Callable[..., object], *args: Any
-) -> InvoicePayload:
+    info: Info[Context, None],
+    kind: type[V],
+    id: relay.GlobalID,
+    step: Callable[..., object],
+    *args: Any,
+) -> V:
     def work(session: Session, scope: TenantScope) -> object:
         return step(session, scope, decode_id(id, "Invoice", "id"), *args)
 
-    return await mutate(info, InvoicePayload, work, _invoice_payload)
+    return await mutate(info, kind, work, lambda row: kind(invoice=InvoiceType.from_row(row)))
 
 
 async def _manual(
-    info: Info[Context, None], input: AddManualChargeInput | AddCreditInput, *, credit: bool
-) -> ChargePayload:
+    info: Info[Context, None],
+    input: AddManualChargeInput | AddCreditInput,
+    kind: type[C],
+    *,
+    credit: bool,
+) -> C:
     def work(session: Session, scope: TenantScope) -> object:
         entry = ManualCharge(
             client_id=decode_id(input.client_id, "Client", "clientId"),
@@ -243,9 +229,7 @@ async def _manual(
         )
         return add_manual_charge(session, scope, entry)
 
-    return await mutate(
-        info, ChargePayload, work, lambda row: ChargePayload(charge=ChargeType_.from_row(row))
-    )
+    return await mutate(info, kind, work, lambda row: kind(charge=ChargeType_.from_row(row)))
 
 
 def _decimal(text: str | None, field: str) -> Decimal | None:

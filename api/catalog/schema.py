@@ -1,9 +1,8 @@
-"""Queries and mutations of the catalog: warehouses and products."""
+"""Queries of the catalog: warehouses and products, listed and looked up."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+import uuid
 
 import strawberry
 from sqlalchemy.orm import Session
@@ -16,13 +15,15 @@ from api.catalog.filters import (
     WarehouseFilterInput,
     WarehouseSort,
 )
+from api.catalog.mutations import Mutation
 from api.catalog.types import ProductType, WarehouseType
 from api.context import Context
+from api.errors import PublicError
 from api.listing import filter_id, read_page
-from api.mutations import Payload, decode_id, mutate, optional_id
 from api.permissions import requires
-from api.relay import Page
-from domain.catalog import queries, service
+from api.relay import Page, by_id
+from domain.catalog import queries
+from domain.catalog.models import Product
 from tenants.scope import TenantScope
 
 
@@ -71,222 +72,37 @@ class Query:
             Page.of(first, after),
         )
 
+    @strawberry.field(permission_classes=[requires("catalog:read")])
+    async def product(
+        self,
+        info: Info[Context, None],
+        id: relay.GlobalID | None = None,
+        sku: str | None = None,
+        client_id: relay.GlobalID | None = None,
+    ) -> ProductType | None:
+        """One product by id, or by SKU; null when it is not the caller's.
 
-@strawberry.input
-class AddressInput:
-    line1: str
-    line2: str | None = None
-    city: str
-    region: str | None = None
-    postal_code: str
-    country: str = strawberry.field(description="ISO 3166-1 alpha-2 code.")
-
-
-@strawberry.input
-class CreateWarehouseInput:
-    code: str = strawberry.field(description="Short code, unique within the provider.")
-    name: str
-    address: AddressInput
-    timezone: str = strawberry.field(description="IANA time zone, e.g. Europe/Berlin.")
-
-
-@strawberry.input
-class UpdateWarehouseInput:
-    id: relay.GlobalID
-    code: str | None = strawberry.UNSET
-    name: str | None = strawberry.UNSET
-    address: AddressInput | None = strawberry.field(
-        default=strawberry.UNSET, description="Replaces the whole address."
-    )
-    timezone: str | None = strawberry.UNSET
+        With `sku`, a provider key names the client in `clientId` unless only one of its
+        clients has that SKU; a client key always looks in its own catalog. Archived
+        products are found too.
+        """
+        if (id is None) == (sku is None):
+            raise PublicError("BAD_USER_INPUT", "Give either id or sku.")
+        if id is not None:
+            row = await by_id(info.context, Product).load(filter_id(id, "Product"))
+            return ProductType.from_row(row) if row else None
+        client = filter_id(client_id, "Client")
+        rows = await info.context.read(_first_two, client, sku)
+        if len(rows) > 1:
+            raise PublicError("BAD_USER_INPUT", "Several clients use this SKU; give clientId.")
+        return ProductType.from_row(rows[0]) if rows else None
 
 
-@strawberry.input
-class ArchiveInput:
-    id: relay.GlobalID
+def _first_two(
+    session: Session, scope: TenantScope, client_id: uuid.UUID | None, sku: str
+) -> list[Product]:
+    stmt = queries.products(scope, client_id=client_id, sku=sku, include_archived=True)
+    return list(session.scalars(stmt.limit(2)))
 
 
-@strawberry.type
-class WarehousePayload(Payload):
-    warehouse: WarehouseType | None = None
-
-
-@strawberry.input
-class DimensionsInput:
-    length_mm: int
-    width_mm: int
-    height_mm: int
-
-
-@strawberry.input
-class MoneyInput:
-    amount: Decimal
-    currency: str = strawberry.field(description="ISO 4217 code.")
-
-
-@strawberry.input
-class CreateProductInput:
-    client_id: relay.GlobalID | None = strawberry.field(
-        default=None, description="Required for provider keys; a client key owns its products."
-    )
-    sku: str = strawberry.field(description="Unique within the client.")
-    name: str
-    barcode: str | None = None
-    weight_grams: int = 0
-    dimensions: DimensionsInput | None = None
-    declared_value: MoneyInput | None = None
-    reorder_point: int = 0
-
-
-@strawberry.input
-class UpdateProductInput:
-    id: relay.GlobalID
-    sku: str | None = strawberry.UNSET
-    name: str | None = strawberry.UNSET
-    barcode: str | None = strawberry.field(default=strawberry.UNSET, description="null clears.")
-    weight_grams: int | None = strawberry.UNSET
-    dimensions: DimensionsInput | None = strawberry.field(
-        default=strawberry.UNSET, description="null clears."
-    )
-    declared_value: MoneyInput | None = strawberry.field(
-        default=strawberry.UNSET, description="null clears."
-    )
-    reorder_point: int | None = strawberry.UNSET
-
-
-@strawberry.type
-class ProductPayload(Payload):
-    product: ProductType | None = None
-
-
-def _given(input: Any, names: tuple[str, ...]) -> dict[str, Any]:
-    return {
-        name: getattr(input, name) for name in names if getattr(input, name) is not strawberry.UNSET
-    }
-
-
-def _address(address: AddressInput | None) -> dict[str, Any]:
-    if address is None:
-        return {"address_line1": None}
-    return {
-        "address_line1": address.line1,
-        "address_line2": address.line2,
-        "city": address.city,
-        "region": address.region,
-        "postal_code": address.postal_code,
-        "country": address.country,
-    }
-
-
-def _warehouse_fields(input: CreateWarehouseInput | UpdateWarehouseInput) -> dict[str, Any]:
-    fields = _given(input, ("code", "name", "timezone"))
-    if input.address is not strawberry.UNSET:
-        fields |= _address(input.address)
-    return fields
-
-
-def _product_fields(input: CreateProductInput | UpdateProductInput) -> dict[str, Any]:
-    fields = _given(input, ("sku", "name", "barcode", "weight_grams", "reorder_point"))
-    if input.dimensions is not strawberry.UNSET:
-        d = input.dimensions
-        fields |= {
-            "length_mm": d.length_mm if d else None,
-            "width_mm": d.width_mm if d else None,
-            "height_mm": d.height_mm if d else None,
-        }
-    if input.declared_value is not strawberry.UNSET:
-        money = input.declared_value
-        fields |= {
-            "declared_value": money.amount if money else None,
-            "currency": money.currency if money else None,
-        }
-    return fields
-
-
-def _warehouse_payload(row: Any) -> WarehousePayload:
-    return WarehousePayload(warehouse=WarehouseType.from_row(row))
-
-
-def _product_payload(row: Any) -> ProductPayload:
-    return ProductPayload(product=ProductType.from_row(row))
-
-
-@strawberry.type
-class Mutation:
-    @strawberry.mutation(permission_classes=[requires("catalog:write", provider_only=True)])
-    async def create_warehouse(
-        self, info: Info[Context, None], input: CreateWarehouseInput
-    ) -> WarehousePayload:
-        """Add a warehouse to the provider."""
-        return await mutate(
-            info,
-            WarehousePayload,
-            lambda session, scope: service.create_warehouse(
-                session, scope, _warehouse_fields(input)
-            ),
-            _warehouse_payload,
-        )
-
-    @strawberry.mutation(permission_classes=[requires("catalog:write", provider_only=True)])
-    async def update_warehouse(
-        self, info: Info[Context, None], input: UpdateWarehouseInput
-    ) -> WarehousePayload:
-        """Change a warehouse's code, name, address or time zone."""
-
-        def work(session: Session, scope: TenantScope) -> Any:
-            warehouse_id = decode_id(input.id, "Warehouse", "id")
-            return service.update_warehouse(session, scope, warehouse_id, _warehouse_fields(input))
-
-        return await mutate(info, WarehousePayload, work, _warehouse_payload)
-
-    @strawberry.mutation(permission_classes=[requires("catalog:write", provider_only=True)])
-    async def archive_warehouse(
-        self, info: Info[Context, None], input: ArchiveInput
-    ) -> WarehousePayload:
-        """Retire a warehouse that holds and expects no stock."""
-        return await mutate(
-            info,
-            WarehousePayload,
-            lambda session, scope: service.archive_warehouse(
-                session, scope, decode_id(input.id, "Warehouse", "id")
-            ),
-            _warehouse_payload,
-        )
-
-    @strawberry.mutation(permission_classes=[requires("catalog:write")])
-    async def create_product(
-        self, info: Info[Context, None], input: CreateProductInput
-    ) -> ProductPayload:
-        """Add a product to a client's catalog."""
-
-        def work(session: Session, scope: TenantScope) -> Any:
-            client_id = optional_id(input.client_id, "Client", "clientId")
-            return service.create_product(session, scope, client_id, _product_fields(input))
-
-        return await mutate(info, ProductPayload, work, _product_payload)
-
-    @strawberry.mutation(permission_classes=[requires("catalog:write")])
-    async def update_product(
-        self, info: Info[Context, None], input: UpdateProductInput
-    ) -> ProductPayload:
-        """Change some fields of a product; null clears an optional field."""
-
-        def work(session: Session, scope: TenantScope) -> Any:
-            product_id = decode_id(input.id, "Product", "id")
-            return service.update_product(session, scope, product_id, _product_fields(input))
-
-        return await mutate(info, ProductPayload, work, _product_payload)
-
-    @strawberry.mutation(permission_classes=[requires("catalog:write")])
-    async def archive_product(
-        self, info: Info[Context, None], input: ArchiveInput
-    ) -> ProductPayload:
-        """Retire a product that has no stock anywhere."""
-        return await mutate(
-            info,
-            ProductPayload,
-            lambda session, scope: service.archive_product(
-                session, scope, decode_id(input.id, "Product", "id")
-            ),
-            _product_payload,
-        )
+__all__ = ["Mutation", "Query"]

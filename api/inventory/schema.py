@@ -1,12 +1,8 @@
-"""Queries and mutations of stock: levels, movements, adjustments, counts, inbound shipments."""
+"""Queries of stock: levels, movements and inbound shipments."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
@@ -19,19 +15,17 @@ from api.inventory.filters import (
     InventoryMovementFilterInput,
     InventoryMovementSort,
 )
+from api.inventory.mutations import Mutation
 from api.inventory.types import (
-    AdjustmentReasonEnum,
     InboundShipmentType,
     InventoryLevelType,
     InventoryMovementType,
 )
 from api.listing import any_of, filter_id, read_page
-from api.mutations import Payload, decode_id, mutate, optional_id
 from api.permissions import requires
 from api.relay import Page
-from domain.inventory import adjustments, inbound, queries
+from domain.inventory import queries
 from domain.inventory.models import InboundStatus, MovementKind
-from tenants.scope import TenantScope
 
 
 @strawberry.type
@@ -117,170 +111,4 @@ class Query:
         )
 
 
-@strawberry.input
-class AdjustInventoryInput:
-    product_id: relay.GlobalID
-    warehouse_id: relay.GlobalID
-    quantity: int = strawberry.field(
-        description="Signed change; found: > 0, lost: < 0, correction: either, ..."
-    )
-    reason: AdjustmentReasonEnum  # type: ignore[valid-type]
-    note: str | None = None
-
-
-@strawberry.input
-class RecordCycleCountInput:
-    product_id: relay.GlobalID
-    warehouse_id: relay.GlobalID
-    counted_quantity: int = strawberry.field(description="Units found on hand, sellable or not.")
-    note: str | None = None
-
-
-@strawberry.type
-class StockChangePayload(Payload):
-    level: InventoryLevelType | None = None
-    movement: InventoryMovementType | None = strawberry.field(
-        default=None, description="The ledger row; null when a count matched the books."
-    )
-
-
-@strawberry.input
-class InboundLineInput:
-    product_id: relay.GlobalID
-    quantity: int
-
-
-@strawberry.input
-class CreateInboundShipmentInput:
-    client_id: relay.GlobalID | None = strawberry.field(
-        default=None, description="Required for provider keys; a client key sends its own."
-    )
-    warehouse_id: relay.GlobalID
-    reference: str = strawberry.field(description="Unique per client.")
-    expected_at: datetime | None = None
-    lines: list[InboundLineInput]
-
-
-@strawberry.input
-class ReceiveInboundShipmentInput:
-    id: relay.GlobalID
-    lines: list[InboundLineInput] = strawberry.field(
-        description="What arrived now; more or less than expected is fine."
-    )
-    note: str | None = None
-
-
-@strawberry.input
-class CloseInboundShipmentInput:
-    id: relay.GlobalID
-
-
-@strawberry.type
-class InboundShipmentPayload(Payload):
-    inbound_shipment: InboundShipmentType | None = None
-
-
-def _stock_change(change: adjustments.StockChange) -> StockChangePayload:
-    movement = change.movement
-    return StockChangePayload(
-        level=InventoryLevelType.from_row(change.level),
-        movement=InventoryMovementType.from_row(movement) if movement else None,
-    )
-
-
-def _inbound(result: inbound.InboundResult) -> InboundShipmentPayload:
-    return InboundShipmentPayload(inbound_shipment=InboundShipmentType.from_row(result.shipment))
-
-
-def _lines(lines: list[InboundLineInput]) -> list[inbound.LineQuantity]:
-    return [
-        inbound.LineQuantity(
-            decode_id(line.product_id, "Product", f"lines.{i}.productId"), line.quantity
-        )
-        for i, line in enumerate(lines)
-    ]
-
-
-def _level_ids(input: AdjustInventoryInput | RecordCycleCountInput) -> tuple[Any, Any]:
-    return (
-        decode_id(input.product_id, "Product", "productId"),
-        decode_id(input.warehouse_id, "Warehouse", "warehouseId"),
-    )
-
-
-@strawberry.type
-class Mutation:
-    @strawberry.mutation(permission_classes=[requires("inventory:write", provider_only=True)])
-    async def adjust_inventory(
-        self, info: Info[Context, None], input: AdjustInventoryInput
-    ) -> StockChangePayload:
-        """Change stock by hand for a reason; one ledger row."""
-
-        def work(session: Session, scope: TenantScope) -> adjustments.StockChange:
-            product_id, warehouse_id = _level_ids(input)
-            return adjustments.adjust(
-                session, scope, product_id, warehouse_id, input.quantity, input.reason, input.note
-            )
-
-        return await mutate(info, StockChangePayload, work, _stock_change)
-
-    @strawberry.mutation(permission_classes=[requires("inventory:write", provider_only=True)])
-    async def record_cycle_count(
-        self, info: Info[Context, None], input: RecordCycleCountInput
-    ) -> StockChangePayload:
-        """Set on-hand stock to a physical count; the difference is booked as a count."""
-
-        def work(session: Session, scope: TenantScope) -> adjustments.StockChange:
-            product_id, warehouse_id = _level_ids(input)
-            return adjustments.record_count(
-                session, scope, product_id, warehouse_id, input.counted_quantity, input.note
-            )
-
-        return await mutate(info, StockChangePayload, work, _stock_change)
-
-    @strawberry.mutation(permission_classes=[requires("inbound:write")])
-    async def create_inbound_shipment(
-        self, info: Info[Context, None], input: CreateInboundShipmentInput
-    ) -> InboundShipmentPayload:
-        """Announce goods on their way to a warehouse."""
-
-        def work(session: Session, scope: TenantScope) -> inbound.InboundResult:
-            return inbound.create_inbound_shipment(
-                session,
-                scope,
-                client_id=optional_id(input.client_id, "Client", "clientId"),
-                warehouse_id=decode_id(input.warehouse_id, "Warehouse", "warehouseId"),
-                reference=input.reference,
-                lines=_lines(input.lines),
-                expected_at=input.expected_at,
-            )
-
-        return await mutate(info, InboundShipmentPayload, work, _inbound)
-
-    @strawberry.mutation(permission_classes=[requires("inventory:write", provider_only=True)])
-    async def receive_inbound_shipment(
-        self, info: Info[Context, None], input: ReceiveInboundShipmentInput
-    ) -> InboundShipmentPayload:
-        """Book goods that arrived against an inbound shipment."""
-
-        def work(session: Session, scope: TenantScope) -> inbound.InboundResult:
-            shipment_id = decode_id(input.id, "InboundShipment", "id")
-            return inbound.receive_inbound_shipment(
-                session, scope, shipment_id, _lines(input.lines), input.note
-            )
-
-        return await mutate(info, InboundShipmentPayload, work, _inbound)
-
-    @strawberry.mutation(permission_classes=[requires("inventory:write", provider_only=True)])
-    async def close_inbound_shipment(
-        self, info: Info[Context, None], input: CloseInboundShipmentInput
-    ) -> InboundShipmentPayload:
-        """Stop expecting what has not arrived."""
-        return await mutate(
-            info,
-            InboundShipmentPayload,
-            lambda session, scope: inbound.close_inbound_shipment(
-                session, scope, decode_id(input.id, "InboundShipment", "id")
-            ),
-            _inbound,
-        )
+__all__ = ["Mutation", "Query"]

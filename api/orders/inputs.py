@@ -1,16 +1,16 @@
-"""Inputs and payloads of order mutations, and their translation to domain commands."""
+"""Inputs of order mutations, and their translation to domain commands."""
 
 from __future__ import annotations
 
 import strawberry
 from strawberry import relay
 
-from api.mutations import Payload, optional_id
-from api.orders.types import FulfillmentOrderType, HoldReasonEnum, OrderHoldType, OrderType
+from api.mutations import optional_id
+from api.orders.types import HoldReasonEnum
 from domain.orders.commands import CreateOrder, LineRequest, ShipTo
 
 
-@strawberry.input
+@strawberry.input(description="Where an order goes.")
 class ShipToInput:
     name: str
     line1: str
@@ -22,6 +22,21 @@ class ShipToInput:
     region: str | None = None
     phone: str | None = None
     email: str | None = None
+
+    def ship_to(self) -> ShipTo:
+        """The domain's address."""
+        return ShipTo(
+            name=self.name,
+            line1=self.line1,
+            city=self.city,
+            postal_code=self.postal_code,
+            country=self.country,
+            company=self.company,
+            line2=self.line2,
+            region=self.region,
+            phone=self.phone,
+            email=self.email,
+        )
 
 
 @strawberry.input
@@ -44,76 +59,55 @@ class CreateOrderInput:
 
     def command(self) -> CreateOrder:
         """The domain command this input asks for."""
-        ship_to = self.ship_to
         return CreateOrder(
             external_reference=self.external_reference,
             service_level=self.service_level,
             client_id=optional_id(self.client_id, "Client", "clientId"),
-            ship_to=ShipTo(
-                name=ship_to.name,
-                line1=ship_to.line1,
-                city=ship_to.city,
-                postal_code=ship_to.postal_code,
-                country=ship_to.country,
-                company=ship_to.company,
-                line2=ship_to.line2,
-                region=ship_to.region,
-                phone=ship_to.phone,
-                email=ship_to.email,
-            ),
+            ship_to=self.ship_to.ship_to(),
             lines=tuple(LineRequest(sku=line.sku, quantity=line.quantity) for line in self.lines),
         )
 
 
-@strawberry.type
-class CreateOrderPayload(Payload):
-    order: OrderType | None = None
-    created: bool | None = strawberry.field(
-        default=None, description="False when this repeated an earlier request for the same order."
-    )
-
-
-@strawberry.input
+@strawberry.input(description="Hold an order back from fulfilment.")
 class PlaceOrderHoldInput:
-    order_id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="The order.")
     reason: HoldReasonEnum  # type: ignore[valid-type]
     note: str | None = None
 
 
-@strawberry.input
+@strawberry.input(description="Release one hold.")
 class ReleaseOrderHoldInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="The hold.")
 
 
-@strawberry.type
-class OrderHoldPayload(Payload):
-    hold: OrderHoldType | None = None
-    order: OrderType | None = None
-
-
-@strawberry.input
+@strawberry.input(description="Cancel an order.")
 class CancelOrderInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="The order.")
 
 
-@strawberry.type
-class CancelOrderPayload(Payload):
-    order: OrderType | None = None
+@strawberry.input(description="Correct where an order goes.")
+class UpdateOrderShipToInput:
+    id: relay.GlobalID = strawberry.field(description="The order.")
+    ship_to: ShipToInput
 
 
-@strawberry.input
-class FulfillmentStepInput:
+@strawberry.input(description="Start picking a fulfillment order.")
+class StartPickingInput:
     id: relay.GlobalID = strawberry.field(description="The fulfillment order.")
 
 
-@strawberry.input
+@strawberry.input(description="A fulfillment order is packed.")
+class MarkPackedInput:
+    id: relay.GlobalID = strawberry.field(description="The fulfillment order.")
+
+
+@strawberry.input(description="A fulfillment order was handed to a carrier by hand.")
 class MarkShippedInput:
     id: relay.GlobalID = strawberry.field(description="The fulfillment order.")
-    carrier: str
-    tracking_number: str
+    carrier: str = strawberry.field(description="The carrier, as the operator names it.")
+    tracking_number: str = strawberry.field(description="The carrier's tracking number.")
 
 
-@strawberry.type
-class FulfillmentOrderPayload(Payload):
-    fulfillment_order: FulfillmentOrderType | None = None
-    order: OrderType | None = None
+@strawberry.input(description="A fulfillment order was delivered.")
+class MarkDeliveredInput:
+    id: relay.GlobalID = strawberry.field(description="The fulfillment order.")

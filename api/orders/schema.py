@@ -1,39 +1,27 @@
-"""Queries and mutations of orders: translation to the domain, nothing more."""
+"""Queries of orders: the list and the lookups."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
+from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
-from api.context import Context, parse_uuid
-from api.listing import read_page
-from api.mutations import decode_id, mutate
+from api.context import Context
+from api.errors import PublicError
+from api.listing import filter_id, read_page
 from api.orders.filters import OrderFilterInput, OrderSort
-from api.orders.inputs import (
-    CancelOrderInput,
-    CancelOrderPayload,
-    CreateOrderInput,
-    CreateOrderPayload,
-    FulfillmentOrderPayload,
-    FulfillmentStepInput,
-    MarkShippedInput,
-    OrderHoldPayload,
-    PlaceOrderHoldInput,
-    ReleaseOrderHoldInput,
-)
-from api.orders.types import FulfillmentOrderType, OrderHoldType, OrderType
+from api.orders.mutations import Mutation
+from api.orders.types import OrderType
 from api.permissions import requires
 from api.relay import Page, by_id
-from domain.orders import cancellation, creation, fulfillment, holds
 from domain.orders.models import Order
 from domain.orders.queries import OrderFilter, orders_matching
+from tenants.scope import TenantScope
+
+__all__ = ["Mutation", "Query"]
 
 _read = requires("orders:read")
-_write = requires("orders:write")
-_operate = requires("orders:write", provider_only=True)
 
 
 @strawberry.type
@@ -58,125 +46,33 @@ class Query:
         )
 
     @strawberry.field(permission_classes=[_read])
-    async def order(self, info: Info[Context, None], id: relay.GlobalID) -> OrderType | None:
-        """One order by id; None when it is not the caller's."""
-        if id.type_name != "Order":
-            return None
-        row = await by_id(info.context, Order).load(parse_uuid(id.node_id))
-        return OrderType.from_row(row) if row else None
+    async def order(
+        self,
+        info: Info[Context, None],
+        id: relay.GlobalID | None = None,
+        external_reference: str | None = None,
+        client_id: relay.GlobalID | None = None,
+    ) -> OrderType | None:
+        """One order by id, or by the client's own reference; null when it is not the caller's.
 
-
-def _step_payload(step: tuple[Any, Any]) -> FulfillmentOrderPayload:
-    fo, order = step
-    return FulfillmentOrderPayload(
-        fulfillment_order=FulfillmentOrderType.from_row(fo), order=OrderType.from_row(order)
-    )
-
-
-def _hold_payload(change: tuple[Any, Any]) -> OrderHoldPayload:
-    hold, order = change
-    return OrderHoldPayload(hold=OrderHoldType.from_row(hold), order=OrderType.from_row(order))
-
-
-async def _step(info: Info[Context, None], step: Any, global_id: relay.GlobalID, *args: Any):
-    return await mutate(
-        info,
-        FulfillmentOrderPayload,
-        lambda session, scope: step(
-            session, scope, decode_id(global_id, "FulfillmentOrder", "id"), *args
-        ),
-        _step_payload,
-    )
-
-
-@strawberry.type
-class Mutation:
-    @strawberry.mutation(permission_classes=[_write])
-    async def create_order(
-        self, info: Info[Context, None], input: CreateOrderInput
-    ) -> CreateOrderPayload:
-        """Create and allocate an order; repeating the same request returns the same order."""
-        return await mutate(
-            info,
-            CreateOrderPayload,
-            lambda session, scope: creation.create_order(session, scope, input.command()),
-            lambda made: CreateOrderPayload(
-                order=OrderType.from_row(made.order), created=made.created
-            ),
+        With `externalReference`, a provider key names the client in `clientId` unless only
+        one of its clients uses that reference; a client key always looks in its own orders.
+        """
+        if (id is None) == (external_reference is None):
+            raise PublicError("BAD_USER_INPUT", "Give either id or externalReference.")
+        if id is not None:
+            row = await by_id(info.context, Order).load(filter_id(id, "Order"))
+            return OrderType.from_row(row) if row else None
+        where = OrderFilter(
+            client_id=filter_id(client_id, "Client"), external_reference=external_reference
         )
+        rows = await info.context.read(_first_two, where)
+        if len(rows) > 1:
+            raise PublicError(
+                "BAD_USER_INPUT", "Several clients use this externalReference; give clientId."
+            )
+        return OrderType.from_row(rows[0]) if rows else None
 
-    @strawberry.mutation(permission_classes=[_write])
-    async def place_order_hold(
-        self, info: Info[Context, None], input: PlaceOrderHoldInput
-    ) -> OrderHoldPayload:
-        """Hold an order back from fulfilment; a client may hold only for CLIENT_REQUEST."""
-        return await mutate(
-            info,
-            OrderHoldPayload,
-            lambda session, scope: holds.place_hold(
-                session,
-                scope,
-                decode_id(input.order_id, "Order", "orderId"),
-                input.reason,
-                input.note,
-            ),
-            _hold_payload,
-        )
 
-    @strawberry.mutation(permission_classes=[_write])
-    async def release_order_hold(
-        self, info: Info[Context, None], input: ReleaseOrderHoldInput
-    ) -> OrderHoldPayload:
-        """Release a hold; with the last one gone the order resumes."""
-        return await mutate(
-            info,
-            OrderHoldPayload,
-            lambda session, scope: holds.release_hold(
-                session, scope, decode_id(input.id, "OrderHold", "id")
-            ),
-            _hold_payload,
-        )
-
-    @strawberry.mutation(permission_classes=[_write])
-    async def cancel_order(
-        self, info: Info[Context, None], input: CancelOrderInput
-    ) -> CancelOrderPayload:
-        """Cancel an order that has not shipped; its reserved stock is released."""
-        return await mutate(
-            info,
-            CancelOrderPayload,
-            lambda session, scope: cancellation.cancel_order(
-                session, scope, decode_id(input.id, "Order", "id")
-            ),
-            lambda order: CancelOrderPayload(order=OrderType.from_row(order)),
-        )
-
-    @strawberry.mutation(permission_classes=[_operate])
-    async def start_picking(
-        self, info: Info[Context, None], input: FulfillmentStepInput
-    ) -> FulfillmentOrderPayload:
-        """The warehouse starts picking a fulfillment order."""
-        return await _step(info, fulfillment.start_picking, input.id)
-
-    @strawberry.mutation(permission_classes=[_operate])
-    async def mark_packed(
-        self, info: Info[Context, None], input: FulfillmentStepInput
-    ) -> FulfillmentOrderPayload:
-        """A fulfillment order is packed and ready for the carrier."""
-        return await _step(info, fulfillment.mark_packed, input.id)
-
-    @strawberry.mutation(permission_classes=[_operate])
-    async def mark_shipped(
-        self, info: Info[Context, None], input: MarkShippedInput
-    ) -> FulfillmentOrderPayload:
-        """The carrier has the parcel; carrier and tracking number as typed by the operator."""
-        return await _step(
-            info, fulfillment.mark_shipped, input.id, input.carrier, input.tracking_number
-        )
-
-    @strawberry.mutation(permission_classes=[_operate])
-    async def mark_delivered(
-        self, info: Info[Context, None], input: FulfillmentStepInput
-    ) -> FulfillmentOrderPayload:
-        """The carrier reports the parcel delivered."""
-        return await _step(info, fulfillment.mark_delivered, input.id)
+def _first_two(session: Session, scope: TenantScope, where: OrderFilter) -> list[Order]:
+    return list(session.scalars(orders_matching(scope, where).limit(2)))

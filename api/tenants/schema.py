@@ -1,15 +1,13 @@
-"""Queries and mutations of tenancy."""
+"""Queries of tenancy: who is calling, clients, suppliers and API keys."""
 
 from __future__ import annotations
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
 from api.listing import any_of, read_page
-from api.mutations import Payload, decode_id, mutate, optional_id
 from api.permissions import authenticated, requires
 from api.relay import Page
 from api.tenants.filters import (
@@ -20,10 +18,12 @@ from api.tenants.filters import (
     SupplierFilterInput,
     SupplierSort,
 )
-from api.tenants.types import ApiKeyType, ClientType, KeyKindEnum, SupplierType, Viewer
-from tenants import queries, service
+from api.tenants.mutations import Mutation
+from api.tenants.types import ApiKeyType, ClientType, SupplierType, Viewer
+from tenants import queries
 from tenants.models import KeyKind
-from tenants.scope import TenantScope
+
+__all__ = ["Mutation", "Query"]
 
 
 @strawberry.type
@@ -98,124 +98,4 @@ class Query:
             ),
             sort or ApiKeySort(),
             Page.of(first, after),
-        )
-
-
-@strawberry.input
-class CreateClientInput:
-    code: str = strawberry.field(description="Short code, unique within the provider.")
-    name: str
-
-
-@strawberry.type
-class CreateClientPayload(Payload):
-    client: ClientType | None = None
-
-
-@strawberry.input
-class CreateSupplierInput:
-    code: str
-    name: str
-
-
-@strawberry.type
-class CreateSupplierPayload(Payload):
-    supplier: SupplierType | None = None
-
-
-@strawberry.input
-class CreateApiKeyInput:
-    name: str
-    kind: KeyKindEnum  # type: ignore[valid-type]
-    client_id: relay.GlobalID | None = strawberry.field(
-        default=None, description="For a client key; a client key defaults to its own client."
-    )
-    supplier_id: relay.GlobalID | None = None
-    scopes: list[str] | None = strawberry.field(
-        default=None, description="Defaults to the usual scopes of the kind."
-    )
-
-
-@strawberry.type
-class CreateApiKeyPayload(Payload):
-    api_key: ApiKeyType | None = None
-    plaintext_key: str | None = strawberry.field(
-        default=None, description="The key itself. Shown once; store it now."
-    )
-
-
-@strawberry.input
-class RevokeApiKeyInput:
-    id: relay.GlobalID
-
-
-@strawberry.type
-class RevokeApiKeyPayload(Payload):
-    api_key: ApiKeyType | None = None
-
-
-@strawberry.type
-class Mutation:
-    @strawberry.mutation(permission_classes=[requires("clients:write", provider_only=True)])
-    async def create_client(
-        self, info: Info[Context, None], input: CreateClientInput
-    ) -> CreateClientPayload:
-        """Add a client to the provider."""
-        return await mutate(
-            info,
-            CreateClientPayload,
-            lambda session, scope: service.create_client(session, scope, input.code, input.name),
-            lambda client: CreateClientPayload(client=ClientType.from_row(client)),
-        )
-
-    @strawberry.mutation(permission_classes=[requires("clients:write", provider_only=True)])
-    async def create_supplier(
-        self, info: Info[Context, None], input: CreateSupplierInput
-    ) -> CreateSupplierPayload:
-        """Add a drop-ship supplier to the provider."""
-        return await mutate(
-            info,
-            CreateSupplierPayload,
-            lambda session, scope: service.create_supplier(session, scope, input.code, input.name),
-            lambda supplier: CreateSupplierPayload(supplier=SupplierType.from_row(supplier)),
-        )
-
-    @strawberry.mutation(permission_classes=[requires("keys:write")])
-    async def create_api_key(
-        self, info: Info[Context, None], input: CreateApiKeyInput
-    ) -> CreateApiKeyPayload:
-        """Make a key; its plaintext is in the payload and nowhere else, ever."""
-
-        def work(session: Session, scope: TenantScope) -> service.CreatedKey:
-            return service.create_api_key(
-                session,
-                scope,
-                name=input.name,
-                kind=input.kind,
-                client_id=optional_id(input.client_id, "Client", "clientId"),
-                supplier_id=optional_id(input.supplier_id, "Supplier", "supplierId"),
-                scopes=input.scopes,
-            )
-
-        return await mutate(
-            info,
-            CreateApiKeyPayload,
-            work,
-            lambda created: CreateApiKeyPayload(
-                api_key=ApiKeyType.from_row(created.key), plaintext_key=created.plaintext
-            ),
-        )
-
-    @strawberry.mutation(permission_classes=[requires("keys:write")])
-    async def revoke_api_key(
-        self, info: Info[Context, None], input: RevokeApiKeyInput
-    ) -> RevokeApiKeyPayload:
-        """Revoke a key at once; requests with it are refused from now on."""
-        return await mutate(
-            info,
-            RevokeApiKeyPayload,
-            lambda session, scope: service.revoke_api_key(
-                session, scope, decode_id(input.id, "ApiKey", "id")
-            ),
-            lambda key: RevokeApiKeyPayload(api_key=ApiKeyType.from_row(key)),
         )

@@ -218,7 +218,7 @@ def redeliver(
         scope.select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update()
     )
     if delivery is None:
-        raise not_found("webhook delivery", "deliveryId")
+        raise not_found("webhook delivery", "id")
     delivery.status = DeliveryStatus.PENDING
     delivery.attempt_count = 0
     delivery.next_attempt_at = now

@@ -38,7 +38,7 @@ query($first: Int, $after: String, $filter: OrderFilterInput, $sort: OrderSort) 
 """
 PLACE_HOLD = f"""
 mutation($order: ID!, $reason: HoldReason!, $note: String) {{
-  placeOrderHold(input: {{orderId: $order, reason: $reason, note: $note}}) {{
+  placeOrderHold(input: {{id: $order, reason: $reason, note: $note}}) {{
     hold {{ id reason placedBy releasedAt }} order {{ status }} {ERRORS}
   }}
 }}

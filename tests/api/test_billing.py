@@ -34,12 +34,12 @@ query($client: ID, $period: BillingPeriodInput, $type: [ChargeType!], $source: [
 INVOICE = "query($id: ID!) { invoice(id: $id) { id number csv pdfBase64 } }"
 NODE = "query($id: ID!) { node(id: $id) { id } }"
 RUN = """
-mutation($period: String!) { runBillingPeriod(input: {period: $period}) {
+mutation($period: BillingPeriodInput!) { runBillingPeriod(input: {period: $period}) {
   invoices { number total } userErrors { field code message } } }
 """
-ISSUE = "mutation($id: ID!) { issueInvoice(id: $id) { invoice { status } userErrors { code } } }"
-PAID = "mutation($id: ID!) { markInvoicePaid(id: $id) { invoice { status } userErrors { code } } }"
-VOID = """mutation($id: ID!) { voidInvoice(id: $id, reason: "typo") {
+ISSUE = "mutation($id: ID!) { issueInvoice(input: {id: $id}) { invoice { status } userErrors { code } } }"
+PAID = "mutation($id: ID!) { markInvoicePaid(input: {id: $id}) { invoice { status } userErrors { code } } }"
+VOID = """mutation($id: ID!) { voidInvoice(input: {id: $id, reason: "typo"}) {
   invoice { status } userErrors { code } } }"""
 CREDIT = """
 mutation($client: ID!, $amount: String!) {
@@ -155,8 +155,8 @@ def test_only_provider_keys_with_billing_write_change_anything(billed, gql):
     client_key = billed.tenant.clients["A"].key
     reader = make_key(billed.db, billed.tenant, scopes=["billing:read"])
     # when
-    as_client = gql(RUN, {"period": "2026-03"}, key=client_key)
-    as_reader = gql(RUN, {"period": "2026-03"}, key=reader)
+    as_client = gql(RUN, {"period": {"year": 2026, "month": 3}}, key=client_key)
+    as_reader = gql(RUN, {"period": {"year": 2026, "month": 3}}, key=reader)
     # then
     assert as_client["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert as_reader["errors"][0]["extensions"]["code"] == "MISSING_SCOPE"
@@ -169,7 +169,7 @@ def test_invoice_lifecycle_and_rerun_over_graphql(billed, gql):
         i for i in nodes(gql(INVOICES, key=key), "invoices") if i["client"]["code"] == "A"
     )
     # when
-    rerun = gql(RUN, {"period": "2026-03"}, key=key)["data"]["runBillingPeriod"]
+    rerun = gql(RUN, {"period": {"year": 2026, "month": 3}}, key=key)["data"]["runBillingPeriod"]
     issued = gql(ISSUE, {"id": invoice["id"]}, key=key)["data"]["issueInvoice"]
     again = gql(ISSUE, {"id": invoice["id"]}, key=key)["data"]["issueInvoice"]
     paid = gql(PAID, {"id": invoice["id"]}, key=key)["data"]["markInvoicePaid"]

@@ -127,7 +127,7 @@ def test_shipments_and_their_events_stay_in_their_tenant_and_client(world, gql, 
         assert gql(ACCOUNTS, key=key)["data"]["carrierAccounts"]["edges"] == []
         update = gql(UPDATE_ACCOUNT, {"input": {"id": account_id, "enabled": False}}, key=key)
         assert update["data"]["updateCarrierAccount"]["userErrors"][0]["code"] == "NOT_FOUND"
-        retry = gql(RETRY, {"input": {"fulfillmentOrderId": fo_id}}, key=key)
+        retry = gql(RETRY, {"input": {"id": fo_id}}, key=key)
         assert retry["data"]["retryDispatch"]["userErrors"][0]["code"] == "NOT_FOUND"
     assert (
         gql(ACCOUNTS, key=world.tenant.clients["B"].key)["data"]["carrierAccounts"]["edges"] == []

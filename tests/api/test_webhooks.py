@@ -24,7 +24,7 @@ UPDATE = """mutation($input: UpdateWebhookEndpointInput!) { updateWebhookEndpoin
   endpoint { id url topics enabled } userErrors { field code } } }"""
 DELETE = """mutation($id: ID!) { deleteWebhookEndpoint(input: {id: $id}) {
   deletedId userErrors { field code } } }"""
-REDELIVER = """mutation($id: ID!) { redeliverWebhook(input: {deliveryId: $id}) {
+REDELIVER = """mutation($id: ID!) { redeliverWebhook(input: {id: $id}) {
   delivery { id messageId status attemptCount } userErrors { field code } } }"""
 ENDPOINTS = "{ webhookEndpoints(first: 50) { edges { node { id url client { code } } } } }"
 DELIVERIES = """query($filter: WebhookDeliveryFilterInput) { webhookDeliveries(first: 50, filter: $filter) {
@@ -241,7 +241,7 @@ def test_client_cannot_see_or_redeliver_another_clients_deliveries(database, gql
     assert nodes(gql(DELIVERIES, key=a_key), "webhookDeliveries") == []
     for node_id in (theirs["id"], global_id("WebhookDelivery", uuid.uuid4())):
         refused = gql(REDELIVER, {"id": node_id}, key=a_key)["data"]["redeliverWebhook"]
-        assert refused["userErrors"] == [{"field": "deliveryId", "code": "NOT_FOUND"}]
+        assert refused["userErrors"] == [{"field": "id", "code": "NOT_FOUND"}]
 
 
 def test_delete_removes_the_endpoint_and_its_deliveries(database, gql):

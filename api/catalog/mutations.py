@@ -1,0 +1,167 @@
+"""Mutations of the catalog, each with its own payload: warehouses and products."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import strawberry
+from sqlalchemy.orm import Session
+from strawberry.types import Info
+
+from api.catalog.inputs import (
+    ArchiveProductInput,
+    ArchiveWarehouseInput,
+    CreateProductInput,
+    CreateWarehouseInput,
+    UpdateProductInput,
+    UpdateWarehouseInput,
+    product_fields,
+    warehouse_fields,
+)
+from api.catalog.types import ProductType, WarehouseType
+from api.context import Context
+from api.mutations import Payload, decode_id, mutate, optional_id
+from api.permissions import requires
+from domain.catalog import service
+from tenants.scope import TenantScope
+
+_warehouses = requires("catalog:write", provider_only=True)
+_products = requires("catalog:write")
+
+
+@strawberry.type
+class WarehouseChangePayload(Payload):
+    """What every warehouse mutation answers: the warehouse as it is now."""
+
+    warehouse: WarehouseType | None = None
+
+
+@strawberry.type
+class CreateWarehousePayload(WarehouseChangePayload):
+    pass
+
+
+@strawberry.type
+class UpdateWarehousePayload(WarehouseChangePayload):
+    pass
+
+
+@strawberry.type
+class ArchiveWarehousePayload(WarehouseChangePayload):
+    pass
+
+
+@strawberry.type
+class ProductChangePayload(Payload):
+    """What every product mutation answers: the product as it is now."""
+
+    product: ProductType | None = None
+
+
+@strawberry.type
+class CreateProductPayload(ProductChangePayload):
+    pass
+
+
+@strawberry.type
+class UpdateProductPayload(ProductChangePayload):
+    pass
+
+
+@strawberry.type
+class ArchiveProductPayload(ProductChangePayload):
+    pass
+
+
+W = TypeVar("W", bound=WarehouseChangePayload)
+P = TypeVar("P", bound=ProductChangePayload)
+
+
+def _warehouse(kind: type[W]) -> Callable[[Any], W]:
+    return lambda row: kind(warehouse=WarehouseType.from_row(row))
+
+
+def _product(kind: type[P]) -> Callable[[Any], P]:
+    return lambda row: kind(product=ProductType.from_row(row))
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(permission_classes=[_warehouses])
+    async def create_warehouse(
+        self, info: Info[Context, None], input: CreateWarehouseInput
+    ) -> CreateWarehousePayload:
+        """Add a warehouse to the provider."""
+        return await mutate(
+            info,
+            CreateWarehousePayload,
+            lambda session, scope: service.create_warehouse(
+                session, scope, warehouse_fields(input)
+            ),
+            _warehouse(CreateWarehousePayload),
+        )
+
+    @strawberry.mutation(permission_classes=[_warehouses])
+    async def update_warehouse(
+        self, info: Info[Context, None], input: UpdateWarehouseInput
+    ) -> UpdateWarehousePayload:
+        """Change a warehouse's code, name, address or time zone."""
+
+        def work(session: Session, scope: TenantScope) -> Any:
+            warehouse_id = decode_id(input.id, "Warehouse", "id")
+            return service.update_warehouse(session, scope, warehouse_id, warehouse_fields(input))
+
+        return await mutate(info, UpdateWarehousePayload, work, _warehouse(UpdateWarehousePayload))
+
+    @strawberry.mutation(permission_classes=[_warehouses])
+    async def archive_warehouse(
+        self, info: Info[Context, None], input: ArchiveWarehouseInput
+    ) -> ArchiveWarehousePayload:
+        """Retire a warehouse that holds and expects no stock."""
+        return await mutate(
+            info,
+            ArchiveWarehousePayload,
+            lambda session, scope: service.archive_warehouse(
+                session, scope, decode_id(input.id, "Warehouse", "id")
+            ),
+            _warehouse(ArchiveWarehousePayload),
+        )
+
+    @strawberry.mutation(permission_classes=[_products])
+    async def create_product(
+        self, info: Info[Context, None], input: CreateProductInput
+    ) -> CreateProductPayload:
+        """Add a product to a client's catalog."""
+
+        def work(session: Session, scope: TenantScope) -> Any:
+            client_id = optional_id(input.client_id, "Client", "clientId")
+            return service.create_product(session, scope, client_id, product_fields(input))
+
+        return await mutate(info, CreateProductPayload, work, _product(CreateProductPayload))
+
+    @strawberry.mutation(permission_classes=[_products])
+    async def update_product(
+        self, info: Info[Context, None], input: UpdateProductInput
+    ) -> UpdateProductPayload:
+        """Change some fields of a product; null clears an optional field."""
+
+        def work(session: Session, scope: TenantScope) -> Any:
+            product_id = decode_id(input.id, "Product", "id")
+            return service.update_product(session, scope, product_id, product_fields(input))
+
+        return await mutate(info, UpdateProductPayload, work, _product(UpdateProductPayload))
+
+    @strawberry.mutation(permission_classes=[_products])
+    async def archive_product(
+        self, info: Info[Context, None], input: ArchiveProductInput
+    ) -> ArchiveProductPayload:
+        """Retire a product that has no stock anywhere."""
+        return await mutate(
+            info,
+            ArchiveProductPayload,
+            lambda session, scope: service.archive_product(
+                session, scope, decode_id(input.id, "Product", "id")
+            ),
+            _product(ArchiveProductPayload),
+        )
