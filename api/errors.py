@@ -35,14 +35,25 @@ ErrorCode = strawberry.enum(
 class UserError:
     """A refusal the caller can fix: which input field, a stable code, a message."""
 
-    field: str | None
+    field: list[str] | None = strawberry.field(
+        description='The path inside `input`, e.g. ["lines", "0", "sku"]; null for the whole input.'
+    )
     code: ErrorCode  # type: ignore[valid-type]
     message: str
 
 
+def field_path(field: str | None) -> list[str] | None:
+    """A domain error's dotted field ("lines.0.sku") as the path list clients get."""
+    return field.split(".") if field else None
+
+
 def user_errors(error: UserFacingError) -> list[UserError]:
     """The payload form of a refused mutation."""
-    return [UserError(field=error.field, code=ErrorCode(error.code.value), message=error.message)]
+    return [
+        UserError(
+            field=field_path(error.field), code=ErrorCode(error.code.value), message=error.message
+        )
+    ]
 
 
 class PublicError(GraphQLError):

@@ -109,3 +109,8 @@ def key_row(db: TestDatabase, plaintext: str) -> ApiKey:
             ).one()
     finally:
         engine.dispose()
+
+
+def dotted(path: list[str] | None) -> str | None:
+    """A userError's field path as one dotted string, for comparing with a parameter."""
+    return None if path is None else ".".join(path)

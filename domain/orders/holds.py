@@ -37,7 +37,7 @@ def place_hold(
     note = clean_text(note, "note", NOTE_MAX, required=False) or None
     order = lock_order(session, scope, order_id)
     if order is None:
-        raise not_found("order", "orderId")
+        raise not_found("order", "id")
     check_order(order.status, HOLDABLE, "be held")
     hold = OrderHold(
         provider_id=order.provider_id,

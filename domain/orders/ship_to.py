@@ -27,10 +27,10 @@ def update_ship_to(
     address = clean_ship_to(ship_to)
     order = lock_order(session, scope, order_id)
     if order is None:
-        raise not_found("order", "orderId")
+        raise not_found("order", "id")
     if order.cancelled_at is not None:
         raise DomainError(
-            DomainErrorCode.ILLEGAL_TRANSITION, "A cancelled order goes nowhere.", "orderId"
+            DomainErrorCode.ILLEGAL_TRANSITION, "A cancelled order goes nowhere.", "id"
         )
     statuses = session.scalars(
         scope.select(FulfillmentOrder, FulfillmentOrder.status).where(
@@ -44,7 +44,7 @@ def update_ship_to(
         raise DomainError(
             DomainErrorCode.ILLEGAL_TRANSITION,
             f"The address cannot change once a parcel is {' or '.join(stuck)}.",
-            "orderId",
+            "id",
         )
     for name in (
         "name", "company", "line1", "line2", "city", "region", "postal_code", "country",

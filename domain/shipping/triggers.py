@@ -70,16 +70,16 @@ def retry_dispatch(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> St
     on other errors, the pinned quote and key stay, since a label may have been bought.
     """
     if not scope.is_provider:
-        raise not_found("fulfillment order", "fulfillmentOrderId")
+        raise not_found("fulfillment order", "id")
     locked = lock_for_dispatch(session, scope, fo_id)  # the order and it before the attempt
     if locked is None:
-        raise not_found("fulfillment order", "fulfillmentOrderId")
+        raise not_found("fulfillment order", "id")
     fo, _ = locked
     if fo.status is not FulfillmentStatus.EXCEPTION:
         raise DomainError(
             DomainErrorCode.ILLEGAL_TRANSITION,
             f"Only a fulfillment order in EXCEPTION can be retried; this one is {fo.status.name}.",
-            "fulfillmentOrderId",
+            "id",
         )
     attempt = session.scalar(
         scope.select(DispatchAttempt)

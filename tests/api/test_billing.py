@@ -208,5 +208,5 @@ def test_credits_and_rate_cards_by_mutation_and_floats_refused(billed, gql):
         "client": {"code": "A"},
     }
     assert foreign["data"]["createRateCard"]["userErrors"] == [
-        {"code": "NOT_FOUND", "field": "clientId"}
+        {"code": "NOT_FOUND", "field": ["clientId"]}
     ]

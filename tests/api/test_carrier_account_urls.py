@@ -53,7 +53,7 @@ def test_private_base_urls_are_refused_by_default(database, gql, url):
     tenant = make_tenant(database)
     assert create(gql, tenant, url) == {
         "carrierAccount": None,
-        "userErrors": [{"field": "baseUrl", "code": "INVALID"}],
+        "userErrors": [{"field": ["baseUrl"], "code": "INVALID"}],
     }
     assert count_rows(database, "carrier_accounts") == 0
 
@@ -64,7 +64,7 @@ def test_changing_a_base_url_to_a_private_one_is_refused_by_default(database, gq
     assert account["baseUrl"] == "https://api.aggregator.example/v2"
     result = gql(UPDATE, {"input": {"id": account["id"], "baseUrl": LOOPBACK}}, key=tenant.key)
     assert result["data"]["updateCarrierAccount"]["userErrors"] == [
-        {"field": "baseUrl", "code": "INVALID"}
+        {"field": ["baseUrl"], "code": "INVALID"}
     ]
 
 

@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from tenants.models import KeyKind
-from tests.factories import count_rows, make_key, make_tenant
+from tests.factories import count_rows, dotted, make_key, make_tenant
 
 CREATE_CLIENT = """
 mutation($code: String!, $name: String!) {
@@ -151,7 +151,7 @@ def test_bad_client_input_is_refused_and_writes_nothing(database, gql, code, nam
     # then
     payload = result["data"]["createClient"]
     assert payload["client"] is None
-    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(field, error)]
+    assert [(dotted(e["field"]), e["code"]) for e in payload["userErrors"]] == [(field, error)]
     assert payload["userErrors"][0]["message"]
     assert count_rows(database, "clients") == 1
 
@@ -212,7 +212,7 @@ def test_bad_key_requests_are_refused_and_write_nothing(
     payload = result["data"]["createApiKey"]
     assert payload["apiKey"] is None
     assert payload["plaintextKey"] is None
-    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(field, error)]
+    assert [(dotted(e["field"]), e["code"]) for e in payload["userErrors"]] == [(field, error)]
     assert count_rows(database, "api_keys") == keys_before
 
 

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine, event
 
 from tests.catalog_factories import make_product, make_warehouse
-from tests.factories import count_rows, global_id, make_tenant
+from tests.factories import count_rows, dotted, global_id, make_tenant
 from tests.inventory_checks import assert_levels_match_ledger
 
 LEVEL = (
@@ -128,7 +128,11 @@ def test_inbound_flow_over_the_api(database, gql, world):
     }
     assert closed["inboundShipment"]["status"] == "CLOSED"
     assert late["userErrors"] == [
-        {"field": "id", "code": "ILLEGAL_TRANSITION", "message": "The inbound shipment is closed."}
+        {
+            "field": ["id"],
+            "code": "ILLEGAL_TRANSITION",
+            "message": "The inbound shipment is closed.",
+        }
     ]
     level = data(gql(LEVELS, {}, key=a.key), "inventoryLevels")["edges"][0]["node"]
     assert (level["onHand"], level["incoming"], level["available"]) == (4, 0, 4)
@@ -178,7 +182,7 @@ def test_adjust_and_count_over_the_api(database, gql, world):
     assert adjusted["level"] == {"onHand": 10, "unsellable": 0, "available": 10}
     assert adjusted["movement"] == {"kind": "ADJUSTMENT", "reason": "found", "note": "shelf"}
     assert damaged["level"] == {"onHand": 10, "unsellable": 3, "available": 7}
-    assert wrong_way["userErrors"][0]["field"] == "quantity"
+    assert wrong_way["userErrors"][0]["field"] == ["quantity"]
     assert wrong_way["level"] is None
     assert counted["movement"] == {"kind": "COUNT", "onHandDelta": 2}
     assert same == {"level": {"onHand": 12}, "movement": None, "userErrors": []}
@@ -274,7 +278,7 @@ def test_asn_refusals_write_nothing(database, gql, world):
         announce(gql, north.key, ids),
     ]
     # then
-    assert [(x["userErrors"][0]["field"], x["userErrors"][0]["code"]) for x in answers] == [
+    assert [(dotted(x["userErrors"][0]["field"]), x["userErrors"][0]["code"]) for x in answers] == [
         ("reference", "DUPLICATE"),
         ("lines.0.quantity", "NOT_POSITIVE"),
         ("lines.0.productId", "NOT_FOUND"),
@@ -339,7 +343,7 @@ def test_client_cannot_read_or_touch_other_clients_stock(database, gql, world):
     foreign = {"p": ids["c"], "w": ids["wh"], "q": 1, "r": "FOUND"}
     refused = data(gql(ADJUST, foreign, key=north.key), "adjustInventory")
     assert refused["userErrors"][0] == {
-        "field": "productId",
+        "field": ["productId"],
         "code": "NOT_FOUND",
         "message": "No such product.",
     }

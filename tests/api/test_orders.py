@@ -13,7 +13,7 @@ from tests.api.order_documents import (
     SHIP,
     step,
 )
-from tests.factories import count_rows
+from tests.factories import count_rows, dotted
 from tests.factories_orders import (
     ORDER_TABLES,
     levels_match_ledger,
@@ -76,7 +76,7 @@ def test_provider_creates_for_a_named_client_and_must_name_one(database, gql, wo
         "order": None,
         "userErrors": [
             {
-                "field": "clientId",
+                "field": ["clientId"],
                 "code": "REQUIRED",
                 "message": "Name the client the order is for.",
             }
@@ -103,7 +103,7 @@ def test_the_same_reference_with_other_content_is_refused_and_writes_nothing(dat
     before = written(database)
     refused = create(gql, key, lines=(("SKU-1", 3),))
     assert refused["order"] is None
-    assert [(e["field"], e["code"]) for e in refused["userErrors"]] == [
+    assert [(dotted(e["field"]), e["code"]) for e in refused["userErrors"]] == [
         ("externalReference", "IDEMPOTENCY_CONFLICT")
     ]
     assert written(database) == before
@@ -148,7 +148,7 @@ def test_invalid_orders_come_back_as_user_errors_and_write_nothing(
     refused = create(gql, world.tenant.clients["A"].key, **changes)
     # then
     assert refused["order"] is None
-    assert [(e["field"], e["code"]) for e in refused["userErrors"]] == [(field, code)]
+    assert [(dotted(e["field"]), e["code"]) for e in refused["userErrors"]] == [(field, code)]
     assert written(database) == before
 
 

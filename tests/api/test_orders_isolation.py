@@ -16,7 +16,7 @@ from tests.api.order_documents import (
     SHIP,
     step,
 )
-from tests.factories import count_rows, global_id
+from tests.factories import count_rows, dotted, global_id
 from tests.factories_orders import ORDER_TABLES, make_order_world, order_input
 
 
@@ -137,4 +137,6 @@ def test_a_provider_cannot_order_for_another_providers_client(database, gql, vic
         "input": order_input("X-1", (("SKU-B", 1),), clientId=world.tenant.clients["B"].global_id)
     }
     refused = gql(CREATE, variables, key=other)["data"]["createOrder"]
-    assert [(e["field"], e["code"]) for e in refused["userErrors"]] == [("clientId", "NOT_FOUND")]
+    assert [(dotted(e["field"]), e["code"]) for e in refused["userErrors"]] == [
+        ("clientId", "NOT_FOUND")
+    ]

@@ -140,7 +140,7 @@ def test_revoking_another_tenants_key_answers_like_an_unknown_id(database, gql, 
                 "revokeApiKey": {
                     "apiKey": None,
                     "userErrors": [
-                        {"field": "id", "code": "NOT_FOUND", "message": "No such API key."}
+                        {"field": ["id"], "code": "NOT_FOUND", "message": "No such API key."}
                     ],
                 }
             }
@@ -184,7 +184,7 @@ def test_creating_a_key_for_another_providers_client_answers_like_an_unknown_id(
     assert foreign["data"]["createApiKey"] == {
         "apiKey": None,
         "plaintextKey": None,
-        "userErrors": [{"field": "clientId", "code": "NOT_FOUND", "message": "No such client."}],
+        "userErrors": [{"field": ["clientId"], "code": "NOT_FOUND", "message": "No such client."}],
     }
     assert count_rows(database, "api_keys") == keys_before
 

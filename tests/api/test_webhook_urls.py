@@ -31,7 +31,7 @@ def test_private_urls_are_refused_by_default(database, gql, url):
     tenant = make_tenant(database)
     assert create(gql, tenant.key, url) == {
         "endpoint": None,
-        "userErrors": [{"field": "url", "code": "INVALID"}],
+        "userErrors": [{"field": ["url"], "code": "INVALID"}],
     }
 
 
@@ -44,7 +44,7 @@ def test_changing_an_endpoint_to_a_private_url_is_refused_by_default(database, g
     )["data"]["createWebhookEndpoint"]["endpoint"]
     result = gql(UPDATE, {"input": {"id": created["id"], "url": LOOPBACK}}, key=tenant.key)
     assert result["data"]["updateWebhookEndpoint"]["userErrors"] == [
-        {"field": "url", "code": "INVALID"}
+        {"field": ["url"], "code": "INVALID"}
     ]
 
 

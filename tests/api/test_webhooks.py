@@ -10,7 +10,7 @@ import pytest
 from domain.webhooks import delivery, queries
 from persistence.base import utcnow
 from persistence.unit_of_work import UnitOfWork
-from tests.factories import count_rows, global_id, make_key, make_tenant
+from tests.factories import count_rows, dotted, global_id, make_key, make_tenant
 from tests.factories_webhooks import make_endpoint, make_event
 from tests.fakes.webhook_receiver import WebhookReceiver
 
@@ -82,7 +82,7 @@ def test_bad_input_is_refused_and_nothing_is_written(database, gql, given, field
     tenant = make_tenant(database)
     result = gql(CREATE, {"input": given}, key=tenant.key)
     payload = result["data"]["createWebhookEndpoint"]
-    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(field, code)]
+    assert [(dotted(e["field"]), e["code"]) for e in payload["userErrors"]] == [(field, code)]
     assert payload["secret"] is None
     assert count_rows(database, "webhook_endpoints") == 0
 
@@ -98,7 +98,7 @@ def test_a_client_key_makes_endpoints_for_its_own_client_only(database, gql):
     )
     assert own["data"]["createWebhookEndpoint"]["endpoint"]["client"] == {"code": "A"}
     assert other["data"]["createWebhookEndpoint"]["userErrors"] == [
-        {"field": "clientId", "code": "NOT_FOUND", "message": "No such client."}
+        {"field": ["clientId"], "code": "NOT_FOUND", "message": "No such client."}
     ]
     assert count_rows(database, "webhook_endpoints") == 1
 
@@ -141,7 +141,7 @@ def test_update_disables_and_changes_topics_and_refuses_bad_input(database, gql)
         {"input": {"id": node_id, "topics": [], "url": "https://a.example/x"}},
         key=tenant.key,
     )["data"]["updateWebhookEndpoint"]
-    assert refused["userErrors"] == [{"field": "topics", "code": "REQUIRED"}]
+    assert refused["userErrors"] == [{"field": ["topics"], "code": "REQUIRED"}]
     after = nodes(gql(ENDPOINTS, key=tenant.key), "webhookEndpoints")
     assert after[0]["url"] == URL
 
@@ -159,10 +159,10 @@ def test_client_cannot_see_or_change_another_clients_endpoints(database, gql):
         updated = gql(UPDATE, {"input": {"id": node_id, "enabled": False}}, key=a_key)
         deleted = gql(DELETE, {"id": node_id}, key=a_key)
         assert updated["data"]["updateWebhookEndpoint"]["userErrors"] == [
-            {"field": "id", "code": "NOT_FOUND"}
+            {"field": ["id"], "code": "NOT_FOUND"}
         ]
         assert deleted["data"]["deleteWebhookEndpoint"]["userErrors"] == [
-            {"field": "id", "code": "NOT_FOUND"}
+            {"field": ["id"], "code": "NOT_FOUND"}
         ]
     assert gql(f'{{ node(id: "{theirs}") {{ id }} }}', key=a_key)["data"]["node"] is None
     assert nodes(gql(ENDPOINTS, key=tenant.key), "webhookEndpoints")[0]["id"] == theirs
@@ -241,7 +241,7 @@ def test_client_cannot_see_or_redeliver_another_clients_deliveries(database, gql
     assert nodes(gql(DELIVERIES, key=a_key), "webhookDeliveries") == []
     for node_id in (theirs["id"], global_id("WebhookDelivery", uuid.uuid4())):
         refused = gql(REDELIVER, {"id": node_id}, key=a_key)["data"]["redeliverWebhook"]
-        assert refused["userErrors"] == [{"field": "id", "code": "NOT_FOUND"}]
+        assert refused["userErrors"] == [{"field": ["id"], "code": "NOT_FOUND"}]
 
 
 def test_delete_removes_the_endpoint_and_its_deliveries(database, gql):
