@@ -48,7 +48,7 @@ def _guarded(
             where = malformed_id(kwargs.get(name), type_, () if name == "input" else (name,))
             if where is not None:
                 error = UserError(
-                    field=".".join(where) or name,
+                    field=[str(part) for part in where] or [name],
                     code=ErrorCode("INVALID_ID"),  # type: ignore[operator]
                     message=INVALID_ID_MESSAGE,
                 )

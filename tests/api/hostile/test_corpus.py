@@ -127,7 +127,7 @@ CORPUS = [
     Case(
         "bad DateTime",
         payload={
-            "query": "mutation($id: ID!, $d: DateTime) { markInvoicePaid(id: $id, paidAt: $d) "
+            "query": "mutation($id: ID!, $d: DateTime) { markInvoicePaid(input: {id: $id, paidAt: $d}) "
             "{ userErrors { code } } }",
             "variables": {"id": "SW52b2ljZTow", "d": "yesterday"},
         },

@@ -68,7 +68,7 @@ def test_malformed_ids_are_refused_as_invalid_everywhere(database, gql, world, c
                 [error] = result["data"][place.field]["userErrors"]
                 assert error["code"] == "INVALID_ID", (str(place), value, result)
                 inside_input = place.path[1:] if place.path[0] == "input" else place.path
-                expected = ".".join("0" if step == "[]" else step for step in inside_input)
+                expected = ["0" if step == "[]" else step for step in inside_input]
                 assert error["field"] == expected, (str(place), result)
             else:
                 codes = [e["extensions"]["code"] for e in result["errors"]]
