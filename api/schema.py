@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import cache
 
 import strawberry
@@ -17,6 +18,7 @@ from api.inventory import schema as inventory
 from api.limits.document import document_guard
 from api.limits.extension import QueryCostLimit
 from api.malformed_ids import refuse_malformed_ids
+from api.money import DecimalScalar
 from api.orders import schema as orders
 from api.shipping import schema as shipping
 from api.tenants import schema as tenants
@@ -72,6 +74,7 @@ def _build(max_query_depth: int) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=events.Subscription,
+        scalar_overrides={Decimal: DecimalScalar},
         extensions=[
             document_guard(max_query_depth),
             lambda: ValidationCache(maxsize=512),

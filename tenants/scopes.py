@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from tenants.models import KeyKind
 
 ADMIN = "admin"
@@ -25,6 +27,11 @@ SCOPES: dict[str, str] = {
     "webhooks:read": "list webhook endpoints and their deliveries",
     "webhooks:write": "create, change and delete webhook endpoints; redeliver",
 }
+
+Scope = StrEnum(  # type: ignore[misc]
+    "Scope", {name.replace(":", "_").upper(): name for name in SCOPES}
+)
+"""The closed set of scopes as an enum: ORDERS_READ is "orders:read"."""
 
 KIND_SCOPES: dict[KeyKind, frozenset[str]] = {
     KeyKind.PROVIDER: frozenset(SCOPES),

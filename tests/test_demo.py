@@ -8,7 +8,7 @@ from tests.inventory_checks import assert_levels_match_ledger
 
 CREATE_ORDER = """mutation {
   createOrder(input: {
-    externalReference: "SHOP-1001", serviceLevel: "standard",
+    externalReference: "SHOP-1001", serviceLevel: STANDARD,
     shipTo: {name: "Dana Smith", line1: "12 Pine St", city: "Boulder", region: "CO",
              postalCode: "80302", country: "US"},
     lines: [{sku: "TENT-2P", quantity: 2}, {sku: "LAMP-LED", quantity: 6}]

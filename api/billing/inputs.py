@@ -8,6 +8,7 @@ from enum import StrEnum
 import strawberry
 from strawberry import relay
 
+from api.money import CurrencyCodeEnum, MoneyInput
 from domain.billing.models import ChargeType
 from domain.billing.periods import Period
 
@@ -46,7 +47,7 @@ class StorageRateInput:
 class CreateRateCardInput:
     client_id: relay.GlobalID | None = None
     effective_from: datetime
-    currency: str
+    currency: CurrencyCodeEnum  # type: ignore[valid-type]
     receiving_per_unit: DecimalText | None = None
     receiving_per_receipt: DecimalText | None = None
     receiving_per_asn: DecimalText | None = None
@@ -66,7 +67,9 @@ class CreateRateCardInput:
 @strawberry.input
 class AddManualChargeInput:
     client_id: relay.GlobalID
-    amount: DecimalText
+    amount: MoneyInput = strawberry.field(
+        description="Positive, in the currency of the client's rate card."
+    )
     reason: str
     description: str | None = None
     type: ManualChargeKindEnum = ManualChargeKind.MANUAL  # type: ignore[valid-type]
@@ -77,7 +80,9 @@ class AddManualChargeInput:
 @strawberry.input
 class AddCreditInput:
     client_id: relay.GlobalID
-    amount: DecimalText = strawberry.field(description="Positive; it is credited.")
+    amount: MoneyInput = strawberry.field(
+        description="Positive, in the currency of the client's rate card; it is credited."
+    )
     reason: str
     reference: str | None = strawberry.field(default=None, description="Idempotency key.")
     occurred_at: datetime | None = None

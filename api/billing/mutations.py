@@ -219,7 +219,8 @@ async def _manual(
     def work(session: Session, scope: TenantScope) -> object:
         entry = ManualCharge(
             client_id=decode_id(input.client_id, "Client", "clientId"),
-            amount=_decimal(input.amount, "amount"),
+            amount=input.amount.amount,
+            currency=input.amount.currency,
             reason=input.reason,
             description=getattr(input, "description", None) or input.reason,
             credit=credit,

@@ -15,6 +15,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.context import Context
+from api.money import CurrencyCodeEnum, Money
 from api.relay import RowNode, by_id
 from api.tenants.types import ClientType
 from domain.billing import queries
@@ -56,7 +57,7 @@ class RateCardType(RowNode):
     id: relay.NodeID[str]
     version: int
     effective_from: datetime
-    currency: str
+    currency: CurrencyCodeEnum  # type: ignore[valid-type]
     receiving_per_unit: Decimal | None
     receiving_per_receipt: Decimal | None
     receiving_per_asn: Decimal | None
@@ -105,9 +106,9 @@ class ChargeType_(RowNode):
     occurred_at: datetime
     service_date: date
     quantity: Decimal
-    unit_price: Decimal
-    amount: Decimal
-    currency: str
+    unit_price: Money
+    amount: Money
+    currency: CurrencyCodeEnum  # type: ignore[valid-type]
     description: str
     reason: str | None
     actor: str
@@ -118,8 +119,9 @@ class ChargeType_(RowNode):
     def from_row(cls, row: Any) -> Self:
         """The charge with its amount in currency units."""
         fields = {name: getattr(row, name) for name in _CHARGE_FIELDS}
-        amount = from_minor(row.amount_minor, row.currency)
-        return cls(amount=amount, invoice_uuid=row.invoice_id, **fields)
+        amount = Money(amount=from_minor(row.amount_minor, row.currency), currency=row.currency)
+        unit_price = Money(amount=row.unit_price, currency=row.currency)
+        return cls(amount=amount, unit_price=unit_price, invoice_uuid=row.invoice_id, **fields)
 
     @strawberry.field
     async def client(self, info: Info[Context, None]) -> ClientType | None:
@@ -141,13 +143,20 @@ _CHARGE_FIELDS = [
     "occurred_at",
     "service_date",
     "quantity",
-    "unit_price",
     "currency",
     "description",
     "reason",
     "actor",
     "client_id",
 ]
+
+
+@strawberry.type(description="A billing month.")
+class BillingPeriod:
+    year: int = strawberry.field(description="The calendar year.")
+    month: int = strawberry.field(description="The month, 1 (January) to 12.")
+    start: date = strawberry.field(description="The first day of the month.")
+    end: date = strawberry.field(description="The first day after the month.")
 
 
 @strawberry.type(name="InvoiceLine")
@@ -157,7 +166,7 @@ class InvoiceLineType:
     charge_type: ChargeTypeEnum  # type: ignore[valid-type]
     quantity: Decimal
     charges: int
-    amount: Decimal
+    amount: Money
 
 
 @strawberry.type(name="Invoice")
@@ -167,16 +176,14 @@ class InvoiceType(RowNode):
     __model__ = Invoice
     id: relay.NodeID[str]
     number: str
-    period: str
-    period_start: date
-    period_end: date = strawberry.field(description="The first day after the period.")
-    currency: str
+    period: BillingPeriod
+    currency: CurrencyCodeEnum  # type: ignore[valid-type]
     status: InvoiceStatusEnum  # type: ignore[valid-type]
-    subtotal: Decimal
-    minimum_top_up: Decimal
+    subtotal: Money
+    minimum_top_up: Money
     tax_rate_percent: Decimal | None
-    tax: Decimal
-    total: Decimal
+    tax: Money
+    total: Money
     issued_at: datetime | None
     paid_at: datetime | None
     voided_at: datetime | None
@@ -190,16 +197,19 @@ class InvoiceType(RowNode):
         return cls(
             id=str(row.id),
             number=row.number,
-            period=f"{row.period_start:%Y-%m}",
-            period_start=row.period_start,
-            period_end=row.period_end,
+            period=BillingPeriod(
+                year=row.period_start.year,
+                month=row.period_start.month,
+                start=row.period_start,
+                end=row.period_end,
+            ),
             currency=cur,
             status=row.status,
-            subtotal=from_minor(row.subtotal_minor, cur),
-            minimum_top_up=from_minor(row.minimum_top_up_minor, cur),
+            subtotal=_money(row.subtotal_minor, cur),
+            minimum_top_up=_money(row.minimum_top_up_minor, cur),
             tax_rate_percent=row.tax_rate_percent,
-            tax=from_minor(row.tax_minor, cur),
-            total=from_minor(row.total_minor, cur),
+            tax=_money(row.tax_minor, cur),
+            total=_money(row.total_minor, cur),
             issued_at=row.issued_at,
             paid_at=row.paid_at,
             voided_at=row.voided_at,
@@ -221,7 +231,7 @@ class InvoiceType(RowNode):
                 charge_type=row.charge_type,
                 quantity=row.quantity,
                 charges=row.charges,
-                amount=from_minor(row.amount_minor, self.currency),
+                amount=_money(row.amount_minor, self.currency),
             )
             for row in rows
         ]
@@ -234,6 +244,10 @@ class InvoiceType(RowNode):
     async def pdf_base64(self, info: Info[Context, None]) -> str:
         document = await info.context.read(load_document, uuid.UUID(str(self.id)))
         return base64.b64encode(invoice_pdf(document)).decode()
+
+
+def _money(minor: int, currency: str) -> Money:
+    return Money(amount=from_minor(minor, currency), currency=currency)
 
 
 def _grouped(key: str, build: Any) -> Any:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import strawberry
 from strawberry import relay
+
+from api.money import MoneyInput
 
 
 @strawberry.input
@@ -48,12 +49,6 @@ class DimensionsInput:
     length_mm: int
     width_mm: int
     height_mm: int
-
-
-@strawberry.input
-class MoneyInput:
-    amount: Decimal
-    currency: str = strawberry.field(description="ISO 4217 code.")
 
 
 @strawberry.input

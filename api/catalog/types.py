@@ -11,6 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.money import Money
 from api.relay import RowNode, by_id
 from api.tenants.types import ClientType
 from domain.catalog.models import Product, Warehouse
@@ -61,14 +62,6 @@ class WarehouseType(RowNode):
 
 
 @strawberry.type
-class Money:
-    """An exact amount in a currency."""
-
-    amount: Decimal
-    currency: str = strawberry.field(description="ISO 4217 code.")
-
-
-@strawberry.type
 class Dimensions:
     """Outer dimensions in millimetres."""
 
@@ -110,9 +103,7 @@ class ProductType(RowNode):
     @strawberry.field(name="declaredValue")
     def declared_value_money(self) -> Money | None:
         """Customs and insurance value of one unit."""
-        if self.declared_value is None or self.currency is None:
-            return None
-        return Money(amount=self.declared_value, currency=self.currency)
+        return Money.of(self.declared_value, self.currency)
 
     @strawberry.field
     async def client(self, info: Info[Context, None]) -> ClientType:

@@ -6,8 +6,9 @@ import strawberry
 from strawberry import relay
 
 from api.mutations import optional_id
-from api.orders.types import HoldReasonEnum
+from api.orders.types import HoldReasonEnum, ServiceLevelEnum
 from domain.orders.commands import CreateOrder, LineRequest, ShipTo
+from domain.shipping.carriers.base import ServiceLevel
 
 
 @strawberry.input(description="Where an order goes.")
@@ -52,7 +53,9 @@ class CreateOrderInput:
     )
     ship_to: ShipToInput
     lines: list[OrderLineInput]
-    service_level: str = "standard"
+    service_level: ServiceLevelEnum = strawberry.field(  # type: ignore[valid-type]
+        default=ServiceLevel.STANDARD, description="How fast the client wants it delivered."
+    )
     client_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Required for a provider key; a client key orders for itself."
     )

@@ -25,6 +25,7 @@ from domain.orders.models import (
     OrderLine,
     OrderStatus,
 )
+from domain.shipping.carriers.base import ServiceLevel
 from tenants.models import Client
 
 if TYPE_CHECKING:
@@ -37,6 +38,9 @@ FulfillmentStatusEnum = strawberry.enum(
     FulfillmentStatus, name="FulfillmentStatus", description="Where a fulfillment order stands."
 )
 HoldReasonEnum = strawberry.enum(HoldReason, name="HoldReason", description="Why an order is held.")
+ServiceLevelEnum = strawberry.enum(
+    ServiceLevel, name="ServiceLevel", description="How fast an order is to be delivered."
+)
 
 
 async def _product(info: Info[Context, None], product_id: uuid.UUID) -> ProductType | None:
@@ -188,7 +192,7 @@ class OrderType(RowNode):
         description="The client's own id, unique per client."
     )
     status: OrderStatusEnum  # type: ignore[valid-type]
-    service_level: str
+    service_level: ServiceLevelEnum  # type: ignore[valid-type]
     created_at: datetime
     updated_at: datetime
     cancelled_at: datetime | None

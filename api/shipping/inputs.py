@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
+from api.money import CurrencyCodeEnum
 from api.orders.inputs import ShipToInput
 from api.shipping.types import CarrierKindEnum, LabelFormatEnum, RatingRuleEnum
 
@@ -33,7 +34,7 @@ class SetShippingSettingsInput:
     client_id: relay.GlobalID
     rule: RatingRuleEnum | None = None  # type: ignore[valid-type]
     automatic_dispatch: bool | None = None
-    currency: str | None = None
+    currency: CurrencyCodeEnum | None = None  # type: ignore[valid-type]
     label_format: LabelFormatEnum | None = None  # type: ignore[valid-type]
     ship_from: ShipToInput | None = None
     use_warehouse_address: bool = False

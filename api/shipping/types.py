@@ -13,6 +13,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.money import CurrencyCodeEnum, Money
 from api.orders.dataloaders import _children
 from api.orders.types import FulfillmentOrderType, OrderType, ShipToAddress
 from api.relay import RowNode, by_id
@@ -105,7 +106,7 @@ class ShippingSettingsType:
     automatic_dispatch: bool = strawberry.field(
         description="Pick, pack and ship as soon as an order is allocated."
     )
-    currency: str
+    currency: CurrencyCodeEnum  # type: ignore[valid-type]
     label_format: LabelFormatEnum  # type: ignore[valid-type]
     ship_from: ShipToAddress | None = strawberry.field(
         description="Overrides the warehouse address; None ships from the warehouse."
@@ -153,8 +154,8 @@ class ShipmentType(RowNode):
     carrier: str
     service: str
     tracking_number: str
-    cost: Decimal
-    currency: str
+    cost: strawberry.Private[Decimal]
+    currency: strawberry.Private[str]
     label_format: LabelFormatEnum  # type: ignore[valid-type]
     status: TrackingStatusEnum  # type: ignore[valid-type]
     created_at: datetime
@@ -162,6 +163,11 @@ class ShipmentType(RowNode):
     order_id: strawberry.Private[uuid.UUID]
     fulfillment_order_id: strawberry.Private[uuid.UUID]
     label_content: strawberry.Private[bytes]
+
+    @strawberry.field(name="cost")
+    def cost_money(self) -> Money:
+        """What the label cost."""
+        return Money(amount=self.cost, currency=self.currency)
 
     @strawberry.field
     def label_base64(self) -> str:

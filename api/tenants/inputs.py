@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
-from api.tenants.types import KeyKindEnum
+from api.tenants.types import ApiScopeEnum, KeyKindEnum
 
 
 @strawberry.input
@@ -28,7 +28,7 @@ class CreateApiKeyInput:
         default=None, description="For a client key; a client key defaults to its own client."
     )
     supplier_id: relay.GlobalID | None = None
-    scopes: list[str] | None = strawberry.field(
+    scopes: list[ApiScopeEnum] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Defaults to the usual scopes of the kind."
     )
 

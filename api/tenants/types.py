@@ -12,8 +12,12 @@ from strawberry.types import Info
 from api.context import Context
 from api.relay import RowNode, by_id
 from tenants.models import ApiKey, Client, KeyKind, Provider, Supplier
+from tenants.scopes import SCOPES, Scope
 
 KeyKindEnum = strawberry.enum(KeyKind, name="KeyKind", description="Who an API key speaks for.")
+ApiScopeEnum = strawberry.enum(Scope, name="ApiScope", description="What an API key may do.")
+for _value in ApiScopeEnum.__strawberry_definition__.values:  # type: ignore[attr-defined]
+    _value.description = SCOPES[_value.value][0].upper() + SCOPES[_value.value][1:] + "."
 
 
 @strawberry.type(name="Provider")
@@ -57,7 +61,7 @@ class ApiKeyType(RowNode):
     name: str
     prefix: str
     kind: KeyKindEnum  # type: ignore[valid-type]
-    scopes: list[str]
+    scopes: list[ApiScopeEnum]  # type: ignore[valid-type]
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
@@ -86,7 +90,9 @@ class Viewer:
     """Who is calling."""
 
     kind: KeyKindEnum  # type: ignore[valid-type]
-    scopes: list[str] = strawberry.field(description="Scopes in force, `admin` expanded.")
+    scopes: list[ApiScopeEnum] = strawberry.field(  # type: ignore[valid-type]
+        description="Scopes in force, ADMIN expanded."
+    )
     key_prefix: str | None
     provider_id: strawberry.Private[uuid.UUID]
     client_id: strawberry.Private[uuid.UUID | None]

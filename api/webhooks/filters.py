@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 
 from api.listing import Sort, SortDirection
-from api.webhooks.types import DeliveryStatusEnum
+from api.webhooks.types import DeliveryStatusEnum, WebhookTopicEnum
 
 
 @strawberry.input(description="Which webhook endpoints to list; all fields must match.")
@@ -41,7 +41,7 @@ class WebhookDeliveryFilterInput:
     status: list[DeliveryStatusEnum] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Deliveries in any of these states."
     )
-    topic: list[str] | None = strawberry.field(
+    topic: list[WebhookTopicEnum] | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Deliveries of any of these event topics."
     )
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
+from api.webhooks.types import WebhookTopicEnum
+
 
 @strawberry.input
 class CreateWebhookEndpointInput:
     url: str = strawberry.field(
         description="https to a public host; private hosts where the deployment allows."
     )
-    topics: list[str] = strawberry.field(description="Event topics, e.g. order.created.")
+    topics: list[WebhookTopicEnum] = strawberry.field(  # type: ignore[valid-type]
+        description="What the endpoint is sent, e.g. [ORDER_CREATED]."
+    )
     client_id: relay.GlobalID | None = strawberry.field(
         default=None, description="A client's endpoint; a client key's is always its own."
     )
@@ -22,7 +26,7 @@ class CreateWebhookEndpointInput:
 class UpdateWebhookEndpointInput:
     id: relay.GlobalID
     url: str | None = None
-    topics: list[str] | None = None
+    topics: list[WebhookTopicEnum] | None = None  # type: ignore[valid-type]
     enabled: bool | None = None
 
 

@@ -14,6 +14,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.relay import RowNode, by_id
 from api.tenants.types import ClientType
+from domain.outbox.events import Topic
 from domain.webhooks import queries
 from domain.webhooks.models import (
     DeliveryStatus,
@@ -23,6 +24,9 @@ from domain.webhooks.models import (
 )
 from tenants.models import Client
 
+WebhookTopicEnum = strawberry.enum(
+    Topic, name="WebhookTopic", description="What happened; endpoints subscribe to these."
+)
 DeliveryStatusEnum = strawberry.enum(
     DeliveryStatus, name="WebhookDeliveryStatus", description="Where a webhook delivery stands."
 )
@@ -45,7 +49,7 @@ class WebhookEndpointType(RowNode):
     __model__ = WebhookEndpoint
     id: relay.NodeID[str]
     url: str
-    topics: list[str]
+    topics: list[WebhookTopicEnum]  # type: ignore[valid-type]
     enabled: bool
     created_at: datetime
     updated_at: datetime
@@ -87,7 +91,7 @@ class WebhookDeliveryType(RowNode):
     __model__ = WebhookDelivery
     id: relay.NodeID[str]
     message_id: str = strawberry.field(description="What receivers deduplicate on.")
-    topic: str
+    topic: WebhookTopicEnum  # type: ignore[valid-type]
     payload: JSON
     occurred_at: datetime
     status: DeliveryStatusEnum  # type: ignore[valid-type]

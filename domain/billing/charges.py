@@ -94,6 +94,8 @@ class ManualCharge:
     reference: str | None = None
     """Makes the entry idempotent: the same reference never bills twice."""
     occurred_at: datetime | None = None
+    currency: str | None = None
+    """The currency the amount was given in; it must be the card's. None: the card's."""
 
 
 def add_manual_charge(session: Session, scope: TenantScope, entry: ManualCharge) -> Charge:
@@ -116,6 +118,12 @@ def add_manual_charge(session: Session, scope: TenantScope, entry: ManualCharge)
     if card is None:
         raise DomainError(
             DomainErrorCode.INVALID, "The client has no rate card, so no currency.", "clientId"
+        )
+    if entry.currency is not None and entry.currency != card.currency:
+        raise DomainError(
+            DomainErrorCode.INVALID,
+            f"The client is billed in {card.currency}, not {entry.currency}.",
+            "amount.currency",
         )
     if round_money(amount, card.currency) != amount:
         raise DomainError(

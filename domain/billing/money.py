@@ -8,15 +8,10 @@ from typing import Any
 from sqlalchemy import Numeric, String, TypeDecorator
 from sqlalchemy.engine import Dialect
 
+from domain.currencies import MINOR_UNITS
 from domain.errors import DomainError, DomainErrorCode
 
-_TWO = "AUD BRL CAD CHF CNY CZK DKK EUR GBP HKD HUF INR MXN NOK NZD PLN RON SEK SGD USD ZAR"
-MINOR_UNITS: dict[str, int] = {
-    **{code: 2 for code in _TWO.split()},
-    **{code: 0 for code in ("JPY", "KRW", "ISK", "CLP", "VND")},
-    **{code: 3 for code in ("BHD", "JOD", "KWD", "OMR", "TND")},
-}
-"""ISO 4217 currencies Crossdock bills in, and the digits of each one's minor unit."""
+__all__ = ["MINOR_UNITS", "check_currency", "exact"]
 
 
 def check_currency(currency: str, field: str = "currency") -> str:

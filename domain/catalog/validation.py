@@ -6,11 +6,11 @@ import re
 from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from domain.currencies import MINOR_UNITS
 from domain.errors import DomainError, DomainErrorCode
 from tenants.validation import clean_text
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 MONEY_PLACES = 4
 MONEY_DIGITS = 18
 """The precision of `persistence.base.Money`: refuse what it would round."""
@@ -32,8 +32,8 @@ def clean_country(value: str | None, field: str) -> str:
 def clean_currency(value: str | None, field: str) -> str:
     """An ISO 4217 currency code, upper-cased."""
     cleaned = clean_text(value, field, 3).upper()
-    if not _CURRENCY.match(cleaned):
-        raise DomainError(DomainErrorCode.INVALID, f"{field} must be a 3-letter ISO code.", field)
+    if cleaned not in MINOR_UNITS:
+        raise DomainError(DomainErrorCode.INVALID, f"{field} must be an ISO 4217 code.", field)
     return cleaned
 
 

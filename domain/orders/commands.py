@@ -40,6 +40,7 @@ class CreateOrder:
     ship_to: ShipTo
     lines: tuple[LineRequest, ...]
     service_level: str = "standard"
+    """A `ServiceLevel` value; validation refuses anything else."""
     client_id: uuid.UUID | None = None
 
     def content_hash(self) -> str:

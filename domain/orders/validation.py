@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from domain.catalog.models import SKU_MAX, Product
 from domain.errors import DomainError, DomainErrorCode, not_found
 from domain.orders.commands import CreateOrder, LineRequest, ShipTo
+from domain.shipping.carriers.base import ServiceLevel
 from tenants.models import Client
 from tenants.scope import TenantScope
 from tenants.validation import clean_text
@@ -38,10 +39,22 @@ def clean_order(session: Session, scope: TenantScope, command: CreateOrder) -> C
         external_reference=clean_text(
             command.external_reference, "externalReference", REFERENCE_MAX
         ),
-        service_level=clean_text(command.service_level, "serviceLevel", SERVICE_LEVEL_MAX),
+        service_level=clean_service_level(command.service_level),
         ship_to=clean_ship_to(command.ship_to),
         lines=clean_lines(command.lines),
     )
+
+
+def clean_service_level(value: str) -> ServiceLevel:
+    """One of the service levels carriers are rated by; anything else is refused."""
+    cleaned = clean_text(value, "serviceLevel", SERVICE_LEVEL_MAX).lower()
+    try:
+        return ServiceLevel(cleaned)
+    except ValueError:
+        known = ", ".join(level.value for level in ServiceLevel)
+        raise DomainError(
+            DomainErrorCode.INVALID, f"Unknown service level; use one of {known}.", "serviceLevel"
+        ) from None
 
 
 def resolve_client(session: Session, scope: TenantScope, client_id: uuid.UUID | None) -> uuid.UUID:

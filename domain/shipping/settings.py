@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import asdict, dataclass
 
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from domain.catalog.models import Warehouse
 from domain.clients import owning_client, require_provider
+from domain.currencies import MINOR_UNITS
 from domain.errors import DomainError, DomainErrorCode
 from domain.orders.commands import ShipTo
 from domain.orders.validation import clean_ship_to
@@ -19,8 +19,6 @@ from domain.shipping.parcels import Address
 from domain.shipping.rating import RatingRule
 from persistence.base import new_id, utcnow
 from tenants.scope import TenantScope
-
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 @dataclass(frozen=True)
@@ -70,7 +68,7 @@ def set_shipping_settings(
         current.automatic_dispatch = changes.automatic_dispatch
     if changes.currency is not None:
         currency = changes.currency.strip().upper()
-        if not _CURRENCY.match(currency):
+        if currency not in MINOR_UNITS:
             raise DomainError(
                 DomainErrorCode.INVALID, "currency must be an ISO 4217 code, e.g. USD.", "currency"
             )

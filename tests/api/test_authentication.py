@@ -22,7 +22,7 @@ def test_provider_key_sees_who_it_is(database, gql):
     assert viewer["kind"] == "PROVIDER"
     assert viewer["provider"] == {"name": "Northwind"}
     assert viewer["client"] is None
-    assert "orders:write" in viewer["scopes"]
+    assert "ORDERS_WRITE" in viewer["scopes"]
 
 
 def test_client_key_sees_its_client(database, gql):
@@ -104,6 +104,6 @@ def test_supplier_key_sees_its_supplier(database, gql):
     viewer = gql("{ viewer { kind scopes supplier { code } } }", key=key)["data"]["viewer"]
     assert viewer == {
         "kind": "SUPPLIER",
-        "scopes": ["orders:read", "orders:write"],
+        "scopes": ["ORDERS_READ", "ORDERS_WRITE"],
         "supplier": {"code": "DS1"},
     }

@@ -16,8 +16,9 @@ from tests.factories import global_id, make_key
 
 INVOICES = """
 query($client: ID) { invoices(filter: {clientId: $client}) { edges { node {
-  id number period status subtotal minimumTopUp tax total client { code }
-  lines { chargeType quantity charges amount }
+  id number period { year month } status client { code }
+  subtotal { amount } minimumTopUp { amount } tax { amount } total { amount currency }
+  lines { chargeType quantity charges amount { amount } }
 } } } }
 """
 CHARGES = """
@@ -26,7 +27,7 @@ query($client: ID, $period: BillingPeriodInput, $type: [ChargeType!], $source: [
     filter: {clientId: $client, period: $period, chargeType: $type, sourceType: $source}
     first: 100
   ) {
-    edges { node { id chargeType sourceType sourceId quantity unitPrice amount rateCardVersion
+    edges { node { id chargeType sourceType sourceId quantity unitPrice { amount } amount { amount currency } rateCardVersion
                    client { code } } }
   }
 }
@@ -35,19 +36,19 @@ INVOICE = "query($id: ID!) { invoice(id: $id) { id number csv pdfBase64 } }"
 NODE = "query($id: ID!) { node(id: $id) { id } }"
 RUN = """
 mutation($period: BillingPeriodInput!) { runBillingPeriod(input: {period: $period}) {
-  invoices { number total } userErrors { field code message } } }
+  invoices { number total { amount } } userErrors { field code message } } }
 """
 ISSUE = "mutation($id: ID!) { issueInvoice(input: {id: $id}) { invoice { status } userErrors { code } } }"
 PAID = "mutation($id: ID!) { markInvoicePaid(input: {id: $id}) { invoice { status } userErrors { code } } }"
 VOID = """mutation($id: ID!) { voidInvoice(input: {id: $id, reason: "typo"}) {
   invoice { status } userErrors { code } } }"""
 CREDIT = """
-mutation($client: ID!, $amount: String!) {
+mutation($client: ID!, $amount: MoneyInput!) {
   addCredit(input: {clientId: $client, amount: $amount, reason: "late delivery"}) {
-    charge { chargeType amount unitPrice reason } userErrors { field code message } } }
+    charge { chargeType amount { amount currency } unitPrice { amount } reason } userErrors { field code message } } }
 """
 RATE_CARD = """
-mutation($client: ID) { createRateCard(input: {clientId: $client, currency: "USD",
+mutation($client: ID) { createRateCard(input: {clientId: $client, currency: USD,
   effectiveFrom: "2026-06-01T00:00:00+00:00", pickPerOrder: "1.95", monthlyMinimum: "99"}) {
   rateCard { version pickPerOrder monthlyMinimum client { code } } userErrors { code field } } }
 """
@@ -86,12 +87,14 @@ def test_provider_reads_invoices_and_filtered_charges(billed, gql):
         "charges",
     )
     # then
-    assert {(i["client"]["code"], i["total"]) for i in invoices} == {
+    assert {(i["client"]["code"], i["total"]["amount"]) for i in invoices} == {
         ("A", "150.00"),
         ("B", "71.21"),
     }
-    assert sorted(c["amount"] for c in shipping) == ["13.58", "8.20"]
-    assert {c["unitPrice"] for c in shipping} == {"13.585", "8.195"}
+    assert sorted(c["amount"]["amount"] for c in shipping) == ["13.58", "8.20"]
+    assert {c["amount"]["currency"] for c in shipping} == {"USD"}
+    assert {c["unitPrice"]["amount"] for c in shipping} == {"13.585", "8.195"}
+    assert {i["period"]["year"] * 100 + i["period"]["month"] for i in invoices} == {202603}
 
 
 def test_client_a_cannot_see_client_b_by_any_route(billed, gql):
@@ -146,8 +149,13 @@ def test_the_csv_totals_are_the_api_totals_by_the_same_names(billed, gql, client
     # then
     rows = list(csv.reader(io.StringIO(exported.split("\n\n")[-1])))
     totals = {row[0]: row[4] for row in rows}
-    assert totals == {name: invoice[name] for name in ("subtotal", "minimumTopUp", "tax", "total")}
-    assert invoice["minimumTopUp"] != "0.00" if client == "A" else invoice["tax"] != "0.00"
+    names = ("subtotal", "minimumTopUp", "tax", "total")
+    assert totals == {name: invoice[name]["amount"] for name in names}
+    assert (
+        invoice["minimumTopUp"]["amount"] != "0.00"
+        if client == "A"
+        else invoice["tax"]["amount"] != "0.00"
+    )
 
 
 def test_only_provider_keys_with_billing_write_change_anything(billed, gql):
@@ -175,7 +183,7 @@ def test_invoice_lifecycle_and_rerun_over_graphql(billed, gql):
     paid = gql(PAID, {"id": invoice["id"]}, key=key)["data"]["markInvoicePaid"]
     void = gql(VOID, {"id": invoice["id"]}, key=key)["data"]["voidInvoice"]
     # then
-    assert sorted((i["number"], i["total"]) for i in rerun["invoices"]) == [
+    assert sorted((i["number"], i["total"]["amount"]) for i in rerun["invoices"]) == [
         ("A-2026-03", "150.00"),
         ("B-2026-03", "71.21"),
     ]
@@ -189,18 +197,24 @@ def test_credits_and_rate_cards_by_mutation_and_floats_refused(billed, gql):
     key = billed.tenant.key
     client = billed.tenant.clients["A"].global_id
     # when
-    credit = gql(CREDIT, {"client": client, "amount": "2.50"}, key=key)["data"]["addCredit"]
-    as_float = gql(CREDIT, {"client": client, "amount": 2.5}, key=key)
+    money = {"amount": "2.50", "currency": "USD"}
+    credit = gql(CREDIT, {"client": client, "amount": money}, key=key)["data"]["addCredit"]
+    as_float = gql(CREDIT, {"client": client, "amount": money | {"amount": 2.5}}, key=key)
+    in_euros = gql(CREDIT, {"client": client, "amount": money | {"currency": "EUR"}}, key=key)
     card = gql(RATE_CARD, {"client": client}, key=key)["data"]["createRateCard"]
     foreign = gql(RATE_CARD, {"client": global_id("Client", billed.tenant.provider_id)}, key=key)
     # then
     assert credit["charge"] == {
         "chargeType": "CREDIT",
-        "amount": "-2.50",
-        "unitPrice": "-2.5",
+        "amount": {"amount": "-2.50", "currency": "USD"},
+        "unitPrice": {"amount": "-2.5"},
         "reason": "late delivery",
     }
-    assert as_float["errors"]
+    assert as_float["data"] is None
+    assert as_float["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert [(e["field"], e["code"]) for e in in_euros["data"]["addCredit"]["userErrors"]] == [
+        (["amount", "currency"], "INVALID")
+    ]
     assert card["rateCard"] == {
         "version": 1,
         "pickPerOrder": "1.95",

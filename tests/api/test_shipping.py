@@ -24,7 +24,7 @@ UPDATE_ACCOUNT = """
 mutation($input: UpdateCarrierAccountInput!) { updateCarrierAccount(input: $input) {
   carrierAccount { id enabled } userErrors { field code } } }"""
 ACCOUNTS = "{ carrierAccounts { edges { node { id name client { code } } } } }"
-SHIPMENTS = """{ shipments { edges { node { id trackingNumber cost currency status labelBase64
+SHIPMENTS = """{ shipments { edges { node { id trackingNumber cost { amount currency } status labelBase64
   order { externalReference } fulfillmentOrder { status dispatch { status attempts } } } } } }"""
 EVENTS = (
     "query($id: ID!) { trackingEvents(filter: {shipmentId: $id}) { edges { node { status } } } }"
@@ -85,12 +85,15 @@ def test_settings_are_set_by_the_provider_and_read_by_the_client(world, gql):
     client = world.tenant.clients["A"]
     changed = gql(SETTINGS, {"input": {"clientId": client.global_id, "rule": "FASTEST",
                                        "automaticDispatch": True}}, key=world.tenant.key)  # fmt: skip
-    bad = gql(SETTINGS, {"input": {"clientId": client.global_id, "currency": "dollars"}},
+    bad = gql(SETTINGS, {"input": {"clientId": client.global_id, "currency": "DOLLARS"}},
               key=world.tenant.key)  # fmt: skip
+    euros = gql(SETTINGS, {"input": {"clientId": client.global_id, "currency": "EUR"}},
+                key=world.tenant.key)  # fmt: skip
     read = gql(READ_SETTINGS, key=client.key)["data"]["shippingSettings"]
     other = gql(READ_SETTINGS, {"c": client.global_id}, key=world.tenant.clients["B"].key)
     assert changed["data"]["setShippingSettings"]["userErrors"] == []
-    assert bad["data"]["setShippingSettings"]["userErrors"][0]["field"] == ["currency"]
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert euros["data"]["setShippingSettings"]["shippingSettings"]["currency"] == "EUR"
     assert read == {"rule": "FASTEST", "automaticDispatch": True}
     assert other["data"]["shippingSettings"] is None
 

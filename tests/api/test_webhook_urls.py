@@ -20,7 +20,7 @@ LOOPBACK = "http://127.0.0.1:9000/hooks"
 
 
 def create(gql: GraphQLClient, key: str, url: str) -> dict:
-    result = gql(CREATE, {"input": {"url": url, "topics": ["order.created"]}}, key=key)
+    result = gql(CREATE, {"input": {"url": url, "topics": ["ORDER_CREATED"]}}, key=key)
     return result["data"]["createWebhookEndpoint"]
 
 
@@ -39,7 +39,7 @@ def test_changing_an_endpoint_to_a_private_url_is_refused_by_default(database, g
     tenant = make_tenant(database)
     created = gql(
         CREATE.replace("endpoint { url }", "endpoint { id }"),
-        {"input": {"url": "https://hooks.example.com/x", "topics": ["order.created"]}},
+        {"input": {"url": "https://hooks.example.com/x", "topics": ["ORDER_CREATED"]}},
         key=tenant.key,
     )["data"]["createWebhookEndpoint"]["endpoint"]
     result = gql(UPDATE, {"input": {"id": created["id"], "url": LOOPBACK}}, key=tenant.key)

@@ -167,6 +167,7 @@ def test_the_same_reference_of_another_client_is_another_order(shop):
         ),
         ({"lines": (LineRequest("OLD", 1),)}, DomainErrorCode.ARCHIVED, "lines.0.sku"),
         ({"lines": (LineRequest("B-ONLY", 1),)}, DomainErrorCode.NOT_FOUND, "lines.0.sku"),
+        ({"service_level": "teleport"}, DomainErrorCode.INVALID, "serviceLevel"),
         ({"external_reference": "  "}, DomainErrorCode.REQUIRED, "externalReference"),
         ({"external_reference": "R" * 65}, DomainErrorCode.TOO_LONG, "externalReference"),
         ({"ship_to": replace(ADDRESS, name="")}, DomainErrorCode.REQUIRED, "shipTo.name"),
