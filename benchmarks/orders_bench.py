@@ -112,7 +112,7 @@ def order_creation(database: BenchDatabase, seeded: Seeded, count: int, concurre
 def _order_input(reference: str, rng: random.Random, skus: list[str]) -> dict[str, Any]:
     return {
         "externalReference": reference,
-        "serviceLevel": "standard",
+        "serviceLevel": "STANDARD",
         "shipTo": {
             "name": "Jo Doe",
             "line1": "1 Main St",

@@ -7,17 +7,8 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
+from api.addresses import AddressInput
 from api.money import MoneyInput
-
-
-@strawberry.input
-class AddressInput:
-    line1: str
-    line2: str | None = None
-    city: str
-    region: str | None = None
-    postal_code: str
-    country: str = strawberry.field(description="ISO 3166-1 alpha-2 code.")
 
 
 @strawberry.input
@@ -95,14 +86,8 @@ def _given(input: Any, names: tuple[str, ...]) -> dict[str, Any]:
 def _address(address: AddressInput | None) -> dict[str, Any]:
     if address is None:
         return {"address_line1": None}
-    return {
-        "address_line1": address.line1,
-        "address_line2": address.line2,
-        "city": address.city,
-        "region": address.region,
-        "postal_code": address.postal_code,
-        "country": address.country,
-    }
+    place = address.place("address")
+    return {"address_line1": place.pop("line1"), "address_line2": place.pop("line2"), **place}
 
 
 def warehouse_fields(input: CreateWarehouseInput | UpdateWarehouseInput) -> dict[str, Any]:

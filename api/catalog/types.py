@@ -10,24 +10,13 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.addresses import Address
 from api.context import Context
 from api.money import Money
 from api.relay import RowNode, by_id
 from api.tenants.types import ClientType
 from domain.catalog.models import Product, Warehouse
 from tenants.models import Client
-
-
-@strawberry.type
-class Address:
-    """A postal address."""
-
-    line1: str
-    line2: str | None
-    city: str
-    region: str | None
-    postal_code: str
-    country: str = strawberry.field(description="ISO 3166-1 alpha-2 code.")
 
 
 @strawberry.type(name="Warehouse")
@@ -52,12 +41,16 @@ class WarehouseType(RowNode):
     def address(self) -> Address:
         """Where the warehouse is."""
         return Address(
+            name=None,
+            company=None,
             line1=self.address_line1,
             line2=self.address_line2,
             city=self.city,
             region=self.region,
             postal_code=self.postal_code,
             country=self.country,
+            phone=None,
+            email=None,
         )
 
 

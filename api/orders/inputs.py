@@ -5,39 +5,11 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
+from api.addresses import AddressInput
 from api.mutations import optional_id
 from api.orders.types import HoldReasonEnum, ServiceLevelEnum
-from domain.orders.commands import CreateOrder, LineRequest, ShipTo
+from domain.orders.commands import CreateOrder, LineRequest
 from domain.shipping.carriers.base import ServiceLevel
-
-
-@strawberry.input(description="Where an order goes.")
-class ShipToInput:
-    name: str
-    line1: str
-    city: str
-    postal_code: str
-    country: str = strawberry.field(description="ISO 3166-1 alpha-2 code, e.g. DE.")
-    company: str | None = None
-    line2: str | None = None
-    region: str | None = None
-    phone: str | None = None
-    email: str | None = None
-
-    def ship_to(self) -> ShipTo:
-        """The domain's address."""
-        return ShipTo(
-            name=self.name,
-            line1=self.line1,
-            city=self.city,
-            postal_code=self.postal_code,
-            country=self.country,
-            company=self.company,
-            line2=self.line2,
-            region=self.region,
-            phone=self.phone,
-            email=self.email,
-        )
 
 
 @strawberry.input
@@ -51,7 +23,7 @@ class CreateOrderInput:
     external_reference: str = strawberry.field(
         description="The client's own order id; sending it again returns the same order."
     )
-    ship_to: ShipToInput
+    ship_to: AddressInput
     lines: list[OrderLineInput]
     service_level: ServiceLevelEnum = strawberry.field(  # type: ignore[valid-type]
         default=ServiceLevel.STANDARD, description="How fast the client wants it delivered."
@@ -91,7 +63,7 @@ class CancelOrderInput:
 @strawberry.input(description="Correct where an order goes.")
 class UpdateOrderShipToInput:
     id: relay.GlobalID = strawberry.field(description="The order.")
-    ship_to: ShipToInput
+    ship_to: AddressInput
 
 
 @strawberry.input(description="Start picking a fulfillment order.")

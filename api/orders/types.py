@@ -10,6 +10,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.addresses import Address
 from api.catalog.types import ProductType, WarehouseType
 from api.context import Context
 from api.orders import dataloaders
@@ -46,22 +47,6 @@ ServiceLevelEnum = strawberry.enum(
 async def _product(info: Info[Context, None], product_id: uuid.UUID) -> ProductType | None:
     row = await by_id(info.context, Product).load(product_id)
     return ProductType.from_row(row) if row else None
-
-
-@strawberry.type
-class ShipToAddress:
-    """Where an order goes."""
-
-    name: str
-    company: str | None
-    line1: str
-    line2: str | None
-    city: str
-    region: str | None
-    postal_code: str
-    country: str = strawberry.field(description="ISO 3166-1 alpha-2 code.")
-    phone: str | None
-    email: str | None
 
 
 @strawberry.type(name="OrderLine")
@@ -210,20 +195,9 @@ class OrderType(RowNode):
     ship_to_email: strawberry.Private[str | None]
 
     @strawberry.field
-    def ship_to(self) -> ShipToAddress:
+    def ship_to(self) -> Address:
         """Where the order goes."""
-        return ShipToAddress(
-            name=self.ship_to_name,
-            company=self.ship_to_company,
-            line1=self.ship_to_line1,
-            line2=self.ship_to_line2,
-            city=self.ship_to_city,
-            region=self.ship_to_region,
-            postal_code=self.ship_to_postal_code,
-            country=self.ship_to_country,
-            phone=self.ship_to_phone,
-            email=self.ship_to_email,
-        )
+        return Address.of(self, "ship_to_")
 
     @strawberry.field
     async def client(self, info: Info[Context, None]) -> ClientType | None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import strawberry
 from strawberry import relay
 
+from api.addresses import AddressInput
 from api.money import CurrencyCodeEnum
-from api.orders.inputs import ShipToInput
 from api.shipping.types import CarrierKindEnum, LabelFormatEnum, RatingRuleEnum
 
 
@@ -36,7 +36,7 @@ class SetShippingSettingsInput:
     automatic_dispatch: bool | None = None
     currency: CurrencyCodeEnum | None = None  # type: ignore[valid-type]
     label_format: LabelFormatEnum | None = None  # type: ignore[valid-type]
-    ship_from: ShipToInput | None = None
+    ship_from: AddressInput | None = None
     use_warehouse_address: bool = False
 
 

@@ -12,10 +12,11 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.addresses import Address
 from api.context import Context
 from api.money import CurrencyCodeEnum, Money
 from api.orders.dataloaders import _children
-from api.orders.types import FulfillmentOrderType, OrderType, ShipToAddress
+from api.orders.types import FulfillmentOrderType, OrderType
 from api.relay import RowNode, by_id
 from api.tenants.types import ClientType
 from domain.orders.models import FulfillmentOrder, Order
@@ -108,7 +109,7 @@ class ShippingSettingsType:
     )
     currency: CurrencyCodeEnum  # type: ignore[valid-type]
     label_format: LabelFormatEnum  # type: ignore[valid-type]
-    ship_from: ShipToAddress | None = strawberry.field(
+    ship_from: Address | None = strawberry.field(
         description="Overrides the warehouse address; None ships from the warehouse."
     )
     client_id: strawberry.Private[uuid.UUID]
@@ -116,7 +117,7 @@ class ShippingSettingsType:
     @classmethod
     def from_row(cls, row: ShippingSettings) -> ShippingSettingsType:
         """The settings as shown."""
-        ship_from = ShipToAddress(**row.ship_from) if row.ship_from else None
+        ship_from = Address.of(row.ship_from) if row.ship_from else None
         return cls(
             rule=row.rule,
             automatic_dispatch=row.automatic_dispatch,

@@ -76,6 +76,22 @@ def test_bad_warehouses_are_refused_and_write_nothing(database, gql, variables, 
     assert count_rows(database, "warehouses") == 1
 
 
+def test_a_warehouse_address_names_no_one(database, gql):
+    # given
+    tenant = make_tenant(database)
+    named = ADDRESS.replace("{", '{name: "Reception", ', 1)
+    # when
+    payload = gql(
+        CREATE_WAREHOUSE.replace(ADDRESS, named), {"code": "BER1", "tz": "UTC"}, key=tenant.key
+    )["data"]["createWarehouse"]
+    # then
+    assert payload["warehouse"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        (["address", "name"], "INVALID")
+    ]
+    assert count_rows(database, "warehouses") == 0
+
+
 def test_client_keys_cannot_create_warehouses(database, gql):
     tenant = make_tenant(database)
     result = gql(CREATE_WAREHOUSE, {"code": "X", "tz": "UTC"}, key=tenant.clients["A"].key)

@@ -52,7 +52,7 @@ def wait_for(condition: Callable[[], bool], process: subprocess.Popen, what: str
 
 CREATE_ORDER = """mutation($input: CreateOrderInput!) { createOrder(input: $input) {
   order { id fulfillmentOrders { id } } userErrors { code message } } }"""
-STEP = """mutation($input: FulfillmentStepInput!) { %s(input: $input) { userErrors { code } } }"""
+STEP = """mutation($id: ID!) { %s(input: {id: $id}) { userErrors { code } } }"""
 ORDER = """query($id: ID!) { order(id: $id) { status
   fulfillmentOrders { status trackingNumber shipment { trackingNumber } } } }"""
 
@@ -74,7 +74,7 @@ def test_an_order_packed_through_the_api_ships_end_to_end(
         order_id = created["order"]["id"]
         [fo] = created["order"]["fulfillmentOrders"]
         for step in ("startPicking", "markPacked"):
-            answer = gql(STEP % step, {"input": {"id": fo["id"]}}, key=world.tenant.key)
+            answer = gql(STEP % step, {"id": fo["id"]}, key=world.tenant.key)
             assert answer["data"][step]["userErrors"] == []
 
         def shipped() -> bool:
