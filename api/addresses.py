@@ -16,15 +16,15 @@ _PARTY = ("name", "company", "phone", "email")
 @strawberry.type(description="A postal address, and who is there when it is someone's.")
 class Address:
     name: str | None = strawberry.field(description="Who receives; null for a building.")
-    company: str | None = None
+    company: str | None = strawberry.field(description="The company, if any.")
     line1: str = strawberry.field(description="Street and number.")
-    line2: str | None = None
+    line2: str | None = strawberry.field(description="Flat, floor or building.")
     city: str = strawberry.field(description="The city or town.")
-    region: str | None = strawberry.field(default=None, description="State, province or county.")
+    region: str | None = strawberry.field(description="State, province or county.")
     postal_code: str = strawberry.field(description="The postal code.")
     country: str = strawberry.field(description="ISO 3166-1 alpha-2 code, e.g. DE.")
-    phone: str | None = None
-    email: str | None = None
+    phone: str | None = strawberry.field(description="For the carrier to call.")
+    email: str | None = strawberry.field(description="For the carrier's notices.")
 
     @classmethod
     def of(cls, parts: Any, prefix: str = "") -> Address:
@@ -56,11 +56,11 @@ class AddressInput:
     name: str | None = strawberry.field(
         default=None, description="Who receives; required where goods are sent to someone."
     )
-    company: str | None = None
-    line2: str | None = None
+    company: str | None = strawberry.field(default=None, description="The company, if any.")
+    line2: str | None = strawberry.field(default=None, description="Flat, floor or building.")
     region: str | None = strawberry.field(default=None, description="State, province or county.")
-    phone: str | None = None
-    email: str | None = None
+    phone: str | None = strawberry.field(default=None, description="For the carrier to call.")
+    email: str | None = strawberry.field(default=None, description="For the carrier's notices.")
 
     def ship_to(self) -> ShipTo:
         """The domain's address of a recipient; a missing name is refused there."""

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any, ClassVar, TypeVar
 
 import strawberry
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLSchema, get_named_type
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from strawberry import relay
@@ -41,8 +42,8 @@ def any_of(values: Sequence[Any] | None, kind: type[E]) -> tuple[E, ...] | None:
 
 @strawberry.enum(description="Which way a list runs.")
 class SortDirection(Enum):
-    ASC = "asc"
-    DESC = "desc"
+    ASC = strawberry.enum_value("asc", description="Smallest, oldest or A first.")
+    DESC = strawberry.enum_value("desc", description="Largest, newest or Z first.")
 
 
 class Sort:
@@ -96,3 +97,36 @@ async def read_page(
 
     rows, more = await info.context.read(run)
     return connection(node_type, rows, more, sort.keys, page, tag=sort.tag)
+
+
+LIST_ARGUMENTS = {
+    "first": "How many to return, 0 to 100; 20 when left out.",
+    "after": "The endCursor of the page before; the first page when left out.",
+    "filter": "Which to list; every one the caller may see when left out.",
+    "sort": "The order of the list; the default is on the sort input's fields.",
+}
+SORT_FIELDS = {
+    "CREATED_AT": "When it was created.",
+    "UPDATED_AT": "When it last changed.",
+    "OCCURRED_AT": "When it happened.",
+    "EFFECTIVE_FROM": "When it takes effect.",
+    "PERIOD": "The month it bills.",
+    "CODE": "Its code.",
+    "SKU": "Its SKU.",
+    "PRODUCT": "Its product (in id order, stable across pages).",
+}
+
+
+def describe_lists(schema: GraphQLSchema) -> None:
+    """Describe what every list shares, once: its arguments, sort inputs and sort fields."""
+    for field in schema.query_type.fields.values() if schema.query_type else ():
+        if get_named_type(field.type).name.endswith("Connection"):
+            for name, argument in field.args.items():
+                argument.description = argument.description or LIST_ARGUMENTS.get(name)
+    for name, named in schema.type_map.items():
+        if isinstance(named, GraphQLInputObjectType) and name.endswith("Sort"):
+            named.fields["field"].description = "What to sort by."
+            named.fields["direction"].description = "Which way the list runs."
+        if isinstance(named, GraphQLEnumType) and name.endswith("SortField"):
+            for value_name, value in named.values.items():
+                value.description = value.description or SORT_FIELDS.get(value_name)

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 import strawberry
 
-from domain.currencies import CurrencyCode
+from domain.currencies import MINOR_UNITS, CurrencyCode
 
 
 def _parse_decimal(value: object) -> Decimal:
@@ -34,6 +34,9 @@ DecimalScalar = strawberry.scalar(
 CurrencyCodeEnum = strawberry.enum(
     CurrencyCode, name="CurrencyCode", description="An ISO 4217 currency code, e.g. EUR."
 )
+for _code in CurrencyCodeEnum.__strawberry_definition__.values:  # type: ignore[attr-defined]
+    _places = MINOR_UNITS[_code.value]
+    _code.description = f"ISO 4217 {_code.value}: amounts have {_places} decimal places."
 
 
 @strawberry.type(description="An exact amount in a currency.")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import strawberry
+from graphql import GraphQLSchema, get_named_type
 from strawberry import relay
 from strawberry.types import Info
 
@@ -54,3 +55,14 @@ def decode_id(global_id: relay.GlobalID | None, type_name: str, field: str) -> u
 def optional_id(global_id: relay.GlobalID | None, type_name: str, field: str) -> uuid.UUID | None:
     """Like `decode_id`, but None stays None."""
     return None if global_id is None else decode_id(global_id, type_name, field)
+
+
+def describe_inputs(schema: GraphQLSchema) -> None:
+    """Describe every mutation's one argument and its payload, the same way everywhere."""
+    for name, field in schema.mutation_type.fields.items() if schema.mutation_type else ():
+        for argument in field.args.values():
+            argument.description = argument.description or "Everything the mutation needs."
+        payload = get_named_type(field.type)
+        payload.description = payload.description or (
+            f"What {name} answers: what it changed, or userErrors and no change."
+        )

@@ -17,8 +17,10 @@ from api.events import schema as events
 from api.inventory import schema as inventory
 from api.limits.document import document_guard
 from api.limits.extension import QueryCostLimit
+from api.listing import describe_lists
 from api.malformed_ids import refuse_malformed_ids
 from api.money import DecimalScalar
+from api.mutations import describe_inputs
 from api.orders import schema as orders
 from api.shipping import schema as shipping
 from api.tenants import schema as tenants
@@ -83,4 +85,6 @@ def _build(max_query_depth: int) -> strawberry.Schema:
         ],
     )
     refuse_malformed_ids(schema)
+    describe_lists(schema._schema)
+    describe_inputs(schema._schema)
     return schema

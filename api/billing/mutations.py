@@ -39,7 +39,6 @@ from domain.billing.rate_cards import (
     create_rate_card,
 )
 from domain.billing.storage import pending_storage_days, take_storage_day
-from domain.errors import DomainError, DomainErrorCode
 from persistence.base import utcnow
 from tenants.models import Client
 from tenants.scope import TenantScope
@@ -233,12 +232,5 @@ async def _manual(
     return await mutate(info, kind, work, lambda row: kind(charge=ChargeType_.from_row(row)))
 
 
-def _decimal(text: str | None, field: str) -> Decimal | None:
-    if text is None:
-        return None
-    try:
-        return exact(text.strip(), field)
-    except DomainError:
-        raise
-    except ArithmeticError as error:
-        raise DomainError(DomainErrorCode.INVALID, f"{text!r} is not a decimal.", field) from error
+def _decimal(value: Decimal | None, field: str) -> Decimal | None:
+    return None if value is None else exact(value, field)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
@@ -106,7 +108,11 @@ class Query:
         )
 
     @strawberry.field(permission_classes=[requires("billing:read")])
-    async def invoice(self, info: Info[Context, None], id: relay.GlobalID) -> InvoiceType | None:
+    async def invoice(
+        self,
+        info: Info[Context, None],
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The invoice.")],
+    ) -> InvoiceType | None:
         """One invoice; null when it does not exist or is not the caller's."""
         invoice_id = filter_id(id, "Invoice")
         row = await by_id(info.context, Invoice).load(invoice_id)

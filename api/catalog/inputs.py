@@ -11,23 +11,27 @@ from api.addresses import AddressInput
 from api.money import MoneyInput
 
 
-@strawberry.input
+@strawberry.input(description="Add a warehouse.")
 class CreateWarehouseInput:
     code: str = strawberry.field(description="Short code, unique within the provider.")
-    name: str
-    address: AddressInput
+    name: str = strawberry.field(description="The warehouse's name as people know it.")
+    address: AddressInput = strawberry.field(
+        description="Where the warehouse is; no name, company, phone or email."
+    )
     timezone: str = strawberry.field(description="IANA time zone, e.g. Europe/Berlin.")
 
 
-@strawberry.input
+@strawberry.input(description="Change a warehouse; fields left out stay as they are.")
 class UpdateWarehouseInput:
-    id: relay.GlobalID
-    code: str | None = strawberry.UNSET
-    name: str | None = strawberry.UNSET
+    id: relay.GlobalID = strawberry.field(description="The warehouse.")
+    code: str | None = strawberry.field(default=strawberry.UNSET, description="A new code.")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
     address: AddressInput | None = strawberry.field(
         default=strawberry.UNSET, description="Replaces the whole address."
     )
-    timezone: str | None = strawberry.UNSET
+    timezone: str | None = strawberry.field(
+        default=strawberry.UNSET, description="A new IANA time zone."
+    )
 
 
 @strawberry.input(description="Retire a warehouse.")
@@ -35,41 +39,57 @@ class ArchiveWarehouseInput:
     id: relay.GlobalID = strawberry.field(description="The warehouse.")
 
 
-@strawberry.input
+@strawberry.input(description="Outer dimensions in millimetres.")
 class DimensionsInput:
-    length_mm: int
-    width_mm: int
-    height_mm: int
+    length_mm: int = strawberry.field(description="Length in millimetres.")
+    width_mm: int = strawberry.field(description="Width in millimetres.")
+    height_mm: int = strawberry.field(description="Height in millimetres.")
 
 
-@strawberry.input
+@strawberry.input(description="Add a product to a client's catalog.")
 class CreateProductInput:
     client_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Required for provider keys; a client key owns its products."
     )
     sku: str = strawberry.field(description="Unique within the client.")
-    name: str
-    barcode: str | None = None
-    weight_grams: int = 0
-    dimensions: DimensionsInput | None = None
-    declared_value: MoneyInput | None = None
-    reorder_point: int = 0
+    name: str = strawberry.field(description="The product's name as people know it.")
+    barcode: str | None = strawberry.field(
+        default=None, description="EAN, UPC or the client's own barcode."
+    )
+    weight_grams: int = strawberry.field(
+        default=0, description="Weight of one unit, packed, in grams."
+    )
+    dimensions: DimensionsInput | None = strawberry.field(
+        default=None, description="Outer dimensions of one unit."
+    )
+    declared_value: MoneyInput | None = strawberry.field(
+        default=None, description="Customs and insurance value of one unit."
+    )
+    reorder_point: int = strawberry.field(
+        default=0, description="Below this many available units, stock is low."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="Change a product; fields left out stay as they are.")
 class UpdateProductInput:
-    id: relay.GlobalID
-    sku: str | None = strawberry.UNSET
-    name: str | None = strawberry.UNSET
+    id: relay.GlobalID = strawberry.field(description="The product.")
+    sku: str | None = strawberry.field(
+        default=strawberry.UNSET, description="A new SKU, unique within the client."
+    )
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="A new name.")
     barcode: str | None = strawberry.field(default=strawberry.UNSET, description="null clears.")
-    weight_grams: int | None = strawberry.UNSET
+    weight_grams: int | None = strawberry.field(
+        default=strawberry.UNSET, description="A new weight in grams."
+    )
     dimensions: DimensionsInput | None = strawberry.field(
         default=strawberry.UNSET, description="null clears."
     )
     declared_value: MoneyInput | None = strawberry.field(
         default=strawberry.UNSET, description="null clears."
     )
-    reorder_point: int | None = strawberry.UNSET
+    reorder_point: int | None = strawberry.field(
+        default=strawberry.UNSET, description="A new reorder point."
+    )
 
 
 @strawberry.input(description="Retire a product.")

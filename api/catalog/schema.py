@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 import strawberry
 from sqlalchemy.orm import Session
@@ -76,9 +77,13 @@ class Query:
     async def product(
         self,
         info: Info[Context, None],
-        id: relay.GlobalID | None = None,
-        sku: str | None = None,
-        client_id: relay.GlobalID | None = None,
+        id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="The product.")
+        ] = None,
+        sku: Annotated[str | None, strawberry.argument(description="The client's SKU.")] = None,
+        client_id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="The client whose SKU it is.")
+        ] = None,
     ) -> ProductType | None:
         """One product by id, or by SKU; null when it is not the caller's.
 

@@ -15,11 +15,21 @@ from domain.orders.queries import OrderFilter
 
 @strawberry.input(description="Which orders to list; all fields must match.")
 class OrderFilterInput:
-    status: list[OrderStatusEnum] | None = None  # type: ignore[valid-type]
-    client_id: relay.GlobalID | None = None
-    external_reference: str | None = None
-    created_after: datetime | None = None
-    created_before: datetime | None = None
+    status: list[OrderStatusEnum] | None = strawberry.field(
+        default=None, description="Orders in any of these states."
+    )  # type: ignore[valid-type]
+    client_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Orders of this client."
+    )
+    external_reference: str | None = strawberry.field(
+        default=None, description="The order with this reference of the client's."
+    )
+    created_after: datetime | None = strawberry.field(
+        default=None, description="Orders created after this time."
+    )
+    created_before: datetime | None = strawberry.field(
+        default=None, description="Orders created before this time."
+    )
     updated_since: datetime | None = strawberry.field(
         default=None, description="Orders changed at or after this time (for syncing)."
     )

@@ -12,19 +12,19 @@ from domain.orders.commands import CreateOrder, LineRequest
 from domain.shipping.carriers.base import ServiceLevel
 
 
-@strawberry.input
+@strawberry.input(description="A SKU and how many of it.")
 class OrderLineInput:
-    sku: str
-    quantity: int
+    sku: str = strawberry.field(description="The client's SKU.")
+    quantity: int = strawberry.field(description="How many units.")
 
 
-@strawberry.input
+@strawberry.input(description="A client's order.")
 class CreateOrderInput:
     external_reference: str = strawberry.field(
         description="The client's own order id; sending it again returns the same order."
     )
-    ship_to: AddressInput
-    lines: list[OrderLineInput]
+    ship_to: AddressInput = strawberry.field(description="Where the order goes; name is required.")
+    lines: list[OrderLineInput] = strawberry.field(description="What is ordered, one line per SKU.")
     service_level: ServiceLevelEnum = strawberry.field(  # type: ignore[valid-type]
         default=ServiceLevel.STANDARD, description="How fast the client wants it delivered."
     )
@@ -46,8 +46,12 @@ class CreateOrderInput:
 @strawberry.input(description="Hold an order back from fulfilment.")
 class PlaceOrderHoldInput:
     id: relay.GlobalID = strawberry.field(description="The order.")
-    reason: HoldReasonEnum  # type: ignore[valid-type]
-    note: str | None = None
+    reason: HoldReasonEnum = strawberry.field(
+        description="Why; a client key may hold only for CLIENT_REQUEST."
+    )  # type: ignore[valid-type]
+    note: str | None = strawberry.field(
+        default=None, description="Anything worth keeping with the hold."
+    )
 
 
 @strawberry.input(description="Release one hold.")
@@ -63,7 +67,9 @@ class CancelOrderInput:
 @strawberry.input(description="Correct where an order goes.")
 class UpdateOrderShipToInput:
     id: relay.GlobalID = strawberry.field(description="The order.")
-    ship_to: AddressInput
+    ship_to: AddressInput = strawberry.field(
+        description="The whole corrected address; name is required."
+    )
 
 
 @strawberry.input(description="Start picking a fulfillment order.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlalchemy.orm import Session
 from strawberry import relay
@@ -49,9 +51,13 @@ class Query:
     async def order(
         self,
         info: Info[Context, None],
-        id: relay.GlobalID | None = None,
-        external_reference: str | None = None,
-        client_id: relay.GlobalID | None = None,
+        id: Annotated[relay.GlobalID | None, strawberry.argument(description="The order.")] = None,
+        external_reference: Annotated[
+            str | None, strawberry.argument(description="The client's own order id.")
+        ] = None,
+        client_id: Annotated[
+            relay.GlobalID | None, strawberry.argument(description="The client whose order it is.")
+        ] = None,
     ) -> OrderType | None:
         """One order by id, or by the client's own reference; null when it is not the caller's.
 

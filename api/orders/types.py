@@ -42,6 +42,13 @@ HoldReasonEnum = strawberry.enum(HoldReason, name="HoldReason", description="Why
 ServiceLevelEnum = strawberry.enum(
     ServiceLevel, name="ServiceLevel", description="How fast an order is to be delivered."
 )
+_SPEEDS = {
+    ServiceLevel.STANDARD: "The carrier's usual speed.",
+    ServiceLevel.EXPRESS: "Faster than standard, e.g. two days.",
+    ServiceLevel.OVERNIGHT: "Delivered the next working day.",
+}
+for _level in ServiceLevelEnum.__strawberry_definition__.values:  # type: ignore[attr-defined]
+    _level.description = _SPEEDS[ServiceLevel(_level.value)]
 
 
 async def _product(info: Info[Context, None], product_id: uuid.UUID) -> ProductType | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from sqlalchemy.orm import Session
 from strawberry import relay
@@ -101,7 +103,12 @@ class Query:
 
     @strawberry.field(permission_classes=[_read])
     async def shipping_settings(
-        self, info: Info[Context, None], client_id: relay.GlobalID | None = None
+        self,
+        info: Info[Context, None],
+        client_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(description="The client; a client key's own when left out."),
+        ] = None,
     ) -> ShippingSettingsType | None:
         """A client's shipping settings (a client key: its own); None for an unknown client."""
         wanted = filter_id(client_id, "Client")

@@ -8,7 +8,7 @@ from strawberry import relay
 from api.webhooks.types import WebhookTopicEnum
 
 
-@strawberry.input
+@strawberry.input(description="Add a webhook endpoint.")
 class CreateWebhookEndpointInput:
     url: str = strawberry.field(
         description="https to a public host; private hosts where the deployment allows."
@@ -19,22 +19,24 @@ class CreateWebhookEndpointInput:
     client_id: relay.GlobalID | None = strawberry.field(
         default=None, description="A client's endpoint; a client key's is always its own."
     )
-    enabled: bool = True
+    enabled: bool = strawberry.field(default=True, description="Whether it is sent events now.")
 
 
-@strawberry.input
+@strawberry.input(description="Change an endpoint; fields left out stay as they are.")
 class UpdateWebhookEndpointInput:
-    id: relay.GlobalID
-    url: str | None = None
-    topics: list[WebhookTopicEnum] | None = None  # type: ignore[valid-type]
-    enabled: bool | None = None
+    id: relay.GlobalID = strawberry.field(description="The endpoint.")
+    url: str | None = strawberry.field(default=None, description="A new URL.")
+    topics: list[WebhookTopicEnum] | None = strawberry.field(
+        default=None, description="The new topics, replacing the old."
+    )  # type: ignore[valid-type]
+    enabled: bool | None = strawberry.field(default=None, description="Whether it is sent events.")
 
 
-@strawberry.input
+@strawberry.input(description="Delete an endpoint.")
 class DeleteWebhookEndpointInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="The endpoint.")
 
 
-@strawberry.input
+@strawberry.input(description="Send a delivery again.")
 class RedeliverWebhookInput:
     id: relay.GlobalID = strawberry.field(description="The delivery.")

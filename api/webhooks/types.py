@@ -27,6 +27,8 @@ from tenants.models import Client
 WebhookTopicEnum = strawberry.enum(
     Topic, name="WebhookTopic", description="What happened; endpoints subscribe to these."
 )
+for _topic in WebhookTopicEnum.__strawberry_definition__.values:  # type: ignore[attr-defined]
+    _topic.description = f"The event `{_topic.value}`."
 DeliveryStatusEnum = strawberry.enum(
     DeliveryStatus, name="WebhookDeliveryStatus", description="Where a webhook delivery stands."
 )
