@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from crossdock.database import make_engine, make_session_factory
 from crossdock.failures import describe_database_failure
+from crossdock.schema_command import add_schema_command
 from crossdock.settings import Settings
 from persistence.unit_of_work import UnitOfWork
 from tenants import service
@@ -117,6 +118,8 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     revoke_key.add_argument("prefix")
     _json_flag(revoke_key)
     revoke_key.set_defaults(run=_revoke_key)
+
+    add_schema_command(commands)
     return parser
 
 
