@@ -7,13 +7,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Select
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context, parse_uuid
 from api.relay import Page, RowNode, connection, keyset_page
 from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 NO_MATCH = uuid.UUID(int=0)
 """Matches no row (ids are UUIDv7): a filter id of another type or tenant finds nothing."""
@@ -40,9 +40,9 @@ async def read_page(
     """One page of the statement `build(scope)` makes, as a connection of `node_type`."""
     model = node_type.__model__
 
-    def run(session: Session, scope: TenantScope) -> tuple[list[Any], bool]:
+    def run(uow: TenantUnitOfWork) -> tuple[list[Any], bool]:
         columns = [getattr(model, name) for name in order]
-        return keyset_page(session, build(scope), columns, page, descending=descending)
+        return keyset_page(uow.session, build(uow.scope), columns, page, descending=descending)
 
     rows, more = await info.context.read(run)
     return connection(node_type, rows, more, order, page)

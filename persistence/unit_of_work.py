@@ -30,6 +30,11 @@ class UnitOfWork:
         self._session: Session | None = None
 
     @property
+    def session_factory(self) -> sessionmaker[Session]:
+        """Where the unit's sessions come from (a service opening more units uses it)."""
+        return self._session_factory
+
+    @property
     def session(self) -> Session:
         """The unit's session, opened on first use and bound to its tenant."""
         if self._session is None:

@@ -35,6 +35,16 @@ class TenantUnitOfWork(UnitOfWork):
         """The platform acting inside one provider (actors, the CLI), in one call."""
         return cls(session_factory, TenantScope.operator(uuid.UUID(str(provider_id))))
 
+    @classmethod
+    def sharing(cls, unit: UnitOfWork, scope: TenantScope) -> TenantUnitOfWork:
+        """A scoped view of `unit`'s open transaction (a provider's first key, made with it).
+
+        The owner of `unit` commits and closes; the view only reads and writes through it.
+        """
+        view = cls(unit.session_factory, scope)
+        view._session = unit.session
+        return view
+
     def select(self, model: type[Any], *columns: Any) -> Select[Any]:
         """A SELECT of `model` (or of `columns`) limited to what the caller may see."""
         return self.scope.select(model, *columns)

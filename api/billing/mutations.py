@@ -12,7 +12,6 @@ from enum import StrEnum
 from typing import Any
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
@@ -35,7 +34,7 @@ from domain.billing.storage import pending_storage_days, take_storage_day
 from domain.errors import DomainError, DomainErrorCode
 from persistence.base import utcnow
 from tenants.models import Client
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 WRITE = [requires("billing:write", provider_only=True)]
 DecimalText = str
@@ -139,7 +138,7 @@ class Mutation:
     ) -> RateCardPayload:
         """Add the next version of a client's rate card (or of the provider default)."""
 
-        def work(session: Session, scope: TenantScope) -> object:
+        def work(uow: TenantUnitOfWork) -> object:
             new = NewRateCard(
                 client_id=optional_id(input.client_id, "Client", "clientId"),
                 effective_from=input.effective_from,
@@ -155,7 +154,7 @@ class Mutation:
                 ),
                 note=input.note,
             )
-            return create_rate_card(session, scope, new)
+            return create_rate_card(uow, new)
 
         return await mutate(
             info,
@@ -182,13 +181,13 @@ class Mutation:
     ) -> RunBillingPeriodPayload:
         """Draft or refresh the period's invoices now (all clients, or one)."""
 
-        def work(session: Session, scope: TenantScope) -> list[object]:
+        def work(uow: TenantUnitOfWork) -> list[object]:
             period = Period.parse(input.period)
             client = optional_id(input.client_id, "Client", "clientId")
-            for key in pending_storage_days(session, scope, utcnow(), period.end - _DAY):
-                take_storage_day(session, scope, key)
-            ids = [client] if client else list(session.scalars(scope.select(Client, Client.id)))
-            found = (invoicing.invoice_client(session, scope, i, period) for i in ids)
+            for key in pending_storage_days(uow, utcnow(), period.end - _DAY):
+                take_storage_day(uow, key)
+            ids = [client] if client else list(uow.scalars(uow.select(Client, Client.id)))
+            found = (invoicing.invoice_client(uow, i, period) for i in ids)
             return [invoice for invoice in found if invoice is not None]
 
         return await mutate(
@@ -221,8 +220,8 @@ class Mutation:
 async def _transition(
     info: Info[Context, None], id: relay.GlobalID, step: Callable[..., object], *args: Any
 ) -> InvoicePayload:
-    def work(session: Session, scope: TenantScope) -> object:
-        return step(session, scope, decode_id(id, "Invoice", "id"), *args)
+    def work(uow: TenantUnitOfWork) -> object:
+        return step(uow, decode_id(id, "Invoice", "id"), *args)
 
     return await mutate(info, InvoicePayload, work, _invoice_payload)
 
@@ -230,7 +229,7 @@ async def _transition(
 async def _manual(
     info: Info[Context, None], input: AddManualChargeInput | AddCreditInput, *, credit: bool
 ) -> ChargePayload:
-    def work(session: Session, scope: TenantScope) -> object:
+    def work(uow: TenantUnitOfWork) -> object:
         entry = ManualCharge(
             client_id=decode_id(input.client_id, "Client", "clientId"),
             amount=_decimal(input.amount, "amount"),
@@ -241,7 +240,7 @@ async def _manual(
             reference=input.reference,
             occurred_at=input.occurred_at,
         )
-        return add_manual_charge(session, scope, entry)
+        return add_manual_charge(uow, entry)
 
     return await mutate(
         info, ChargePayload, work, lambda row: ChargePayload(charge=ChargeType_.from_row(row))

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
@@ -17,7 +16,7 @@ from api.mutations import Payload, decode_id, mutate, optional_id
 from api.permissions import requires
 from api.relay import Page
 from domain.catalog import queries, service
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 @strawberry.type
@@ -211,9 +210,7 @@ class Mutation:
         return await mutate(
             info,
             WarehousePayload,
-            lambda session, scope: service.create_warehouse(
-                session, scope, _warehouse_fields(input)
-            ),
+            lambda uow: service.create_warehouse(uow, _warehouse_fields(input)),
             _warehouse_payload,
         )
 
@@ -223,9 +220,9 @@ class Mutation:
     ) -> WarehousePayload:
         """Change a warehouse's code, name, address or time zone."""
 
-        def work(session: Session, scope: TenantScope) -> Any:
+        def work(uow: TenantUnitOfWork) -> Any:
             warehouse_id = decode_id(input.id, "Warehouse", "id")
-            return service.update_warehouse(session, scope, warehouse_id, _warehouse_fields(input))
+            return service.update_warehouse(uow, warehouse_id, _warehouse_fields(input))
 
         return await mutate(info, WarehousePayload, work, _warehouse_payload)
 
@@ -237,9 +234,7 @@ class Mutation:
         return await mutate(
             info,
             WarehousePayload,
-            lambda session, scope: service.archive_warehouse(
-                session, scope, decode_id(input.id, "Warehouse", "id")
-            ),
+            lambda uow: service.archive_warehouse(uow, decode_id(input.id, "Warehouse", "id")),
             _warehouse_payload,
         )
 
@@ -249,9 +244,9 @@ class Mutation:
     ) -> ProductPayload:
         """Add a product to a client's catalog."""
 
-        def work(session: Session, scope: TenantScope) -> Any:
+        def work(uow: TenantUnitOfWork) -> Any:
             client_id = optional_id(input.client_id, "Client", "clientId")
-            return service.create_product(session, scope, client_id, _product_fields(input))
+            return service.create_product(uow, client_id, _product_fields(input))
 
         return await mutate(info, ProductPayload, work, _product_payload)
 
@@ -261,9 +256,9 @@ class Mutation:
     ) -> ProductPayload:
         """Change some fields of a product; null clears an optional field."""
 
-        def work(session: Session, scope: TenantScope) -> Any:
+        def work(uow: TenantUnitOfWork) -> Any:
             product_id = decode_id(input.id, "Product", "id")
-            return service.update_product(session, scope, product_id, _product_fields(input))
+            return service.update_product(uow, product_id, _product_fields(input))
 
         return await mutate(info, ProductPayload, work, _product_payload)
 
@@ -275,8 +270,6 @@ class Mutation:
         return await mutate(
             info,
             ProductPayload,
-            lambda session, scope: service.archive_product(
-                session, scope, decode_id(input.id, "Product", "id")
-            ),
+            lambda uow: service.archive_product(uow, decode_id(input.id, "Product", "id")),
             _product_payload,
         )

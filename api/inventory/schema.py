@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
@@ -24,7 +23,7 @@ from api.mutations import Payload, decode_id, mutate, optional_id
 from api.permissions import requires
 from api.relay import Page
 from domain.inventory import adjustments, inbound, queries
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 @strawberry.type
@@ -207,10 +206,10 @@ class Mutation:
     ) -> StockChangePayload:
         """Change stock by hand for a reason; one ledger row."""
 
-        def work(session: Session, scope: TenantScope) -> adjustments.StockChange:
+        def work(uow: TenantUnitOfWork) -> adjustments.StockChange:
             product_id, warehouse_id = _level_ids(input)
             return adjustments.adjust(
-                session, scope, product_id, warehouse_id, input.quantity, input.reason, input.note
+                uow, product_id, warehouse_id, input.quantity, input.reason, input.note
             )
 
         return await mutate(info, StockChangePayload, work, _stock_change)
@@ -221,10 +220,10 @@ class Mutation:
     ) -> StockChangePayload:
         """Set on-hand stock to a physical count; the difference is booked as a count."""
 
-        def work(session: Session, scope: TenantScope) -> adjustments.StockChange:
+        def work(uow: TenantUnitOfWork) -> adjustments.StockChange:
             product_id, warehouse_id = _level_ids(input)
             return adjustments.record_count(
-                session, scope, product_id, warehouse_id, input.counted_quantity, input.note
+                uow, product_id, warehouse_id, input.counted_quantity, input.note
             )
 
         return await mutate(info, StockChangePayload, work, _stock_change)
@@ -235,10 +234,9 @@ class Mutation:
     ) -> InboundShipmentPayload:
         """Announce goods on their way to a warehouse."""
 
-        def work(session: Session, scope: TenantScope) -> inbound.InboundResult:
+        def work(uow: TenantUnitOfWork) -> inbound.InboundResult:
             return inbound.create_inbound_shipment(
-                session,
-                scope,
+                uow,
                 client_id=optional_id(input.client_id, "Client", "clientId"),
                 warehouse_id=decode_id(input.warehouse_id, "Warehouse", "warehouseId"),
                 reference=input.reference,
@@ -254,10 +252,10 @@ class Mutation:
     ) -> InboundShipmentPayload:
         """Book goods that arrived against an inbound shipment."""
 
-        def work(session: Session, scope: TenantScope) -> inbound.InboundResult:
+        def work(uow: TenantUnitOfWork) -> inbound.InboundResult:
             shipment_id = decode_id(input.id, "InboundShipment", "id")
             return inbound.receive_inbound_shipment(
-                session, scope, shipment_id, _lines(input.lines), input.note
+                uow, shipment_id, _lines(input.lines), input.note
             )
 
         return await mutate(info, InboundShipmentPayload, work, _inbound)
@@ -270,8 +268,8 @@ class Mutation:
         return await mutate(
             info,
             InboundShipmentPayload,
-            lambda session, scope: inbound.close_inbound_shipment(
-                session, scope, decode_id(input.id, "InboundShipment", "id")
+            lambda uow: inbound.close_inbound_shipment(
+                uow, decode_id(input.id, "InboundShipment", "id")
             ),
             _inbound,
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
@@ -30,7 +29,7 @@ from api.relay import Page, by_id, connection, keyset_page
 from domain.orders import cancellation, creation, fulfillment, holds
 from domain.orders.models import Order
 from domain.orders.queries import OrderFilter, orders_matching
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 _read = requires("orders:read")
 _write = requires("orders:write")
@@ -38,9 +37,9 @@ _operate = requires("orders:write", provider_only=True)
 
 
 def _orders_page(where: OrderFilter, sort: OrderSort, page: Page):
-    def run(session: Session, scope: TenantScope) -> tuple[list[Any], bool]:
-        stmt = orders_matching(scope, where)
-        return keyset_page(session, stmt, sort.columns, page, descending=sort.descending)
+    def run(uow: TenantUnitOfWork) -> tuple[list[Any], bool]:
+        stmt = orders_matching(uow.scope, where)
+        return keyset_page(uow.session, stmt, sort.columns, page, descending=sort.descending)
 
     return run
 
@@ -88,9 +87,7 @@ async def _step(info: Info[Context, None], step: Any, global_id: relay.GlobalID,
     return await mutate(
         info,
         FulfillmentOrderPayload,
-        lambda session, scope: step(
-            session, scope, decode_id(global_id, "FulfillmentOrder", "id"), *args
-        ),
+        lambda uow: step(uow, decode_id(global_id, "FulfillmentOrder", "id"), *args),
         _step_payload,
     )
 
@@ -105,7 +102,7 @@ class Mutation:
         return await mutate(
             info,
             CreateOrderPayload,
-            lambda session, scope: creation.create_order(session, scope, input.command()),
+            lambda uow: creation.create_order(uow, input.command()),
             lambda made: CreateOrderPayload(
                 order=OrderType.from_row(made.order), created=made.created
             ),
@@ -119,9 +116,8 @@ class Mutation:
         return await mutate(
             info,
             OrderHoldPayload,
-            lambda session, scope: holds.place_hold(
-                session,
-                scope,
+            lambda uow: holds.place_hold(
+                uow,
                 decode_id(input.order_id, "Order", "orderId"),
                 input.reason,
                 input.note,
@@ -137,9 +133,7 @@ class Mutation:
         return await mutate(
             info,
             OrderHoldPayload,
-            lambda session, scope: holds.release_hold(
-                session, scope, decode_id(input.id, "OrderHold", "id")
-            ),
+            lambda uow: holds.release_hold(uow, decode_id(input.id, "OrderHold", "id")),
             _hold_payload,
         )
 
@@ -151,9 +145,7 @@ class Mutation:
         return await mutate(
             info,
             CancelOrderPayload,
-            lambda session, scope: cancellation.cancel_order(
-                session, scope, decode_id(input.id, "Order", "id")
-            ),
+            lambda uow: cancellation.cancel_order(uow, decode_id(input.id, "Order", "id")),
             lambda order: CancelOrderPayload(order=OrderType.from_row(order)),
         )
 

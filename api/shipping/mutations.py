@@ -121,9 +121,8 @@ class Mutation:
         return await mutate(
             info,
             CreateCarrierAccountPayload,
-            lambda session, scope: accounts.create_carrier_account(
-                session,
-                scope,
+            lambda uow: accounts.create_carrier_account(
+                uow,
                 decode_id(input.client_id, "Client", "clientId"),
                 CarrierKind(input.kind.value),
                 changes,
@@ -146,9 +145,8 @@ class Mutation:
         return await mutate(
             info,
             CarrierAccountPayload,
-            lambda session, scope: accounts.update_carrier_account(
-                session,
-                scope,
+            lambda uow: accounts.update_carrier_account(
+                uow,
                 decode_id(input.id, "CarrierAccount", "id"),
                 changes,
                 allow_private_urls=info.context.allow_private_urls,
@@ -172,8 +170,8 @@ class Mutation:
         return await mutate(
             info,
             ShippingSettingsPayload,
-            lambda session, scope: settings.set_shipping_settings(
-                session, scope, decode_id(input.client_id, "Client", "clientId"), changes
+            lambda uow: settings.set_shipping_settings(
+                uow, decode_id(input.client_id, "Client", "clientId"), changes
             ),
             lambda row: ShippingSettingsPayload(
                 shipping_settings=ShippingSettingsType.from_row(row)
@@ -188,9 +186,8 @@ class Mutation:
         return await mutate(
             info,
             FulfillmentOrderPayload,
-            lambda session, scope: triggers.retry_dispatch(
-                session,
-                scope,
+            lambda uow: triggers.retry_dispatch(
+                uow,
                 decode_id(input.fulfillment_order_id, "FulfillmentOrder", "fulfillmentOrderId"),
             ),
             lambda step: FulfillmentOrderPayload(
@@ -207,9 +204,8 @@ class Mutation:
         return await mutate(
             info,
             OrderPayload,
-            lambda session, scope: update_ship_to(
-                session,
-                scope,
+            lambda uow: update_ship_to(
+                uow,
                 decode_id(input.order_id, "Order", "orderId"),
                 _ship_to(input.ship_to),
             ),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
@@ -16,13 +15,13 @@ from api.relay import Page, connection, keyset_page
 from api.tenants.types import ApiKeyType, ClientType, KeyKindEnum, SupplierType, Viewer
 from tenants import service
 from tenants.models import ApiKey, Client, Supplier
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 def _page_of(model: type[Any], order: tuple[str, ...], page: Page):
-    def run(session: Session, scope: TenantScope) -> tuple[list[Any], bool]:
+    def run(uow: TenantUnitOfWork) -> tuple[list[Any], bool]:
         columns = [getattr(model, name) for name in order]
-        return keyset_page(session, scope.select(model), columns, page)
+        return keyset_page(uow.session, uow.select(model), columns, page)
 
     return run
 
@@ -133,7 +132,7 @@ class Mutation:
         return await mutate(
             info,
             CreateClientPayload,
-            lambda session, scope: service.create_client(session, scope, input.code, input.name),
+            lambda uow: service.create_client(uow, input.code, input.name),
             lambda client: CreateClientPayload(client=ClientType.from_row(client)),
         )
 
@@ -145,7 +144,7 @@ class Mutation:
         return await mutate(
             info,
             CreateSupplierPayload,
-            lambda session, scope: service.create_supplier(session, scope, input.code, input.name),
+            lambda uow: service.create_supplier(uow, input.code, input.name),
             lambda supplier: CreateSupplierPayload(supplier=SupplierType.from_row(supplier)),
         )
 
@@ -155,10 +154,9 @@ class Mutation:
     ) -> CreateApiKeyPayload:
         """Make a key; its plaintext is in the payload and nowhere else, ever."""
 
-        def work(session: Session, scope: TenantScope) -> service.CreatedKey:
+        def work(uow: TenantUnitOfWork) -> service.CreatedKey:
             return service.create_api_key(
-                session,
-                scope,
+                uow,
                 name=input.name,
                 kind=input.kind,
                 client_id=optional_id(input.client_id, "Client", "clientId"),
@@ -183,8 +181,6 @@ class Mutation:
         return await mutate(
             info,
             RevokeApiKeyPayload,
-            lambda session, scope: service.revoke_api_key(
-                session, scope, decode_id(input.id, "ApiKey", "id")
-            ),
+            lambda uow: service.revoke_api_key(uow, decode_id(input.id, "ApiKey", "id")),
             lambda key: RevokeApiKeyPayload(api_key=ApiKeyType.from_row(key)),
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
@@ -17,7 +16,7 @@ from api.webhooks.types import DeliveryStatusEnum, WebhookDeliveryType, WebhookE
 from domain.webhooks import delivery, endpoints, queries
 from domain.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from persistence.base import utcnow
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 _read = requires("webhooks:read")
 _write = requires("webhooks:write")
@@ -39,8 +38,8 @@ class Query:
         """Endpoints the caller manages: all of a provider's, or a client's own."""
         page = Page.of(first, after)
 
-        def run(session: Session, scope: TenantScope) -> tuple[list[Any], bool]:
-            return keyset_page(session, scope.select(WebhookEndpoint), [WebhookEndpoint.id], page)
+        def run(uow: TenantUnitOfWork) -> tuple[list[Any], bool]:
+            return keyset_page(uow.session, uow.select(WebhookEndpoint), [WebhookEndpoint.id], page)
 
         rows, more = await info.context.read(run)
         return connection(WebhookEndpointType, rows, more, ("id",), page)
@@ -66,14 +65,14 @@ class Query:
             if endpoint_id is None:  # not an endpoint id at all: nothing can match
                 return connection(WebhookDeliveryType, [], False, ("id",), page)
 
-        def run(session: Session, scope: TenantScope) -> tuple[list[Any], bool]:
+        def run(uow: TenantUnitOfWork) -> tuple[list[Any], bool]:
             stmt = queries.deliveries(
-                scope,
+                uow.scope,
                 endpoint_id=endpoint_id,
                 status=DeliveryStatus(where.status.value) if where.status else None,
                 topic=where.topic,
             )
-            return keyset_page(session, stmt, [WebhookDelivery.id], page, descending=True)
+            return keyset_page(uow.session, stmt, [WebhookDelivery.id], page, descending=True)
 
         rows, more = await info.context.read(run)
         return connection(WebhookDeliveryType, rows, more, ("id",), page)
@@ -140,10 +139,9 @@ class Mutation:
     ) -> CreateWebhookEndpointPayload:
         """Add an endpoint; its signing secret is in the payload and nowhere else, ever."""
 
-        def work(session: Session, scope: TenantScope) -> endpoints.CreatedEndpoint:
+        def work(uow: TenantUnitOfWork) -> endpoints.CreatedEndpoint:
             return endpoints.create_endpoint(
-                session,
-                scope,
+                uow,
                 url=input.url,
                 topics=input.topics,
                 client_id=optional_id(input.client_id, "Client", "clientId"),
@@ -168,9 +166,8 @@ class Mutation:
         return await mutate(
             info,
             UpdateWebhookEndpointPayload,
-            lambda session, scope: endpoints.update_endpoint(
-                session,
-                scope,
+            lambda uow: endpoints.update_endpoint(
+                uow,
                 decode_id(input.id, "WebhookEndpoint", "id"),
                 url=input.url,
                 topics=input.topics,
@@ -188,8 +185,8 @@ class Mutation:
         return await mutate(
             info,
             DeleteWebhookEndpointPayload,
-            lambda session, scope: endpoints.delete_endpoint(
-                session, scope, decode_id(input.id, "WebhookEndpoint", "id")
+            lambda uow: endpoints.delete_endpoint(
+                uow, decode_id(input.id, "WebhookEndpoint", "id")
             ),
             lambda _: DeleteWebhookEndpointPayload(deleted_id=input.id),
         )
@@ -202,9 +199,8 @@ class Mutation:
         return await mutate(
             info,
             RedeliverWebhookPayload,
-            lambda session, scope: delivery.redeliver(
-                session,
-                scope,
+            lambda uow: delivery.redeliver(
+                uow,
                 decode_id(input.delivery_id, "WebhookDelivery", "deliveryId"),
                 utcnow(),
             ),

@@ -6,8 +6,6 @@ import re
 import uuid
 from dataclasses import asdict, dataclass
 
-from sqlalchemy.orm import Session
-
 from domain.catalog.models import Warehouse
 from domain.clients import owning_client, require_provider
 from domain.errors import DomainError, DomainErrorCode
@@ -18,7 +16,7 @@ from domain.shipping.models import ShippingSettings
 from domain.shipping.parcels import Address
 from domain.shipping.rating import RatingRule
 from persistence.base import new_id, utcnow
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -36,15 +34,13 @@ class SettingsChanges:
     """Drop a ship-from override and ship from each warehouse's address again."""
 
 
-def settings_for(session: Session, scope: TenantScope, client_id: uuid.UUID) -> ShippingSettings:
+def settings_for(uow: TenantUnitOfWork, client_id: uuid.UUID) -> ShippingSettings:
     """The client's settings; an unsaved row of defaults when it has none."""
-    found = session.scalar(
-        scope.select(ShippingSettings).where(ShippingSettings.client_id == client_id)
-    )
+    found = uow.scalar(uow.select(ShippingSettings).where(ShippingSettings.client_id == client_id))
     if found is not None:
         return found
     return ShippingSettings(
-        provider_id=scope.provider_id,
+        provider_id=uow.scope.provider_id,
         client_id=client_id,
         rule=RatingRule.CHEAPEST,
         automatic_dispatch=False,
@@ -55,15 +51,15 @@ def settings_for(session: Session, scope: TenantScope, client_id: uuid.UUID) -> 
 
 
 def set_shipping_settings(
-    session: Session, scope: TenantScope, client_id: uuid.UUID, changes: SettingsChanges
+    uow: TenantUnitOfWork, client_id: uuid.UUID, changes: SettingsChanges
 ) -> ShippingSettings:
     """Change a client's shipping settings (the provider decides how its clients ship)."""
-    require_provider(scope)
-    client_id = owning_client(session, scope, client_id)
-    current = settings_for(session, scope, client_id)
+    require_provider(uow.scope)
+    client_id = owning_client(uow, client_id)
+    current = settings_for(uow, client_id)
     if current.id is None:
         current.id = new_id()
-        session.add(current)
+        uow.add(current)
     if changes.rule is not None:
         current.rule = changes.rule
     if changes.automatic_dispatch is not None:
@@ -82,7 +78,7 @@ def set_shipping_settings(
     elif changes.use_warehouse_address:
         current.ship_from = None
     current.updated_at = utcnow()
-    session.flush()
+    uow.flush()
     return current
 
 
