@@ -44,10 +44,11 @@ from benchmarks.load import table
 from benchmarks.seed import BenchDatabase, create_database
 from crossdock.broker import install_broker, make_broker
 from crossdock.database import make_engine, make_session_factory
+from domain.addresses import Address
 from domain.catalog.service import create_product, create_warehouse
 from domain.inventory import ledger
 from domain.inventory.models import MovementKind
-from domain.orders.commands import CreateOrder, LineRequest, ShipTo
+from domain.orders.commands import CreateOrder, LineRequest
 from domain.orders.creation import create_order
 from domain.orders.fulfillment import mark_packed, start_picking
 from domain.orders.models import FulfillmentOrder, FulfillmentStatus
@@ -78,7 +79,7 @@ STALL_TIMEOUT_S = 30.0
 QUEUE = "default"
 NOOP_ACTOR = "bench_noop"
 """The actor of benchmarks/noop_actor.py (not imported here: importing it sets the broker)."""
-CUSTOMER = ShipTo(
+CUSTOMER = Address(
     name="Ada Lovelace", line1="12 Analytical Way", city="Austin", region="TX",
     postal_code="78745", country="US",
 )  # fmt: skip

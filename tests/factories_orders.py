@@ -10,10 +10,11 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select, text
 
 from crossdock.database import make_engine
+from domain.addresses import Address
 from domain.catalog.models import Product, Warehouse
 from domain.inventory import ledger
 from domain.inventory.models import InventoryLevel, InventoryMovement, MovementKind
-from domain.orders.commands import CreateOrder, LineRequest, ShipTo
+from domain.orders.commands import CreateOrder, LineRequest
 from domain.orders.creation import CreatedOrder, create_order
 from domain.orders.models import FulfillmentOrder, FulfillmentStatus, Order, OrderLine, OrderStatus
 from persistence.base import new_id, utcnow
@@ -89,7 +90,7 @@ def put_stock(
         uow.commit()
 
 
-ADDRESS = ShipTo(
+ADDRESS = Address(
     name="Ada Lovelace",
     line1="12 St James's Sq",
     city="London",

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from domain.orders.commands import ShipTo
+from domain.addresses import Address
 from domain.orders.fulfillment import mark_packed, start_picking
 from domain.orders.models import FulfillmentOrder, FulfillmentStatus, Order, OrderStatus
 from domain.outbox.models import OutboxEvent
@@ -35,7 +35,7 @@ US_WAREHOUSE = {
     "country": "US",
     "timezone": "America/Chicago",
 }
-US_CUSTOMER = ShipTo(
+US_CUSTOMER = Address(
     name="Ada Lovelace", line1="12 Analytical Way", city="Austin", region="TX",
     postal_code="78745", country="US",
 )  # fmt: skip
@@ -71,14 +71,14 @@ class ShippingWorld:
         )  # fmt: skip
         return made.account.id, made.webhook_secret
 
-    def order(self, reference: str = "SO-1", ship_to: ShipTo = US_CUSTOMER) -> uuid.UUID:
+    def order(self, reference: str = "SO-1", ship_to: Address = US_CUSTOMER) -> uuid.UUID:
         """An allocated order of client A for 2 x SKU-1; its fulfillment order's id."""
         command = replace(order_command(reference, (("SKU-1", 2),)), ship_to=ship_to)
         command = replace(command, client_id=self.tenant.clients["A"].id)
         created = place_order(self.db, self.tenant.scope, command)
         return self.fulfillment_orders(created.order.id)[0]
 
-    def packed(self, reference: str = "SO-1", ship_to: ShipTo = US_CUSTOMER) -> uuid.UUID:
+    def packed(self, reference: str = "SO-1", ship_to: Address = US_CUSTOMER) -> uuid.UUID:
         """A packed fulfillment order (its `fulfillment_order.packed` event is in the outbox)."""
         fo_id = self.order(reference, ship_to)
         run(self.db, self.tenant.scope, start_picking, fo_id)

@@ -7,7 +7,8 @@ from strawberry import relay
 
 from api.mutations import Payload, optional_id
 from api.orders.types import FulfillmentOrderType, HoldReasonEnum, OrderHoldType, OrderType
-from domain.orders.commands import CreateOrder, LineRequest, ShipTo
+from domain.addresses import Address
+from domain.orders.commands import CreateOrder, LineRequest
 
 
 @strawberry.input
@@ -49,7 +50,7 @@ class CreateOrderInput:
             external_reference=self.external_reference,
             service_level=self.service_level,
             client_id=optional_id(self.client_id, "Client", "clientId"),
-            ship_to=ShipTo(
+            ship_to=Address(
                 name=ship_to.name,
                 line1=ship_to.line1,
                 city=ship_to.city,

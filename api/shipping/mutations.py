@@ -18,7 +18,7 @@ from api.shipping.types import (
     RatingRuleEnum,
     ShippingSettingsType,
 )
-from domain.orders.commands import ShipTo
+from domain.addresses import Address
 from domain.orders.ship_to import update_ship_to
 from domain.shipping import accounts, settings, triggers
 from domain.shipping.carriers.base import LabelFormat
@@ -29,8 +29,8 @@ _write = requires("orders:write")
 _operate = requires("orders:write", provider_only=True)
 
 
-def _ship_to(value: ShipToInput) -> ShipTo:
-    return ShipTo(
+def _ship_to(value: ShipToInput) -> Address:
+    return Address(
         name=value.name,
         line1=value.line1,
         city=value.city,

@@ -81,7 +81,6 @@ def _same_or_conflict(existing: Order, digest: str) -> Order:
 
 
 def _new_order(scope: TenantScope, command: CreateOrder, digest: str) -> Order:
-    ship_to = command.ship_to
     assert command.client_id is not None
     return Order(
         provider_id=scope.provider_id,
@@ -91,16 +90,7 @@ def _new_order(scope: TenantScope, command: CreateOrder, digest: str) -> Order:
         content_hash=digest,
         status=OrderStatus.RECEIVED,
         service_level=command.service_level,
-        ship_to_name=ship_to.name,
-        ship_to_company=ship_to.company,
-        ship_to_line1=ship_to.line1,
-        ship_to_line2=ship_to.line2,
-        ship_to_city=ship_to.city,
-        ship_to_region=ship_to.region,
-        ship_to_postal_code=ship_to.postal_code,
-        ship_to_country=ship_to.country,
-        ship_to_phone=ship_to.phone,
-        ship_to_email=ship_to.email,
+        ship_to=command.ship_to,
         created_by=scope.actor,
     )
 

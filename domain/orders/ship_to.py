@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from domain.addresses import Address
 from domain.errors import DomainError, DomainErrorCode, not_found
-from domain.orders.commands import ShipTo
 from domain.orders.models import FulfillmentOrder, FulfillmentStatus, Order
 from domain.orders.status import lock_order
 from domain.orders.validation import clean_ship_to
@@ -18,7 +18,7 @@ EDITABLE = frozenset(
 """A packed parcel may be at the carrier's desk already; one in EXCEPTION waits for this fix."""
 
 
-def update_ship_to(uow: TenantUnitOfWork, order_id: uuid.UUID, ship_to: ShipTo) -> Order:
+def update_ship_to(uow: TenantUnitOfWork, order_id: uuid.UUID, ship_to: Address) -> Order:
     """Replace the order's ship-to address; refused once a parcel is packed or shipped."""
     address = clean_ship_to(ship_to)
     order = lock_order(uow, order_id)
@@ -42,11 +42,7 @@ def update_ship_to(uow: TenantUnitOfWork, order_id: uuid.UUID, ship_to: ShipTo) 
             f"The address cannot change once a parcel is {' or '.join(stuck)}.",
             "orderId",
         )
-    for name in (
-        "name", "company", "line1", "line2", "city", "region", "postal_code", "country",
-        "phone", "email",
-    ):  # fmt: skip
-        setattr(order, f"ship_to_{name}", getattr(address, name))
+    order.ship_to = address
     order.updated_at = utcnow()
     uow.flush()
     return order

@@ -6,9 +6,10 @@ import re
 import uuid
 from dataclasses import replace
 
+from domain.addresses import Address
 from domain.catalog.models import SKU_MAX, Product
 from domain.errors import DomainError, DomainErrorCode, not_found
-from domain.orders.commands import CreateOrder, LineRequest, ShipTo
+from domain.orders.commands import CreateOrder, LineRequest
 from tenants.errors import NotFoundError
 from tenants.models import Client
 from tenants.unit_of_work import TenantUnitOfWork
@@ -54,7 +55,7 @@ def resolve_client(uow: TenantUnitOfWork, client_id: uuid.UUID | None) -> uuid.U
     return client_id
 
 
-def clean_ship_to(ship_to: ShipTo) -> ShipTo:
+def clean_ship_to(ship_to: Address) -> Address:
     """The address stripped; required parts present, the country an ISO 3166-1 alpha-2 code."""
     values: dict[str, str | None] = {}
     for name, limit in _REQUIRED_ADDRESS.items():
@@ -71,7 +72,7 @@ def clean_ship_to(ship_to: ShipTo) -> ShipTo:
             "country must be a two-letter ISO 3166-1 code, e.g. DE.",
             "shipTo.country",
         )
-    return ShipTo(country=country, **values)  # type: ignore[arg-type]
+    return Address(country=country, **values)  # type: ignore[arg-type]
 
 
 def clean_lines(lines: tuple[LineRequest, ...]) -> tuple[LineRequest, ...]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
+from domain.addresses import Address
 from domain.catalog.models import Product, Warehouse
 from domain.orders.models import (
     FulfillmentOrder,
@@ -25,7 +26,7 @@ from domain.shipping.carriers.base import (
     ServiceLevel,
 )
 from domain.shipping.models import CarrierAccount, DispatchAttempt, DispatchStatus, Shipment
-from domain.shipping.parcels import Address, Parcel, ParcelItem, build_parcel
+from domain.shipping.parcels import Parcel, ParcelItem, build_parcel
 from domain.shipping.quotes import Quote
 from domain.shipping.rating import RatingRule
 from domain.shipping.settings import settings_for, ship_from_address
@@ -92,7 +93,7 @@ def plan_dispatch(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Plan | None:
         None,
         parcel=_parcel(uow, fo_id),
         ship_from=_address(lambda: ship_from_address(settings, warehouse), "ship-from"),
-        ship_to=_address(lambda: ship_to_address(order), "ship-to"),
+        ship_to=_address(lambda: order.ship_to, "ship-to"),
         rule=settings.rule,
         service_level=level,
         currency=settings.currency,
@@ -161,25 +162,9 @@ def ensure_attempt(uow: TenantUnitOfWork, fo: FulfillmentOrder) -> DispatchAttem
     return uow.scalars(stmt).one()
 
 
-def ship_to_address(order: Order) -> Address:
-    """The order's ship-to as a carrier address."""
-    return Address(
-        name=order.ship_to_name,
-        company=order.ship_to_company,
-        line1=order.ship_to_line1,
-        line2=order.ship_to_line2,
-        city=order.ship_to_city,
-        region=order.ship_to_region,
-        postal_code=order.ship_to_postal_code,
-        country=order.ship_to_country,
-        phone=order.ship_to_phone,
-        email=order.ship_to_email,
-    )
-
-
 def _address(make: Callable[[], Address], which: str) -> Address:
     try:
-        return make()
+        return make().deliverable()
     except ValueError as error:
         raise PermanentCarrierError(
             f"The {which} address is invalid: {error}.", code="ADDRESS_INVALID"

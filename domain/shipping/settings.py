@@ -6,14 +6,13 @@ import re
 import uuid
 from dataclasses import asdict, dataclass
 
+from domain.addresses import Address
 from domain.catalog.models import Warehouse
 from domain.clients import owning_client, require_provider
 from domain.errors import DomainError, DomainErrorCode
-from domain.orders.commands import ShipTo
 from domain.orders.validation import clean_ship_to
 from domain.shipping.carriers.base import LabelFormat
 from domain.shipping.models import ShippingSettings
-from domain.shipping.parcels import Address
 from domain.shipping.rating import RatingRule
 from persistence.base import new_id, utcnow
 from tenants.unit_of_work import TenantUnitOfWork
@@ -29,7 +28,7 @@ class SettingsChanges:
     automatic_dispatch: bool | None = None
     currency: str | None = None
     label_format: LabelFormat | None = None
-    ship_from: ShipTo | None = None
+    ship_from: Address | None = None
     use_warehouse_address: bool = False
     """Drop a ship-from override and ship from each warehouse's address again."""
 
@@ -86,12 +85,4 @@ def ship_from_address(settings: ShippingSettings, warehouse: Warehouse) -> Addre
     """Where parcels ship from: the client's override, else the warehouse's address."""
     if settings.ship_from:
         return Address(**settings.ship_from)
-    return Address(
-        name=warehouse.name,
-        line1=warehouse.address_line1,
-        line2=warehouse.address_line2,
-        city=warehouse.city,
-        region=warehouse.region,
-        postal_code=warehouse.postal_code,
-        country=warehouse.country,
-    )
+    return warehouse.address.addressed_to(warehouse.name)
