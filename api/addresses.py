@@ -6,8 +6,8 @@ from typing import Any
 
 import strawberry
 
+from domain import addresses
 from domain.errors import DomainError, DomainErrorCode
-from domain.orders.commands import ShipTo
 
 _PARTY = ("name", "company", "phone", "email")
 """The parts that name who is at an address, not where it is."""
@@ -62,9 +62,9 @@ class AddressInput:
     phone: str | None = strawberry.field(default=None, description="For the carrier to call.")
     email: str | None = strawberry.field(default=None, description="For the carrier's notices.")
 
-    def ship_to(self) -> ShipTo:
+    def ship_to(self) -> addresses.Address:
         """The domain's address of a recipient; a missing name is refused there."""
-        return ShipTo(
+        return addresses.Address(
             name=self.name or "",
             line1=self.line1,
             city=self.city,

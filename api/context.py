@@ -54,7 +54,7 @@ class Context:
                 try:
                     with statement_values_hidden():
                         self._scope = await anyio.to_thread.run_sync(self._authenticate)
-                    self.db.bind(self._scope.provider_id)
+                    self.db.bind(self._scope)
                 except AuthenticationError as error:
                     self._auth_error = PublicError(error.code, error.message)
         if self._auth_error is not None:
@@ -79,16 +79,16 @@ class Context:
         return found
 
     async def read(self, fn: Callable[..., R], *args: Any) -> R:
-        """`fn(session, scope, *args)` in the request's read transaction."""
-        scope = await self.scope()
+        """`fn(uow, *args)` in the request's read transaction."""
+        await self.scope()
         with statement_values_hidden():
-            return await self.db.read(fn, scope, *args)
+            return await self.db.read(fn, *args)
 
     async def write(self, fn: Callable[..., R], *args: Any) -> R:
-        """`fn(session, scope, *args)` committed as one unit of work."""
-        scope = await self.scope()
+        """`fn(uow, *args)` committed as one unit of work."""
+        await self.scope()
         with statement_values_hidden():
-            return await self.db.write(fn, scope, *args)
+            return await self.db.write(fn, *args)
 
     def _authenticate(self) -> TenantScope:
         header = self.request.headers.get("authorization", "")

@@ -1,9 +1,8 @@
-"""The request's database session, used from the event loop through a worker thread."""
+"""The request's unit of work, used from the event loop through a worker thread."""
 
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
@@ -13,13 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.errors import DomainError, DomainErrorCode
-from persistence.unit_of_work import bind_tenant
+from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 R = TypeVar("R")
 
 
 class RequestDatabase:
-    """One session per request, bound to the caller's provider, used one call at a time.
+    """An async adaptor over one `TenantUnitOfWork` per request, used one call at a time.
 
     The domain is synchronous; each call runs in a worker thread so the event loop
     stays free, and a lock keeps concurrent resolvers (dataloaders) from sharing the
@@ -28,63 +28,66 @@ class RequestDatabase:
 
     def __init__(self, session_factory: sessionmaker[Session]):
         self._session_factory = session_factory
-        self._session: Session | None = None
+        self._uow: TenantUnitOfWork | None = None
         self._lock = asyncio.Lock()
 
-    def bind(self, provider_id: uuid.UUID) -> None:
-        """Scope the session to the caller's provider."""
-        bind_tenant(self._session_or_new(), provider_id)
+    def bind(self, scope: TenantScope) -> None:
+        """Open the request's unit of work for the authenticated caller."""
+        if self._uow is not None and self._uow.scope != scope:
+            raise RuntimeError("the request's unit of work is bound to another caller")
+        if self._uow is None:
+            self._uow = TenantUnitOfWork(self._session_factory, scope)
 
     async def read(self, fn: Callable[..., R], *args: Any) -> R:
-        """Run `fn(session, *args)` in the request's read transaction.
+        """Run `fn(uow, *args)` in the request's read transaction.
 
         On SQLite every transaction holds the database's write lock, so each read ends
         its transaction at once instead of blocking other requests until this one ends.
         """
         async with self._lock:
-            return await anyio.to_thread.run_sync(partial(_read, fn, self._session_or_new(), *args))
+            return await anyio.to_thread.run_sync(partial(_read, fn, self._bound(), *args))
 
     async def write(self, fn: Callable[..., R], *args: Any) -> R:
-        """Run `fn(session, *args)` and commit; roll back on any error."""
+        """Run `fn(uow, *args)` and commit; roll back on any error."""
         async with self._lock:
             return await anyio.to_thread.run_sync(
-                partial(_commit_or_rollback, fn, self._session_or_new(), *args)
+                partial(_commit_or_rollback, fn, self._bound(), *args)
             )
 
     async def close(self) -> None:
         """End the request's transaction and give the connection back."""
-        if self._session is not None:
-            session, self._session = self._session, None
-            await anyio.to_thread.run_sync(session.close)
+        if self._uow is not None:
+            uow, self._uow = self._uow, None
+            await anyio.to_thread.run_sync(uow.close)
 
-    def _session_or_new(self) -> Session:
-        if self._session is None:
-            self._session = self._session_factory()
-        return self._session
+    def _bound(self) -> TenantUnitOfWork:
+        if self._uow is None:
+            raise RuntimeError("the request's caller is not authenticated yet")
+        return self._uow
 
 
-def _read(fn: Callable[..., R], session: Session, *args: Any) -> R:
+def _read(fn: Callable[..., R], uow: TenantUnitOfWork, *args: Any) -> R:
     try:
-        result = fn(session, *args)
+        result = fn(uow, *args)
     except BaseException:
-        session.rollback()
+        uow.rollback()
         raise
-    if session.get_bind().dialect.name == "sqlite":
-        session.commit()  # keeps loaded objects: the factory sets expire_on_commit=False
+    if uow.session.get_bind().dialect.name == "sqlite":
+        uow.commit()  # keeps loaded objects: the factory sets expire_on_commit=False
     return result
 
 
-def _commit_or_rollback(fn: Callable[..., R], session: Session, *args: Any) -> R:
+def _commit_or_rollback(fn: Callable[..., R], uow: TenantUnitOfWork, *args: Any) -> R:
     try:
-        result = fn(session, *args)
-        session.commit()
+        result = fn(uow, *args)
+        uow.commit()
     except IntegrityError as error:
-        session.rollback()
+        uow.rollback()
         raise DomainError(
             DomainErrorCode.CONFLICT,
             "The change conflicts with another one made at the same time; try again.",
         ) from error
     except BaseException:
-        session.rollback()
+        uow.rollback()
         raise
     return result

@@ -11,7 +11,6 @@ from typing import Any, ClassVar, TypeVar
 import strawberry
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLSchema, get_named_type
 from sqlalchemy import Select
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
@@ -19,6 +18,7 @@ from api.context import Context, parse_uuid
 from api.errors import PublicError
 from api.relay import Page, RowNode, connection, keyset_page
 from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 NO_MATCH = uuid.UUID(int=0)
 """Matches no row (ids are UUIDv7): a filter id of another type or tenant finds nothing."""
@@ -91,9 +91,11 @@ async def read_page(
     model = node_type.__model__
     resumed = _resume(sort, page)
 
-    def run(session: Session, scope: TenantScope) -> tuple[list[Any], bool]:
+    def run(uow: TenantUnitOfWork) -> tuple[list[Any], bool]:
         columns = [getattr(model, name) for name in sort.keys]
-        return keyset_page(session, build(scope), columns, resumed, descending=sort.descending)
+        return keyset_page(
+            uow.session, build(uow.scope), columns, resumed, descending=sort.descending
+        )
 
     rows, more = await info.context.read(run)
     return connection(node_type, rows, more, sort.keys, page, tag=sort.tag)

@@ -33,7 +33,7 @@ async def mutate(
     work: Callable[..., R],
     done: Callable[[R], P],
 ) -> P:
-    """Run `work(session, scope)` as one unit of work; a refusal becomes `userErrors`."""
+    """Run `work(uow)` as one unit of work; a refusal becomes `userErrors`."""
     try:
         result = await info.context.write(work)
     except UserFacingError as error:

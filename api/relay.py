@@ -18,7 +18,7 @@ from strawberry.types import Info
 
 from api.context import Context, parse_uuid
 from api.errors import PublicError
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
@@ -68,9 +68,9 @@ def by_id(context: Context, model: type[Any]) -> DataLoader[uuid.UUID | None, An
 
 
 def _rows_by_id(
-    session: Session, scope: TenantScope, model: type[Any], ids: list[uuid.UUID]
+    uow: TenantUnitOfWork, model: type[Any], ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, Any]:
-    rows = session.scalars(scope.select(model).where(model.id.in_(ids)))
+    rows = uow.scalars(uow.select(model).where(model.id.in_(ids)))
     return {row.id: row for row in rows}
 
 

@@ -44,10 +44,11 @@ from benchmarks.load import table
 from benchmarks.seed import BenchDatabase, create_database
 from crossdock.broker import install_broker, make_broker
 from crossdock.database import make_engine, make_session_factory
+from domain.addresses import Address
 from domain.catalog.service import create_product, create_warehouse
 from domain.inventory import ledger
 from domain.inventory.models import MovementKind
-from domain.orders.commands import CreateOrder, LineRequest, ShipTo
+from domain.orders.commands import CreateOrder, LineRequest
 from domain.orders.creation import create_order
 from domain.orders.fulfillment import mark_packed, start_picking
 from domain.orders.models import FulfillmentOrder, FulfillmentStatus
@@ -62,6 +63,7 @@ from persistence.base import new_id, utcnow
 from persistence.unit_of_work import UnitOfWork
 from tenants import service
 from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 from workers.relay import event_message, publish_pending
 from workers.routing import ROUTES, matching_routes
 
@@ -77,7 +79,7 @@ STALL_TIMEOUT_S = 30.0
 QUEUE = "default"
 NOOP_ACTOR = "bench_noop"
 """The actor of benchmarks/noop_actor.py (not imported here: importing it sets the broker)."""
-CUSTOMER = ShipTo(
+CUSTOMER = Address(
     name="Ada Lovelace", line1="12 Analytical Way", city="Austin", region="TX",
     postal_code="78745", country="US",
 )  # fmt: skip
@@ -178,34 +180,30 @@ def labels_table(
 def make_world(owner_factory: sessionmaker[Session]) -> World:
     """Provider, client, rate-table account and settings, warehouse, products in stock."""
     with UnitOfWork(owner_factory) as uow:
-        provider, _ = service.create_provider(uow.session, "Bench Dispatch")
+        provider, _ = service.create_provider(uow, "Bench Dispatch")
         uow.commit()
-    scope = TenantScope.operator(provider.id)
-    with UnitOfWork(owner_factory, provider.id) as uow:
-        session = uow.session
-        client = service.create_client(session, scope, "C001", "Client 1")
+    with TenantUnitOfWork.operator(owner_factory, provider.id) as uow:
+        client = service.create_client(uow, "C001", "Client 1")
         create_carrier_account(
-            session, scope, client.id, CarrierKind.RATE_TABLE, AccountChanges(name="Crossdock Post")
+            uow, client.id, CarrierKind.RATE_TABLE, AccountChanges(name="Crossdock Post")
         )
         set_shipping_settings(
-            session,
-            scope,
+            uow,
             client.id,
             SettingsChanges(rule=RatingRule.CHEAPEST, currency="USD", label_format=LabelFormat.ZPL),
         )
-        warehouse = create_warehouse(session, scope, WAREHOUSE)
+        warehouse = create_warehouse(uow, WAREHOUSE)
         skus = []
         for number in range(PRODUCTS):
             sku = f"SKU-{number:03d}"
             product = create_product(
-                session,
-                scope,
+                uow,
                 client.id,
                 {"sku": sku, "name": f"Product {number}", "weight_grams": 500,
                  "length_mm": 200, "width_mm": 150, "height_mm": 100},
             )  # fmt: skip
-            level = ledger.ensure_level(session, scope, client.id, product.id, warehouse.id)
-            ledger.post(session, scope, level, MovementKind.RECEIPT, on_hand=1_000_000)
+            level = ledger.ensure_level(uow, client.id, product.id, warehouse.id)
+            ledger.post(uow, level, MovementKind.RECEIPT, on_hand=1_000_000)
             skus.append(sku)
         uow.commit()
     return World(provider.id, client.id, skus)
@@ -217,11 +215,11 @@ def pack_orders(owner_factory: sessionmaker[Session], world: World, count: int) 
     Between the two, the creation events are marked published (a relay that keeps up), so
     the pending outbox is what picking and packing recorded.
     """
-    scope, first = world.scope, world.orders_made
+    first = world.orders_made
     world.orders_made += count
     order_ids = []
     for start in range(first, first + count, ORDERS_PER_TRANSACTION):
-        with UnitOfWork(owner_factory, world.provider_id) as uow:
+        with TenantUnitOfWork.operator(owner_factory, world.provider_id) as uow:
             for number in range(start, min(start + ORDERS_PER_TRANSACTION, first + count)):
                 command = CreateOrder(
                     external_reference=f"BG-{number:07d}",
@@ -229,10 +227,10 @@ def pack_orders(owner_factory: sessionmaker[Session], world: World, count: int) 
                     lines=(LineRequest(world.skus[number % len(world.skus)], 2),),
                     client_id=world.client_id,
                 )
-                order_ids.append(create_order(uow.session, scope, command).order.id)
+                order_ids.append(create_order(uow, command).order.id)
             uow.commit()
     mark_all_published(owner_factory)
-    with UnitOfWork(owner_factory, world.provider_id) as uow:
+    with TenantUnitOfWork.operator(owner_factory, world.provider_id) as uow:
         fo_ids = list(
             uow.session.scalars(
                 select(FulfillmentOrder.id)
@@ -246,10 +244,10 @@ def pack_orders(owner_factory: sessionmaker[Session], world: World, count: int) 
     if len(fo_ids) != count:
         raise RuntimeError(f"expected {count} allocated fulfillment orders, got {len(fo_ids)}")
     for start in range(0, count, ORDERS_PER_TRANSACTION):
-        with UnitOfWork(owner_factory, world.provider_id) as uow:
+        with TenantUnitOfWork.operator(owner_factory, world.provider_id) as uow:
             for fo_id in fo_ids[start : start + ORDERS_PER_TRANSACTION]:
-                start_picking(uow.session, scope, fo_id)
-                mark_packed(uow.session, scope, fo_id)
+                start_picking(uow, fo_id)
+                mark_packed(uow, fo_id)
             uow.commit()
     with owner_factory() as session:
         pending = session.scalar(

@@ -7,7 +7,6 @@ import base64
 import os
 from typing import Any
 
-from sqlalchemy.orm import Session
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -16,10 +15,9 @@ from starlette.routing import Route
 from crossdock.database import make_engine, make_session_factory
 from domain.catalog.models import Product, Warehouse
 from domain.orders.models import FulfillmentOrder, Order, OrderLine
-from persistence.unit_of_work import bind_tenant
 from tenants.errors import AuthenticationError
-from tenants.scope import TenantScope
 from tenants.service import authenticate
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 def create() -> Starlette:
@@ -34,8 +32,8 @@ def create() -> Starlette:
                 scope = authenticate(session, token)
             except AuthenticationError as error:
                 return JSONResponse({"errors": [{"message": error.message}]}, status_code=401)
-            bind_tenant(session, scope.provider_id)
-            return JSONResponse({"data": {"orders": {"edges": _edges(session, scope, 50)}}})
+        with TenantUnitOfWork(factory, scope) as uow:
+            return JSONResponse({"data": {"orders": {"edges": _edges(uow, 50)}}})
 
     def healthz(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -45,29 +43,29 @@ def create() -> Starlette:
     )
 
 
-def _edges(session: Session, scope: TenantScope, first: int) -> list[dict[str, Any]]:
-    orders = session.scalars(
-        scope.select(Order).order_by(Order.created_at.desc(), Order.id.desc()).limit(first)
+def _edges(uow: TenantUnitOfWork, first: int) -> list[dict[str, Any]]:
+    orders = uow.scalars(
+        uow.select(Order).order_by(Order.created_at.desc(), Order.id.desc()).limit(first)
     ).all()
     order_ids = [o.id for o in orders]
-    lines = session.scalars(
-        scope.select(OrderLine)
+    lines = uow.scalars(
+        uow.select(OrderLine)
         .where(OrderLine.order_id.in_(order_ids))
         .order_by(OrderLine.line_number)
     ).all()
     products = {
         p.id: p
-        for p in session.scalars(
-            scope.select(Product).where(Product.id.in_({line.product_id for line in lines}))
+        for p in uow.scalars(
+            uow.select(Product).where(Product.id.in_({line.product_id for line in lines}))
         )
     }
-    fulfillments = session.scalars(
-        scope.select(FulfillmentOrder).where(FulfillmentOrder.order_id.in_(order_ids))
+    fulfillments = uow.scalars(
+        uow.select(FulfillmentOrder).where(FulfillmentOrder.order_id.in_(order_ids))
     ).all()
     warehouses = {
         w.id: w
-        for w in session.scalars(
-            scope.select(Warehouse).where(Warehouse.id.in_({f.warehouse_id for f in fulfillments}))
+        for w in uow.scalars(
+            uow.select(Warehouse).where(Warehouse.id.in_({f.warehouse_id for f in fulfillments}))
         )
     }
     lines_by_order: dict[Any, list[dict[str, Any]]] = {}

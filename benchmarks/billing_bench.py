@@ -31,7 +31,7 @@ from domain.billing.rate_cards import NewRateCard, create_rate_card
 from domain.billing.runs import bill_period
 from persistence.unit_of_work import UnitOfWork
 from tenants import service
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 R = TypeVar("R")
 PERIOD = Period.parse("2026-03")
@@ -77,15 +77,13 @@ def seed(admin_url: str, clients: int, events: int) -> uuid.UUID:
     engine = make_engine(admin_url)
     factory = make_session_factory(engine)
     with UnitOfWork(factory) as uow:
-        provider, _ = service.create_provider(uow.session, "Bench Billing")
+        provider, _ = service.create_provider(uow, "Bench Billing")
         uow.commit()
-    scope = TenantScope.operator(provider.id)
-    with UnitOfWork(factory, provider.id) as uow:
+    with TenantUnitOfWork.operator(factory, provider.id) as uow:
         for number in range(clients):
-            service.create_client(uow.session, scope, f"C{number:04d}", f"Client {number}")
+            service.create_client(uow, f"C{number:04d}", f"Client {number}")
         create_rate_card(
-            uow.session,
-            scope,
+            uow,
             NewRateCard(
                 None, datetime(2026, 1, 1, tzinfo=UTC), "USD", {"pick_per_order": Decimal("0.35")}
             ),
@@ -105,17 +103,14 @@ def run(server_url: str, clients: int = 100, events: int = 10_000, keep: bool = 
         provider_id = seed(database.admin_url, clients, events)
         engine = make_engine(database.app_url)
         factory = make_session_factory(engine)
-        scope = TenantScope.operator(provider_id)
 
-        def open_unit() -> UnitOfWork:
-            return UnitOfWork(factory, provider_id)
+        def open_unit() -> TenantUnitOfWork:
+            return TenantUnitOfWork.operator(factory, provider_id)
 
         def invoice_all() -> dict[uuid.UUID, int]:
-            bill_period(open_unit, scope, PERIOD, now=datetime(2026, 4, 2, 6, tzinfo=UTC))
+            bill_period(open_unit, PERIOD, now=datetime(2026, 4, 2, 6, tzinfo=UTC))
             with open_unit() as uow:
-                rows = uow.session.execute(
-                    scope.select(Invoice, Invoice.client_id, Invoice.subtotal_minor)
-                )
+                rows = uow.execute(uow.select(Invoice, Invoice.client_id, Invoice.subtotal_minor))
                 return {client: subtotal for client, subtotal in rows}
 
         def baseline() -> dict[uuid.UUID, int]:

@@ -22,7 +22,7 @@ from domain.orders.models import (
     OrderStatus,
 )
 from persistence.base import new_id, utcnow
-from persistence.unit_of_work import UnitOfWork
+from tenants.unit_of_work import TenantUnitOfWork
 
 ORDERS_PAGE = """
 query Page($first: Int!) {
@@ -133,7 +133,7 @@ def _plain_sql_orders(
     engine = make_engine(database.app_url, pool_size=concurrency)
     factory = make_session_factory(engine)
     client_id = seeded.client_ids[0]
-    with UnitOfWork(factory, seeded.provider_id) as uow:
+    with TenantUnitOfWork.operator(factory, seeded.provider_id) as uow:
         products = list(
             uow.session.execute(
                 select(Product.id, Product.sku).where(Product.client_id == client_id)
@@ -151,7 +151,7 @@ def _plain_sql_orders(
     def insert_one(plan: tuple[str, list[Any]]) -> None:
         started = time.perf_counter()
         reference, lines = plan
-        with UnitOfWork(factory, seeded.provider_id) as uow:
+        with TenantUnitOfWork.operator(factory, seeded.provider_id) as uow:
             session, now, order_id, fulfillment_id = uow.session, utcnow(), new_id(), new_id()
             session.add(
                 Order(

@@ -28,7 +28,7 @@ from persistence.rls import APP_ROLE
 from persistence.unit_of_work import UnitOfWork
 from tenants import service
 from tenants.models import KeyKind
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 APP_LOGIN_ROLE = "crossdock_bench_app"
 BATCH = 5_000
@@ -93,15 +93,14 @@ def seed(
     engine = make_engine(database.admin_url)
     factory = make_session_factory(engine)
     with UnitOfWork(factory) as uow:
-        provider, key = service.create_provider(uow.session, "Bench Logistics")
+        provider, key = service.create_provider(uow, "Bench Logistics")
         uow.commit()
-    scope = TenantScope.operator(provider.id)
     seeded = Seeded(provider.id, key.plaintext, [], [])
-    with UnitOfWork(factory, provider.id) as uow:
+    with TenantUnitOfWork.operator(factory, provider.id) as uow:
         for number in range(clients):
-            client = service.create_client(uow.session, scope, f"C{number:03d}", f"Client {number}")
+            client = service.create_client(uow, f"C{number:03d}", f"Client {number}")
             client_key = service.create_api_key(
-                uow.session, scope, name="bench", kind=KeyKind.CLIENT, client_id=client.id
+                uow, name="bench", kind=KeyKind.CLIENT, client_id=client.id
             )
             seeded.client_ids.append(client.id)
             seeded.client_keys.append(client_key.plaintext)

@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from crossdock.database import make_engine, make_session_factory
 from crossdock.failures import describe_database_failure
@@ -21,8 +20,8 @@ from persistence.unit_of_work import UnitOfWork
 from tenants import service
 from tenants.errors import TenantError, TenantErrorCode, UserFacingError
 from tenants.models import Client, KeyKind, Provider, Supplier
-from tenants.scope import TenantScope
 from tenants.scopes import SCOPES
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -194,18 +193,16 @@ def _create_key(settings: Settings, args: argparse.Namespace) -> int:
         _fail(args, "INVALID", f"--provider must be a provider id, not {args.provider!r}")
         return 2
 
-    def work(session: Session) -> service.CreatedKey:
-        scope = TenantScope.operator(provider_id)
-        if session.scalar(scope.select(Provider, Provider.id)) is None:
+    def work(uow: TenantUnitOfWork) -> service.CreatedKey:
+        if uow.scalar(uow.select(Provider, Provider.id)) is None:
             # without this check an unknown id fails on the foreign key, with a traceback
             raise TenantError(
                 TenantErrorCode.NOT_FOUND, f"No provider has id {provider_id}.", "provider"
             )
-        client_id = _id_by_code(session, scope, Client, args.client, "client")
-        supplier_id = _id_by_code(session, scope, Supplier, args.supplier, "supplier")
+        client_id = _id_by_code(uow, Client, args.client, "client")
+        supplier_id = _id_by_code(uow, Supplier, args.supplier, "supplier")
         return service.create_api_key(
-            session,
-            scope,
+            uow,
             name=args.name,
             kind=KeyKind(args.kind),
             client_id=client_id,
@@ -240,24 +237,28 @@ def _revoke_key(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _id_by_code(
-    session: Session, scope: TenantScope, model: Any, code: str | None, what: str
-) -> Any:
+def _id_by_code(uow: TenantUnitOfWork, model: Any, code: str | None, what: str) -> Any:
     if code is None:
         return None
-    found = session.scalar(scope.select(model, model.id).where(model.code == code))
+    found = uow.scalar(uow.select(model, model.id).where(model.code == code))
     if found is None:
         raise TenantError(TenantErrorCode.NOT_FOUND, f"No {what} has code {code!r}.", what)
     return found
 
 
 def _in_unit_of_work(
-    settings: Settings, work: Callable[[Session], Any], provider_id: Any = None
+    settings: Settings, work: Callable[[Any], Any], provider_id: Any = None
 ) -> Any:
+    """`work(uow)` committed: the operator inside `provider_id`, or before any tenant exists."""
     engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
     try:
-        with UnitOfWork(make_session_factory(engine), provider_id) as uow:
-            result = work(uow.session)
+        with (
+            TenantUnitOfWork.operator(factory, provider_id)
+            if provider_id is not None
+            else UnitOfWork(factory)
+        ) as uow:
+            result = work(uow)
             uow.commit()
             return result
     finally:

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy.orm import Session
-
 from domain.billing.rate_cards import NewRateCard, create_rate_card
 from domain.catalog import service as catalog
 from domain.inventory.inbound import (
@@ -19,10 +17,11 @@ from domain.inventory.inbound import (
 from domain.shipping.accounts import AccountChanges, create_carrier_account
 from domain.shipping.models import CarrierKind
 from persistence.base import utcnow
-from persistence.unit_of_work import bind_tenant
+from persistence.unit_of_work import UnitOfWork, bind_tenant
 from tenants import service
 from tenants.models import KeyKind, Provider
 from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 DEMO_PROVIDER_ID = uuid.UUID("0190c0de-0000-7000-8000-00000000de70")
 """The demo tenant's well-known id: a re-run finds it (row-level security shows nothing else)."""
@@ -98,35 +97,35 @@ class ExistingDemo:
         )
 
 
-def ensure_demo(session: Session) -> Demo | ExistingDemo:
+def ensure_demo(unit: UnitOfWork) -> Demo | ExistingDemo:
     """Seed the demo tenant unless an earlier run did; never a second copy."""
-    bind_tenant(session, DEMO_PROVIDER_ID)
-    existing = session.scalar(TenantScope.operator(DEMO_PROVIDER_ID).select(Provider))
+    bind_tenant(unit.session, DEMO_PROVIDER_ID)
+    operator = TenantUnitOfWork.sharing(unit, TenantScope.operator(DEMO_PROVIDER_ID))
+    existing = operator.scalar(operator.select(Provider))
     if existing is not None:
         return ExistingDemo(existing.id, existing.name, existing.created_at)
-    return seed_demo(session)
+    return seed_demo(unit)
 
 
-def seed_demo(session: Session) -> Demo:
+def seed_demo(unit: UnitOfWork) -> Demo:
     """Create the demo tenant: clients, keys, two warehouses, products and received stock."""
     provider, provider_key = service.create_provider(
-        session, DEMO_PROVIDER_NAME, provider_id=DEMO_PROVIDER_ID
+        unit, DEMO_PROVIDER_NAME, provider_id=DEMO_PROVIDER_ID
     )
-    scope = TenantScope.operator(provider.id)
+    uow = TenantUnitOfWork.sharing(unit, TenantScope.operator(provider.id))
     clients = {
-        "ACME": service.create_client(session, scope, "ACME", "ACME Outdoor"),
-        "BOLT": service.create_client(session, scope, "BOLT", "Bolt Coffee"),
+        "ACME": service.create_client(uow, "ACME", "ACME Outdoor"),
+        "BOLT": service.create_client(uow, "BOLT", "Bolt Coffee"),
     }
     keys = {
         code: service.create_api_key(
-            session, scope, name=f"{client.name} portal", kind=KeyKind.CLIENT, client_id=client.id
+            uow, name=f"{client.name} portal", kind=KeyKind.CLIENT, client_id=client.id
         )
         for code, client in clients.items()
     }
     warehouses = [
         catalog.create_warehouse(
-            session,
-            scope,
+            uow,
             {
                 "code": code,
                 "name": name,
@@ -140,12 +139,11 @@ def seed_demo(session: Session) -> Demo:
         )
         for code, name, line1, city, region, postal_code, timezone in WAREHOUSES
     ]
-    _default_rate_card(session, scope)
+    _default_rate_card(uow)
     for code, products in PRODUCTS.items():
-        _stock_client(session, scope, clients[code].id, warehouses[0].id, products)
+        _stock_client(uow, clients[code].id, warehouses[0].id, products)
         create_carrier_account(
-            session,
-            scope,
+            uow,
             clients[code].id,
             CarrierKind.RATE_TABLE,
             AccountChanges(name="crossdock-post"),
@@ -157,12 +155,11 @@ def seed_demo(session: Session) -> Demo:
     )
 
 
-def _default_rate_card(session: Session, scope: TenantScope) -> None:
+def _default_rate_card(uow: TenantUnitOfWork) -> None:
     """The provider's default prices, in force from the start of this month."""
     now = utcnow()
     create_rate_card(
-        session,
-        scope,
+        uow,
         NewRateCard(
             client_id=None,
             effective_from=now.replace(day=1, hour=0, minute=0, second=0, microsecond=0),
@@ -173,12 +170,11 @@ def _default_rate_card(session: Session, scope: TenantScope) -> None:
     )
 
 
-def _stock_client(session: Session, scope: TenantScope, client_id, warehouse_id, products) -> None:
+def _stock_client(uow: TenantUnitOfWork, client_id, warehouse_id, products) -> None:
     lines = []
     for sku, name, grams, (length, width, height), value, stock, reorder in products:
         product = catalog.create_product(
-            session,
-            scope,
+            uow,
             client_id,
             {
                 "sku": sku,
@@ -194,11 +190,10 @@ def _stock_client(session: Session, scope: TenantScope, client_id, warehouse_id,
         )
         lines.append(LineQuantity(product.id, stock))
     inbound = create_inbound_shipment(
-        session,
-        scope,
+        uow,
         client_id=client_id,
         warehouse_id=warehouse_id,
         reference=f"ASN-OPENING-{str(client_id)[:8]}",
         lines=lines,
     )
-    receive_inbound_shipment(session, scope, inbound.shipment.id, lines, note="opening stock")
+    receive_inbound_shipment(uow, inbound.shipment.id, lines, note="opening stock")

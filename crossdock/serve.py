@@ -58,7 +58,7 @@ def seed_or_find_demo(settings: Settings) -> Demo | ExistingDemo:
     engine = make_engine(settings.database_url)
     try:
         with UnitOfWork(make_session_factory(engine)) as uow:
-            demo = ensure_demo(uow.session)
+            demo = ensure_demo(uow)
             uow.commit()
             return demo
     finally:

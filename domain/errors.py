@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from tenants.errors import UserFacingError
+from tenants.errors import NotFoundError, UserFacingError
 
 
 class DomainErrorCode(StrEnum):
     """Why a business request was refused."""
 
-    NOT_FOUND = "NOT_FOUND"
     REQUIRED = "REQUIRED"
     INVALID = "INVALID"
     TOO_LONG = "TOO_LONG"
@@ -31,9 +30,9 @@ class DomainError(UserFacingError):
     """A business rule refused the request; nothing was written."""
 
 
-def not_found(what: str, field: str = "id") -> DomainError:
+def not_found(what: str, field: str = "id") -> NotFoundError:
     """The one answer for a missing row and for a row of another tenant."""
-    return DomainError(DomainErrorCode.NOT_FOUND, f"No such {what}.", field)
+    return NotFoundError(what, field)
 
 
 def invalid_id(what: str, field: str = "id") -> DomainError:

@@ -10,18 +10,41 @@ from sqlalchemy.orm import Session, sessionmaker
 
 
 class UnitOfWork:
-    """A session bound to a tenant for the length of a request or a message."""
+    """A session bound to a provider (or to a named system task) for one request or message.
+
+    Tenant work uses `tenants.unit_of_work.TenantUnitOfWork`, which adds the caller's scope;
+    this base serves what has no caller yet (creating a provider) and the cross-tenant
+    system tasks, each of which names itself (`system_task`) for row-level security.
+    """
 
     def __init__(
-        self, session_factory: sessionmaker[Session], provider_id: uuid.UUID | None = None
+        self,
+        session_factory: sessionmaker[Session],
+        provider_id: uuid.UUID | None = None,
+        *,
+        system_task: str | None = None,
     ):
         self._session_factory = session_factory
         self._provider_id = provider_id
-        self.session: Session
+        self._system_task = system_task
+        self._session: Session | None = None
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        """Where the unit's sessions come from (a service opening more units uses it)."""
+        return self._session_factory
+
+    @property
+    def session(self) -> Session:
+        """The unit's session, opened on first use and bound to its tenant."""
+        if self._session is None:
+            self._session = self._session_factory()
+            bind_tenant(self._session, self._provider_id)
+            if self._system_task is not None:
+                self._session.info["system_task"] = self._system_task
+        return self._session
 
     def __enter__(self) -> Self:
-        self.session = self._session_factory()
-        bind_tenant(self.session, self._provider_id)
         return self
 
     def __exit__(
@@ -30,8 +53,7 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
-        self.session.close()
+        self.close()
 
     def commit(self) -> None:
         """Make the work durable."""
@@ -39,7 +61,15 @@ class UnitOfWork:
 
     def rollback(self) -> None:
         """Throw the work away."""
-        self.session.rollback()
+        if self._session is not None:
+            self._session.rollback()
+
+    def close(self) -> None:
+        """Throw away what was not committed and give the connection back."""
+        if self._session is not None:
+            session, self._session = self._session, None
+            session.rollback()
+            session.close()
 
 
 def bind_tenant(session: Session, provider_id: uuid.UUID | None) -> None:

@@ -28,6 +28,13 @@ class UserFacingError(Exception):
         self.field = field
 
 
+class NotFoundError(UserFacingError):
+    """No such row for this caller: a missing row and another tenant's row answer alike."""
+
+    def __init__(self, what: str, field: str = "id", message: str | None = None):
+        super().__init__(TenantErrorCode.NOT_FOUND, message or f"No such {what}.", field)
+
+
 class TenantError(UserFacingError):
     """A tenancy request refused for a reason the caller can fix."""
 

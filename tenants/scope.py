@@ -6,12 +6,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Delete, Select, Update, false, select
 
 from tenants.models import KeyKind
 from tenants.scopes import effective_scopes
 
 T = TypeVar("T")
+S = TypeVar("S", Select[Any], Update, Delete)
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class TenantScope:
         stmt = select(*columns) if columns else select(model)
         return self.restrict(stmt, model)
 
-    def restrict(self, stmt: Select[Any], model: type[Any]) -> Select[Any]:
+    def restrict(self, stmt: S, model: type[Any]) -> S:
         """Add the caller's tenant filter for `model` to a statement.
 
         Models name their tenant columns when they differ from the defaults
@@ -81,9 +82,7 @@ def _column(model: type[Any], owner: str) -> Any:
     return getattr(model, getattr(model, f"__{owner}_column__", f"{owner}_id"), None)
 
 
-def _narrow(
-    stmt: Select[Any], model: type[Any], owner: str, owner_id: uuid.UUID | None
-) -> Select[Any]:
+def _narrow(stmt: S, model: type[Any], owner: str, owner_id: uuid.UUID | None) -> S:
     column = _column(model, owner)
     if column is not None:
         return stmt.where(column == owner_id)

@@ -11,12 +11,13 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from persistence.base import new_id, utcnow
-from persistence.unit_of_work import bind_tenant
+from persistence.unit_of_work import UnitOfWork, bind_tenant
 from tenants import keys
-from tenants.errors import AuthenticationError, TenantError, TenantErrorCode
+from tenants.errors import AuthenticationError, NotFoundError, TenantError, TenantErrorCode
 from tenants.models import CODE_MAX, NAME_MAX, ApiKey, Client, KeyKind, Provider, Supplier
 from tenants.scope import TenantScope
 from tenants.scopes import ADMIN, DEFAULT_SCOPES, KIND_SCOPES, SCOPES, effective_scopes
+from tenants.unit_of_work import TenantUnitOfWork
 from tenants.validation import clean_code, clean_text
 
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -32,7 +33,7 @@ class CreatedKey:
 
 
 def create_provider(
-    session: Session, name: str, provider_id: uuid.UUID | None = None
+    unit: UnitOfWork, name: str, provider_id: uuid.UUID | None = None
 ) -> tuple[Provider, CreatedKey]:
     """A new provider and its first admin key (the platform operator's act).
 
@@ -40,46 +41,44 @@ def create_provider(
     """
     name = clean_text(name, "name", NAME_MAX)
     provider = Provider(id=provider_id or new_id(), name=name)
-    bind_tenant(session, provider.id)
-    session.add(provider)
-    session.flush()
-    first_key = create_api_key(
-        session, TenantScope.operator(provider.id), name="first admin key", kind=KeyKind.PROVIDER
-    )
+    bind_tenant(unit.session, provider.id)
+    unit.session.add(provider)
+    unit.session.flush()
+    operator = TenantUnitOfWork.sharing(unit, TenantScope.operator(provider.id))
+    first_key = create_api_key(operator, name="first admin key", kind=KeyKind.PROVIDER)
     return provider, first_key
 
 
-def create_client(session: Session, scope: TenantScope, code: str, name: str) -> Client:
+def create_client(uow: TenantUnitOfWork, code: str, name: str) -> Client:
     """A new client of the caller's provider; codes are unique per provider."""
     code = clean_code(code, "code", CODE_MAX)
     name = clean_text(name, "name", NAME_MAX)
-    taken = session.scalar(select(exists(scope.select(Client).where(Client.code == code))))
+    taken = uow.scalar(select(exists(uow.select(Client).where(Client.code == code))))
     if taken:
         raise TenantError(TenantErrorCode.DUPLICATE, f"A client with code {code!r} exists.", "code")
-    client = Client(provider_id=scope.provider_id, id=new_id(), code=code, name=name)
-    session.add(client)
-    session.flush()
+    client = Client(provider_id=uow.scope.provider_id, id=new_id(), code=code, name=name)
+    uow.add(client)
+    uow.flush()
     return client
 
 
-def create_supplier(session: Session, scope: TenantScope, code: str, name: str) -> Supplier:
+def create_supplier(uow: TenantUnitOfWork, code: str, name: str) -> Supplier:
     """A new drop-ship supplier of the caller's provider; codes are unique per provider."""
     code = clean_code(code, "code", CODE_MAX)
     name = clean_text(name, "name", NAME_MAX)
-    taken = session.scalar(select(exists(scope.select(Supplier).where(Supplier.code == code))))
+    taken = uow.scalar(select(exists(uow.select(Supplier).where(Supplier.code == code))))
     if taken:
         raise TenantError(
             TenantErrorCode.DUPLICATE, f"A supplier with code {code!r} exists.", "code"
         )
-    supplier = Supplier(provider_id=scope.provider_id, id=new_id(), code=code, name=name)
-    session.add(supplier)
-    session.flush()
+    supplier = Supplier(provider_id=uow.scope.provider_id, id=new_id(), code=code, name=name)
+    uow.add(supplier)
+    uow.flush()
     return supplier
 
 
 def create_api_key(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     *,
     name: str,
     kind: KeyKind,
@@ -94,11 +93,11 @@ def create_api_key(
     """
     name = clean_text(name, "name", NAME_MAX)
     requested = _requested_scopes(kind, scopes)
-    _check_grantable(scope, requested, kind)
-    client_id, supplier_id = _key_owner(session, scope, kind, client_id, supplier_id)
+    _check_grantable(uow.scope, requested, kind)
+    client_id, supplier_id = _key_owner(uow, kind, client_id, supplier_id)
     material = keys.generate_key()
     key = ApiKey(
-        provider_id=scope.provider_id,
+        provider_id=uow.scope.provider_id,
         id=new_id(),
         prefix=material.prefix,
         secret_hash=material.secret_hash,
@@ -108,33 +107,31 @@ def create_api_key(
         supplier_id=supplier_id,
         scopes=sorted(requested),
     )
-    session.add(key)
-    session.flush()
+    uow.add(key)
+    uow.flush()
     return CreatedKey(key=key, plaintext=material.plaintext)
 
 
-def revoke_api_key(session: Session, scope: TenantScope, key_id: uuid.UUID) -> ApiKey:
+def revoke_api_key(uow: TenantUnitOfWork, key_id: uuid.UUID) -> ApiKey:
     """Revoke one of the caller's visible keys; revoking twice keeps the first time."""
-    key = session.scalar(scope.select(ApiKey).where(ApiKey.id == key_id).with_for_update())
-    if key is None:
-        raise TenantError(TenantErrorCode.NOT_FOUND, "No such API key.", "id")
+    key = uow.get_or_not_found(ApiKey, key_id, "API key", lock=True)
     if key.revoked_at is None:
         key.revoked_at = utcnow()
-        session.flush()
+        uow.flush()
     return key
 
 
-def revoke_api_key_by_prefix(session: Session, prefix: str) -> ApiKey:
+def revoke_api_key_by_prefix(unit: UnitOfWork, prefix: str) -> ApiKey:
     """Revoke a key by its public prefix (the operator's way in, from the server).
 
     The prefix only finds the key; the change is made in a transaction bound to the
     key's provider, as any other change of tenant data.
     """
-    provider_id, key_id = _find_by_prefix(session, prefix)
-    if key_id is None:
-        raise TenantError(TenantErrorCode.NOT_FOUND, f"No API key has prefix {prefix!r}.", "prefix")
-    bind_tenant(session, provider_id)
-    return revoke_api_key(session, TenantScope.operator(provider_id), key_id)
+    provider_id, key_id = _find_by_prefix(unit.session, prefix)
+    if provider_id is None or key_id is None:
+        raise NotFoundError("API key", "prefix", f"No API key has prefix {prefix!r}.")
+    bind_tenant(unit.session, provider_id)
+    return revoke_api_key(TenantUnitOfWork.sharing(unit, TenantScope.operator(provider_id)), key_id)
 
 
 def _find_by_prefix(session: Session, prefix: str) -> tuple[uuid.UUID | None, uuid.UUID | None]:
@@ -187,20 +184,17 @@ def authenticate(session: Session, plaintext: str | None) -> TenantScope:
     )
 
 
-def key_is_active(session: Session, scope: TenantScope) -> bool:
+def key_is_active(uow: TenantUnitOfWork) -> bool:
     """Whether the key `scope` was authenticated with still lets its holder in.
 
     For callers that hold a scope for long (a subscription): one primary-key read of the
     key row as the key's provider; it records no use. A scope without a key (the
     operator) stays active. A key is inactive once revoked, or when its row is gone.
     """
-    if scope.key_id is None:
+    if uow.scope.key_id is None:
         return True
-    bind_tenant(session, scope.provider_id)
-    row = session.execute(
-        select(ApiKey.revoked_at).where(
-            ApiKey.provider_id == scope.provider_id, ApiKey.id == scope.key_id
-        )
+    row = uow.execute(
+        uow.select(ApiKey, ApiKey.revoked_at).where(ApiKey.id == uow.scope.key_id)
     ).one_or_none()
     return row is not None and row.revoked_at is None
 
@@ -260,8 +254,7 @@ def _check_grantable(scope: TenantScope, requested: frozenset[str], kind: KeyKin
 
 
 def _key_owner(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     kind: KeyKind,
     client_id: uuid.UUID | None,
     supplier_id: uuid.UUID | None,
@@ -269,18 +262,14 @@ def _key_owner(
     if kind is KeyKind.PROVIDER:
         return None, None
     if kind is KeyKind.CLIENT:
-        client_id = client_id or scope.client_id
+        client_id = client_id or uow.scope.client_id
         if client_id is None:
             raise TenantError(TenantErrorCode.REQUIRED, "A client key needs a client.", "clientId")
-        found = session.scalar(scope.select(Client, Client.id).where(Client.id == client_id))
-        if found is None:
-            raise TenantError(TenantErrorCode.NOT_FOUND, "No such client.", "clientId")
+        uow.get_or_not_found(Client, client_id, "client", "clientId")
         return client_id, None
     if supplier_id is None:
         raise TenantError(
             TenantErrorCode.REQUIRED, "A supplier key needs a supplier.", "supplierId"
         )
-    found = session.scalar(scope.select(Supplier).where(Supplier.id == supplier_id))
-    if found is None:
-        raise TenantError(TenantErrorCode.NOT_FOUND, "No such supplier.", "supplierId")
+    uow.get_or_not_found(Supplier, supplier_id, "supplier", "supplierId")
     return None, supplier_id

@@ -18,7 +18,7 @@ from domain.inventory import ledger
 from domain.inventory.models import MovementKind
 from domain.outbox.events import Topic, record
 from domain.outbox.models import OutboxEvent
-from persistence.unit_of_work import UnitOfWork
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.catalog_factories import make_product, make_warehouse
 from tests.conftest import TestDatabase
 from tests.factories import TenantHandle, make_tenant
@@ -45,8 +45,8 @@ class Books:
     def client_id(self, code: str) -> uuid.UUID:
         return self.tenant.clients[code].id
 
-    def unit(self) -> UnitOfWork:
-        return UnitOfWork(self.db.session_factory, self.tenant.provider_id)
+    def unit(self) -> TenantUnitOfWork:
+        return TenantUnitOfWork(self.db.session_factory, self.tenant.scope)
 
     def rate_card(self, client: str | None, effective_from: datetime, **rates: Any) -> uuid.UUID:
         """A committed rate card version; rates given as decimal strings."""
@@ -57,7 +57,7 @@ class Books:
             rates={name: Decimal(value) for name, value in rates.items()},
         )
         with self.unit() as uow:
-            card = create_rate_card(uow.session, self.scope, new)
+            card = create_rate_card(uow, new)
             uow.commit()
         return card.id
 
@@ -65,15 +65,12 @@ class Books:
         """Receive units of the client's product into the warehouse, booked at `at`."""
         with self.unit() as uow:
             level = ledger.ensure_level(
-                uow.session,
-                self.scope,
+                uow,
                 self.client_id(client),
                 self.products[client],
                 self.warehouse_id,
             )
-            movement = ledger.post(
-                uow.session, self.scope, level, MovementKind.RECEIPT, on_hand=quantity
-            )
+            movement = ledger.post(uow, level, MovementKind.RECEIPT, on_hand=quantity)
             movement.created_at = at
             uow.commit()
 
@@ -82,8 +79,7 @@ class Books:
         aggregate_id = uuid.uuid4()
         with self.unit() as uow:
             event = record(
-                uow.session,
-                self.scope,
+                uow,
                 topic,
                 aggregate_type=aggregate,
                 aggregate_id=aggregate_id,
@@ -145,7 +141,7 @@ class Books:
         added = 0
         for event_id in ids:
             with self.unit() as uow:
-                added += accrue_event(uow.session, self.scope, event_id)
+                added += accrue_event(uow, event_id)
                 uow.commit()
         return added
 

@@ -8,9 +8,9 @@ from typing import Any, TypeVar
 
 from domain.catalog import service
 from domain.inventory.models import InventoryLevel
-from persistence.unit_of_work import UnitOfWork
 from tenants.models import KeyKind
 from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.conftest import TestDatabase
 from tests.factories import TenantHandle
 
@@ -31,10 +31,8 @@ def make_warehouse(
     db: TestDatabase, tenant: TenantHandle, code: str = "BER1", **fields: Any
 ) -> uuid.UUID:
     """A live warehouse of `tenant`, committed; its id."""
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
-        warehouse = service.create_warehouse(
-            uow.session, tenant.scope, WAREHOUSE | {"code": code} | fields
-        )
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
+        warehouse = service.create_warehouse(uow, WAREHOUSE | {"code": code} | fields)
         uow.commit()
     return warehouse.id
 
@@ -43,10 +41,9 @@ def make_product(
     db: TestDatabase, tenant: TenantHandle, client: str = "A", sku: str = "SKU-1", **fields: Any
 ) -> uuid.UUID:
     """A live product of one of `tenant`'s clients, committed; its id."""
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
         product = service.create_product(
-            uow.session,
-            tenant.scope,
+            uow,
             tenant.clients[client].id,
             {"sku": sku, "name": f"Product {sku}"} | fields,
         )
@@ -58,8 +55,8 @@ def committed(
     db: TestDatabase, scope: TenantScope, fn: Callable[..., R], *args: Any, **kw: Any
 ) -> R:
     """`fn(session, scope, *args, **kw)` in one committed unit of work."""
-    with UnitOfWork(db.session_factory, scope.provider_id) as uow:
-        result = fn(uow.session, scope, *args, **kw)
+    with TenantUnitOfWork(db.session_factory, scope) as uow:
+        result = fn(uow, *args, **kw)
         uow.commit()
     return result
 
@@ -79,7 +76,7 @@ def level_of(
     db: TestDatabase, tenant: TenantHandle, product_id: uuid.UUID, warehouse_id: uuid.UUID
 ) -> dict[str, int] | None:
     """The buckets of one level (None when it does not exist)."""
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
         level = uow.session.scalar(
             tenant.scope.select(InventoryLevel).where(
                 InventoryLevel.product_id == product_id, InventoryLevel.warehouse_id == warehouse_id

@@ -13,6 +13,7 @@ from tenants import service
 from tenants.keys import parse_prefix
 from tenants.models import ApiKey, KeyKind
 from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.conftest import TestDatabase
 
 
@@ -44,20 +45,20 @@ def make_tenant(
     db: TestDatabase, name: str = "Northwind", clients: tuple[str, ...] = ("A", "B")
 ) -> TenantHandle:
     """A provider with the given client codes, through the services, committed."""
-    with UnitOfWork(db.session_factory) as uow:
-        provider, key = service.create_provider(uow.session, name)
+    with UnitOfWork(db.session_factory) as unit:
+        provider, key = service.create_provider(unit, name)
         handle = TenantHandle(provider.id, key.plaintext)
+        uow = TenantUnitOfWork.sharing(unit, handle.scope)
         for code in clients:
-            client = service.create_client(uow.session, handle.scope, code, f"Client {code}")
+            client = service.create_client(uow, code, f"Client {code}")
             client_key = service.create_api_key(
-                uow.session,
-                handle.scope,
+                uow,
                 name=f"{code} key",
                 kind=KeyKind.CLIENT,
                 client_id=client.id,
             )
             handle.clients[code] = ClientHandle(client.id, code, client_key.plaintext)
-        uow.commit()
+        unit.commit()
     return handle
 
 
@@ -69,10 +70,9 @@ def make_key(
     client: str | None = None,
 ) -> str:
     """Another key of `tenant`."""
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
         created = service.create_api_key(
-            uow.session,
-            tenant.scope,
+            uow,
             name="test key",
             kind=kind,
             scopes=scopes,

@@ -10,15 +10,16 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select, text
 
 from crossdock.database import make_engine
+from domain.addresses import Address
 from domain.catalog.models import Product, Warehouse
 from domain.inventory import ledger
 from domain.inventory.models import InventoryLevel, InventoryMovement, MovementKind
-from domain.orders.commands import CreateOrder, LineRequest, ShipTo
+from domain.orders.commands import CreateOrder, LineRequest
 from domain.orders.creation import CreatedOrder, create_order
 from domain.orders.models import FulfillmentOrder, FulfillmentStatus, Order, OrderLine, OrderStatus
 from persistence.base import new_id, utcnow
-from persistence.unit_of_work import UnitOfWork
 from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.conftest import TestDatabase
 from tests.factories import TenantHandle, make_tenant
 
@@ -38,7 +39,7 @@ def make_warehouse(
     db: TestDatabase, tenant: TenantHandle, code: str, *, archived: bool = False
 ) -> uuid.UUID:
     """A warehouse of the tenant's, committed."""
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
         warehouse = Warehouse(
             provider_id=tenant.provider_id,
             id=new_id(),
@@ -60,7 +61,7 @@ def make_product(
     db: TestDatabase, tenant: TenantHandle, client: str, sku: str, *, archived: bool = False
 ) -> uuid.UUID:
     """A product of one of the tenant's clients, committed."""
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
         product = Product(
             provider_id=tenant.provider_id,
             id=new_id(),
@@ -83,15 +84,13 @@ def put_stock(
     quantity: int,
 ) -> None:
     """Receive `quantity` units on hand, through the ledger, committed."""
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
-        level = ledger.ensure_level(
-            uow.session, tenant.scope, tenant.clients[client].id, product_id, warehouse_id
-        )
-        ledger.post(uow.session, tenant.scope, level, MovementKind.RECEIPT, on_hand=quantity)
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
+        level = ledger.ensure_level(uow, tenant.clients[client].id, product_id, warehouse_id)
+        ledger.post(uow, level, MovementKind.RECEIPT, on_hand=quantity)
         uow.commit()
 
 
-ADDRESS = ShipTo(
+ADDRESS = Address(
     name="Ada Lovelace",
     line1="12 St James's Sq",
     city="London",
@@ -118,8 +117,8 @@ def order_command(
 
 def place_order(db: TestDatabase, scope: TenantScope, command: CreateOrder) -> CreatedOrder:
     """Create an order in its own unit of work, committed."""
-    with UnitOfWork(db.session_factory, scope.provider_id) as uow:
-        created = create_order(uow.session, scope, command)
+    with TenantUnitOfWork(db.session_factory, scope) as uow:
+        created = create_order(uow, command)
         uow.commit()
         return created
 
@@ -181,15 +180,15 @@ def level_of(db: TestDatabase, product_id: uuid.UUID, warehouse_id: uuid.UUID) -
 
 def run(db: TestDatabase, scope: TenantScope, fn: Callable[..., R], *args: Any) -> R:
     """`fn(session, scope, *args)` in its own unit of work, committed."""
-    with UnitOfWork(db.session_factory, scope.provider_id) as uow:
-        result = fn(uow.session, scope, *args)
+    with TenantUnitOfWork(db.session_factory, scope) as uow:
+        result = fn(uow, *args)
         uow.commit()
         return result
 
 
 def order_state(db: TestDatabase, provider_id: uuid.UUID, order_id: uuid.UUID) -> OrderState:
     """An order's status, its lines' allocation and its fulfillment orders, read fresh."""
-    with UnitOfWork(db.session_factory, provider_id) as uow:
+    with TenantUnitOfWork.operator(db.session_factory, provider_id) as uow:
         order = uow.session.scalars(select(Order).where(Order.id == order_id)).one()
         lines = uow.session.scalars(
             select(OrderLine).where(OrderLine.order_id == order_id).order_by(OrderLine.line_number)

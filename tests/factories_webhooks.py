@@ -10,7 +10,7 @@ from sqlalchemy import select
 from domain.outbox.events import Topic, record
 from domain.webhooks.endpoints import create_endpoint
 from domain.webhooks.models import WebhookAttempt, WebhookDelivery
-from persistence.unit_of_work import UnitOfWork
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.conftest import TestDatabase
 from tests.factories import TenantHandle
 
@@ -27,10 +27,9 @@ def make_endpoint(
 
     Private URLs are allowed: the test receivers listen on loopback.
     """
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
         created = create_endpoint(
-            uow.session,
-            tenant.scope,
+            uow,
             url=url,
             topics=[topic.value for topic in topics],
             client_id=tenant.clients[client].id if client else None,
@@ -49,10 +48,9 @@ def make_event(
     payload: dict[str, Any] | None = None,
 ) -> uuid.UUID:
     """An outbox event about `client` (None: the provider's own), committed."""
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
         event = record(
-            uow.session,
-            tenant.scope,
+            uow,
             topic,
             aggregate_type="order",
             aggregate_id=uuid.uuid4(),
@@ -65,7 +63,7 @@ def make_event(
 
 def deliveries_of(db: TestDatabase, tenant: TenantHandle) -> list[WebhookDelivery]:
     """Every delivery of the tenant, oldest first."""
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
         stmt = tenant.scope.select(WebhookDelivery).order_by(WebhookDelivery.id)
         rows = list(uow.session.scalars(stmt))
         uow.session.expunge_all()  # readable after the unit of work rolls back
@@ -74,7 +72,7 @@ def deliveries_of(db: TestDatabase, tenant: TenantHandle) -> list[WebhookDeliver
 
 def attempts_of(db: TestDatabase, tenant: TenantHandle, delivery_id: uuid.UUID) -> list[Any]:
     """A delivery's attempts, oldest first."""
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
         stmt = (
             select(WebhookAttempt)
             .where(

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from crossdock.database import make_engine, make_session_factory
 from domain.outbox.events import Topic, record
 from domain.outbox.models import OutboxEvent
-from persistence.unit_of_work import UnitOfWork
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.conftest import TestDatabase
 from tests.factories import TenantHandle
 
@@ -23,11 +23,10 @@ def record_events(
 ) -> list[uuid.UUID]:
     """`count` events of `topic` for one of the tenant's clients, committed; their ids."""
     client_id = tenant.clients[client].id if client else None
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
         events = [
             record(
-                uow.session,
-                tenant.scope,
+                uow,
                 topic,
                 aggregate_type="Order",
                 aggregate_id=uuid.uuid4(),

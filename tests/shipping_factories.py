@@ -11,13 +11,14 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from domain.orders.commands import ShipTo
+from domain.addresses import Address
 from domain.orders.fulfillment import mark_packed, start_picking
 from domain.orders.models import FulfillmentOrder, FulfillmentStatus, Order, OrderStatus
 from domain.outbox.models import OutboxEvent
 from domain.shipping.accounts import AccountChanges, create_carrier_account
 from domain.shipping.models import CarrierKind, Shipment, TrackingEvent
 from persistence.unit_of_work import UnitOfWork
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.catalog_factories import make_product, make_warehouse
 from tests.conftest import TestDatabase
 from tests.factories import TenantHandle, make_tenant
@@ -34,7 +35,7 @@ US_WAREHOUSE = {
     "country": "US",
     "timezone": "America/Chicago",
 }
-US_CUSTOMER = ShipTo(
+US_CUSTOMER = Address(
     name="Ada Lovelace", line1="12 Analytical Way", city="Austin", region="TX",
     postal_code="78745", country="US",
 )  # fmt: skip
@@ -63,21 +64,21 @@ class ShippingWorld:
         made = run(
             self.db, self.tenant.scope,
             # the fake aggregator listens on loopback: allowed here as a deployment would
-            lambda session, scope: create_carrier_account(
-                session, scope, self.tenant.clients[client].id, kind, changes,
+            lambda uow: create_carrier_account(
+                uow, self.tenant.clients[client].id, kind, changes,
                 allow_private_urls=server is not None,
             ),
         )  # fmt: skip
         return made.account.id, made.webhook_secret
 
-    def order(self, reference: str = "SO-1", ship_to: ShipTo = US_CUSTOMER) -> uuid.UUID:
+    def order(self, reference: str = "SO-1", ship_to: Address = US_CUSTOMER) -> uuid.UUID:
         """An allocated order of client A for 2 x SKU-1; its fulfillment order's id."""
         command = replace(order_command(reference, (("SKU-1", 2),)), ship_to=ship_to)
         command = replace(command, client_id=self.tenant.clients["A"].id)
         created = place_order(self.db, self.tenant.scope, command)
         return self.fulfillment_orders(created.order.id)[0]
 
-    def packed(self, reference: str = "SO-1", ship_to: ShipTo = US_CUSTOMER) -> uuid.UUID:
+    def packed(self, reference: str = "SO-1", ship_to: Address = US_CUSTOMER) -> uuid.UUID:
         """A packed fulfillment order (its `fulfillment_order.packed` event is in the outbox)."""
         fo_id = self.order(reference, ship_to)
         run(self.db, self.tenant.scope, start_picking, fo_id)
@@ -85,21 +86,21 @@ class ShippingWorld:
         return fo_id
 
     def fulfillment_orders(self, order_id: uuid.UUID) -> list[uuid.UUID]:
-        with UnitOfWork(self.db.session_factory, self.tenant.provider_id) as uow:
+        with TenantUnitOfWork(self.db.session_factory, self.tenant.scope) as uow:
             return list(uow.session.scalars(
                 select(FulfillmentOrder.id).where(FulfillmentOrder.order_id == order_id)
             ))  # fmt: skip
 
     def events(self, topic: str) -> list[OutboxEvent]:
         """The tenant's outbox events of `topic`, oldest first."""
-        with UnitOfWork(self.db.session_factory, self.tenant.provider_id) as uow:
+        with TenantUnitOfWork(self.db.session_factory, self.tenant.scope) as uow:
             return detached(uow, uow.session.scalars(
                 select(OutboxEvent).where(OutboxEvent.topic == topic).order_by(OutboxEvent.id)
             ))  # fmt: skip
 
     def state(self, fo_id: uuid.UUID) -> tuple[FulfillmentStatus, OrderStatus, str | None]:
         """(fulfillment status, order status, tracking number) read fresh."""
-        with UnitOfWork(self.db.session_factory, self.tenant.provider_id) as uow:
+        with TenantUnitOfWork(self.db.session_factory, self.tenant.scope) as uow:
             fo = uow.session.scalars(
                 select(FulfillmentOrder).where(FulfillmentOrder.id == fo_id)
             ).one()
@@ -107,11 +108,11 @@ class ShippingWorld:
             return fo.status, order.status, fo.tracking_number
 
     def shipments(self) -> list[Shipment]:
-        with UnitOfWork(self.db.session_factory, self.tenant.provider_id) as uow:
+        with TenantUnitOfWork(self.db.session_factory, self.tenant.scope) as uow:
             return detached(uow, uow.session.scalars(select(Shipment)))
 
     def tracking_events(self) -> list[TrackingEvent]:
-        with UnitOfWork(self.db.session_factory, self.tenant.provider_id) as uow:
+        with TenantUnitOfWork(self.db.session_factory, self.tenant.scope) as uow:
             return detached(uow, uow.session.scalars(
                 select(TrackingEvent).order_by(TrackingEvent.occurred_at)
             ))  # fmt: skip

@@ -30,7 +30,7 @@ RECEIVE = """mutation($asn: ID!, $lamp: ID!) {
 def test_the_readme_tour_works_on_the_demo_data(database, gql):
     # given
     with UnitOfWork(database.session_factory) as uow:
-        demo = seed_demo(uow.session)
+        demo = seed_demo(uow)
         uow.commit()
     # when the client orders more lanterns than there are
     created = gql(CREATE_ORDER, key=demo.client_key)["data"]["createOrder"]
@@ -65,7 +65,7 @@ def test_the_readme_tour_works_on_the_demo_data(database, gql):
 
 def test_the_other_client_sees_none_of_it(database, gql):
     with UnitOfWork(database.session_factory) as uow:
-        demo = seed_demo(uow.session)
+        demo = seed_demo(uow)
         uow.commit()
     gql(CREATE_ORDER, key=demo.client_key)
     assert gql(PROVIDER_ORDERS, key=demo.other_client_key)["data"]["orders"]["edges"] == []

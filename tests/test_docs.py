@@ -19,7 +19,7 @@ API_DOC = Path(__file__).resolve().parent.parent / "docs" / "api.md"
 def demo_keys(database) -> dict[str, str]:
     """The demo's keys by the names examples use in `as=`."""
     with UnitOfWork(database.session_factory) as uow:
-        demo = seed_demo(uow.session)
+        demo = seed_demo(uow)
         uow.commit()
     return {
         "provider": demo.provider_key,

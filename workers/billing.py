@@ -11,7 +11,6 @@ from domain.billing.periods import Period
 from domain.billing.runs import bill_period, catch_up_storage, period_to_close
 from domain.outbox.events import Topic
 from persistence.base import utcnow
-from tenants.scope import TenantScope
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids
@@ -26,16 +25,14 @@ charge whose actor gives up is lost; ride out a database outage instead."""
 def accrue_charges(provider_id: str, event_id: str) -> None:
     """Bill one outbox event; a redelivered event adds nothing."""
     with unit_of_work(provider_id) as uow:
-        accrue_event(uow.session, TenantScope.operator(uuid.UUID(provider_id)), uuid.UUID(event_id))
+        accrue_event(uow, uuid.UUID(event_id))
         uow.commit()
 
 
 @dramatiq.actor(**RETRIES, time_limit=30 * 60_000)
 def take_storage(provider_id: str) -> None:
     """Snapshot and bill every completed storage day the provider has not had billed."""
-    catch_up_storage(
-        lambda: unit_of_work(provider_id), TenantScope.operator(uuid.UUID(provider_id))
-    )
+    catch_up_storage(lambda: unit_of_work(provider_id))
 
 
 @dramatiq.actor(**RETRIES, time_limit=60 * 60_000)
@@ -44,9 +41,7 @@ def close_billing_period(provider_id: str, period: str | None = None) -> None:
     due = Period.parse(period) if period else period_to_close(utcnow())
     if due is None:
         return
-    bill_period(
-        lambda: unit_of_work(provider_id), TenantScope.operator(uuid.UUID(provider_id)), due
-    )
+    bill_period(lambda: unit_of_work(provider_id), due)
 
 
 @dramatiq.actor(max_retries=3, min_backoff=10_000, time_limit=60_000)

@@ -14,7 +14,6 @@ from domain.outbox.events import Topic
 from domain.shipping.carriers.base import TransientCarrierError
 from domain.shipping.dispatch import dispatch, give_up
 from domain.shipping.triggers import fulfillment_orders_to_dispatch, pack_automatically
-from tenants.scope import TenantScope
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 
@@ -37,14 +36,13 @@ TIME_LIMIT_MS = 120_000
 )
 def dispatch_fulfillment(provider_id: str, event_id: str) -> None:
     """Buy the label of each fulfillment order the event names; redelivery ships nothing twice."""
-    scope = TenantScope.operator(uuid.UUID(provider_id))
     with unit_of_work(provider_id) as uow:
-        targets = fulfillment_orders_to_dispatch(uow.session, scope, uuid.UUID(event_id))
+        targets = fulfillment_orders_to_dispatch(uow, uuid.UUID(event_id))
     retries = retries_so_far()
     for fo_id in targets:
         try:
             outcome = dispatch(
-                lambda: unit_of_work(provider_id), scope, fo_id, last_try=retries >= MAX_RETRIES
+                lambda: unit_of_work(provider_id), fo_id, last_try=retries >= MAX_RETRIES
             )
         except TransientCarrierError as error:
             log.info("dispatch of %s failed for now (%s); retrying", fo_id, error.message)
@@ -56,12 +54,11 @@ def dispatch_fulfillment(provider_id: str, event_id: str) -> None:
 def dispatch_gave_up(message: dict[str, Any], retry_info: dict[str, Any]) -> None:
     """The last retry of a dispatch failed: put its still-packed orders where people see them."""
     provider_id, event_id = message["args"]
-    scope = TenantScope.operator(uuid.UUID(provider_id))
     with unit_of_work(provider_id) as uow:
-        targets = fulfillment_orders_to_dispatch(uow.session, scope, uuid.UUID(event_id))
+        targets = fulfillment_orders_to_dispatch(uow, uuid.UUID(event_id))
     tries = int(retry_info.get("retries", MAX_RETRIES)) + 1
     for fo_id in targets:
-        outcome = give_up(lambda: unit_of_work(provider_id), scope, fo_id, tries)
+        outcome = give_up(lambda: unit_of_work(provider_id), fo_id, tries)
         log.error("dispatch of %s gave up after %d tries: %s", fo_id, tries, outcome.value)
 
 
@@ -69,9 +66,8 @@ def dispatch_gave_up(message: dict[str, Any], retry_info: dict[str, Any]) -> Non
 @dramatiq.actor(max_retries=3, min_backoff=MIN_BACKOFF_MS, max_backoff=60_000, time_limit=60_000)
 def pack_for_automatic_dispatch(provider_id: str, event_id: str) -> None:
     """Pick and pack an allocated order at once when its client dispatches automatically."""
-    scope = TenantScope.operator(uuid.UUID(provider_id))
     with unit_of_work(provider_id) as uow:
-        packed = pack_automatically(uow.session, scope, uuid.UUID(event_id))
+        packed = pack_automatically(uow, uuid.UUID(event_id))
         uow.commit()
     if packed:
         log.info("packed %d fulfillment orders for automatic dispatch", len(packed))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from domain.outbox.models import OutboxEvent
 from domain.outbox.relay import RELAY_TASK, claim_pending, mark_published
+from persistence.unit_of_work import UnitOfWork
 from workers.routing import ROUTES, Route, matching_routes
 
 log = logging.getLogger("crossdock.relay")
@@ -69,8 +70,8 @@ def publish_pending(
     the whole batch is retried later (messages already sent go again with the same ids).
     """
     routes = list(routes)
-    with session_factory() as session:
-        session.info["system_task"] = RELAY_TASK
+    with UnitOfWork(session_factory, system_task=RELAY_TASK) as unit:
+        session = unit.session
         events = claim_pending(session, batch)
         for event in events:
             for route in matching_routes(event.topic, routes):
@@ -78,7 +79,7 @@ def publish_pending(
                     broker.declare_queue(route.queue_name)
                 broker.enqueue(event_message(event, route))
         mark_published(session, [event.id for event in events])
-        session.commit()
+        unit.commit()
     return len(events)
 
 

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.orm import Session, sessionmaker
 
 from persistence.unit_of_work import UnitOfWork
+from tenants.unit_of_work import TenantUnitOfWork
 
 _session_factory: sessionmaker[Session] | None = None
 
@@ -24,7 +25,11 @@ def session_factory() -> sessionmaker[Session]:
     return _session_factory
 
 
-def unit_of_work(provider_id: str | uuid.UUID | None) -> UnitOfWork:
-    """A unit of work bound to the provider a message is about."""
-    tenant = uuid.UUID(str(provider_id)) if provider_id is not None else None
-    return UnitOfWork(session_factory(), tenant)
+def unit_of_work(provider_id: str | uuid.UUID) -> TenantUnitOfWork:
+    """The platform's unit of work inside the provider a message is about."""
+    return TenantUnitOfWork.operator(session_factory(), provider_id)
+
+
+def system_unit_of_work(task: str) -> UnitOfWork:
+    """A unit of work of a cross-tenant system task (row-level security policies name it)."""
+    return UnitOfWork(session_factory(), system_task=task)

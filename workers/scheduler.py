@@ -46,8 +46,7 @@ webhook deliveries whose wake-up message was lost, and redeliveries, are swept e
 
 def provider_ids() -> list[uuid.UUID]:
     """Every provider's id: the one cross-tenant read periodic jobs make, as the scheduler."""
-    with UnitOfWork(session_factory()) as uow:
-        uow.session.info["system_task"] = SCHEDULER_TASK
+    with UnitOfWork(session_factory(), system_task=SCHEDULER_TASK) as uow:
         return list(uow.session.scalars(Provider.__table__.select().with_only_columns(Provider.id)))
 
 

@@ -9,9 +9,7 @@ import dramatiq
 from domain.shipping.carriers.base import PermanentCarrierError
 from domain.shipping.tracking import POLLER_TASK, poll_shipment, shipments_to_poll
 from persistence.base import utcnow
-from persistence.unit_of_work import UnitOfWork
-from tenants.scope import TenantScope
-from workers.runtime import session_factory, unit_of_work
+from workers.runtime import system_unit_of_work, unit_of_work
 
 POLL_BATCH = 5_000
 """Shipments one fan-out sends; the oldest first, the rest on the next run."""
@@ -20,8 +18,7 @@ POLL_BATCH = 5_000
 @dramatiq.actor(max_retries=3, min_backoff=10_000, max_backoff=60_000, time_limit=60_000)
 def poll_tracking() -> None:
     """Send one `track_shipment` per shipment still on its way, of every provider."""
-    with UnitOfWork(session_factory()) as uow:
-        uow.session.info["system_task"] = POLLER_TASK
+    with system_unit_of_work(POLLER_TASK) as uow:
         due = shipments_to_poll(uow.session, utcnow(), POLL_BATCH)
     for provider_id, shipment_id in due:
         track_shipment.send(str(provider_id), str(shipment_id))
@@ -36,8 +33,4 @@ def poll_tracking() -> None:
 )
 def track_shipment(provider_id: str, shipment_id: str) -> None:
     """Poll the carrier for one shipment; events seen before are not added again."""
-    poll_shipment(
-        lambda: unit_of_work(provider_id),
-        TenantScope.operator(uuid.UUID(provider_id)),
-        uuid.UUID(shipment_id),
-    )
+    poll_shipment(lambda: unit_of_work(provider_id), uuid.UUID(shipment_id))

@@ -21,7 +21,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from domain.webhooks import delivery, queries
 from domain.webhooks.models import DeliveryStatus, WebhookDelivery
 from persistence.base import utcnow
-from tenants.scope import TenantScope
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids
@@ -49,13 +48,12 @@ def http_client() -> httpx.Client:
 @dramatiq.actor(time_limit=TIME_LIMIT_MS, **FAN_OUT_OPTIONS)
 def deliver_event_webhooks(provider_id: str, event_id: str) -> None:
     """Create an event's deliveries (once, however often it runs) and send them."""
-    scope = TenantScope.operator(uuid.UUID(provider_id))
     with unit_of_work(provider_id) as uow:
-        event = queries.event(uow.session, scope, uuid.UUID(event_id))
+        event = queries.event(uow, uuid.UUID(event_id))
         if event is None:
             log.warning("webhooks: no event %s of provider %s", event_id, provider_id)
             return
-        delivery.fan_out(uow.session, scope, event, clock())
+        delivery.fan_out(uow, event, clock())
         uow.commit()
     send_due(provider_id, event_id=uuid.UUID(event_id))
 
@@ -65,9 +63,8 @@ def deliver_webhook(provider_id: str, delivery_id: str) -> None:
     """Send one delivery if it is due (a scheduled retry); woken early, sleep until it is."""
     if send_due(provider_id, delivery_id=uuid.UUID(delivery_id)):
         return
-    scope = TenantScope.operator(uuid.UUID(provider_id))
     with unit_of_work(provider_id) as uow:
-        due = queries.next_attempt_at(uow.session, scope, uuid.UUID(delivery_id))
+        due = queries.next_attempt_at(uow, uuid.UUID(delivery_id))
     if due is not None and due > clock():  # a due one that was not claimable has no sender
         schedule(deliver_webhook, provider_id, delivery_id, delay_ms=_delay_ms(due))
 
@@ -98,13 +95,12 @@ def send_due(
     The HTTP client is made on the first claimed delivery: most events have no endpoint,
     and a client costs ~20 ms of CPU (its TLS context loads the CA bundle).
     """
-    scope = TenantScope.operator(uuid.UUID(provider_id))
     sent = 0
     client: httpx.Client | None = None
     with unit_of_work(provider_id) as uow, ExitStack() as closing:
         while limit is None or sent < limit:
             claimed = delivery.claim_due(
-                uow.session, scope, clock(), event_id=event_id, delivery_id=delivery_id, limit=1
+                uow, clock(), event_id=event_id, delivery_id=delivery_id, limit=1
             )
             uow.commit()  # the lease is durable before the request goes out
             if not claimed:

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
@@ -41,7 +40,7 @@ from domain.billing.rate_cards import (
 from domain.billing.storage import pending_storage_days, take_storage_day
 from persistence.base import utcnow
 from tenants.models import Client
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 WRITE = [requires("billing:write", provider_only=True)]
 _DAY = timedelta(days=1)
@@ -104,7 +103,7 @@ class Mutation:
     ) -> CreateRateCardPayload:
         """Add the next version of a client's rate card (or of the provider default)."""
 
-        def work(session: Session, scope: TenantScope) -> object:
+        def work(uow: TenantUnitOfWork) -> object:
             new = NewRateCard(
                 client_id=optional_id(input.client_id, "Client", "clientId"),
                 effective_from=input.effective_from,
@@ -120,7 +119,7 @@ class Mutation:
                 ),
                 note=input.note,
             )
-            return create_rate_card(session, scope, new)
+            return create_rate_card(uow, new)
 
         return await mutate(
             info,
@@ -149,13 +148,13 @@ class Mutation:
     ) -> RunBillingPeriodPayload:
         """Draft or refresh the period's invoices now (all clients, or one)."""
 
-        def work(session: Session, scope: TenantScope) -> list[object]:
+        def work(uow: TenantUnitOfWork) -> list[object]:
             period = input.period.period()
             client = optional_id(input.client_id, "Client", "clientId")
-            for key in pending_storage_days(session, scope, utcnow(), period.end - _DAY):
-                take_storage_day(session, scope, key)
-            ids = [client] if client else list(session.scalars(scope.select(Client, Client.id)))
-            found = (invoicing.invoice_client(session, scope, i, period) for i in ids)
+            for key in pending_storage_days(uow, utcnow(), period.end - _DAY):
+                take_storage_day(uow, key)
+            ids = [client] if client else list(uow.scalars(uow.select(Client, Client.id)))
+            found = (invoicing.invoice_client(uow, i, period) for i in ids)
             return [invoice for invoice in found if invoice is not None]
 
         return await mutate(
@@ -202,8 +201,8 @@ async def _transition(
     step: Callable[..., object],
     *args: Any,
 ) -> V:
-    def work(session: Session, scope: TenantScope) -> object:
-        return step(session, scope, decode_id(id, "Invoice", "id"), *args)
+    def work(uow: TenantUnitOfWork) -> object:
+        return step(uow, decode_id(id, "Invoice", "id"), *args)
 
     return await mutate(info, kind, work, lambda row: kind(invoice=InvoiceType.from_row(row)))
 
@@ -215,7 +214,7 @@ async def _manual(
     *,
     credit: bool,
 ) -> C:
-    def work(session: Session, scope: TenantScope) -> object:
+    def work(uow: TenantUnitOfWork) -> object:
         entry = ManualCharge(
             client_id=decode_id(input.client_id, "Client", "clientId"),
             amount=input.amount.amount,
@@ -227,7 +226,7 @@ async def _manual(
             reference=input.reference,
             occurred_at=input.occurred_at,
         )
-        return add_manual_charge(session, scope, entry)
+        return add_manual_charge(uow, entry)
 
     return await mutate(info, kind, work, lambda row: kind(charge=ChargeType_.from_row(row)))
 

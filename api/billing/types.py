@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any, Self
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
@@ -25,6 +24,7 @@ from domain.billing.models import Charge, ChargeType, RateCard, SourceType, Ware
 from domain.billing.money import from_minor
 from tenants.models import Client
 from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 ChargeTypeEnum = strawberry.enum(ChargeType, name="ChargeType", description="What a charge is for.")
 SourceTypeEnum = strawberry.enum(SourceType, name="ChargeSource", description="What it came from.")
@@ -251,9 +251,9 @@ def _money(minor: int, currency: str) -> Money:
 
 
 def _grouped(key: str, build: Any) -> Any:
-    def load(session: Session, scope: TenantScope, ids: list[uuid.UUID]) -> dict:
+    def load(uow: TenantUnitOfWork, ids: list[uuid.UUID]) -> dict:
         found: dict[uuid.UUID, list[Any]] = {}
-        for row in session.scalars(build(scope, ids)):
+        for row in uow.scalars(build(uow.scope, ids)):
             found.setdefault(getattr(row, key), []).append(row)
         return found
 

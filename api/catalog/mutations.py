@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry.types import Info
 
 from api.catalog.inputs import (
@@ -24,7 +23,7 @@ from api.context import Context
 from api.mutations import Payload, decode_id, mutate, optional_id
 from api.permissions import requires
 from domain.catalog import service
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 _warehouses = requires("catalog:write", provider_only=True)
 _products = requires("catalog:write")
@@ -96,9 +95,7 @@ class Mutation:
         return await mutate(
             info,
             CreateWarehousePayload,
-            lambda session, scope: service.create_warehouse(
-                session, scope, warehouse_fields(input)
-            ),
+            lambda uow: service.create_warehouse(uow, warehouse_fields(input)),
             _warehouse(CreateWarehousePayload),
         )
 
@@ -108,9 +105,9 @@ class Mutation:
     ) -> UpdateWarehousePayload:
         """Change a warehouse's code, name, address or time zone."""
 
-        def work(session: Session, scope: TenantScope) -> Any:
+        def work(uow: TenantUnitOfWork) -> Any:
             warehouse_id = decode_id(input.id, "Warehouse", "id")
-            return service.update_warehouse(session, scope, warehouse_id, warehouse_fields(input))
+            return service.update_warehouse(uow, warehouse_id, warehouse_fields(input))
 
         return await mutate(info, UpdateWarehousePayload, work, _warehouse(UpdateWarehousePayload))
 
@@ -122,9 +119,7 @@ class Mutation:
         return await mutate(
             info,
             ArchiveWarehousePayload,
-            lambda session, scope: service.archive_warehouse(
-                session, scope, decode_id(input.id, "Warehouse", "id")
-            ),
+            lambda uow: service.archive_warehouse(uow, decode_id(input.id, "Warehouse", "id")),
             _warehouse(ArchiveWarehousePayload),
         )
 
@@ -134,9 +129,9 @@ class Mutation:
     ) -> CreateProductPayload:
         """Add a product to a client's catalog."""
 
-        def work(session: Session, scope: TenantScope) -> Any:
+        def work(uow: TenantUnitOfWork) -> Any:
             client_id = optional_id(input.client_id, "Client", "clientId")
-            return service.create_product(session, scope, client_id, product_fields(input))
+            return service.create_product(uow, client_id, product_fields(input))
 
         return await mutate(info, CreateProductPayload, work, _product(CreateProductPayload))
 
@@ -146,9 +141,9 @@ class Mutation:
     ) -> UpdateProductPayload:
         """Change some fields of a product; null clears an optional field."""
 
-        def work(session: Session, scope: TenantScope) -> Any:
+        def work(uow: TenantUnitOfWork) -> Any:
             product_id = decode_id(input.id, "Product", "id")
-            return service.update_product(session, scope, product_id, product_fields(input))
+            return service.update_product(uow, product_id, product_fields(input))
 
         return await mutate(info, UpdateProductPayload, work, _product(UpdateProductPayload))
 
@@ -160,8 +155,6 @@ class Mutation:
         return await mutate(
             info,
             ArchiveProductPayload,
-            lambda session, scope: service.archive_product(
-                session, scope, decode_id(input.id, "Product", "id")
-            ),
+            lambda uow: service.archive_product(uow, decode_id(input.id, "Product", "id")),
             _product(ArchiveProductPayload),
         )

@@ -6,7 +6,6 @@ import uuid
 from typing import Annotated
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
@@ -25,7 +24,7 @@ from api.permissions import requires
 from api.relay import Page, by_id
 from domain.catalog import queries
 from domain.catalog.models import Product
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 @strawberry.type
@@ -103,11 +102,9 @@ class Query:
         return ProductType.from_row(rows[0]) if rows else None
 
 
-def _first_two(
-    session: Session, scope: TenantScope, client_id: uuid.UUID | None, sku: str
-) -> list[Product]:
-    stmt = queries.products(scope, client_id=client_id, sku=sku, include_archived=True)
-    return list(session.scalars(stmt.limit(2)))
+def _first_two(uow: TenantUnitOfWork, client_id: uuid.UUID | None, sku: str) -> list[Product]:
+    stmt = queries.products(uow.scope, client_id=client_id, sku=sku, include_archived=True)
+    return list(uow.scalars(stmt.limit(2)))
 
 
 __all__ = ["Mutation", "Query"]

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from api.errors import PublicError
 from api.events.types import Event
 from domain.outbox.queries import events_after, id_floor
-from persistence.unit_of_work import UnitOfWork
 from tenants.scope import TenantScope
 from tenants.service import key_is_active
+from tenants.unit_of_work import TenantUnitOfWork
 
 POLL_SECONDS = 0.25
 PAGE = 200
@@ -60,11 +60,11 @@ class EventFeed:
         floor = max(self.start, id_floor(_millis() - SETTLE_MS))
         self.sent = {event_id for event_id in self.sent if event_id > floor}
         fresh: list[Event] = []
-        with UnitOfWork(self.session_factory, self.scope.provider_id) as uow:
-            self._check_key(uow.session)
+        with TenantUnitOfWork(self.session_factory, self.scope) as uow:
+            self._check_key(uow)
             cursor = floor
             while True:
-                rows = events_after(uow.session, self.scope, self.prefixes, cursor, PAGE)
+                rows = events_after(uow, self.prefixes, cursor, PAGE)
                 for row in rows:
                     if row.id not in self.sent:
                         self.sent.add(row.id)
@@ -74,12 +74,12 @@ class EventFeed:
                 cursor = rows[-1].id
         return fresh
 
-    def _check_key(self, session: Session) -> None:
+    def _check_key(self, uow: TenantUnitOfWork) -> None:
         now = time.monotonic()
         checked = self.key_checked_at
         if checked is not None and now - checked < self.key_recheck_seconds:
             return
-        if not key_is_active(session, self.scope):
+        if not key_is_active(uow):
             raise PublicError("API_KEY_REVOKED", "The API key has been revoked.")
         self.key_checked_at = now
 

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry.types import Info
 
 from api.context import Context
@@ -22,7 +21,7 @@ from api.inventory.types import InboundShipmentType, InventoryLevelType, Invento
 from api.mutations import Payload, decode_id, mutate, optional_id
 from api.permissions import requires
 from domain.inventory import adjustments, inbound
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 @strawberry.type
@@ -110,10 +109,10 @@ class Mutation:
     ) -> AdjustInventoryPayload:
         """Change stock by hand for a reason; one ledger row."""
 
-        def work(session: Session, scope: TenantScope) -> adjustments.StockChange:
+        def work(uow: TenantUnitOfWork) -> adjustments.StockChange:
             product_id, warehouse_id = _level_ids(input)
             return adjustments.adjust(
-                session, scope, product_id, warehouse_id, input.quantity, input.reason, input.note
+                uow, product_id, warehouse_id, input.quantity, input.reason, input.note
             )
 
         return await mutate(
@@ -126,10 +125,10 @@ class Mutation:
     ) -> RecordCycleCountPayload:
         """Set on-hand stock to a physical count; the difference is booked as a count."""
 
-        def work(session: Session, scope: TenantScope) -> adjustments.StockChange:
+        def work(uow: TenantUnitOfWork) -> adjustments.StockChange:
             product_id, warehouse_id = _level_ids(input)
             return adjustments.record_count(
-                session, scope, product_id, warehouse_id, input.counted_quantity, input.note
+                uow, product_id, warehouse_id, input.counted_quantity, input.note
             )
 
         return await mutate(
@@ -142,10 +141,9 @@ class Mutation:
     ) -> CreateInboundShipmentPayload:
         """Announce goods on their way to a warehouse."""
 
-        def work(session: Session, scope: TenantScope) -> inbound.InboundResult:
+        def work(uow: TenantUnitOfWork) -> inbound.InboundResult:
             return inbound.create_inbound_shipment(
-                session,
-                scope,
+                uow,
                 client_id=optional_id(input.client_id, "Client", "clientId"),
                 warehouse_id=decode_id(input.warehouse_id, "Warehouse", "warehouseId"),
                 reference=input.reference,
@@ -163,10 +161,10 @@ class Mutation:
     ) -> ReceiveInboundShipmentPayload:
         """Book goods that arrived against an inbound shipment."""
 
-        def work(session: Session, scope: TenantScope) -> inbound.InboundResult:
+        def work(uow: TenantUnitOfWork) -> inbound.InboundResult:
             shipment_id = decode_id(input.id, "InboundShipment", "id")
             return inbound.receive_inbound_shipment(
-                session, scope, shipment_id, _lines(input.lines), input.note
+                uow, shipment_id, _lines(input.lines), input.note
             )
 
         return await mutate(
@@ -181,8 +179,8 @@ class Mutation:
         return await mutate(
             info,
             CloseInboundShipmentPayload,
-            lambda session, scope: inbound.close_inbound_shipment(
-                session, scope, decode_id(input.id, "InboundShipment", "id")
+            lambda uow: inbound.close_inbound_shipment(
+                uow, decode_id(input.id, "InboundShipment", "id")
             ),
             _inbound(CloseInboundShipmentPayload),
         )

@@ -9,7 +9,6 @@ from typing import Any, Self
 
 import strawberry
 from sqlalchemy import tuple_
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.dataloader import DataLoader
 from strawberry.types import Info
@@ -29,7 +28,7 @@ from domain.inventory.models import (
     MovementKind,
 )
 from tenants.models import Client
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 MovementKindEnum = strawberry.enum(
     MovementKind, name="MovementKind", description="Why stock moved."
@@ -130,9 +129,9 @@ def levels_by_key(context: Context) -> DataLoader[LevelKey | None, Any]:
     return context.loader("levels_by_key", lambda: DataLoader(load_fn=load))
 
 
-def _levels(session: Session, scope: TenantScope, keys: list[LevelKey]) -> dict[LevelKey, Any]:
+def _levels(uow: TenantUnitOfWork, keys: list[LevelKey]) -> dict[LevelKey, Any]:
     key = tuple_(InventoryLevel.product_id, InventoryLevel.warehouse_id)
-    rows = session.scalars(scope.select(InventoryLevel).where(key.in_(keys)))
+    rows = uow.scalars(uow.select(InventoryLevel).where(key.in_(keys)))
     return {(row.product_id, row.warehouse_id): row for row in rows}
 
 
@@ -242,6 +241,6 @@ def lines_by_shipment(context: Context) -> DataLoader[uuid.UUID, list[Any]]:
     return context.loader("inbound_lines_by_shipment", lambda: DataLoader(load_fn=load))
 
 
-def _lines(session: Session, scope: TenantScope, ids: list[uuid.UUID]) -> list[Any]:
-    stmt = scope.select(InboundShipmentLine).where(InboundShipmentLine.inbound_shipment_id.in_(ids))
-    return list(session.scalars(stmt.order_by(InboundShipmentLine.product_id)))
+def _lines(uow: TenantUnitOfWork, ids: list[uuid.UUID]) -> list[Any]:
+    stmt = uow.select(InboundShipmentLine).where(InboundShipmentLine.inbound_shipment_id.in_(ids))
+    return list(uow.scalars(stmt.order_by(InboundShipmentLine.product_id)))

@@ -124,9 +124,7 @@ async def _step(info: Info[Context, None], kind: type[S], step: Any, input: Any,
     return await mutate(
         info,
         kind,
-        lambda session, scope: step(
-            session, scope, decode_id(input.id, "FulfillmentOrder", "id"), *args
-        ),
+        lambda uow: step(uow, decode_id(input.id, "FulfillmentOrder", "id"), *args),
         step_payload(kind),
     )
 
@@ -141,7 +139,7 @@ class Mutation:
         return await mutate(
             info,
             CreateOrderPayload,
-            lambda session, scope: creation.create_order(session, scope, input.command()),
+            lambda uow: creation.create_order(uow, input.command()),
             lambda made: CreateOrderPayload(
                 order=OrderType.from_row(made.order), created=made.created
             ),
@@ -155,8 +153,8 @@ class Mutation:
         return await mutate(
             info,
             PlaceOrderHoldPayload,
-            lambda session, scope: holds.place_hold(
-                session, scope, decode_id(input.id, "Order", "id"), input.reason, input.note
+            lambda uow: holds.place_hold(
+                uow, decode_id(input.id, "Order", "id"), input.reason, input.note
             ),
             _hold_payload(PlaceOrderHoldPayload),
         )
@@ -169,9 +167,7 @@ class Mutation:
         return await mutate(
             info,
             ReleaseOrderHoldPayload,
-            lambda session, scope: holds.release_hold(
-                session, scope, decode_id(input.id, "OrderHold", "id")
-            ),
+            lambda uow: holds.release_hold(uow, decode_id(input.id, "OrderHold", "id")),
             _hold_payload(ReleaseOrderHoldPayload),
         )
 
@@ -183,9 +179,7 @@ class Mutation:
         return await mutate(
             info,
             CancelOrderPayload,
-            lambda session, scope: cancellation.cancel_order(
-                session, scope, decode_id(input.id, "Order", "id")
-            ),
+            lambda uow: cancellation.cancel_order(uow, decode_id(input.id, "Order", "id")),
             lambda order: CancelOrderPayload(order=OrderType.from_row(order)),
         )
 
@@ -197,8 +191,8 @@ class Mutation:
         return await mutate(
             info,
             UpdateOrderShipToPayload,
-            lambda session, scope: update_ship_to(
-                session, scope, decode_id(input.id, "Order", "id"), input.ship_to.ship_to()
+            lambda uow: update_ship_to(
+                uow, decode_id(input.id, "Order", "id"), input.ship_to.ship_to()
             ),
             lambda row: UpdateOrderShipToPayload(order=OrderType.from_row(row)),
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
@@ -19,7 +18,7 @@ from api.permissions import requires
 from api.relay import Page, by_id
 from domain.orders.models import Order
 from domain.orders.queries import OrderFilter, orders_matching
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 __all__ = ["Mutation", "Query"]
 
@@ -80,5 +79,5 @@ class Query:
         return OrderType.from_row(rows[0]) if rows else None
 
 
-def _first_two(session: Session, scope: TenantScope, where: OrderFilter) -> list[Order]:
-    return list(session.scalars(orders_matching(scope, where).limit(2)))
+def _first_two(uow: TenantUnitOfWork, where: OrderFilter) -> list[Order]:
+    return list(uow.scalars(orders_matching(uow.scope, where).limit(2)))

@@ -13,8 +13,7 @@ from starlette.routing import Route
 
 from api.context import parse_uuid
 from domain.shipping.push import SIGNATURE_HEADER, PushRefused, PushResult, receive_push
-from persistence.unit_of_work import UnitOfWork
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 log = logging.getLogger("crossdock.api.carrier_webhook")
 
@@ -28,10 +27,8 @@ def carrier_webhook_routes(session_factory: sessionmaker[Session]) -> list[Route
     def apply(
         provider_id: uuid.UUID, kind: str, account_id: uuid.UUID, body: bytes, signature: str | None
     ) -> PushResult:
-        with UnitOfWork(session_factory, provider_id) as uow:
-            result = receive_push(
-                uow.session, TenantScope.operator(provider_id), kind, account_id, body, signature
-            )
+        with TenantUnitOfWork.operator(session_factory, provider_id) as uow:
+            result = receive_push(uow, kind, account_id, body, signature)
             uow.commit()
             return result
 

@@ -60,9 +60,8 @@ class Mutation:
         return await mutate(
             info,
             CreateCarrierAccountPayload,
-            lambda session, scope: accounts.create_carrier_account(
-                session,
-                scope,
+            lambda uow: accounts.create_carrier_account(
+                uow,
                 decode_id(input.client_id, "Client", "clientId"),
                 CarrierKind(input.kind.value),
                 changes,
@@ -85,9 +84,8 @@ class Mutation:
         return await mutate(
             info,
             UpdateCarrierAccountPayload,
-            lambda session, scope: accounts.update_carrier_account(
-                session,
-                scope,
+            lambda uow: accounts.update_carrier_account(
+                uow,
                 decode_id(input.id, "CarrierAccount", "id"),
                 changes,
                 allow_private_urls=info.context.allow_private_urls,
@@ -113,8 +111,8 @@ class Mutation:
         return await mutate(
             info,
             SetShippingSettingsPayload,
-            lambda session, scope: settings.set_shipping_settings(
-                session, scope, decode_id(input.client_id, "Client", "clientId"), changes
+            lambda uow: settings.set_shipping_settings(
+                uow, decode_id(input.client_id, "Client", "clientId"), changes
             ),
             lambda row: SetShippingSettingsPayload(
                 shipping_settings=ShippingSettingsType.from_row(row)
@@ -129,8 +127,6 @@ class Mutation:
         return await mutate(
             info,
             RetryDispatchPayload,
-            lambda session, scope: triggers.retry_dispatch(
-                session, scope, decode_id(input.id, "FulfillmentOrder", "id")
-            ),
+            lambda uow: triggers.retry_dispatch(uow, decode_id(input.id, "FulfillmentOrder", "id")),
             step_payload(RetryDispatchPayload),
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
@@ -29,11 +28,11 @@ from api.shipping.types import (
     TrackingEventType,
 )
 from domain.clients import owning_client
-from domain.errors import DomainError
 from domain.shipping import queries
 from domain.shipping.carriers.base import TrackingStatus
 from domain.shipping.settings import settings_for
-from tenants.scope import TenantScope
+from tenants.errors import UserFacingError
+from tenants.unit_of_work import TenantUnitOfWork
 
 __all__ = ["Mutation", "Query"]
 
@@ -113,11 +112,11 @@ class Query:
         """A client's shipping settings (a client key: its own); None for an unknown client."""
         wanted = filter_id(client_id, "Client")
 
-        def run(session: Session, scope: TenantScope) -> ShippingSettingsType | None:
+        def run(uow: TenantUnitOfWork) -> ShippingSettingsType | None:
             try:
-                client = owning_client(session, scope, wanted)
-            except DomainError:
+                client = owning_client(uow, wanted)
+            except UserFacingError:
                 return None
-            return ShippingSettingsType.from_row(settings_for(session, scope, client))
+            return ShippingSettingsType.from_row(settings_for(uow, client))
 
         return await info.context.read(run)

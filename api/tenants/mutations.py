@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry.types import Info
 
 from api.context import Context
@@ -17,7 +16,7 @@ from api.tenants.inputs import (
 )
 from api.tenants.types import ApiKeyType, ClientType, SupplierType
 from tenants import service
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 @strawberry.type
@@ -53,7 +52,7 @@ class Mutation:
         return await mutate(
             info,
             CreateClientPayload,
-            lambda session, scope: service.create_client(session, scope, input.code, input.name),
+            lambda uow: service.create_client(uow, input.code, input.name),
             lambda client: CreateClientPayload(client=ClientType.from_row(client)),
         )
 
@@ -65,7 +64,7 @@ class Mutation:
         return await mutate(
             info,
             CreateSupplierPayload,
-            lambda session, scope: service.create_supplier(session, scope, input.code, input.name),
+            lambda uow: service.create_supplier(uow, input.code, input.name),
             lambda supplier: CreateSupplierPayload(supplier=SupplierType.from_row(supplier)),
         )
 
@@ -75,10 +74,9 @@ class Mutation:
     ) -> CreateApiKeyPayload:
         """Make a key; its plaintext is in the payload and nowhere else, ever."""
 
-        def work(session: Session, scope: TenantScope) -> service.CreatedKey:
+        def work(uow: TenantUnitOfWork) -> service.CreatedKey:
             return service.create_api_key(
-                session,
-                scope,
+                uow,
                 name=input.name,
                 kind=input.kind,
                 client_id=optional_id(input.client_id, "Client", "clientId"),
@@ -103,8 +101,6 @@ class Mutation:
         return await mutate(
             info,
             RevokeApiKeyPayload,
-            lambda session, scope: service.revoke_api_key(
-                session, scope, decode_id(input.id, "ApiKey", "id")
-            ),
+            lambda uow: service.revoke_api_key(uow, decode_id(input.id, "ApiKey", "id")),
             lambda key: RevokeApiKeyPayload(api_key=ApiKeyType.from_row(key)),
         )

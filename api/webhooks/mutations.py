@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import strawberry
-from sqlalchemy.orm import Session
 from strawberry import relay
 from strawberry.types import Info
 
@@ -19,7 +18,7 @@ from api.webhooks.inputs import (
 from api.webhooks.types import WebhookDeliveryType, WebhookEndpointType
 from domain.webhooks import delivery, endpoints
 from persistence.base import utcnow
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 _write = requires("webhooks:write")
 
@@ -55,10 +54,9 @@ class Mutation:
     ) -> CreateWebhookEndpointPayload:
         """Add an endpoint; its signing secret is in the payload and nowhere else, ever."""
 
-        def work(session: Session, scope: TenantScope) -> endpoints.CreatedEndpoint:
+        def work(uow: TenantUnitOfWork) -> endpoints.CreatedEndpoint:
             return endpoints.create_endpoint(
-                session,
-                scope,
+                uow,
                 url=input.url,
                 topics=input.topics,
                 client_id=optional_id(input.client_id, "Client", "clientId"),
@@ -83,9 +81,8 @@ class Mutation:
         return await mutate(
             info,
             UpdateWebhookEndpointPayload,
-            lambda session, scope: endpoints.update_endpoint(
-                session,
-                scope,
+            lambda uow: endpoints.update_endpoint(
+                uow,
                 decode_id(input.id, "WebhookEndpoint", "id"),
                 url=input.url,
                 topics=input.topics,
@@ -103,8 +100,8 @@ class Mutation:
         return await mutate(
             info,
             DeleteWebhookEndpointPayload,
-            lambda session, scope: endpoints.delete_endpoint(
-                session, scope, decode_id(input.id, "WebhookEndpoint", "id")
+            lambda uow: endpoints.delete_endpoint(
+                uow, decode_id(input.id, "WebhookEndpoint", "id")
             ),
             lambda _: DeleteWebhookEndpointPayload(deleted_id=input.id),
         )
@@ -117,9 +114,8 @@ class Mutation:
         return await mutate(
             info,
             RedeliverWebhookPayload,
-            lambda session, scope: delivery.redeliver(
-                session,
-                scope,
+            lambda uow: delivery.redeliver(
+                uow,
                 decode_id(input.id, "WebhookDelivery", "id"),
                 utcnow(),
             ),

@@ -8,15 +8,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from domain.billing.charges import PricedAct, charge_rows, insert_charges
 from domain.billing.models import ChargeType, RateCard, SourceType
 from domain.billing.money import exact
 from domain.billing.rate_cards import card_in_force
 from domain.outbox.events import Topic
 from domain.outbox.models import OutboxEvent
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 log = logging.getLogger("crossdock.billing")
 
@@ -26,16 +24,16 @@ HUNDRED = Decimal(100)
 Pricer = Callable[[OutboxEvent, RateCard, uuid.UUID], list[PricedAct]]
 
 
-def accrue_event(session: Session, scope: TenantScope, event_id: uuid.UUID) -> int:
+def accrue_event(uow: TenantUnitOfWork, event_id: uuid.UUID) -> int:
     """Bill one outbox event at the rate card in force when it happened; how many charges are new.
 
     Safe to repeat: each charge is unique on its source, so a replay adds nothing.
     """
-    event = session.scalar(scope.select(OutboxEvent).where(OutboxEvent.id == event_id))
+    event = uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == event_id))
     if event is None or event.topic not in _PRICERS:
         return 0
     client_id = uuid.UUID(str(event.payload.get("client_id") or event.client_id))
-    card = card_in_force(session, scope, client_id, event.created_at)
+    card = card_in_force(uow, client_id, event.created_at)
     if card is None:
         # a missing card loses revenue silently unless someone sees this: hence a warning
         log.warning(
@@ -45,12 +43,12 @@ def accrue_event(session: Session, scope: TenantScope, event_id: uuid.UUID) -> i
             event.topic,
             event.id,
             client_id,
-            scope.provider_id,
+            uow.scope.provider_id,
             event.created_at,
         )
         return 0
     acts = [act for act in _PRICERS[event.topic](event, card, client_id) if act.quantity]
-    return insert_charges(session, charge_rows(scope, card, acts))
+    return insert_charges(uow.session, charge_rows(uow.scope, card, acts))
 
 
 def _act(

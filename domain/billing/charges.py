@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from domain.billing.models import Charge, ChargeType, RateCard, SourceType
 from domain.billing.money import exact, line_amount, round_money, to_minor
 from domain.billing.rate_cards import card_in_force
-from domain.errors import DomainError, DomainErrorCode, not_found
+from domain.errors import DomainError, DomainErrorCode
 from persistence.base import new_id, utcnow
 from tenants.models import Client
 from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 UNIQUE_SOURCE = ("provider_id", "charge_type", "source_type", "source_id")
 REASON_MAX = 500
@@ -98,13 +99,11 @@ class ManualCharge:
     """The currency the amount was given in; it must be the card's. None: the card's."""
 
 
-def add_manual_charge(session: Session, scope: TenantScope, entry: ManualCharge) -> Charge:
+def add_manual_charge(uow: TenantUnitOfWork, entry: ManualCharge) -> Charge:
     """Bill (or credit) a client by hand; the amount is priced in the client's card currency."""
-    if not scope.is_provider:
+    if not uow.scope.is_provider:
         raise DomainError(DomainErrorCode.FORBIDDEN, "Only a provider bills by hand.")
-    client = session.scalar(scope.select(Client).where(Client.id == entry.client_id))
-    if client is None:
-        raise not_found("client", "clientId")
+    client = uow.get_or_not_found(Client, entry.client_id, "client", "clientId")
     reason = (entry.reason or "").strip()
     if not reason:
         raise DomainError(DomainErrorCode.REQUIRED, "Say why.", "reason")
@@ -114,7 +113,7 @@ def add_manual_charge(session: Session, scope: TenantScope, entry: ManualCharge)
     if amount <= 0:
         raise DomainError(DomainErrorCode.NOT_POSITIVE, "Give a positive amount.", "amount")
     when = entry.occurred_at or utcnow()
-    card = card_in_force(session, scope, client.id, when)
+    card = card_in_force(uow, client.id, when)
     if card is None:
         raise DomainError(
             DomainErrorCode.INVALID, "The client has no rate card, so no currency.", "clientId"
@@ -138,7 +137,7 @@ def add_manual_charge(session: Session, scope: TenantScope, entry: ManualCharge)
         raise DomainError(DomainErrorCode.INVALID, "Not a charge type to enter by hand.", "type")
     signed = -amount if entry.credit else amount
     row = charge_rows(
-        scope,
+        uow.scope,
         card,
         [
             PricedAct(
@@ -152,10 +151,10 @@ def add_manual_charge(session: Session, scope: TenantScope, entry: ManualCharge)
                 description=entry.description or reason,
             )
         ],
-    )[0] | {"reason": reason, "actor": scope.actor}
-    insert_charges(session, [row])
-    charge = session.scalar(
-        scope.select(Charge).where(
+    )[0] | {"reason": reason, "actor": uow.scope.actor}
+    insert_charges(uow.session, [row])
+    charge = uow.scalar(
+        uow.select(Charge).where(
             Charge.charge_type == charge_type,
             Charge.source_type == SourceType.MANUAL,
             Charge.source_id == row["source_id"],

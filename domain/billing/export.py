@@ -9,14 +9,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from fpdf import FPDF
-from sqlalchemy.orm import Session
 
 from domain.billing.invoice_models import Invoice, InvoiceLine
 from domain.billing.money import from_minor
 from domain.billing.queries import invoice_lines
-from domain.errors import not_found
 from tenants.models import Client, Provider
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 LABELS = {
     "receiving_unit": "Receiving, per unit",
@@ -45,14 +43,12 @@ class InvoiceDocument:
     provider: Provider
 
 
-def load_document(session: Session, scope: TenantScope, invoice_id: uuid.UUID) -> InvoiceDocument:
+def load_document(uow: TenantUnitOfWork, invoice_id: uuid.UUID) -> InvoiceDocument:
     """The invoice, its lines, its client and provider, as the caller may see them."""
-    invoice = session.scalar(scope.select(Invoice).where(Invoice.id == invoice_id))
-    if invoice is None:
-        raise not_found("invoice")
-    lines = list(session.scalars(invoice_lines(scope, [invoice.id])))
-    client = session.get_one(Client, (invoice.provider_id, invoice.client_id))
-    provider = session.get_one(Provider, invoice.provider_id)
+    invoice = uow.get_or_not_found(Invoice, invoice_id, "invoice")
+    lines = list(uow.scalars(invoice_lines(uow.scope, [invoice.id])))
+    client = uow.session.get_one(Client, (invoice.provider_id, invoice.client_id))
+    provider = uow.session.get_one(Provider, invoice.provider_id)
     return InvoiceDocument(invoice, lines, client, provider)
 
 

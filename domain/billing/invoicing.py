@@ -11,8 +11,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func
 from sqlalchemy.types import NullType
 
 from domain.billing.invoice_models import Invoice, InvoiceLine, InvoiceStatus
@@ -20,92 +19,85 @@ from domain.billing.models import Charge, ChargeType, RateCard
 from domain.billing.money import from_minor, line_amount, round_money, to_minor
 from domain.billing.periods import Period
 from domain.billing.rate_cards import card_in_force
-from domain.errors import DomainError, DomainErrorCode, not_found
+from domain.errors import DomainError, DomainErrorCode
 from persistence.base import utcnow
 from tenants.models import Client
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 HUNDRED = Decimal(100)
 MICRO = Decimal("0.000001")
 
 
-def invoice_client(
-    session: Session, scope: TenantScope, client_id: uuid.UUID, period: Period
-) -> Invoice | None:
+def invoice_client(uow: TenantUnitOfWork, client_id: uuid.UUID, period: Period) -> Invoice | None:
     """Create or refresh the client's draft for `period`; an issued one is returned untouched.
 
     None when the client has neither a rate card nor anything to bill.
     """
-    client = session.scalar(scope.select(Client).where(Client.id == client_id))
-    if client is None:
-        raise not_found("client", "clientId")
-    invoice = session.scalar(
-        scope.select(Invoice)
+    client = uow.get_or_not_found(Client, client_id, "client", "clientId")
+    invoice = uow.scalar(
+        uow.select(Invoice)
         .where(Invoice.client_id == client_id, Invoice.period_start == period.start)
         .with_for_update()
     )
     if invoice is not None and invoice.status is not InvoiceStatus.DRAFT:
         return invoice
-    card = card_in_force(session, scope, client_id, period.closes_at - timedelta(microseconds=1))
+    card = card_in_force(uow, client_id, period.closes_at - timedelta(microseconds=1))
     if invoice is None:
-        currency = card.currency if card else _open_charge_currency(session, scope, client, period)
+        currency = card.currency if card else _open_charge_currency(uow, client, period)
         if currency is None:
             return None
         invoice = Invoice(
-            provider_id=scope.provider_id,
+            provider_id=uow.scope.provider_id,
             client_id=client_id,
             number=f"{client.code}-{period.name}",
             period_start=period.start,
             period_end=period.end,
             currency=currency,
         )
-        session.add(invoice)
-        session.flush()
-    session.execute(
-        update(Charge)
+        uow.add(invoice)
+        uow.flush()
+    uow.execute(
+        uow.update(Charge)
         .where(
-            Charge.provider_id == scope.provider_id,
             Charge.client_id == client_id,
             Charge.invoice_id.is_(None),
             Charge.service_date < period.end,
         )
         .values(invoice_id=invoice.id)
     )
-    _sum_lines(session, scope, invoice, card)
+    _sum_lines(uow, invoice, card)
     return invoice
 
 
-def issue_invoice(session: Session, scope: TenantScope, invoice_id: uuid.UUID) -> Invoice:
+def issue_invoice(uow: TenantUnitOfWork, invoice_id: uuid.UUID) -> Invoice:
     """Freeze a draft; issuing an issued invoice again changes nothing."""
-    invoice = _locked(session, scope, invoice_id)
+    invoice = _locked(uow, invoice_id)
     if invoice.status is InvoiceStatus.DRAFT:
         invoice.status = InvoiceStatus.ISSUED
         invoice.issued_at = utcnow()
     elif invoice.status is not InvoiceStatus.ISSUED:
         raise _illegal(invoice, "issue")
-    session.flush()
+    uow.flush()
     return invoice
 
 
 def mark_invoice_paid(
-    session: Session, scope: TenantScope, invoice_id: uuid.UUID, paid_at: datetime | None = None
+    uow: TenantUnitOfWork, invoice_id: uuid.UUID, paid_at: datetime | None = None
 ) -> Invoice:
     """Record payment of an issued invoice; marking a paid one again changes nothing."""
-    invoice = _locked(session, scope, invoice_id)
+    invoice = _locked(uow, invoice_id)
     if invoice.status is InvoiceStatus.ISSUED:
         invoice.status = InvoiceStatus.PAID
         invoice.paid_at = paid_at or utcnow()
     elif invoice.status is not InvoiceStatus.PAID:
         raise _illegal(invoice, "mark paid")
-    session.flush()
+    uow.flush()
     return invoice
 
 
-def void_invoice(
-    session: Session, scope: TenantScope, invoice_id: uuid.UUID, reason: str
-) -> Invoice:
+def void_invoice(uow: TenantUnitOfWork, invoice_id: uuid.UUID, reason: str) -> Invoice:
     """Cancel a draft or issued invoice; its charges go back to be billed in the next period."""
-    invoice = _locked(session, scope, invoice_id)
+    invoice = _locked(uow, invoice_id)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(DomainErrorCode.REQUIRED, "Say why.", "reason")
@@ -113,28 +105,18 @@ def void_invoice(
         return invoice
     if invoice.status is InvoiceStatus.PAID:
         raise _illegal(invoice, "void")
-    session.execute(
-        update(Charge)
-        .where(Charge.provider_id == scope.provider_id, Charge.invoice_id == invoice.id)
-        .values(invoice_id=None)
-    )
+    uow.execute(uow.update(Charge).where(Charge.invoice_id == invoice.id).values(invoice_id=None))
     invoice.status = InvoiceStatus.VOID
     invoice.voided_at = utcnow()
     invoice.void_reason = reason[:500]
-    session.flush()
+    uow.flush()
     return invoice
 
 
-def _sum_lines(
-    session: Session, scope: TenantScope, invoice: Invoice, card: RateCard | None
-) -> None:
-    session.execute(
-        delete(InvoiceLine).where(
-            InvoiceLine.provider_id == scope.provider_id, InvoiceLine.invoice_id == invoice.id
-        )
-    )
-    sums = session.execute(
-        scope.select(
+def _sum_lines(uow: TenantUnitOfWork, invoice: Invoice, card: RateCard | None) -> None:
+    uow.execute(uow.delete(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id))
+    sums = uow.execute(
+        uow.select(
             Charge,
             Charge.charge_type,
             func.sum(Charge.quantity, type_=NullType()),
@@ -164,7 +146,7 @@ def _sum_lines(
             from_minor(taxable, invoice.currency), rate / HUNDRED, invoice.currency
         )
         tax = to_minor(tax_amount, invoice.currency)
-    session.add_all(lines)
+    uow.add_all(lines)
     invoice.rate_card_id = card.id if card is not None else None
     invoice.subtotal_minor = subtotal
     invoice.minimum_top_up_minor = top_up
@@ -172,7 +154,7 @@ def _sum_lines(
     invoice.tax_minor = tax
     invoice.total_minor = taxable + tax
     invoice.updated_at = utcnow()
-    session.flush()
+    uow.flush()
 
 
 def _line(invoice: Invoice, kind: Any, quantity: Any, count: int, amount: int) -> InvoiceLine:
@@ -194,11 +176,9 @@ def _quantity(value: Any) -> Decimal:
     return Decimal(str(value or 0))
 
 
-def _open_charge_currency(
-    session: Session, scope: TenantScope, client: Client, period: Period
-) -> str | None:
-    return session.scalar(
-        scope.select(Charge, Charge.currency)
+def _open_charge_currency(uow: TenantUnitOfWork, client: Client, period: Period) -> str | None:
+    return uow.scalar(
+        uow.select(Charge, Charge.currency)
         .where(
             Charge.client_id == client.id,
             Charge.invoice_id.is_(None),
@@ -208,13 +188,8 @@ def _open_charge_currency(
     )
 
 
-def _locked(session: Session, scope: TenantScope, invoice_id: uuid.UUID) -> Invoice:
-    invoice = session.scalar(
-        scope.select(Invoice).where(Invoice.id == invoice_id).with_for_update()
-    )
-    if invoice is None:
-        raise not_found("invoice")
-    return invoice
+def _locked(uow: TenantUnitOfWork, invoice_id: uuid.UUID) -> Invoice:
+    return uow.get_or_not_found(Invoice, invoice_id, "invoice", lock=True)
 
 
 def _illegal(invoice: Invoice, action: str) -> DomainError:

@@ -8,14 +8,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, or_
-from sqlalchemy.orm import Session
 
 from domain.billing.models import RateCard, WarehouseStorageRate
 from domain.billing.money import check_currency, exact
 from domain.catalog.models import Warehouse
-from domain.errors import DomainError, DomainErrorCode, not_found
+from domain.errors import DomainError, DomainErrorCode
 from tenants.models import Client
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 RATE_FIELDS = (
     "receiving_per_unit",
@@ -55,19 +54,15 @@ class NewRateCard:
     note: str | None = None
 
 
-def create_rate_card(session: Session, scope: TenantScope, new: NewRateCard) -> RateCard:
+def create_rate_card(uow: TenantUnitOfWork, new: NewRateCard) -> RateCard:
     """Add the next version of a card; versions never change and never go back in time."""
-    if (
-        new.client_id is not None
-        and session.scalar(scope.select(Client, Client.id).where(Client.id == new.client_id))
-        is None
-    ):
-        raise not_found("client", "clientId")
+    if new.client_id is not None:
+        uow.get_or_not_found(Client, new.client_id, "client", "clientId")
     if new.effective_from.tzinfo is None:
         raise DomainError(DomainErrorCode.INVALID, "Give a time zone.", "effectiveFrom")
     currency = check_currency(new.currency)
-    _check_provider_currency(session, scope, currency)
-    latest = _latest_version(session, scope, new.client_id)
+    _check_provider_currency(uow, currency)
+    latest = _latest_version(uow, new.client_id)
     if latest is not None and new.effective_from <= latest.effective_from:
         raise DomainError(
             DomainErrorCode.INVALID,
@@ -76,28 +71,26 @@ def create_rate_card(session: Session, scope: TenantScope, new: NewRateCard) -> 
             "effectiveFrom",
         )
     card = RateCard(
-        provider_id=scope.provider_id,
+        provider_id=uow.scope.provider_id,
         client_id=new.client_id,
         version=(latest.version + 1) if latest else 1,
         effective_from=new.effective_from,
         currency=currency,
         note=new.note,
-        created_by=scope.actor,
+        created_by=uow.scope.actor,
         **_rates(new.rates),
     )
-    session.add(card)
-    session.flush()
+    uow.add(card)
+    uow.flush()
     for override in new.storage_overrides:
-        _add_override(session, scope, card, override)
+        _add_override(uow, card, override)
     return card
 
 
-def card_in_force(
-    session: Session, scope: TenantScope, client_id: uuid.UUID, at: datetime
-) -> RateCard | None:
+def card_in_force(uow: TenantUnitOfWork, client_id: uuid.UUID, at: datetime) -> RateCard | None:
     """The version pricing `client_id`'s acts at `at`: its own card, else the provider default."""
     stmt = (
-        scope.select(RateCard)
+        uow.select(RateCard)
         .where(
             or_(RateCard.client_id == client_id, RateCard.client_id.is_(None)),
             RateCard.effective_from <= at,
@@ -105,15 +98,15 @@ def card_in_force(
         .order_by(RateCard.client_id.is_(None), RateCard.effective_from.desc())
         .limit(1)
     )
-    return session.scalar(stmt)
+    return uow.scalar(stmt)
 
 
 def storage_rates(
-    session: Session, scope: TenantScope, card: RateCard, warehouse_id: uuid.UUID
+    uow: TenantUnitOfWork, card: RateCard, warehouse_id: uuid.UUID
 ) -> tuple[Decimal | None, Decimal | None]:
     """(per unit-day, per cubic-metre-day) of `card` in one warehouse."""
-    override = session.scalar(
-        scope.select(WarehouseStorageRate).where(
+    override = uow.scalar(
+        uow.select(WarehouseStorageRate).where(
             WarehouseStorageRate.rate_card_id == card.id,
             WarehouseStorageRate.warehouse_id == warehouse_id,
         )
@@ -123,20 +116,14 @@ def storage_rates(
     return override.per_unit_day, override.per_cubic_metre_day
 
 
-def _latest_version(
-    session: Session, scope: TenantScope, client_id: uuid.UUID | None
-) -> RateCard | None:
+def _latest_version(uow: TenantUnitOfWork, client_id: uuid.UUID | None) -> RateCard | None:
     series = RateCard.client_id.is_(None) if client_id is None else RateCard.client_id == client_id
-    return session.scalar(
-        scope.select(RateCard).where(series).order_by(RateCard.version.desc()).limit(1)
-    )
+    return uow.scalar(uow.select(RateCard).where(series).order_by(RateCard.version.desc()).limit(1))
 
 
-def _check_provider_currency(session: Session, scope: TenantScope, currency: str) -> None:
+def _check_provider_currency(uow: TenantUnitOfWork, currency: str) -> None:
     # One currency per provider keeps every invoice in one currency; say so plainly.
-    others = session.scalar(
-        scope.select(RateCard, func.count()).where(RateCard.currency != currency)
-    )
+    others = uow.scalar(uow.select(RateCard, func.count()).where(RateCard.currency != currency))
     if others:
         raise DomainError(
             DomainErrorCode.CONFLICT,
@@ -156,23 +143,17 @@ def _rates(rates: dict[str, Decimal | None]) -> dict[str, Decimal | None]:
     return checked
 
 
-def _add_override(
-    session: Session, scope: TenantScope, card: RateCard, override: StorageRateOverride
-) -> None:
-    found = session.scalar(
-        scope.select(Warehouse, Warehouse.id).where(Warehouse.id == override.warehouse_id)
-    )
-    if found is None:
-        raise not_found("warehouse", "storageRates")
+def _add_override(uow: TenantUnitOfWork, card: RateCard, override: StorageRateOverride) -> None:
+    uow.get_or_not_found(Warehouse, override.warehouse_id, "warehouse", "storageRates")
     rates = _rates(
         {
             "storage_per_unit_day": override.per_unit_day,
             "storage_per_cubic_metre_day": override.per_cubic_metre_day,
         }
     )
-    session.add(
+    uow.add(
         WarehouseStorageRate(
-            provider_id=scope.provider_id,
+            provider_id=uow.scope.provider_id,
             client_id=card.client_id,
             rate_card_id=card.id,
             warehouse_id=override.warehouse_id,
@@ -180,4 +161,4 @@ def _add_override(
             per_cubic_metre_day=rates["storage_per_cubic_metre_day"],
         )
     )
-    session.flush()
+    uow.flush()

@@ -14,34 +14,32 @@ from domain.billing.invoicing import invoice_client
 from domain.billing.periods import Period
 from domain.billing.storage import pending_storage_days, take_storage_day
 from persistence.base import utcnow
-from persistence.unit_of_work import UnitOfWork
 from tenants.models import Client
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
-OpenUnit = Callable[[], UnitOfWork]
+OpenUnit = Callable[[], TenantUnitOfWork]
 """Opens a unit of work bound to the provider being billed."""
 CLOSE_AFTER = timedelta(days=1)
 """How long after a month ends its invoices are drafted: every time zone's last day is over."""
 
 
 def catch_up_storage(
-    open_unit: OpenUnit, scope: TenantScope, now: datetime | None = None, until: date | None = None
+    open_unit: OpenUnit, now: datetime | None = None, until: date | None = None
 ) -> int:
     """Take every completed, untaken storage day, one transaction each; charges added."""
     now = now or utcnow()
     with open_unit() as unit:
-        days = pending_storage_days(unit.session, scope, now, until)
+        days = pending_storage_days(unit, now, until)
     added = 0
     for key in days:
         with open_unit() as unit:
-            added += take_storage_day(unit.session, scope, key)
+            added += take_storage_day(unit, key)
             unit.commit()
     return added
 
 
 def bill_period(
     open_unit: OpenUnit,
-    scope: TenantScope,
     period: Period,
     *,
     now: datetime | None = None,
@@ -52,16 +50,14 @@ def bill_period(
 
     Storage days up to the period's end are taken first, so the invoice holds all of them.
     """
-    catch_up_storage(open_unit, scope, now, until=period.end - timedelta(days=1))
+    catch_up_storage(open_unit, now, until=period.end - timedelta(days=1))
     if client_ids is None:
         with open_unit() as unit:
-            client_ids = list(
-                unit.session.scalars(scope.select(Client, Client.id).order_by(Client.id))
-            )
+            client_ids = list(unit.scalars(unit.select(Client, Client.id).order_by(Client.id)))
     invoices = []
     for client_id in client_ids:
         with open_unit() as unit:
-            invoice = invoice_client(unit.session, scope, client_id, period)
+            invoice = invoice_client(unit, client_id, period)
             unit.commit()
             if invoice is not None:
                 invoices.append(invoice.id)

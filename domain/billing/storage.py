@@ -23,7 +23,7 @@ from domain.billing.rate_cards import card_in_force, storage_rates
 from domain.catalog.models import Product, Warehouse
 from domain.inventory.models import InventoryLevel, InventoryMovement
 from persistence.base import new_id
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 MAX_CATCH_UP_DAYS = 62
 """Days one run takes per warehouse at most; the next run goes on where it stopped."""
@@ -51,16 +51,16 @@ class StorageDayKey:
 
 
 def pending_storage_days(
-    session: Session, scope: TenantScope, now: datetime, until: date | None = None
+    uow: TenantUnitOfWork, now: datetime, until: date | None = None
 ) -> list[StorageDayKey]:
     """Completed local days not yet taken, oldest first, per warehouse (missed days included)."""
     pending = []
-    for warehouse in session.scalars(scope.select(Warehouse).order_by(Warehouse.id)):
+    for warehouse in uow.scalars(uow.select(Warehouse).order_by(Warehouse.id)):
         zone = ZoneInfo(warehouse.timezone)
         last_complete = now.astimezone(zone).date() - timedelta(days=1)
         if until is not None:
             last_complete = min(last_complete, until)
-        first = _first_day(session, scope, warehouse.id, zone)
+        first = _first_day(uow, warehouse.id, zone)
         day = first
         while day is not None and day <= last_complete and day < first + _CAP:
             pending.append(StorageDayKey(warehouse.id, warehouse.timezone, day))
@@ -68,12 +68,12 @@ def pending_storage_days(
     return pending
 
 
-def take_storage_day(session: Session, scope: TenantScope, key: StorageDayKey) -> int:
+def take_storage_day(uow: TenantUnitOfWork, key: StorageDayKey) -> int:
     """Snapshot one warehouse-day and bill it; repeating it adds nothing. Charges added."""
-    levels = _on_hand_at(session, scope, key.warehouse_id, key.ends_at)
+    levels = _on_hand_at(uow, key.warehouse_id, key.ends_at)
     rows = [
         {
-            "provider_id": scope.provider_id,
+            "provider_id": uow.scope.provider_id,
             "id": new_id(),
             "client_id": client_id,
             "product_id": product_id,
@@ -85,18 +85,18 @@ def take_storage_day(session: Session, scope: TenantScope, key: StorageDayKey) -
         for client_id, product_id, on_hand, volume_mm3 in levels
     ]
     if rows:
-        session.execute(
+        uow.execute(
             _insert_new(
-                session, StorageSnapshot, ["provider_id", "product_id", "warehouse_id", "day"]
+                uow.session, StorageSnapshot, ["provider_id", "product_id", "warehouse_id", "day"]
             ),
             rows,
         )
-    added = _bill_snapshots(session, scope, key)
-    session.execute(
-        _insert_new(session, StorageDay, ["provider_id", "warehouse_id", "day"]),
+    added = _bill_snapshots(uow, key)
+    uow.execute(
+        _insert_new(uow.session, StorageDay, ["provider_id", "warehouse_id", "day"]),
         [
             {
-                "provider_id": scope.provider_id,
+                "provider_id": uow.scope.provider_id,
                 "warehouse_id": key.warehouse_id,
                 "day": key.day,
                 "snapshots": len(rows),
@@ -109,18 +109,16 @@ def take_storage_day(session: Session, scope: TenantScope, key: StorageDayKey) -
 _CAP = timedelta(days=MAX_CATCH_UP_DAYS)
 
 
-def _first_day(
-    session: Session, scope: TenantScope, warehouse_id: uuid.UUID, zone: ZoneInfo
-) -> date | None:
-    last = session.scalar(
-        scope.select(StorageDay, func.max(StorageDay.day)).where(
+def _first_day(uow: TenantUnitOfWork, warehouse_id: uuid.UUID, zone: ZoneInfo) -> date | None:
+    last = uow.scalar(
+        uow.select(StorageDay, func.max(StorageDay.day)).where(
             StorageDay.warehouse_id == warehouse_id
         )
     )
     if last is not None:
         return last + timedelta(days=1)
-    first_movement = session.scalar(
-        scope.select(InventoryMovement, func.min(InventoryMovement.created_at)).where(
+    first_movement = uow.scalar(
+        uow.select(InventoryMovement, func.min(InventoryMovement.created_at)).where(
             InventoryMovement.warehouse_id == warehouse_id
         )
     )
@@ -131,15 +129,13 @@ def _first_day(
     return first_movement.astimezone(zone).date()
 
 
-def _on_hand_at(
-    session: Session, scope: TenantScope, warehouse_id: uuid.UUID, at: datetime
-) -> list[Any]:
+def _on_hand_at(uow: TenantUnitOfWork, warehouse_id: uuid.UUID, at: datetime) -> list[Any]:
     """(client, product, on hand at `at`, product volume in mm3) per stocked product: SQL sums."""
     later = func.coalesce(func.sum(InventoryMovement.on_hand_delta), 0)
     on_hand = InventoryLevel.on_hand - later
     volume = Product.length_mm * Product.width_mm * Product.height_mm
     stmt = (
-        scope.select(
+        uow.select(
             InventoryLevel, InventoryLevel.client_id, InventoryLevel.product_id, on_hand, volume
         )
         .join(
@@ -169,12 +165,12 @@ def _on_hand_at(
         )
         .having(on_hand > 0)
     )
-    return list(session.execute(stmt))
+    return list(uow.execute(stmt))
 
 
-def _bill_snapshots(session: Session, scope: TenantScope, key: StorageDayKey) -> int:
-    snapshots = session.scalars(
-        scope.select(StorageSnapshot).where(
+def _bill_snapshots(uow: TenantUnitOfWork, key: StorageDayKey) -> int:
+    snapshots = uow.scalars(
+        uow.select(StorageSnapshot).where(
             StorageSnapshot.warehouse_id == key.warehouse_id, StorageSnapshot.day == key.day
         )
     )
@@ -183,12 +179,12 @@ def _bill_snapshots(session: Session, scope: TenantScope, key: StorageDayKey) ->
         by_client.setdefault(snapshot.client_id, []).append(snapshot)
     added = 0
     for client_id, items in by_client.items():
-        card = card_in_force(session, scope, client_id, key.starts_at)
+        card = card_in_force(uow, client_id, key.starts_at)
         if card is None:
             continue
-        per_unit, per_volume = storage_rates(session, scope, card, key.warehouse_id)
+        per_unit, per_volume = storage_rates(uow, card, key.warehouse_id)
         acts = [act for snap in items for act in _storage_acts(snap, key, per_unit, per_volume)]
-        added += insert_charges(session, charge_rows(scope, card, acts))
+        added += insert_charges(uow.session, charge_rows(uow.scope, card, acts))
     return added
 
 

@@ -7,8 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, composite, mapped_column
 
+from domain.addresses import Address
 from persistence.base import Base, Timestamped, new_id
 
 CODE_MAX = 40
@@ -33,6 +34,11 @@ class Warehouse(Timestamped, Base):
     region: Mapped[str | None] = mapped_column(String(100))
     postal_code: Mapped[str] = mapped_column(String(20))
     country: Mapped[str] = mapped_column(String(2))
+    address: Mapped[Address] = composite(
+        Address.from_columns,
+        "address_line1", "address_line2", "city", "region", "postal_code", "country",
+    )  # fmt: skip
+    """Where the warehouse is: the place only; its addressee is empty."""
     timezone: Mapped[str] = mapped_column(String(64))
     archived_at: Mapped[datetime | None]
 

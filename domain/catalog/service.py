@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import exists, or_, select
-from sqlalchemy.orm import Session
 
 from domain.catalog.models import CODE_MAX, NAME_MAX, SKU_MAX, Product, Warehouse
 from domain.catalog.validation import (
@@ -24,10 +23,10 @@ from domain.catalog.validation import (
     positive,
 )
 from domain.clients import owning_client, require_provider
-from domain.errors import DomainError, DomainErrorCode, not_found
+from domain.errors import DomainError, DomainErrorCode
 from domain.inventory.models import InventoryLevel
 from persistence.base import new_id, utcnow
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 from tenants.validation import clean_code, clean_text
 
 Cleaners = dict[str, Callable[[Any], Any]]
@@ -59,100 +58,90 @@ PRODUCT_FIELDS: Cleaners = {
 PRODUCT_DEFAULTS = {"weight_grams": 0, "reorder_point": 0}
 
 
-def find_warehouse(
-    session: Session, scope: TenantScope, warehouse_id: uuid.UUID, field: str = "id"
-) -> Warehouse:
+def find_warehouse(uow: TenantUnitOfWork, warehouse_id: uuid.UUID, field: str = "id") -> Warehouse:
     """A warehouse the caller can see, or NOT_FOUND on `field`."""
-    found = session.scalar(scope.select(Warehouse).where(Warehouse.id == warehouse_id))
-    if found is None:
-        raise not_found("warehouse", field)
-    return found
+    return uow.get_or_not_found(Warehouse, warehouse_id, "warehouse", field)
 
 
-def find_product(
-    session: Session, scope: TenantScope, product_id: uuid.UUID, field: str = "id"
-) -> Product:
+def find_product(uow: TenantUnitOfWork, product_id: uuid.UUID, field: str = "id") -> Product:
     """A product the caller can see, or NOT_FOUND on `field`."""
-    found = session.scalar(scope.select(Product).where(Product.id == product_id))
-    if found is None:
-        raise not_found("product", field)
-    return found
+    return uow.get_or_not_found(Product, product_id, "product", field)
 
 
-def create_warehouse(session: Session, scope: TenantScope, fields: Mapping[str, Any]) -> Warehouse:
+def create_warehouse(uow: TenantUnitOfWork, fields: Mapping[str, Any]) -> Warehouse:
     """A new warehouse of the caller's provider; codes are unique per provider."""
-    require_provider(scope)
+    require_provider(uow.scope)
     values = _clean(WAREHOUSE_FIELDS, {name: fields.get(name) for name in WAREHOUSE_FIELDS})
-    _check_warehouse_code(session, scope, values["code"])
-    warehouse = Warehouse(provider_id=scope.provider_id, id=new_id(), **values)
-    session.add(warehouse)
-    session.flush()
+    _check_warehouse_code(uow, values["code"])
+    warehouse = Warehouse(provider_id=uow.scope.provider_id, id=new_id(), **values)
+    uow.add(warehouse)
+    uow.flush()
     return warehouse
 
 
 def update_warehouse(
-    session: Session, scope: TenantScope, warehouse_id: uuid.UUID, changes: Mapping[str, Any]
+    uow: TenantUnitOfWork, warehouse_id: uuid.UUID, changes: Mapping[str, Any]
 ) -> Warehouse:
     """Change some fields of a live warehouse."""
-    require_provider(scope)
-    warehouse = _live(find_warehouse(session, scope, warehouse_id), "warehouse")
+    require_provider(uow.scope)
+    warehouse = _live(find_warehouse(uow, warehouse_id), "warehouse")
     values = _clean(WAREHOUSE_FIELDS, changes)
     if "code" in values and values["code"] != warehouse.code:
-        _check_warehouse_code(session, scope, values["code"])
+        _check_warehouse_code(uow, values["code"])
     for name, value in values.items():
         setattr(warehouse, name, value)
-    session.flush()
+    uow.flush()
     return warehouse
 
 
-def archive_warehouse(session: Session, scope: TenantScope, warehouse_id: uuid.UUID) -> Warehouse:
+def archive_warehouse(uow: TenantUnitOfWork, warehouse_id: uuid.UUID) -> Warehouse:
     """Retire a warehouse that holds no stock; archiving twice keeps the first time."""
-    require_provider(scope)
-    warehouse = find_warehouse(session, scope, warehouse_id)
+    require_provider(uow.scope)
+    warehouse = find_warehouse(uow, warehouse_id)
     if warehouse.archived_at is None:
-        _check_no_stock(session, scope, InventoryLevel.warehouse_id == warehouse.id, "warehouse")
+        _check_no_stock(uow, InventoryLevel.warehouse_id == warehouse.id, "warehouse")
         warehouse.archived_at = utcnow()
-        session.flush()
+        uow.flush()
     return warehouse
 
 
 def create_product(
-    session: Session, scope: TenantScope, client_id: uuid.UUID | None, fields: Mapping[str, Any]
+    uow: TenantUnitOfWork, client_id: uuid.UUID | None, fields: Mapping[str, Any]
 ) -> Product:
     """A new product of a client (the caller's own, or one a provider names)."""
-    client_id = owning_client(session, scope, client_id)
+    client_id = owning_client(uow, client_id)
     given = {name: fields.get(name, PRODUCT_DEFAULTS.get(name)) for name in PRODUCT_FIELDS}
     values = _clean(PRODUCT_FIELDS, given)
     _check_product_pairs(values)
-    _check_sku(session, scope, client_id, values["sku"])
-    product = Product(provider_id=scope.provider_id, id=new_id(), client_id=client_id, **values)
-    session.add(product)
-    session.flush()
+    _check_sku(uow, client_id, values["sku"])
+    product = Product(provider_id=uow.scope.provider_id, id=new_id(), client_id=client_id, **values)
+    uow.add(product)
+    uow.flush()
     return product
 
 
 def update_product(
-    session: Session, scope: TenantScope, product_id: uuid.UUID, changes: Mapping[str, Any]
+    uow: TenantUnitOfWork, product_id: uuid.UUID, changes: Mapping[str, Any]
 ) -> Product:
     """Change some fields of a live product; dimensions and value stay all-or-none."""
-    product = _live(find_product(session, scope, product_id), "product")
+    product = _live(find_product(uow, product_id), "product")
     values = _clean(PRODUCT_FIELDS, changes)
     _check_product_pairs({name: getattr(product, name) for name in PRODUCT_FIELDS} | values)
     if "sku" in values and values["sku"] != product.sku:
-        _check_sku(session, scope, product.client_id, values["sku"])
+        _check_sku(uow, product.client_id, values["sku"])
     for name, value in values.items():
         setattr(product, name, value)
-    session.flush()
+    uow.flush()
     return product
 
 
-def archive_product(session: Session, scope: TenantScope, product_id: uuid.UUID) -> Product:
+def archive_product(uow: TenantUnitOfWork, product_id: uuid.UUID) -> Product:
     """Retire a product with no stock anywhere; archiving twice keeps the first time."""
-    product = find_product(session, scope, product_id)
+    product = find_product(uow, product_id)
     if product.archived_at is None:
-        _check_no_stock(session, scope, InventoryLevel.product_id == product.id, "product")
+        _check_no_stock(uow, InventoryLevel.product_id == product.id, "product")
         product.archived_at = utcnow()
-        session.flush()
+        uow.flush()
     return product
 
 
@@ -183,25 +172,25 @@ def _check_product_pairs(values: Mapping[str, Any]) -> None:
         )
 
 
-def _check_warehouse_code(session: Session, scope: TenantScope, code: str) -> None:
-    taken = session.scalar(select(exists(scope.select(Warehouse).where(Warehouse.code == code))))
+def _check_warehouse_code(uow: TenantUnitOfWork, code: str) -> None:
+    taken = uow.scalar(select(exists(uow.select(Warehouse).where(Warehouse.code == code))))
     if taken:
         raise DomainError(
             DomainErrorCode.DUPLICATE, f"A warehouse with code {code!r} exists.", "code"
         )
 
 
-def _check_sku(session: Session, scope: TenantScope, client_id: uuid.UUID, sku: str) -> None:
-    stmt = scope.select(Product).where(Product.client_id == client_id, Product.sku == sku)
-    if session.scalar(select(exists(stmt))):
+def _check_sku(uow: TenantUnitOfWork, client_id: uuid.UUID, sku: str) -> None:
+    stmt = uow.select(Product).where(Product.client_id == client_id, Product.sku == sku)
+    if uow.scalar(select(exists(stmt))):
         raise DomainError(DomainErrorCode.DUPLICATE, f"The client has a product {sku!r}.", "sku")
 
 
-def _check_no_stock(session: Session, scope: TenantScope, where: Any, what: str) -> None:
+def _check_no_stock(uow: TenantUnitOfWork, where: Any, what: str) -> None:
     stocked = or_(
         InventoryLevel.on_hand > 0, InventoryLevel.allocated > 0, InventoryLevel.incoming > 0
     )
-    if session.scalar(select(exists(scope.select(InventoryLevel).where(where, stocked)))):
+    if uow.scalar(select(exists(uow.select(InventoryLevel).where(where, stocked)))):
         raise DomainError(
             DomainErrorCode.CONFLICT,
             f"The {what} still holds or expects stock; move or settle it first.",

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import func
-from sqlalchemy.orm import Session
 
 from domain.catalog.service import find_product, find_warehouse
 from domain.catalog.validation import non_negative, optional_text
@@ -34,7 +33,7 @@ from domain.clients import require_provider
 from domain.errors import DomainError, DomainErrorCode
 from domain.inventory.ledger import Reference, ensure_level, lock_levels, post
 from domain.inventory.models import InventoryLevel, InventoryMovement, MovementKind
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 NOTE_MAX = 500
 COUNT_REASON = "cycle_count"
@@ -87,8 +86,7 @@ class StockChange:
 
 
 def adjust(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     product_id: uuid.UUID,
     warehouse_id: uuid.UUID,
     quantity: int,
@@ -96,13 +94,13 @@ def adjust(
     note: str | None = None,
 ) -> StockChange:
     """Change stock by `quantity` for `reason` (see the module's table)."""
-    require_provider(scope)
+    require_provider(uow.scope)
     rule = RULES[reason]
     _check_direction(quantity, rule, reason)
     note = optional_text(note, "note", NOTE_MAX)
-    level = _level(session, scope, product_id, warehouse_id)
+    level = _level(uow, product_id, warehouse_id)
     if rule.pool is not None and quantity < 0:
-        held = unsellable_by_pool(session, scope, product_id, warehouse_id).get(rule.pool, 0)
+        held = unsellable_by_pool(uow, product_id, warehouse_id).get(rule.pool, 0)
         if held + quantity < 0:
             raise DomainError(
                 DomainErrorCode.INSUFFICIENT_STOCK,
@@ -111,8 +109,7 @@ def adjust(
             )
     before = level.available
     movement = post(
-        session,
-        scope,
+        uow,
         level,
         MovementKind.ADJUSTMENT,
         on_hand=quantity if rule.on_hand else 0,
@@ -120,13 +117,12 @@ def adjust(
         reason=reason.value,
         note=note,
     )
-    _serve_backorders(session, scope, level, before)
+    _serve_backorders(uow, level, before)
     return StockChange(level, movement)
 
 
 def record_count(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     product_id: uuid.UUID,
     warehouse_id: uuid.UUID,
     counted: int,
@@ -136,17 +132,16 @@ def record_count(
 
     A count below what is allocated or unsellable is refused: release those first.
     """
-    require_provider(scope)
+    require_provider(uow.scope)
     counted = non_negative(counted, "countedQuantity")
     note = optional_text(note, "note", NOTE_MAX)
-    level = _level(session, scope, product_id, warehouse_id)
+    level = _level(uow, product_id, warehouse_id)
     difference = counted - level.on_hand
     if difference == 0:
         return StockChange(level, None)
     before = level.available
     movement = post(
-        session,
-        scope,
+        uow,
         level,
         MovementKind.COUNT,
         on_hand=difference,
@@ -154,16 +149,16 @@ def record_count(
         note=note,
         reference=Reference("cycle_count"),
     )
-    _serve_backorders(session, scope, level, before)
+    _serve_backorders(uow, level, before)
     return StockChange(level, movement)
 
 
 def unsellable_by_pool(
-    session: Session, scope: TenantScope, product_id: uuid.UUID, warehouse_id: uuid.UUID
+    uow: TenantUnitOfWork, product_id: uuid.UUID, warehouse_id: uuid.UUID
 ) -> dict[str, int]:
     """Unsellable units of one level per pool, summed from the ledger."""
     stmt = (
-        scope.select(
+        uow.select(
             InventoryMovement,
             InventoryMovement.reason,
             func.sum(InventoryMovement.unsellable_delta),
@@ -176,7 +171,7 @@ def unsellable_by_pool(
         .group_by(InventoryMovement.reason)
     )
     pools: dict[str, int] = {}
-    for reason, total in session.execute(stmt):
+    for reason, total in uow.execute(stmt):
         pool = _pool_of(reason)
         pools[pool] = pools.get(pool, 0) + int(total)
     return {pool: total for pool, total in pools.items() if total}
@@ -202,27 +197,23 @@ def _check_direction(quantity: int, rule: ReasonRule, reason: AdjustmentReason) 
         )
 
 
-def _serve_backorders(
-    session: Session, scope: TenantScope, level: InventoryLevel, available_before: int
-) -> None:
+def _serve_backorders(uow: TenantUnitOfWork, level: InventoryLevel, available_before: int) -> None:
     """Units that became available go to waiting orders first, as a receipt's do.
 
     Otherwise the next new order would take stock that older backorders wait for.
     """
-    session.flush()
+    uow.flush()
     if level.available <= available_before:
         return
     from domain.orders.backorders import allocate_backorders  # the orders area depends on us
 
-    allocate_backorders(session, scope, [level.product_id])
+    allocate_backorders(uow, [level.product_id])
 
 
-def _level(
-    session: Session, scope: TenantScope, product_id: uuid.UUID, warehouse_id: uuid.UUID
-) -> InventoryLevel:
-    product = find_product(session, scope, product_id, "productId")
-    warehouse = find_warehouse(session, scope, warehouse_id, "warehouseId")
+def _level(uow: TenantUnitOfWork, product_id: uuid.UUID, warehouse_id: uuid.UUID) -> InventoryLevel:
+    product = find_product(uow, product_id, "productId")
+    warehouse = find_warehouse(uow, warehouse_id, "warehouseId")
     # Lock the product's levels in every warehouse first, in the ledger's global order: serving
     # backorders afterwards locks them all, and taking this one alone first would invert it.
-    lock_levels(session, scope, [product.id])
-    return ensure_level(session, scope, product.client_id, product.id, warehouse.id)
+    lock_levels(uow, [product.id])
+    return ensure_level(uow, product.client_id, product.id, warehouse.id)

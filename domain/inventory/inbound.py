@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
 
 from domain.catalog.models import Product
 from domain.catalog.service import find_warehouse
@@ -30,7 +29,7 @@ from domain.inventory.models import (
 )
 from domain.outbox.events import Topic, record
 from persistence.base import new_id, utcnow
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 from tenants.validation import clean_code
 
 REFERENCE_MAX = 64
@@ -55,8 +54,7 @@ class InboundResult:
 
 
 def create_inbound_shipment(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     *,
     client_id: uuid.UUID | None,
     warehouse_id: uuid.UUID,
@@ -65,20 +63,20 @@ def create_inbound_shipment(
     expected_at: datetime | None = None,
 ) -> InboundResult:
     """Announce goods on their way to a warehouse; their quantities become `incoming`."""
-    client_id = owning_client(session, scope, client_id)
+    client_id = owning_client(uow, client_id)
     reference = clean_code(reference, "reference", REFERENCE_MAX)
     if expected_at is not None and expected_at.tzinfo is None:
         raise DomainError(
             DomainErrorCode.INVALID, "Give expectedAt with a time zone.", "expectedAt"
         )
-    warehouse = find_warehouse(session, scope, warehouse_id, "warehouseId")
+    warehouse = find_warehouse(uow, warehouse_id, "warehouseId")
     if warehouse.archived_at is not None:
         raise DomainError(DomainErrorCode.ARCHIVED, "The warehouse is archived.", "warehouseId")
     _check_lines(lines)
-    products = _client_products(session, scope, client_id, lines)
-    _check_reference(session, scope, client_id, reference)
+    products = _client_products(uow, client_id, lines)
+    _check_reference(uow, client_id, reference)
     shipment = InboundShipment(
-        provider_id=scope.provider_id,
+        provider_id=uow.scope.provider_id,
         id=new_id(),
         client_id=client_id,
         warehouse_id=warehouse.id,
@@ -86,10 +84,10 @@ def create_inbound_shipment(
         status=InboundStatus.OPEN,
         expected_at=expected_at,
     )
-    session.add(shipment)
+    uow.add(shipment)
     rows = [
         InboundShipmentLine(
-            provider_id=scope.provider_id,
+            provider_id=uow.scope.provider_id,
             id=new_id(),
             client_id=client_id,
             inbound_shipment_id=shipment.id,
@@ -99,33 +97,31 @@ def create_inbound_shipment(
         )
         for line in lines
     ]
-    session.add_all(rows)
-    session.flush()
+    uow.add_all(rows)
+    uow.flush()
     for row in sorted(rows, key=lambda r: r.product_id):
-        level = ensure_level(session, scope, client_id, row.product_id, warehouse.id)
+        level = ensure_level(uow, client_id, row.product_id, warehouse.id)
         post(
-            session,
-            scope,
+            uow,
             level,
             MovementKind.EXPECTED,
             incoming=row.expected_quantity,
             reason="inbound_announced",
             reference=Reference(REFERENCE_TYPE, shipment.id),
         )
-    session.flush()
+    uow.flush()
     return InboundResult(shipment, rows)
 
 
 def receive_inbound_shipment(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     shipment_id: uuid.UUID,
     lines: Sequence[LineQuantity],
     note: str | None = None,
 ) -> InboundResult:
     """Book goods that arrived (partial or more than announced), then serve backorders."""
-    require_provider(scope)
-    shipment, rows = _locked(session, scope, shipment_id)
+    require_provider(uow.scope)
+    shipment, rows = _locked(uow, shipment_id)
     if shipment.status is InboundStatus.CLOSED:
         raise DomainError(
             DomainErrorCode.ILLEGAL_TRANSITION, "The inbound shipment is closed.", "id"
@@ -139,14 +135,13 @@ def receive_inbound_shipment(
     # Lock these products' levels in every warehouse now, in the ledger's global order:
     # the backorder allocation below locks them all, and taking the receiving warehouse's
     # first would invert the order an order creation takes them in (deadlock).
-    lock_levels(session, scope, [line.product_id for line in lines])
+    lock_levels(uow, [line.product_id for line in lines])
     for line in sorted(lines, key=lambda item: item.product_id):
         row = by_product[line.product_id]
         settled = min(line.quantity, max(row.expected_quantity - row.received_quantity, 0))
-        level = ensure_level(session, scope, row.client_id, row.product_id, shipment.warehouse_id)
+        level = ensure_level(uow, row.client_id, row.product_id, shipment.warehouse_id)
         post(
-            session,
-            scope,
+            uow,
             level,
             MovementKind.RECEIPT,
             on_hand=line.quantity,
@@ -157,30 +152,27 @@ def receive_inbound_shipment(
         )
         row.received_quantity += line.quantity
     shipment.status = InboundStatus.RECEIVING
-    session.flush()
-    _received_event(session, scope, shipment, lines)
+    uow.flush()
+    _received_event(uow, shipment, lines)
     from domain.orders.backorders import allocate_backorders  # the orders area depends on us
 
-    allocate_backorders(session, scope, sorted(line.product_id for line in lines))
+    allocate_backorders(uow, sorted(line.product_id for line in lines))
     return InboundResult(shipment, rows)
 
 
-def close_inbound_shipment(
-    session: Session, scope: TenantScope, shipment_id: uuid.UUID
-) -> InboundResult:
+def close_inbound_shipment(uow: TenantUnitOfWork, shipment_id: uuid.UUID) -> InboundResult:
     """Stop expecting what never arrived; closing twice changes nothing."""
-    require_provider(scope)
-    shipment, rows = _locked(session, scope, shipment_id)
+    require_provider(uow.scope)
+    shipment, rows = _locked(uow, shipment_id)
     if shipment.status is InboundStatus.CLOSED:
         return InboundResult(shipment, rows)
     for row in sorted(rows, key=lambda r: r.product_id):
         missing = row.expected_quantity - row.received_quantity
         if missing <= 0:
             continue
-        level = ensure_level(session, scope, row.client_id, row.product_id, shipment.warehouse_id)
+        level = ensure_level(uow, row.client_id, row.product_id, shipment.warehouse_id)
         post(
-            session,
-            scope,
+            uow,
             level,
             MovementKind.EXPECTED,
             incoming=-missing,
@@ -189,19 +181,16 @@ def close_inbound_shipment(
         )
     shipment.status = InboundStatus.CLOSED
     shipment.closed_at = utcnow()
-    session.flush()
+    uow.flush()
     return InboundResult(shipment, rows)
 
 
 def _locked(
-    session: Session, scope: TenantScope, shipment_id: uuid.UUID
+    uow: TenantUnitOfWork, shipment_id: uuid.UUID
 ) -> tuple[InboundShipment, list[InboundShipmentLine]]:
-    stmt = scope.select(InboundShipment).where(InboundShipment.id == shipment_id).with_for_update()
-    shipment = session.scalar(stmt.execution_options(populate_existing=True))
-    if shipment is None:
-        raise not_found("inbound shipment")
-    rows = session.scalars(
-        scope.select(InboundShipmentLine)
+    shipment = uow.get_or_not_found(InboundShipment, shipment_id, "inbound shipment", lock=True)
+    rows = uow.scalars(
+        uow.select(InboundShipmentLine)
         .where(InboundShipmentLine.inbound_shipment_id == shipment.id)
         .order_by(InboundShipmentLine.product_id)
         .execution_options(populate_existing=True)
@@ -232,11 +221,11 @@ def _check_lines(lines: Sequence[LineQuantity]) -> None:
 
 
 def _client_products(
-    session: Session, scope: TenantScope, client_id: uuid.UUID, lines: Sequence[LineQuantity]
+    uow: TenantUnitOfWork, client_id: uuid.UUID, lines: Sequence[LineQuantity]
 ) -> dict[uuid.UUID, Product]:
     wanted = [line.product_id for line in lines]
-    stmt = scope.select(Product).where(Product.id.in_(wanted), Product.client_id == client_id)
-    products = {product.id: product for product in session.scalars(stmt)}
+    stmt = uow.select(Product).where(Product.id.in_(wanted), Product.client_id == client_id)
+    products = {product.id: product for product in uow.scalars(stmt)}
     for index, line in enumerate(lines):
         product = products.get(line.product_id)
         if product is None:
@@ -248,13 +237,11 @@ def _client_products(
     return products
 
 
-def _check_reference(
-    session: Session, scope: TenantScope, client_id: uuid.UUID, reference: str
-) -> None:
-    stmt = scope.select(InboundShipment).where(
+def _check_reference(uow: TenantUnitOfWork, client_id: uuid.UUID, reference: str) -> None:
+    stmt = uow.select(InboundShipment).where(
         InboundShipment.client_id == client_id, InboundShipment.reference == reference
     )
-    if session.scalar(select(exists(stmt))):
+    if uow.scalar(select(exists(stmt))):
         raise DomainError(
             DomainErrorCode.DUPLICATE,
             f"The client has an inbound shipment {reference!r}.",
@@ -263,12 +250,11 @@ def _check_reference(
 
 
 def _received_event(
-    session: Session, scope: TenantScope, shipment: InboundShipment, lines: Sequence[LineQuantity]
+    uow: TenantUnitOfWork, shipment: InboundShipment, lines: Sequence[LineQuantity]
 ) -> None:
     """Goods were booked in: what billing charges receiving for."""
     record(
-        session,
-        scope,
+        uow,
         Topic.INBOUND_RECEIVED,
         aggregate_type="inbound_shipment",
         aggregate_id=shipment.id,

@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from sqlalchemy import insert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from domain.errors import DomainError, DomainErrorCode
 from domain.inventory.models import InventoryLevel, InventoryMovement, MovementKind
 from domain.outbox.events import Topic, record
 from persistence.base import new_id, utcnow
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 LevelKey = tuple[uuid.UUID, uuid.UUID]
 """(product_id, warehouse_id)"""
@@ -36,8 +35,7 @@ class Reference:
 
 
 def lock_levels(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     product_ids: Iterable[uuid.UUID],
     warehouse_ids: Iterable[uuid.UUID] | None = None,
 ) -> dict[LevelKey, InventoryLevel]:
@@ -45,24 +43,23 @@ def lock_levels(
     products = sorted(set(product_ids))
     if not products:
         return {}
-    stmt = scope.select(InventoryLevel).where(InventoryLevel.product_id.in_(products))
+    stmt = uow.select(InventoryLevel).where(InventoryLevel.product_id.in_(products))
     if warehouse_ids is not None:
         stmt = stmt.where(InventoryLevel.warehouse_id.in_(sorted(set(warehouse_ids))))
     stmt = stmt.order_by(InventoryLevel.product_id, InventoryLevel.warehouse_id).with_for_update()
-    levels = session.scalars(stmt.execution_options(populate_existing=True))
+    levels = uow.scalars(stmt.execution_options(populate_existing=True))
     return {(level.product_id, level.warehouse_id): level for level in levels}
 
 
 def ensure_level(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     client_id: uuid.UUID,
     product_id: uuid.UUID,
     warehouse_id: uuid.UUID,
 ) -> InventoryLevel:
     """The level of a product in a warehouse, created empty if missing, locked until commit."""
     values = {
-        "provider_id": scope.provider_id,
+        "provider_id": uow.scope.provider_id,
         "product_id": product_id,
         "warehouse_id": warehouse_id,
         "client_id": client_id,
@@ -72,19 +69,18 @@ def ensure_level(
         "incoming": 0,
         "updated_at": utcnow(),
     }
-    dialect = session.get_bind().dialect.name
+    dialect = uow.session.get_bind().dialect.name
     if dialect == "postgresql":
-        session.execute(pg_insert(InventoryLevel).values(values).on_conflict_do_nothing())
+        uow.execute(pg_insert(InventoryLevel).values(values).on_conflict_do_nothing())
     elif dialect == "sqlite":
-        session.execute(sqlite_insert(InventoryLevel).values(values).on_conflict_do_nothing())
+        uow.execute(sqlite_insert(InventoryLevel).values(values).on_conflict_do_nothing())
     else:  # pragma: no cover - only the two supported databases
-        session.execute(insert(InventoryLevel).values(values))
-    return lock_levels(session, scope, [product_id], [warehouse_id])[(product_id, warehouse_id)]
+        uow.execute(insert(InventoryLevel).values(values))
+    return lock_levels(uow, [product_id], [warehouse_id])[(product_id, warehouse_id)]
 
 
 def post(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     level: InventoryLevel,
     kind: MovementKind,
     *,
@@ -112,7 +108,7 @@ def post(
     for bucket, value in after.items():
         setattr(level, bucket, value)
     movement = InventoryMovement(
-        provider_id=scope.provider_id,
+        provider_id=uow.scope.provider_id,
         id=new_id(),
         client_id=level.client_id,
         product_id=level.product_id,
@@ -124,14 +120,13 @@ def post(
         incoming_delta=incoming,
         reason=reason,
         note=note,
-        actor=scope.actor,
+        actor=uow.scope.actor,
         reference_type=reference.type if reference else None,
         reference_id=reference.id if reference else None,
     )
-    session.add(movement)
+    uow.add(movement)
     record(
-        session,
-        scope,
+        uow,
         Topic.STOCK_CHANGED,
         aggregate_type="inventory_level",
         aggregate_id=level.product_id,

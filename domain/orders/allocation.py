@@ -19,32 +19,31 @@ from domain.orders.models import (
 )
 from domain.orders.planning import Need, Pick, plan
 from persistence.base import new_id
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 Levels = dict[ledger.LevelKey, InventoryLevel]
 
 
-def active_warehouses(session: Session, scope: TenantScope) -> dict[uuid.UUID, str]:
+def active_warehouses(uow: TenantUnitOfWork) -> dict[uuid.UUID, str]:
     """The provider's warehouses that can ship (not archived): id to code."""
-    rows = session.execute(
-        scope.select(Warehouse, Warehouse.id, Warehouse.code).where(Warehouse.archived_at.is_(None))
+    rows = uow.execute(
+        uow.select(Warehouse, Warehouse.id, Warehouse.code).where(Warehouse.archived_at.is_(None))
     )
     return {row.id: row.code for row in rows}
 
 
 def lock_stock(
-    session: Session, scope: TenantScope, product_ids: Sequence[uuid.UUID]
+    uow: TenantUnitOfWork, product_ids: Sequence[uuid.UUID]
 ) -> tuple[Levels, dict[uuid.UUID, str]]:
     """The levels of these products in shipping warehouses, locked before anyone reads them."""
-    warehouses = active_warehouses(session, scope)
+    warehouses = active_warehouses(uow)
     if not warehouses:
         return {}, warehouses
-    return ledger.lock_levels(session, scope, product_ids, warehouses), warehouses
+    return ledger.lock_levels(uow, product_ids, warehouses), warehouses
 
 
 def allocate_lines(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     order: Order,
     lines: Sequence[OrderLine],
     levels: Levels,
@@ -57,12 +56,11 @@ def allocate_lines(
     if not picks:
         return 0
     by_id = {line.id: line for line in lines}
-    targets = _open_fulfillment(session, scope, order, {p.warehouse_id for p in picks})
-    existing = _fulfillment_lines(session, scope, [fo.id for fo in targets.values()])
+    targets = _open_fulfillment(uow, order, {p.warehouse_id for p in picks})
+    existing = _fulfillment_lines(uow, [fo.id for fo in targets.values()])
     for pick in picks:
         ledger.post(
-            session,
-            scope,
+            uow,
             levels[(pick.product_id, pick.warehouse_id)],
             MovementKind.ALLOCATION,
             allocated=pick.quantity,
@@ -70,18 +68,18 @@ def allocate_lines(
             reference=ledger.Reference("order", order.id),
         )
         by_id[pick.line_id].allocated_quantity += pick.quantity
-        _add_to_fulfillment(session, targets[pick.warehouse_id], pick, existing)
+        _add_to_fulfillment(uow.session, targets[pick.warehouse_id], pick, existing)
     return sum(pick.quantity for pick in picks)
 
 
 def _open_fulfillment(
-    session: Session, scope: TenantScope, order: Order, warehouse_ids: set[uuid.UUID]
+    uow: TenantUnitOfWork, order: Order, warehouse_ids: set[uuid.UUID]
 ) -> dict[uuid.UUID, FulfillmentOrder]:
     # A fulfillment order not yet picked can grow; one already started gets a sibling.
     found = {
         fo.warehouse_id: fo
-        for fo in session.scalars(
-            scope.select(FulfillmentOrder)
+        for fo in uow.scalars(
+            uow.select(FulfillmentOrder)
             .where(
                 FulfillmentOrder.order_id == order.id,
                 FulfillmentOrder.warehouse_id.in_(warehouse_ids),
@@ -99,16 +97,16 @@ def _open_fulfillment(
             warehouse_id=warehouse_id,
             status=FulfillmentStatus.ALLOCATED,
         )
-        session.add(fo)
+        uow.add(fo)
         found[warehouse_id] = fo
     return found
 
 
 def _fulfillment_lines(
-    session: Session, scope: TenantScope, fulfillment_ids: list[uuid.UUID]
+    uow: TenantUnitOfWork, fulfillment_ids: list[uuid.UUID]
 ) -> dict[tuple[uuid.UUID, uuid.UUID], FulfillmentOrderLine]:
-    rows = session.scalars(
-        scope.select(FulfillmentOrderLine).where(
+    rows = uow.scalars(
+        uow.select(FulfillmentOrderLine).where(
             FulfillmentOrderLine.fulfillment_order_id.in_(fulfillment_ids)
         )
     )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.orm import Session
-
 from domain.errors import DomainError, DomainErrorCode, not_found
 from domain.inventory import ledger
 from domain.inventory.models import InventoryLevel, MovementKind
@@ -20,26 +18,26 @@ from domain.orders.models import (
 from domain.orders.states import CANCELLABLE, SHIPPED_OR_LATER, check_order
 from domain.orders.status import lock_order, refresh_status
 from persistence.base import utcnow
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
-def cancel_order(session: Session, scope: TenantScope, order_id: uuid.UUID) -> Order:
+def cancel_order(uow: TenantUnitOfWork, order_id: uuid.UUID) -> Order:
     """Cancel an order that has not shipped and pass its stock to waiting orders; idempotent."""
-    products = session.scalars(
-        scope.select(OrderLine, OrderLine.product_id).where(OrderLine.order_id == order_id)
+    products = uow.scalars(
+        uow.select(OrderLine, OrderLine.product_id).where(OrderLine.order_id == order_id)
     ).all()
     if not products:
         raise not_found("order", "id")
     # An order's products never change, so these are all the levels it can hold stock in.
-    levels = ledger.lock_levels(session, scope, products)
-    order = lock_order(session, scope, order_id)
+    levels = ledger.lock_levels(uow, products)
+    order = lock_order(uow, order_id)
     if order is None:
         raise not_found("order", "id")
     if order.cancelled_at is not None:
         return order
     fulfillment = list(
-        session.scalars(
-            scope.select(FulfillmentOrder)
+        uow.scalars(
+            uow.select(FulfillmentOrder)
             .where(FulfillmentOrder.order_id == order.id)
             .with_for_update()
             .execution_options(populate_existing=True)
@@ -55,21 +53,20 @@ def cancel_order(session: Session, scope: TenantScope, order_id: uuid.UUID) -> O
         )
     check_order(order.status, CANCELLABLE, "be cancelled")
     live = {fo.id: fo for fo in fulfillment if fo.status is not FulfillmentStatus.CANCELLED}
-    _release(session, scope, order, live, levels)
+    _release(uow, order, live, levels)
     for fo in live.values():
         fo.status = FulfillmentStatus.CANCELLED
-    for line in session.scalars(scope.select(OrderLine).where(OrderLine.order_id == order.id)):
+    for line in uow.scalars(uow.select(OrderLine).where(OrderLine.order_id == order.id)):
         line.allocated_quantity = 0
     order.cancelled_at = utcnow()
-    refresh_status(session, scope, order)
+    refresh_status(uow, order)
     # The levels are locked already, so waiting orders can take the freed units now.
-    allocate_backorders(session, scope, products)
+    allocate_backorders(uow, products)
     return order
 
 
 def _release(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     order: Order,
     live: dict[uuid.UUID, FulfillmentOrder],
     levels: dict[ledger.LevelKey, InventoryLevel],
@@ -77,17 +74,14 @@ def _release(
     if not live:
         return
     reserved: dict[ledger.LevelKey, int] = {}
-    for line in session.scalars(
-        scope.select(FulfillmentOrderLine).where(
-            FulfillmentOrderLine.fulfillment_order_id.in_(live)
-        )
+    for line in uow.scalars(
+        uow.select(FulfillmentOrderLine).where(FulfillmentOrderLine.fulfillment_order_id.in_(live))
     ):
         key = (line.product_id, live[line.fulfillment_order_id].warehouse_id)
         reserved[key] = reserved.get(key, 0) + line.quantity
     for key in sorted(reserved):
         ledger.post(
-            session,
-            scope,
+            uow,
             levels[key],
             MovementKind.RELEASE,
             allocated=-reserved[key],

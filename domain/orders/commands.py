@@ -7,21 +7,7 @@ import json
 import uuid
 from dataclasses import asdict, dataclass
 
-
-@dataclass(frozen=True)
-class ShipTo:
-    """Where an order goes."""
-
-    name: str
-    line1: str
-    city: str
-    postal_code: str
-    country: str
-    company: str | None = None
-    line2: str | None = None
-    region: str | None = None
-    phone: str | None = None
-    email: str | None = None
+from domain.addresses import Address
 
 
 @dataclass(frozen=True)
@@ -37,7 +23,7 @@ class CreateOrder:
     """A client's order as sent; `client_id` may be omitted by a client key."""
 
     external_reference: str
-    ship_to: ShipTo
+    ship_to: Address
     lines: tuple[LineRequest, ...]
     service_level: str = "standard"
     """A `ServiceLevel` value; validation refuses anything else."""

@@ -17,6 +17,7 @@ from domain.orders.status import refresh_status
 from domain.orders.validation import clean_order, products_of
 from persistence.base import new_id
 from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -27,40 +28,40 @@ class CreatedOrder:
     created: bool
 
 
-def create_order(session: Session, scope: TenantScope, command: CreateOrder) -> CreatedOrder:
+def create_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreatedOrder:
     """Create and allocate an order; the same reference with the same content returns it again.
 
     Concurrent identical requests make one order: the unique reference decides, inside
     a savepoint so the loser's transaction survives to return the winner's order.
     """
-    command = clean_order(session, scope, command)
+    command = clean_order(uow, command)
     digest = command.content_hash()
-    existing = _by_reference(session, scope, command)
+    existing = _by_reference(uow, command)
     if existing is not None:
         return CreatedOrder(_same_or_conflict(existing, digest), created=False)
     assert command.client_id is not None
-    products = products_of(session, scope, command.client_id, command.lines)
-    levels, warehouses = lock_stock(session, scope, [p.id for p in products])
-    order = _new_order(scope, command, digest)
+    products = products_of(uow, command.client_id, command.lines)
+    levels, warehouses = lock_stock(uow, [p.id for p in products])
+    order = _new_order(uow.scope, command, digest)
     try:
-        with session.begin_nested():
-            session.add(order)
-            session.flush()
+        with uow.session.begin_nested():
+            uow.add(order)
+            uow.flush()
     except IntegrityError:
-        existing = _by_reference(session, scope, command)
+        existing = _by_reference(uow, command)
         if existing is None:
             raise
         return CreatedOrder(_same_or_conflict(existing, digest), created=False)
-    events.order_created(session, scope, order)
-    lines = _add_lines(session, order, command, products)
-    allocate_lines(session, scope, order, lines, levels, warehouses)
-    refresh_status(session, scope, order)
+    events.order_created(uow, order)
+    lines = _add_lines(uow.session, order, command, products)
+    allocate_lines(uow, order, lines, levels, warehouses)
+    refresh_status(uow, order)
     return CreatedOrder(order, created=True)
 
 
-def _by_reference(session: Session, scope: TenantScope, command: CreateOrder) -> Order | None:
-    return session.scalar(
-        scope.select(Order)
+def _by_reference(uow: TenantUnitOfWork, command: CreateOrder) -> Order | None:
+    return uow.scalar(
+        uow.select(Order)
         .where(
             Order.client_id == command.client_id,
             Order.external_reference == command.external_reference,
@@ -80,7 +81,6 @@ def _same_or_conflict(existing: Order, digest: str) -> Order:
 
 
 def _new_order(scope: TenantScope, command: CreateOrder, digest: str) -> Order:
-    ship_to = command.ship_to
     assert command.client_id is not None
     return Order(
         provider_id=scope.provider_id,
@@ -90,16 +90,7 @@ def _new_order(scope: TenantScope, command: CreateOrder, digest: str) -> Order:
         content_hash=digest,
         status=OrderStatus.RECEIVED,
         service_level=command.service_level,
-        ship_to_name=ship_to.name,
-        ship_to_company=ship_to.company,
-        ship_to_line1=ship_to.line1,
-        ship_to_line2=ship_to.line2,
-        ship_to_city=ship_to.city,
-        ship_to_region=ship_to.region,
-        ship_to_postal_code=ship_to.postal_code,
-        ship_to_country=ship_to.country,
-        ship_to_phone=ship_to.phone,
-        ship_to_email=ship_to.email,
+        ship_to=command.ship_to,
         created_by=scope.actor,
     )
 

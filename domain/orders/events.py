@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from domain.orders.models import FulfillmentOrder, Order, OrderStatus
 from domain.outbox.events import Topic, record
 from persistence.base import utcnow
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 MILESTONES = {
     OrderStatus.ALLOCATED: Topic.ORDER_ALLOCATED,
@@ -31,14 +29,13 @@ def order_payload(order: Order) -> dict[str, object]:
     }
 
 
-def order_created(session: Session, scope: TenantScope, order: Order) -> None:
+def order_created(uow: TenantUnitOfWork, order: Order) -> None:
     """A new order arrived."""
-    _order_event(session, scope, Topic.ORDER_CREATED, order, {})
+    _order_event(uow, Topic.ORDER_CREATED, order, {})
 
 
 def order_status_changed(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     order: Order,
     previous: OrderStatus,
     units: int,
@@ -51,16 +48,13 @@ def order_status_changed(
     extra: dict[str, object] = {"previous_status": previous.name}
     if order.status is OrderStatus.SHIPPED:
         extra |= {"units": units, "lines": lines, "shipped_at": utcnow().isoformat()}
-    _order_event(session, scope, topic, order, extra)
+    _order_event(uow, topic, order, extra)
 
 
-def fulfillment_changed(
-    session: Session, scope: TenantScope, fulfillment: FulfillmentOrder, topic: Topic
-) -> None:
+def fulfillment_changed(uow: TenantUnitOfWork, fulfillment: FulfillmentOrder, topic: Topic) -> None:
     """A fulfillment order was packed or shipped."""
     record(
-        session,
-        scope,
+        uow,
         topic,
         aggregate_type="fulfillment_order",
         aggregate_id=fulfillment.id,
@@ -78,8 +72,7 @@ def fulfillment_changed(
 
 
 def order_exception(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     order: Order,
     fulfillment: FulfillmentOrder,
     reason: str,
@@ -87,15 +80,14 @@ def order_exception(
 ) -> None:
     """A fulfillment order of the order could not be dispatched; `reason` is the carrier's."""
     extra = {"fulfillment_order_id": str(fulfillment.id), "reason": reason, "code": code}
-    _order_event(session, scope, Topic.ORDER_EXCEPTION, order, extra)
+    _order_event(uow, Topic.ORDER_EXCEPTION, order, extra)
 
 
 def _order_event(
-    session: Session, scope: TenantScope, topic: Topic, order: Order, extra: dict[str, object]
+    uow: TenantUnitOfWork, topic: Topic, order: Order, extra: dict[str, object]
 ) -> None:
     record(
-        session,
-        scope,
+        uow,
         topic,
         aggregate_type="order",
         aggregate_id=order.id,

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.orm import Session
-
-from domain.errors import DomainError, DomainErrorCode, not_found
+from domain.errors import DomainError, DomainErrorCode
 from domain.inventory import ledger
 from domain.inventory.models import InventoryLevel, MovementKind
 from domain.orders import events
@@ -22,7 +20,7 @@ from domain.orders.states import check_step
 from domain.orders.status import lock_order, refresh_status
 from domain.outbox.events import Topic
 from persistence.base import utcnow
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 from tenants.validation import clean_text
 
 CARRIER_MAX = 64
@@ -35,21 +33,20 @@ HELD_STEPS = frozenset(
 Step = tuple[FulfillmentOrder, Order]
 
 
-def start_picking(session: Session, scope: TenantScope, fulfillment_id: uuid.UUID) -> Step:
+def start_picking(uow: TenantUnitOfWork, fulfillment_id: uuid.UUID) -> Step:
     """The warehouse starts picking the fulfillment order."""
-    return _advance(session, scope, fulfillment_id, FulfillmentStatus.PICKING)
+    return _advance(uow, fulfillment_id, FulfillmentStatus.PICKING)
 
 
-def mark_packed(session: Session, scope: TenantScope, fulfillment_id: uuid.UUID) -> Step:
+def mark_packed(uow: TenantUnitOfWork, fulfillment_id: uuid.UUID) -> Step:
     """Everything is picked and packed, ready for the carrier (dispatch listens for this)."""
-    fo, order = _advance(session, scope, fulfillment_id, FulfillmentStatus.PACKED)
-    events.fulfillment_changed(session, scope, fo, Topic.FULFILLMENT_PACKED)
+    fo, order = _advance(uow, fulfillment_id, FulfillmentStatus.PACKED)
+    events.fulfillment_changed(uow, fo, Topic.FULFILLMENT_PACKED)
     return fo, order
 
 
 def mark_shipped(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     fulfillment_id: uuid.UUID,
     carrier: str,
     tracking_number: str,
@@ -57,53 +54,45 @@ def mark_shipped(
     """The carrier has the parcel: stock leaves the warehouse (SHIPMENT movements)."""
     carrier = clean_text(carrier, "carrier", CARRIER_MAX)
     tracking_number = clean_text(tracking_number, "trackingNumber", TRACKING_MAX)
-    fo, order = _advance(session, scope, fulfillment_id, FulfillmentStatus.SHIPPED)
+    fo, order = _advance(uow, fulfillment_id, FulfillmentStatus.SHIPPED)
     fo.carrier = carrier
     fo.tracking_number = tracking_number
     fo.shipped_at = utcnow()
-    events.fulfillment_changed(session, scope, fo, Topic.FULFILLMENT_SHIPPED)
+    events.fulfillment_changed(uow, fo, Topic.FULFILLMENT_SHIPPED)
     return fo, order
 
 
 def mark_exception(
-    session: Session, scope: TenantScope, fulfillment_id: uuid.UUID, reason: str, code: str | None
+    uow: TenantUnitOfWork, fulfillment_id: uuid.UUID, reason: str, code: str | None
 ) -> Step:
     """Dispatch failed for good: the fulfillment order and its order wait for an operator."""
-    fo, order = _advance(session, scope, fulfillment_id, FulfillmentStatus.EXCEPTION)
-    events.order_exception(session, scope, order, fo, reason, code)
+    fo, order = _advance(uow, fulfillment_id, FulfillmentStatus.EXCEPTION)
+    events.order_exception(uow, order, fo, reason, code)
     return fo, order
 
 
-def mark_delivered(session: Session, scope: TenantScope, fulfillment_id: uuid.UUID) -> Step:
+def mark_delivered(uow: TenantUnitOfWork, fulfillment_id: uuid.UUID) -> Step:
     """The carrier reports the parcel delivered."""
-    fo, order = _advance(session, scope, fulfillment_id, FulfillmentStatus.DELIVERED)
+    fo, order = _advance(uow, fulfillment_id, FulfillmentStatus.DELIVERED)
     fo.delivered_at = utcnow()
     return fo, order
 
 
-def _advance(
-    session: Session, scope: TenantScope, fulfillment_id: uuid.UUID, target: FulfillmentStatus
-) -> Step:
-    if not scope.is_provider:
+def _advance(uow: TenantUnitOfWork, fulfillment_id: uuid.UUID, target: FulfillmentStatus) -> Step:
+    if not uow.scope.is_provider:
         raise DomainError(DomainErrorCode.FORBIDDEN, "Only the provider runs fulfilment.", "id")
-    found = session.scalar(
-        scope.select(FulfillmentOrder).where(FulfillmentOrder.id == fulfillment_id)
-    )
-    if found is None:
-        raise not_found("fulfillment order", "id")
+    found = uow.get_or_not_found(FulfillmentOrder, fulfillment_id, "fulfillment order")
     levels: dict[ledger.LevelKey, InventoryLevel] = {}
     if target is FulfillmentStatus.SHIPPED:
         # Locks in the ledger's order first (levels, then order, then fulfillment order).
-        products = session.scalars(
-            scope.select(OrderLine, OrderLine.product_id).where(
-                OrderLine.order_id == found.order_id
-            )
+        products = uow.scalars(
+            uow.select(OrderLine, OrderLine.product_id).where(OrderLine.order_id == found.order_id)
         ).all()
-        levels = ledger.lock_levels(session, scope, products, [found.warehouse_id])
-    order = lock_order(session, scope, found.order_id)
+        levels = ledger.lock_levels(uow, products, [found.warehouse_id])
+    order = lock_order(uow, found.order_id)
     assert order is not None
-    fo = session.scalars(
-        scope.select(FulfillmentOrder)
+    fo = uow.scalars(
+        uow.select(FulfillmentOrder)
         .where(FulfillmentOrder.id == fulfillment_id)
         .with_for_update()
         .execution_options(populate_existing=True)
@@ -117,28 +106,26 @@ def _advance(
             "id",
         )
     if target is FulfillmentStatus.SHIPPED:
-        _ship_stock(session, scope, fo, levels)
+        _ship_stock(uow, fo, levels)
     fo.status = target
     fo.updated_at = utcnow()
-    refresh_status(session, scope, order)
+    refresh_status(uow, order)
     return fo, order
 
 
 def _ship_stock(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     fo: FulfillmentOrder,
     levels: dict[ledger.LevelKey, InventoryLevel],
 ) -> None:
-    lines = session.scalars(
-        scope.select(FulfillmentOrderLine)
+    lines = uow.scalars(
+        uow.select(FulfillmentOrderLine)
         .where(FulfillmentOrderLine.fulfillment_order_id == fo.id)
         .order_by(FulfillmentOrderLine.product_id)
     )
     for line in lines:
         ledger.post(
-            session,
-            scope,
+            uow,
             levels[(line.product_id, fo.warehouse_id)],
             MovementKind.SHIPMENT,
             on_hand=-line.quantity,

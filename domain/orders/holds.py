@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.orm import Session
-
 from domain.errors import DomainError, DomainErrorCode, not_found
 from domain.orders.allocation import allocate_lines, lock_stock
 from domain.orders.models import HoldReason, Order, OrderHold, OrderLine, OrderStatus
 from domain.orders.states import HOLDABLE, check_order
 from domain.orders.status import lock_order, refresh_status
 from persistence.base import new_id, utcnow
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 from tenants.validation import clean_text
 
 NOTE_MAX = 500
@@ -21,21 +19,20 @@ CLIENT_REASONS = frozenset({HoldReason.CLIENT_REQUEST})
 
 
 def place_hold(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     order_id: uuid.UUID,
     reason: HoldReason,
     note: str | None = None,
 ) -> tuple[OrderHold, Order]:
     """Hold an order that has not shipped; its reservations stay, its fulfilment stops."""
-    if not scope.is_provider and reason not in CLIENT_REASONS:
+    if not uow.scope.is_provider and reason not in CLIENT_REASONS:
         raise DomainError(
             DomainErrorCode.FORBIDDEN,
             "A client may only hold an order as CLIENT_REQUEST.",
             "reason",
         )
     note = clean_text(note, "note", NOTE_MAX, required=False) or None
-    order = lock_order(session, scope, order_id)
+    order = lock_order(uow, order_id)
     if order is None:
         raise not_found("order", "id")
     check_order(order.status, HOLDABLE, "be held")
@@ -46,53 +43,49 @@ def place_hold(
         order_id=order.id,
         reason=reason,
         note=note,
-        placed_by=scope.actor,
+        placed_by=uow.scope.actor,
         placed_at=utcnow(),
     )
-    session.add(hold)
-    return hold, refresh_status(session, scope, order)
+    uow.add(hold)
+    return hold, refresh_status(uow, order)
 
 
-def release_hold(
-    session: Session, scope: TenantScope, hold_id: uuid.UUID
-) -> tuple[OrderHold, Order]:
+def release_hold(uow: TenantUnitOfWork, hold_id: uuid.UUID) -> tuple[OrderHold, Order]:
     """Release a hold; with the last one gone the order resumes, taking stock if it waits.
 
     A client releases only the holds it may place. Releasing twice keeps the first release.
     """
-    hold = session.scalar(scope.select(OrderHold).where(OrderHold.id == hold_id))
-    if hold is None:
-        raise not_found("order hold", "id")
-    if not scope.is_provider and hold.reason not in CLIENT_REASONS:
+    hold = uow.get_or_not_found(OrderHold, hold_id, "order hold")
+    if not uow.scope.is_provider and hold.reason not in CLIENT_REASONS:
         raise DomainError(
             DomainErrorCode.FORBIDDEN, "Only the provider can release this hold.", "id"
         )
-    waiting = _waiting_products(session, scope, hold.order_id)
-    levels, warehouses = lock_stock(session, scope, waiting)
-    order = lock_order(session, scope, hold.order_id)
+    waiting = _waiting_products(uow, hold.order_id)
+    levels, warehouses = lock_stock(uow, waiting)
+    order = lock_order(uow, hold.order_id)
     assert order is not None
-    hold = session.scalars(
-        scope.select(OrderHold)
+    hold = uow.scalars(
+        uow.select(OrderHold)
         .where(OrderHold.id == hold_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
     if hold.released_at is not None:
         return hold, order
-    hold.released_by = scope.actor
+    hold.released_by = uow.scope.actor
     hold.released_at = utcnow()
-    refresh_status(session, scope, order)
+    refresh_status(uow, order)
     if order.status is not OrderStatus.ON_HOLD and order.cancelled_at is None and levels:
-        lines = _waiting_lines(session, scope, order.id)
-        if allocate_lines(session, scope, order, lines, levels, warehouses):
-            refresh_status(session, scope, order)
+        lines = _waiting_lines(uow, order.id)
+        if allocate_lines(uow, order, lines, levels, warehouses):
+            refresh_status(uow, order)
     return hold, order
 
 
-def _waiting_lines(session: Session, scope: TenantScope, order_id: uuid.UUID) -> list[OrderLine]:
+def _waiting_lines(uow: TenantUnitOfWork, order_id: uuid.UUID) -> list[OrderLine]:
     return list(
-        session.scalars(
-            scope.select(OrderLine)
+        uow.scalars(
+            uow.select(OrderLine)
             .where(
                 OrderLine.order_id == order_id,
                 OrderLine.allocated_quantity < OrderLine.quantity,
@@ -103,5 +96,5 @@ def _waiting_lines(session: Session, scope: TenantScope, order_id: uuid.UUID) ->
     )
 
 
-def _waiting_products(session: Session, scope: TenantScope, order_id: uuid.UUID) -> list[uuid.UUID]:
-    return [line.product_id for line in _waiting_lines(session, scope, order_id)]
+def _waiting_products(uow: TenantUnitOfWork, order_id: uuid.UUID) -> list[uuid.UUID]:
+    return [line.product_id for line in _waiting_lines(uow, order_id)]

@@ -14,8 +14,9 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, composite, mapped_column
 
+from domain.addresses import Address
 from persistence.base import Base, Timestamped, enum_column, new_id, utcnow
 
 
@@ -91,6 +92,13 @@ class Order(Timestamped, Base):
     ship_to_country: Mapped[str] = mapped_column(String(2))
     ship_to_phone: Mapped[str | None] = mapped_column(String(40))
     ship_to_email: Mapped[str | None] = mapped_column(String(200))
+    ship_to: Mapped[Address] = composite(
+        Address.from_columns,
+        "ship_to_line1", "ship_to_line2", "ship_to_city", "ship_to_region",
+        "ship_to_postal_code", "ship_to_country",
+        "ship_to_name", "ship_to_company", "ship_to_phone", "ship_to_email",
+    )  # fmt: skip
+    """Where the order goes (the ``ship_to_*`` columns as one value)."""
     created_by: Mapped[str] = mapped_column(String(64))
     cancelled_at: Mapped[datetime | None]
 

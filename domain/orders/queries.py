@@ -21,6 +21,7 @@ from domain.orders.models import (
     OrderStatus,
 )
 from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -54,39 +55,39 @@ def orders_matching(scope: TenantScope, where: OrderFilter) -> Select[Any]:
 
 
 def lines_by_order(
-    session: Session, scope: TenantScope, order_ids: Sequence[uuid.UUID]
+    uow: TenantUnitOfWork, order_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[OrderLine]]:
     """Each order's lines, by line number."""
-    stmt = scope.select(OrderLine).where(OrderLine.order_id.in_(order_ids))
-    return _grouped(session, stmt.order_by(OrderLine.line_number), "order_id")
+    stmt = uow.select(OrderLine).where(OrderLine.order_id.in_(order_ids))
+    return _grouped(uow.session, stmt.order_by(OrderLine.line_number), "order_id")
 
 
 def fulfillment_orders_by_order(
-    session: Session, scope: TenantScope, order_ids: Sequence[uuid.UUID]
+    uow: TenantUnitOfWork, order_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[FulfillmentOrder]]:
     """Each order's fulfillment orders, oldest first."""
-    stmt = scope.select(FulfillmentOrder).where(FulfillmentOrder.order_id.in_(order_ids))
+    stmt = uow.select(FulfillmentOrder).where(FulfillmentOrder.order_id.in_(order_ids))
     return _grouped(
-        session, stmt.order_by(FulfillmentOrder.created_at, FulfillmentOrder.id), "order_id"
+        uow.session, stmt.order_by(FulfillmentOrder.created_at, FulfillmentOrder.id), "order_id"
     )
 
 
 def lines_by_fulfillment_order(
-    session: Session, scope: TenantScope, fulfillment_ids: Sequence[uuid.UUID]
+    uow: TenantUnitOfWork, fulfillment_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[FulfillmentOrderLine]]:
     """Each fulfillment order's lines."""
-    stmt = scope.select(FulfillmentOrderLine).where(
+    stmt = uow.select(FulfillmentOrderLine).where(
         FulfillmentOrderLine.fulfillment_order_id.in_(fulfillment_ids)
     )
-    return _grouped(session, stmt.order_by(FulfillmentOrderLine.id), "fulfillment_order_id")
+    return _grouped(uow.session, stmt.order_by(FulfillmentOrderLine.id), "fulfillment_order_id")
 
 
 def holds_by_order(
-    session: Session, scope: TenantScope, order_ids: Sequence[uuid.UUID]
+    uow: TenantUnitOfWork, order_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[OrderHold]]:
     """Each order's holds, released ones included, oldest first."""
-    stmt = scope.select(OrderHold).where(OrderHold.order_id.in_(order_ids))
-    return _grouped(session, stmt.order_by(OrderHold.placed_at, OrderHold.id), "order_id")
+    stmt = uow.select(OrderHold).where(OrderHold.order_id.in_(order_ids))
+    return _grouped(uow.session, stmt.order_by(OrderHold.placed_at, OrderHold.id), "order_id")
 
 
 def _grouped(session: Session, stmt: Select[Any], parent: str) -> dict[uuid.UUID, list[Any]]:

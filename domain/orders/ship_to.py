@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.orm import Session
-
+from domain.addresses import Address
 from domain.errors import DomainError, DomainErrorCode, not_found
-from domain.orders.commands import ShipTo
 from domain.orders.models import FulfillmentOrder, FulfillmentStatus, Order
 from domain.orders.status import lock_order
 from domain.orders.validation import clean_ship_to
 from persistence.base import utcnow
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 EDITABLE = frozenset(
     {FulfillmentStatus.ALLOCATED, FulfillmentStatus.PICKING, FulfillmentStatus.EXCEPTION}
@@ -20,20 +18,18 @@ EDITABLE = frozenset(
 """A packed parcel may be at the carrier's desk already; one in EXCEPTION waits for this fix."""
 
 
-def update_ship_to(
-    session: Session, scope: TenantScope, order_id: uuid.UUID, ship_to: ShipTo
-) -> Order:
+def update_ship_to(uow: TenantUnitOfWork, order_id: uuid.UUID, ship_to: Address) -> Order:
     """Replace the order's ship-to address; refused once a parcel is packed or shipped."""
     address = clean_ship_to(ship_to)
-    order = lock_order(session, scope, order_id)
+    order = lock_order(uow, order_id)
     if order is None:
         raise not_found("order", "id")
     if order.cancelled_at is not None:
         raise DomainError(
             DomainErrorCode.ILLEGAL_TRANSITION, "A cancelled order goes nowhere.", "id"
         )
-    statuses = session.scalars(
-        scope.select(FulfillmentOrder, FulfillmentOrder.status).where(
+    statuses = uow.scalars(
+        uow.select(FulfillmentOrder, FulfillmentOrder.status).where(
             FulfillmentOrder.order_id == order.id
         )
     ).all()
@@ -46,11 +42,7 @@ def update_ship_to(
             f"The address cannot change once a parcel is {' or '.join(stuck)}.",
             "id",
         )
-    for name in (
-        "name", "company", "line1", "line2", "city", "region", "postal_code", "country",
-        "phone", "email",
-    ):  # fmt: skip
-        setattr(order, f"ship_to_{name}", getattr(address, name))
+    order.ship_to = address
     order.updated_at = utcnow()
-    session.flush()
+    uow.flush()
     return order

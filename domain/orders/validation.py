@@ -6,14 +6,14 @@ import re
 import uuid
 from dataclasses import replace
 
-from sqlalchemy.orm import Session
-
+from domain.addresses import Address
 from domain.catalog.models import SKU_MAX, Product
 from domain.errors import DomainError, DomainErrorCode, not_found
-from domain.orders.commands import CreateOrder, LineRequest, ShipTo
+from domain.orders.commands import CreateOrder, LineRequest
 from domain.shipping.carriers.base import ServiceLevel
+from tenants.errors import NotFoundError
 from tenants.models import Client
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 from tenants.validation import clean_text
 
 MAX_LINES = 100
@@ -26,13 +26,13 @@ _OPTIONAL_ADDRESS = {"company": 200, "line2": 200, "region": 100, "phone": 40, "
 _CAMEL = {"postal_code": "postalCode"}
 
 
-def clean_order(session: Session, scope: TenantScope, command: CreateOrder) -> CreateOrder:
+def clean_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreateOrder:
     """The command normalised: client resolved, text stripped, lines checked.
 
     The catalog is not consulted here: a retry of an order created earlier must find that
     order even if one of its products has since been archived or had its SKU changed.
     """
-    client_id = resolve_client(session, scope, command.client_id)
+    client_id = resolve_client(uow, command.client_id)
     return replace(
         command,
         client_id=client_id,
@@ -57,19 +57,18 @@ def clean_service_level(value: str) -> ServiceLevel:
         ) from None
 
 
-def resolve_client(session: Session, scope: TenantScope, client_id: uuid.UUID | None) -> uuid.UUID:
+def resolve_client(uow: TenantUnitOfWork, client_id: uuid.UUID | None) -> uuid.UUID:
     """The client an order is for: a client key's own, or the one a provider names."""
-    client_id = client_id or scope.client_id
+    client_id = client_id or uow.scope.client_id
     if client_id is None:
         raise DomainError(DomainErrorCode.REQUIRED, "Name the client the order is for.", "clientId")
-    if not scope.can_act_for_client(client_id):
+    if not uow.scope.can_act_for_client(client_id):
         raise not_found("client", "clientId")
-    if session.scalar(scope.select(Client, Client.id).where(Client.id == client_id)) is None:
-        raise not_found("client", "clientId")
+    uow.get_or_not_found(Client, client_id, "client", "clientId")
     return client_id
 
 
-def clean_ship_to(ship_to: ShipTo) -> ShipTo:
+def clean_ship_to(ship_to: Address) -> Address:
     """The address stripped; required parts present, the country an ISO 3166-1 alpha-2 code."""
     values: dict[str, str | None] = {}
     for name, limit in _REQUIRED_ADDRESS.items():
@@ -86,7 +85,7 @@ def clean_ship_to(ship_to: ShipTo) -> ShipTo:
             "country must be a two-letter ISO 3166-1 code, e.g. DE.",
             "shipTo.country",
         )
-    return ShipTo(country=country, **values)  # type: ignore[arg-type]
+    return Address(country=country, **values)  # type: ignore[arg-type]
 
 
 def clean_lines(lines: tuple[LineRequest, ...]) -> tuple[LineRequest, ...]:
@@ -127,23 +126,21 @@ def clean_lines(lines: tuple[LineRequest, ...]) -> tuple[LineRequest, ...]:
 
 
 def products_of(
-    session: Session, scope: TenantScope, client_id: uuid.UUID, lines: tuple[LineRequest, ...]
+    uow: TenantUnitOfWork, client_id: uuid.UUID, lines: tuple[LineRequest, ...]
 ) -> list[Product]:
     """The client's active product of each line, in line order."""
     skus = [line.sku for line in lines]
     found = {
         product.sku: product
-        for product in session.scalars(
-            scope.select(Product).where(Product.client_id == client_id, Product.sku.in_(skus))
+        for product in uow.scalars(
+            uow.select(Product).where(Product.client_id == client_id, Product.sku.in_(skus))
         )
     }
     products = []
     for index, sku in enumerate(skus):
         product = found.get(sku)
         if product is None:
-            raise DomainError(
-                DomainErrorCode.NOT_FOUND, f"No product has SKU {sku!r}.", f"lines.{index}.sku"
-            )
+            raise NotFoundError("product", f"lines.{index}.sku", f"No product has SKU {sku!r}.")
         if product.archived_at is not None:
             raise DomainError(
                 DomainErrorCode.ARCHIVED,

@@ -6,11 +6,9 @@ import uuid
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from domain.outbox.models import OutboxEvent
 from persistence.base import new_id
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 class Topic(StrEnum):
@@ -35,8 +33,7 @@ class Topic(StrEnum):
 
 
 def record(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     topic: Topic,
     *,
     aggregate_type: str,
@@ -46,7 +43,7 @@ def record(
 ) -> OutboxEvent:
     """Add an event to the outbox; it commits or rolls back with the change it describes."""
     event = OutboxEvent(
-        provider_id=scope.provider_id,
+        provider_id=uow.scope.provider_id,
         id=new_id(),
         client_id=client_id,
         topic=topic.value,
@@ -54,5 +51,5 @@ def record(
         aggregate_id=aggregate_id,
         payload=payload,
     )
-    session.add(event)
+    uow.add(event)
     return event

@@ -6,28 +6,26 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import or_
-from sqlalchemy.orm import Session
 
 from domain.outbox.models import OutboxEvent
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 def events_after(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     prefixes: Sequence[str],
     after: uuid.UUID,
     limit: int,
 ) -> list[OutboxEvent]:
     """The caller's events with an id above `after` whose topic starts with one of `prefixes`."""
     stmt = (
-        scope.select(OutboxEvent)
+        uow.select(OutboxEvent)
         .where(OutboxEvent.id > after)
         .where(or_(*(OutboxEvent.topic.startswith(prefix, autoescape=True) for prefix in prefixes)))
         .order_by(OutboxEvent.id)
         .limit(limit)
     )
-    return list(session.scalars(stmt))
+    return list(uow.scalars(stmt))
 
 
 def id_floor(millis: int) -> uuid.UUID:

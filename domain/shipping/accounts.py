@@ -7,17 +7,15 @@ import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from sqlalchemy.orm import Session
-
 from domain.clients import owning_client, require_provider
-from domain.errors import DomainError, DomainErrorCode, not_found
+from domain.errors import DomainError, DomainErrorCode
 from domain.shipping.carriers.aggregator import AggregatorCarrier
 from domain.shipping.carriers.base import Carrier
 from domain.shipping.carriers.rate_table import RateTableCarrier
 from domain.shipping.models import CarrierAccount, CarrierKind
 from domain.urls import clean_outbound_url
 from persistence.base import new_id, utcnow
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 from tenants.validation import clean_text
 
 NAME_MAX = 64
@@ -44,8 +42,7 @@ class CreatedAccount:
 
 
 def create_carrier_account(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     client_id: uuid.UUID,
     kind: CarrierKind,
     changes: AccountChanges,
@@ -56,10 +53,10 @@ def create_carrier_account(
 
     `allow_private_urls` is the deployment's choice (see `clean_base_url`), never the caller's.
     """
-    require_provider(scope)
-    client_id = owning_client(session, scope, client_id)
+    require_provider(uow.scope)
+    client_id = owning_client(uow, client_id)
     account = CarrierAccount(
-        provider_id=scope.provider_id,
+        provider_id=uow.scope.provider_id,
         id=new_id(),
         client_id=client_id,
         kind=kind,
@@ -69,7 +66,7 @@ def create_carrier_account(
     )
     if kind is CarrierKind.AGGREGATOR:
         account.webhook_secret = secrets.token_urlsafe(32)
-    _apply(session, scope, account, changes, allow_private_urls)
+    _apply(uow, account, changes, allow_private_urls)
     if kind is CarrierKind.AGGREGATOR and not (
         account.settings.get("base_url") and account.api_key
     ):
@@ -79,45 +76,39 @@ def create_carrier_account(
             "An aggregator account needs a base URL and an API key.",
             field,
         )
-    session.add(account)
-    session.flush()
+    uow.add(account)
+    uow.flush()
     return CreatedAccount(account, account.webhook_secret)
 
 
 def update_carrier_account(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     account_id: uuid.UUID,
     changes: AccountChanges,
     *,
     allow_private_urls: bool = False,
 ) -> CarrierAccount:
     """Rename, enable or disable an account, or change its URL or API key."""
-    require_provider(scope)
-    account = find_account(session, scope, account_id)
-    _apply(session, scope, account, changes, allow_private_urls)
+    require_provider(uow.scope)
+    account = find_account(uow, account_id)
+    _apply(uow, account, changes, allow_private_urls)
     if changes.enabled is not None:
         account.enabled = changes.enabled
     account.updated_at = utcnow()
-    session.flush()
+    uow.flush()
     return account
 
 
-def find_account(session: Session, scope: TenantScope, account_id: uuid.UUID) -> CarrierAccount:
+def find_account(uow: TenantUnitOfWork, account_id: uuid.UUID) -> CarrierAccount:
     """The caller's carrier account by id, or NOT_FOUND."""
-    account = session.scalar(scope.select(CarrierAccount).where(CarrierAccount.id == account_id))
-    if account is None:
-        raise not_found("carrier account", "id")
-    return account
+    return uow.get_or_not_found(CarrierAccount, account_id, "carrier account")
 
 
-def enabled_accounts(
-    session: Session, scope: TenantScope, client_id: uuid.UUID
-) -> list[CarrierAccount]:
+def enabled_accounts(uow: TenantUnitOfWork, client_id: uuid.UUID) -> list[CarrierAccount]:
     """A client's enabled carrier accounts, by name."""
     return list(
-        session.scalars(
-            scope.select(CarrierAccount)
+        uow.scalars(
+            uow.select(CarrierAccount)
             .where(CarrierAccount.client_id == client_id, CarrierAccount.enabled.is_(True))
             .order_by(CarrierAccount.name)
         )
@@ -141,8 +132,7 @@ def close_carrier(carrier: Carrier) -> None:
 
 
 def _apply(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     account: CarrierAccount,
     changes: AccountChanges,
     allow_private_urls: bool,
@@ -154,8 +144,8 @@ def _apply(
     if changes.name is not None:
         name = clean_text(changes.name, "name", NAME_MAX)
         if name != account.name:
-            taken = session.scalar(
-                scope.select(CarrierAccount, CarrierAccount.id).where(
+            taken = uow.scalar(
+                uow.select(CarrierAccount, CarrierAccount.id).where(
                     CarrierAccount.client_id == account.client_id, CarrierAccount.name == name
                 )
             )

@@ -20,9 +20,6 @@ import uuid
 from collections.abc import Callable
 from enum import StrEnum
 
-from sqlalchemy.orm import Session
-
-from domain.errors import DomainError
 from domain.orders.fulfillment import mark_exception, mark_shipped
 from domain.orders.models import FulfillmentStatus
 from domain.outbox.events import Topic, record
@@ -38,12 +35,12 @@ from domain.shipping.planning import Plan, ensure_attempt, lock_for_dispatch, pl
 from domain.shipping.quotes import Quote, idempotency_key
 from domain.shipping.rating import RateChoice, shop_rates
 from persistence.base import new_id
-from persistence.unit_of_work import UnitOfWork
-from tenants.scope import TenantScope
+from tenants.errors import UserFacingError
+from tenants.unit_of_work import TenantUnitOfWork
 
 log = logging.getLogger("crossdock.shipping.dispatch")
 
-NewUnit = Callable[[], UnitOfWork]
+NewUnit = Callable[[], TenantUnitOfWork]
 """Opens a unit of work bound to the provider being dispatched for."""
 ERROR_MAX = 1000
 GAVE_UP = "DISPATCH_FAILED"
@@ -58,22 +55,20 @@ class Outcome(StrEnum):
     EXCEPTION = "exception"
 
 
-def dispatch(
-    new_unit: NewUnit, scope: TenantScope, fo_id: uuid.UUID, *, last_try: bool = False
-) -> Outcome:
+def dispatch(new_unit: NewUnit, fo_id: uuid.UUID, *, last_try: bool = False) -> Outcome:
     """Ship one packed fulfillment order. Transient carrier errors propagate for a retry,
     except on the `last_try`, when they put the order in EXCEPTION like permanent ones.
     """
     try:
         with new_unit() as uow:
-            plan = plan_dispatch(uow.session, scope, fo_id)
+            plan = plan_dispatch(uow, fo_id)
             uow.commit()
     except PermanentCarrierError as error:
-        return fail(new_unit, scope, fo_id, error, permanent=True)
+        return fail(new_unit, fo_id, error, permanent=True)
     if plan is None:
         return Outcome.NOTHING_TO_DO
     try:
-        quote = plan.quote or pin(new_unit, scope, plan, choose(plan))
+        quote = plan.quote or pin(new_unit, plan, choose(plan))
         carrier = plan.carriers[quote.account_id]
         label = carrier.buy_label(
             quote.rate,
@@ -84,9 +79,9 @@ def dispatch(
             quote.label_format,
         )
     except PermanentCarrierError as error:
-        return fail(new_unit, scope, fo_id, error, permanent=True)
+        return fail(new_unit, fo_id, error, permanent=True)
     except TransientCarrierError as error:
-        fail(new_unit, scope, fo_id, error, permanent=last_try)
+        fail(new_unit, fo_id, error, permanent=last_try)
         if last_try:
             return Outcome.EXCEPTION
         raise
@@ -94,7 +89,7 @@ def dispatch(
         for carrier in plan.carriers.values():
             close_carrier(carrier)
     with new_unit() as uow:
-        recorded = record_shipment(uow.session, scope, fo_id, quote, label)
+        recorded = record_shipment(uow, fo_id, quote, label)
         uow.commit()
     return Outcome.SHIPPED if recorded else Outcome.NOTHING_TO_DO
 
@@ -115,14 +110,14 @@ def choose(plan: Plan) -> RateChoice:
     )
 
 
-def pin(new_unit: NewUnit, scope: TenantScope, plan: Plan, choice: RateChoice) -> Quote:
+def pin(new_unit: NewUnit, plan: Plan, choice: RateChoice) -> Quote:
     """Commit the chosen rate and its key; if another worker pinned one first, use theirs."""
     assert plan.parcel is not None
     assert plan.ship_from is not None
     assert plan.ship_to is not None
     with new_unit() as uow:
         # the attempt is all this transaction locks, so it may lock it alone
-        attempt = _locked_attempt(uow.session, scope, plan.fulfillment_order_id)
+        attempt = _locked_attempt(uow, plan.fulfillment_order_id)
         if attempt.status is DispatchStatus.QUOTED and attempt.quote:
             return Quote.from_json(attempt.quote)
         quote = Quote(
@@ -145,23 +140,23 @@ def pin(new_unit: NewUnit, scope: TenantScope, plan: Plan, choice: RateChoice) -
 
 
 def record_shipment(
-    session: Session, scope: TenantScope, fo_id: uuid.UUID, quote: Quote, label: Label
+    uow: TenantUnitOfWork, fo_id: uuid.UUID, quote: Quote, label: Label
 ) -> Shipment | None:
     """Write the shipment and ship the fulfillment order; None if it is recorded already.
 
     Also None when the fulfillment order can no longer ship (cancelled or held since
     packing): the label stays pinned, and a release dispatches it again with the same key.
     """
-    if _shipment_of(session, scope, fo_id) is not None:
+    if _shipment_of(uow, fo_id) is not None:
         return None
     try:
-        fo, _ = mark_shipped(session, scope, fo_id, label.carrier, label.tracking_number)
-    except DomainError as error:
+        fo, _ = mark_shipped(uow, fo_id, label.carrier, label.tracking_number)
+    except UserFacingError as error:
         log.warning("bought label for %s not recorded: %s", fo_id, error.message)
-        session.rollback()
+        uow.session.rollback()
         return None
     shipment = Shipment(
-        provider_id=scope.provider_id,
+        provider_id=uow.scope.provider_id,
         id=new_id(),
         client_id=fo.client_id,
         order_id=fo.order_id,
@@ -177,13 +172,12 @@ def record_shipment(
         label_content=label.content,
         idempotency_key=quote.idempotency_key,
     )
-    session.add(shipment)
-    attempt = _locked_attempt(session, scope, fo_id)  # last: after levels, order, fulfillment
+    uow.add(shipment)
+    attempt = _locked_attempt(uow, fo_id)  # last: after levels, order, fulfillment
     attempt.status = DispatchStatus.SHIPPED
     attempt.last_error = None
     record(
-        session,
-        scope,
+        uow,
         Topic.SHIPMENT_CREATED,
         aggregate_type="shipment",
         aggregate_id=shipment.id,
@@ -200,13 +194,12 @@ def record_shipment(
             "currency": shipment.currency,
         },
     )
-    session.flush()
+    uow.flush()
     return shipment
 
 
 def fail(
     new_unit: NewUnit,
-    scope: TenantScope,
     fo_id: uuid.UUID,
     error: CarrierError,
     *,
@@ -215,23 +208,23 @@ def fail(
     """Note the error; a permanent one puts the fulfillment order and order in EXCEPTION."""
     reason = f"{error.carrier}: {error.message}" if error.carrier else error.message
     with new_unit() as uow:
-        locked = lock_for_dispatch(uow.session, scope, fo_id)  # before the attempt
+        locked = lock_for_dispatch(uow, fo_id)  # before the attempt
         if locked is None:
             return Outcome.NOTHING_TO_DO
         fo, _ = locked
-        attempt = ensure_attempt(uow.session, scope, fo)
+        attempt = ensure_attempt(uow, fo)
         attempt.last_error = reason[:ERROR_MAX]
         if permanent and fo.status is FulfillmentStatus.PACKED:
             code = getattr(error, "code", None) or "CARRIER_ERROR"
             attempt.status = DispatchStatus.FAILED
             attempt.exception_reason = reason[:ERROR_MAX]
             attempt.exception_code = code[:64]
-            mark_exception(uow.session, scope, fo_id, reason[:ERROR_MAX], code)
+            mark_exception(uow, fo_id, reason[:ERROR_MAX], code)
         uow.commit()
     return Outcome.EXCEPTION if permanent else Outcome.NOTHING_TO_DO
 
 
-def give_up(new_unit: NewUnit, scope: TenantScope, fo_id: uuid.UUID, tries: int) -> Outcome:
+def give_up(new_unit: NewUnit, fo_id: uuid.UUID, tries: int) -> Outcome:
     """Dispatch kept failing without a carrier's answer: show a still-packed order in EXCEPTION.
 
     Otherwise it would stay PACKED with nothing left to dispatch it. The pinned quote and
@@ -239,26 +232,26 @@ def give_up(new_unit: NewUnit, scope: TenantScope, fo_id: uuid.UUID, tries: int)
     """
     reason = f"Dispatch failed {tries} times without a carrier's answer; retry it."
     with new_unit() as uow:
-        locked = lock_for_dispatch(uow.session, scope, fo_id)  # before the attempt
+        locked = lock_for_dispatch(uow, fo_id)  # before the attempt
         if locked is None or locked[0].status is not FulfillmentStatus.PACKED:
             return Outcome.NOTHING_TO_DO
         fo, _ = locked
-        attempt = ensure_attempt(uow.session, scope, fo)
+        attempt = ensure_attempt(uow, fo)
         attempt.exception_reason = attempt.last_error = reason
         attempt.exception_code = GAVE_UP
-        mark_exception(uow.session, scope, fo_id, reason, GAVE_UP)
+        mark_exception(uow, fo_id, reason, GAVE_UP)
         uow.commit()
     return Outcome.EXCEPTION
 
 
-def _locked_attempt(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> DispatchAttempt:
-    return session.scalars(
-        scope.select(DispatchAttempt)
+def _locked_attempt(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> DispatchAttempt:
+    return uow.scalars(
+        uow.select(DispatchAttempt)
         .where(DispatchAttempt.fulfillment_order_id == fo_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
 
 
-def _shipment_of(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> Shipment | None:
-    return session.scalar(scope.select(Shipment).where(Shipment.fulfillment_order_id == fo_id))
+def _shipment_of(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Shipment | None:
+    return uow.scalar(uow.select(Shipment).where(Shipment.fulfillment_order_id == fo_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.shipping.parcels import Address
+from domain.addresses import Address
 
 
 @dataclass(frozen=True, kw_only=True)

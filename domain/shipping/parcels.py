@@ -1,4 +1,4 @@
-"""Addresses and parcels, and the parcel built from the units an order ships."""
+"""Parcels, and the parcel built from the units an order ships."""
 
 from __future__ import annotations
 
@@ -12,29 +12,6 @@ PADDING_MM = 20
 """Added to every side of the stacked contents: the box wall and the filler around them."""
 DEFAULT_BOX_MM = (300, 200, 150)
 """The box assumed when some unit has no dimensions (length, width, height)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class Address:
-    """A postal address a parcel ships from or to; `country` is ISO 3166-1 alpha-2."""
-
-    name: str
-    line1: str
-    city: str
-    postal_code: str
-    country: str
-    company: str | None = None
-    line2: str | None = None
-    region: str | None = None
-    phone: str | None = None
-    email: str | None = None
-
-    def __post_init__(self) -> None:
-        if len(self.country) != 2 or not self.country.isalpha() or not self.country.isupper():
-            raise ValueError(f"country must be an upper-case ISO-2 code, not {self.country!r}")
-        for field in ("name", "line1", "city", "postal_code"):
-            if not getattr(self, field).strip():
-                raise ValueError(f"address {field} is required")
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
+from domain.addresses import Address
 from domain.catalog.models import Product, Warehouse
 from domain.orders.models import (
     FulfillmentOrder,
@@ -26,12 +26,12 @@ from domain.shipping.carriers.base import (
     ServiceLevel,
 )
 from domain.shipping.models import CarrierAccount, DispatchAttempt, DispatchStatus, Shipment
-from domain.shipping.parcels import Address, Parcel, ParcelItem, build_parcel
+from domain.shipping.parcels import Parcel, ParcelItem, build_parcel
 from domain.shipping.quotes import Quote
 from domain.shipping.rating import RatingRule
 from domain.shipping.settings import settings_for, ship_from_address
 from persistence.base import new_id
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 @dataclass
@@ -56,37 +56,33 @@ class Plan:
         return next(a for a, c in self.carriers.items() if c.code == carrier_code)
 
 
-def plan_dispatch(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> Plan | None:
+def plan_dispatch(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Plan | None:
     """The plan for a packed fulfillment order, or None when there is nothing to do.
 
     Nothing to do: not PACKED (shipped, cancelled, in exception), the order on hold
     (its release dispatches it), or the client has no enabled carrier account (it ships
     by hand). Counts the attempt. Raises PermanentCarrierError for an unshippable address.
     """
-    locked = lock_for_dispatch(session, scope, fo_id)
+    locked = lock_for_dispatch(uow, fo_id)
     if locked is None:
         return None
     fo, order = locked
     if fo.status is not FulfillmentStatus.PACKED:
         return None
-    if order.status is OrderStatus.ON_HOLD or _shipment_exists(session, scope, fo_id):
+    if order.status is OrderStatus.ON_HOLD or _shipment_exists(uow, fo_id):
         return None
-    accounts = enabled_accounts(session, scope, fo.client_id)
+    accounts = enabled_accounts(uow, fo.client_id)
     if not accounts:
         return None
-    attempt = ensure_attempt(session, scope, fo)
+    attempt = ensure_attempt(uow, fo)
     attempt.attempts += 1
     if attempt.status is DispatchStatus.QUOTED and attempt.quote:
         quote = Quote.from_json(attempt.quote)
-        pinned = session.scalar(
-            scope.select(CarrierAccount).where(CarrierAccount.id == quote.account_id)
-        )
+        pinned = uow.scalar(uow.select(CarrierAccount).where(CarrierAccount.id == quote.account_id))
         accounts = [pinned] if pinned is not None else accounts
         return Plan(fo_id, attempt.generation, _carriers(accounts), quote)
-    settings = settings_for(session, scope, fo.client_id)
-    warehouse = session.scalars(
-        scope.select(Warehouse).where(Warehouse.id == fo.warehouse_id)
-    ).one()
+    settings = settings_for(uow, fo.client_id)
+    warehouse = uow.scalars(uow.select(Warehouse).where(Warehouse.id == fo.warehouse_id)).one()
     level = _service_level(order.service_level)
     if settings.rule is RatingRule.CHEAPEST_WITHIN_SERVICE_LEVEL:
         level = level or ServiceLevel.STANDARD
@@ -95,9 +91,9 @@ def plan_dispatch(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> Pla
         attempt.generation,
         _carriers(accounts),
         None,
-        parcel=_parcel(session, scope, fo_id),
+        parcel=_parcel(uow, fo_id),
         ship_from=_address(lambda: ship_from_address(settings, warehouse), "ship-from"),
-        ship_to=_address(lambda: ship_to_address(order), "ship-to"),
+        ship_to=_address(lambda: order.ship_to, "ship-to"),
         rule=settings.rule,
         service_level=level,
         currency=settings.currency,
@@ -106,7 +102,7 @@ def plan_dispatch(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> Pla
 
 
 def lock_for_dispatch(
-    session: Session, scope: TenantScope, fo_id: uuid.UUID
+    uow: TenantUnitOfWork, fo_id: uuid.UUID
 ) -> tuple[FulfillmentOrder, Order] | None:
     """A fulfillment order and its order, locked and fresh; None if there is no such order.
 
@@ -116,16 +112,14 @@ def lock_for_dispatch(
     this before `ensure_attempt`; `mark_shipped` and `mark_exception` lock them again in
     the same order, which holds the locks already taken.
     """
-    order_id = session.scalar(
-        scope.select(FulfillmentOrder, FulfillmentOrder.order_id).where(
-            FulfillmentOrder.id == fo_id
-        )
+    order_id = uow.scalar(
+        uow.select(FulfillmentOrder, FulfillmentOrder.order_id).where(FulfillmentOrder.id == fo_id)
     )
     if order_id is None:
         return None
-    order = lock_order(session, scope, order_id)
-    fo = session.scalar(
-        scope.select(FulfillmentOrder)
+    order = lock_order(uow, order_id)
+    fo = uow.scalar(
+        uow.select(FulfillmentOrder)
         .where(FulfillmentOrder.id == fo_id)
         .with_for_update()
         .execution_options(populate_existing=True)
@@ -135,25 +129,25 @@ def lock_for_dispatch(
     return fo, order
 
 
-def ensure_attempt(session: Session, scope: TenantScope, fo: FulfillmentOrder) -> DispatchAttempt:
+def ensure_attempt(uow: TenantUnitOfWork, fo: FulfillmentOrder) -> DispatchAttempt:
     """The fulfillment order's dispatch attempt, created on first use, locked.
 
     Lock the order and fulfillment order first (`lock_for_dispatch`): the attempt comes last.
     """
     stmt = (
-        scope.select(DispatchAttempt)
+        uow.select(DispatchAttempt)
         .where(DispatchAttempt.fulfillment_order_id == fo.id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    found = session.scalar(stmt)
+    found = uow.scalar(stmt)
     if found is not None:
         return found
     try:
-        with session.begin_nested():
-            session.add(
+        with uow.session.begin_nested():
+            uow.add(
                 DispatchAttempt(
-                    provider_id=scope.provider_id,
+                    provider_id=uow.scope.provider_id,
                     id=new_id(),
                     client_id=fo.client_id,
                     order_id=fo.order_id,
@@ -165,37 +159,21 @@ def ensure_attempt(session: Session, scope: TenantScope, fo: FulfillmentOrder) -
             )
     except IntegrityError:  # another worker created it first
         pass
-    return session.scalars(stmt).one()
-
-
-def ship_to_address(order: Order) -> Address:
-    """The order's ship-to as a carrier address."""
-    return Address(
-        name=order.ship_to_name,
-        company=order.ship_to_company,
-        line1=order.ship_to_line1,
-        line2=order.ship_to_line2,
-        city=order.ship_to_city,
-        region=order.ship_to_region,
-        postal_code=order.ship_to_postal_code,
-        country=order.ship_to_country,
-        phone=order.ship_to_phone,
-        email=order.ship_to_email,
-    )
+    return uow.scalars(stmt).one()
 
 
 def _address(make: Callable[[], Address], which: str) -> Address:
     try:
-        return make()
+        return make().deliverable()
     except ValueError as error:
         raise PermanentCarrierError(
             f"The {which} address is invalid: {error}.", code="ADDRESS_INVALID"
         ) from error
 
 
-def _parcel(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> Parcel:
-    rows = session.execute(
-        scope.select(FulfillmentOrderLine, Product, FulfillmentOrderLine.quantity)
+def _parcel(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Parcel:
+    rows = uow.execute(
+        uow.select(FulfillmentOrderLine, Product, FulfillmentOrderLine.quantity)
         .join(
             Product,
             (Product.provider_id == FulfillmentOrderLine.provider_id)
@@ -221,8 +199,8 @@ def _service_level(value: str) -> ServiceLevel | None:
         return None
 
 
-def _shipment_exists(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> bool:
-    found = session.scalar(
-        scope.select(Shipment, Shipment.id).where(Shipment.fulfillment_order_id == fo_id)
+def _shipment_exists(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> bool:
+    found = uow.scalar(
+        uow.select(Shipment, Shipment.id).where(Shipment.fulfillment_order_id == fo_id)
     )
     return found is not None

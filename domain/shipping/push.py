@@ -15,13 +15,11 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from domain.shipping.carriers import aggregator_mapping as mapping
 from domain.shipping.carriers.base import TrackingUpdate
 from domain.shipping.models import CarrierAccount, CarrierKind
 from domain.shipping.tracking import apply_updates, shipment_for_push
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 SIGNATURE_HEADER = "X-Hmac-Signature"
 SIGNATURE_PREFIX = "hmac-sha256-hex="
@@ -51,15 +49,14 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def receive_push(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     kind: str,
     account_id: uuid.UUID,
     body: bytes,
     signature: str | None,
 ) -> PushResult:
     """Check the push against the account's secret, then apply the tracker it carries."""
-    account = session.scalar(scope.select(CarrierAccount).where(CarrierAccount.id == account_id))
+    account = uow.scalar(uow.select(CarrierAccount).where(CarrierAccount.id == account_id))
     if (
         account is None
         or account.kind.value != kind
@@ -73,10 +70,10 @@ def receive_push(
     number, updates = read_tracker_event(body)
     if number is None:
         return PushResult(None, 0)  # another kind of event: acknowledged, ignored
-    shipment = shipment_for_push(session, scope, account.id, number)
+    shipment = shipment_for_push(uow, account.id, number)
     if shipment is None:
         return PushResult(None, 0)
-    added = apply_updates(session, scope, shipment.id, updates)
+    added = apply_updates(uow, shipment.id, updates)
     return PushResult(shipment.id, len(added))
 
 

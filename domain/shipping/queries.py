@@ -7,11 +7,11 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import Select
-from sqlalchemy.orm import Session
 
 from domain.shipping.carriers.base import TrackingStatus
 from domain.shipping.models import CarrierAccount, DispatchAttempt, Shipment, TrackingEvent
 from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 def shipments_matching(
@@ -41,18 +41,18 @@ def carrier_accounts_of(scope: TenantScope, client_id: uuid.UUID | None) -> Sele
 
 
 def attempts_by_fulfillment_order(
-    session: Session, scope: TenantScope, ids: Sequence[uuid.UUID]
+    uow: TenantUnitOfWork, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[DispatchAttempt]]:
     """Each fulfillment order's dispatch attempt (a list of at most one)."""
-    rows = session.scalars(
-        scope.select(DispatchAttempt).where(DispatchAttempt.fulfillment_order_id.in_(ids))
+    rows = uow.scalars(
+        uow.select(DispatchAttempt).where(DispatchAttempt.fulfillment_order_id.in_(ids))
     )
     return {row.fulfillment_order_id: [row] for row in rows}
 
 
 def shipments_by_fulfillment_order(
-    session: Session, scope: TenantScope, ids: Sequence[uuid.UUID]
+    uow: TenantUnitOfWork, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Shipment]]:
     """Each fulfillment order's shipment (a list of at most one)."""
-    rows = session.scalars(scope.select(Shipment).where(Shipment.fulfillment_order_id.in_(ids)))
+    rows = uow.scalars(uow.select(Shipment).where(Shipment.fulfillment_order_id.in_(ids)))
     return {row.fulfillment_order_id: [row] for row in rows}

@@ -7,8 +7,9 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
+from domain.addresses import Address
 from domain.shipping.carriers.base import LabelFormat, Rate, ServiceLevel
-from domain.shipping.parcels import Address, Parcel
+from domain.shipping.parcels import Parcel
 
 
 def idempotency_key(fulfillment_order_id: uuid.UUID, generation: int) -> str:

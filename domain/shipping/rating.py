@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from domain.addresses import Address
 from domain.shipping.carriers.base import (
     Carrier,
     CarrierError,
@@ -14,7 +15,7 @@ from domain.shipping.carriers.base import (
     ServiceLevel,
     TransientCarrierError,
 )
-from domain.shipping.parcels import Address, Parcel
+from domain.shipping.parcels import Parcel
 
 
 class RatingRule(StrEnum):

@@ -5,20 +5,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import asdict, dataclass
 
-from sqlalchemy.orm import Session
-
+from domain.addresses import Address
 from domain.catalog.models import Warehouse
 from domain.clients import owning_client, require_provider
 from domain.currencies import MINOR_UNITS
 from domain.errors import DomainError, DomainErrorCode
-from domain.orders.commands import ShipTo
 from domain.orders.validation import clean_ship_to
 from domain.shipping.carriers.base import LabelFormat
 from domain.shipping.models import ShippingSettings
-from domain.shipping.parcels import Address
 from domain.shipping.rating import RatingRule
 from persistence.base import new_id, utcnow
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -29,20 +26,18 @@ class SettingsChanges:
     automatic_dispatch: bool | None = None
     currency: str | None = None
     label_format: LabelFormat | None = None
-    ship_from: ShipTo | None = None
+    ship_from: Address | None = None
     use_warehouse_address: bool = False
     """Drop a ship-from override and ship from each warehouse's address again."""
 
 
-def settings_for(session: Session, scope: TenantScope, client_id: uuid.UUID) -> ShippingSettings:
+def settings_for(uow: TenantUnitOfWork, client_id: uuid.UUID) -> ShippingSettings:
     """The client's settings; an unsaved row of defaults when it has none."""
-    found = session.scalar(
-        scope.select(ShippingSettings).where(ShippingSettings.client_id == client_id)
-    )
+    found = uow.scalar(uow.select(ShippingSettings).where(ShippingSettings.client_id == client_id))
     if found is not None:
         return found
     return ShippingSettings(
-        provider_id=scope.provider_id,
+        provider_id=uow.scope.provider_id,
         client_id=client_id,
         rule=RatingRule.CHEAPEST,
         automatic_dispatch=False,
@@ -53,15 +48,15 @@ def settings_for(session: Session, scope: TenantScope, client_id: uuid.UUID) -> 
 
 
 def set_shipping_settings(
-    session: Session, scope: TenantScope, client_id: uuid.UUID, changes: SettingsChanges
+    uow: TenantUnitOfWork, client_id: uuid.UUID, changes: SettingsChanges
 ) -> ShippingSettings:
     """Change a client's shipping settings (the provider decides how its clients ship)."""
-    require_provider(scope)
-    client_id = owning_client(session, scope, client_id)
-    current = settings_for(session, scope, client_id)
+    require_provider(uow.scope)
+    client_id = owning_client(uow, client_id)
+    current = settings_for(uow, client_id)
     if current.id is None:
         current.id = new_id()
-        session.add(current)
+        uow.add(current)
     if changes.rule is not None:
         current.rule = changes.rule
     if changes.automatic_dispatch is not None:
@@ -80,7 +75,7 @@ def set_shipping_settings(
     elif changes.use_warehouse_address:
         current.ship_from = None
     current.updated_at = utcnow()
-    session.flush()
+    uow.flush()
     return current
 
 
@@ -88,12 +83,4 @@ def ship_from_address(settings: ShippingSettings, warehouse: Warehouse) -> Addre
     """Where parcels ship from: the client's override, else the warehouse's address."""
     if settings.ship_from:
         return Address(**settings.ship_from)
-    return Address(
-        name=warehouse.name,
-        line1=warehouse.address_line1,
-        line2=warehouse.address_line2,
-        city=warehouse.city,
-        region=warehouse.region,
-        postal_code=warehouse.postal_code,
-        country=warehouse.country,
-    )
+    return warehouse.address.addressed_to(warehouse.name)

@@ -16,8 +16,7 @@ from domain.shipping.accounts import build_carrier, close_carrier
 from domain.shipping.carriers.base import TrackingStatus, TrackingUpdate
 from domain.shipping.models import CarrierAccount, Shipment, TrackingEvent
 from persistence.base import new_id, utcnow
-from persistence.unit_of_work import UnitOfWork
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 POLLER_TASK = "tracking_poller"
 """The system task whose row-level security policy lists every tenant's shipments."""
@@ -27,11 +26,11 @@ TRACKED_FOR = timedelta(days=60)
 
 
 def apply_updates(
-    session: Session, scope: TenantScope, shipment_id: uuid.UUID, updates: Sequence[TrackingUpdate]
+    uow: TenantUnitOfWork, shipment_id: uuid.UUID, updates: Sequence[TrackingUpdate]
 ) -> list[TrackingEvent]:
     """Add the updates not seen before; the shipment takes the latest status. The new events."""
-    shipment = session.scalar(
-        scope.select(Shipment)
+    shipment = uow.scalar(
+        uow.select(Shipment)
         .where(Shipment.id == shipment_id)
         .with_for_update()
         .execution_options(populate_existing=True)
@@ -40,8 +39,8 @@ def apply_updates(
         return []
     seen = {
         (occurred_at, raw)
-        for occurred_at, raw in session.execute(
-            scope.select(TrackingEvent, TrackingEvent.occurred_at, TrackingEvent.raw_status).where(
+        for occurred_at, raw in uow.execute(
+            uow.select(TrackingEvent, TrackingEvent.occurred_at, TrackingEvent.raw_status).where(
                 TrackingEvent.shipment_id == shipment.id
             )
         )
@@ -57,28 +56,28 @@ def apply_updates(
         added.append(_event(shipment, update))
     if not added:
         return []
-    session.add_all(added)
-    session.flush()
+    uow.add_all(added)
+    uow.flush()
     latest = added[-1]
     if newest_seen is None or latest.occurred_at >= newest_seen:  # else late news: status stands
         shipment.status = latest.status
         shipment.updated_at = utcnow()
         if latest.status is TrackingStatus.DELIVERED:
             shipment.delivered_at = latest.occurred_at
-            _deliver(session, scope, shipment.fulfillment_order_id)
-    _announce(session, scope, shipment, added)
+            _deliver(uow, shipment.fulfillment_order_id)
+    _announce(uow, shipment, added)
     return added
 
 
 def shipment_for_push(
-    session: Session, scope: TenantScope, account_id: uuid.UUID, tracking_number: str
+    uow: TenantUnitOfWork, account_id: uuid.UUID, tracking_number: str
 ) -> Shipment | None:
     """The shipment a pushed tracking number means: of that account, recent, undelivered first.
 
     Carriers reuse tracking numbers, so the number alone is never the key.
     """
-    return session.scalars(
-        scope.select(Shipment)
+    return uow.scalars(
+        uow.select(Shipment)
         .where(
             Shipment.carrier_account_id == account_id,
             Shipment.tracking_number == tracking_number,
@@ -107,13 +106,11 @@ def shipments_to_poll(
     return [(provider_id, shipment_id) for provider_id, shipment_id in rows]
 
 
-def poll_shipment(
-    new_unit: Callable[[], UnitOfWork], scope: TenantScope, shipment_id: uuid.UUID
-) -> int:
+def poll_shipment(new_unit: Callable[[], TenantUnitOfWork], shipment_id: uuid.UUID) -> int:
     """Ask the carrier for a shipment's events and apply them; how many were new."""
     with new_unit() as uow:
-        row = uow.session.execute(
-            scope.select(
+        row = uow.execute(
+            uow.select(
                 Shipment, Shipment.tracking_number, Shipment.carrier_reference, CarrierAccount
             )
             .join(
@@ -132,7 +129,7 @@ def poll_shipment(
     finally:
         close_carrier(carrier)
     with new_unit() as uow:
-        added = apply_updates(uow.session, scope, shipment_id, updates)
+        added = apply_updates(uow, shipment_id, updates)
         uow.commit()
     return len(added)
 
@@ -151,18 +148,15 @@ def _event(shipment: Shipment, update: TrackingUpdate) -> TrackingEvent:
     )
 
 
-def _deliver(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> None:
-    fo = session.scalar(scope.select(FulfillmentOrder).where(FulfillmentOrder.id == fo_id))
+def _deliver(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> None:
+    fo = uow.scalar(uow.select(FulfillmentOrder).where(FulfillmentOrder.id == fo_id))
     if fo is not None and fo.status is FulfillmentStatus.SHIPPED:
-        mark_delivered(session, scope, fo_id)
+        mark_delivered(uow, fo_id)
 
 
-def _announce(
-    session: Session, scope: TenantScope, shipment: Shipment, added: list[TrackingEvent]
-) -> None:
+def _announce(uow: TenantUnitOfWork, shipment: Shipment, added: list[TrackingEvent]) -> None:
     record(
-        session,
-        scope,
+        uow,
         Topic.SHIPMENT_TRACKING_UPDATED,
         aggregate_type="shipment",
         aggregate_id=shipment.id,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy.orm import Session
-
 from domain.errors import DomainError, DomainErrorCode, not_found
 from domain.orders.fulfillment import Step, mark_packed, start_picking
 from domain.orders.models import FulfillmentOrder, FulfillmentStatus
@@ -15,63 +13,58 @@ from domain.shipping.accounts import enabled_accounts
 from domain.shipping.models import DispatchAttempt, DispatchStatus
 from domain.shipping.planning import lock_for_dispatch
 from domain.shipping.settings import settings_for
-from tenants.scope import TenantScope
+from tenants.errors import UserFacingError
+from tenants.unit_of_work import TenantUnitOfWork
 
 
-def fulfillment_orders_to_dispatch(
-    session: Session, scope: TenantScope, event_id: uuid.UUID
-) -> list[uuid.UUID]:
+def fulfillment_orders_to_dispatch(uow: TenantUnitOfWork, event_id: uuid.UUID) -> list[uuid.UUID]:
     """The fulfillment orders an outbox event asks to dispatch (packed, or released from hold)."""
-    event = session.scalar(scope.select(OutboxEvent).where(OutboxEvent.id == event_id))
+    event = uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == event_id))
     if event is None:
         return []
     if event.topic == Topic.FULFILLMENT_PACKED:
         return [uuid.UUID(event.payload["fulfillment_order_id"])]
     if event.topic == Topic.ORDER_RELEASED:
-        return _of_order(
-            session, scope, uuid.UUID(event.payload["order_id"]), FulfillmentStatus.PACKED
-        )
+        return _of_order(uow, uuid.UUID(event.payload["order_id"]), FulfillmentStatus.PACKED)
     return []
 
 
-def pack_automatically(
-    session: Session, scope: TenantScope, event_id: uuid.UUID
-) -> list[uuid.UUID]:
+def pack_automatically(uow: TenantUnitOfWork, event_id: uuid.UUID) -> list[uuid.UUID]:
     """For a client with automatic dispatch: pick and pack an allocated order's parcels at once.
 
     Packing records `fulfillment_order.packed`, which dispatches them as if a warehouse
     had scanned them. Parcels already picked or packed are left alone, so a redelivered
     event does nothing; a hold stops it.
     """
-    event = session.scalar(scope.select(OutboxEvent).where(OutboxEvent.id == event_id))
+    event = uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == event_id))
     if event is None or event.topic != Topic.ORDER_ALLOCATED or event.client_id is None:
         return []
-    settings = settings_for(session, scope, event.client_id)
-    if not settings.automatic_dispatch or not enabled_accounts(session, scope, event.client_id):
+    settings = settings_for(uow, event.client_id)
+    if not settings.automatic_dispatch or not enabled_accounts(uow, event.client_id):
         return []
     packed = []
     order_id = uuid.UUID(event.payload["order_id"])
-    for fo_id in _of_order(session, scope, order_id, FulfillmentStatus.ALLOCATED):
+    for fo_id in _of_order(uow, order_id, FulfillmentStatus.ALLOCATED):
         try:
-            with session.begin_nested():
-                start_picking(session, scope, fo_id)
-                mark_packed(session, scope, fo_id)
-        except DomainError:  # held or cancelled meanwhile: a person decides
+            with uow.session.begin_nested():
+                start_picking(uow, fo_id)
+                mark_packed(uow, fo_id)
+        except UserFacingError:  # held or cancelled meanwhile: a person decides
             continue
         packed.append(fo_id)
     return packed
 
 
-def retry_dispatch(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> Step:
+def retry_dispatch(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Step:
     """An operator retries a fulfillment order in EXCEPTION (e.g. after fixing the address).
 
     After a carrier's refusal the next attempt gets a fresh idempotency key: the refused
     request bought nothing, and the corrected one differs from it. After dispatch gave up
     on other errors, the pinned quote and key stay, since a label may have been bought.
     """
-    if not scope.is_provider:
+    if not uow.scope.is_provider:
         raise not_found("fulfillment order", "id")
-    locked = lock_for_dispatch(session, scope, fo_id)  # the order and it before the attempt
+    locked = lock_for_dispatch(uow, fo_id)  # the order and it before the attempt
     if locked is None:
         raise not_found("fulfillment order", "id")
     fo, _ = locked
@@ -81,8 +74,8 @@ def retry_dispatch(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> St
             f"Only a fulfillment order in EXCEPTION can be retried; this one is {fo.status.name}.",
             "id",
         )
-    attempt = session.scalar(
-        scope.select(DispatchAttempt)
+    attempt = uow.scalar(
+        uow.select(DispatchAttempt)
         .where(DispatchAttempt.fulfillment_order_id == fo_id)
         .with_for_update()
         .execution_options(populate_existing=True)
@@ -98,15 +91,15 @@ def retry_dispatch(session: Session, scope: TenantScope, fo_id: uuid.UUID) -> St
         attempt.carrier_account_id = None
         attempt.exception_reason = None
         attempt.exception_code = None
-    return mark_packed(session, scope, fo_id)  # records fulfillment_order.packed: dispatch again
+    return mark_packed(uow, fo_id)  # records fulfillment_order.packed: dispatch again
 
 
 def _of_order(
-    session: Session, scope: TenantScope, order_id: uuid.UUID, status: FulfillmentStatus
+    uow: TenantUnitOfWork, order_id: uuid.UUID, status: FulfillmentStatus
 ) -> list[uuid.UUID]:
     return list(
-        session.scalars(
-            scope.select(FulfillmentOrder, FulfillmentOrder.id)
+        uow.scalars(
+            uow.select(FulfillmentOrder, FulfillmentOrder.id)
             .where(FulfillmentOrder.order_id == order_id, FulfillmentOrder.status == status)
             .order_by(FulfillmentOrder.id)
         )

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
-from sqlalchemy import or_, update
+from sqlalchemy import or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from domain.errors import not_found
 from domain.outbox.models import OutboxEvent
 from domain.webhooks import signing
 from domain.webhooks.models import (
@@ -25,7 +24,7 @@ from domain.webhooks.models import (
     WebhookEndpoint,
 )
 from persistence.base import new_id, utcnow
-from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 MAX_ATTEMPTS = 8
 BASE_DELAY = timedelta(seconds=30)
@@ -53,7 +52,7 @@ class AttemptOutcome:
 
 
 def fan_out(
-    session: Session, scope: TenantScope, event: OutboxEvent, now: datetime | None = None
+    uow: TenantUnitOfWork, event: OutboxEvent, now: datetime | None = None
 ) -> list[WebhookDelivery]:
     """Create the deliveries of `event` for matching enabled endpoints; only the new ones return.
 
@@ -64,8 +63,8 @@ def fan_out(
     audience = WebhookEndpoint.client_id.is_(None)
     if event.client_id is not None:
         audience = or_(audience, WebhookEndpoint.client_id == event.client_id)
-    endpoints = session.scalars(
-        scope.select(WebhookEndpoint)
+    endpoints = uow.scalars(
+        uow.select(WebhookEndpoint)
         .where(WebhookEndpoint.enabled.is_(True), audience)
         .order_by(WebhookEndpoint.id)
     )
@@ -73,17 +72,16 @@ def fan_out(
         delivery_id
         for endpoint in endpoints
         if event.topic in endpoint.topics
-        and (delivery_id := _insert_delivery(session, endpoint, event, due)) is not None
+        and (delivery_id := _insert_delivery(uow.session, endpoint, event, due)) is not None
     ]
     if not created:
         return []
-    stmt = scope.select(WebhookDelivery).where(WebhookDelivery.id.in_(created))
-    return list(session.scalars(stmt.order_by(WebhookDelivery.id)))
+    stmt = uow.select(WebhookDelivery).where(WebhookDelivery.id.in_(created))
+    return list(uow.scalars(stmt.order_by(WebhookDelivery.id)))
 
 
 def claim_due(
-    session: Session,
-    scope: TenantScope,
+    uow: TenantUnitOfWork,
     now: datetime,
     *,
     event_id: uuid.UUID | None = None,
@@ -96,7 +94,7 @@ def claim_due(
     concurrent workers never send the same delivery at once; a crash retries after the lease.
     """
     stmt = (
-        scope.select(WebhookDelivery)
+        uow.select(WebhookDelivery)
         .join(
             WebhookEndpoint,
             (WebhookEndpoint.provider_id == WebhookDelivery.provider_id)
@@ -112,17 +110,17 @@ def claim_due(
         stmt = stmt.where(WebhookDelivery.event_id == event_id)
     if delivery_id is not None:
         stmt = stmt.where(WebhookDelivery.id == delivery_id)
-    candidates = session.scalars(
+    candidates = uow.scalars(
         stmt.order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit)
     ).all()
-    claimed = [delivery for delivery in candidates if _lease(session, delivery, now + LEASE)]
+    claimed = [delivery for delivery in candidates if _lease(uow, delivery, now + LEASE)]
     if not claimed:
         return []
     endpoint_ids = {delivery.endpoint_id for delivery in claimed}
     endpoints = {
         endpoint.id: endpoint
-        for endpoint in session.scalars(
-            scope.select(WebhookEndpoint).where(WebhookEndpoint.id.in_(endpoint_ids))
+        for endpoint in uow.scalars(
+            uow.select(WebhookEndpoint).where(WebhookEndpoint.id.in_(endpoint_ids))
         )
     }
     return [(delivery, endpoints[delivery.endpoint_id]) for delivery in claimed]
@@ -210,20 +208,16 @@ def backoff(attempts_made: int, rng: random.Random | None = None) -> timedelta:
     return delay * (1 - JITTER * (rng or random).random())
 
 
-def redeliver(
-    session: Session, scope: TenantScope, delivery_id: uuid.UUID, now: datetime
-) -> WebhookDelivery:
+def redeliver(uow: TenantUnitOfWork, delivery_id: uuid.UUID, now: datetime) -> WebhookDelivery:
     """Make a delivery pending and due now, with a fresh retry budget and the same message id."""
-    delivery = session.scalar(
-        scope.select(WebhookDelivery).where(WebhookDelivery.id == delivery_id).with_for_update()
+    delivery = uow.get_or_not_found(
+        WebhookDelivery, delivery_id, "webhook delivery", "id", lock=True
     )
-    if delivery is None:
-        raise not_found("webhook delivery", "id")
     delivery.status = DeliveryStatus.PENDING
     delivery.attempt_count = 0
     delivery.next_attempt_at = now
     delivery.delivered_at = None
-    session.flush()
+    uow.flush()
     return delivery
 
 
@@ -265,11 +259,10 @@ def _insert_delivery(
     return session.execute(stmt).scalar_one_or_none()  # no row: it existed already
 
 
-def _lease(session: Session, delivery: WebhookDelivery, until: datetime) -> bool:
-    result = session.execute(
-        update(WebhookDelivery)
+def _lease(uow: TenantUnitOfWork, delivery: WebhookDelivery, until: datetime) -> bool:
+    result = uow.execute(
+        uow.update(WebhookDelivery)
         .where(
-            WebhookDelivery.provider_id == delivery.provider_id,
             WebhookDelivery.id == delivery.id,
             WebhookDelivery.status == DeliveryStatus.PENDING,
             WebhookDelivery.next_attempt_at == delivery.next_attempt_at,

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select
-from sqlalchemy.orm import Session
 
 from domain.outbox.models import OutboxEvent
 from domain.webhooks.models import (
@@ -18,6 +17,7 @@ from domain.webhooks.models import (
     WebhookEndpoint,
 )
 from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 
 
 def endpoints(
@@ -51,11 +51,11 @@ def deliveries(
 
 
 def attempts_by_delivery(
-    session: Session, scope: TenantScope, delivery_ids: Sequence[uuid.UUID]
+    uow: TenantUnitOfWork, delivery_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[WebhookAttempt]]:
     """Each delivery's attempts, oldest first, in one statement."""
-    rows = session.scalars(
-        scope.select(WebhookAttempt)
+    rows = uow.scalars(
+        uow.select(WebhookAttempt)
         .where(WebhookAttempt.delivery_id.in_(delivery_ids))
         .order_by(WebhookAttempt.attempted_at, WebhookAttempt.id)
     )
@@ -65,17 +65,15 @@ def attempts_by_delivery(
     return grouped
 
 
-def next_attempt_at(
-    session: Session, scope: TenantScope, delivery_id: uuid.UUID
-) -> datetime | None:
+def next_attempt_at(uow: TenantUnitOfWork, delivery_id: uuid.UUID) -> datetime | None:
     """When a pending delivery is next due; None once it is delivered, failed or gone."""
-    return session.scalar(
-        scope.select(WebhookDelivery, WebhookDelivery.next_attempt_at).where(
+    return uow.scalar(
+        uow.select(WebhookDelivery, WebhookDelivery.next_attempt_at).where(
             WebhookDelivery.id == delivery_id, WebhookDelivery.status == DeliveryStatus.PENDING
         )
     )
 
 
-def event(session: Session, scope: TenantScope, event_id: uuid.UUID) -> OutboxEvent | None:
+def event(uow: TenantUnitOfWork, event_id: uuid.UUID) -> OutboxEvent | None:
     """One outbox event of the caller's provider, or None."""
-    return session.scalar(scope.select(OutboxEvent).where(OutboxEvent.id == event_id))
+    return uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == event_id))

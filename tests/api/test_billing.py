@@ -60,7 +60,7 @@ def billed(database) -> Books:
     set_up_cards(books)
     live_the_month(books)
     books.process_events()
-    bill_period(books.unit, books.scope, Period.parse("2026-03"), now=utc(2026, 4, 2, 6))
+    bill_period(books.unit, Period.parse("2026-03"), now=utc(2026, 4, 2, 6))
     return books
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from domain.webhooks import delivery, queries
 from persistence.base import utcnow
-from persistence.unit_of_work import UnitOfWork
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.factories import count_rows, dotted, global_id, make_key, make_tenant
 from tests.factories_webhooks import make_endpoint, make_event
 from tests.fakes.webhook_receiver import WebhookReceiver
@@ -39,10 +39,10 @@ def nodes(result: dict, field: str) -> list[dict]:
 
 def deliver(db, tenant, event_id, client=None) -> None:
     """Fan out and attempt an event's deliveries now, as the worker would."""
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow, httpx.Client() as http:
-        event = queries.event(uow.session, tenant.scope, event_id)
-        delivery.fan_out(uow.session, tenant.scope, event)
-        for item, endpoint in delivery.claim_due(uow.session, tenant.scope, utcnow()):
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow, httpx.Client() as http:
+        event = queries.event(uow, event_id)
+        delivery.fan_out(uow, event)
+        for item, endpoint in delivery.claim_due(uow, utcnow()):
             delivery.attempt(uow.session, item, endpoint, http, utcnow())
         uow.commit()
 
@@ -205,10 +205,10 @@ def test_deliveries_and_attempts_are_queryable_and_filterable(database, gql):
             == failed_once["messageId"]
         )
         with (
-            UnitOfWork(database.session_factory, tenant.provider_id) as uow,
+            TenantUnitOfWork(database.session_factory, tenant.scope) as uow,
             httpx.Client() as http,
         ):
-            for item, endpoint in delivery.claim_due(uow.session, tenant.scope, utcnow()):
+            for item, endpoint in delivery.claim_due(uow, utcnow()):
                 delivery.attempt(uow.session, item, endpoint, http, utcnow())
             uow.commit()
     # then

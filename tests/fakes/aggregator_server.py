@@ -34,8 +34,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from domain.addresses import Address
 from domain.shipping.labels import LabelContent, render_pdf, render_zpl
-from domain.shipping.parcels import Address
 
 US_ZIP = re.compile(r"\d{5}(-\d{4})?")
 # (carrier, service, base price, price per ounce, delivery days)

@@ -9,16 +9,17 @@ from sqlalchemy import text, update
 
 from api.context import bearer_token
 from crossdock.database import make_engine
+from persistence.unit_of_work import UnitOfWork
 from tenants.errors import AuthenticationError
 from tenants.keys import parse_prefix
 from tenants.models import ApiKey
-from tenants.scope import TenantScope
 from tenants.service import (
     LAST_USED_RESOLUTION,
     authenticate,
     key_is_active,
     revoke_api_key_by_prefix,
 )
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.factories import key_row, make_tenant
 
 
@@ -81,9 +82,9 @@ def test_recording_use_leaves_the_session_without_a_tenant(database):
 def test_revoked_key_is_refused_and_its_use_not_recorded(database):
     # given
     tenant = make_tenant(database)
-    with database.session_factory() as session:
-        revoke_api_key_by_prefix(session, parse_prefix(tenant.key))
-        session.commit()
+    with UnitOfWork(database.session_factory) as unit:
+        revoke_api_key_by_prefix(unit, parse_prefix(tenant.key))
+        unit.commit()
     # when / then
     with database.session_factory() as session, pytest.raises(AuthenticationError) as refused:
         authenticate(session, tenant.key)
@@ -101,14 +102,15 @@ def test_a_held_scope_stays_active_until_its_key_is_revoked_and_the_check_record
         scope = authenticate(session, tenant.key)
     set_last_used(database, tenant.key, None)
     # when
-    with database.session_factory() as session:
-        before = key_is_active(session, scope)
-    with database.session_factory() as session:
-        revoke_api_key_by_prefix(session, parse_prefix(tenant.key))
-        session.commit()
-    with database.session_factory() as session:
-        after = key_is_active(session, scope)
-        operator = key_is_active(session, TenantScope.operator(tenant.provider_id))
+    with TenantUnitOfWork(database.session_factory, scope) as uow:
+        before = key_is_active(uow)
+    with UnitOfWork(database.session_factory) as unit:
+        revoke_api_key_by_prefix(unit, parse_prefix(tenant.key))
+        unit.commit()
+    with TenantUnitOfWork(database.session_factory, scope) as uow:
+        after = key_is_active(uow)
+    with TenantUnitOfWork.operator(database.session_factory, tenant.provider_id) as uow:
+        operator = key_is_active(uow)
     # then
     assert (before, after, operator) == (True, False, True)
     assert key_row(database, tenant.key).last_used_at is None

@@ -22,7 +22,7 @@ from domain.shipping import dispatch as dispatch_module
 from domain.shipping.models import CarrierKind, DispatchAttempt
 from domain.shipping.settings import SettingsChanges, set_shipping_settings
 from domain.shipping.triggers import retry_dispatch
-from persistence.unit_of_work import UnitOfWork
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.factories_orders import run
 from tests.fakes.aggregator_server import fake_aggregator_server
 from tests.shipping_factories import (
@@ -52,7 +52,7 @@ def packed_event(world) -> str:
 
 
 def attempt_of(world, fo_id) -> DispatchAttempt:
-    with UnitOfWork(world.db.session_factory, world.tenant.provider_id) as uow:
+    with TenantUnitOfWork(world.db.session_factory, world.tenant.scope) as uow:
         rows = uow.session.query(DispatchAttempt).filter_by(fulfillment_order_id=fo_id)
         return detached(uow, rows)[0]
 

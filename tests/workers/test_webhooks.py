@@ -138,14 +138,14 @@ def test_a_client_endpoint_never_gets_another_clients_events(database, worker, r
 def test_sweep_sends_a_redelivery(database, worker, receiver):
     # given: a delivered message, redelivered
     from domain.webhooks.delivery import redeliver
-    from persistence.unit_of_work import UnitOfWork
+    from tenants.unit_of_work import TenantUnitOfWork
 
     tenant = make_tenant(database)
     _, receiver.secret = make_endpoint(database, tenant, receiver.url)
     actors.deliver_event_webhooks(str(tenant.provider_id), str(make_event(database, tenant)))
     [sent] = deliveries_of(database, tenant)
-    with UnitOfWork(database.session_factory, tenant.provider_id) as uow:
-        redeliver(uow.session, tenant.scope, sent.id, actors.clock())
+    with TenantUnitOfWork(database.session_factory, tenant.scope) as uow:
+        redeliver(uow, sent.id, actors.clock())
         uow.commit()
     # when
     actors.retry_due_webhooks(str(tenant.provider_id))

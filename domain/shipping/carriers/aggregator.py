@@ -12,6 +12,7 @@ from typing import Any
 
 import httpx
 
+from domain.addresses import Address
 from domain.shipping.carriers import aggregator_mapping as mapping
 from domain.shipping.carriers.base import (
     Label,
@@ -21,7 +22,7 @@ from domain.shipping.carriers.base import (
     TrackingUpdate,
     TransientCarrierError,
 )
-from domain.shipping.parcels import Address, Parcel
+from domain.shipping.parcels import Parcel
 
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 """Buying a label can take the carrier several seconds; connecting should not."""

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
+from domain.addresses import Address
 from domain.shipping.carriers.base import ServiceLevel, TrackingStatus, TrackingUpdate
-from domain.shipping.parcels import Address, Parcel
+from domain.shipping.parcels import Parcel
 
 GRAMS_PER_OUNCE = Decimal("28.349523125")
 """Exact: the avoirdupois ounce is defined as 28.349523125 g."""

@@ -9,7 +9,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
-from domain.shipping.parcels import Address, Parcel
+from domain.addresses import Address
+from domain.shipping.parcels import Parcel
 
 
 class ServiceLevel(StrEnum):

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from domain.addresses import Address
 from domain.shipping.carriers import rate_table_prices as tariff
 from domain.shipping.carriers.base import (
     Label,
@@ -21,7 +22,7 @@ from domain.shipping.carriers.rate_table_tracking import (
     tracking_number,
 )
 from domain.shipping.labels import LabelContent, render_pdf, render_zpl
-from domain.shipping.parcels import Address, Parcel
+from domain.shipping.parcels import Parcel
 
 
 def utc_now() -> datetime:

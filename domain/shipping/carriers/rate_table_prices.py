@@ -5,8 +5,9 @@ from __future__ import annotations
 from bisect import bisect_left
 from decimal import ROUND_HALF_UP, Decimal
 
+from domain.addresses import Address
 from domain.shipping.carriers.base import ServiceLevel
-from domain.shipping.parcels import Address, Parcel
+from domain.shipping.parcels import Parcel
 
 INTERNATIONAL_ZONE = 9
 """Across a border, or where a postal code does not start with three digits."""

@@ -104,5 +104,5 @@ def live_the_month(books: Books) -> None:
         ),
     ):
         with books.unit() as uow:
-            add_manual_charge(uow.session, books.scope, entry)
+            add_manual_charge(uow, entry)
             uow.commit()

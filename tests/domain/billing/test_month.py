@@ -38,7 +38,7 @@ def money(minor: int):
 
 
 def bill_march(books: Books) -> None:
-    bill_period(books.unit, books.scope, MARCH, now=AFTER_MARCH)
+    bill_period(books.unit, MARCH, now=AFTER_MARCH)
 
 
 def test_a_month_for_two_clients_equals_the_hand_computation(database):
@@ -92,13 +92,13 @@ def test_a_charge_arriving_after_issue_goes_to_the_next_invoice(database):
     bill_march(books)
     a = books.invoices()["A 2026-03"]
     with books.unit() as uow:
-        issue_invoice(uow.session, books.scope, a.id)
+        issue_invoice(uow, a.id)
         uow.commit()
     # when: a late March shipment event, then both periods run
     books.shipped("A", utc(2026, 3, 30, 12), "order-late", units=1)
     books.process_events()
     bill_march(books)
-    bill_period(books.unit, books.scope, Period.parse("2026-04"), now=utc(2026, 5, 2, 6))
+    bill_period(books.unit, Period.parse("2026-04"), now=utc(2026, 5, 2, 6))
     # then
     invoices = books.invoices()
     assert invoices["A 2026-03"].total_minor == a.total_minor

@@ -99,15 +99,12 @@ def test_manual_entries_need_a_reason_and_whole_cents(database):
     client = books.client_id("A")
     with books.unit() as uow:
         with pytest.raises(DomainError) as no_reason:
-            add_manual_charge(uow.session, books.scope, ManualCharge(client, Decimal(5), " ", "x"))
+            add_manual_charge(uow, ManualCharge(client, Decimal(5), " ", "x"))
         with pytest.raises(DomainError) as fraction:
-            add_manual_charge(
-                uow.session, books.scope, ManualCharge(client, Decimal("5.001"), "r", "x")
-            )
+            add_manual_charge(uow, ManualCharge(client, Decimal("5.001"), "r", "x"))
         twice = [
             add_manual_charge(
-                uow.session,
-                books.scope,
+                uow,
                 ManualCharge(
                     client,
                     Decimal("5"),
@@ -127,7 +124,7 @@ def _enter(books, client: str, amount: str, reason: str = "r", reference: str | 
     """A manual charge entered and committed in its own unit of work."""
     entry = ManualCharge(books.client_id(client), Decimal(amount), reason, "x", reference=reference)
     with books.unit() as uow:
-        charge = add_manual_charge(uow.session, books.scope, entry)
+        charge = add_manual_charge(uow, entry)
         uow.commit()
         return charge.id
 

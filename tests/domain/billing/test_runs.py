@@ -25,8 +25,8 @@ def test_missed_storage_days_are_caught_up_once_in_the_warehouse_time_zone(datab
     )
     books.stock("A", 10, utc(2026, 3, 1, 23, 30))
     # when: the worker was down until the 6th, then runs twice
-    catch_up_storage(books.unit, books.scope, now=utc(2026, 3, 6, 12))
-    catch_up_storage(books.unit, books.scope, now=utc(2026, 3, 6, 13))
+    catch_up_storage(books.unit, now=utc(2026, 3, 6, 12))
+    catch_up_storage(books.unit, now=utc(2026, 3, 6, 13))
     # then: Berlin days 2nd..5th, each billed per unit-day and per cubic-metre-day (0.01 m3 each)
     charges = books.charges()
     assert books.count(StorageSnapshot) == 4
@@ -46,9 +46,9 @@ def test_a_run_killed_between_clients_is_finished_by_the_rerun(database):
 
     # when: the first client's invoice commits, then the worker dies
     with pytest.raises(Killed):
-        bill_period(books.unit, books.scope, MARCH, now=AFTER_MARCH, after_client=die)
+        bill_period(books.unit, MARCH, now=AFTER_MARCH, after_client=die)
     half = books.invoices()
-    bill_period(books.unit, books.scope, MARCH, now=AFTER_MARCH)
+    bill_period(books.unit, MARCH, now=AFTER_MARCH)
     # then
     assert len(half) == 1
     totals = {key: money(i.total_minor) for key, i in books.invoices().items()}
@@ -64,19 +64,19 @@ def test_a_run_killed_in_the_storage_days_is_finished_by_the_rerun(database, mon
     real = runs.take_storage_day
     calls = {"n": 0}
 
-    def dies_on_the_tenth_day(session, scope, key):
+    def dies_on_the_tenth_day(uow, key):
         calls["n"] += 1
         if calls["n"] == 10:
             raise Killed
-        return real(session, scope, key)
+        return real(uow, key)
 
     monkeypatch.setattr(runs, "take_storage_day", dies_on_the_tenth_day)
     with pytest.raises(Killed):
-        bill_period(books.unit, books.scope, MARCH, now=AFTER_MARCH)
+        bill_period(books.unit, MARCH, now=AFTER_MARCH)
     storage_after_crash = books.count(StorageSnapshot)
     monkeypatch.setattr(runs, "take_storage_day", real)
     # when
-    bill_period(books.unit, books.scope, MARCH, now=AFTER_MARCH)
+    bill_period(books.unit, MARCH, now=AFTER_MARCH)
     # then: 9 days survived the crash; 31 days of A and 22 of B, each once
     assert storage_after_crash == 9
     assert books.count(StorageSnapshot) == 31 + 22

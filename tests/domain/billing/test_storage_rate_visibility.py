@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from domain.billing.models import WarehouseStorageRate
 from domain.billing.rate_cards import NewRateCard, StorageRateOverride, create_rate_card
-from persistence.unit_of_work import UnitOfWork
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.catalog_factories import client_scope, make_warehouse
 from tests.factories import make_tenant
 
@@ -17,11 +17,10 @@ def test_a_client_sees_only_its_own_cards_storage_prices(database):
     tenant = make_tenant(database)
     warehouse = make_warehouse(database, tenant)
     start = datetime(2026, 1, 1, tzinfo=UTC)
-    with UnitOfWork(database.session_factory, tenant.provider_id) as uow:
+    with TenantUnitOfWork(database.session_factory, tenant.scope) as uow:
         for client in (None, tenant.clients["B"].id):
             create_rate_card(
-                uow.session,
-                tenant.scope,
+                uow,
                 NewRateCard(
                     client_id=client,
                     effective_from=start,
@@ -31,7 +30,7 @@ def test_a_client_sees_only_its_own_cards_storage_prices(database):
             )
         uow.commit()
     # when each client looks
-    with UnitOfWork(database.session_factory, tenant.provider_id) as uow:
+    with TenantUnitOfWork(database.session_factory, tenant.scope) as uow:
         seen_by_a = uow.session.scalars(client_scope(tenant, "A").select(WarehouseStorageRate))
         seen_by_b = uow.session.scalars(client_scope(tenant, "B").select(WarehouseStorageRate))
         # then

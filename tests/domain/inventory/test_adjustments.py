@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from domain.inventory.adjustments import AdjustmentReason, adjust, record_count, unsellable_by_pool
-from persistence.unit_of_work import UnitOfWork
 from tenants.errors import UserFacingError
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.catalog_factories import client_scope, committed, level_of, make_product, make_warehouse
 from tests.factories import count_rows, make_tenant
 from tests.inventory_checks import assert_levels_match_ledger
@@ -71,8 +71,8 @@ def test_unsellable_units_per_pool_come_from_the_ledger(database, stock):
         committed(database, tenant.scope, adjust, product, warehouse, quantity, reason)
     committed(database, tenant.scope, adjust, product, warehouse, -4, R.QUALITY_CONTROL_OUT)
     # when
-    with UnitOfWork(database.session_factory, tenant.provider_id) as uow:
-        pools = unsellable_by_pool(uow.session, tenant.scope, product, warehouse)
+    with TenantUnitOfWork(database.session_factory, tenant.scope) as uow:
+        pools = unsellable_by_pool(uow, product, warehouse)
     # then
     assert pools == {"damaged": 2}
     assert level_of(database, tenant, product, warehouse)["unsellable"] == 2

@@ -124,8 +124,8 @@ def test_receipt_calls_backorder_allocation_after_posting(database, world, monke
     shipment = announce(database, client_scope(tenant), warehouse, [(p1, 3)]).shipment
     seen = []
 
-    def spy(session, scope, product_ids):
-        seen.append((list(product_ids), level_of_in(session, scope, p1, warehouse)))
+    def spy(uow, product_ids):
+        seen.append((list(product_ids), level_of_in(uow, p1, warehouse)))
         return 0
 
     monkeypatch.setattr("domain.orders.backorders.allocate_backorders", spy)
@@ -135,12 +135,10 @@ def test_receipt_calls_backorder_allocation_after_posting(database, world, monke
     assert seen == [([p1], 2)]
 
 
-def level_of_in(session, scope, product_id, warehouse_id) -> int:
+def level_of_in(uow, product_id, warehouse_id) -> int:
     from domain.inventory.ledger import lock_levels
 
-    return lock_levels(session, scope, [product_id], [warehouse_id])[
-        (product_id, warehouse_id)
-    ].on_hand
+    return lock_levels(uow, [product_id], [warehouse_id])[(product_id, warehouse_id)].on_hand
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from domain.errors import DomainError, DomainErrorCode
 from domain.orders.cancellation import cancel_order
 from domain.orders.fulfillment import mark_packed, mark_shipped, start_picking
 from domain.orders.models import FulfillmentStatus, OrderStatus
+from tenants.errors import NotFoundError, TenantErrorCode
 from tests.factories import count_rows
 from tests.factories_orders import (
     level_of,
@@ -76,9 +77,9 @@ def test_a_backordered_order_cancels_without_stock_movements(shop):
 
 def test_another_clients_order_cannot_be_cancelled(shop):
     order = place_order(shop.db, shop.client(), order_command()).order
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(NotFoundError) as refused:
         run(shop.db, shop.client("B"), cancel_order, order.id)
-    assert refused.value.code is DomainErrorCode.NOT_FOUND
+    assert refused.value.code is TenantErrorCode.NOT_FOUND
     assert order_state(shop.db, shop.tenant.provider_id, order.id).status is OrderStatus.BACKORDERED
 
 

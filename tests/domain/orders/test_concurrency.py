@@ -17,6 +17,8 @@ from domain.orders.cancellation import cancel_order
 from domain.orders.creation import create_order
 from domain.orders.models import Order, OrderLine, OrderStatus
 from persistence.unit_of_work import UnitOfWork
+from tenants.scope import TenantScope
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.domain.orders.conftest import Shop
 from tests.factories import count_rows
 from tests.factories_orders import levels_match_ledger, order_command, run
@@ -25,17 +27,17 @@ RACERS = 24
 
 
 def race(shop: Shop, work: Callable[[Any, int], Any], racers: int = RACERS) -> list[Any]:
-    """Run `work(session, i)` in `racers` threads, each with its own connection, all at once."""
+    """Run `work(unit, i)` in `racers` threads, each with its own connection, all at once."""
     engine = make_engine(shop.db.url, pool_size=racers, max_overflow=0)
     factory = make_session_factory(engine)
     barrier = threading.Barrier(racers)
 
     def one(i: int) -> Any:
-        with UnitOfWork(factory, shop.tenant.provider_id) as uow:
-            uow.session.connection()  # hold a connection before the start signal
+        with UnitOfWork(factory, shop.tenant.provider_id) as unit:
+            unit.session.connection()  # hold a connection before the start signal
             barrier.wait(timeout=30)
-            result = work(uow.session, i)
-            uow.commit()
+            result = work(unit, i)
+            unit.commit()
             return result
 
     try:
@@ -45,6 +47,11 @@ def race(shop: Shop, work: Callable[[Any, int], Any], racers: int = RACERS) -> l
         engine.dispose()
 
 
+def as_caller(unit: UnitOfWork, scope: TenantScope) -> TenantUnitOfWork:
+    """The racer's unit of work acting for `scope`."""
+    return TenantUnitOfWork.sharing(unit, scope)
+
+
 def test_concurrent_orders_never_oversell_the_last_units(pg_shop):
     # given: 5 units across two warehouses, 24 buyers of one unit each
     pg_shop.stock("SKU-1", "WH-A", 3)
@@ -52,13 +59,13 @@ def test_concurrent_orders_never_oversell_the_last_units(pg_shop):
     scope = pg_shop.client()
     # when
     results = race(
-        pg_shop, lambda session, i: create_order(session, scope, order_command(f"RACE-{i}"))
+        pg_shop, lambda unit, i: create_order(as_caller(unit, scope), order_command(f"RACE-{i}"))
     )
     # then
     statuses = [created.order.status for created in results]
     assert statuses.count(OrderStatus.ALLOCATED) == 5
     assert statuses.count(OrderStatus.BACKORDERED) == RACERS - 5
-    with UnitOfWork(pg_shop.db.session_factory, pg_shop.tenant.provider_id) as uow:
+    with TenantUnitOfWork(pg_shop.db.session_factory, pg_shop.tenant.scope) as uow:
         assert uow.session.scalar(select(func.sum(OrderLine.allocated_quantity))) == 5
     assert levels_match_ledger(pg_shop.db)
 
@@ -69,7 +76,9 @@ def test_one_order_sent_many_times_at_once_is_created_once(pg_shop):
     scope = pg_shop.client()
     command = order_command("SAME", lines=(("SKU-1", 2),))
     # when
-    results = race(pg_shop, lambda session, i: create_order(session, scope, command), racers=10)
+    results = race(
+        pg_shop, lambda unit, i: create_order(as_caller(unit, scope), command), racers=10
+    )
     # then
     assert len({created.order.id for created in results}) == 1
     assert [created.created for created in results].count(True) == 1
@@ -77,7 +86,7 @@ def test_one_order_sent_many_times_at_once_is_created_once(pg_shop):
     assert count_rows(pg_shop.db, "fulfillment_orders") == 1
     receipts = 1
     assert count_rows(pg_shop.db, "inventory_movements") == receipts + 1
-    with UnitOfWork(pg_shop.db.session_factory, pg_shop.tenant.provider_id) as uow:
+    with TenantUnitOfWork(pg_shop.db.session_factory, pg_shop.tenant.scope) as uow:
         order = uow.session.scalars(select(Order)).one()
         assert order.status is OrderStatus.ALLOCATED
     assert levels_match_ledger(pg_shop.db)
@@ -96,20 +105,24 @@ def test_orders_cancels_adjustments_and_counts_racing_on_shared_levels_never_dea
     ]
     skus, warehouses = ["SKU-1", "SKU-2"], ["WH-A", "WH-B"]
 
-    def work(session: Any, i: int) -> Any:
+    def work(unit: UnitOfWork, i: int) -> Any:
         product = pg_shop.products[skus[i % 2]]
         warehouse = pg_shop.warehouses[warehouses[(i // 2) % 2]]
         try:
             match i % 4:
                 case 0:
                     lines = both if i % 8 else tuple(reversed(both))
-                    return create_order(session, scope, order_command(f"NEW-{i}", lines=lines))
+                    return create_order(
+                        as_caller(unit, scope), order_command(f"NEW-{i}", lines=lines)
+                    )
                 case 1:
-                    return adjust(session, provider, product, warehouse, 2, AdjustmentReason.FOUND)
+                    return adjust(
+                        as_caller(unit, provider), product, warehouse, 2, AdjustmentReason.FOUND
+                    )
                 case 2:
-                    return cancel_order(session, provider, waiting[i])
+                    return cancel_order(as_caller(unit, provider), waiting[i])
                 case _:
-                    return record_count(session, provider, product, warehouse, 7)
+                    return record_count(as_caller(unit, provider), product, warehouse, 7)
         except DomainError as refused:  # e.g. a count below what is allocated: fine, not a deadlock
             return refused
 
@@ -118,7 +131,7 @@ def test_orders_cancels_adjustments_and_counts_racing_on_shared_levels_never_dea
     # then: every racer finished (a deadlock raises out of `race`), and the books still add up
     assert len(results) == RACERS
     assert levels_match_ledger(pg_shop.db)
-    with UnitOfWork(pg_shop.db.session_factory, pg_shop.tenant.provider_id) as uow:
+    with TenantUnitOfWork(pg_shop.db.session_factory, pg_shop.tenant.scope) as uow:
         levels = uow.session.scalars(select(InventoryLevel)).all()
         assert all(level.available >= 0 for level in levels)
         allocated = uow.session.scalar(select(func.sum(OrderLine.allocated_quantity)))

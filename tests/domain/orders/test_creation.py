@@ -11,8 +11,8 @@ from domain.catalog import service as catalog
 from domain.errors import DomainError, DomainErrorCode
 from domain.orders.commands import LineRequest
 from domain.orders.models import FulfillmentOrder, FulfillmentOrderLine, OrderLine, OrderStatus
-from persistence.unit_of_work import UnitOfWork
-from tenants.errors import UserFacingError
+from tenants.errors import NotFoundError, TenantErrorCode, UserFacingError
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.domain.orders.conftest import Shop
 from tests.factories import count_rows
 from tests.factories_orders import (
@@ -30,7 +30,7 @@ from tests.factories_orders import (
 def fulfillment_of(shop: Shop, order_id) -> dict[str, dict[str, int]]:
     """{warehouse code: {sku: quantity}} of an order's live fulfillment orders."""
     codes = {wid: code for code, wid in shop.warehouses.items()}
-    with UnitOfWork(shop.db.session_factory, shop.tenant.provider_id) as uow:
+    with TenantUnitOfWork(shop.db.session_factory, shop.tenant.scope) as uow:
         rows = uow.session.execute(
             select(FulfillmentOrder.warehouse_id, OrderLine.sku, FulfillmentOrderLine.quantity)
             .join(
@@ -79,7 +79,7 @@ def test_what_cannot_be_reserved_is_backordered(shop):
     created = place_order(shop.db, shop.client(), order_command(lines=(("SKU-1", 5), ("SKU-2", 1))))
     assert created.order.status is OrderStatus.PARTIALLY_ALLOCATED
     assert fulfillment_of(shop, created.order.id) == {"WH-A": {"SKU-1": 1}, "WH-B": {"SKU-1": 2}}
-    with UnitOfWork(shop.db.session_factory, shop.tenant.provider_id) as uow:
+    with TenantUnitOfWork(shop.db.session_factory, shop.tenant.scope) as uow:
         lines = uow.session.scalars(select(OrderLine).order_by(OrderLine.line_number)).all()
         assert [(line.allocated_quantity, line.backordered_quantity) for line in lines] == [
             (3, 2),
@@ -97,7 +97,7 @@ def test_archived_warehouses_ship_nothing(shop):
     archived = make_warehouse(shop.db, shop.tenant, "WH-OLD")
     shop.warehouses["WH-OLD"] = archived
     shop.stock("SKU-1", "WH-OLD", 10)
-    with UnitOfWork(shop.db.session_factory, shop.tenant.provider_id) as uow:
+    with TenantUnitOfWork(shop.db.session_factory, shop.tenant.scope) as uow:
         from domain.catalog.models import Warehouse
         from persistence.base import utcnow
 
@@ -146,7 +146,7 @@ def test_the_same_reference_of_another_client_is_another_order(shop):
 @pytest.mark.parametrize(
     ("changes", "code", "field"),
     [
-        ({"lines": (LineRequest("NOPE", 1),)}, DomainErrorCode.NOT_FOUND, "lines.0.sku"),
+        ({"lines": (LineRequest("NOPE", 1),)}, TenantErrorCode.NOT_FOUND, "lines.0.sku"),
         (
             {"lines": (LineRequest("SKU-1", 1), LineRequest("SKU-2", 0))},
             DomainErrorCode.NOT_POSITIVE,
@@ -166,7 +166,7 @@ def test_the_same_reference_of_another_client_is_another_order(shop):
             "lines",
         ),
         ({"lines": (LineRequest("OLD", 1),)}, DomainErrorCode.ARCHIVED, "lines.0.sku"),
-        ({"lines": (LineRequest("B-ONLY", 1),)}, DomainErrorCode.NOT_FOUND, "lines.0.sku"),
+        ({"lines": (LineRequest("B-ONLY", 1),)}, TenantErrorCode.NOT_FOUND, "lines.0.sku"),
         ({"service_level": "teleport"}, DomainErrorCode.INVALID, "serviceLevel"),
         ({"external_reference": "  "}, DomainErrorCode.REQUIRED, "externalReference"),
         ({"external_reference": "R" * 65}, DomainErrorCode.TOO_LONG, "externalReference"),
@@ -203,17 +203,17 @@ def test_a_provider_must_name_the_client(shop):
 
 
 def test_a_client_cannot_order_for_another_client(shop):
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(NotFoundError) as refused:
         place_order(shop.db, shop.client("A"), order_command(client_id=shop.tenant.clients["B"].id))
-    assert (refused.value.code, refused.value.field) == (DomainErrorCode.NOT_FOUND, "clientId")
+    assert (refused.value.code, refused.value.field) == (TenantErrorCode.NOT_FOUND, "clientId")
 
 
 @pytest.mark.parametrize(
     "catalog_change",
     [
-        pytest.param(lambda s, p: catalog.archive_product(s, p[0], p[1]), id="archived"),
+        pytest.param(lambda uow, product: catalog.archive_product(uow, product), id="archived"),
         pytest.param(
-            lambda s, p: catalog.update_product(s, p[0], p[1], {"sku": "SKU-1-NEW"}),
+            lambda uow, product: catalog.update_product(uow, product, {"sku": "SKU-1-NEW"}),
             id="sku-renamed",
         ),
     ],
@@ -224,7 +224,7 @@ def test_a_retry_finds_its_order_after_the_product_changed(shop, catalog_change)
     run(
         shop.db,
         shop.provider,
-        lambda session, scope: catalog_change(session, (scope, shop.products["SKU-1"])),
+        lambda uow: catalog_change(uow, shop.products["SKU-1"]),
     )
     before = {table: count_rows(shop.db, table) for table in ORDER_TABLES}
     # when: the client's integration retries the request that made it

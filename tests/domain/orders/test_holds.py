@@ -8,6 +8,7 @@ from domain.errors import DomainError, DomainErrorCode
 from domain.orders.fulfillment import mark_packed, mark_shipped, start_picking
 from domain.orders.holds import place_hold, release_hold
 from domain.orders.models import HoldReason, OrderStatus
+from tenants.errors import NotFoundError, TenantErrorCode
 from tests.factories_orders import order_command, order_state, place_order, run
 
 
@@ -84,6 +85,6 @@ def test_a_shipped_order_cannot_be_held(shop, order):
 
 
 def test_another_clients_order_is_not_found(shop, order):
-    with pytest.raises(DomainError) as refused:
+    with pytest.raises(NotFoundError) as refused:
         run(shop.db, shop.client("B"), place_hold, order.id, HoldReason.CLIENT_REQUEST)
-    assert refused.value.code is DomainErrorCode.NOT_FOUND
+    assert refused.value.code is TenantErrorCode.NOT_FOUND

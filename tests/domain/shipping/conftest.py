@@ -6,7 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from domain.shipping.parcels import Address, Parcel
+from domain.addresses import Address
+from domain.shipping.parcels import Parcel
 from tests.fakes.aggregator_server import FakeAggregatorServer, fake_aggregator_server
 
 __all__ = ["fake_aggregator_server"]  # a session fixture, found by pytest under this name

@@ -20,7 +20,7 @@ from domain.shipping.dispatch import choose, fail, give_up, pin, record_shipment
 from domain.shipping.models import CarrierKind, DispatchAttempt, DispatchStatus
 from domain.shipping.planning import plan_dispatch
 from domain.shipping.quotes import Quote
-from persistence.unit_of_work import UnitOfWork
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.shipping_factories import ShippingWorld, make_shipping_world
 
 WAIT_SECONDS = 10
@@ -29,13 +29,12 @@ WAIT_SECONDS = 10
 
 def bought_label(world: ShippingWorld, fo_id: uuid.UUID) -> tuple[Quote, Label]:
     """Plan and pin a dispatch (its attempt row exists), and buy the label, as a worker does."""
-    scope = world.tenant.scope
-    with UnitOfWork(world.db.session_factory, world.tenant.provider_id) as uow:
-        plan = plan_dispatch(uow.session, scope, fo_id)
+    with TenantUnitOfWork(world.db.session_factory, world.tenant.scope) as uow:
+        plan = plan_dispatch(uow, fo_id)
         uow.commit()
     assert plan is not None
-    quote = pin(lambda: UnitOfWork(world.db.session_factory, world.tenant.provider_id),
-                scope, plan, choose(plan))  # fmt: skip
+    quote = pin(lambda: TenantUnitOfWork(world.db.session_factory, world.tenant.scope),
+                plan, choose(plan))  # fmt: skip
     carrier = plan.carriers[quote.account_id]
     rate, parcel, ship_from, ship_to = quote.rate, quote.parcel, quote.ship_from, quote.ship_to
     label = carrier.buy_label(rate, parcel, ship_from, ship_to, quote.idempotency_key)
@@ -78,28 +77,28 @@ def test_recording_a_shipment_and_failing_at_once_never_deadlock(postgres_databa
     world.account(CarrierKind.RATE_TABLE, "Crossdock Post")
     fo_id = world.packed()
     quote, label = bought_label(world, fo_id)
-    scope, provider = world.tenant.scope, world.tenant.provider_id
+    provider = world.tenant.provider_id
 
     def record(factory: Any) -> Any:
-        with UnitOfWork(factory, provider) as uow:
-            recorded = record_shipment(uow.session, scope, fo_id, quote, label)
+        with TenantUnitOfWork.operator(factory, provider) as uow:
+            recorded = record_shipment(uow, fo_id, quote, label)
             uow.commit()
             return recorded
 
     def failing(factory: Any) -> Any:
-        def new_unit() -> UnitOfWork:
-            return UnitOfWork(factory, provider)
+        def new_unit() -> TenantUnitOfWork:
+            return TenantUnitOfWork.operator(factory, provider)
 
         if other == "fail":
             refused = PermanentCarrierError("address refused", carrier="Crossdock Post")
-            return fail(new_unit, scope, fo_id, refused, permanent=True)
-        return give_up(new_unit, scope, fo_id, 7)
+            return fail(new_unit, fo_id, refused, permanent=True)
+        return give_up(new_unit, fo_id, 7)
 
     # when: both run at once (a deadlock raises out of the race)
     recorded, _ = race_after_first_lock(postgres_database.url, record, failing)
     # then: one of them won, and the order, its attempt and its shipment agree
     status, _, tracking = world.state(fo_id)
-    with UnitOfWork(postgres_database.session_factory, provider) as uow:
+    with TenantUnitOfWork.operator(postgres_database.session_factory, provider) as uow:
         attempt = uow.session.scalars(
             select(DispatchAttempt).where(DispatchAttempt.fulfillment_order_id == fo_id)
         ).one()

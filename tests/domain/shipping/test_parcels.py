@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from domain.addresses import Address
 from domain.shipping.parcels import (
     DEFAULT_BOX_MM,
     PACKAGING_GRAMS,
     PADDING_MM,
-    Address,
     Parcel,
     ParcelItem,
     build_parcel,
@@ -82,6 +82,6 @@ def test_parcel_and_address_refuse_nonsense():
     with pytest.raises(ValueError, match="positive"):
         Parcel(0, 10, 10, 10)
     with pytest.raises(ValueError, match="ISO-2"):
-        Address(name="A", line1="1 St", city="X", postal_code="1", country="usa")
+        Address(name="A", line1="1 St", city="X", postal_code="1", country="usa").deliverable()
     with pytest.raises(ValueError, match="line1"):
-        Address(name="A", line1=" ", city="X", postal_code="1", country="US")
+        Address(name="A", line1=" ", city="X", postal_code="1", country="US").deliverable()

@@ -9,23 +9,23 @@ from domain.webhooks import delivery, queries
 from domain.webhooks.delivery import MAX_ATTEMPTS
 from domain.webhooks.models import DeliveryStatus
 from persistence.base import utcnow
-from persistence.unit_of_work import UnitOfWork
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.factories import make_tenant
 from tests.factories_webhooks import attempts_of, deliveries_of, make_endpoint, make_event
 
 
 def fan_out(db, tenant, event_id):
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
-        event = queries.event(uow.session, tenant.scope, event_id)
-        created = delivery.fan_out(uow.session, tenant.scope, event)
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
+        event = queries.event(uow, event_id)
+        created = delivery.fan_out(uow, event)
         uow.commit()
     return created
 
 
 def send_due(db, tenant, now, client):
     """Claim and attempt every due delivery at `now`, as a worker would."""
-    with UnitOfWork(db.session_factory, tenant.provider_id) as uow:
-        claimed = delivery.claim_due(uow.session, tenant.scope, now)
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
+        claimed = delivery.claim_due(uow, now)
         uow.commit()
         for item, endpoint in claimed:
             delivery.attempt(uow.session, item, endpoint, client, now)
@@ -129,11 +129,11 @@ def test_a_claimed_delivery_is_not_claimed_again_while_leased(database):
     make_endpoint(database, tenant, "https://hooks.example.com/x")
     fan_out(database, tenant, make_event(database, tenant))
     now = utcnow()
-    with UnitOfWork(database.session_factory, tenant.provider_id) as uow:
-        first = delivery.claim_due(uow.session, tenant.scope, now)
+    with TenantUnitOfWork(database.session_factory, tenant.scope) as uow:
+        first = delivery.claim_due(uow, now)
         uow.commit()
-        second = delivery.claim_due(uow.session, tenant.scope, now)
-        after_lease = delivery.claim_due(uow.session, tenant.scope, now + delivery.LEASE)
+        second = delivery.claim_due(uow, now)
+        after_lease = delivery.claim_due(uow, now + delivery.LEASE)
     assert (len(first), second, len(after_lease)) == (1, [], 1)
 
 
@@ -145,8 +145,8 @@ def test_redeliver_resends_a_delivered_message_with_the_same_id(database, receiv
     with httpx.Client() as client:
         send_due(database, tenant, now, client)
         [sent] = deliveries_of(database, tenant)
-        with UnitOfWork(database.session_factory, tenant.provider_id) as uow:
-            again = delivery.redeliver(uow.session, tenant.scope, sent.id, now)
+        with TenantUnitOfWork(database.session_factory, tenant.scope) as uow:
+            again = delivery.redeliver(uow, sent.id, now)
             uow.commit()
         assert (again.status, again.attempt_count) == (DeliveryStatus.PENDING, 0)
         send_due(database, tenant, now, client)
