@@ -11,6 +11,7 @@ from strawberry.tools import merge_types
 
 from api.billing import schema as billing
 from api.catalog import schema as catalog
+from api.descriptions import describe_from_docstrings
 from api.errors import CrossdockSchema, error_masking
 from api.events import schema as events
 from api.inventory import schema as inventory
@@ -73,4 +74,5 @@ def build_schema(max_query_depth: int = 12) -> strawberry.Schema:
         ],
     )
     refuse_malformed_ids(schema)
+    describe_from_docstrings(schema._schema)
     return schema

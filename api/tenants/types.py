@@ -10,10 +10,21 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.descriptions import described_enum
 from api.relay import RowNode, by_id
 from tenants.models import ApiKey, Client, KeyKind, Provider, Supplier
 
-KeyKindEnum = strawberry.enum(KeyKind, name="KeyKind", description="Who an API key speaks for.")
+KeyKindEnum = described_enum(
+    KeyKind,
+    name="KeyKind",
+    description="Who an API key speaks for.",
+    values={
+        KeyKind.PROVIDER: "The 3PL itself: all of its clients, warehouses and settings.",
+        KeyKind.CLIENT: "One merchant: only that client's products, stock, orders and bills.",
+        KeyKind.SUPPLIER: "One drop-ship vendor: only the work routed to it.",
+    },
+)
+CREATED_AT = "When it was created."
 
 
 @strawberry.type(name="Provider")
@@ -22,8 +33,8 @@ class ProviderType(RowNode):
 
     __model__ = Provider
     id: relay.NodeID[str]
-    name: str
-    created_at: datetime
+    name: str = strawberry.field(description="The provider's trading name.")
+    created_at: datetime = strawberry.field(description=CREATED_AT)
 
 
 @strawberry.type(name="Client")
@@ -32,9 +43,9 @@ class ClientType(RowNode):
 
     __model__ = Client
     id: relay.NodeID[str]
-    code: str
-    name: str
-    created_at: datetime
+    code: str = strawberry.field(description="Short code, unique within the provider.")
+    name: str = strawberry.field(description="The client's name as people read it.")
+    created_at: datetime = strawberry.field(description=CREATED_AT)
 
 
 @strawberry.type(name="Supplier")
@@ -43,9 +54,9 @@ class SupplierType(RowNode):
 
     __model__ = Supplier
     id: relay.NodeID[str]
-    code: str
-    name: str
-    created_at: datetime
+    code: str = strawberry.field(description="Short code, unique within the provider.")
+    name: str = strawberry.field(description="The supplier's name as people read it.")
+    created_at: datetime = strawberry.field(description=CREATED_AT)
 
 
 @strawberry.type(name="ApiKey")
@@ -54,13 +65,21 @@ class ApiKeyType(RowNode):
 
     __model__ = ApiKey
     id: relay.NodeID[str]
-    name: str
-    prefix: str
-    kind: KeyKindEnum  # type: ignore[valid-type]
-    scopes: list[str]
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
+    name: str = strawberry.field(description="A label saying what the key is for.")
+    prefix: str = strawberry.field(
+        description="The key's public part (`cdk_<prefix>_...`), by which logs name it."
+    )
+    kind: KeyKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Who the key speaks for."
+    )
+    scopes: list[str] = strawberry.field(description="What the key may do, as granted.")
+    created_at: datetime = strawberry.field(description=CREATED_AT)
+    last_used_at: datetime | None = strawberry.field(
+        description="When a request last came with the key; null if never."
+    )
+    revoked_at: datetime | None = strawberry.field(
+        description="When the key was revoked; null while it works."
+    )
     client_id: strawberry.Private[uuid.UUID | None]
     supplier_id: strawberry.Private[uuid.UUID | None]
 
@@ -85,9 +104,13 @@ class ApiKeyType(RowNode):
 class Viewer:
     """Who is calling."""
 
-    kind: KeyKindEnum  # type: ignore[valid-type]
+    kind: KeyKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Who the calling key speaks for."
+    )
     scopes: list[str] = strawberry.field(description="Scopes in force, `admin` expanded.")
-    key_prefix: str | None
+    key_prefix: str | None = strawberry.field(
+        description="The calling key's public prefix; null when the caller is not an API key."
+    )
     provider_id: strawberry.Private[uuid.UUID]
     client_id: strawberry.Private[uuid.UUID | None]
     supplier_id: strawberry.Private[uuid.UUID | None]
