@@ -12,6 +12,7 @@ from strawberry.tools import merge_types
 
 from api.billing import schema as billing
 from api.catalog import schema as catalog
+from api.descriptions import describe_from_docstrings
 from api.errors import CrossdockSchema, error_masking
 from api.events import schema as events
 from api.inventory import schema as inventory
@@ -85,6 +86,7 @@ def _build(max_query_depth: int) -> strawberry.Schema:
         ],
     )
     refuse_malformed_ids(schema)
+    describe_from_docstrings(schema._schema)
     describe_lists(schema._schema)
     describe_inputs(schema._schema)
     return schema

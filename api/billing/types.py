@@ -14,6 +14,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.context import Context
+from api.descriptions import described_enum
 from api.money import CurrencyCodeEnum, Money
 from api.relay import RowNode, by_id
 from api.tenants.types import ClientType
@@ -26,11 +27,51 @@ from tenants.models import Client
 from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
 
-ChargeTypeEnum = strawberry.enum(ChargeType, name="ChargeType", description="What a charge is for.")
-SourceTypeEnum = strawberry.enum(SourceType, name="ChargeSource", description="What it came from.")
-InvoiceStatusEnum = strawberry.enum(
-    InvoiceStatus, name="InvoiceStatus", description="draft -> issued -> paid, or void."
+ChargeTypeEnum = described_enum(
+    ChargeType,
+    name="ChargeType",
+    description="What a charge is for.",
+    values={
+        ChargeType.RECEIVING_UNIT: "Each unit received.",
+        ChargeType.RECEIVING_RECEIPT: "Each receipt booked, whatever its size.",
+        ChargeType.RECEIVING_ASN: "Each inbound shipment (ASN) handled.",
+        ChargeType.STORAGE_UNIT_DAY: "Each unit stored for a day.",
+        ChargeType.STORAGE_VOLUME_DAY: "Each cubic metre stored for a day.",
+        ChargeType.PICK_ORDER: "Picking and packing an order.",
+        ChargeType.PICK_ADDITIONAL_UNIT: "Each unit of an order after its first.",
+        ChargeType.PACKAGING: "Packaging materials of an order.",
+        ChargeType.SHIPPING: "A label, with the rate card's markup or flat fee.",
+        ChargeType.SPECIAL_HANDLING: "Extra work billed by hand.",
+        ChargeType.MANUAL: "Anything else billed by hand.",
+        ChargeType.CREDIT: "Money given back (a negative amount).",
+        ChargeType.MINIMUM_TOP_UP: "Only an invoice line: what the monthly minimum adds.",
+    },
 )
+SourceTypeEnum = described_enum(
+    SourceType,
+    name="ChargeSource",
+    description="What it came from.",
+    values={
+        SourceType.RECEIPT: "Goods received.",
+        SourceType.INBOUND_SHIPMENT: "An inbound shipment.",
+        SourceType.ORDER: "A shipped order.",
+        SourceType.SHIPMENT: "A bought label.",
+        SourceType.STORAGE_SNAPSHOT: "A day's stock in a warehouse.",
+        SourceType.MANUAL: "A person, by hand.",
+    },
+)
+InvoiceStatusEnum = described_enum(
+    InvoiceStatus,
+    name="InvoiceStatus",
+    description="draft -> issued -> paid, or void.",
+    values={
+        InvoiceStatus.DRAFT: "Still changing: a billing run refreshes it.",
+        InvoiceStatus.ISSUED: "Sent and frozen; late charges go to the next period.",
+        InvoiceStatus.PAID: "Payment recorded.",
+        InvoiceStatus.VOID: "Cancelled; its charges go to the next invoice.",
+    },
+)
+CREATED_AT = "When it was created."
 
 
 async def _client(info: Info[Context, None], client_id: uuid.UUID | None) -> ClientType | None:
@@ -44,9 +85,13 @@ async def _client(info: Info[Context, None], client_id: uuid.UUID | None) -> Cli
 class StorageRate:
     """A rate card's storage prices in one warehouse."""
 
-    warehouse_id: relay.GlobalID
-    per_unit_day: Decimal | None
-    per_cubic_metre_day: Decimal | None
+    warehouse_id: relay.GlobalID = strawberry.field(description="The warehouse they apply in.")
+    per_unit_day: Decimal | None = strawberry.field(
+        description="Price of one unit stored for a day; null: not billed this way."
+    )
+    per_cubic_metre_day: Decimal | None = strawberry.field(
+        description="Price of one cubic metre stored for a day; null: not billed this way."
+    )
 
 
 @strawberry.type(name="RateCard")
@@ -55,23 +100,45 @@ class RateCardType(RowNode):
 
     __model__ = RateCard
     id: relay.NodeID[str]
-    version: int
-    effective_from: datetime
-    currency: CurrencyCodeEnum  # type: ignore[valid-type]
-    receiving_per_unit: Decimal | None
-    receiving_per_receipt: Decimal | None
-    receiving_per_asn: Decimal | None
-    storage_per_unit_day: Decimal | None
-    storage_per_cubic_metre_day: Decimal | None
-    pick_per_order: Decimal | None
-    pick_per_additional_unit: Decimal | None
-    packaging_per_order: Decimal | None
-    shipping_markup_percent: Decimal | None
-    shipping_flat_fee: Decimal | None
-    monthly_minimum: Decimal | None
-    tax_rate_percent: Decimal | None
-    note: str | None
-    created_at: datetime
+    version: int = strawberry.field(description="1, 2, ... per client (or for the default).")
+    effective_from: datetime = strawberry.field(
+        description="Acts from this time on are priced by this version, until the next one."
+    )
+    currency: CurrencyCodeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="ISO 4217 code of every price on it."
+    )
+    receiving_per_unit: Decimal | None = strawberry.field(
+        description="Per unit received. A null price on the card means: not billed."
+    )
+    receiving_per_receipt: Decimal | None = strawberry.field(description="Per receipt booked.")
+    receiving_per_asn: Decimal | None = strawberry.field(
+        description="Per inbound shipment (ASN) handled."
+    )
+    storage_per_unit_day: Decimal | None = strawberry.field(
+        description="Per unit stored a day, unless a warehouse's storage rate overrides it."
+    )
+    storage_per_cubic_metre_day: Decimal | None = strawberry.field(
+        description="Per cubic metre stored a day, unless a warehouse's storage rate overrides it."
+    )
+    pick_per_order: Decimal | None = strawberry.field(description="Per order picked and packed.")
+    pick_per_additional_unit: Decimal | None = strawberry.field(
+        description="Per unit of an order after its first."
+    )
+    packaging_per_order: Decimal | None = strawberry.field(
+        description="Packaging materials, per order."
+    )
+    shipping_markup_percent: Decimal | None = strawberry.field(
+        description="Added to a label's cost, in percent."
+    )
+    shipping_flat_fee: Decimal | None = strawberry.field(description="Added to each label.")
+    monthly_minimum: Decimal | None = strawberry.field(
+        description="An invoice below this is topped up to it."
+    )
+    tax_rate_percent: Decimal | None = strawberry.field(
+        description="Tax on the invoice's subtotal and minimum top-up, in percent."
+    )
+    note: str | None = strawberry.field(description="What the person who made it wrote.")
+    created_at: datetime = strawberry.field(description=CREATED_AT)
     client_id: strawberry.Private[uuid.UUID | None]
 
     @strawberry.field
@@ -99,19 +166,35 @@ class ChargeType_(RowNode):
 
     __model__ = Charge
     id: relay.NodeID[str]
-    charge_type: ChargeTypeEnum  # type: ignore[valid-type]
-    source_type: SourceTypeEnum  # type: ignore[valid-type]
-    source_id: str
-    rate_card_version: int | None
-    occurred_at: datetime
-    service_date: date
-    quantity: Decimal
-    unit_price: Money
-    amount: Money
-    currency: CurrencyCodeEnum  # type: ignore[valid-type]
-    description: str
-    reason: str | None
-    actor: str
+    charge_type: ChargeTypeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What it is for."
+    )
+    source_type: SourceTypeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What it came from."
+    )
+    source_id: str = strawberry.field(
+        description="The source's id; with the type and source, unique: never billed twice."
+    )
+    rate_card_version: int | None = strawberry.field(
+        description="The rate card version that priced it; null for one made by hand."
+    )
+    occurred_at: datetime = strawberry.field(description="When the billed act happened.")
+    service_date: date = strawberry.field(
+        description="The day it counts for, in the warehouse's time zone; picks the period."
+    )
+    quantity: Decimal = strawberry.field(description="How many units of the price.")
+    unit_price: Money = strawberry.field(description="The price of one.")
+    amount: Money = strawberry.field(
+        description="quantity times unitPrice, rounded once to the currency's minor unit."
+    )
+    currency: CurrencyCodeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="ISO 4217 code."
+    )
+    description: str = strawberry.field(description="What an invoice says about it.")
+    reason: str | None = strawberry.field(description="Why, for one made by hand.")
+    actor: str = strawberry.field(
+        description="Who made it: `key:<prefix>`, `operator`, or `billing` for the workers."
+    )
     client_id: strawberry.Private[uuid.UUID]
     invoice_uuid: strawberry.Private[uuid.UUID | None]
 
@@ -163,10 +246,12 @@ class BillingPeriod:
 class InvoiceLineType:
     """The charges of one type on an invoice."""
 
-    charge_type: ChargeTypeEnum  # type: ignore[valid-type]
-    quantity: Decimal
-    charges: int
-    amount: Money
+    charge_type: ChargeTypeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What its charges are for."
+    )
+    quantity: Decimal = strawberry.field(description="Their quantities, summed.")
+    charges: int = strawberry.field(description="How many charges it sums.")
+    amount: Money = strawberry.field(description="Their amounts, summed.")
 
 
 @strawberry.type(name="Invoice")
@@ -175,19 +260,29 @@ class InvoiceType(RowNode):
 
     __model__ = Invoice
     id: relay.NodeID[str]
-    number: str
-    period: BillingPeriod
-    currency: CurrencyCodeEnum  # type: ignore[valid-type]
-    status: InvoiceStatusEnum  # type: ignore[valid-type]
-    subtotal: Money
-    minimum_top_up: Money
-    tax_rate_percent: Decimal | None
-    tax: Money
-    total: Money
-    issued_at: datetime | None
-    paid_at: datetime | None
-    voided_at: datetime | None
-    void_reason: str | None
+    number: str = strawberry.field(description="`<client code>-<period>`, e.g. `ACME-2026-11`.")
+    period: BillingPeriod = strawberry.field(description="The month billed.")
+    currency: CurrencyCodeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="ISO 4217 code of every amount on it."
+    )
+    status: InvoiceStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Where it stands."
+    )
+    subtotal: Money = strawberry.field(description="The charges, summed (credits subtract).")
+    minimum_top_up: Money = strawberry.field(
+        description="What the monthly minimum adds; 0 when the charges (credits aside) reach it."
+    )
+    tax_rate_percent: Decimal | None = strawberry.field(
+        description="The rate card's tax rate; null: no tax."
+    )
+    tax: Money = strawberry.field(description="Tax on subtotal plus minimum top-up.")
+    total: Money = strawberry.field(
+        description="Subtotal, minimum top-up and tax: what the client owes."
+    )
+    issued_at: datetime | None = strawberry.field(description="When it was issued, if it was.")
+    paid_at: datetime | None = strawberry.field(description="When payment was recorded, if it was.")
+    voided_at: datetime | None = strawberry.field(description="When it was voided, if it was.")
+    void_reason: str | None = strawberry.field(description="Why it was voided.")
     client_id: strawberry.Private[uuid.UUID]
 
     @classmethod

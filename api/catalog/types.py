@@ -25,11 +25,13 @@ class WarehouseType(RowNode):
 
     __model__ = Warehouse
     id: relay.NodeID[str]
-    code: str
-    name: str
+    code: str = strawberry.field(description="Short code, unique within the provider.")
+    name: str = strawberry.field(description="The warehouse's name as people read it.")
     timezone: str = strawberry.field(description="IANA time zone, e.g. Europe/Berlin.")
-    archived_at: datetime | None
-    created_at: datetime
+    archived_at: datetime | None = strawberry.field(
+        description="When it was retired; null while in use."
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
     address_line1: strawberry.Private[str]
     address_line2: strawberry.Private[str | None]
     city: strawberry.Private[str]
@@ -58,9 +60,9 @@ class WarehouseType(RowNode):
 class Dimensions:
     """Outer dimensions in millimetres."""
 
-    length_mm: int
-    width_mm: int
-    height_mm: int
+    length_mm: int = strawberry.field(description="Length in millimetres.")
+    width_mm: int = strawberry.field(description="Width in millimetres.")
+    height_mm: int = strawberry.field(description="Height in millimetres.")
 
 
 @strawberry.type(name="Product")
@@ -69,14 +71,18 @@ class ProductType(RowNode):
 
     __model__ = Product
     id: relay.NodeID[str]
-    sku: str
-    name: str
-    barcode: str | None
-    weight_grams: int
-    reorder_point: int
-    archived_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    sku: str = strawberry.field(description="Stock-keeping unit, unique per client.")
+    name: str = strawberry.field(description="The product's name as people read it.")
+    barcode: str | None = strawberry.field(description="GTIN, UPC or EAN, if known.")
+    weight_grams: int = strawberry.field(description="Shipping weight of one unit in grams.")
+    reorder_point: int = strawberry.field(
+        description="Available units below which its stock counts as low."
+    )
+    archived_at: datetime | None = strawberry.field(
+        description="When it was retired; null while in use."
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
     client_id: strawberry.Private[uuid.UUID]
     length_mm: strawberry.Private[int | None]
     width_mm: strawberry.Private[int | None]

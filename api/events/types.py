@@ -17,8 +17,10 @@ class Event:
     topic: str = strawberry.field(description="What happened, e.g. `order.allocated`.")
     aggregate_type: str = strawberry.field(description="The kind of object it happened to.")
     aggregate_id: strawberry.ID = strawberry.field(description="The id of that object.")
-    occurred_at: datetime
-    payload: JSON  # type: ignore[valid-type]
+    occurred_at: datetime = strawberry.field(description="When it happened.")
+    payload: JSON = strawberry.field(  # type: ignore[valid-type]
+        description="What happened, in the same shape as the webhook body's `data`."
+    )
 
     @classmethod
     def from_row(cls, row: OutboxEvent) -> Self:

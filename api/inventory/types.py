@@ -15,6 +15,7 @@ from strawberry.types import Info
 
 from api.catalog.types import ProductType, WarehouseType
 from api.context import Context, parse_uuid
+from api.descriptions import described_enum
 from api.relay import RowNode, by_id
 from api.tenants.types import ClientType
 from domain.catalog.models import Product, Warehouse
@@ -30,13 +31,32 @@ from domain.inventory.models import (
 from tenants.models import Client
 from tenants.unit_of_work import TenantUnitOfWork
 
-MovementKindEnum = strawberry.enum(
-    MovementKind, name="MovementKind", description="Why stock moved."
+MovementKindEnum = described_enum(
+    MovementKind,
+    name="MovementKind",
+    description="Why stock moved.",
+    values={
+        MovementKind.RECEIPT: "Goods received into the warehouse.",
+        MovementKind.ADJUSTMENT: "Changed by hand for a reason (found, lost, damaged, ...).",
+        MovementKind.ALLOCATION: "Units promised to an order.",
+        MovementKind.RELEASE: "A promise to an order given back (cancelled, re-routed).",
+        MovementKind.SHIPMENT: "Units that left the building with a parcel.",
+        MovementKind.RETURN: "Units that came back from a customer.",
+        MovementKind.COUNT: "A physical count set on-hand units; the difference is booked.",
+        MovementKind.EXPECTED: ("An inbound shipment announced or settled: moves only `incoming`."),
+    },
 )
-InboundStatusEnum = strawberry.enum(
-    InboundStatus, name="InboundStatus", description="Where an inbound shipment stands."
+InboundStatusEnum = described_enum(
+    InboundStatus,
+    name="InboundStatus",
+    description="Where an inbound shipment stands.",
+    values={
+        InboundStatus.OPEN: "Announced; nothing received yet.",
+        InboundStatus.RECEIVING: "Some goods received; more may come.",
+        InboundStatus.CLOSED: "Settled: nothing more is expected.",
+    },
 )
-AdjustmentReasonEnum = strawberry.enum(
+AdjustmentReasonEnum = described_enum(
     AdjustmentReason,
     name="AdjustmentReason",
     description=(
@@ -44,6 +64,15 @@ AdjustmentReasonEnum = strawberry.enum(
         "qualityControlIn make units unsellable, qualityControlOut makes them sellable "
         "again, disposed removes damaged units from stock."
     ),
+    values={
+        AdjustmentReason.FOUND: "Units turned up: on-hand grows.",
+        AdjustmentReason.LOST: "Units are gone: on-hand shrinks.",
+        AdjustmentReason.CORRECTION: "A booking error put right: on-hand moves either way.",
+        AdjustmentReason.DAMAGED: "Units can no longer be sold: they become unsellable.",
+        AdjustmentReason.DISPOSED: "Damaged units thrown away: they leave on-hand.",
+        AdjustmentReason.QUALITY_CONTROL_IN: "Units held for inspection: unsellable meanwhile.",
+        AdjustmentReason.QUALITY_CONTROL_OUT: "Inspected units passed: sellable again.",
+    },
 )
 
 LevelKey = tuple[uuid.UUID, uuid.UUID]
@@ -68,7 +97,7 @@ class InventoryLevelType(RowNode):
     unsellable: int = strawberry.field(description="Damaged or held for quality control.")
     available: int = strawberry.field(description="onHand - allocated - unsellable.")
     incoming: int = strawberry.field(description="Still expected on open inbound shipments.")
-    updated_at: datetime
+    updated_at: datetime = strawberry.field(description="When any of its numbers last changed.")
     product_id: strawberry.Private[uuid.UUID]
     warehouse_id: strawberry.Private[uuid.UUID]
 
@@ -141,18 +170,22 @@ class InventoryMovementType(RowNode):
 
     __model__ = InventoryMovement
     id: relay.NodeID[str]
-    kind: MovementKindEnum  # type: ignore[valid-type]
-    on_hand_delta: int
-    allocated_delta: int
-    unsellable_delta: int
-    incoming_delta: int
-    reason: str | None
-    note: str | None
+    kind: MovementKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Why the stock moved."
+    )
+    on_hand_delta: int = strawberry.field(description="Change of on-hand units.")
+    allocated_delta: int = strawberry.field(description="Change of allocated units.")
+    unsellable_delta: int = strawberry.field(description="Change of unsellable units.")
+    incoming_delta: int = strawberry.field(description="Change of incoming units.")
+    reason: str | None = strawberry.field(
+        description="The finer reason, e.g. an adjustment's `damaged` or `inbound_received`."
+    )
+    note: str | None = strawberry.field(description="What the person who moved it wrote.")
     actor: str = strawberry.field(description="The key (by prefix) or operator that moved it.")
     reference_type: str | None = strawberry.field(
         description="What the movement was for, e.g. inbound_shipment or order."
     )
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When the stock moved.")
     reference_id: strawberry.Private[uuid.UUID | None]
     product_id: strawberry.Private[uuid.UUID]
     warehouse_id: strawberry.Private[uuid.UUID]
@@ -182,8 +215,8 @@ class InboundShipmentLineType(RowNode):
 
     __model__ = InboundShipmentLine
     id: relay.NodeID[str]
-    expected_quantity: int
-    received_quantity: int
+    expected_quantity: int = strawberry.field(description="Units announced.")
+    received_quantity: int = strawberry.field(description="Units received so far.")
     product_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field(description="Still expected: expected less received, never below zero.")
@@ -204,10 +237,16 @@ class InboundShipmentType(RowNode):
     __model__ = InboundShipment
     id: relay.NodeID[str]
     reference: str = strawberry.field(description="The client's reference, unique per client.")
-    status: InboundStatusEnum  # type: ignore[valid-type]
-    expected_at: datetime | None
-    closed_at: datetime | None
-    created_at: datetime
+    status: InboundStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Where it stands."
+    )
+    expected_at: datetime | None = strawberry.field(
+        description="When the client expects it to arrive, if it said."
+    )
+    closed_at: datetime | None = strawberry.field(
+        description="When it was closed; null while goods are still expected."
+    )
+    created_at: datetime = strawberry.field(description="When it was announced.")
     client_id: strawberry.Private[uuid.UUID]
     warehouse_id: strawberry.Private[uuid.UUID]
 

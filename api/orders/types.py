@@ -13,6 +13,7 @@ from strawberry.types import Info
 from api.addresses import Address
 from api.catalog.types import ProductType, WarehouseType
 from api.context import Context
+from api.descriptions import described_enum
 from api.orders import dataloaders
 from api.relay import RowNode, by_id
 from api.tenants.types import ClientType
@@ -32,23 +33,66 @@ from tenants.models import Client
 if TYPE_CHECKING:
     from api.shipping.types import DispatchType, ShipmentType
 
-OrderStatusEnum = strawberry.enum(
-    OrderStatus, name="OrderStatus", description="Where an order stands."
+OrderStatusEnum = described_enum(
+    OrderStatus,
+    name="OrderStatus",
+    description="Where an order stands.",
+    values={
+        OrderStatus.RECEIVED: "Accepted, not yet allocated.",
+        OrderStatus.ON_HOLD: "Held back from fulfilment until every hold is released.",
+        OrderStatus.ALLOCATED: "Every unit is reserved in a warehouse.",
+        OrderStatus.PARTIALLY_ALLOCATED: "Some units are reserved; the rest wait for stock.",
+        OrderStatus.BACKORDERED: "No unit is reserved yet; all wait for stock.",
+        OrderStatus.PICKING: "A warehouse is picking it.",
+        OrderStatus.PACKED: "Packed and waiting for the carrier.",
+        OrderStatus.SHIPPED: "Every parcel is with a carrier.",
+        OrderStatus.DELIVERED: "Every parcel has arrived.",
+        OrderStatus.CANCELLED: "Cancelled before shipping; its stock was released.",
+        OrderStatus.RETURNED: "Sent back after shipping.",
+        OrderStatus.EXCEPTION: (
+            "A fulfillment order could not be dispatched (a carrier refused it); an operator acts."
+        ),
+    },
 )
-FulfillmentStatusEnum = strawberry.enum(
-    FulfillmentStatus, name="FulfillmentStatus", description="Where a fulfillment order stands."
+FulfillmentStatusEnum = described_enum(
+    FulfillmentStatus,
+    name="FulfillmentStatus",
+    description="Where a fulfillment order stands.",
+    values={
+        FulfillmentStatus.ALLOCATED: "Its units are reserved; work has not started.",
+        FulfillmentStatus.PICKING: "Being picked.",
+        FulfillmentStatus.PACKED: "Packed; waiting for a label and the carrier.",
+        FulfillmentStatus.SHIPPED: "With the carrier.",
+        FulfillmentStatus.DELIVERED: "Arrived.",
+        FulfillmentStatus.CANCELLED: "Cancelled with its order; its units were released.",
+        FulfillmentStatus.EXCEPTION: (
+            "Dispatch failed for good (e.g. the carrier refused the address); fix it, then retry."
+        ),
+    },
 )
-HoldReasonEnum = strawberry.enum(HoldReason, name="HoldReason", description="Why an order is held.")
-ServiceLevelEnum = strawberry.enum(
-    ServiceLevel, name="ServiceLevel", description="How fast an order is to be delivered."
+HoldReasonEnum = described_enum(
+    HoldReason,
+    name="HoldReason",
+    description="Why an order is held.",
+    values={
+        HoldReason.AWAITING_PAYMENT: "The merchant has not been paid yet.",
+        HoldReason.INCORRECT_ADDRESS: "The ship-to address needs correcting.",
+        HoldReason.FRAUD_RISK: "The order looks fraudulent and is being checked.",
+        HoldReason.CLIENT_REQUEST: "The client asked for it (the one reason a client may give).",
+        HoldReason.OTHER: "Another reason, given in the note.",
+    },
 )
-_SPEEDS = {
-    ServiceLevel.STANDARD: "The carrier's usual speed.",
-    ServiceLevel.EXPRESS: "Faster than standard, e.g. two days.",
-    ServiceLevel.OVERNIGHT: "Delivered the next working day.",
-}
-for _level in ServiceLevelEnum.__strawberry_definition__.values:  # type: ignore[attr-defined]
-    _level.description = _SPEEDS[ServiceLevel(_level.value)]
+WHO = "Who did it: `key:<prefix>` for an API key, `operator` for the command line."
+ServiceLevelEnum = described_enum(
+    ServiceLevel,
+    name="ServiceLevel",
+    description="How fast an order is to be delivered.",
+    values={
+        ServiceLevel.STANDARD: "The carrier's usual speed.",
+        ServiceLevel.EXPRESS: "Faster than standard, e.g. two days.",
+        ServiceLevel.OVERNIGHT: "Delivered the next working day.",
+    },
+)
 
 
 async def _product(info: Info[Context, None], product_id: uuid.UUID) -> ProductType | None:
@@ -60,10 +104,10 @@ async def _product(info: Info[Context, None], product_id: uuid.UUID) -> ProductT
 class OrderLineType:
     """A SKU on an order and how much of it is reserved or still waiting."""
 
-    line_number: int
-    sku: str
-    quantity: int
-    allocated_quantity: int
+    line_number: int = strawberry.field(description="Position on the order, from 1.")
+    sku: str = strawberry.field(description="The SKU as ordered.")
+    quantity: int = strawberry.field(description="Units ordered.")
+    allocated_quantity: int = strawberry.field(description="Units reserved in warehouses.")
     backordered_quantity: int = strawberry.field(description="Units still waiting for stock.")
     product_id: strawberry.Private[uuid.UUID]
 
@@ -89,7 +133,7 @@ class OrderLineType:
 class FulfillmentOrderLineType:
     """How many units of a product one fulfillment order ships."""
 
-    quantity: int
+    quantity: int = strawberry.field(description="Units it ships.")
     product_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field
@@ -104,13 +148,17 @@ class FulfillmentOrderType(RowNode):
 
     __model__ = FulfillmentOrder
     id: relay.NodeID[str]
-    status: FulfillmentStatusEnum  # type: ignore[valid-type]
-    carrier: str | None
-    tracking_number: str | None
-    shipped_at: datetime | None
-    delivered_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
+    status: FulfillmentStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Where it stands."
+    )
+    carrier: str | None = strawberry.field(description="Who carries the parcel, once shipped.")
+    tracking_number: str | None = strawberry.field(
+        description="The carrier's tracking number, once shipped."
+    )
+    shipped_at: datetime | None = strawberry.field(description="When the carrier took it.")
+    delivered_at: datetime | None = strawberry.field(description="When it arrived.")
+    created_at: datetime = strawberry.field(description="When routing created it.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
     order_id: strawberry.Private[uuid.UUID]
     warehouse_id: strawberry.Private[uuid.UUID]
 
@@ -159,12 +207,16 @@ class OrderHoldType(RowNode):
 
     __model__ = OrderHold
     id: relay.NodeID[str]
-    reason: HoldReasonEnum  # type: ignore[valid-type]
-    note: str | None
-    placed_by: str
-    placed_at: datetime
-    released_by: str | None
-    released_at: datetime | None
+    reason: HoldReasonEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Why the order is held."
+    )
+    note: str | None = strawberry.field(description="What the person who placed it wrote.")
+    placed_by: str = strawberry.field(description=WHO)
+    placed_at: datetime = strawberry.field(description="When it was placed.")
+    released_by: str | None = strawberry.field(description=f"{WHO} Null while in force.")
+    released_at: datetime | None = strawberry.field(
+        description="When it was released; null while in force."
+    )
     order_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field
@@ -183,12 +235,18 @@ class OrderType(RowNode):
     external_reference: str = strawberry.field(
         description="The client's own id, unique per client."
     )
-    status: OrderStatusEnum  # type: ignore[valid-type]
-    service_level: ServiceLevelEnum  # type: ignore[valid-type]
-    created_at: datetime
-    updated_at: datetime
-    cancelled_at: datetime | None
-    created_by: str
+    status: OrderStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Where it stands."
+    )
+    service_level: ServiceLevelEnum = strawberry.field(  # type: ignore[valid-type]
+        description="How fast it should travel."
+    )
+    created_at: datetime = strawberry.field(description="When it was received.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+    cancelled_at: datetime | None = strawberry.field(
+        description="When it was cancelled; null unless cancelled."
+    )
+    created_by: str = strawberry.field(description=WHO)
     client_id: strawberry.Private[uuid.UUID]
     ship_to_name: strawberry.Private[str]
     ship_to_company: strawberry.Private[str | None]

@@ -14,6 +14,7 @@ from strawberry.types import Info
 
 from api.addresses import Address
 from api.context import Context
+from api.descriptions import described_enum
 from api.money import CurrencyCodeEnum, Money
 from api.orders.dataloaders import _children
 from api.orders.types import FulfillmentOrderType, OrderType
@@ -34,18 +35,68 @@ from domain.shipping.models import (
 from domain.shipping.rating import RatingRule
 from tenants.models import Client
 
-TrackingStatusEnum = strawberry.enum(
+TrackingStatusEnum = described_enum(
     TrackingStatus,
     name="TrackingStatus",
     description="A shipment's status, the same for all carriers.",
+    values={
+        TrackingStatus.UNKNOWN: "The carrier said something no other status fits.",
+        TrackingStatus.PRE_TRANSIT: "Label bought; the carrier does not have the parcel yet.",
+        TrackingStatus.IN_TRANSIT: "On its way.",
+        TrackingStatus.OUT_FOR_DELIVERY: "On the vehicle that delivers it.",
+        TrackingStatus.DELIVERED: "Delivered.",
+        TrackingStatus.AVAILABLE_FOR_PICKUP: "Waiting at a pickup point.",
+        TrackingStatus.RETURN_TO_SENDER: "On its way back.",
+        TrackingStatus.FAILURE: "The carrier could not deliver it.",
+        TrackingStatus.CANCELLED: "The label was cancelled.",
+    },
 )
-CarrierKindEnum = strawberry.enum(CarrierKind, name="CarrierKind", description="A carrier adapter.")
-LabelFormatEnum = strawberry.enum(
-    LabelFormat, name="LabelFormat", description="A label file format."
+CarrierKindEnum = described_enum(
+    CarrierKind,
+    name="CarrierKind",
+    description="A carrier adapter.",
+    values={
+        CarrierKind.RATE_TABLE: (
+            "Built in: prices from a table, real ZPL or PDF labels, no outside service."
+        ),
+        CarrierKind.AGGREGATOR: (
+            "A multi-carrier API at `baseUrl` that quotes, sells labels and pushes tracking."
+        ),
+    },
 )
-RatingRuleEnum = strawberry.enum(RatingRule, name="RatingRule", description="How a rate is chosen.")
-DispatchStatusEnum = strawberry.enum(
-    DispatchStatus, name="DispatchStatus", description="How far a dispatch got."
+LabelFormatEnum = described_enum(
+    LabelFormat,
+    name="LabelFormat",
+    description="A label file format.",
+    values={
+        LabelFormat.ZPL: "ZPL II, for thermal label printers.",
+        LabelFormat.PDF: "PDF, for any printer.",
+    },
+)
+RatingRuleEnum = described_enum(
+    RatingRule,
+    name="RatingRule",
+    description="How a rate is chosen.",
+    values={
+        RatingRule.CHEAPEST: "The lowest price, however slow.",
+        RatingRule.FASTEST: "The fewest days in transit, whatever the price.",
+        RatingRule.CHEAPEST_WITHIN_SERVICE_LEVEL: (
+            "The lowest price among rates at least as fast as the order's service level."
+        ),
+    },
+)
+DispatchStatusEnum = described_enum(
+    DispatchStatus,
+    name="DispatchStatus",
+    description="How far a dispatch got.",
+    values={
+        DispatchStatus.PENDING: "Not yet rated.",
+        DispatchStatus.QUOTED: (
+            "A rate is chosen and pinned with its key: a retry buys exactly this, never another."
+        ),
+        DispatchStatus.SHIPPED: "The label is bought and the parcel marked shipped.",
+        DispatchStatus.FAILED: "The carrier refused for good; see the exception's reason.",
+    },
 )
 
 
@@ -60,13 +111,17 @@ class CarrierAccountType(RowNode):
 
     __model__ = CarrierAccount
     id: relay.NodeID[str]
-    kind: CarrierKindEnum  # type: ignore[valid-type]
+    kind: CarrierKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Which adapter the account uses."
+    )
     name: str = strawberry.field(description="Also the carrier code on rates and shipments.")
-    enabled: bool
-    base_url: str | None
-    has_api_key: bool
-    created_at: datetime
-    updated_at: datetime
+    enabled: bool = strawberry.field(description="Whether dispatch rates with this account.")
+    base_url: str | None = strawberry.field(description="The aggregator's API root, if any.")
+    has_api_key: bool = strawberry.field(
+        description="Whether an API key is stored (the key itself is never shown)."
+    )
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
     client_id: strawberry.Private[uuid.UUID]
     provider_id: strawberry.Private[uuid.UUID]
 
@@ -103,14 +158,20 @@ class CarrierAccountType(RowNode):
 class ShippingSettingsType:
     """How a client's parcels are dispatched."""
 
-    rule: RatingRuleEnum  # type: ignore[valid-type]
+    rule: RatingRuleEnum = strawberry.field(  # type: ignore[valid-type]
+        description="How a rate is chosen among the client's carriers."
+    )
     automatic_dispatch: bool = strawberry.field(
         description="Pick, pack and ship as soon as an order is allocated."
     )
-    currency: CurrencyCodeEnum  # type: ignore[valid-type]
-    label_format: LabelFormatEnum  # type: ignore[valid-type]
+    currency: CurrencyCodeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="ISO 4217 code rates are compared in."
+    )
+    label_format: LabelFormatEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The file labels are bought as."
+    )
     ship_from: Address | None = strawberry.field(
-        description="Overrides the warehouse address; None ships from the warehouse."
+        description="Overrides the warehouse address; null ships from the warehouse."
     )
     client_id: strawberry.Private[uuid.UUID]
 
@@ -139,11 +200,13 @@ class TrackingEventType(RowNode):
 
     __model__ = TrackingEvent
     id: relay.NodeID[str]
-    status: TrackingStatusEnum  # type: ignore[valid-type]
+    status: TrackingStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The step, in the words all carriers share."
+    )
     raw_status: str = strawberry.field(description="The carrier's own status.")
-    description: str
-    occurred_at: datetime
-    location: str | None
+    description: str = strawberry.field(description="The carrier's words for the step.")
+    occurred_at: datetime = strawberry.field(description="When it happened, as the carrier says.")
+    location: str | None = strawberry.field(description="Where it happened, if the carrier says.")
 
 
 @strawberry.type(name="Shipment")
@@ -152,15 +215,21 @@ class ShipmentType(RowNode):
 
     __model__ = Shipment
     id: relay.NodeID[str]
-    carrier: str
-    service: str
-    tracking_number: str
+    carrier: str = strawberry.field(description="The carrier account's name.")
+    service: str = strawberry.field(description="The carrier's service bought, e.g. `ground`.")
+    tracking_number: str = strawberry.field(description="The carrier's tracking number.")
     cost: strawberry.Private[Decimal]
     currency: strawberry.Private[str]
-    label_format: LabelFormatEnum  # type: ignore[valid-type]
-    status: TrackingStatusEnum  # type: ignore[valid-type]
-    created_at: datetime
-    delivered_at: datetime | None
+    label_format: LabelFormatEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The label file's format."
+    )
+    status: TrackingStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The latest tracking status."
+    )
+    created_at: datetime = strawberry.field(description="When the label was bought.")
+    delivered_at: datetime | None = strawberry.field(
+        description="When it was delivered; null until then."
+    )
     order_id: strawberry.Private[uuid.UUID]
     fulfillment_order_id: strawberry.Private[uuid.UUID]
     label_content: strawberry.Private[bytes]
@@ -192,17 +261,26 @@ class ShipmentType(RowNode):
 class DispatchType:
     """How a fulfillment order's dispatch went: tries, the choice, and why it stopped."""
 
-    status: DispatchStatusEnum  # type: ignore[valid-type]
+    status: DispatchStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="How far it got."
+    )
     attempts: int = strawberry.field(
         description="Runs so far, retries and operator retries included."
     )
     exception_reason: str | None = strawberry.field(
         description="The carrier's words, in EXCEPTION."
     )
-    exception_code: str | None
-    last_error: str | None
+    exception_code: str | None = strawberry.field(
+        description=(
+            "A stable code for the exception: the carrier's, or `DISPATCH_FAILED` "
+            "when dispatch kept failing without an answer."
+        )
+    )
+    last_error: str | None = strawberry.field(
+        description="The latest error, even one a retry got past."
+    )
     explanation: str | None = strawberry.field(description="The rate chosen, and the others.")
-    updated_at: datetime
+    updated_at: datetime = strawberry.field(description="When it last changed.")
 
     @classmethod
     def from_row(cls, row: DispatchAttempt) -> DispatchType:

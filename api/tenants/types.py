@@ -10,14 +10,30 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.context import Context
+from api.descriptions import described_enum
 from api.relay import RowNode, by_id
 from tenants.models import ApiKey, Client, KeyKind, Provider, Supplier
 from tenants.scopes import SCOPES, Scope
 
-KeyKindEnum = strawberry.enum(KeyKind, name="KeyKind", description="Who an API key speaks for.")
-ApiScopeEnum = strawberry.enum(Scope, name="ApiScope", description="What an API key may do.")
-for _value in ApiScopeEnum.__strawberry_definition__.values:  # type: ignore[attr-defined]
-    _value.description = SCOPES[_value.value][0].upper() + SCOPES[_value.value][1:] + "."
+KeyKindEnum = described_enum(
+    KeyKind,
+    name="KeyKind",
+    description="Who an API key speaks for.",
+    values={
+        KeyKind.PROVIDER: "The 3PL itself: all of its clients, warehouses and settings.",
+        KeyKind.CLIENT: "One merchant: only that client's products, stock, orders and bills.",
+        KeyKind.SUPPLIER: "One drop-ship vendor: only the work routed to it.",
+    },
+)
+CREATED_AT = "When it was created."
+ApiScopeEnum = described_enum(
+    Scope,
+    name="ApiScope",
+    description="What an API key may do.",
+    values={
+        scope: SCOPES[scope.value][0].upper() + SCOPES[scope.value][1:] + "." for scope in Scope
+    },
+)
 
 
 @strawberry.type(name="Provider")
@@ -26,8 +42,8 @@ class ProviderType(RowNode):
 
     __model__ = Provider
     id: relay.NodeID[str]
-    name: str
-    created_at: datetime
+    name: str = strawberry.field(description="The provider's trading name.")
+    created_at: datetime = strawberry.field(description=CREATED_AT)
 
 
 @strawberry.type(name="Client")
@@ -36,9 +52,9 @@ class ClientType(RowNode):
 
     __model__ = Client
     id: relay.NodeID[str]
-    code: str
-    name: str
-    created_at: datetime
+    code: str = strawberry.field(description="Short code, unique within the provider.")
+    name: str = strawberry.field(description="The client's name as people read it.")
+    created_at: datetime = strawberry.field(description=CREATED_AT)
 
 
 @strawberry.type(name="Supplier")
@@ -47,9 +63,9 @@ class SupplierType(RowNode):
 
     __model__ = Supplier
     id: relay.NodeID[str]
-    code: str
-    name: str
-    created_at: datetime
+    code: str = strawberry.field(description="Short code, unique within the provider.")
+    name: str = strawberry.field(description="The supplier's name as people read it.")
+    created_at: datetime = strawberry.field(description=CREATED_AT)
 
 
 @strawberry.type(name="ApiKey")
@@ -58,13 +74,23 @@ class ApiKeyType(RowNode):
 
     __model__ = ApiKey
     id: relay.NodeID[str]
-    name: str
-    prefix: str
-    kind: KeyKindEnum  # type: ignore[valid-type]
-    scopes: list[ApiScopeEnum]  # type: ignore[valid-type]
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
+    name: str = strawberry.field(description="A label saying what the key is for.")
+    prefix: str = strawberry.field(
+        description="The key's public part (`cdk_<prefix>_...`), by which logs name it."
+    )
+    kind: KeyKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Who the key speaks for."
+    )
+    scopes: list[ApiScopeEnum] = strawberry.field(  # type: ignore[valid-type]
+        description="What the key may do, as granted."
+    )
+    created_at: datetime = strawberry.field(description=CREATED_AT)
+    last_used_at: datetime | None = strawberry.field(
+        description="When a request last came with the key; null if never."
+    )
+    revoked_at: datetime | None = strawberry.field(
+        description="When the key was revoked; null while it works."
+    )
     client_id: strawberry.Private[uuid.UUID | None]
     supplier_id: strawberry.Private[uuid.UUID | None]
 
@@ -89,11 +115,15 @@ class ApiKeyType(RowNode):
 class Viewer:
     """Who is calling."""
 
-    kind: KeyKindEnum  # type: ignore[valid-type]
+    kind: KeyKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Who the calling key speaks for."
+    )
     scopes: list[ApiScopeEnum] = strawberry.field(  # type: ignore[valid-type]
         description="Scopes in force, ADMIN expanded."
     )
-    key_prefix: str | None
+    key_prefix: str | None = strawberry.field(
+        description="The calling key's public prefix; null when the caller is not an API key."
+    )
     provider_id: strawberry.Private[uuid.UUID]
     client_id: strawberry.Private[uuid.UUID | None]
     supplier_id: strawberry.Private[uuid.UUID | None]

@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.context import Context
+from api.descriptions import described_enum
 from api.relay import RowNode, by_id
 from api.tenants.types import ClientType
 from domain.outbox.events import Topic
@@ -24,14 +25,23 @@ from domain.webhooks.models import (
 )
 from tenants.models import Client
 
-WebhookTopicEnum = strawberry.enum(
-    Topic, name="WebhookTopic", description="What happened; endpoints subscribe to these."
+WebhookTopicEnum = described_enum(
+    Topic,
+    name="WebhookTopic",
+    description="What happened; endpoints subscribe to these.",
+    values={topic: f"The event `{topic.value}`." for topic in Topic},
 )
-for _topic in WebhookTopicEnum.__strawberry_definition__.values:  # type: ignore[attr-defined]
-    _topic.description = f"The event `{_topic.value}`."
-DeliveryStatusEnum = strawberry.enum(
-    DeliveryStatus, name="WebhookDeliveryStatus", description="Where a webhook delivery stands."
+DeliveryStatusEnum = described_enum(
+    DeliveryStatus,
+    name="WebhookDeliveryStatus",
+    description="Where a webhook delivery stands.",
+    values={
+        DeliveryStatus.PENDING: "Not delivered yet; the next attempt is scheduled.",
+        DeliveryStatus.DELIVERED: "The endpoint answered with a 2xx status.",
+        DeliveryStatus.FAILED: "Every attempt failed; `redeliverWebhook` tries again.",
+    },
 )
+WHEN_CHANGED = "When it last changed."
 
 
 def attempts_by_delivery(context: Context) -> DataLoader[uuid.UUID, list[WebhookAttempt]]:
@@ -50,16 +60,18 @@ class WebhookEndpointType(RowNode):
 
     __model__ = WebhookEndpoint
     id: relay.NodeID[str]
-    url: str
-    topics: list[WebhookTopicEnum]  # type: ignore[valid-type]
-    enabled: bool
-    created_at: datetime
-    updated_at: datetime
+    url: str = strawberry.field(description="Where events are POSTed.")
+    topics: list[WebhookTopicEnum] = strawberry.field(  # type: ignore[valid-type]
+        description="The event topics it receives."
+    )
+    enabled: bool = strawberry.field(description="Whether events are sent to it.")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description=WHEN_CHANGED)
     client_id: strawberry.Private[uuid.UUID | None]
 
     @strawberry.field
     async def client(self, info: Info[Context, None]) -> ClientType | None:
-        """The client whose events it receives; None for the provider's own endpoints."""
+        """The client whose events it receives; null for the provider's own endpoints."""
         if self.client_id is None:
             return None
         row = await by_id(info.context, Client).load(self.client_id)
@@ -70,10 +82,10 @@ class WebhookEndpointType(RowNode):
 class WebhookAttemptType:
     """One try at sending a delivery."""
 
-    attempted_at: datetime
-    status_code: int | None = strawberry.field(description="None when no response came.")
-    error: str | None
-    duration_ms: int
+    attempted_at: datetime = strawberry.field(description="When it was sent.")
+    status_code: int | None = strawberry.field(description="Null when no response came.")
+    error: str | None = strawberry.field(description="What went wrong; null on success.")
+    duration_ms: int = strawberry.field(description="How long the endpoint took, in ms.")
 
     @classmethod
     def from_row(cls, row: WebhookAttempt) -> WebhookAttemptType:
@@ -93,16 +105,26 @@ class WebhookDeliveryType(RowNode):
     __model__ = WebhookDelivery
     id: relay.NodeID[str]
     message_id: str = strawberry.field(description="What receivers deduplicate on.")
-    topic: WebhookTopicEnum  # type: ignore[valid-type]
-    payload: JSON
-    occurred_at: datetime
-    status: DeliveryStatusEnum  # type: ignore[valid-type]
+    topic: WebhookTopicEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What happened, e.g. ORDER_SHIPPED."
+    )
+    payload: JSON = strawberry.field(description="The event's data, as sent in the body.")
+    occurred_at: datetime = strawberry.field(description="When the event happened.")
+    status: DeliveryStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Where it stands."
+    )
     attempt_count: int = strawberry.field(description="Attempts since created or redelivered.")
-    next_attempt_at: datetime | None
-    delivered_at: datetime | None
-    last_status_code: int | None
-    last_error: str | None
-    created_at: datetime
+    next_attempt_at: datetime | None = strawberry.field(
+        description="When it will be tried next; null once delivered or given up."
+    )
+    delivered_at: datetime | None = strawberry.field(
+        description="When the endpoint accepted it; null until then."
+    )
+    last_status_code: int | None = strawberry.field(
+        description="The latest attempt's HTTP status; null if none came."
+    )
+    last_error: str | None = strawberry.field(description="The latest attempt's error, if any.")
+    created_at: datetime = strawberry.field(description="When it was queued.")
     endpoint_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field
