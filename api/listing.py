@@ -72,6 +72,45 @@ class Sort:
         return f"{self.field.value}:{self.direction.value}"  # type: ignore[attr-defined]
 
 
+SORT_COLUMNS = {
+    "CREATED_AT": "created_at",
+    "UPDATED_AT": "updated_at",
+    "OCCURRED_AT": "occurred_at",
+    "EFFECTIVE_FROM": "effective_from",
+    "PERIOD": "period_start",
+    "CODE": "code",
+    "SKU": "sku",
+    "PRODUCT": "product_id",
+}
+"""Sort fields by their GraphQL names, and the column each one sorts by."""
+
+
+def sort_input(
+    type_name: str,
+    plural: str,
+    fields: tuple[str, ...],
+    *,
+    direction: SortDirection,
+    tie_breaker: tuple[str, ...] = ("id",),
+) -> Any:
+    """The `<Type>Sort` input with its `<Type>SortField` enum; the first field is the default."""
+    by = strawberry.enum(
+        Enum(f"{type_name}SortField", {name: SORT_COLUMNS[name] for name in fields}),  # type: ignore[misc]
+        description=f"What {plural} can be sorted by.",
+    )
+    namespace = {
+        "__annotations__": {"field": by, "direction": SortDirection},
+        "__doc__": f"How to sort {plural}.",
+        "field": by[fields[0]],
+        "direction": direction,
+        "tie_breaker": tie_breaker,
+    }
+    return strawberry.input(
+        type(f"{type_name}Sort", (Sort,), namespace),
+        description=f"How to sort {plural}; {fields[0]} {direction.name} when left out.",
+    )
+
+
 def _resume(sort: Sort, page: Page) -> Page:
     if page.after is None:
         return page

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from strawberry import relay
 
 from api.billing.inputs import BillingPeriodInput
 from api.billing.types import ChargeTypeEnum, InvoiceStatusEnum, SourceTypeEnum
 from api.errors import PublicError
-from api.listing import Sort, SortDirection
+from api.listing import SortDirection, sort_input
 from domain.billing.periods import Period
 from domain.errors import DomainError
 
@@ -32,16 +30,9 @@ class RateCardFilterInput:
     )
 
 
-@strawberry.enum(description="What rate card versions can be sorted by (they never change).")
-class RateCardSortField(Enum):
-    CREATED_AT = "created_at"
-    EFFECTIVE_FROM = "effective_from"
-
-
-@strawberry.input(description="How to sort rate card versions; newest first by default.")
-class RateCardSort(Sort):
-    field: RateCardSortField = RateCardSortField.CREATED_AT
-    direction: SortDirection = SortDirection.DESC
+RateCardSort = sort_input(
+    "RateCard", "rate card versions", ("CREATED_AT", "EFFECTIVE_FROM"), direction=SortDirection.DESC
+)
 
 
 @strawberry.input(description="Which charges to list; all fields must match.")
@@ -66,16 +57,9 @@ class ChargeFilterInput:
     )
 
 
-@strawberry.enum(description="What charges can be sorted by (they never change).")
-class ChargeSortField(Enum):
-    CREATED_AT = "created_at"
-    OCCURRED_AT = "occurred_at"
-
-
-@strawberry.input(description="How to sort charges; newest first by default.")
-class ChargeSort(Sort):
-    field: ChargeSortField = ChargeSortField.CREATED_AT
-    direction: SortDirection = SortDirection.DESC
+ChargeSort = sort_input(
+    "Charge", "charges", ("CREATED_AT", "OCCURRED_AT"), direction=SortDirection.DESC
+)
 
 
 @strawberry.input(description="Which invoices to list; all fields must match.")
@@ -91,14 +75,6 @@ class InvoiceFilterInput:
     )
 
 
-@strawberry.enum(description="What invoices can be sorted by.")
-class InvoiceSortField(Enum):
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-    PERIOD = "period_start"
-
-
-@strawberry.input(description="How to sort invoices; newest first by default.")
-class InvoiceSort(Sort):
-    field: InvoiceSortField = InvoiceSortField.CREATED_AT
-    direction: SortDirection = SortDirection.DESC
+InvoiceSort = sort_input(
+    "Invoice", "invoices", ("CREATED_AT", "UPDATED_AT", "PERIOD"), direction=SortDirection.DESC
+)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from strawberry import relay
 
-from api.listing import Sort, SortDirection
+from api.listing import SortDirection, sort_input
 
 
 @strawberry.input(description="Which warehouses to list; all fields must match.")
@@ -18,17 +16,9 @@ class WarehouseFilterInput:
     )
 
 
-@strawberry.enum(description="What warehouses can be sorted by.")
-class WarehouseSortField(Enum):
-    CODE = "code"
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="How to sort warehouses; by code by default.")
-class WarehouseSort(Sort):
-    field: WarehouseSortField = WarehouseSortField.CODE
-    direction: SortDirection = SortDirection.ASC
+WarehouseSort = sort_input(
+    "Warehouse", "warehouses", ("CODE", "CREATED_AT", "UPDATED_AT"), direction=SortDirection.ASC
+)
 
 
 @strawberry.input(description="Which products to list; all fields must match.")
@@ -42,14 +32,6 @@ class ProductFilterInput:
     )
 
 
-@strawberry.enum(description="What products can be sorted by.")
-class ProductSortField(Enum):
-    SKU = "sku"
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="How to sort products; by SKU by default.")
-class ProductSort(Sort):
-    field: ProductSortField = ProductSortField.SKU
-    direction: SortDirection = SortDirection.ASC
+ProductSort = sort_input(
+    "Product", "products", ("SKU", "CREATED_AT", "UPDATED_AT"), direction=SortDirection.ASC
+)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from strawberry import relay
 
 from api.inventory.types import InboundStatusEnum, MovementKindEnum
-from api.listing import Sort, SortDirection
+from api.listing import SortDirection, sort_input
 
 
 @strawberry.input(description="Which stock levels to list; all fields must match.")
@@ -29,17 +27,13 @@ class InventoryLevelFilterInput:
     )
 
 
-@strawberry.enum(description="What stock levels can be sorted by.")
-class InventoryLevelSortField(Enum):
-    PRODUCT = "product_id"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="How to sort stock levels; by product by default.")
-class InventoryLevelSort(Sort):
-    tie_breaker = ("product_id", "warehouse_id")
-    field: InventoryLevelSortField = InventoryLevelSortField.PRODUCT
-    direction: SortDirection = SortDirection.ASC
+InventoryLevelSort = sort_input(
+    "InventoryLevel",
+    "stock levels",
+    ("PRODUCT", "UPDATED_AT"),
+    direction=SortDirection.ASC,
+    tie_breaker=("product_id", "warehouse_id"),
+)
 
 
 @strawberry.input(description="Which ledger rows to list; all fields must match.")
@@ -55,15 +49,9 @@ class InventoryMovementFilterInput:
     )
 
 
-@strawberry.enum(description="What ledger rows can be sorted by (they never change).")
-class InventoryMovementSortField(Enum):
-    CREATED_AT = "created_at"
-
-
-@strawberry.input(description="How to sort ledger rows; newest first by default.")
-class InventoryMovementSort(Sort):
-    field: InventoryMovementSortField = InventoryMovementSortField.CREATED_AT
-    direction: SortDirection = SortDirection.DESC
+InventoryMovementSort = sort_input(
+    "InventoryMovement", "ledger rows", ("CREATED_AT",), direction=SortDirection.DESC
+)
 
 
 @strawberry.input(description="Which inbound shipments to list; all fields must match.")
@@ -82,13 +70,9 @@ class InboundShipmentFilterInput:
     )
 
 
-@strawberry.enum(description="What inbound shipments can be sorted by.")
-class InboundShipmentSortField(Enum):
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="How to sort inbound shipments; newest first by default.")
-class InboundShipmentSort(Sort):
-    field: InboundShipmentSortField = InboundShipmentSortField.CREATED_AT
-    direction: SortDirection = SortDirection.DESC
+InboundShipmentSort = sort_input(
+    "InboundShipment",
+    "inbound shipments",
+    ("CREATED_AT", "UPDATED_AT"),
+    direction=SortDirection.DESC,
+)

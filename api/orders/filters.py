@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
 
 import strawberry
 from strawberry import relay
 
-from api.listing import Sort, SortDirection, filter_id
+from api.listing import SortDirection, filter_id, sort_input
 from api.orders.types import OrderStatusEnum
 from domain.orders.queries import OrderFilter
 
@@ -46,13 +45,6 @@ class OrderFilterInput:
         )
 
 
-@strawberry.enum(description="What orders can be sorted by.")
-class OrderSortField(Enum):
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="How to sort orders; newest first by default.")
-class OrderSort(Sort):
-    field: OrderSortField = OrderSortField.CREATED_AT
-    direction: SortDirection = SortDirection.DESC
+OrderSort = sort_input(
+    "Order", "orders", ("CREATED_AT", "UPDATED_AT"), direction=SortDirection.DESC
+)

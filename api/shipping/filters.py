@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from strawberry import relay
 
-from api.listing import Sort, SortDirection
+from api.listing import SortDirection, sort_input
 from api.shipping.types import TrackingStatusEnum
 
 
@@ -21,16 +19,9 @@ class ShipmentFilterInput:
     )
 
 
-@strawberry.enum(description="What shipments can be sorted by.")
-class ShipmentSortField(Enum):
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="How to sort shipments; newest first by default.")
-class ShipmentSort(Sort):
-    field: ShipmentSortField = ShipmentSortField.CREATED_AT
-    direction: SortDirection = SortDirection.DESC
+ShipmentSort = sort_input(
+    "Shipment", "shipments", ("CREATED_AT", "UPDATED_AT"), direction=SortDirection.DESC
+)
 
 
 @strawberry.input(description="Which tracking events to list; all fields must match.")
@@ -40,16 +31,9 @@ class TrackingEventFilterInput:
     )
 
 
-@strawberry.enum(description="What tracking events can be sorted by (they never change).")
-class TrackingEventSortField(Enum):
-    OCCURRED_AT = "occurred_at"
-    CREATED_AT = "created_at"
-
-
-@strawberry.input(description="How to sort tracking events; in the order they happened by default.")
-class TrackingEventSort(Sort):
-    field: TrackingEventSortField = TrackingEventSortField.OCCURRED_AT
-    direction: SortDirection = SortDirection.ASC
+TrackingEventSort = sort_input(
+    "TrackingEvent", "tracking events", ("OCCURRED_AT", "CREATED_AT"), direction=SortDirection.ASC
+)
 
 
 @strawberry.input(description="Which carrier accounts to list; all fields must match.")
@@ -59,13 +43,6 @@ class CarrierAccountFilterInput:
     )
 
 
-@strawberry.enum(description="What carrier accounts can be sorted by.")
-class CarrierAccountSortField(Enum):
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="How to sort carrier accounts; oldest first by default.")
-class CarrierAccountSort(Sort):
-    field: CarrierAccountSortField = CarrierAccountSortField.CREATED_AT
-    direction: SortDirection = SortDirection.ASC
+CarrierAccountSort = sort_input(
+    "CarrierAccount", "carrier accounts", ("CREATED_AT", "UPDATED_AT"), direction=SortDirection.ASC
+)

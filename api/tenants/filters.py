@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 
-from api.listing import Sort, SortDirection
+from api.listing import SortDirection, sort_input
 from api.tenants.types import KeyKindEnum
 
 
@@ -15,17 +13,9 @@ class ClientFilterInput:
     code: str | None = strawberry.field(default=None, description="Exactly this code.")
 
 
-@strawberry.enum(description="What clients can be sorted by.")
-class ClientSortField(Enum):
-    CODE = "code"
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="How to sort clients; by code by default.")
-class ClientSort(Sort):
-    field: ClientSortField = ClientSortField.CODE
-    direction: SortDirection = SortDirection.ASC
+ClientSort = sort_input(
+    "Client", "clients", ("CODE", "CREATED_AT", "UPDATED_AT"), direction=SortDirection.ASC
+)
 
 
 @strawberry.input(description="Which suppliers to list; all fields must match.")
@@ -33,17 +23,9 @@ class SupplierFilterInput:
     code: str | None = strawberry.field(default=None, description="Exactly this code.")
 
 
-@strawberry.enum(description="What suppliers can be sorted by.")
-class SupplierSortField(Enum):
-    CODE = "code"
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="How to sort suppliers; by code by default.")
-class SupplierSort(Sort):
-    field: SupplierSortField = SupplierSortField.CODE
-    direction: SortDirection = SortDirection.ASC
+SupplierSort = sort_input(
+    "Supplier", "suppliers", ("CODE", "CREATED_AT", "UPDATED_AT"), direction=SortDirection.ASC
+)
 
 
 @strawberry.input(description="Which API keys to list; all fields must match.")
@@ -56,13 +38,6 @@ class ApiKeyFilterInput:
     )
 
 
-@strawberry.enum(description="What API keys can be sorted by.")
-class ApiKeySortField(Enum):
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="How to sort API keys; oldest first by default.")
-class ApiKeySort(Sort):
-    field: ApiKeySortField = ApiKeySortField.CREATED_AT
-    direction: SortDirection = SortDirection.ASC
+ApiKeySort = sort_input(
+    "ApiKey", "API keys", ("CREATED_AT", "UPDATED_AT"), direction=SortDirection.ASC
+)

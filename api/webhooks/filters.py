@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 from strawberry import relay
 
-from api.listing import Sort, SortDirection
+from api.listing import SortDirection, sort_input
 from api.webhooks.types import DeliveryStatusEnum, WebhookTopicEnum
 
 
@@ -21,16 +19,12 @@ class WebhookEndpointFilterInput:
     )
 
 
-@strawberry.enum(description="What webhook endpoints can be sorted by.")
-class WebhookEndpointSortField(Enum):
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="How to sort webhook endpoints; oldest first by default.")
-class WebhookEndpointSort(Sort):
-    field: WebhookEndpointSortField = WebhookEndpointSortField.CREATED_AT
-    direction: SortDirection = SortDirection.ASC
+WebhookEndpointSort = sort_input(
+    "WebhookEndpoint",
+    "webhook endpoints",
+    ("CREATED_AT", "UPDATED_AT"),
+    direction=SortDirection.ASC,
+)
 
 
 @strawberry.input(description="Which webhook deliveries to list; all fields must match.")
@@ -46,13 +40,9 @@ class WebhookDeliveryFilterInput:
     )
 
 
-@strawberry.enum(description="What webhook deliveries can be sorted by.")
-class WebhookDeliverySortField(Enum):
-    CREATED_AT = "created_at"
-    UPDATED_AT = "updated_at"
-
-
-@strawberry.input(description="How to sort webhook deliveries; newest first by default.")
-class WebhookDeliverySort(Sort):
-    field: WebhookDeliverySortField = WebhookDeliverySortField.CREATED_AT
-    direction: SortDirection = SortDirection.DESC
+WebhookDeliverySort = sort_input(
+    "WebhookDelivery",
+    "webhook deliveries",
+    ("CREATED_AT", "UPDATED_AT"),
+    direction=SortDirection.DESC,
+)
