@@ -69,17 +69,20 @@ def _about_input(change: Change) -> Change:
     if not isinstance(values, dict):
         return change
     names = ["id", *sorted(n for n in values if n.endswith("Id"))]
-    for name in names:
-        value = values.get(name)
-        if isinstance(value, str):
-            try:
-                global_id = relay.GlobalID.from_id(value)
-            except Exception:
-                continue
-            row_id = parse_uuid(global_id.node_id)
-            if row_id is not None:
-                return change.about(global_id.type_name, row_id)
+    for global_id in filter(None, (_global_id(values.get(name)) for name in names)):
+        row_id = parse_uuid(global_id.node_id)
+        if row_id is not None:
+            return change.about(global_id.type_name, row_id)
     return change
+
+
+def _global_id(value: Any) -> relay.GlobalID | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return relay.GlobalID.from_id(value)
+    except ValueError:  # GlobalIDValueError: a malformed id names no object
+        return None
 
 
 @cache
