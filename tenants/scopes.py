@@ -51,7 +51,9 @@ KIND_SCOPES: dict[KeyKind, frozenset[str]] = {
 
 DEFAULT_SCOPES: dict[KeyKind, tuple[str, ...]] = {
     KeyKind.PROVIDER: (ADMIN,),
-    KeyKind.CLIENT: tuple(sorted(KIND_SCOPES[KeyKind.CLIENT] - {ADMIN, "keys:read", "keys:write", "audit:read"})),
+    KeyKind.CLIENT: tuple(
+        sorted(KIND_SCOPES[KeyKind.CLIENT] - {ADMIN, "keys:read", "keys:write", "audit:read"})
+    ),
     KeyKind.SUPPLIER: ("orders:read", "orders:write"),
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, text
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 from domain.audit.models import AuditEvent
 from domain.audit.trail import Actor, Change, record
 from domain.errors import DomainError, DomainErrorCode
+from persistence.unit_of_work import UnitOfWork
 
 MIN_RETENTION = timedelta(days=7)
 """Nothing younger is ever pruned; PostgreSQL's prune function enforces the same floor, so
@@ -50,3 +52,19 @@ def prune(session: Session, provider_id: uuid.UUID, retention: timedelta, now: d
         change = Change("pruneAuditEvents", {"before": cutoff.isoformat(), "deleted": deleted})
         record(session, provider_id, Actor.system(PRUNE_TASK), change)
     return deleted
+
+
+def prune_all(
+    unit_of_work: Callable[[uuid.UUID], UnitOfWork],
+    providers: Iterable[uuid.UUID],
+    retention: timedelta,
+    now: datetime,
+) -> int:
+    """Prune every provider in its own transaction; how many events were deleted in all."""
+    check_retention(retention)
+    total = 0
+    for provider_id in providers:
+        with unit_of_work(provider_id) as uow:
+            total += prune(uow.session, provider_id, retention, now)
+            uow.commit()
+    return total

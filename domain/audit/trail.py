@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -66,12 +67,13 @@ def record(
     actor: Actor,
     change: Change,
     error_codes: Sequence[str] = (),
+    at: datetime | None = None,
 ) -> AuditEvent:
     """Append one event in the session's transaction; with `error_codes` it is a refusal."""
     event = AuditEvent(
         provider_id=provider_id,
         id=new_id(),
-        occurred_at=utcnow(),
+        occurred_at=at or utcnow(),
         actor_kind=actor.kind,
         actor_id=actor.id,
         actor_name=actor.name[:100],

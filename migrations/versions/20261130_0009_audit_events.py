@@ -18,14 +18,14 @@ import sqlalchemy as sa
 from alembic import op
 
 import persistence.base
-from persistence.rls import APP_ROLE, PROVIDER_SETTING, enable_tenant_rls, grant_app_role
+from persistence.rls import APP_ROLE, enable_tenant_rls, grant_app_role
 
 revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-PRUNE_FUNCTION = f"""
+PRUNE_FUNCTION = """
 CREATE FUNCTION prune_audit_events(cutoff timestamptz) RETURNS bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -35,7 +35,7 @@ BEGIN
         RAISE EXCEPTION 'audit events younger than 7 days are kept';
     END IF;
     DELETE FROM audit_events
-    WHERE provider_id = NULLIF(current_setting('{PROVIDER_SETTING}', true), '')::uuid
+    WHERE provider_id = NULLIF(current_setting('app.provider_id', true), '')::uuid
       AND occurred_at < cutoff;
     GET DIAGNOSTICS deleted = ROW_COUNT;
     RETURN deleted;
