@@ -58,8 +58,9 @@ def _subject(result: Any) -> tuple[str | None, uuid.UUID | None]:
         candidates = [result]
     for candidate in candidates:
         type_name = _type_names().get(type(candidate))
-        if type_name is not None:
-            return type_name, candidate.id
+        row_id = getattr(candidate, "id", None)  # rows with composite keys have none
+        if type_name is not None and isinstance(row_id, uuid.UUID):
+            return type_name, row_id
     return None, None
 
 
