@@ -14,8 +14,8 @@ from sqlalchemy.exc import DBAPIError
 
 from crossdock.database import make_engine, make_session_factory
 from crossdock.failures import describe_database_failure
-from crossdock.schema_command import add_schema_command
 from crossdock.maintenance import add_audit_commands
+from crossdock.schema_command import add_schema_command
 from crossdock.settings import Settings
 from persistence.unit_of_work import UnitOfWork
 from tenants import service
