@@ -9,14 +9,28 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from api.descriptions import described_enum
 from api.relay import RowNode
 from domain.audit.models import ActorKind, AuditEvent, AuditOutcome
 
-ActorKindEnum = strawberry.enum(
-    ActorKind, name="AuditActorKind", description="Who made a change: key, operator or task."
+ActorKindEnum = described_enum(
+    ActorKind,
+    name="AuditActorKind",
+    description="Who made a change: an API key, the operator, or a system task.",
+    values={
+        ActorKind.API_KEY: "An API key (`actorKeyId`, `actorName` its public prefix).",
+        ActorKind.OPERATOR: "The platform operator, with the `crossdock` CLI on the server.",
+        ActorKind.SYSTEM: "A background task (`actorName`: dispatch, audit_retention, ...).",
+    },
 )
-AuditOutcomeEnum = strawberry.enum(
-    AuditOutcome, name="AuditOutcome", description="Whether the mutation was made or refused."
+AuditOutcomeEnum = described_enum(
+    AuditOutcome,
+    name="AuditOutcome",
+    description="Whether the mutation was made or refused.",
+    values={
+        AuditOutcome.OK: "The change was made.",
+        AuditOutcome.REFUSED: "Refused with userErrors (`errorCodes`); nothing else was written.",
+    },
 )
 
 
@@ -26,17 +40,23 @@ class AuditEventType(RowNode):
 
     __model__ = AuditEvent
     id: relay.NodeID[str]
-    occurred_at: datetime
-    actor_kind: ActorKindEnum  # type: ignore[valid-type]
+    occurred_at: datetime = strawberry.field(description="When the change was made (UTC).")
+    actor_kind: ActorKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Who made it: an API key, the operator, or a system task."
+    )
     actor_name: str = strawberry.field(
         description="The API key's public prefix, `operator`, or the system task's name."
     )
-    mutation: str
+    mutation: str = strawberry.field(
+        description="The mutation's field name (`createOrder`), or a system task's change."
+    )
     object_type: str | None = strawberry.field(description="The GraphQL type of the object.")
     input: JSON = strawberry.field(  # type: ignore[valid-type]
         description="The arguments as sent; secret values are replaced by `[redacted]`."
     )
-    outcome: AuditOutcomeEnum  # type: ignore[valid-type]
+    outcome: AuditOutcomeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="Made, or refused."
+    )
     error_codes: list[str] = strawberry.field(description="The userError codes of a refusal.")
     actor_id: strawberry.Private[uuid.UUID | None]
     object_id: strawberry.Private[uuid.UUID | None]
