@@ -11,6 +11,7 @@ from graphql import GraphQLSchema, get_named_type
 from strawberry import relay
 from strawberry.types import Info
 
+from api.audit.recording import audited, change_of, refusal
 from api.context import Context, parse_uuid
 from api.errors import UserError, user_errors
 from domain.errors import invalid_id
@@ -33,10 +34,15 @@ async def mutate(
     work: Callable[..., R],
     done: Callable[[R], P],
 ) -> P:
-    """Run `work(uow)` as one unit of work; a refusal becomes `userErrors`."""
+    """Run `work(uow)` as one unit of work; a refusal becomes `userErrors`.
+
+    Either way the mutation is audited: with the change, or after its rollback on its own.
+    """
+    change = change_of(info)
     try:
-        result = await info.context.write(work)
+        result = await info.context.write(audited(work, change))
     except UserFacingError as error:
+        await info.context.write(refusal(change, error))
         return payload(user_errors=user_errors(error))
     return done(result)
 

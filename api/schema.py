@@ -10,6 +10,7 @@ from strawberry import relay
 from strawberry.extensions import ValidationCache
 from strawberry.tools import merge_types
 
+from api.audit import schema as audit
 from api.billing import schema as billing
 from api.catalog import schema as catalog
 from api.descriptions import describe_from_docstrings
@@ -47,6 +48,7 @@ Query = merge_types(
         shipping.Query,
         webhooks.Query,
         billing.Query,
+        audit.Query,
     ),
 )
 Mutation = merge_types(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import anyio.to_thread
 from sqlalchemy import text
@@ -24,6 +25,7 @@ from crossdock.database import make_engine, make_session_factory
 from crossdock.gc_tuning import tune_for_serving
 from crossdock.limits import make_query_limits
 from crossdock.settings import Settings
+from workers import runtime
 
 
 def create_app(
@@ -69,6 +71,7 @@ def create_app(
                 heartbeat_timeout_ms=settings.redis_heartbeat_timeout_ms,
                 maintenance_chance=settings.redis_maintenance_chance,
             )
+            runtime.configure_audit_retention(timedelta(days=settings.audit_retention_days))
             embedded = EmbeddedBackground(session_factory, broker)
             embedded.start()
         try:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from crossdock.database import make_engine, make_session_factory
 from crossdock.failures import describe_database_failure
+from crossdock.maintenance import add_audit_commands
 from crossdock.schema_command import add_schema_command
 from crossdock.settings import Settings
 from persistence.unit_of_work import UnitOfWork
@@ -119,6 +120,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     revoke_key.set_defaults(run=_revoke_key)
 
     add_schema_command(commands)
+    add_audit_commands(commands)
     return parser
 
 

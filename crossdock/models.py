@@ -1,5 +1,6 @@
 """Imports every model module, so that `Base.metadata` knows every table."""
 
+from domain.audit import models as audit_models
 from domain.billing import invoice_models as billing_invoice_models
 from domain.billing import models as billing_models
 from domain.catalog import models as catalog_models
@@ -21,6 +22,7 @@ MODEL_MODULES = (
     webhook_models,
     billing_models,
     billing_invoice_models,
+    audit_models,
 )
 
 metadata = Base.metadata

@@ -46,6 +46,8 @@ class Settings:
     """Let the URLs workers send requests to (webhook endpoints, aggregator carrier
     accounts) point at loopback and private addresses (tests, one-machine setups); off,
     they must be https to a public host."""
+    audit_retention_days: int = 400
+    """Audit events older than this are pruned daily (at least 7: the trail's floor)."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -75,12 +77,23 @@ class Settings:
             rate_limit_redis_url=env.get("CROSSDOCK_RATE_LIMIT_REDIS_URL") or _redis(broker_url),
             allow_private_urls=_flag(env.get("CROSSDOCK_ALLOW_PRIVATE_URLS")),
             request_timeout_seconds=float(env.get("CROSSDOCK_REQUEST_TIMEOUT_SECONDS", "30")),
+            audit_retention_days=_at_least(
+                "CROSSDOCK_AUDIT_RETENTION_DAYS", env.get("CROSSDOCK_AUDIT_RETENTION_DAYS"), 400, 7
+            ),
         )
 
 
 def _flag(value: str | None) -> bool:
     """An on/off variable: 1, true, yes or on (any case) is on; anything else is off."""
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _at_least(name: str, value: str | None, default: int, minimum: int) -> int:
+    """An integer variable of at least `minimum`; anything else stops the start with its name."""
+    number = default if not value else int(value) if value.strip().isdigit() else -1
+    if number < minimum:
+        raise ValueError(f"{name} must be a whole number of at least {minimum}, not {value!r}")
+    return number
 
 
 def _redis(url: str | None) -> str | None:

@@ -7,6 +7,7 @@ extra modules named after it, so the broker is in place before any actor binds t
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 import dramatiq
 
@@ -34,6 +35,7 @@ def prepare(settings: Settings, extra_modules: Iterable[str] = ()) -> dramatiq.B
         maintenance_chance=settings.redis_maintenance_chance,
     )
     runtime.configure(make_session_factory(make_engine(settings.database_url)))
+    runtime.configure_audit_retention(timedelta(days=settings.audit_retention_days))
     return install_broker(broker, extra_modules)
 
 

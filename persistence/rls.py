@@ -20,6 +20,8 @@ KEY_PREFIX_SETTING = "app.key_prefix"
 SYSTEM_TASK_SETTING = "app.system_task"
 APP_ROLE = "crossdock_app"
 """The group role the application logs in through; neither superuser nor table owner."""
+APPEND_ONLY_TABLES = ("audit_events",)
+"""Tables the application role may insert into and read, never update or delete from."""
 
 _SET_TENANT = text(
     "SELECT set_config(:provider_setting, :provider, true),"
@@ -103,6 +105,13 @@ def grant_app_role() -> None:
     op.execute(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}")
     op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_ROLE}")
     op.execute(f"REVOKE ALL ON alembic_version FROM {APP_ROLE}")
+    for table in APPEND_ONLY_TABLES:
+        # Granting on ALL TABLES again (each migration that adds tables does) must not
+        # hand UPDATE or DELETE back on an append-only table.
+        op.execute(
+            f"DO $$ BEGIN IF to_regclass('{table}') IS NOT NULL THEN "
+            f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {APP_ROLE}; END IF; END $$"
+        )
 
 
 def install_tenant_setting() -> None:

@@ -26,6 +26,7 @@ SCOPES: dict[str, str] = {
     "billing:write": "change rate cards, charges and invoices",
     "webhooks:read": "list webhook endpoints and their deliveries",
     "webhooks:write": "create, change and delete webhook endpoints; redeliver",
+    "audit:read": "read the audit trail (a client key: what its client did)",
 }
 
 Scope = StrEnum(  # type: ignore[misc]
@@ -49,6 +50,7 @@ KIND_SCOPES: dict[KeyKind, frozenset[str]] = {
             "billing:read",
             "webhooks:read",
             "webhooks:write",
+            "audit:read",
         }
     ),
     KeyKind.SUPPLIER: frozenset({"orders:read", "orders:write"}),
@@ -56,7 +58,9 @@ KIND_SCOPES: dict[KeyKind, frozenset[str]] = {
 
 DEFAULT_SCOPES: dict[KeyKind, tuple[str, ...]] = {
     KeyKind.PROVIDER: (ADMIN,),
-    KeyKind.CLIENT: tuple(sorted(KIND_SCOPES[KeyKind.CLIENT] - {ADMIN, "keys:read", "keys:write"})),
+    KeyKind.CLIENT: tuple(
+        sorted(KIND_SCOPES[KeyKind.CLIENT] - {ADMIN, "keys:read", "keys:write", "audit:read"})
+    ),
     KeyKind.SUPPLIER: ("orders:read", "orders:write"),
 }
 

@@ -15,6 +15,7 @@ ACTOR_MODULES: tuple[str, ...] = (
     "workers.billing",
     "workers.dispatch",
     "workers.tracking",
+    "workers.audit",
 )
 """Dotted names of the modules defining actors (webhooks, billing, carriers, ...)."""
 

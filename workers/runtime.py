@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -10,6 +11,7 @@ from persistence.unit_of_work import UnitOfWork
 from tenants.unit_of_work import TenantUnitOfWork
 
 _session_factory: sessionmaker[Session] | None = None
+_audit_retention = timedelta(days=400)
 
 
 def configure(session_factory: sessionmaker[Session]) -> None:
@@ -33,3 +35,14 @@ def unit_of_work(provider_id: str | uuid.UUID) -> TenantUnitOfWork:
 def system_unit_of_work(task: str) -> UnitOfWork:
     """A unit of work of a cross-tenant system task (row-level security policies name it)."""
     return UnitOfWork(session_factory(), system_task=task)
+
+
+def configure_audit_retention(kept: timedelta) -> None:
+    """Install how long audit events are kept (the composition root, from the settings)."""
+    global _audit_retention
+    _audit_retention = kept
+
+
+def audit_retention() -> timedelta:
+    """How long audit events are kept."""
+    return _audit_retention

@@ -39,9 +39,11 @@ SCHEDULE = (
     Job("schedule_billing", timedelta(hours=1)),
     Job("sweep_webhooks", timedelta(minutes=1)),
     Job("poll_tracking", timedelta(minutes=15)),
+    Job("prune_audit_events", timedelta(days=1)),
 )
 """Billing fans out hourly (storage days complete at each warehouse's local midnight);
-webhook deliveries whose wake-up message was lost, and redeliveries, are swept each minute."""
+webhook deliveries whose wake-up message was lost, and redeliveries, are swept each minute;
+the audit trail is pruned to its retention daily."""
 
 
 def provider_ids() -> list[uuid.UUID]:

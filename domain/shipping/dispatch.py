@@ -20,6 +20,8 @@ import uuid
 from collections.abc import Callable
 from enum import StrEnum
 
+from domain.audit.trail import Actor, Change
+from domain.audit.trail import record as audit
 from domain.orders.fulfillment import mark_exception, mark_shipped
 from domain.orders.models import FulfillmentStatus
 from domain.outbox.events import Topic, record
@@ -45,6 +47,9 @@ NewUnit = Callable[[], TenantUnitOfWork]
 ERROR_MAX = 1000
 GAVE_UP = "DISPATCH_FAILED"
 """The exception code of a dispatch whose retries ran out on errors other than a carrier's."""
+DISPATCH_TASK = "dispatch"
+"""How the audit trail names this system task: a bought label and a given-up dispatch are
+user-visible changes made by no caller."""
 
 
 class Outcome(StrEnum):
@@ -195,6 +200,13 @@ def record_shipment(
         },
     )
     uow.flush()
+    change = Change(
+        "shipFulfillmentOrder",
+        {"fulfillmentOrderId": str(fo.id), "carrier": label.carrier, "service": label.service},
+        "Shipment",
+        shipment.id,
+    )
+    audit(uow.session, uow.scope.provider_id, Actor.system(DISPATCH_TASK), change)
     return shipment
 
 
@@ -220,6 +232,7 @@ def fail(
             attempt.exception_reason = reason[:ERROR_MAX]
             attempt.exception_code = code[:64]
             mark_exception(uow, fo_id, reason[:ERROR_MAX], code)
+            _audit_exception(uow, fo_id, code)
         uow.commit()
     return Outcome.EXCEPTION if permanent else Outcome.NOTHING_TO_DO
 
@@ -240,8 +253,14 @@ def give_up(new_unit: NewUnit, fo_id: uuid.UUID, tries: int) -> Outcome:
         attempt.exception_reason = attempt.last_error = reason
         attempt.exception_code = GAVE_UP
         mark_exception(uow, fo_id, reason, GAVE_UP)
+        _audit_exception(uow, fo_id, GAVE_UP)
         uow.commit()
     return Outcome.EXCEPTION
+
+
+def _audit_exception(uow: TenantUnitOfWork, fo_id: uuid.UUID, code: str) -> None:
+    change = Change("markDispatchException", {"code": code}, "FulfillmentOrder", fo_id)
+    audit(uow.session, uow.scope.provider_id, Actor.system(DISPATCH_TASK), change)
 
 
 def _locked_attempt(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> DispatchAttempt:
