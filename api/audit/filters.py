@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
-from typing import Any
 
 import strawberry
 from strawberry import relay
 
 from api.audit.types import ActorKindEnum, AuditOutcomeEnum
-from api.listing import NO_MATCH, filter_id
-from api.orders.filters import SortDirection
-from domain.audit.models import AuditEvent
+from api.listing import NO_MATCH, SortDirection, filter_id, sort_input
 from domain.audit.queries import AuditFilter
 
 
-@strawberry.input
+@strawberry.input(description="Which audit events to list; all fields must match.")
 class AuditEventFilterInput:
-    actor_kind: ActorKindEnum | None = None  # type: ignore[valid-type]
+    actor_kind: list[ActorKindEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Events caused by any of these kinds of actor."
+    )
     actor_key_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Events caused by this API key."
     )
@@ -31,7 +29,9 @@ class AuditEventFilterInput:
     object_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Events about this object."
     )
-    outcome: AuditOutcomeEnum | None = None  # type: ignore[valid-type]
+    outcome: list[AuditOutcomeEnum] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Events with any of these outcomes."
+    )
     occurred_after: datetime | None = strawberry.field(
         default=None, description="At or after this time."
     )
@@ -46,39 +46,18 @@ class AuditEventFilterInput:
             object_type = self.object_id.type_name
             object_id = filter_id(self.object_id, object_type) or NO_MATCH
         return AuditFilter(
-            actor_kind=self.actor_kind,
+            actor_kinds=tuple(self.actor_kind) if self.actor_kind else None,
             actor_id=filter_id(self.actor_key_id, "ApiKey"),
             actor_name=self.actor_name,
             mutations=tuple(self.mutation) if self.mutation else None,
             object_type=object_type,
             object_id=object_id,
-            outcome=self.outcome,
+            outcomes=tuple(self.outcome) if self.outcome else None,
             occurred_after=self.occurred_after,
             occurred_before=self.occurred_before,
         )
 
 
-@strawberry.enum
-class AuditEventSortField(Enum):
-    OCCURRED_AT = "occurred_at"
-
-
-@strawberry.input
-class AuditEventSort:
-    field: AuditEventSortField = AuditEventSortField.OCCURRED_AT
-    direction: SortDirection = SortDirection.DESC
-
-    @property
-    def keys(self) -> tuple[str, str]:
-        """Attribute names of the keyset: the sort column, then id to break ties."""
-        return (self.field.value, "id")
-
-    @property
-    def columns(self) -> list[Any]:
-        """The keyset's columns."""
-        return [getattr(AuditEvent, name) for name in self.keys]
-
-    @property
-    def descending(self) -> bool:
-        """Whether newest comes first."""
-        return self.direction is SortDirection.DESC
+AuditEventSort = sort_input(
+    "AuditEvent", "audit events", ("OCCURRED_AT",), direction=SortDirection.DESC
+)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
@@ -11,10 +9,10 @@ from strawberry.types import Info
 from api.audit.filters import AuditEventFilterInput, AuditEventSort
 from api.audit.types import AuditEventType
 from api.context import Context
+from api.listing import read_page
 from api.permissions import requires
-from api.relay import Page, connection, keyset_page
+from api.relay import Page
 from domain.audit.queries import AuditFilter, events_matching
-from tenants.unit_of_work import TenantUnitOfWork
 
 
 @strawberry.type
@@ -29,13 +27,11 @@ class Query:
         sort: AuditEventSort | None = None,
     ) -> relay.Connection[AuditEventType]:
         """Every mutation the caller may see, newest first unless sorted otherwise."""
-        page = Page.of(first, after)
-        sort = sort or AuditEventSort()
         where = filter.domain() if filter else AuditFilter()
-
-        def run(uow: TenantUnitOfWork) -> tuple[list[Any], bool]:
-            stmt = events_matching(uow.scope, where)
-            return keyset_page(uow.session, stmt, sort.columns, page, descending=sort.descending)
-
-        rows, more = await info.context.read(run)
-        return connection(AuditEventType, rows, more, sort.keys, page)
+        return await read_page(
+            info,
+            AuditEventType,
+            lambda scope: events_matching(scope, where),
+            sort or AuditEventSort(),
+            Page.of(first, after),
+        )

@@ -17,13 +17,13 @@ from tenants.scope import TenantScope
 class AuditFilter:
     """Which events to list; None leaves a criterion out."""
 
-    actor_kind: ActorKind | None = None
+    actor_kinds: tuple[ActorKind, ...] | None = None
     actor_id: uuid.UUID | None = None
     actor_name: str | None = None
     mutations: tuple[str, ...] | None = None
     object_type: str | None = None
     object_id: uuid.UUID | None = None
-    outcome: AuditOutcome | None = None
+    outcomes: tuple[AuditOutcome, ...] | None = None
     occurred_after: datetime | None = None
     occurred_before: datetime | None = None
 
@@ -31,8 +31,8 @@ class AuditFilter:
 def events_matching(scope: TenantScope, where: AuditFilter) -> Select[Any]:
     """The caller's events (a client key: those its client caused) matching `where`."""
     stmt = scope.select(AuditEvent)
-    if where.actor_kind is not None:
-        stmt = stmt.where(AuditEvent.actor_kind == where.actor_kind)
+    if where.actor_kinds:
+        stmt = stmt.where(AuditEvent.actor_kind.in_(where.actor_kinds))
     if where.actor_id is not None:
         stmt = stmt.where(AuditEvent.actor_id == where.actor_id)
     if where.actor_name is not None:
@@ -43,8 +43,8 @@ def events_matching(scope: TenantScope, where: AuditFilter) -> Select[Any]:
         stmt = stmt.where(AuditEvent.object_type == where.object_type)
     if where.object_id is not None:
         stmt = stmt.where(AuditEvent.object_id == where.object_id)
-    if where.outcome is not None:
-        stmt = stmt.where(AuditEvent.outcome == where.outcome)
+    if where.outcomes:
+        stmt = stmt.where(AuditEvent.outcome.in_(where.outcomes))
     if where.occurred_after is not None:
         stmt = stmt.where(AuditEvent.occurred_at >= where.occurred_after)
     if where.occurred_before is not None:
