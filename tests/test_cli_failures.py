@@ -32,7 +32,9 @@ def assert_one_clear_line(done, *expected: str) -> None:
         assert words in lines[0]
 
 
-@pytest.mark.parametrize("command", [("migrate",), ("provider", "create", "Acme")])
+@pytest.mark.parametrize(
+    "command", [("migrate",), ("provider", "create", "Acme"), ("serve", "--port", "0")]
+)
 def test_an_unreachable_database_gives_one_line_and_a_failing_exit(command):
     # given
     port = closed_port()
