@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy.exc import DBAPIError
 
 from crossdock.database import make_engine, make_session_factory
-from crossdock.failures import describe_database_failure
+from crossdock.failures import database_url_problem, describe_database_failure
 from crossdock.maintenance import add_audit_commands
 from crossdock.schema_command import add_schema_command
 from crossdock.settings import Settings
@@ -32,6 +32,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
     )
     args = _parser(settings).parse_args(argv)
+    for variable, url in (
+        ("CROSSDOCK_DATABASE_URL", settings.database_url),
+        ("CROSSDOCK_MIGRATION_DATABASE_URL", settings.migration_database_url),
+    ):
+        if problem := database_url_problem(variable, url):
+            _fail(args, "CONFIGURATION", problem)
+            return 2
     try:
         return args.run(settings, args)
     except UserFacingError as error:

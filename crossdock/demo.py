@@ -93,7 +93,7 @@ class ExistingDemo:
             " (only their hashes are stored).\n"
             f"  A new key:  crossdock key create --provider {self.provider_id}"
             " [--kind client --client ACME]\n"
-            "  Start over: crossdock serve --demo --reset  (deletes the SQLite database file)"
+            "  Start over: crossdock serve --demo --reset  (on SQLite: deletes the database file)"
         )
 
 

@@ -30,6 +30,23 @@ def safe_url(url: str) -> str:
         return "(an unparsable URL)"
 
 
+def database_url_problem(variable: str, url: str) -> str | None:
+    """Why `url` (from `variable`) cannot be a database URL of ours, in one line; None if fine."""
+    example = "postgresql://user:password@host:5432/name or sqlite:///path/to/crossdock.db"
+    try:
+        parsed = make_url(url)
+        parsed.port  # noqa: B018 - a non-numeric port only fails when read
+    except (ArgumentError, ValueError):
+        # not echoed: an unparsable URL cannot have its password masked
+        return f"{variable} is not a database URL; use {example}"
+    if parsed.get_backend_name() not in ("postgresql", "sqlite"):
+        return (
+            f"{variable} names an unsupported database ({safe_url(url)}); "
+            f"Crossdock runs on PostgreSQL or SQLite: {example}"
+        )
+    return None
+
+
 def describe_database_failure(error: DBAPIError, url: str) -> str:
     """One line for a database error: what failed at which (password-free) URL, and a hint."""
     where = safe_url(url)

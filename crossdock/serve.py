@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from crossdock.database import make_engine, make_session_factory
@@ -43,6 +44,8 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool, reset: bool) 
         print(f"deleted {sqlite_file} to start a fresh demo", flush=True)
     if sqlite_file is not None:
         upgrade(settings.migration_database_url)
+    # a database the app cannot use fails here, in one line (cli.main), not on every request
+    _connect_once(settings.database_url)
     if demo:
         print(seed_or_find_demo(settings).describe(f"http://{host}:{port}/graphql"), flush=True)
     app = create_app(settings)
@@ -61,6 +64,15 @@ def seed_or_find_demo(settings: Settings) -> Demo | ExistingDemo:
             demo = ensure_demo(uow)
             uow.commit()
             return demo
+    finally:
+        engine.dispose()
+
+
+def _connect_once(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
     finally:
         engine.dispose()
 

@@ -32,7 +32,9 @@ def assert_one_clear_line(done, *expected: str) -> None:
         assert words in lines[0]
 
 
-@pytest.mark.parametrize("command", [("migrate",), ("provider", "create", "Acme")])
+@pytest.mark.parametrize(
+    "command", [("migrate",), ("provider", "create", "Acme"), ("serve", "--port", "0")]
+)
 def test_an_unreachable_database_gives_one_line_and_a_failing_exit(command):
     # given
     port = closed_port()
@@ -100,3 +102,21 @@ def test_an_unmigrated_sqlite_file_says_to_migrate(tmp_path):
     done = Target(url, url).crossdock("provider", "create", "Acme")
     # then
     assert_one_clear_line(done, "is not migrated", "crossdock migrate")
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (f"postgres:{PASSWORD}@db", "CROSSDOCK_DATABASE_URL is not a database URL"),
+        (f"postgresql://u:{PASSWORD}@db:port/x", "CROSSDOCK_DATABASE_URL is not a database URL"),
+        (f"mysql://u:{PASSWORD}@db/x", "unsupported database (mysql://u:***@db/x)"),
+    ],
+)
+def test_a_database_url_that_cannot_work_is_named_without_its_password(url, expected, tmp_path):
+    # given
+    target = Target(url, f"sqlite:///{tmp_path / 'owner.db'}")
+    # when
+    done = target.crossdock("provider", "create", "Acme")
+    # then
+    assert_one_clear_line(done, expected)
+    assert not (tmp_path / "owner.db").exists()

@@ -23,6 +23,7 @@ from tests.outbox_factories import record_events
 from tests.serve_process import (
     CROSSDOCK,
     ENTRYPOINT,
+    ROOT,
     Server,
     crossdock_env,
     free_port,
@@ -126,3 +127,33 @@ def test_a_bad_or_missing_key_is_closed_with_4403(serve_process, database):
         codes.append(closed.value.rcvd.code if closed.value.rcvd else None)
     # then
     assert codes == [4403, 4403]
+
+
+def locked_names(lock: str) -> set[str]:
+    """Distribution names pinned in a lock file of the repository."""
+    text = (ROOT / lock).read_text()
+    return {line.split("==", 1)[0].lower() for line in text.splitlines() if "==" in line}
+
+
+@pytest.mark.parametrize("lock", ["requirements.lock", "requirements.runtime.lock"])
+def test_both_locks_give_uvicorn_its_websocket_http_and_loop_implementations(lock):
+    # without websockets (or wsproto) uvicorn answers every upgrade with 400
+    assert {"uvicorn", "websockets", "httptools", "uvloop"} <= locked_names(lock)
+
+
+def test_uvicorn_picks_websockets_httptools_and_uvloop():
+    # given
+    from uvicorn.loops.auto import auto_loop_factory
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
+    from uvicorn.protocols.websockets.auto import AutoWebSocketsProtocol
+
+    # when
+    loop = auto_loop_factory()()
+    try:
+        # then
+        assert AutoWebSocketsProtocol is not None
+        assert AutoWebSocketsProtocol.__module__.endswith("websockets_sansio_impl")
+        assert AutoHTTPProtocol.__name__ == "HttpToolsProtocol"
+        assert type(loop).__module__.startswith("uvloop")
+    finally:
+        loop.close()
