@@ -278,7 +278,7 @@ def dispatch_rate(
     broker = make_broker(redis_url, namespace=namespace)
     install_broker(broker)
     command = ["crossdock.worker_main:setup"]
-    env = {"CROSSDOCK_DATABASE_URL": database.app_url}
+    env = database.env()
     stop = threading.Event()
     relay = threading.Thread(
         target=_relay_loop, args=(stop, app_factory, broker), name="bench-relay", daemon=True

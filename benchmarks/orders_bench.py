@@ -48,7 +48,7 @@ mutation Create($input: CreateOrderInput!) {
 
 def orders_page(database: BenchDatabase, seeded: Seeded, requests: int, concurrency: int) -> str:
     """Requests/s and latency of a 50-order page: GraphQL against the hand-written endpoint."""
-    env = {"CROSSDOCK_DATABASE_URL": database.app_url, **UNLIMITED}
+    env = {**database.env(), **UNLIMITED}
     headers = {"Authorization": f"Bearer {seeded.provider_key}"}
     body = {"query": ORDERS_PAGE, "variables": {"first": 50}}
     with (
@@ -93,7 +93,7 @@ def order_creation(database: BenchDatabase, seeded: Seeded, count: int, concurre
         if payload["userErrors"]:
             raise RuntimeError(payload["userErrors"])
 
-    env = {"CROSSDOCK_DATABASE_URL": database.app_url, **UNLIMITED}
+    env = {**database.env(), **UNLIMITED}
     with serve("crossdock.app:from_env", 8713, env) as graphql_url:
         api = measure(
             "createOrder via GraphQL",

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from adapters.secrets import FernetSecretBox
 from crossdock.database import make_engine, make_session_factory
 from crossdock.migrate import upgrade
 from domain.catalog.models import Product, Warehouse
@@ -25,6 +26,7 @@ from domain.orders.models import (
 )
 from persistence.base import new_id
 from persistence.rls import APP_ROLE
+from persistence.sealed import use_secret_box
 from persistence.unit_of_work import UnitOfWork
 from tenants import service
 from tenants.models import KeyKind
@@ -32,6 +34,10 @@ from tenants.unit_of_work import TenantUnitOfWork
 
 APP_LOGIN_ROLE = "crossdock_bench_app"
 BATCH = 5_000
+
+
+BENCH_SECRET_KEY = "e2Jygnd81almYf-mOc2bkz9IgHaDJv9s4zDCAZHcQ7M="
+"""Seals stored secrets in benchmark runs, in this process and in the servers it starts."""
 
 
 @dataclass
@@ -42,6 +48,10 @@ class BenchDatabase:
     app_url: str
     name: str
     server_url: str
+
+    def env(self) -> dict[str, str]:
+        """What a server or worker process needs to use this database."""
+        return {"CROSSDOCK_DATABASE_URL": self.app_url, "CROSSDOCK_SECRET_KEYS": BENCH_SECRET_KEY}
 
     def drop(self) -> None:
         """Remove the database."""
@@ -76,6 +86,7 @@ def create_database(server_url: str, name: str = "crossdock_bench") -> BenchData
         ):
             connection.execute(text(f"CREATE ROLE {APP_LOGIN_ROLE} LOGIN IN ROLE {APP_ROLE}"))
     engine.dispose()
+    use_secret_box(FernetSecretBox([BENCH_SECRET_KEY]))
     app = admin.set(username=APP_LOGIN_ROLE, password=None)
     return BenchDatabase(
         admin_url=admin.render_as_string(hide_password=False),

@@ -24,6 +24,7 @@ from crossdock.broker import make_broker
 from crossdock.database import make_engine, make_session_factory
 from crossdock.gc_tuning import tune_for_serving
 from crossdock.limits import make_query_limits
+from crossdock.secret_keys import install_secret_box
 from crossdock.settings import Settings
 from workers import runtime
 
@@ -41,6 +42,7 @@ def create_app(
         background = settings.broker_url is None
     engine = make_engine(settings.database_url)
     session_factory = make_session_factory(engine)
+    install_secret_box(settings, session_factory)
     limits = limits or make_query_limits(settings)
     graphql = CrossdockGraphQL(
         build_schema(max_query_depth=settings.max_query_depth),

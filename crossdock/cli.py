@@ -12,15 +12,19 @@ from typing import Any
 
 from sqlalchemy.exc import DBAPIError
 
+from adapters.secrets import SecretKeyError
 from crossdock.database import make_engine, make_session_factory
 from crossdock.failures import database_url_problem, describe_database_failure
-from crossdock.maintenance import add_audit_commands
+from crossdock.maintenance import add_audit_commands, add_secrets_commands
 from crossdock.schema_command import add_schema_command
 from crossdock.settings import Settings
+from domain.audit.trail import Actor, Change
+from domain.audit.trail import record as record_audit
 from persistence.unit_of_work import UnitOfWork
 from tenants import service
 from tenants.errors import TenantError, TenantErrorCode, UserFacingError
-from tenants.models import Client, KeyKind, Provider, Supplier
+from tenants.models import ApiKey, Client, KeyKind, Provider, Supplier
+from tenants.scope import TenantScope
 from tenants.scopes import SCOPES
 from tenants.unit_of_work import TenantUnitOfWork
 
@@ -43,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(settings, args)
     except UserFacingError as error:
         _fail(args, error.code.value, error.message)
+        return 1
+    except SecretKeyError as error:
+        _fail(args, "SECRET_KEY", str(error))
         return 1
     except DBAPIError as error:
         # an operator needs one line; the traceback is for --debug or log level DEBUG
@@ -128,6 +135,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
 
     add_schema_command(commands)
     add_audit_commands(commands)
+    add_secrets_commands(commands)
     return parser
 
 
@@ -153,8 +161,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     from crossdock.migrate import upgrade
+    from crossdock.secret_keys import load_secret_box
 
-    upgrade(settings.migration_database_url)
+    upgrade(settings.migration_database_url, secret_box=lambda: load_secret_box(settings))
     print("database is at the latest migration")
     return 0
 
@@ -178,7 +187,12 @@ def _relay(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _create_provider(settings: Settings, args: argparse.Namespace) -> int:
-    provider, key = _in_unit_of_work(settings, lambda s: service.create_provider(s, args.name))
+    def work(uow: UnitOfWork) -> tuple[Provider, service.CreatedKey]:
+        provider, key = service.create_provider(uow, args.name)
+        _audit(uow, provider.id, "createProvider", {"name": args.name}, "Provider", provider.id)
+        return provider, key
+
+    provider, key = _in_unit_of_work(settings, work)
     _report(
         args,
         {
@@ -210,7 +224,7 @@ def _create_key(settings: Settings, args: argparse.Namespace) -> int:
             )
         client_id = _id_by_code(uow, Client, args.client, "client")
         supplier_id = _id_by_code(uow, Supplier, args.supplier, "supplier")
-        return service.create_api_key(
+        created = service.create_api_key(
             uow,
             name=args.name,
             kind=KeyKind(args.kind),
@@ -218,6 +232,10 @@ def _create_key(settings: Settings, args: argparse.Namespace) -> int:
             supplier_id=supplier_id,
             scopes=args.scopes,
         )
+        options = ("name", "kind", "client", "supplier", "scopes")
+        change = {name: getattr(args, name) for name in options}
+        _audit(uow, provider_id, "createApiKey", change, "ApiKey", created.key.id)
+        return created
 
     created = _in_unit_of_work(settings, work, provider_id)
     _report(
@@ -234,7 +252,12 @@ def _create_key(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _revoke_key(settings: Settings, args: argparse.Namespace) -> int:
-    key = _in_unit_of_work(settings, lambda s: service.revoke_api_key_by_prefix(s, args.prefix))
+    def work(uow: UnitOfWork) -> ApiKey:
+        key = service.revoke_api_key_by_prefix(uow, args.prefix)
+        _audit(uow, key.provider_id, "revokeApiKey", {"prefix": args.prefix}, "ApiKey", key.id)
+        return key
+
+    key = _in_unit_of_work(settings, work)
     _report(
         args,
         {
@@ -244,6 +267,19 @@ def _revoke_key(settings: Settings, args: argparse.Namespace) -> int:
         f"key {key.prefix} revoked at {key.revoked_at}",
     )
     return 0
+
+
+def _audit(
+    uow: UnitOfWork,
+    provider_id: Any,
+    mutation: str,
+    arguments: dict[str, Any],
+    object_type: str,
+    object_id: Any,
+) -> None:
+    """The operator's change, in the audit trail of the provider it touched."""
+    change = Change(mutation, arguments, object_type, object_id)
+    record_audit(uow.session, provider_id, Actor.of(TenantScope.operator(provider_id)), change)
 
 
 def _id_by_code(uow: TenantUnitOfWork, model: Any, code: str | None, what: str) -> Any:

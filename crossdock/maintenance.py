@@ -1,8 +1,9 @@
-"""Operator maintenance commands: `crossdock audit prune` (and `crossdock secrets rotate`)."""
+"""Operator maintenance commands: `crossdock audit prune`, `crossdock secrets rotate|new-key`."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -45,4 +46,42 @@ def _prune_audit(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     print(f"{total} audit events older than {kept.days} days deleted")
+    return 0
+
+
+def add_secrets_commands(commands: Any) -> None:
+    """`crossdock secrets rotate` and `crossdock secrets new-key`."""
+    secrets = commands.add_parser("secrets", help="the key sealing stored secrets").add_subparsers(
+        required=True, metavar="ACTION"
+    )
+    rotate = secrets.add_parser(
+        "rotate", help="re-seal every stored secret with the first of CROSSDOCK_SECRET_KEYS"
+    )
+    rotate.set_defaults(run=_rotate_secrets)
+    new_key = secrets.add_parser("new-key", help="print a fresh key for CROSSDOCK_SECRET_KEYS")
+    new_key.set_defaults(run=_new_secret_key)
+
+
+def _rotate_secrets(settings: Settings, args: argparse.Namespace) -> int:
+    from crossdock.secret_keys import check_stored_secrets, load_secret_box
+    from crossdock.secret_rotation import rotate_secrets
+
+    box = load_secret_box(settings)
+    engine = make_engine(settings.database_url)
+    try:
+        factory = make_session_factory(engine)
+        check_stored_secrets(factory, box)  # every old key must still be configured
+        total = rotate_secrets(factory, box)
+    finally:
+        engine.dispose()
+    print(f"{total} stored secrets re-sealed with key {box.current_key_id}")
+    return 0
+
+
+def _new_secret_key(settings: Settings, args: argparse.Namespace) -> int:
+    from adapters.secrets import key_id, new_key
+
+    key = new_key()
+    print(key)
+    print(f"key id {key_id(key)}: put it first in CROSSDOCK_SECRET_KEYS", file=sys.stderr)
     return 0

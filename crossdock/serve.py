@@ -25,6 +25,7 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool, reset: bool) 
     from crossdock.app import create_app
     from crossdock.gc_tuning import tune_for_serving
     from crossdock.migrate import upgrade
+    from crossdock.secret_keys import load_secret_box
 
     if reset and not demo:
         return _refuse("--reset only goes with --demo: it deletes the demo's SQLite file")
@@ -43,12 +44,12 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool, reset: bool) 
         _delete_sqlite(sqlite_file)
         print(f"deleted {sqlite_file} to start a fresh demo", flush=True)
     if sqlite_file is not None:
-        upgrade(settings.migration_database_url)
+        upgrade(settings.migration_database_url, secret_box=lambda: load_secret_box(settings))
     # a database the app cannot use fails here, in one line (cli.main), not on every request
     _connect_once(settings.database_url)
+    app = create_app(settings)  # before the demo: it installs the key ring the demo seals with
     if demo:
         print(seed_or_find_demo(settings).describe(f"http://{host}:{port}/graphql"), flush=True)
-    app = create_app(settings)
     tune_for_serving()
     uvicorn.run(app, host=host, port=port, log_level=settings.log_level)
     return 0

@@ -46,6 +46,9 @@ class Settings:
     """Let the URLs workers send requests to (webhook endpoints, aggregator carrier
     accounts) point at loopback and private addresses (tests, one-machine setups); off,
     they must be https to a public host."""
+    secret_keys: tuple[str, ...] = ()
+    """Fernet keys sealing stored secrets: the first seals, any opens (rotation). Empty on
+    the embedded SQLite default means a generated key in a file beside the database."""
     audit_retention_days: int = 400
     """Audit events older than this are pruned daily (at least 7: the trail's floor)."""
 
@@ -77,6 +80,7 @@ class Settings:
             rate_limit_redis_url=env.get("CROSSDOCK_RATE_LIMIT_REDIS_URL") or _redis(broker_url),
             allow_private_urls=_flag(env.get("CROSSDOCK_ALLOW_PRIVATE_URLS")),
             request_timeout_seconds=float(env.get("CROSSDOCK_REQUEST_TIMEOUT_SECONDS", "30")),
+            secret_keys=tuple(env.get("CROSSDOCK_SECRET_KEYS", "").replace(",", " ").split()),
             audit_retention_days=_at_least(
                 "CROSSDOCK_AUDIT_RETENTION_DAYS", env.get("CROSSDOCK_AUDIT_RETENTION_DAYS"), 400, 7
             ),

@@ -13,6 +13,7 @@ import dramatiq
 
 from crossdock.broker import install_broker, make_broker
 from crossdock.database import make_engine, make_session_factory
+from crossdock.secret_keys import install_secret_box
 from crossdock.settings import Settings
 from workers import runtime
 
@@ -34,7 +35,9 @@ def prepare(settings: Settings, extra_modules: Iterable[str] = ()) -> dramatiq.B
         heartbeat_timeout_ms=settings.redis_heartbeat_timeout_ms,
         maintenance_chance=settings.redis_maintenance_chance,
     )
-    runtime.configure(make_session_factory(make_engine(settings.database_url)))
+    session_factory = make_session_factory(make_engine(settings.database_url))
+    install_secret_box(settings, session_factory)
+    runtime.configure(session_factory)
     runtime.configure_audit_retention(timedelta(days=settings.audit_retention_days))
     return install_broker(broker, extra_modules)
 

@@ -16,12 +16,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
+from adapters.secrets import FernetSecretBox
 from crossdock.app import create_app
 from crossdock.database import make_engine, make_session_factory
 from crossdock.migrate import upgrade
 from crossdock.settings import Settings, sqlite_url
 from persistence.base import Base
 from persistence.rls import APP_ROLE
+from persistence.sealed import use_secret_box
 
 POSTGRES_URL = os.environ.get("CROSSDOCK_TEST_POSTGRES_URL")
 """An administrator URL of a PostgreSQL server for the PostgreSQL half of the suite."""
@@ -30,6 +32,8 @@ NO_POSTGRES = (
     "(e.g. postgresql://postgres@127.0.0.1:5432/postgres); .ci/run sets it"
 )
 APP_LOGIN_ROLE = "crossdock_test_app"
+TEST_SECRET_KEY = "Fu_cljygWzv1eUi_z7lcme-JOOpN8nf21uVhxphG4gw="
+"""The key stored secrets are sealed with in tests (apps, CLI and worker processes alike)."""
 REDIS_URL = os.environ.get("CROSSDOCK_TEST_REDIS_URL")
 RABBITMQ_URL = os.environ.get("CROSSDOCK_TEST_RABBITMQ_URL")
 NO_REDIS = (
@@ -54,7 +58,11 @@ class TestDatabase:
     def settings(self) -> Settings:
         """Application settings pointing at this database."""
         return Settings.from_env(
-            {"CROSSDOCK_DATABASE_URL": self.url, "CROSSDOCK_MIGRATION_DATABASE_URL": self.admin_url}
+            {
+                "CROSSDOCK_DATABASE_URL": self.url,
+                "CROSSDOCK_MIGRATION_DATABASE_URL": self.admin_url,
+                "CROSSDOCK_SECRET_KEYS": TEST_SECRET_KEY,
+            }
         )
 
     def session(self, provider_id: uuid.UUID | None = None) -> Session:
@@ -62,6 +70,14 @@ class TestDatabase:
         session = self.session_factory()
         session.info["provider_id"] = provider_id
         return session
+
+
+@pytest.fixture(autouse=True)
+def secret_box() -> FernetSecretBox:
+    """Every test starts with the test key installed, as the composition root would."""
+    box = FernetSecretBox([TEST_SECRET_KEY])
+    use_secret_box(box)
+    return box
 
 
 # --- SQLite ---------------------------------------------------------------------------

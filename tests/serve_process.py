@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.conftest import TEST_SECRET_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_S = 40.0
 CROSSDOCK = [sys.executable, "-m", "crossdock.cli"]
@@ -52,7 +54,7 @@ def crossdock_env(**values: str) -> dict[str, str]:
     """The test's environment without CROSSDOCK_* settings, plus `values`; `crossdock` on PATH."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CROSSDOCK_")}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env.update(CROSSDOCK_LOG_LEVEL="warning", **values)
+    env.update(CROSSDOCK_LOG_LEVEL="warning", CROSSDOCK_SECRET_KEYS=TEST_SECRET_KEY, **values)
     return env
 
 

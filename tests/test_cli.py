@@ -15,7 +15,7 @@ from starlette.testclient import TestClient
 
 from crossdock.app import create_app
 from crossdock.settings import Settings, sqlite_url
-from tests.conftest import GraphQLClient
+from tests.conftest import TEST_SECRET_KEY, GraphQLClient
 from tests.factories import count_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +35,7 @@ class Target:
         env["CROSSDOCK_DATABASE_URL"] = self.admin_url if admin else self.url
         env["CROSSDOCK_MIGRATION_DATABASE_URL"] = self.admin_url
         env["CROSSDOCK_LOG_LEVEL"] = "warning"
+        env["CROSSDOCK_SECRET_KEYS"] = TEST_SECRET_KEY
         return subprocess.run(
             [sys.executable, "-m", "crossdock.cli", *args],
             cwd=ROOT,
@@ -50,7 +51,9 @@ class Target:
         return json.loads(done.stdout)
 
     def settings(self) -> Settings:
-        return Settings.from_env({"CROSSDOCK_DATABASE_URL": self.url})
+        return Settings.from_env(
+            {"CROSSDOCK_DATABASE_URL": self.url, "CROSSDOCK_SECRET_KEYS": TEST_SECRET_KEY}
+        )
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

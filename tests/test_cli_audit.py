@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -46,3 +47,23 @@ def test_prune_refuses_a_retention_under_a_week(database):
     # then
     assert done.returncode == 1
     assert "at least 7 days" in done.stderr
+
+
+def test_the_operators_changes_are_audited_in_the_providers_trail(database):
+    # given
+    target = Target(database.url, database.admin_url)
+    provider = target.json("provider", "create", "Northwind")
+    key = target.json("key", "create", "--provider", provider["provider_id"], "--name", "ops")
+    # when
+    target.json("key", "revoke", key["key_prefix"])
+    # then
+    with UnitOfWork(database.session_factory, uuid.UUID(provider["provider_id"])) as uow:
+        events = [
+            (e.actor_kind.value, e.actor_name, e.mutation, e.object_type, e.input.get("name"))
+            for e in uow.session.scalars(select(AuditEvent).order_by(AuditEvent.occurred_at))
+        ]
+    assert events == [
+        ("operator", "operator", "createProvider", "Provider", "Northwind"),
+        ("operator", "operator", "createApiKey", "ApiKey", "ops"),
+        ("operator", "operator", "revokeApiKey", "ApiKey", None),
+    ]

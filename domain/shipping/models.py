@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from domain.shipping.carriers.base import LabelFormat, TrackingStatus
 from domain.shipping.rating import RatingRule
 from persistence.base import Base, Timestamped, enum_column, new_id, utcnow
+from persistence.sealed import Sealed
 
 
 class CarrierKind(StrEnum):
@@ -63,12 +64,9 @@ class CarrierAccount(Timestamped, Base):
     enabled: Mapped[bool] = mapped_column(default=True)
     settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """Non-secret configuration, e.g. the aggregator's base_url."""
-    # Secrets: never returned by the API. In production these two columns should hold
-    # ciphertext (envelope encryption: a data key per provider, wrapped by a KMS key, the
-    # key id stored beside the ciphertext), decrypted only in the worker that calls the
-    # carrier; stored plain here so the embedded SQLite default needs no KMS.
-    api_key: Mapped[str | None] = mapped_column(String(500))
-    webhook_secret: Mapped[str | None] = mapped_column(String(100))
+    # Secrets: never returned by the API, sealed at rest (persistence.sealed).
+    api_key: Mapped[str | None] = mapped_column(Sealed)
+    webhook_secret: Mapped[str | None] = mapped_column(Sealed)
     """Signs the carrier's tracking pushes (HMAC-SHA256 of the body)."""
 
 

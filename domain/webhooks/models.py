@@ -11,6 +11,7 @@ from sqlalchemy import JSON, ForeignKey, ForeignKeyConstraint, Index, String, Un
 from sqlalchemy.orm import Mapped, mapped_column
 
 from persistence.base import Base, Timestamped, enum_column, new_id, utcnow
+from persistence.sealed import Sealed
 
 URL_MAX = 2048
 ERROR_MAX = 500
@@ -37,8 +38,8 @@ class WebhookEndpoint(Timestamped, Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     client_id: Mapped[uuid.UUID | None]
     url: Mapped[str] = mapped_column(String(URL_MAX))
-    secret: Mapped[str] = mapped_column(String(100))
-    """Stored as given, not hashed: signing needs the key itself (HMAC), not a check of it."""
+    secret: Mapped[str] = mapped_column(Sealed)
+    """Sealed at rest, not hashed: signing needs the key itself (HMAC), not a check of it."""
     topics: Mapped[list[str]] = mapped_column(JSON)
     enabled: Mapped[bool] = mapped_column(default=True)
 

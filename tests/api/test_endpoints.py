@@ -6,6 +6,7 @@ from starlette.testclient import TestClient
 
 from crossdock.app import create_app
 from crossdock.settings import Settings
+from tests.conftest import TEST_SECRET_KEY
 
 
 def test_browsers_get_graphiql(database, app):
@@ -23,7 +24,10 @@ def test_health_check_reports_the_database(database, app):
 def test_health_check_fails_when_the_database_is_gone(tmp_path):
     # given an app whose SQLite file lives in a folder that does not exist
     settings = Settings.from_env(
-        {"CROSSDOCK_DATABASE_URL": f"sqlite:///{tmp_path}/missing/crossdock.db"}
+        {
+            "CROSSDOCK_DATABASE_URL": f"sqlite:///{tmp_path}/missing/crossdock.db",
+            "CROSSDOCK_SECRET_KEYS": TEST_SECRET_KEY,
+        }
     )
     with TestClient(create_app(settings, background=False)) as client:
         # when

@@ -218,6 +218,9 @@ EXPECTED_EXCEPTIONS = {
     ("outbox_events", "system_outbox_relay_update", "UPDATE"),
     ("providers", "system_scheduler_select", "SELECT"),
     ("shipments", "system_tracking_poller_select", "SELECT"),
+    ("webhook_endpoints", "system_secret_keys_select", "SELECT"),
+    ("carrier_accounts", "system_secret_keys_select", "SELECT"),
+    ("providers", "system_secret_keys_select", "SELECT"),
 }
 """Every policy beyond tenant isolation: each names one table and only the command it needs."""
 
@@ -287,6 +290,8 @@ def test_a_key_lookup_cannot_change_the_key_it_finds(postgres_database, tenants)
         ("scheduler", "UPDATE providers SET name = 'taken'"),
         ("scheduler", "DELETE FROM providers"),
         ("outbox_relay", "DELETE FROM outbox_events"),
+        ("secret_keys", "UPDATE webhook_endpoints SET url = 'https://taken.example'"),
+        ("secret_keys", "DELETE FROM carrier_accounts"),
     ],
 )
 def test_system_tasks_reach_only_as_far_as_their_work(postgres_database, tenants, task, statement):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from domain.orders.models import FulfillmentStatus, OrderStatus
 from domain.shipping.models import CarrierKind
+from tests.conftest import TEST_SECRET_KEY
 from tests.factories_orders import order_input
 from tests.fakes.aggregator_server import fake_aggregator_server
 from tests.shipping_factories import fake_aggregator, fault, make_shipping_world
@@ -26,6 +27,7 @@ def start_worker(database, redis_url: str, namespace: str, **settings: str) -> s
     env = {k: v for k, v in os.environ.items() if not k.startswith("CROSSDOCK_")}
     env.update(
         CROSSDOCK_LOG_LEVEL="warning",
+        CROSSDOCK_SECRET_KEYS=TEST_SECRET_KEY,
         CROSSDOCK_DATABASE_URL=database.url,
         CROSSDOCK_BROKER_URL=redis_url,
         CROSSDOCK_BROKER_NAMESPACE=namespace,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import TEST_SECRET_KEY
 from tests.factories import make_tenant
 from tests.outbox_factories import pending_ids, record_events
 
@@ -20,7 +21,7 @@ STARTUP_AND_DELIVERY_S = 20.0
 
 def crossdock_env(**values: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CROSSDOCK_")}
-    env.update(CROSSDOCK_LOG_LEVEL="warning", **values)
+    env.update(CROSSDOCK_LOG_LEVEL="warning", CROSSDOCK_SECRET_KEYS=TEST_SECRET_KEY, **values)
     return env
 
 

@@ -1,0 +1,1 @@
+"""Adapters: implementations of the I/O interfaces the inner layers define."""
