@@ -110,7 +110,7 @@ def test_each_client_hears_only_its_own_order_events_over_tcp(server, database):
         heard_by_b = next_event(b)
     # then
     assert {event["id"] for event in heard_by_a} == {str(event) for event in own}
-    assert {event["topic"] for event in heard_by_a} == {"order.created"}
+    assert {event["topic"] for event in heard_by_a} == {"ORDER_CREATED"}
     assert heard_by_b["id"] == str(b_event)
 
 

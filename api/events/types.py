@@ -8,13 +8,16 @@ from typing import Any, Self
 import strawberry
 from strawberry.scalars import JSON
 
+from api.webhooks.types import WebhookTopicEnum
 from domain.outbox.models import OutboxEvent
 
 
 @strawberry.type(description="Something that happened, as recorded with the change itself.")
 class Event:
     id: strawberry.ID = strawberry.field(description="The event's id; later events sort higher.")
-    topic: str = strawberry.field(description="What happened, e.g. `order.allocated`.")
+    topic: WebhookTopicEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What happened, e.g. ORDER_ALLOCATED (the same topics webhooks use)."
+    )
     aggregate_type: str = strawberry.field(description="The kind of object it happened to.")
     aggregate_id: strawberry.ID = strawberry.field(description="The id of that object.")
     occurred_at: datetime = strawberry.field(description="When it happened.")

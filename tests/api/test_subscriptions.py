@@ -59,7 +59,7 @@ def test_a_client_hears_its_own_order_events_and_never_another_clients(app, data
         received = [next_event(ws, "orderEvents"), next_event(ws, "orderEvents")]
     # then
     assert {event["id"] for event in received} == {str(event) for event in own}
-    assert received[0]["topic"] == "order.created"
+    assert received[0]["topic"] == "ORDER_CREATED"
     assert received[0]["aggregateType"] == "Order"
     assert {event["payload"]["n"] for event in received} == {0, 1}
     assert received[0]["occurredAt"]
@@ -78,8 +78,8 @@ def test_a_provider_hears_shipment_and_fulfillment_events_of_every_client(app, d
         received = [next_event(ws, "shipmentEvents"), next_event(ws, "shipmentEvents")]
     # then
     assert [(e["id"], e["topic"]) for e in received] == [
-        (str(packed), "fulfillment_order.packed"),
-        (str(shipped), "shipment.created"),
+        (str(packed), "FULFILLMENT_PACKED"),
+        (str(shipped), "SHIPMENT_CREATED"),
     ]
 
 
