@@ -2,7 +2,8 @@
 # Container entry point.
 #   (no arguments) / serve [...]  run `crossdock migrate` (unless CROSSDOCK_MIGRATE_ON_START=0),
 #                                 then `crossdock serve --host 0.0.0.0 --port 8000 [...]`
-#   crossdock COMMAND ...         any CLI command, e.g. `provider create Acme`
+#   COMMAND ... / crossdock COMMAND ...
+#                                 any other CLI command, e.g. `provider create Acme`, `worker`
 #   anything else                 executed as given (e.g. `alembic -c /app/alembic.ini current`)
 # Everything is exec'ed so that SIGTERM reaches uvicorn directly.
 set -eu
@@ -19,7 +20,7 @@ case "$1" in
         fi
         exec crossdock serve --host 0.0.0.0 --port 8000 "$@"
         ;;
-    migrate | provider | key)
+    migrate | worker | relay | scheduler | provider | key | schema | audit | secrets)
         exec crossdock "$@"
         ;;
     crossdock)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import argparse
 import re
+import subprocess
 from pathlib import Path
+
+from tests.serve_process import ENTRYPOINT, crossdock_env
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIABLE = re.compile(r"\bCROSSDOCK_[A-Z0-9_]+\b")
@@ -63,3 +67,35 @@ def test_the_docker_section_describes_the_build_the_dockerfile_does():
         "exec crossdock serve --host 0.0.0.0 --port 8000"
         in (ROOT / "docker-entrypoint.sh").read_text()
     )
+
+
+def test_the_image_entrypoint_hands_every_cli_command_to_crossdock():
+    # given
+    from crossdock.cli import _parser
+    from crossdock.settings import Settings
+
+    parser = _parser(Settings.from_env({}))
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    entrypoint = (ROOT / "docker-entrypoint.sh").read_text()
+    # when
+    routed = re.search(r"^\s+migrate \|([^)]*)\)", entrypoint, re.MULTILINE)
+    # then: `docker run crossdock worker` runs the CLI, not a program called `worker`
+    assert routed is not None
+    assert {"migrate", *(c.strip() for c in routed.group(1).split("|"))} == set(
+        commands.choices
+    ) - {"serve"}
+
+
+def test_the_image_runs_a_cli_command_given_by_name(tmp_path):
+    # when: `docker run crossdock worker`, without a broker
+    done = subprocess.run(
+        [*ENTRYPOINT, "worker"],
+        cwd=tmp_path,
+        env=crossdock_env(CROSSDOCK_DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}"),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    # then: the CLI answered, not the shell
+    assert done.returncode != 0
+    assert "CROSSDOCK_BROKER_URL is not set" in done.stderr
