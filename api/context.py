@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio.to_thread
@@ -18,6 +19,7 @@ from api.errors import PublicError, statement_values_hidden
 from tenants.errors import AuthenticationError
 from tenants.scope import TenantScope
 from tenants.service import authenticate
+from tenants.unit_of_work import TenantUnitOfWork
 
 if TYPE_CHECKING:
     from api.limits.extension import QueryLimits
@@ -89,6 +91,18 @@ class Context:
         await self.scope()
         with statement_values_hidden():
             return await self.db.write(fn, *args)
+
+    async def service(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        """`fn(new_unit, *args)`: a service running its own units of work as the caller,
+        in a worker thread (it commits step by step, outside the request's transaction)."""
+        scope = await self.scope()
+        session_factory = self.session_factory
+
+        def new_unit() -> TenantUnitOfWork:
+            return TenantUnitOfWork(session_factory, scope)
+
+        with statement_values_hidden():
+            return await anyio.to_thread.run_sync(partial(fn, new_unit, *args, **kwargs))
 
     def _authenticate(self) -> TenantScope:
         header = self.request.headers.get("authorization", "")

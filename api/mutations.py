@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import strawberry
@@ -45,6 +45,25 @@ async def mutate(
         await info.context.write(refusal(change, error))
         return payload(user_errors=user_errors(error))
     return done(result)
+
+
+async def mutate_by_service(
+    info: Info[Context, None],
+    payload: type[P],
+    work: Callable[[], Awaitable[R]],
+    done: Callable[[R], Awaitable[P]],
+) -> P:
+    """Run a service (it commits step by step in units of its own) for a mutation; a refusal
+    becomes `userErrors`. The audit event follows the service, in a transaction of its own.
+    """
+    change = change_of(info)
+    try:
+        result = await work()
+    except UserFacingError as error:
+        await info.context.write(refusal(change, error))
+        return payload(user_errors=user_errors(error))
+    await info.context.write(audited(lambda uow: result, change))
+    return await done(result)
 
 
 def decode_id(global_id: relay.GlobalID | None, type_name: str, field: str) -> uuid.UUID:

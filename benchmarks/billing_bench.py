@@ -28,8 +28,8 @@ from crossdock.database import make_engine, make_session_factory
 from domain.billing.invoice_models import Invoice
 from domain.billing.periods import Period
 from domain.billing.rate_cards import NewRateCard, create_rate_card
-from domain.billing.runs import bill_period
 from persistence.unit_of_work import UnitOfWork
+from services.billing import bill_period
 from tenants import service
 from tenants.unit_of_work import TenantUnitOfWork
 

@@ -19,6 +19,7 @@ from api.limits.extension import QueryLimits
 from api.schema import build_schema
 from api.shipping.carrier_webhook import carrier_webhook_routes
 from api.view import CrossdockGraphQL
+from crossdock.adapters import install_adapters
 from crossdock.background import EmbeddedBackground
 from crossdock.broker import make_broker
 from crossdock.database import make_engine, make_session_factory
@@ -38,6 +39,7 @@ def create_app(
     an in-process broker, worker and outbox relay, so one process does everything.
     `limits` replaces the cost and rate limits the settings describe (tests pass a clock).
     """
+    install_adapters()
     if background is None:
         background = settings.broker_url is None
     engine = make_engine(settings.database_url)

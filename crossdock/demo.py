@@ -12,12 +12,12 @@ from domain.catalog import service as catalog
 from domain.inventory.inbound import (
     LineQuantity,
     create_inbound_shipment,
-    receive_inbound_shipment,
 )
 from domain.shipping.accounts import AccountChanges, create_carrier_account
 from domain.shipping.models import CarrierKind
 from persistence.base import utcnow
 from persistence.unit_of_work import UnitOfWork, bind_tenant
+from services.stock import receive_inbound_shipment
 from tenants import service
 from tenants.models import KeyKind, Provider
 from tenants.scope import TenantScope

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import dramatiq
 
+from crossdock.adapters import install_adapters
 from crossdock.broker import install_broker, make_broker
 from crossdock.database import make_engine, make_session_factory
 from crossdock.secret_keys import install_secret_box
@@ -24,6 +25,7 @@ class BrokerNotConfigured(RuntimeError):
 
 def prepare(settings: Settings, extra_modules: Iterable[str] = ()) -> dramatiq.Broker:
     """Install the configured broker, the session factory for actors, and the actors."""
+    install_adapters()
     if settings.broker_url is None:
         raise BrokerNotConfigured(
             "CROSSDOCK_BROKER_URL is not set: workers need Redis (redis://...) or RabbitMQ "

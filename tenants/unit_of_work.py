@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from sqlalchemy import Delete, Result, ScalarResult, Select, Update, delete, update
@@ -104,3 +104,7 @@ class TenantUnitOfWork(UnitOfWork):
     def flush(self) -> None:
         """Send staged changes to the database without committing."""
         self.session.flush()
+
+
+UnitFactory = Callable[[], TenantUnitOfWork]
+"""Opens a new unit of work for the same caller (a service runs several, one after another)."""

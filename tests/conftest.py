@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
 from adapters.secrets import FernetSecretBox
+from crossdock.adapters import install_adapters
 from crossdock.app import create_app
 from crossdock.database import make_engine, make_session_factory
 from crossdock.migrate import upgrade
@@ -24,6 +25,8 @@ from crossdock.settings import Settings, sqlite_url
 from persistence.base import Base
 from persistence.rls import APP_ROLE
 from persistence.sealed import use_secret_box
+
+install_adapters()  # domain code under test reaches carriers, webhooks and PDFs as deployed
 
 POSTGRES_URL = os.environ.get("CROSSDOCK_TEST_POSTGRES_URL")
 """An administrator URL of a PostgreSQL server for the PostgreSQL half of the suite."""

@@ -10,11 +10,23 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 FORBIDDEN = {
-    "domain": {"api", "workers", "crossdock", "strawberry", "starlette", "dramatiq"},
-    "tenants": {"domain", "api", "workers", "crossdock"},
-    "persistence": {"tenants", "domain", "api", "workers"},
-    "workers": {"api", "crossdock", "strawberry", "starlette"},
-}
+    "domain": {
+        "api", "workers", "crossdock", "services", "adapters",
+        "strawberry", "starlette", "dramatiq", "httpx", "fpdf",
+    },
+    "tenants": {"domain", "api", "workers", "crossdock", "services", "adapters"},
+    "persistence": {"tenants", "domain", "api", "workers", "services", "adapters"},
+    "services": {
+        "api", "workers", "crossdock", "adapters",
+        "strawberry", "starlette", "dramatiq", "httpx", "fpdf",
+    },
+    "adapters": {"api", "workers", "services", "crossdock", "strawberry", "starlette", "dramatiq"},
+    "api": {"persistence", "workers", "adapters"},
+    "workers": {"api", "crossdock", "adapters", "strawberry", "starlette"},
+}  # fmt: skip
+"""What each layer may not import: domain does no I/O itself (adapters do, behind the
+interfaces it defines, installed by the composition root), and the API reaches the
+database only through units of work."""
 
 
 def imported_packages(path: Path) -> set[str]:
@@ -55,3 +67,19 @@ def test_the_checker_sees_nested_and_dotted_imports(tmp_path):
         "    import dramatiq\n"
     )
     assert imported_packages(source) == {"strawberry", "json", "api", "dramatiq"}
+
+
+def test_inventory_does_not_reach_into_orders():
+    # given: serving backorders when stock is freed is a service (services.stock), so the
+    # inventory area needs nothing of the orders area that depends on it
+    files = sorted((ROOT / "domain" / "inventory").rglob("*.py"))
+    # when
+    reaching = {
+        str(path.relative_to(ROOT))
+        for path in files
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("domain.orders")
+    }
+    # then
+    assert files
+    assert reaching == set()

@@ -7,10 +7,10 @@ import uuid
 import dramatiq
 
 from domain.billing.accrual import accrue_event
-from domain.billing.periods import Period
-from domain.billing.runs import bill_period, catch_up_storage, period_to_close
+from domain.billing.periods import Period, period_to_close
 from domain.outbox.events import Topic
 from persistence.base import utcnow
+from services.billing import bill_period, catch_up_storage
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids

@@ -12,8 +12,8 @@ from dramatiq.middleware import CurrentMessage
 
 from domain.outbox.events import Topic
 from domain.shipping.carriers.base import TransientCarrierError
-from domain.shipping.dispatch import dispatch, give_up
-from domain.shipping.triggers import fulfillment_orders_to_dispatch, pack_automatically
+from domain.shipping.triggers import pack_automatically
+from services.dispatch import dispatch_event, give_up_event
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 
@@ -36,29 +36,25 @@ TIME_LIMIT_MS = 120_000
 )
 def dispatch_fulfillment(provider_id: str, event_id: str) -> None:
     """Buy the label of each fulfillment order the event names; redelivery ships nothing twice."""
-    with unit_of_work(provider_id) as uow:
-        targets = fulfillment_orders_to_dispatch(uow, uuid.UUID(event_id))
     retries = retries_so_far()
-    for fo_id in targets:
-        try:
-            outcome = dispatch(
-                lambda: unit_of_work(provider_id), fo_id, last_try=retries >= MAX_RETRIES
-            )
-        except TransientCarrierError as error:
-            log.info("dispatch of %s failed for now (%s); retrying", fo_id, error.message)
-            raise dramatiq.Retry(str(error), delay=retry_delay_ms(error, retries)) from error
-        log.info("dispatch of %s: %s", fo_id, outcome.value)
+    try:
+        dispatch_event(
+            lambda: unit_of_work(provider_id),
+            uuid.UUID(event_id),
+            last_try=retries >= MAX_RETRIES,
+        )
+    except TransientCarrierError as error:
+        log.info("dispatch of event %s failed for now (%s); retrying", event_id, error.message)
+        raise dramatiq.Retry(str(error), delay=retry_delay_ms(error, retries)) from error
 
 
 @dramatiq.actor(max_retries=10, min_backoff=5_000, max_backoff=600_000, time_limit=60_000)
 def dispatch_gave_up(message: dict[str, Any], retry_info: dict[str, Any]) -> None:
     """The last retry of a dispatch failed: put its still-packed orders where people see them."""
     provider_id, event_id = message["args"]
-    with unit_of_work(provider_id) as uow:
-        targets = fulfillment_orders_to_dispatch(uow, uuid.UUID(event_id))
     tries = int(retry_info.get("retries", MAX_RETRIES)) + 1
-    for fo_id in targets:
-        outcome = give_up(lambda: unit_of_work(provider_id), fo_id, tries)
+    outcomes = give_up_event(lambda: unit_of_work(provider_id), uuid.UUID(event_id), tries)
+    for fo_id, outcome in outcomes.items():
         log.error("dispatch of %s gave up after %d tries: %s", fo_id, tries, outcome.value)
 
 

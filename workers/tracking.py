@@ -7,8 +7,9 @@ import uuid
 import dramatiq
 
 from domain.shipping.carriers.base import PermanentCarrierError
-from domain.shipping.tracking import POLLER_TASK, poll_shipment, shipments_to_poll
+from domain.shipping.tracking import POLLER_TASK, shipments_to_poll
 from persistence.base import utcnow
+from services.tracking import poll_shipment
 from workers.runtime import system_unit_of_work, unit_of_work
 
 POLL_BATCH = 5_000

@@ -11,16 +11,14 @@ import logging
 import math
 import uuid
 from collections.abc import Callable
-from contextlib import ExitStack
 from datetime import datetime
 
 import dramatiq
-import httpx
-from sqlalchemy.orm.exc import StaleDataError
 
 from domain.webhooks import delivery, queries
 from domain.webhooks.models import DeliveryStatus, WebhookDelivery
 from persistence.base import utcnow
+from services import webhooks as webhook_sending
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids
@@ -37,11 +35,6 @@ TIME_LIMIT_MS = 10 * 60_000
 
 clock: Callable[[], datetime] = utcnow
 """The time actors schedule by (tests move it forward)."""
-
-
-def http_client() -> httpx.Client:
-    """The client deliveries are sent with: explicit timeout, redirects not followed."""
-    return httpx.Client(timeout=delivery.TIMEOUT, follow_redirects=False)
 
 
 @consumes()
@@ -90,33 +83,16 @@ def send_due(
     delivery_id: uuid.UUID | None = None,
     limit: int | None = None,
 ) -> int:
-    """Claim and send due deliveries one at a time; schedule a wake-up for each retry.
-
-    The HTTP client is made on the first claimed delivery: most events have no endpoint,
-    and a client costs ~20 ms of CPU (its TLS context loads the CA bundle).
-    """
-    sent = 0
-    client: httpx.Client | None = None
-    with unit_of_work(provider_id) as uow, ExitStack() as closing:
-        while limit is None or sent < limit:
-            claimed = delivery.claim_due(
-                uow, clock(), event_id=event_id, delivery_id=delivery_id, limit=1
-            )
-            uow.commit()  # the lease is durable before the request goes out
-            if not claimed:
-                break
-            item, endpoint = claimed[0]
-            if client is None:
-                client = closing.enter_context(http_client())
-            try:
-                delivery.attempt(uow.session, item, endpoint, client, clock())
-                uow.commit()
-            except StaleDataError:  # the endpoint was deleted while we sent
-                uow.rollback()
-                continue
-            sent += 1
-            _wake_for_retry(provider_id, item)
-    return sent
+    """Send the provider's due deliveries (of one event, or one delivery); wake each retry."""
+    return webhook_sending.send_due(
+        lambda: unit_of_work(provider_id),
+        delivery.open_transport,
+        clock,
+        event_id=event_id,
+        delivery_id=delivery_id,
+        limit=limit,
+        sent_one=lambda item: _wake_for_retry(provider_id, item),
+    )
 
 
 def schedule(actor: dramatiq.Actor, *args: str, delay_ms: int) -> None:

@@ -5,8 +5,8 @@ Only provider keys holding billing:write change anything.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -25,10 +25,11 @@ from api.billing.inputs import (
 )
 from api.billing.types import ChargeType_, InvoiceType, RateCardType
 from api.context import Context
-from api.mutations import Payload, decode_id, mutate, optional_id
+from api.mutations import Payload, decode_id, mutate, mutate_by_service, optional_id
 from api.permissions import requires
 from domain.billing import invoicing
 from domain.billing.charges import ManualCharge, add_manual_charge
+from domain.billing.invoice_models import Invoice
 from domain.billing.models import ChargeType
 from domain.billing.money import exact
 from domain.billing.rate_cards import (
@@ -37,13 +38,10 @@ from domain.billing.rate_cards import (
     StorageRateOverride,
     create_rate_card,
 )
-from domain.billing.storage import pending_storage_days, take_storage_day
-from persistence.base import utcnow
-from tenants.models import Client
+from services import billing as billing_runs
 from tenants.unit_of_work import TenantUnitOfWork
 
 WRITE = [requires("billing:write", provider_only=True)]
-_DAY = timedelta(days=1)
 
 
 @strawberry.type
@@ -93,6 +91,12 @@ class VoidInvoicePayload(InvoiceChangePayload):
 @strawberry.type
 class RunBillingPeriodPayload(Payload):
     invoices: list[InvoiceType] = strawberry.field(default_factory=list)
+
+
+def invoices_by_id(uow: TenantUnitOfWork, ids: list[uuid.UUID]) -> list[Invoice]:
+    """The caller's invoices with these ids, in the order given."""
+    found = {row.id: row for row in uow.scalars(uow.select(Invoice).where(Invoice.id.in_(ids)))}
+    return [found[invoice_id] for invoice_id in ids]
 
 
 @strawberry.type
@@ -148,21 +152,18 @@ class Mutation:
     ) -> RunBillingPeriodPayload:
         """Draft or refresh the period's invoices now (all clients, or one)."""
 
-        def work(uow: TenantUnitOfWork) -> list[object]:
+        async def run() -> list[uuid.UUID]:
             period = input.period.period()
             client = optional_id(input.client_id, "Client", "clientId")
-            for key in pending_storage_days(uow, utcnow(), period.end - _DAY):
-                take_storage_day(uow, key)
-            ids = [client] if client else list(uow.scalars(uow.select(Client, Client.id)))
-            found = (invoicing.invoice_client(uow, i, period) for i in ids)
-            return [invoice for invoice in found if invoice is not None]
+            return await info.context.service(
+                billing_runs.bill_period, period, client_ids=[client] if client else None
+            )
 
-        return await mutate(
-            info,
-            RunBillingPeriodPayload,
-            work,
-            lambda rows: RunBillingPeriodPayload(invoices=[InvoiceType.from_row(r) for r in rows]),
-        )
+        async def done(ids: list[uuid.UUID]) -> RunBillingPeriodPayload:
+            rows = await info.context.read(invoices_by_id, ids)
+            return RunBillingPeriodPayload(invoices=[InvoiceType.from_row(row) for row in rows])
+
+        return await mutate_by_service(info, RunBillingPeriodPayload, run, done)
 
     @strawberry.mutation(permission_classes=WRITE)
     async def issue_invoice(

@@ -21,6 +21,7 @@ from api.inventory.types import InboundShipmentType, InventoryLevelType, Invento
 from api.mutations import Payload, decode_id, mutate, optional_id
 from api.permissions import requires
 from domain.inventory import adjustments, inbound
+from services import stock
 from tenants.unit_of_work import TenantUnitOfWork
 
 
@@ -111,7 +112,7 @@ class Mutation:
 
         def work(uow: TenantUnitOfWork) -> adjustments.StockChange:
             product_id, warehouse_id = _level_ids(input)
-            return adjustments.adjust(
+            return stock.adjust(
                 uow, product_id, warehouse_id, input.quantity, input.reason, input.note
             )
 
@@ -127,7 +128,7 @@ class Mutation:
 
         def work(uow: TenantUnitOfWork) -> adjustments.StockChange:
             product_id, warehouse_id = _level_ids(input)
-            return adjustments.record_count(
+            return stock.record_count(
                 uow, product_id, warehouse_id, input.counted_quantity, input.note
             )
 
@@ -163,9 +164,7 @@ class Mutation:
 
         def work(uow: TenantUnitOfWork) -> inbound.InboundResult:
             shipment_id = decode_id(input.id, "InboundShipment", "id")
-            return inbound.receive_inbound_shipment(
-                uow, shipment_id, _lines(input.lines), input.note
-            )
+            return stock.receive_inbound_shipment(uow, shipment_id, _lines(input.lines), input.note)
 
         return await mutate(
             info, ReceiveInboundShipmentPayload, work, _inbound(ReceiveInboundShipmentPayload)

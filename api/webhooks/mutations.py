@@ -17,7 +17,6 @@ from api.webhooks.inputs import (
 )
 from api.webhooks.types import WebhookDeliveryType, WebhookEndpointType
 from domain.webhooks import delivery, endpoints
-from persistence.base import utcnow
 from tenants.unit_of_work import TenantUnitOfWork
 
 _write = requires("webhooks:write")
@@ -117,7 +116,6 @@ class Mutation:
             lambda uow: delivery.redeliver(
                 uow,
                 decode_id(input.id, "WebhookDelivery", "id"),
-                utcnow(),
             ),
             lambda row: RedeliverWebhookPayload(delivery=WebhookDeliveryType.from_row(row)),
         )

@@ -7,8 +7,7 @@ import io
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
-
-from fpdf import FPDF
+from typing import Protocol
 
 from domain.billing.invoice_models import Invoice, InvoiceLine
 from domain.billing.money import from_minor
@@ -52,11 +51,11 @@ def load_document(uow: TenantUnitOfWork, invoice_id: uuid.UUID) -> InvoiceDocume
     return InvoiceDocument(invoice, lines, client, provider)
 
 
-def _money(minor: int, currency: str) -> str:
+def money_text(minor: int, currency: str) -> str:
     return f"{from_minor(minor, currency)}"
 
 
-def _totals(invoice: Invoice) -> list[tuple[str, str, str]]:
+def totals(invoice: Invoice) -> list[tuple[str, str, str]]:
     """(API field, printed label, amount) of each total, named and summed as the API does.
 
     The subtotal is the activity alone, as the API's `subtotal`; the top-up is its own row.
@@ -64,10 +63,10 @@ def _totals(invoice: Invoice) -> list[tuple[str, str, str]]:
     cur = invoice.currency
     tax_label = f"Tax {invoice.tax_rate_percent}%" if invoice.tax_rate_percent else "Tax"
     return [
-        ("subtotal", "Subtotal", _money(invoice.subtotal_minor, cur)),
-        ("minimumTopUp", LABELS["minimum_top_up"], _money(invoice.minimum_top_up_minor, cur)),
-        ("tax", tax_label, _money(invoice.tax_minor, cur)),
-        ("total", "Total", _money(invoice.total_minor, cur)),
+        ("subtotal", "Subtotal", money_text(invoice.subtotal_minor, cur)),
+        ("minimumTopUp", LABELS["minimum_top_up"], money_text(invoice.minimum_top_up_minor, cur)),
+        ("tax", tax_label, money_text(invoice.tax_minor, cur)),
+        ("total", "Total", money_text(invoice.total_minor, cur)),
     ]
 
 
@@ -90,64 +89,38 @@ def invoice_csv(document: InvoiceDocument) -> str:
                 LABELS[line.charge_type.value],
                 line.quantity,
                 line.charges,
-                _money(line.amount_minor, invoice.currency),
+                money_text(line.amount_minor, invoice.currency),
             ]
         )
     writer.writerow([])
-    for field, label, amount in _totals(invoice):
+    for field, label, amount in totals(invoice):
         writer.writerow([field, label, "", "", amount])
     return out.getvalue()
 
 
+class InvoiceRenderer(Protocol):
+    """Lays an exported invoice out as a PDF (`adapters.invoice_pdf` does it with fpdf2)."""
+
+    def render(self, document: InvoiceDocument) -> bytes:
+        """The invoice as PDF bytes."""
+        ...
+
+
+_renderer: InvoiceRenderer | None = None
+
+
+def install_renderer(renderer: InvoiceRenderer) -> None:
+    """Render invoice PDFs with `renderer` (the composition root's call)."""
+    global _renderer
+    _renderer = renderer
+
+
 def invoice_pdf(document: InvoiceDocument) -> bytes:
-    """The invoice as a one-page A4 PDF with issuer, client, period, lines and totals."""
-    invoice = document.invoice
-    pdf = FPDF(format="A4")
-    pdf.set_title(f"Invoice {invoice.number}")
-    pdf.set_creator("Crossdock")
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(0, 10, f"Invoice {invoice.number}", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", size=10)
-    for text in (
-        f"From: {document.provider.name}",
-        f"To: {document.client.name} ({document.client.code})",
-        f"Period: {invoice.period_start.isoformat()} to {_last_day(invoice).isoformat()}",
-        f"Status: {invoice.status.value}"
-        + (f", issued {invoice.issued_at:%Y-%m-%d}" if invoice.issued_at else ""),
-        f"Currency: {invoice.currency}",
-    ):
-        pdf.cell(0, 6, _latin1(text), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    widths = (90, 35, 20, 35)
-    pdf.set_font("Helvetica", "B", 10)
-    for width, head in zip(widths, ("Description", "Quantity", "Items", "Amount"), strict=True):
-        pdf.cell(width, 7, head, border="B", align="L" if head == "Description" else "R")
-    pdf.ln()
-    pdf.set_font("Helvetica", size=10)
-    for line in document.lines:
-        values = (
-            LABELS[line.charge_type.value],
-            str(line.quantity),
-            str(line.charges),
-            _money(line.amount_minor, invoice.currency),
-        )
-        for width, value, align in zip(widths, values, "LRRR", strict=True):
-            pdf.cell(width, 6, value, align=align)
-        pdf.ln()
-    pdf.ln(2)
-    for field, label, amount in _totals(invoice):
-        pdf.set_font("Helvetica", "B" if field == "total" else "", 10)
-        pdf.cell(sum(widths[:3]), 6, label, align="R")
-        pdf.cell(widths[3], 6, f"{amount} {invoice.currency}", align="R")
-        pdf.ln()
-    return bytes(pdf.output())
+    """The invoice as a PDF, by the installed renderer."""
+    if _renderer is None:
+        raise RuntimeError("no invoice renderer installed (crossdock.adapters.install_adapters)")
+    return _renderer.render(document)
 
 
-def _last_day(invoice: Invoice) -> date:
+def last_day(invoice: Invoice) -> date:
     return invoice.period_end - timedelta(days=1)
-
-
-def _latin1(text: str) -> str:
-    # The core PDF fonts cover Latin-1 only; anything else prints as "?" rather than failing.
-    return text.encode("latin-1", "replace").decode("latin-1")

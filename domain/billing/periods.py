@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from domain.errors import DomainError, DomainErrorCode
 
@@ -64,3 +64,13 @@ class Period:
     def closes_at(self) -> datetime:
         """The instant the period ends, in UTC."""
         return datetime.combine(self.end, time(), UTC)
+
+
+CLOSE_AFTER = timedelta(days=1)
+"""How long after a month ends its invoices are drafted: every time zone's last day is over."""
+
+
+def period_to_close(now: datetime) -> Period | None:
+    """The month whose invoices are due to be drafted at `now` (the previous one, a day late)."""
+    previous = Period.containing(now.date()).previous
+    return previous if now >= previous.closes_at + CLOSE_AFTER else None

@@ -79,10 +79,15 @@ RULES: dict[AdjustmentReason, ReasonRule] = {
 
 @dataclass(frozen=True)
 class StockChange:
-    """A level after a change, and the ledger row that made it (None when nothing moved)."""
+    """A level after a change, and the ledger row that made it (None when nothing moved).
+
+    `freed` says units became available: orders waiting for the product should take them
+    before the next new order does (`services.stock` sees to it).
+    """
 
     level: InventoryLevel
     movement: InventoryMovement | None
+    freed: bool = False
 
 
 def adjust(
@@ -117,8 +122,7 @@ def adjust(
         reason=reason.value,
         note=note,
     )
-    _serve_backorders(uow, level, before)
-    return StockChange(level, movement)
+    return StockChange(level, movement, _freed(uow, level, before))
 
 
 def record_count(
@@ -149,8 +153,7 @@ def record_count(
         note=note,
         reference=Reference("cycle_count"),
     )
-    _serve_backorders(uow, level, before)
-    return StockChange(level, movement)
+    return StockChange(level, movement, _freed(uow, level, before))
 
 
 def unsellable_by_pool(
@@ -197,17 +200,9 @@ def _check_direction(quantity: int, rule: ReasonRule, reason: AdjustmentReason) 
         )
 
 
-def _serve_backorders(uow: TenantUnitOfWork, level: InventoryLevel, available_before: int) -> None:
-    """Units that became available go to waiting orders first, as a receipt's do.
-
-    Otherwise the next new order would take stock that older backorders wait for.
-    """
+def _freed(uow: TenantUnitOfWork, level: InventoryLevel, available_before: int) -> bool:
     uow.flush()
-    if level.available <= available_before:
-        return
-    from domain.orders.backorders import allocate_backorders  # the orders area depends on us
-
-    allocate_backorders(uow, [level.product_id])
+    return level.available > available_before
 
 
 def _level(uow: TenantUnitOfWork, product_id: uuid.UUID, warehouse_id: uuid.UUID) -> InventoryLevel:

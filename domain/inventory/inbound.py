@@ -119,7 +119,10 @@ def receive_inbound_shipment(
     lines: Sequence[LineQuantity],
     note: str | None = None,
 ) -> InboundResult:
-    """Book goods that arrived (partial or more than announced), then serve backorders."""
+    """Book goods that arrived (partial or more than announced).
+
+    `services.stock.receive_inbound_shipment` then gives them to waiting orders.
+    """
     require_provider(uow.scope)
     shipment, rows = _locked(uow, shipment_id)
     if shipment.status is InboundStatus.CLOSED:
@@ -133,8 +136,8 @@ def receive_inbound_shipment(
         if line.product_id not in by_product:
             raise not_found("line of this shipment", f"lines.{index}.productId")
     # Lock these products' levels in every warehouse now, in the ledger's global order:
-    # the backorder allocation below locks them all, and taking the receiving warehouse's
-    # first would invert the order an order creation takes them in (deadlock).
+    # the backorder allocation that follows a receipt locks them all, and taking the receiving
+    # warehouse's first would invert the order an order creation takes them in (deadlock).
     lock_levels(uow, [line.product_id for line in lines])
     for line in sorted(lines, key=lambda item: item.product_id):
         row = by_product[line.product_id]
@@ -154,9 +157,6 @@ def receive_inbound_shipment(
     shipment.status = InboundStatus.RECEIVING
     uow.flush()
     _received_event(uow, shipment, lines)
-    from domain.orders.backorders import allocate_backorders  # the orders area depends on us
-
-    allocate_backorders(uow, sorted(line.product_id for line in lines))
     return InboundResult(shipment, rows)
 
 

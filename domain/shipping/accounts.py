@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from domain.clients import owning_client, require_provider
 from domain.errors import DomainError, DomainErrorCode
-from domain.shipping.carriers.aggregator import AggregatorCarrier
-from domain.shipping.carriers.base import Carrier
+from domain.shipping.carriers.base import Carrier, PermanentCarrierError
 from domain.shipping.carriers.rate_table import RateTableCarrier
 from domain.shipping.models import CarrierAccount, CarrierKind
 from domain.urls import clean_outbound_url
@@ -115,13 +115,27 @@ def enabled_accounts(uow: TenantUnitOfWork, client_id: uuid.UUID) -> list[Carrie
     )
 
 
+CarrierConnector = Callable[[CarrierAccount], Carrier]
+"""Makes the adapter of an account of one kind (its code is the account's name)."""
+_connectors: dict[CarrierKind, CarrierConnector] = {}
+
+
+def install_connector(kind: CarrierKind, connect: CarrierConnector) -> None:
+    """Let accounts of `kind` reach their carrier through `connect` (the composition root)."""
+    _connectors[kind] = connect
+
+
 def build_carrier(account: CarrierAccount) -> Carrier:
     """The adapter of an account; its code is the account's name."""
-    if account.kind is CarrierKind.AGGREGATOR:
-        return AggregatorCarrier(
-            str(account.settings["base_url"]), account.api_key or "", code=account.name
+    if account.kind is CarrierKind.RATE_TABLE:
+        return RateTableCarrier(code=account.name)
+    connect = _connectors.get(account.kind)
+    if connect is None:
+        raise PermanentCarrierError(
+            f"No adapter is installed for {account.kind.value} carriers.",
+            code="CARRIER_UNAVAILABLE",
         )
-    return RateTableCarrier(code=account.name)
+    return connect(account)
 
 
 def close_carrier(carrier: Carrier) -> None:

@@ -1,11 +1,7 @@
-"""Dispatch a packed fulfillment order: rate-shop, pin the quote, buy the label, record it once.
+"""Dispatch's rules, one transaction each: pin a quote, record a shipment, note a failure.
 
-Crash-safety: three short transactions around the carrier calls, none held open while a
-carrier answers. (1) plan: read, count the attempt. (2) pin: the chosen rate, the exact
-request and the idempotency key are committed before anything is bought. (3) record: the
-shipment is written with `mark_shipped`, guarded by UNIQUE(fulfillment order). A worker
-killed between the purchase and (3) runs again from the pinned quote with the same key,
-so the carrier answers with the label it already sold, and (3) happens once.
+`services.dispatch` runs them around the carrier calls (its docstring says why that is
+crash-safe).
 
 Locks: a transaction that locks the dispatch attempt with other rows takes them in one
 order, inventory levels (recording a shipment only), the order, the fulfillment order,
@@ -17,23 +13,18 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
-from enum import StrEnum
 
 from domain.audit.trail import Actor, Change
 from domain.audit.trail import record as audit
 from domain.orders.fulfillment import mark_exception, mark_shipped
 from domain.orders.models import FulfillmentStatus
 from domain.outbox.events import Topic, record
-from domain.shipping.accounts import close_carrier
 from domain.shipping.carriers.base import (
     CarrierError,
     Label,
-    PermanentCarrierError,
-    TransientCarrierError,
 )
 from domain.shipping.models import DispatchAttempt, DispatchStatus, Shipment
-from domain.shipping.planning import Plan, ensure_attempt, lock_for_dispatch, plan_dispatch
+from domain.shipping.planning import Plan, ensure_attempt, lock_for_dispatch
 from domain.shipping.quotes import Quote, idempotency_key
 from domain.shipping.rating import RateChoice, shop_rates
 from persistence.base import new_id
@@ -42,61 +33,12 @@ from tenants.unit_of_work import TenantUnitOfWork
 
 log = logging.getLogger("crossdock.shipping.dispatch")
 
-NewUnit = Callable[[], TenantUnitOfWork]
-"""Opens a unit of work bound to the provider being dispatched for."""
 ERROR_MAX = 1000
 GAVE_UP = "DISPATCH_FAILED"
 """The exception code of a dispatch whose retries ran out on errors other than a carrier's."""
 DISPATCH_TASK = "dispatch"
 """How the audit trail names this system task: a bought label and a given-up dispatch are
 user-visible changes made by no caller."""
-
-
-class Outcome(StrEnum):
-    """How one run of dispatch ended."""
-
-    SHIPPED = "shipped"
-    NOTHING_TO_DO = "nothing_to_do"
-    EXCEPTION = "exception"
-
-
-def dispatch(new_unit: NewUnit, fo_id: uuid.UUID, *, last_try: bool = False) -> Outcome:
-    """Ship one packed fulfillment order. Transient carrier errors propagate for a retry,
-    except on the `last_try`, when they put the order in EXCEPTION like permanent ones.
-    """
-    try:
-        with new_unit() as uow:
-            plan = plan_dispatch(uow, fo_id)
-            uow.commit()
-    except PermanentCarrierError as error:
-        return fail(new_unit, fo_id, error, permanent=True)
-    if plan is None:
-        return Outcome.NOTHING_TO_DO
-    try:
-        quote = plan.quote or pin(new_unit, plan, choose(plan))
-        carrier = plan.carriers[quote.account_id]
-        label = carrier.buy_label(
-            quote.rate,
-            quote.parcel,
-            quote.ship_from,
-            quote.ship_to,
-            quote.idempotency_key,
-            quote.label_format,
-        )
-    except PermanentCarrierError as error:
-        return fail(new_unit, fo_id, error, permanent=True)
-    except TransientCarrierError as error:
-        fail(new_unit, fo_id, error, permanent=last_try)
-        if last_try:
-            return Outcome.EXCEPTION
-        raise
-    finally:
-        for carrier in plan.carriers.values():
-            close_carrier(carrier)
-    with new_unit() as uow:
-        recorded = record_shipment(uow, fo_id, quote, label)
-        uow.commit()
-    return Outcome.SHIPPED if recorded else Outcome.NOTHING_TO_DO
 
 
 def choose(plan: Plan) -> RateChoice:
@@ -115,33 +57,32 @@ def choose(plan: Plan) -> RateChoice:
     )
 
 
-def pin(new_unit: NewUnit, plan: Plan, choice: RateChoice) -> Quote:
-    """Commit the chosen rate and its key; if another worker pinned one first, use theirs."""
+def pin_quote(uow: TenantUnitOfWork, plan: Plan, choice: RateChoice) -> Quote:
+    """Pin the chosen rate and its key on the attempt; if another worker pinned one, theirs."""
     assert plan.parcel is not None
     assert plan.ship_from is not None
     assert plan.ship_to is not None
-    with new_unit() as uow:
-        # the attempt is all this transaction locks, so it may lock it alone
-        attempt = _locked_attempt(uow, plan.fulfillment_order_id)
-        if attempt.status is DispatchStatus.QUOTED and attempt.quote:
-            return Quote.from_json(attempt.quote)
-        quote = Quote(
-            account_id=plan.account_of(choice.chosen.carrier),
-            rate=choice.chosen,
-            parcel=plan.parcel,
-            ship_from=plan.ship_from,
-            ship_to=plan.ship_to,
-            label_format=plan.label_format,
-            idempotency_key=idempotency_key(plan.fulfillment_order_id, attempt.generation),
-        )
-        attempt.status = DispatchStatus.QUOTED
-        attempt.quote = quote.to_json()
-        attempt.idempotency_key = quote.idempotency_key
-        attempt.carrier_account_id = quote.account_id
-        attempt.explanation = choice.explain()
-        attempt.last_error = None
-        uow.commit()
-        return quote
+    # the attempt is all this transaction locks, so it may lock it alone
+    attempt = _locked_attempt(uow, plan.fulfillment_order_id)
+    if attempt.status is DispatchStatus.QUOTED and attempt.quote:
+        return Quote.from_json(attempt.quote)
+    quote = Quote(
+        account_id=plan.account_of(choice.chosen.carrier),
+        rate=choice.chosen,
+        parcel=plan.parcel,
+        ship_from=plan.ship_from,
+        ship_to=plan.ship_to,
+        label_format=plan.label_format,
+        idempotency_key=idempotency_key(plan.fulfillment_order_id, attempt.generation),
+    )
+    attempt.status = DispatchStatus.QUOTED
+    attempt.quote = quote.to_json()
+    attempt.idempotency_key = quote.idempotency_key
+    attempt.carrier_account_id = quote.account_id
+    attempt.explanation = choice.explain()
+    attempt.last_error = None
+    uow.flush()
+    return quote
 
 
 def record_shipment(
@@ -210,52 +151,46 @@ def record_shipment(
     return shipment
 
 
-def fail(
-    new_unit: NewUnit,
-    fo_id: uuid.UUID,
-    error: CarrierError,
-    *,
-    permanent: bool,
-) -> Outcome:
-    """Note the error; a permanent one puts the fulfillment order and order in EXCEPTION."""
+def note_failure(
+    uow: TenantUnitOfWork, fo_id: uuid.UUID, error: CarrierError, *, permanent: bool
+) -> bool:
+    """Note a carrier error on the attempt; a permanent one puts a packed fulfillment order
+    and its order in EXCEPTION. False when there is no such fulfillment order."""
     reason = f"{error.carrier}: {error.message}" if error.carrier else error.message
-    with new_unit() as uow:
-        locked = lock_for_dispatch(uow, fo_id)  # before the attempt
-        if locked is None:
-            return Outcome.NOTHING_TO_DO
-        fo, _ = locked
-        attempt = ensure_attempt(uow, fo)
-        attempt.last_error = reason[:ERROR_MAX]
-        if permanent and fo.status is FulfillmentStatus.PACKED:
-            code = getattr(error, "code", None) or "CARRIER_ERROR"
-            attempt.status = DispatchStatus.FAILED
-            attempt.exception_reason = reason[:ERROR_MAX]
-            attempt.exception_code = code[:64]
-            mark_exception(uow, fo_id, reason[:ERROR_MAX], code)
-            _audit_exception(uow, fo_id, code)
-        uow.commit()
-    return Outcome.EXCEPTION if permanent else Outcome.NOTHING_TO_DO
+    locked = lock_for_dispatch(uow, fo_id)  # before the attempt
+    if locked is None:
+        return False
+    fo, _ = locked
+    attempt = ensure_attempt(uow, fo)
+    attempt.last_error = reason[:ERROR_MAX]
+    if permanent and fo.status is FulfillmentStatus.PACKED:
+        code = getattr(error, "code", None) or "CARRIER_ERROR"
+        attempt.status = DispatchStatus.FAILED
+        attempt.exception_reason = reason[:ERROR_MAX]
+        attempt.exception_code = code[:64]
+        mark_exception(uow, fo_id, reason[:ERROR_MAX], code)
+        _audit_exception(uow, fo_id, code)
+    return True
 
 
-def give_up(new_unit: NewUnit, fo_id: uuid.UUID, tries: int) -> Outcome:
-    """Dispatch kept failing without a carrier's answer: show a still-packed order in EXCEPTION.
+def give_up_on(uow: TenantUnitOfWork, fo_id: uuid.UUID, tries: int) -> bool:
+    """Dispatch kept failing without a carrier's answer: put a still-packed order in EXCEPTION.
 
     Otherwise it would stay PACKED with nothing left to dispatch it. The pinned quote and
     its key stay: a label may have been bought, so an operator's retry must reuse them.
+    False when the fulfillment order is gone or no longer packed.
     """
     reason = f"Dispatch failed {tries} times without a carrier's answer; retry it."
-    with new_unit() as uow:
-        locked = lock_for_dispatch(uow, fo_id)  # before the attempt
-        if locked is None or locked[0].status is not FulfillmentStatus.PACKED:
-            return Outcome.NOTHING_TO_DO
-        fo, _ = locked
-        attempt = ensure_attempt(uow, fo)
-        attempt.exception_reason = attempt.last_error = reason
-        attempt.exception_code = GAVE_UP
-        mark_exception(uow, fo_id, reason, GAVE_UP)
-        _audit_exception(uow, fo_id, GAVE_UP)
-        uow.commit()
-    return Outcome.EXCEPTION
+    locked = lock_for_dispatch(uow, fo_id)  # before the attempt
+    if locked is None or locked[0].status is not FulfillmentStatus.PACKED:
+        return False
+    fo, _ = locked
+    attempt = ensure_attempt(uow, fo)
+    attempt.exception_reason = attempt.last_error = reason
+    attempt.exception_code = GAVE_UP
+    mark_exception(uow, fo_id, reason, GAVE_UP)
+    _audit_exception(uow, fo_id, GAVE_UP)
+    return True
 
 
 def _audit_exception(uow: TenantUnitOfWork, fo_id: uuid.UUID, code: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from domain.orders.fulfillment import mark_delivered
 from domain.orders.models import FulfillmentOrder, FulfillmentStatus
 from domain.outbox.events import Topic, record
-from domain.shipping.accounts import build_carrier, close_carrier
-from domain.shipping.carriers.base import TrackingStatus, TrackingUpdate
+from domain.shipping.accounts import build_carrier
+from domain.shipping.carriers.base import Carrier, TrackingStatus, TrackingUpdate
 from domain.shipping.models import CarrierAccount, Shipment, TrackingEvent
 from persistence.base import new_id, utcnow
 from tenants.unit_of_work import TenantUnitOfWork
@@ -106,32 +106,23 @@ def shipments_to_poll(
     return [(provider_id, shipment_id) for provider_id, shipment_id in rows]
 
 
-def poll_shipment(new_unit: Callable[[], TenantUnitOfWork], shipment_id: uuid.UUID) -> int:
-    """Ask the carrier for a shipment's events and apply them; how many were new."""
-    with new_unit() as uow:
-        row = uow.execute(
-            uow.select(
-                Shipment, Shipment.tracking_number, Shipment.carrier_reference, CarrierAccount
-            )
-            .join(
-                CarrierAccount,
-                (CarrierAccount.provider_id == Shipment.provider_id)
-                & (CarrierAccount.id == Shipment.carrier_account_id),
-            )
-            .where(Shipment.id == shipment_id, Shipment.status.not_in(FINAL))
-        ).first()
-        if row is None:
-            return 0
-        number, reference, account = row
-        carrier = build_carrier(account)
-    try:
-        updates = carrier.track(number, reference)
-    finally:
-        close_carrier(carrier)
-    with new_unit() as uow:
-        added = apply_updates(uow, shipment_id, updates)
-        uow.commit()
-    return len(added)
+def tracked_by(
+    uow: TenantUnitOfWork, shipment_id: uuid.UUID
+) -> tuple[Carrier, str, str | None] | None:
+    """The carrier adapter, tracking number and carrier reference of a shipment on its way."""
+    row = uow.execute(
+        uow.select(Shipment, Shipment.tracking_number, Shipment.carrier_reference, CarrierAccount)
+        .join(
+            CarrierAccount,
+            (CarrierAccount.provider_id == Shipment.provider_id)
+            & (CarrierAccount.id == Shipment.carrier_account_id),
+        )
+        .where(Shipment.id == shipment_id, Shipment.status.not_in(FINAL))
+    ).first()
+    if row is None:
+        return None
+    number, reference, account = row
+    return build_carrier(account), number, reference
 
 
 def _event(shipment: Shipment, update: TrackingUpdate) -> TrackingEvent:

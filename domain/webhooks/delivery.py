@@ -6,10 +6,11 @@ import json
 import random
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
-import httpx
 from sqlalchemy import or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -33,7 +34,7 @@ JITTER = 0.2
 """Each delay is shortened by up to this fraction, so failed receivers are not hit in lockstep."""
 LEASE = timedelta(minutes=5)
 """How long a claimed delivery is reserved for the worker sending it (well over the timeout)."""
-TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+TIMEOUT = 10.0
 USER_AGENT = "Crossdock-Webhooks/1"
 
 
@@ -126,11 +127,39 @@ def claim_due(
     return [(delivery, endpoints[delivery.endpoint_id]) for delivery in claimed]
 
 
+class WebhookTransport(Protocol):
+    """How a signed delivery reaches its endpoint (`adapters.webhooks` posts it over HTTP)."""
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str | None]:
+        """Send `body`; the receiver's status code (None if unreached) and what went wrong."""
+        ...
+
+    def __enter__(self) -> WebhookTransport: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+_open_transport: Callable[[], WebhookTransport] | None = None
+
+
+def install_transport(open_transport: Callable[[], WebhookTransport]) -> None:
+    """Send deliveries through transports `open_transport` makes (the composition root's call)."""
+    global _open_transport
+    _open_transport = open_transport
+
+
+def open_transport() -> WebhookTransport:
+    """A transport for a run of sends, from the installed adapter."""
+    if _open_transport is None:
+        raise RuntimeError("no webhook transport installed (crossdock.adapters.install_adapters)")
+    return _open_transport()
+
+
 def attempt(
-    session: Session,
+    uow: TenantUnitOfWork,
     delivery: WebhookDelivery,
     endpoint: WebhookEndpoint,
-    http_client: httpx.Client,
+    transport: WebhookTransport,
     now: datetime,
     rng: random.Random | None = None,
 ) -> WebhookAttempt:
@@ -139,12 +168,12 @@ def attempt(
     The request is made before the session touches the database, so no transaction is held
     open while a slow receiver answers (on SQLite that would block every writer).
     """
-    outcome = send(delivery, endpoint, http_client)
-    return record(session, delivery, outcome, now, rng)
+    outcome = send(delivery, endpoint, transport)
+    return record(uow, delivery, outcome, now, rng)
 
 
 def send(
-    delivery: WebhookDelivery, endpoint: WebhookEndpoint, http_client: httpx.Client
+    delivery: WebhookDelivery, endpoint: WebhookEndpoint, transport: WebhookTransport
 ) -> AttemptOutcome:
     """One signed POST of the delivery's message; never raises for the receiver's failures."""
     body = message_body(delivery)
@@ -154,20 +183,13 @@ def send(
         **signing.signed_headers(endpoint.secret, delivery.message_id, int(time.time()), body),
     }
     started = time.perf_counter()
-    try:
-        with http_client.stream(
-            "POST", endpoint.url, content=body, headers=headers, timeout=TIMEOUT
-        ) as response:  # the body is never read: a receiver cannot make us download anything
-            status_code: int | None = response.status_code
-        error = None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
-    except httpx.HTTPError as failure:
-        status_code, error = None, f"{type(failure).__name__}: {failure}"
+    status_code, error = transport.post(endpoint.url, body, headers)
     duration_ms = round((time.perf_counter() - started) * 1000)
     return AttemptOutcome(status_code, error[:ERROR_MAX] if error else None, duration_ms)
 
 
 def record(
-    session: Session,
+    uow: TenantUnitOfWork,
     delivery: WebhookDelivery,
     outcome: AttemptOutcome,
     now: datetime,
@@ -196,8 +218,8 @@ def record(
         error=outcome.error,
         duration_ms=outcome.duration_ms,
     )
-    session.add(logged)
-    session.flush()
+    uow.add(logged)
+    uow.flush()
     return logged
 
 
@@ -208,14 +230,16 @@ def backoff(attempts_made: int, rng: random.Random | None = None) -> timedelta:
     return delay * (1 - JITTER * (rng or random).random())
 
 
-def redeliver(uow: TenantUnitOfWork, delivery_id: uuid.UUID, now: datetime) -> WebhookDelivery:
+def redeliver(
+    uow: TenantUnitOfWork, delivery_id: uuid.UUID, now: datetime | None = None
+) -> WebhookDelivery:
     """Make a delivery pending and due now, with a fresh retry budget and the same message id."""
     delivery = uow.get_or_not_found(
         WebhookDelivery, delivery_id, "webhook delivery", "id", lock=True
     )
     delivery.status = DeliveryStatus.PENDING
     delivery.attempt_count = 0
-    delivery.next_attempt_at = now
+    delivery.next_attempt_at = now or utcnow()
     delivery.delivered_at = None
     uow.flush()
     return delivery

@@ -9,10 +9,10 @@ import io
 import pytest
 
 from domain.billing.periods import Period
-from domain.billing.runs import bill_period
+from services.billing import bill_period
 from tests.billing_factories import Books, open_books, utc
 from tests.domain.billing.month import live_the_month, set_up_cards
-from tests.factories import global_id, make_key
+from tests.factories import count_rows, global_id, make_key
 
 INVOICES = """
 query($client: ID) { invoices(filter: {clientId: $client}) { edges { node {
@@ -224,3 +224,48 @@ def test_credits_and_rate_cards_by_mutation_and_floats_refused(billed, gql):
     assert foreign["data"]["createRateCard"]["userErrors"] == [
         {"code": "NOT_FOUND", "field": ["clientId"]}
     ]
+
+
+RUN_FOR = """
+mutation($period: String!, $client: ID) {
+  runBillingPeriod(input: {period: $period, clientId: $client}) {
+    invoices { number client { code } } userErrors { field code } } }
+"""
+
+
+def test_running_a_period_for_a_foreign_client_is_refused_and_writes_nothing(database, gql):
+    # given: a month lived but not billed, and a client id of another provider
+    books = open_books(database)
+    set_up_cards(books)
+    live_the_month(books)
+    books.process_events()
+    other = open_books(database, name="Southwind")
+    before = {table: count_rows(database, table) for table in ("storage_days", "invoices")}
+    # when
+    refused = gql(
+        RUN_FOR,
+        {"period": "2026-03", "client": other.tenant.clients["A"].global_id},
+        key=books.tenant.key,
+    )["data"]["runBillingPeriod"]
+    # then
+    assert refused == {"invoices": [], "userErrors": [{"field": "clientId", "code": "NOT_FOUND"}]}
+    assert {table: count_rows(database, table) for table in before} == before
+
+
+def test_the_mutation_runs_the_same_billing_run_as_the_worker(database, gql):
+    # given: one provider billed by the worker's service, another by the mutation
+    by_worker, by_mutation = open_books(database), open_books(database, name="Southwind")
+    for books in (by_worker, by_mutation):
+        set_up_cards(books)
+        live_the_month(books)
+        books.process_events()
+    bill_period(by_worker.unit, Period.parse("2026-03"))
+    # when
+    run = gql(RUN_FOR, {"period": "2026-03", "client": None}, key=by_mutation.tenant.key)
+    # then: the same invoices, storage days included
+    assert run["data"]["runBillingPeriod"]["userErrors"] == []
+    totals = [
+        sorted((i["client"]["code"], i["total"]) for i in nodes(gql(INVOICES, key=key), "invoices"))
+        for key in (by_worker.tenant.key, by_mutation.tenant.key)
+    ]
+    assert totals[0] == totals[1] == [("A", "150.00"), ("B", "71.21")]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-import httpx
 import pytest
 
+from adapters.webhooks import HttpWebhookTransport
 from domain.webhooks import delivery, queries
 from persistence.base import utcnow
 from tenants.unit_of_work import TenantUnitOfWork
@@ -39,11 +39,11 @@ def nodes(result: dict, field: str) -> list[dict]:
 
 def deliver(db, tenant, event_id, client=None) -> None:
     """Fan out and attempt an event's deliveries now, as the worker would."""
-    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow, httpx.Client() as http:
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow, HttpWebhookTransport() as http:
         event = queries.event(uow, event_id)
         delivery.fan_out(uow, event)
         for item, endpoint in delivery.claim_due(uow, utcnow()):
-            delivery.attempt(uow.session, item, endpoint, http, utcnow())
+            delivery.attempt(uow, item, endpoint, http, utcnow())
         uow.commit()
 
 
@@ -206,10 +206,10 @@ def test_deliveries_and_attempts_are_queryable_and_filterable(database, gql):
         )
         with (
             TenantUnitOfWork(database.session_factory, tenant.scope) as uow,
-            httpx.Client() as http,
+            HttpWebhookTransport() as http,
         ):
             for item, endpoint in delivery.claim_due(uow, utcnow()):
-                delivery.attempt(uow.session, item, endpoint, http, utcnow())
+                delivery.attempt(uow, item, endpoint, http, utcnow())
             uow.commit()
     # then
     by_status = nodes(

@@ -18,10 +18,10 @@ if dramatiq.broker.global_broker is None:  # never let an import reach for Rabbi
 from domain.orders.models import FulfillmentStatus, OrderStatus
 from domain.orders.ship_to import update_ship_to
 from domain.outbox.events import Topic
-from domain.shipping import dispatch as dispatch_module
 from domain.shipping.models import CarrierKind, DispatchAttempt
 from domain.shipping.settings import SettingsChanges, set_shipping_settings
 from domain.shipping.triggers import retry_dispatch
+from services import dispatch as dispatch_module
 from tenants.unit_of_work import TenantUnitOfWork
 from tests.factories_orders import run
 from tests.fakes.aggregator_server import fake_aggregator_server

@@ -6,7 +6,7 @@ from domain.billing.invoice_models import Invoice, InvoiceLine
 from domain.billing.models import Charge
 from domain.billing.money import from_minor
 from domain.billing.periods import Period
-from domain.billing.runs import bill_period
+from services.billing import bill_period
 from tests.billing_factories import Books, open_books, utc
 from tests.domain.billing.month import (
     A_LINES,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from domain.billing import runs
 from domain.billing.models import Charge, StorageSnapshot
-from domain.billing.periods import Period
-from domain.billing.runs import bill_period, catch_up_storage, period_to_close
+from domain.billing.periods import Period, period_to_close
+from services import billing as runs
+from services.billing import bill_period, catch_up_storage
 from tests.billing_factories import open_books, utc
 from tests.domain.billing.month import A_TOTAL, B_TOTAL, live_the_month, set_up_cards
 from tests.domain.billing.test_month import AFTER_MARCH, MARCH, money

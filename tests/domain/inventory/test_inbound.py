@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from domain.inventory.adjustments import AdjustmentReason, adjust, record_count
+from domain.inventory.adjustments import AdjustmentReason
 from domain.inventory.inbound import (
     LineQuantity,
     close_inbound_shipment,
     create_inbound_shipment,
-    receive_inbound_shipment,
 )
 from persistence.base import new_id
+from services.stock import adjust, receive_inbound_shipment, record_count
 from tenants.errors import UserFacingError
 from tests.catalog_factories import client_scope, committed, level_of, make_product, make_warehouse
 from tests.factories import count_rows, make_tenant
@@ -128,7 +128,7 @@ def test_receipt_calls_backorder_allocation_after_posting(database, world, monke
         seen.append((list(product_ids), level_of_in(uow, p1, warehouse)))
         return 0
 
-    monkeypatch.setattr("domain.orders.backorders.allocate_backorders", spy)
+    monkeypatch.setattr("services.stock.allocate_backorders", spy)
     # when
     committed(database, tenant.scope, receive_inbound_shipment, shipment.id, [LineQuantity(p1, 2)])
     # then

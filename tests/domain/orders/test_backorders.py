@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from domain.inventory.adjustments import AdjustmentReason, adjust, record_count
+from domain.inventory.adjustments import AdjustmentReason
 from domain.orders.backorders import allocate_backorders
 from domain.orders.cancellation import cancel_order
 from domain.orders.holds import place_hold, release_hold
 from domain.orders.models import FulfillmentStatus, HoldReason, OrderStatus
+from services.stock import adjust, record_count
 from tests.factories_orders import levels_match_ledger, order_command, order_state, place_order, run
 
 

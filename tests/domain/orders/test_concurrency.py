@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 
 from crossdock.database import make_engine, make_session_factory
 from domain.errors import DomainError
-from domain.inventory.adjustments import AdjustmentReason, adjust, record_count
+from domain.inventory.adjustments import AdjustmentReason
 from domain.inventory.models import InventoryLevel
 from domain.orders.cancellation import cancel_order
 from domain.orders.creation import create_order
 from domain.orders.models import Order, OrderLine, OrderStatus
 from persistence.unit_of_work import UnitOfWork
+from services.stock import adjust, record_count
 from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
 from tests.domain.orders.conftest import Shop

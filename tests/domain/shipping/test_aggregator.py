@@ -10,7 +10,7 @@ from decimal import Decimal
 import httpx
 import pytest
 
-from domain.shipping.carriers.aggregator import AggregatorCarrier
+from adapters.carriers.aggregator import AggregatorCarrier
 from domain.shipping.carriers.base import (
     Carrier,
     LabelFormat,

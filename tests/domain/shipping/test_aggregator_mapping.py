@@ -8,7 +8,7 @@ from email.utils import format_datetime
 
 import pytest
 
-from domain.shipping.carriers.aggregator import retry_after
+from adapters.carriers.aggregator import retry_after
 from domain.shipping.carriers.aggregator_mapping import (
     inches,
     ounces,

@@ -16,10 +16,11 @@ from sqlalchemy import event, select
 from crossdock.database import make_engine, make_session_factory
 from domain.orders.models import FulfillmentStatus
 from domain.shipping.carriers.base import Label, PermanentCarrierError
-from domain.shipping.dispatch import choose, fail, give_up, pin, record_shipment
+from domain.shipping.dispatch import choose, record_shipment
 from domain.shipping.models import CarrierKind, DispatchAttempt, DispatchStatus
 from domain.shipping.planning import plan_dispatch
 from domain.shipping.quotes import Quote
+from services.dispatch import fail, give_up, pin
 from tenants.unit_of_work import TenantUnitOfWork
 from tests.shipping_factories import ShippingWorld, make_shipping_world
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import httpx
 
+from adapters.webhooks import HttpWebhookTransport
 from domain.webhooks.delivery import BASE_DELAY, JITTER, MAX_DELAY, backoff, send
 from domain.webhooks.models import WebhookDelivery, WebhookEndpoint
 from domain.webhooks.signing import verify
@@ -44,6 +45,11 @@ def _pair() -> tuple[WebhookDelivery, WebhookEndpoint]:
     return delivery, endpoint
 
 
+def over(answer) -> HttpWebhookTransport:
+    """The HTTP transport, its requests answered in-process by `answer`."""
+    return HttpWebhookTransport(httpx.Client(transport=httpx.MockTransport(answer)))
+
+
 def test_a_2xx_succeeds_and_the_request_is_signed_json():
     seen: list[httpx.Request] = []
 
@@ -52,7 +58,7 @@ def test_a_2xx_succeeds_and_the_request_is_signed_json():
         return httpx.Response(204)
 
     delivery, endpoint = _pair()
-    outcome = send(delivery, endpoint, httpx.Client(transport=httpx.MockTransport(answer)))
+    outcome = send(delivery, endpoint, over(answer))
     assert outcome.succeeded
     assert verify("s", seen[0].headers, seen[0].content) == "msg_1"
     assert seen[0].headers["content-type"] == "application/json"
@@ -60,13 +66,13 @@ def test_a_2xx_succeeds_and_the_request_is_signed_json():
 
 def test_an_error_status_or_no_answer_fails_with_a_reason():
     delivery, endpoint = _pair()
-    refused = httpx.Client(transport=httpx.MockTransport(lambda r: httpx.Response(503)))
+    refused = over(lambda r: httpx.Response(503))
     outcome = send(delivery, endpoint, refused)
     assert (outcome.succeeded, outcome.status_code, outcome.error) == (False, 503, "HTTP 503")
 
     def unreachable(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("connection refused", request=request)
 
-    outcome = send(delivery, endpoint, httpx.Client(transport=httpx.MockTransport(unreachable)))
+    outcome = send(delivery, endpoint, over(unreachable))
     assert outcome.status_code is None
     assert outcome.error.startswith("ConnectError")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
-
+from adapters.webhooks import HttpWebhookTransport
 from domain.outbox.events import Topic
 from domain.webhooks import delivery, queries
 from domain.webhooks.delivery import MAX_ATTEMPTS
@@ -28,7 +27,7 @@ def send_due(db, tenant, now, client):
         claimed = delivery.claim_due(uow, now)
         uow.commit()
         for item, endpoint in claimed:
-            delivery.attempt(uow.session, item, endpoint, client, now)
+            delivery.attempt(uow, item, endpoint, client, now)
             uow.commit()
     return claimed
 
@@ -76,7 +75,7 @@ def test_receiver_down_then_up_is_retried_with_backoff_and_delivered(database, r
     fan_out(database, tenant, make_event(database, tenant))
     receiver.stop()
     now = utcnow()
-    with httpx.Client() as client:
+    with HttpWebhookTransport() as client:
         # when: the first attempt fails
         send_due(database, tenant, now, client)
         [pending] = deliveries_of(database, tenant)
@@ -108,7 +107,7 @@ def test_gives_up_after_the_last_attempt(database, receiver):
     receiver.answer = 503
     fan_out(database, tenant, make_event(database, tenant))
     now = utcnow()
-    with httpx.Client() as client:
+    with HttpWebhookTransport() as client:
         for _ in range(MAX_ATTEMPTS):
             [item] = deliveries_of(database, tenant)
             now = item.next_attempt_at
@@ -142,7 +141,7 @@ def test_redeliver_resends_a_delivered_message_with_the_same_id(database, receiv
     _, receiver.secret = make_endpoint(database, tenant, receiver.url)
     fan_out(database, tenant, make_event(database, tenant))
     now = utcnow()
-    with httpx.Client() as client:
+    with HttpWebhookTransport() as client:
         send_due(database, tenant, now, client)
         [sent] = deliveries_of(database, tenant)
         with TenantUnitOfWork(database.session_factory, tenant.scope) as uow:

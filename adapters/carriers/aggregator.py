@@ -22,12 +22,20 @@ from domain.shipping.carriers.base import (
     TrackingUpdate,
     TransientCarrierError,
 )
+from domain.shipping.models import CarrierAccount
 from domain.shipping.parcels import Parcel
 
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 """Buying a label can take the carrier several seconds; connecting should not."""
 TRANSIENT_4XX = {408, 409, 425}
 """Client errors that retrying can fix; 409 is a replay while the first request is in flight."""
+
+
+def connect_aggregator(account: CarrierAccount) -> AggregatorCarrier:
+    """The adapter of an aggregator account: its URL, its key, its name as the carrier code."""
+    return AggregatorCarrier(
+        str(account.settings["base_url"]), account.api_key or "", code=account.name
+    )
 
 
 class AggregatorCarrier:

@@ -1,0 +1,1 @@
+"""Carrier adapters that reach a carrier over the network."""

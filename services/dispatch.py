@@ -1,0 +1,130 @@
+"""Dispatch a packed fulfillment order: rate-shop, pin the quote, buy the label, record it once.
+
+Crash-safety: three short transactions around the carrier calls, none held open while a
+carrier answers. (1) plan: read, count the attempt. (2) pin: the chosen rate, the exact
+request and the idempotency key are committed before anything is bought. (3) record: the
+shipment is written with `mark_shipped`, guarded by UNIQUE(fulfillment order). A worker
+killed between the purchase and (3) runs again from the pinned quote with the same key,
+so the carrier answers with the label it already sold, and (3) happens once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from enum import StrEnum
+
+from domain.shipping.accounts import close_carrier
+from domain.shipping.carriers.base import (
+    CarrierError,
+    PermanentCarrierError,
+    TransientCarrierError,
+)
+from domain.shipping.dispatch import choose, give_up_on, note_failure, pin_quote, record_shipment
+from domain.shipping.planning import Plan, plan_dispatch
+from domain.shipping.quotes import Quote
+from domain.shipping.rating import RateChoice
+from domain.shipping.triggers import fulfillment_orders_to_dispatch
+from tenants.unit_of_work import UnitFactory
+
+log = logging.getLogger("crossdock.shipping.dispatch")
+
+
+class Outcome(StrEnum):
+    """How one run of dispatch ended."""
+
+    SHIPPED = "shipped"
+    NOTHING_TO_DO = "nothing_to_do"
+    EXCEPTION = "exception"
+
+
+def dispatch_event(
+    new_unit: UnitFactory, event_id: uuid.UUID, *, last_try: bool = False
+) -> dict[uuid.UUID, Outcome]:
+    """Ship each fulfillment order an event names; redelivery ships nothing twice.
+
+    A transient carrier error propagates (for a retry) unless this is the `last_try`.
+    """
+    with new_unit() as uow:
+        targets = fulfillment_orders_to_dispatch(uow, event_id)
+    outcomes = {}
+    for fo_id in targets:
+        outcomes[fo_id] = dispatch(new_unit, fo_id, last_try=last_try)
+        log.info("dispatch of %s: %s", fo_id, outcomes[fo_id].value)
+    return outcomes
+
+
+def give_up_event(
+    new_unit: UnitFactory, event_id: uuid.UUID, tries: int
+) -> dict[uuid.UUID, Outcome]:
+    """The last retry of an event's dispatch failed: show its still-packed orders in EXCEPTION."""
+    with new_unit() as uow:
+        targets = fulfillment_orders_to_dispatch(uow, event_id)
+    return {fo_id: give_up(new_unit, fo_id, tries) for fo_id in targets}
+
+
+def dispatch(new_unit: UnitFactory, fo_id: uuid.UUID, *, last_try: bool = False) -> Outcome:
+    """Ship one packed fulfillment order. Transient carrier errors propagate for a retry,
+    except on the `last_try`, when they put the order in EXCEPTION like permanent ones.
+    """
+    try:
+        with new_unit() as uow:
+            plan = plan_dispatch(uow, fo_id)
+            uow.commit()
+    except PermanentCarrierError as error:
+        return fail(new_unit, fo_id, error, permanent=True)
+    if plan is None:
+        return Outcome.NOTHING_TO_DO
+    try:
+        quote = plan.quote or pin(new_unit, plan, choose(plan))
+        carrier = plan.carriers[quote.account_id]
+        label = carrier.buy_label(
+            quote.rate,
+            quote.parcel,
+            quote.ship_from,
+            quote.ship_to,
+            quote.idempotency_key,
+            quote.label_format,
+        )
+    except PermanentCarrierError as error:
+        return fail(new_unit, fo_id, error, permanent=True)
+    except TransientCarrierError as error:
+        fail(new_unit, fo_id, error, permanent=last_try)
+        if last_try:
+            return Outcome.EXCEPTION
+        raise
+    finally:
+        for carrier in plan.carriers.values():
+            close_carrier(carrier)
+    with new_unit() as uow:
+        recorded = record_shipment(uow, fo_id, quote, label)
+        uow.commit()
+    return Outcome.SHIPPED if recorded else Outcome.NOTHING_TO_DO
+
+
+def pin(new_unit: UnitFactory, plan: Plan, choice: RateChoice) -> Quote:
+    """Commit the chosen rate and its key; if another worker pinned one first, use theirs."""
+    with new_unit() as uow:
+        quote = pin_quote(uow, plan, choice)
+        uow.commit()
+        return quote
+
+
+def fail(
+    new_unit: UnitFactory, fo_id: uuid.UUID, error: CarrierError, *, permanent: bool
+) -> Outcome:
+    """Note the error; a permanent one puts the fulfillment order and order in EXCEPTION."""
+    with new_unit() as uow:
+        noted = note_failure(uow, fo_id, error, permanent=permanent)
+        uow.commit()
+    if not noted:
+        return Outcome.NOTHING_TO_DO
+    return Outcome.EXCEPTION if permanent else Outcome.NOTHING_TO_DO
+
+
+def give_up(new_unit: UnitFactory, fo_id: uuid.UUID, tries: int) -> Outcome:
+    """Dispatch kept failing without a carrier's answer: show a still-packed order in EXCEPTION."""
+    with new_unit() as uow:
+        gave_up = give_up_on(uow, fo_id, tries)
+        uow.commit()
+    return Outcome.EXCEPTION if gave_up else Outcome.NOTHING_TO_DO
