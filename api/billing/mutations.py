@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
+from strawberry.utils.str_converters import to_camel_case
 
 from api.billing.inputs import (
     AddCreditInput,
@@ -112,7 +113,10 @@ class Mutation:
                 client_id=optional_id(input.client_id, "Client", "clientId"),
                 effective_from=input.effective_from,
                 currency=input.currency,
-                rates={name: _decimal(getattr(input, name), name) for name in RATE_FIELDS},
+                rates={
+                    name: _decimal(getattr(input, name), to_camel_case(name))
+                    for name in RATE_FIELDS
+                },
                 storage_overrides=tuple(
                     StorageRateOverride(
                         decode_id(rate.warehouse_id, "Warehouse", "storageRates"),

@@ -26,6 +26,7 @@ from strawberry.extensions import SchemaExtension
 
 from api.errors import PublicError
 from api.limits.extension import charge_refusal
+from api.limits.strings import check_literals, check_variables
 
 MAX_TOKENS = 5_000
 """The most lexical tokens a document may hold; GraphiQL's introspection query has 163."""
@@ -56,13 +57,16 @@ class QueryTooDeep(PublicError):
 
 @lru_cache(maxsize=DOCUMENT_CACHE)
 def parse_document(query: str) -> DocumentNode:
-    """The parsed document, cached; refused past MAX_TOKENS before the parser goes further."""
+    """The parsed document, cached; refused past MAX_TOKENS before the parser goes further,
+    and when a literal holds a string no field can store."""
     try:
-        return parse(query, max_tokens=MAX_TOKENS, no_location=False)
+        document = parse(query, max_tokens=MAX_TOKENS, no_location=False)
     except GraphQLError as error:
         if "tokens" in error.message and "Parsing aborted" in error.message:
             raise DocumentTooLarge() from None
         raise
+    check_literals(document)
+    return document
 
 
 def fragments_of(document: DocumentNode) -> dict[str, FragmentDefinitionNode]:
@@ -162,6 +166,7 @@ def document_guard(max_depth: int) -> type[SchemaExtension]:
             run = self.execution_context
             assert run.graphql_document is not None
             check_depth(run.graphql_document, max_depth)
+            check_variables(run.variables)
             context = run.context
             if isinstance(getattr(context, "request", None), WebSocket):
                 await context.reauthenticate()

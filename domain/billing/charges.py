@@ -16,6 +16,7 @@ from domain.billing.models import Charge, ChargeType, RateCard, SourceType
 from domain.billing.money import exact, line_amount, round_money, to_minor
 from domain.billing.rate_cards import card_in_force
 from domain.errors import DomainError, DomainErrorCode
+from domain.limits import check_decimal
 from persistence.base import new_id, utcnow
 from tenants.models import Client
 from tenants.scope import TenantScope
@@ -109,7 +110,7 @@ def add_manual_charge(uow: TenantUnitOfWork, entry: ManualCharge) -> Charge:
         raise DomainError(DomainErrorCode.REQUIRED, "Say why.", "reason")
     if len(reason) > REASON_MAX:
         raise DomainError(DomainErrorCode.TOO_LONG, "The reason is too long.", "reason")
-    amount = exact(entry.amount, "amount")
+    amount = check_decimal(exact(entry.amount, "amount"), "amount")
     if amount <= 0:
         raise DomainError(DomainErrorCode.NOT_POSITIVE, "Give a positive amount.", "amount")
     when = entry.occurred_at or utcnow()

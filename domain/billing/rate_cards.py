@@ -13,6 +13,7 @@ from domain.billing.models import RateCard, WarehouseStorageRate
 from domain.billing.money import check_currency, exact
 from domain.catalog.models import Warehouse
 from domain.errors import DomainError, DomainErrorCode
+from domain.limits import check_decimal
 from tenants.models import Client
 from tenants.unit_of_work import TenantUnitOfWork
 
@@ -136,11 +137,20 @@ def _rates(rates: dict[str, Decimal | None]) -> dict[str, Decimal | None]:
     unknown = set(rates) - set(RATE_FIELDS)
     if unknown:
         raise ValueError(f"unknown rates: {sorted(unknown)}")
-    checked = {name: None if v is None else exact(v, name) for name, v in rates.items()}
+    checked = {
+        name: None if v is None else check_decimal(exact(v, _field(name)), _field(name))
+        for name, v in rates.items()
+    }
     for name, value in checked.items():
         if value is not None and value < 0:
-            raise DomainError(DomainErrorCode.INVALID, "Rates cannot be negative.", name)
+            raise DomainError(DomainErrorCode.INVALID, "Rates cannot be negative.", _field(name))
     return checked
+
+
+def _field(rate: str) -> str:
+    """The input field a rate came in as: `pick_per_order` is `pickPerOrder`."""
+    first, *rest = rate.split("_")
+    return first + "".join(word.title() for word in rest)
 
 
 def _add_override(uow: TenantUnitOfWork, card: RateCard, override: StorageRateOverride) -> None:

@@ -33,6 +33,7 @@ from domain.clients import require_provider
 from domain.errors import DomainError, DomainErrorCode
 from domain.inventory.ledger import Reference, ensure_level, lock_levels, post
 from domain.inventory.models import InventoryLevel, InventoryMovement, MovementKind
+from domain.limits import check_quantity, check_stock_level
 from tenants.unit_of_work import TenantUnitOfWork
 
 NOTE_MAX = 500
@@ -102,6 +103,7 @@ def adjust(
     require_provider(uow.scope)
     rule = RULES[reason]
     _check_direction(quantity, rule, reason)
+    check_quantity(quantity, "quantity")
     note = optional_text(note, "note", NOTE_MAX)
     level = _level(uow, product_id, warehouse_id)
     if rule.pool is not None and quantity < 0:
@@ -138,6 +140,7 @@ def record_count(
     """
     require_provider(uow.scope)
     counted = non_negative(counted, "countedQuantity")
+    check_stock_level({"on_hand": counted}, "countedQuantity")
     note = optional_text(note, "note", NOTE_MAX)
     level = _level(uow, product_id, warehouse_id)
     difference = counted - level.on_hand

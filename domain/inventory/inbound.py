@@ -27,6 +27,7 @@ from domain.inventory.models import (
     InboundStatus,
     MovementKind,
 )
+from domain.limits import check_quantity
 from domain.outbox.events import Topic, record
 from persistence.base import new_id, utcnow
 from tenants.unit_of_work import TenantUnitOfWork
@@ -211,6 +212,7 @@ def _check_lines(lines: Sequence[LineQuantity]) -> None:
                 "quantity must be above zero.",
                 f"lines.{index}.quantity",
             )
+        check_quantity(line.quantity, f"lines.{index}.quantity")
         if line.product_id in seen:
             raise DomainError(
                 DomainErrorCode.DUPLICATE,

@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from domain.errors import DomainError, DomainErrorCode
 from domain.inventory.models import InventoryLevel, InventoryMovement, MovementKind
+from domain.limits import check_stock_level
 from domain.outbox.events import Topic, record
 from persistence.base import new_id, utcnow
 from tenants.unit_of_work import TenantUnitOfWork
@@ -92,7 +93,8 @@ def post(
     note: str | None = None,
     reference: Reference | None = None,
 ) -> InventoryMovement:
-    """Apply deltas to a locked level and append the ledger row; refuse to go negative."""
+    """Apply deltas to a locked level and append the ledger row; refuse to go negative, or
+    past MAX_STOCK_LEVEL."""
     after = {
         "on_hand": level.on_hand + on_hand,
         "allocated": level.allocated + allocated,
@@ -105,6 +107,7 @@ def post(
             f"Not enough stock: {level.available} available, {level.on_hand} on hand.",
             "quantity",
         )
+    check_stock_level(after)
     for bucket, value in after.items():
         setattr(level, bucket, value)
     movement = InventoryMovement(

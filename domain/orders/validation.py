@@ -9,6 +9,7 @@ from dataclasses import replace
 from domain.addresses import Address
 from domain.catalog.models import SKU_MAX, Product
 from domain.errors import DomainError, DomainErrorCode, not_found
+from domain.limits import check_quantity
 from domain.orders.commands import CreateOrder, LineRequest
 from domain.shipping.carriers.base import ServiceLevel
 from tenants.errors import NotFoundError
@@ -17,7 +18,6 @@ from tenants.unit_of_work import TenantUnitOfWork
 from tenants.validation import clean_text
 
 MAX_LINES = 100
-MAX_QUANTITY = 1_000_000
 REFERENCE_MAX = 64
 SERVICE_LEVEL_MAX = 32
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -115,12 +115,7 @@ def clean_lines(lines: tuple[LineRequest, ...]) -> tuple[LineRequest, ...]:
                 "quantity must be at least 1.",
                 f"lines.{index}.quantity",
             )
-        if line.quantity > MAX_QUANTITY:
-            raise DomainError(
-                DomainErrorCode.INVALID,
-                f"quantity must be at most {MAX_QUANTITY}.",
-                f"lines.{index}.quantity",
-            )
+        check_quantity(line.quantity, f"lines.{index}.quantity")
         cleaned.append(LineRequest(sku=sku, quantity=line.quantity))
     return tuple(cleaned)
 
