@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from itertools import chain
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError, VariableDefinitionNode
@@ -16,6 +17,7 @@ from strawberry.exceptions import StrawberryInputCoercionError
 from strawberry.extensions import MaskErrors
 from strawberry.relay import GlobalIDValueError
 from strawberry.types import ExecutionContext
+from strawberry.types.execution import PreExecutionError
 
 from domain.errors import DomainErrorCode
 from tenants.errors import TenantErrorCode, UserFacingError
@@ -147,6 +149,21 @@ class CrossdockSchema(strawberry.Schema):
     ) -> None:
         for error in errors:
             log.info("refused: %s", error.message)
+
+    async def _prepare_operation_async(
+        self, context: ExecutionContext, extensions_runner: Any
+    ) -> PreExecutionError | None:
+        """Parse and validate; a refusal raised by an extension before execution (a document
+        too large, a bad key) answers like a validation error, over HTTP and WebSocket alike.
+
+        Strawberry reports such an exception over HTTP, but over a WebSocket it would end the
+        operation with no answer at all.
+        """
+        try:
+            return await super()._prepare_operation_async(context, extensions_runner)
+        except PublicError as error:
+            context.pre_execution_errors = [error]
+            return PreExecutionError(data=None, errors=[error])
 
 
 def error_masking() -> MaskErrors:
