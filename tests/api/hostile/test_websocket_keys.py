@@ -20,9 +20,7 @@ def operate(ws, op_id: str, query: str) -> dict:
     return message["payload"]
 
 
-def test_a_revoked_keys_next_query_and_mutation_on_an_open_socket_are_refused(
-    app, gql, database
-):
+def test_a_revoked_keys_next_query_and_mutation_on_an_open_socket_are_refused(app, gql, database):
     # given: a socket authenticated with a key that then answers a query
     tenant = make_tenant(database)
     victim = make_key(database, tenant)

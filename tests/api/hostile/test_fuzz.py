@@ -1,0 +1,108 @@
+"""Property-based fuzzing of the whole served schema (hypothesis-graphql over introspection).
+
+Every query and mutation field gets a bounded number of generated operations, valid ones
+and ones with a single schema violation, with any characters in strings (NUL and lone
+surrogates included). No answer may be a 5xx, carry INTERNAL_ERROR, or take longer than
+ANSWER_WITHIN_S. Examples are derandomized, so a failure reproduces on every run.
+"""
+
+from __future__ import annotations
+
+import time
+
+import graphql
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+from hypothesis_graphql import Mode, from_schema
+
+from tests.factories import make_tenant
+
+EXAMPLES_PER_FIELD = 10
+"""Per field and mode: about 80 fields x 2 modes x 2 databases, about 20 s a database."""
+ANSWER_WITHIN_S = 3.0
+"""A generous bound: an answer slower than this is a hang in the making, not a slow machine."""
+
+
+def _strings(valid: list[str]) -> st.SearchStrategy[graphql.StringValueNode]:
+    texts = st.one_of(st.sampled_from(valid), st.text(max_size=20))
+    return texts.map(lambda text: graphql.StringValueNode(value=text))
+
+
+CUSTOM_SCALARS = {
+    "DateTime": _strings(["2026-03-01T12:00:00+00:00", "2026-03-01T12:00:00Z", "2026-03-01"]),
+    "Date": _strings(["2026-03-01", "2026-02-30"]),
+    "Decimal": _strings(["12.50", "0", "-1", "1e999999", "NaN"]),
+    "JSON": st.just(graphql.ObjectValueNode(fields=())),
+}
+
+
+@pytest.fixture
+def served_schema(app) -> graphql.GraphQLSchema:
+    """The schema as a client sees it: introspected over HTTP."""
+    answer = app.post("/graphql", json={"query": graphql.get_introspection_query()}).json()
+    return graphql.build_client_schema(answer["data"])
+
+
+def root_fields(schema: graphql.GraphQLSchema) -> list[str]:
+    return [
+        name
+        for root in (schema.query_type, schema.mutation_type)
+        if root is not None
+        for name in root.fields
+    ]
+
+
+def test_no_generated_operation_breaks_the_server(database, app, served_schema):
+    # given
+    tenant = make_tenant(database)
+    headers = {"authorization": f"Bearer {tenant.key}"}
+    fields = root_fields(served_schema)
+    assert len(fields) > 50
+    failures: list[str] = []
+
+    def ask(document: str) -> None:
+        started = time.monotonic()
+        response = app.post("/graphql", json={"query": document}, headers=headers)
+        elapsed = time.monotonic() - started
+        problem = None
+        if response.status_code >= 500:
+            problem = f"HTTP {response.status_code}"
+        elif elapsed > ANSWER_WITHIN_S:
+            problem = f"took {elapsed:.1f} s"
+        elif response.status_code == 200:
+            codes = [e.get("extensions", {}).get("code") for e in response.json().get("errors", [])]
+            if "INTERNAL_ERROR" in codes:
+                problem = "INTERNAL_ERROR"
+        if problem:
+            failures.append(f"{problem}: {document!r} -> {response.text[:300]}")
+
+    # when
+    for field in fields:
+        for mode in (Mode.POSITIVE, Mode.NEGATIVE):
+            strategy = from_schema(
+                served_schema,
+                fields=[field],
+                custom_scalars=CUSTOM_SCALARS,
+                codec=None,
+                mode=mode,
+            )
+
+            @settings(
+                max_examples=EXAMPLES_PER_FIELD,
+                deadline=None,
+                derandomize=True,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            )
+            @given(document=strategy)
+            def run(document: str) -> None:
+                ask(document)
+
+            try:
+                run()
+            except InvalidArgument:
+                assert mode is Mode.NEGATIVE  # the field has no argument to get wrong
+    # then
+    assert not failures, "\n".join(failures[:20])
