@@ -29,6 +29,11 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=400, help="requests per measured endpoint")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--skip-orders", action="store_true")
+    parser.add_argument(
+        "--only-guards",
+        action="store_true",
+        help="of the orders section, measure only the hostile-input checks' cost",
+    )
     parser.add_argument("--billing-clients", type=int, default=20)
     parser.add_argument("--billing-events", type=int, default=5_000, help="charges per client")
     parser.add_argument("--skip-billing", action="store_true")
@@ -71,6 +76,10 @@ def _orders(server: str, args: argparse.Namespace) -> None:
             f"seeded {args.clients} clients, {args.products} products, {args.orders} orders "
             f"in {time.perf_counter() - started:.1f} s\n"
         )
+        print(orders_bench.guard_overhead(database, seeded, args.requests, args.concurrency))
+        if args.only_guards:
+            return
+        print()
         print(orders_bench.orders_page(database, seeded, args.requests, args.concurrency))
         print()
         print(orders_bench.order_creation(database, seeded, args.requests, args.concurrency))
