@@ -16,6 +16,8 @@ from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
 
 R = TypeVar("R")
+_closing: set[asyncio.Task[None]] = set()
+"""Closes waiting for a running call to return (the loop keeps only weak references)."""
 
 
 class RequestDatabase:
@@ -55,7 +57,24 @@ class RequestDatabase:
             )
 
     async def close(self) -> None:
-        """End the request's transaction and give the connection back."""
+        """End the request's transaction and give the connection back.
+
+        A request cut off by its deadline may leave a call running in a worker thread (a
+        dataloader's task outlives the request's); the session is closed once that call
+        returns, never under its feet.
+        """
+        if self._lock.locked():
+            task = asyncio.get_running_loop().create_task(self._close_when_free())
+            _closing.add(task)
+            task.add_done_callback(_closing.discard)
+            return
+        await self._close_now()
+
+    async def _close_when_free(self) -> None:
+        async with self._lock:
+            await self._close_now()
+
+    async def _close_now(self) -> None:
         if self._uow is not None:
             uow, self._uow = self._uow, None
             await anyio.to_thread.run_sync(uow.close)
