@@ -83,9 +83,12 @@ def _bad_input(error: GraphQLError) -> GraphQLError | None:
     original = error.original_error
     if isinstance(original, GlobalIDValueError):
         return _recoded(error, INVALID_ID_MESSAGE, {"code": "INVALID_ID"})
-    if error.path is None and error.nodes and isinstance(error.nodes[0], VariableDefinitionNode):
-        variable = error.nodes[0].variable.name.value
-        return _recoded(error, error.message, {"code": "BAD_USER_INPUT", "variable": variable})
+    if error.path is None and isinstance(original, ValueError | TypeError | GraphQLError):
+        # before execution: a value a scalar refused, as a variable or as a literal
+        extensions = {"code": "BAD_USER_INPUT"}
+        if error.nodes and isinstance(error.nodes[0], VariableDefinitionNode):
+            extensions["variable"] = error.nodes[0].variable.name.value
+        return _recoded(error, error.message, extensions)
     if isinstance(original, StrawberryInputCoercionError):
         return _recoded(error, error.message, {"code": "BAD_USER_INPUT"})
     return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 import strawberry
@@ -30,6 +31,26 @@ DecimalScalar = strawberry.scalar(
     parse_value=_parse_decimal,
 )
 """Replaces strawberry's Decimal, which also accepts JSON numbers."""
+
+
+def _parse_datetime(value: object) -> datetime:
+    # A time without an offset names no instant; storage is timezone-aware UTC.
+    if not isinstance(value, str):
+        raise ValueError("Write a date and time as an ISO 8601 string.")
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError(f"{value!r} has no time zone offset; add one, e.g. +00:00 or Z.")
+    return moment
+
+
+DateTimeScalar = strawberry.scalar(
+    datetime,
+    name="DateTime",
+    description="Date with time (isoformat)",
+    serialize=datetime.isoformat,
+    parse_value=_parse_datetime,
+)
+"""Replaces strawberry's DateTime, which accepts times without an offset."""
 
 CurrencyCodeEnum = strawberry.enum(
     CurrencyCode, name="CurrencyCode", description="An ISO 4217 currency code, e.g. EUR."

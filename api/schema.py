@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from functools import cache
 
@@ -21,7 +22,7 @@ from api.limits.document import document_guard
 from api.limits.extension import QueryCostLimit
 from api.listing import describe_lists
 from api.malformed_ids import refuse_malformed_ids
-from api.money import DecimalScalar
+from api.money import DateTimeScalar, DecimalScalar
 from api.mutations import describe_inputs
 from api.orders import schema as orders
 from api.shipping import schema as shipping
@@ -79,7 +80,7 @@ def _build(max_query_depth: int) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=events.Subscription,
-        scalar_overrides={Decimal: DecimalScalar},
+        scalar_overrides={Decimal: DecimalScalar, datetime: DateTimeScalar},
         extensions=[
             document_guard(max_query_depth),
             lambda: ValidationCache(maxsize=512),
