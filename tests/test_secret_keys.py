@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 import stat
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -125,3 +127,17 @@ def test_the_embedded_default_makes_one_private_key_file_and_warns(tmp_path, cap
     assert first.current_key_id == second.current_key_id
     assert "generated the secret key" in caplog.text
     assert path.read_text().strip() not in caplog.text
+
+
+def test_the_embedded_key_file_stays_out_of_git_and_the_image():
+    # given
+    root = Path(__file__).resolve().parent.parent
+    key_file = embedded_key_file(sqlite_url(root / "crossdock.db"))
+    # when
+    ignored = {
+        name: [line.strip() for line in (root / name).read_text().splitlines()]
+        for name in (".gitignore", ".dockerignore")
+    }
+    # then
+    for patterns in ignored.values():
+        assert any(fnmatch.fnmatch(key_file.name, pattern) for pattern in patterns)
