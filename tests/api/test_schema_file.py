@@ -6,7 +6,10 @@ import difflib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+
+import graphql
 
 from crossdock.api_reference import DOC_FILE, reference, splice
 from crossdock.sdl import REGENERATE, SCHEMA_FILE, code_sdl
@@ -57,3 +60,43 @@ def test_crossdock_schema_prints_the_committed_sdl():
     done = crossdock("schema")
     assert done.returncode == 0, done.stderr
     assert done.stdout == SCHEMA_FILE.read_text()
+
+
+def undescribed(schema: graphql.GraphQLSchema) -> Iterator[str]:
+    """Every type, field, argument, input field and enum value that lacks a description."""
+    roots = {schema.query_type, schema.mutation_type, schema.subscription_type}
+    for name, named in schema.type_map.items():
+        if name.startswith("__") or name in graphql.specified_scalar_types:
+            continue
+        if not named.description and named not in roots:
+            yield name  # a root type is described by its fields
+        for field_name, field in getattr(named, "fields", {}).items():
+            if not field.description:
+                yield f"{name}.{field_name}"
+            for arg_name, arg in getattr(field, "args", {}).items():
+                if not arg.description:
+                    yield f"{name}.{field_name}({arg_name}:)"
+        for value_name, value in getattr(named, "values", {}).items():
+            if not value.description:
+                yield f"{name}.{value_name}"
+
+
+def test_every_type_field_argument_input_field_and_enum_value_has_a_description():
+    missing = list(undescribed(graphql.build_schema(code_sdl())))
+    assert not missing, (
+        f"{len(missing)} parts of the schema have no description: give each a docstring "
+        "(types, resolvers) or `description=` (fields, arguments, enum values through "
+        f"api.descriptions.described_enum), then run `{REGENERATE}`. Missing: " + ", ".join(missing)
+    )
+
+
+def test_the_description_check_finds_what_is_missing():
+    sdl = '''
+    """Reads."""
+    type Query { a(x: Int): Thing }
+    type Thing { """Described.""" b: Int, c: Int }
+    """A kind."""
+    enum Kind { """One.""" ONE TWO }
+    '''
+    found = list(undescribed(graphql.build_schema(sdl)))
+    assert found == ["Query.a", "Query.a(x:)", "Thing", "Thing.c", "Kind.TWO"]
