@@ -19,17 +19,42 @@ from strawberry.relay import GlobalIDValueError
 from strawberry.types import ExecutionContext
 from strawberry.types.execution import PreExecutionError
 
+from api.descriptions import described_enum
 from domain.errors import DomainErrorCode
 from tenants.errors import TenantErrorCode, UserFacingError
 
 log = logging.getLogger("crossdock.api")
 
-ErrorCode = strawberry.enum(
-    StrEnum(  # type: ignore[misc]
-        "ErrorCode",
-        {code.value: code.value for code in chain(TenantErrorCode, DomainErrorCode)},
-    ),
+_CODES = StrEnum(  # type: ignore[misc]
+    "ErrorCode", {code.value: code.value for code in chain(TenantErrorCode, DomainErrorCode)}
+)
+ErrorCode = described_enum(
+    _CODES,
+    name="ErrorCode",
     description="Why a mutation was refused.",
+    values={
+        _CODES(code): text
+        for code, text in {
+            "REQUIRED": "A value the request needs is missing or blank.",
+            "TOO_LONG": "A value is longer than allowed.",
+            "INVALID": "A value is malformed or not one of those allowed.",
+            "DUPLICATE": "Something with that code, SKU or reference exists already.",
+            "NOT_FOUND": "No such object, or it is not the caller's (the two look the same).",
+            "UNKNOWN_SCOPE": "A scope that does not exist.",
+            "SCOPE_NOT_GRANTABLE": "A scope this kind of key may not have.",
+            "FORBIDDEN": "The caller's kind of key may not do this to this object.",
+            "ARCHIVED": "The object is archived and takes no new work.",
+            "CONFLICT": "The object's state or a change made at the same time stands in the way.",
+            "INSUFFICIENT_STOCK": "Not enough units for the change.",
+            "ILLEGAL_TRANSITION": "The object's current status does not allow this step.",
+            "TOO_MANY_LINES": "More lines than one request may carry.",
+            "IDEMPOTENCY_CONFLICT": "The reference was used before with other content.",
+            "NOT_POSITIVE": "A quantity or amount must be above zero.",
+            "INVALID_ID": "An id that is malformed or names another type of object.",
+            "OUT_OF_RANGE": "A number outside the allowed range.",
+        }.items()
+        if code in _CODES.__members__
+    },
 )
 
 
