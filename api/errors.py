@@ -65,8 +65,10 @@ class UserError:
     field: list[str] | None = strawberry.field(
         description='The path inside `input`, e.g. ["lines", "0", "sku"]; null for the whole input.'
     )
-    code: ErrorCode  # type: ignore[valid-type]
-    message: str
+    code: ErrorCode = strawberry.field(  # type: ignore[valid-type]
+        description="A stable code for programs to act on."
+    )
+    message: str = strawberry.field(description="What went wrong, for people to read.")
 
 
 def field_path(field: str | None) -> list[str] | None:

@@ -25,7 +25,9 @@ R = TypeVar("R")
 class Payload:
     """Every mutation payload carries the refusals; empty when the change was made."""
 
-    user_errors: list[UserError] = strawberry.field(default_factory=list)
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was changed; empty when it was."
+    )
 
 
 async def mutate(

@@ -47,14 +47,18 @@ WRITE = [requires("billing:write", provider_only=True)]
 
 @strawberry.type
 class CreateRateCardPayload(Payload):
-    rate_card: RateCardType | None = None
+    rate_card: RateCardType | None = strawberry.field(
+        default=None, description="The rate card after the change; null when refused."
+    )
 
 
 @strawberry.type
 class ManualChargePayload(Payload):
     """What entering a charge or credit by hand answers: the charge."""
 
-    charge: ChargeType_ | None = None
+    charge: ChargeType_ | None = strawberry.field(
+        default=None, description="The charge after the change; null when refused."
+    )
 
 
 @strawberry.type
@@ -71,7 +75,9 @@ class AddCreditPayload(ManualChargePayload):
 class InvoiceChangePayload(Payload):
     """What every change of an invoice's state answers: the invoice as it is now."""
 
-    invoice: InvoiceType | None = None
+    invoice: InvoiceType | None = strawberry.field(
+        default=None, description="The invoice after the change; null when refused."
+    )
 
 
 @strawberry.type
@@ -91,7 +97,9 @@ class VoidInvoicePayload(InvoiceChangePayload):
 
 @strawberry.type
 class RunBillingPeriodPayload(Payload):
-    invoices: list[InvoiceType] = strawberry.field(default_factory=list)
+    invoices: list[InvoiceType] = strawberry.field(
+        default_factory=list, description="The period's invoices, drafted or refreshed."
+    )
 
 
 def invoices_by_id(uow: TenantUnitOfWork, ids: list[uuid.UUID]) -> list[Invoice]:

@@ -33,7 +33,9 @@ _products = requires("catalog:write")
 class WarehouseChangePayload(Payload):
     """What every warehouse mutation answers: the warehouse as it is now."""
 
-    warehouse: WarehouseType | None = None
+    warehouse: WarehouseType | None = strawberry.field(
+        default=None, description="The warehouse after the change; null when refused."
+    )
 
 
 @strawberry.type
@@ -55,7 +57,9 @@ class ArchiveWarehousePayload(WarehouseChangePayload):
 class ProductChangePayload(Payload):
     """What every product mutation answers: the product as it is now."""
 
-    product: ProductType | None = None
+    product: ProductType | None = strawberry.field(
+        default=None, description="The product after the change; null when refused."
+    )
 
 
 @strawberry.type

@@ -29,7 +29,9 @@ from tenants.unit_of_work import TenantUnitOfWork
 class StockChangePayload(Payload):
     """What every stock change answers: the level as it is now and the ledger row."""
 
-    level: InventoryLevelType | None = None
+    level: InventoryLevelType | None = strawberry.field(
+        default=None, description="The stock level after the change; null when refused."
+    )
     movement: InventoryMovementType | None = strawberry.field(
         default=None, description="The ledger row; null when a count matched the books."
     )
@@ -49,7 +51,9 @@ class RecordCycleCountPayload(StockChangePayload):
 class InboundShipmentChangePayload(Payload):
     """What every inbound shipment mutation answers: the shipment as it is now."""
 
-    inbound_shipment: InboundShipmentType | None = None
+    inbound_shipment: InboundShipmentType | None = strawberry.field(
+        default=None, description="The inbound shipment after the change; null when refused."
+    )
 
 
 @strawberry.type

@@ -34,8 +34,12 @@ _operate = requires("orders:write", provider_only=True)
 class FulfillmentStepPayload(Payload):
     """What every step of a fulfillment order answers: the fulfillment order and its order."""
 
-    fulfillment_order: FulfillmentOrderType | None = None
-    order: OrderType | None = None
+    fulfillment_order: FulfillmentOrderType | None = strawberry.field(
+        default=None, description="The fulfillment order after the change; null when refused."
+    )
+    order: OrderType | None = strawberry.field(
+        default=None, description="The order after the change; null when refused."
+    )
 
 
 S = TypeVar("S", bound=FulfillmentStepPayload)
@@ -55,7 +59,9 @@ def step_payload(kind: type[S]) -> Callable[[tuple[Any, Any]], S]:
 
 @strawberry.type
 class CreateOrderPayload(Payload):
-    order: OrderType | None = None
+    order: OrderType | None = strawberry.field(
+        default=None, description="The order after the change; null when refused."
+    )
     created: bool | None = strawberry.field(
         default=None, description="False when this repeated an earlier request for the same order."
     )
@@ -65,8 +71,12 @@ class CreateOrderPayload(Payload):
 class HoldChangePayload(Payload):
     """What placing or releasing a hold answers: the hold and its order."""
 
-    hold: OrderHoldType | None = None
-    order: OrderType | None = None
+    hold: OrderHoldType | None = strawberry.field(
+        default=None, description="The hold after the change; null when refused."
+    )
+    order: OrderType | None = strawberry.field(
+        default=None, description="The order after the change; null when refused."
+    )
 
 
 @strawberry.type
@@ -81,12 +91,16 @@ class ReleaseOrderHoldPayload(HoldChangePayload):
 
 @strawberry.type
 class CancelOrderPayload(Payload):
-    order: OrderType | None = None
+    order: OrderType | None = strawberry.field(
+        default=None, description="The order after the change; null when refused."
+    )
 
 
 @strawberry.type
 class UpdateOrderShipToPayload(Payload):
-    order: OrderType | None = None
+    order: OrderType | None = strawberry.field(
+        default=None, description="The order after the change; null when refused."
+    )
 
 
 @strawberry.type

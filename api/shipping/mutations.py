@@ -26,7 +26,9 @@ _operate = requires("orders:write", provider_only=True)
 
 @strawberry.type
 class CreateCarrierAccountPayload(Payload):
-    carrier_account: CarrierAccountType | None = None
+    carrier_account: CarrierAccountType | None = strawberry.field(
+        default=None, description="The carrier account after the change; null when refused."
+    )
     webhook_secret: str | None = strawberry.field(
         default=None, description="Signs the carrier's tracking pushes. Shown once."
     )
@@ -34,12 +36,16 @@ class CreateCarrierAccountPayload(Payload):
 
 @strawberry.type
 class UpdateCarrierAccountPayload(Payload):
-    carrier_account: CarrierAccountType | None = None
+    carrier_account: CarrierAccountType | None = strawberry.field(
+        default=None, description="The carrier account after the change; null when refused."
+    )
 
 
 @strawberry.type
 class SetShippingSettingsPayload(Payload):
-    shipping_settings: ShippingSettingsType | None = None
+    shipping_settings: ShippingSettingsType | None = strawberry.field(
+        default=None, description="The shipping settings after the change; null when refused."
+    )
 
 
 @strawberry.type

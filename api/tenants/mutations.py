@@ -21,17 +21,23 @@ from tenants.unit_of_work import TenantUnitOfWork
 
 @strawberry.type
 class CreateClientPayload(Payload):
-    client: ClientType | None = None
+    client: ClientType | None = strawberry.field(
+        default=None, description="The client after the change; null when refused."
+    )
 
 
 @strawberry.type
 class CreateSupplierPayload(Payload):
-    supplier: SupplierType | None = None
+    supplier: SupplierType | None = strawberry.field(
+        default=None, description="The supplier after the change; null when refused."
+    )
 
 
 @strawberry.type
 class CreateApiKeyPayload(Payload):
-    api_key: ApiKeyType | None = None
+    api_key: ApiKeyType | None = strawberry.field(
+        default=None, description="The API key after the change; null when refused."
+    )
     plaintext_key: str | None = strawberry.field(
         default=None, description="The key itself. Shown once; store it now."
     )
@@ -39,7 +45,9 @@ class CreateApiKeyPayload(Payload):
 
 @strawberry.type
 class RevokeApiKeyPayload(Payload):
-    api_key: ApiKeyType | None = None
+    api_key: ApiKeyType | None = strawberry.field(
+        default=None, description="The API key after the change; null when refused."
+    )
 
 
 @strawberry.type

@@ -24,7 +24,9 @@ _write = requires("webhooks:write")
 
 @strawberry.type
 class CreateWebhookEndpointPayload(Payload):
-    endpoint: WebhookEndpointType | None = None
+    endpoint: WebhookEndpointType | None = strawberry.field(
+        default=None, description="The endpoint after the change; null when refused."
+    )
     secret: str | None = strawberry.field(
         default=None, description="The signing secret. Shown once; store it now."
     )
@@ -32,17 +34,23 @@ class CreateWebhookEndpointPayload(Payload):
 
 @strawberry.type
 class UpdateWebhookEndpointPayload(Payload):
-    endpoint: WebhookEndpointType | None = None
+    endpoint: WebhookEndpointType | None = strawberry.field(
+        default=None, description="The endpoint after the change; null when refused."
+    )
 
 
 @strawberry.type
 class DeleteWebhookEndpointPayload(Payload):
-    deleted_id: relay.GlobalID | None = None
+    deleted_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="The id of the deleted endpoint; null when refused."
+    )
 
 
 @strawberry.type
 class RedeliverWebhookPayload(Payload):
-    delivery: WebhookDeliveryType | None = None
+    delivery: WebhookDeliveryType | None = strawberry.field(
+        default=None, description="The delivery after the change; null when refused."
+    )
 
 
 @strawberry.type
