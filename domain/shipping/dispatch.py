@@ -18,11 +18,12 @@ from domain.audit.trail import Actor, Change
 from domain.audit.trail import record as audit
 from domain.orders.fulfillment import mark_exception, mark_shipped
 from domain.orders.models import FulfillmentStatus
-from domain.outbox.events import Topic, record
+from domain.outbox.events import Topic
 from domain.shipping.carriers.base import (
     CarrierError,
     Label,
 )
+from domain.shipping.events import record_shipment_event
 from domain.shipping.models import DispatchAttempt, DispatchStatus, Shipment
 from domain.shipping.planning import Plan, ensure_attempt, lock_for_dispatch
 from domain.shipping.quotes import Quote, idempotency_key
@@ -122,18 +123,11 @@ def record_shipment(
     attempt = _locked_attempt(uow, fo_id)  # last: after levels, order, fulfillment
     attempt.status = DispatchStatus.SHIPPED
     attempt.last_error = None
-    record(
+    record_shipment_event(
         uow,
         Topic.SHIPMENT_CREATED,
-        aggregate_type="shipment",
-        aggregate_id=shipment.id,
-        client_id=shipment.client_id,
-        payload={
-            "shipment_id": str(shipment.id),
-            "order_id": str(shipment.order_id),
-            "fulfillment_order_id": str(fo.id),
-            "client_id": str(shipment.client_id),
-            "carrier": shipment.carrier,
+        shipment,
+        {
             "service": shipment.service,
             "tracking_number": shipment.tracking_number,
             "cost": str(shipment.cost),

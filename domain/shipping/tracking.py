@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from domain.orders.fulfillment import mark_delivered
 from domain.orders.models import FulfillmentOrder, FulfillmentStatus
-from domain.outbox.events import Topic, record
+from domain.outbox.events import Topic
 from domain.shipping.accounts import build_carrier
 from domain.shipping.carriers.base import Carrier, TrackingStatus, TrackingUpdate
+from domain.shipping.events import record_shipment_event
 from domain.shipping.models import CarrierAccount, Shipment, TrackingEvent
 from persistence.base import new_id, utcnow
 from tenants.unit_of_work import TenantUnitOfWork
@@ -146,18 +147,11 @@ def _deliver(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> None:
 
 
 def _announce(uow: TenantUnitOfWork, shipment: Shipment, added: list[TrackingEvent]) -> None:
-    record(
+    record_shipment_event(
         uow,
         Topic.SHIPMENT_TRACKING_UPDATED,
-        aggregate_type="shipment",
-        aggregate_id=shipment.id,
-        client_id=shipment.client_id,
-        payload={
-            "shipment_id": str(shipment.id),
-            "order_id": str(shipment.order_id),
-            "fulfillment_order_id": str(shipment.fulfillment_order_id),
-            "client_id": str(shipment.client_id),
-            "carrier": shipment.carrier,
+        shipment,
+        {
             "tracking_number": shipment.tracking_number,
             "status": shipment.status.value,
             "events": [
