@@ -21,6 +21,7 @@ from domain.shipping.carriers.base import (
     Rate,
     TrackingUpdate,
     TransientCarrierError,
+    require_idempotency_key,
 )
 from domain.shipping.models import CarrierAccount
 from domain.shipping.parcels import Parcel
@@ -93,8 +94,7 @@ class AggregatorCarrier:
         label_format: LabelFormat = LabelFormat.ZPL,
     ) -> Label:
         """Buy the rate on the shipment `rates` created (parcel and addresses are already there)."""
-        if not idempotency_key:
-            raise ValueError("an idempotency key is required")
+        require_idempotency_key(idempotency_key)
         reference = self._reference(rate.reference, "shipment", "rate")
         body = {"rate": {"id": reference["rate"]}, "label_format": label_format.value}
         bought = self._call(

@@ -127,6 +127,12 @@ class Carrier(Protocol):
         ...
 
 
+def require_idempotency_key(idempotency_key: str) -> None:
+    """Refuse to buy a label without a key: the key is what keeps a retry from buying twice."""
+    if not idempotency_key:
+        raise ValueError("an idempotency key is required")
+
+
 class CarrierError(Exception):
     """A carrier did not do what was asked."""
 

@@ -14,6 +14,7 @@ from domain.shipping.carriers.base import (
     PermanentCarrierError,
     Rate,
     TrackingUpdate,
+    require_idempotency_key,
 )
 from domain.shipping.carriers.rate_table_tracking import (
     Shipment,
@@ -90,8 +91,7 @@ class RateTableCarrier:
         label_format: LabelFormat = LabelFormat.ZPL,
     ) -> Label:
         """The label for a rate this carrier quoted, re-priced now; the same key, the same label."""
-        if not idempotency_key:
-            raise ValueError("an idempotency key is required")
+        require_idempotency_key(idempotency_key)
         request = (rate, parcel, ship_from, ship_to, label_format)
         with self._lock:
             if idempotency_key in self._bought:
