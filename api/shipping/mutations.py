@@ -24,6 +24,15 @@ from domain.shipping.rating import RatingRule
 _operate = requires("orders:write", provider_only=True)
 
 
+def _account_changes(
+    input: CreateCarrierAccountInput | UpdateCarrierAccountInput,
+) -> accounts.AccountChanges:
+    """The account fields both create and update may set."""
+    return accounts.AccountChanges(
+        name=input.name, enabled=input.enabled, base_url=input.base_url, api_key=input.api_key
+    )
+
+
 @strawberry.type
 class CreateCarrierAccountPayload(Payload):
     carrier_account: CarrierAccountType | None = strawberry.field(
@@ -60,9 +69,7 @@ class Mutation:
         self, info: Info[Context, None], input: CreateCarrierAccountInput
     ) -> CreateCarrierAccountPayload:
         """Give a client an account with a carrier."""
-        changes = accounts.AccountChanges(
-            name=input.name, enabled=input.enabled, base_url=input.base_url, api_key=input.api_key
-        )
+        changes = _account_changes(input)
         return await mutate(
             info,
             CreateCarrierAccountPayload,
@@ -84,9 +91,7 @@ class Mutation:
         self, info: Info[Context, None], input: UpdateCarrierAccountInput
     ) -> UpdateCarrierAccountPayload:
         """Rename, enable or disable a carrier account, or change its URL or API key."""
-        changes = accounts.AccountChanges(
-            name=input.name, enabled=input.enabled, base_url=input.base_url, api_key=input.api_key
-        )
+        changes = _account_changes(input)
         return await mutate(
             info,
             UpdateCarrierAccountPayload,
