@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import graphql
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
@@ -20,11 +21,14 @@ from adapters.secrets import FernetSecretBox
 from crossdock.adapters import install_adapters
 from crossdock.app import create_app
 from crossdock.database import make_engine, make_session_factory
+from crossdock.demo import seed_demo
 from crossdock.migrate import upgrade
+from crossdock.sdl import code_sdl
 from crossdock.settings import Settings, sqlite_url
 from persistence.base import Base
 from persistence.rls import APP_ROLE
 from persistence.sealed import use_secret_box
+from persistence.unit_of_work import UnitOfWork
 
 install_adapters()  # domain code under test reaches carriers, webhooks and PDFs as deployed
 
@@ -228,6 +232,25 @@ class GraphQLClient:
 @pytest.fixture
 def gql(app: TestClient) -> GraphQLClient:
     return GraphQLClient(app)
+
+
+@pytest.fixture
+def demo_keys(database: TestDatabase) -> dict[str, str]:
+    """The demo seeded; its keys by the names doc examples use in `as=`."""
+    with UnitOfWork(database.session_factory) as uow:
+        demo = seed_demo(uow)
+        uow.commit()
+    return {
+        "provider": demo.provider_key,
+        "client": demo.client_key,
+        "other-client": demo.other_client_key,
+    }
+
+
+@pytest.fixture(scope="session")
+def schema() -> graphql.GraphQLSchema:
+    """The schema the code builds, for validating doc examples."""
+    return graphql.build_schema(code_sdl())
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

@@ -130,10 +130,19 @@ def excerpt_differences(document: graphql.DocumentNode, schema: graphql.GraphQLS
     return differences
 
 
-def run(page: str, gql: Any, keys: dict[str, str], schema: graphql.GraphQLSchema) -> int:
-    """Run every example of `page` in order through `gql`; the number of examples run."""
+def run(
+    page: str,
+    gql: Any,
+    keys: dict[str, str],
+    schema: graphql.GraphQLSchema,
+    answers: dict[str, Any] | None = None,
+) -> int:
+    """Run every example of `page` in order through `gql`; the number of examples run.
+
+    `answers`, when given, collects each clean answer's top-level fields, later ones winning.
+    """
     found = examples(page)
-    answers: dict[str, Any] = {}
+    answers = {} if answers is None else answers
     for example in found:
         document = graphql.parse(example.document)
         if all(isinstance(d, graphql.TypeSystemDefinitionNode) for d in document.definitions):

@@ -1,71 +1,82 @@
-"""The README's tour, run against the demo data: what a newcomer pastes must work."""
+"""The README's tour, run straight from README.md on the demo data: what a newcomer pastes must work."""
 
 from __future__ import annotations
 
-from crossdock.demo import seed_demo
-from persistence.unit_of_work import UnitOfWork
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests import doc_examples
 from tests.inventory_checks import assert_levels_match_ledger
 
-CREATE_ORDER = """mutation {
-  createOrder(input: {
-    externalReference: "SHOP-1001", serviceLevel: STANDARD,
-    shipTo: {name: "Dana Smith", line1: "12 Pine St", city: "Boulder", region: "CO",
-             postalCode: "80302", country: "US"},
-    lines: [{sku: "TENT-2P", quantity: 2}, {sku: "LAMP-LED", quantity: 6}]
-  }) { created order { id status lines { sku allocatedQuantity backorderedQuantity } }
-       userErrors { field code message } } }"""
-PROVIDER_ORDERS = """{ orders(first: 20, filter: {status: [ALLOCATED, PARTIALLY_ALLOCATED]}) {
-  edges { node { externalReference status client { code }
-    fulfillmentOrders { id status warehouse { code } lines { quantity } } } } } }"""
-IDS = '{ warehouses { edges { node { id code } } } products(filter: {sku: "LAMP-LED"}) { edges { node { id } } } }'
-CREATE_ASN = """mutation($warehouse: ID!, $lamp: ID!) {
-  createInboundShipment(input: {warehouseId: $warehouse, reference: "PO-7731",
-                                lines: [{productId: $lamp, quantity: 50}]}) {
-    inboundShipment { id status } userErrors { field code message } } }"""
-RECEIVE = """mutation($asn: ID!, $lamp: ID!) {
-  receiveInboundShipment(input: {id: $asn, lines: [{productId: $lamp, quantity: 48}]}) {
-    inboundShipment { status } userErrors { code message } } }"""
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
 
-def test_the_readme_tour_works_on_the_demo_data(database, gql):
-    # given
-    with UnitOfWork(database.session_factory) as uow:
-        demo = seed_demo(uow)
-        uow.commit()
-    # when the client orders more lanterns than there are
-    created = gql(CREATE_ORDER, key=demo.client_key)["data"]["createOrder"]
-    # then
-    assert created["userErrors"] == []
-    assert created["order"]["status"] == "PARTIALLY_ALLOCATED"
-    lamp_line = created["order"]["lines"][1]
-    assert (lamp_line["allocatedQuantity"], lamp_line["backorderedQuantity"]) == (4, 2)
-    seen = gql(PROVIDER_ORDERS, key=demo.provider_key)["data"]["orders"]["edges"]
-    assert [(e["node"]["externalReference"], e["node"]["client"]["code"]) for e in seen] == [
-        ("SHOP-1001", "ACME")
+def tour_document(opening: str) -> str:
+    """The README example whose document starts with `opening` (after whitespace)."""
+    found = [
+        e.document for e in doc_examples.examples(README) if e.document.lstrip().startswith(opening)
     ]
-    # when stock arrives at the first warehouse
-    ids = gql(IDS, key=demo.client_key)["data"]
-    variables = {
-        "warehouse": ids["warehouses"]["edges"][0]["node"]["id"],
-        "lamp": ids["products"]["edges"][0]["node"]["id"],
+    assert len(found) == 1, f"the README should have one example starting {opening!r}"
+    return found[0]
+
+
+def test_every_graphql_block_of_the_readme_is_a_tour_example():
+    assert len(doc_examples.examples(README)) == README.count("```graphql\n") >= 10
+
+
+def test_the_readme_tour_works_on_the_demo_data(database, gql, demo_keys, schema):
+    # when every example of the README runs in order
+    answers: dict[str, Any] = {}
+    doc_examples.run(README, gql, demo_keys, schema, answers)
+    # then the client's order was partly backordered
+    order = answers["createOrder"]["order"]
+    lamp_line = next(line for line in order["lines"] if line["sku"] == "LAMP-LED")
+    assert order["status"] == "PARTIALLY_ALLOCATED"
+    assert (lamp_line["allocatedQuantity"], lamp_line["backorderedQuantity"]) == (4, 2)
+    assert answers["node"] == {
+        "id": order["id"],
+        "externalReference": "SHOP-1001",
+        "status": "ALLOCATED",
     }
-    asn = gql(CREATE_ASN, variables, key=demo.client_key)["data"]["createInboundShipment"]
-    received = gql(
-        RECEIVE,
-        {"asn": asn["inboundShipment"]["id"], "lamp": variables["lamp"]},
-        key=demo.provider_key,
-    )["data"]["receiveInboundShipment"]
-    # then the backorder is allocated
-    assert received["userErrors"] == []
-    order = gql(PROVIDER_ORDERS, key=demo.provider_key)["data"]["orders"]["edges"][0]["node"]
-    assert order["status"] == "ALLOCATED"
-    assert len(order["fulfillmentOrders"]) == 2
+    # and the receipt filled the backorder from a second fulfillment order
+    assert answers["warehouses"]["edges"][0]["node"]["code"] == "ATL"
+    received = answers["receiveInboundShipment"]["inboundShipment"]
+    assert received["lines"] == [{"expectedQuantity": 50, "receivedQuantity": 48}]
+    orders = gql(tour_document("{ orders("), key=demo_keys["provider"])["data"]["orders"]
+    (seen,) = [edge["node"] for edge in orders["edges"]]
+    assert (seen["externalReference"], seen["client"]["code"]) == ("SHOP-1001", "ACME")
+    assert seen["status"] == "ALLOCATED"
+    assert sorted(fo["warehouse"]["code"] for fo in seen["fulfillmentOrders"]) == ["ATL", "RNO"]
     assert_levels_match_ledger(database)
 
 
-def test_the_other_client_sees_none_of_it(database, gql):
-    with UnitOfWork(database.session_factory) as uow:
-        demo = seed_demo(uow)
-        uow.commit()
-    gql(CREATE_ORDER, key=demo.client_key)
-    assert gql(PROVIDER_ORDERS, key=demo.other_client_key)["data"]["orders"]["edges"] == []
+def test_the_other_client_sees_none_of_it(gql, demo_keys):
+    gql(tour_document("mutation {\n  createOrder("), key=demo_keys["client"])
+    orders = gql(tour_document("{ orders("), key=demo_keys["other-client"])["data"]["orders"]
+    assert orders["edges"] == []
+
+
+BROKEN_TOURS = {
+    "a field renamed in the schema": ("backorderedQuantity }", "backorderedQty }", "invalid"),
+    "a variable naming an answer never given": (
+        '"$createClient.client.id"',
+        '"$createClient.client.uuid"',
+        "no earlier answer",
+    ),
+    "an example run with the wrong key": (
+        "<!-- example: as=client -->\n```graphql\nmutation {\n  createOrder(",
+        "```graphql\nmutation {\n  createOrder(",
+        "failed",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "complaint"), BROKEN_TOURS.values(), ids=BROKEN_TOURS.keys()
+)
+def test_a_broken_readme_example_fails(old, new, complaint, gql, demo_keys, schema):
+    assert old in README
+    with pytest.raises(AssertionError, match=complaint):
+        doc_examples.run(README.replace(old, new, 1), gql, demo_keys, schema)

@@ -4,33 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import graphql
 import pytest
 
-from crossdock.demo import seed_demo
-from crossdock.sdl import code_sdl
-from persistence.unit_of_work import UnitOfWork
 from tests import doc_examples
 
 API_DOC = Path(__file__).resolve().parent.parent / "docs" / "api.md"
-
-
-@pytest.fixture
-def demo_keys(database) -> dict[str, str]:
-    """The demo's keys by the names examples use in `as=`."""
-    with UnitOfWork(database.session_factory) as uow:
-        demo = seed_demo(uow)
-        uow.commit()
-    return {
-        "provider": demo.provider_key,
-        "client": demo.client_key,
-        "other-client": demo.other_client_key,
-    }
-
-
-@pytest.fixture(scope="module")
-def schema() -> graphql.GraphQLSchema:
-    return graphql.build_schema(code_sdl())
 
 
 def test_every_example_in_docs_api_md_runs_on_the_demo_data(gql, demo_keys, schema):
