@@ -36,6 +36,11 @@ class Provider(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(NAME_MAX))
 
 
+def client_fk() -> ForeignKeyConstraint:
+    """A fresh (provider_id, client_id) reference to a client of the row's own provider."""
+    return ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"])
+
+
 class Client(Timestamped, Base):
     """A merchant whose goods the provider stores and ships."""
 
@@ -67,7 +72,7 @@ class ApiKey(Timestamped, Base):
 
     __tablename__ = "api_keys"
     __table_args__ = (
-        ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"]),
+        client_fk(),
         ForeignKeyConstraint(
             ["provider_id", "supplier_id"], ["suppliers.provider_id", "suppliers.id"]
         ),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from domain.billing.models import ChargeType
 from domain.billing.money import ExactDecimal
 from persistence.base import Base, Timestamped, enum_column, new_id
+from tenants.models import client_fk
 
 
 class InvoiceStatus(StrEnum):
@@ -31,7 +32,7 @@ class Invoice(Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("provider_id", "client_id", "period_start"),
         UniqueConstraint("provider_id", "number"),
-        ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"]),
+        client_fk(),
     )
 
     provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.billing.money import ExactDecimal
 from persistence.base import Base, enum_column, new_id, utcnow
+from tenants.models import client_fk
 
 
 class ChargeType(StrEnum):
@@ -61,7 +62,7 @@ class RateCard(Base):
 
     __tablename__ = "rate_cards"
     __table_args__ = (
-        ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"]),
+        client_fk(),
         Index(
             "uq_rate_cards_client_version",
             "provider_id",
@@ -135,7 +136,7 @@ class Charge(Base):
     __tablename__ = "charges"
     __table_args__ = (
         UniqueConstraint("provider_id", "charge_type", "source_type", "source_id"),
-        ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"]),
+        client_fk(),
         ForeignKeyConstraint(
             ["provider_id", "rate_card_id"], ["rate_cards.provider_id", "rate_cards.id"]
         ),
@@ -175,7 +176,7 @@ class StorageSnapshot(Base):
     __tablename__ = "storage_snapshots"
     __table_args__ = (
         UniqueConstraint("provider_id", "product_id", "warehouse_id", "day"),
-        ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"]),
+        client_fk(),
         Index("ix_storage_snapshots_warehouse_day", "provider_id", "warehouse_id", "day"),
     )
 

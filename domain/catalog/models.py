@@ -6,11 +6,12 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, composite, mapped_column
 
 from domain.addresses import Address
 from persistence.base import Base, Timestamped, new_id
+from tenants.models import client_fk
 
 CODE_MAX = 40
 NAME_MAX = 200
@@ -49,7 +50,7 @@ class Product(Timestamped, Base):
     __tablename__ = "products"
     __table_args__ = (
         UniqueConstraint("provider_id", "client_id", "sku"),
-        ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"]),
+        client_fk(),
         CheckConstraint("weight_grams >= 0", name="weight_not_negative"),
         CheckConstraint("reorder_point >= 0", name="reorder_point_not_negative"),
     )

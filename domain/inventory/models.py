@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from persistence.base import Base, Timestamped, enum_column, new_id, utcnow
+from tenants.models import client_fk
 
 
 class MovementKind(StrEnum):
@@ -38,7 +39,7 @@ class InventoryLevel(Base):
 
     __tablename__ = "inventory_levels"
     __table_args__ = (
-        ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"]),
+        client_fk(),
         ForeignKeyConstraint(
             ["provider_id", "product_id"], ["products.provider_id", "products.id"]
         ),
@@ -74,7 +75,7 @@ class InventoryMovement(Base):
 
     __tablename__ = "inventory_movements"
     __table_args__ = (
-        ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"]),
+        client_fk(),
         ForeignKeyConstraint(
             ["provider_id", "product_id", "warehouse_id"],
             [
@@ -119,7 +120,7 @@ class InboundShipment(Timestamped, Base):
     __tablename__ = "inbound_shipments"
     __table_args__ = (
         UniqueConstraint("provider_id", "client_id", "reference"),
-        ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"]),
+        client_fk(),
         ForeignKeyConstraint(
             ["provider_id", "warehouse_id"], ["warehouses.provider_id", "warehouses.id"]
         ),

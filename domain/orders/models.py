@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, composite, mapped_column
 
 from domain.addresses import Address
 from persistence.base import Base, Timestamped, enum_column, new_id, utcnow
+from tenants.models import client_fk
 
 
 class OrderStatus(StrEnum):
@@ -67,7 +68,7 @@ class Order(Timestamped, Base):
     __tablename__ = "orders"
     __table_args__ = (
         UniqueConstraint("provider_id", "client_id", "external_reference"),
-        ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"]),
+        client_fk(),
         Index(None, "provider_id", "created_at", "id"),
         Index(None, "provider_id", "updated_at", "id"),
         Index(None, "provider_id", "client_id", "created_at", "id"),

@@ -24,6 +24,7 @@ from domain.shipping.carriers.base import LabelFormat, TrackingStatus
 from domain.shipping.rating import RatingRule
 from persistence.base import Base, Timestamped, enum_column, new_id, utcnow
 from persistence.sealed import Sealed
+from tenants.models import client_fk
 
 
 class CarrierKind(StrEnum):
@@ -43,17 +44,13 @@ class DispatchStatus(StrEnum):
     FAILED = "failed"
 
 
-def _client_fk() -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"])
-
-
 class CarrierAccount(Timestamped, Base):
     """A client's account with a carrier; `name` is its carrier code in rates and shipments."""
 
     __tablename__ = "carrier_accounts"
     __table_args__ = (
         UniqueConstraint("provider_id", "client_id", "name"),
-        _client_fk(),
+        client_fk(),
     )
 
     provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
@@ -74,7 +71,7 @@ class ShippingSettings(Timestamped, Base):
     """How a client's parcels are dispatched; a client without a row gets the defaults."""
 
     __tablename__ = "shipping_settings"
-    __table_args__ = (UniqueConstraint("provider_id", "client_id"), _client_fk())
+    __table_args__ = (UniqueConstraint("provider_id", "client_id"), client_fk())
 
     provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)

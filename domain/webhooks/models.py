@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from persistence.base import Base, Timestamped, enum_column, new_id, utcnow
 from persistence.sealed import Sealed
+from tenants.models import client_fk
 
 URL_MAX = 2048
 ERROR_MAX = 500
@@ -30,7 +31,7 @@ class WebhookEndpoint(Timestamped, Base):
 
     __tablename__ = "webhook_endpoints"
     __table_args__ = (
-        ForeignKeyConstraint(["provider_id", "client_id"], ["clients.provider_id", "clients.id"]),
+        client_fk(),
         Index("ix_webhook_endpoints_client", "provider_id", "client_id"),
     )
 
