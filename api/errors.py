@@ -118,6 +118,10 @@ def _bad_input(error: GraphQLError) -> GraphQLError | None:
         return _recoded(error, error.message, extensions)
     if isinstance(original, StrawberryInputCoercionError):
         return _recoded(error, error.message, {"code": "BAD_USER_INPUT"})
+    if original is None and error.path is None and not error.extensions:
+        # a validation rule refused the document itself (an unknown field, a literal of the
+        # wrong type): the caller's mistake, coded so programs need not parse messages
+        return _recoded(error, error.message, {"code": "GRAPHQL_VALIDATION_FAILED"})
     return None
 
 

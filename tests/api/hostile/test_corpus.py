@@ -134,6 +134,20 @@ CORPUS = [
         code="BAD_USER_INPUT",
         says="$d",
     ),
+    Case(
+        "unknown enum value written inline",
+        payload={
+            "query": 'mutation { createApiKey(input: {name: "k", kind: ROOT}) { userErrors { code } } }'
+        },
+        code="GRAPHQL_VALIDATION_FAILED",
+        says="ROOT",
+    ),
+    Case(
+        "unknown field",
+        payload={"query": 'mutation { createClient(input: {code: "X", name: "Y"}) { nope } }'},
+        code="GRAPHQL_VALIDATION_FAILED",
+        says="nope",
+    ),
     # documents: refused before anything expensive
     Case(
         "too many tokens",
