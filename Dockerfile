@@ -6,6 +6,17 @@
 #     crossdock
 # See docs/operations.md.
 
+# --- web: the console and portals (web/), built with the committed GraphQL schema ------
+FROM node:20-bookworm-slim AS web
+
+WORKDIR /src/web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY web/ ./
+COPY api/schema.graphql /src/api/schema.graphql
+# writes /src/api/static/app (vite.config.ts), which the Python package serves at /
+RUN npm run build
+
 # --- builder: the hash-locked dependencies and the project, in /opt/venv -------------
 FROM python:3.11-slim AS builder
 
@@ -22,6 +33,7 @@ COPY requirements.runtime.lock ./
 RUN pip install --require-hashes -r requirements.runtime.lock
 
 COPY . .
+COPY --from=web /src/api/static/app ./api/static/app
 RUN pip install --no-deps . \
  && python -c "import crossdock.cli, migrations" \
  && rm -rf build ./*.egg-info \

@@ -19,6 +19,7 @@ from api.limits.extension import QueryLimits
 from api.schema import build_schema
 from api.shipping.carrier_webhook import carrier_webhook_routes
 from api.view import CrossdockGraphQL
+from api.web_app import web_app_routes
 from crossdock.adapters import install_adapters
 from crossdock.background import EmbeddedBackground
 from crossdock.broker import make_broker
@@ -93,6 +94,7 @@ def create_app(
             WebSocketRoute("/graphql", graphql),
             graphiql_assets(),
             *carrier_webhook_routes(session_factory),
+            *web_app_routes(),  # last: its fallback answers every other GET
         ],
         lifespan=lifespan,
     )

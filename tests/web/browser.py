@@ -1,0 +1,133 @@
+"""Debian's Chromium driven by Selenium through Debian's chromedriver, cut off from the outside.
+
+Every request to a host other than loopback goes to a proxy that does not exist, so a page
+that reaches for a CDN (or anything else outside) fails visibly instead of quietly working.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.serve_process import Server, crossdock_env, free_port, running
+from tests.web.node_tools import CHROMEDRIVER, CHROMIUM, ensure_built, require_browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+WAIT_S = 30.0
+NO_OUTSIDE = "127.0.0.1:9"  # the discard port: nothing listens, every outside request fails
+
+
+@dataclass
+class DemoServer:
+    """A `crossdock serve --demo` process and what its start-up printed."""
+
+    server: Server
+
+    @property
+    def url(self) -> str:
+        return self.server.http_url
+
+    def printed(self, pattern: str) -> str:
+        found = re.search(pattern, self.server.output())
+        assert found, f"{pattern!r} not in:\n{self.server.output()}"
+        return found.group(1)
+
+    def key(self, who: str) -> str:
+        """The demo key printed for `who` (`provider`, `client key (ACME`...)."""
+        return self.printed(rf"{re.escape(who)}[^\n]*?(cdk_\S+)")
+
+
+@contextmanager
+def demo_server(folder: Path) -> Iterator[DemoServer]:
+    """A fresh demo on its own SQLite file and port, with the web app built."""
+    ensure_built()
+    port = free_port()
+    env = crossdock_env(
+        CROSSDOCK_DATABASE_URL=f"sqlite:///{folder}/crossdock.db",
+        CROSSDOCK_ALLOW_PRIVATE_URLS="true",
+    )
+    command = ["crossdock", "serve", "--demo", "--port", str(port)]
+    with running(command, env, folder / "serve.log", port) as server:
+        yield DemoServer(server)
+
+
+@contextmanager
+def chromium(downloads: Path) -> Iterator[webdriver.Chrome]:
+    """A headless Chromium whose downloads land in `downloads`."""
+    require_browser()
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",  # CI runs as root
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+        f"--proxy-server={NO_OUTSIDE}",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-gpu",
+        "--disable-quic",
+        "--disable-sync",
+    ):
+        options.add_argument(argument)
+    options.add_experimental_option(
+        "prefs",
+        {
+            "download.default_directory": str(downloads),
+            "download.prompt_for_download": False,
+            "safebrowsing.enabled": False,
+        },
+    )
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    driver.set_page_load_timeout(WAIT_S)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait_for(driver: webdriver.Chrome, css: str, timeout: float = WAIT_S) -> WebElement:
+    """The first element matching `css` once it is visible."""
+    return WebDriverWait(driver, timeout).until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, css))
+    )
+
+
+def wait_for_text(driver: webdriver.Chrome, css: str, text: str, timeout: float = WAIT_S) -> None:
+    """Until an element matching `css` contains `text`."""
+    WebDriverWait(driver, timeout).until(
+        ec.text_to_be_present_in_element((By.CSS_SELECTOR, css), text)
+    )
+
+
+def screenshot(driver: webdriver.Chrome, name: str) -> Path:
+    """A PNG of the page for the README (docs/screenshots/<name>.png)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    driver.save_screenshot(str(path))
+    return path
+
+
+def wait_for_download(folder: Path, suffix: str, timeout: float = WAIT_S) -> Path:
+    """The finished download ending in `suffix`."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = [p for p in folder.glob(f"*{suffix}") if not p.name.endswith(".crdownload")]
+        if done and done[0].stat().st_size > 0:
+            return done[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no {suffix} download in {folder}: {list(folder.iterdir())}")

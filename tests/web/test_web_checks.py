@@ -1,0 +1,50 @@
+"""The web app's own checks, inside `./dev test`: component tests, types against the SDL."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from crossdock.web_build import SCHEMA
+from tests.web.node_tools import npm
+
+pytestmark = pytest.mark.timeout(600)  # the first one may run npm ci
+
+
+def test_component_tests_pass():
+    done = npm("exec", "--", "vitest", "run")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"Tests\s+\d+ passed", done.stdout)
+
+
+def test_pages_type_check_against_the_committed_schema():
+    done = npm("run", "typecheck")
+
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_schema_change_that_breaks_a_page_fails_the_type_check(tmp_path):
+    # given the committed schema without Order.externalReference, which the pages read
+    sdl = SCHEMA.read_text()
+    broken, removed = re.subn(
+        r'(type Order implements Node \{.*?)\n  """[^"]*"""\n  externalReference: String!',
+        r"\1",
+        sdl,
+        count=1,
+        flags=re.S,
+    )
+    assert removed == 1
+    (tmp_path / "schema.graphql").write_text(broken)
+    env = dict(
+        os.environ,
+        CROSSDOCK_SCHEMA=str(tmp_path / "schema.graphql"),
+        CROSSDOCK_GQL_OUT=str(tmp_path / "gql") + "/",
+    )
+    # when
+    done = npm("run", "codegen", env=env)
+    # then
+    assert done.returncode != 0
+    assert "externalReference" in done.stdout + done.stderr

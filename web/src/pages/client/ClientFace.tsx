@@ -1,0 +1,31 @@
+import { match, usePath } from "../../router";
+import { Shell } from "../../ui/Shell";
+import { OrderDetail } from "../console/OrderDetail";
+import { Invoices } from "../shared/Invoices";
+import { Stock } from "../shared/Stock";
+import { ClientOrders } from "./ClientOrders";
+import { NewOrder } from "./NewOrder";
+
+const NAV = [
+  { href: "/", label: "Orders" },
+  { href: "/orders/new", label: "New order" },
+  { href: "/stock", label: "Stock" },
+  { href: "/invoices", label: "Invoices" },
+];
+
+/** The client portal for a merchant's people. */
+export function ClientFace() {
+  const path = usePath();
+  const order = match("/orders/:id", path);
+  let page;
+  if (match("/orders/new", path)) page = <NewOrder />;
+  else if (order) page = <OrderDetail id={order.id} readOnly />;
+  else if (match("/stock", path)) page = <Stock />;
+  else if (match("/invoices", path)) page = <Invoices />;
+  else page = <ClientOrders />;
+  return (
+    <Shell title="Client portal" nav={NAV}>
+      {page}
+    </Shell>
+  );
+}

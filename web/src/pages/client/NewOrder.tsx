@@ -1,0 +1,232 @@
+import { useMutation, useQuery } from "@urql/preact";
+import { useState } from "preact/hooks";
+import { humanize } from "../../format";
+import { graphql } from "../../gql";
+import type { ServiceLevel } from "../../gql/graphql";
+import { navigate } from "../../router";
+import { Field } from "../../ui/Field";
+import { byField, type FieldErrors } from "../../ui/fieldErrors";
+import { ErrorNote } from "../../ui/states";
+
+const CatalogForOrder = graphql(`
+  query CatalogForOrder {
+    products(first: 100) {
+      edges {
+        node {
+          id
+          sku
+          name
+        }
+      }
+    }
+  }
+`);
+
+const CreateOrderFromForm = graphql(`
+  mutation CreateOrderFromForm($input: CreateOrderInput!) {
+    createOrder(input: $input) {
+      created
+      order {
+        id
+        status
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+type Line = { sku: string; quantity: string };
+const ADDRESS_FIELDS = [
+  ["name", "Name"],
+  ["line1", "Address line 1"],
+  ["line2", "Address line 2"],
+  ["city", "City"],
+  ["region", "Region"],
+  ["postalCode", "Postal code"],
+  ["country", "Country (2 letters)"],
+] as const;
+type AddressKey = (typeof ADDRESS_FIELDS)[number][0];
+const SERVICE_LEVELS: ServiceLevel[] = ["STANDARD", "EXPRESS", "OVERNIGHT"];
+
+/** Products whose SKU or name contains `text` (case-insensitive), at most `limit`. */
+export function searchProducts<P extends { sku: string; name: string }>(
+  products: P[],
+  text: string,
+  limit = 8,
+): P[] {
+  const needle = text.trim().toLowerCase();
+  if (!needle) return products.slice(0, limit);
+  return products
+    .filter((p) => p.sku.toLowerCase().includes(needle) || p.name.toLowerCase().includes(needle))
+    .slice(0, limit);
+}
+
+/** A new order in a form: SKU search per line, errors shown beside their fields. */
+export function NewOrder() {
+  const [catalog] = useQuery({ query: CatalogForOrder });
+  const [, create] = useMutation(CreateOrderFromForm);
+  const [reference, setReference] = useState("");
+  const [service, setService] = useState<ServiceLevel>("STANDARD");
+  const [address, setAddress] = useState<Record<AddressKey, string>>({
+    name: "",
+    line1: "",
+    line2: "",
+    city: "",
+    region: "",
+    postalCode: "",
+    country: "US",
+  });
+  const [lines, setLines] = useState<Line[]>([{ sku: "", quantity: "1" }]);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const products = catalog.data?.products.edges.map((e) => e.node) ?? [];
+
+  function setLine(index: number, change: Partial<Line>) {
+    setLines(lines.map((line, i) => (i === index ? { ...line, ...change } : line)));
+  }
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    const shipTo = Object.fromEntries(
+      Object.entries(address).map(([key, value]) => [key, value.trim() || null]),
+    ) as any;
+    const result = await create({
+      input: {
+        externalReference: reference.trim(),
+        serviceLevel: service,
+        shipTo,
+        lines: lines.map((line) => ({
+          sku: line.sku.trim(),
+          quantity: Number.parseInt(line.quantity, 10) || 0,
+        })),
+      },
+    });
+    setBusy(false);
+    const payload = result.data?.createOrder;
+    if (result.error) setErrors({ "": result.error.message });
+    else if (payload?.userErrors.length) setErrors(byField(payload.userErrors));
+    else if (payload?.order) navigate(`/orders/${encodeURIComponent(payload.order.id)}`);
+  }
+
+  return (
+    <section aria-labelledby="new-order-title">
+      <h1 id="new-order-title">New order</h1>
+      <form onSubmit={submit} aria-label="New order" class="order-form">
+        <Field id="reference" label="Order reference" error={errors.externalReference}>
+          {(describedBy) => (
+            <input
+              id="reference"
+              required
+              aria-describedby={describedBy}
+              value={reference}
+              onInput={(e) => setReference(e.currentTarget.value)}
+            />
+          )}
+        </Field>
+        <Field id="service" label="Service level" error={errors.serviceLevel}>
+          {(describedBy) => (
+            <select
+              id="service"
+              aria-describedby={describedBy}
+              value={service}
+              onChange={(e) => setService(e.currentTarget.value as ServiceLevel)}
+            >
+              {SERVICE_LEVELS.map((level) => (
+                <option value={level}>{humanize(level)}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <fieldset>
+          <legend>Ship to</legend>
+          {ADDRESS_FIELDS.map(([key, label]) => (
+            <Field id={`shipTo-${key}`} label={label} error={errors[`shipTo.${key}`]}>
+              {(describedBy) => (
+                <input
+                  id={`shipTo-${key}`}
+                  aria-describedby={describedBy}
+                  value={address[key]}
+                  onInput={(e) => setAddress({ ...address, [key]: e.currentTarget.value })}
+                />
+              )}
+            </Field>
+          ))}
+        </fieldset>
+        <fieldset>
+          <legend>Lines</legend>
+          <datalist id="sku-options">
+            {products.map((p) => (
+              <option value={p.sku}>{p.name}</option>
+            ))}
+          </datalist>
+          {lines.map((line, index) => (
+            <div class="line-row">
+              <Field
+                id={`line-${index}-sku`}
+                label={`Line ${index + 1} SKU`}
+                error={errors[`lines.${index}.sku`] ?? errors[`lines.${index}`]}
+              >
+                {(describedBy) => (
+                  <input
+                    id={`line-${index}-sku`}
+                    list="sku-options"
+                    aria-describedby={describedBy}
+                    value={line.sku}
+                    onInput={(e) => setLine(index, { sku: e.currentTarget.value })}
+                  />
+                )}
+              </Field>
+              <Field
+                id={`line-${index}-quantity`}
+                label={`Line ${index + 1} quantity`}
+                error={errors[`lines.${index}.quantity`]}
+              >
+                {(describedBy) => (
+                  <input
+                    id={`line-${index}-quantity`}
+                    type="number"
+                    min="1"
+                    aria-describedby={describedBy}
+                    value={line.quantity}
+                    onInput={(e) => setLine(index, { quantity: e.currentTarget.value })}
+                  />
+                )}
+              </Field>
+              <span class="muted">
+                {searchProducts(products, line.sku, 1)[0]?.sku === line.sku
+                  ? searchProducts(products, line.sku, 1)[0].name
+                  : ""}
+              </span>
+              {lines.length > 1 ? (
+                <button
+                  type="button"
+                  aria-label={`Remove line ${index + 1}`}
+                  onClick={() => setLines(lines.filter((_, i) => i !== index))}
+                >
+                  Remove
+                </button>
+              ) : null}
+            </div>
+          ))}
+          <button type="button" onClick={() => setLines([...lines, { sku: "", quantity: "1" }])}>
+            Add line
+          </button>
+          {errors.lines ? (
+            <p class="field-error" role="alert">
+              {errors.lines}
+            </p>
+          ) : null}
+        </fieldset>
+        <ErrorNote error={errors[""]} />
+        <button type="submit" disabled={busy}>
+          {busy ? "Creating…" : "Create order"}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,121 @@
+import { graphql } from "../../gql";
+
+export const OrderDetailDocument = graphql(`
+  query OrderDetail($id: ID!) {
+    order(id: $id) {
+      id
+      externalReference
+      status
+      serviceLevel
+      createdAt
+      updatedAt
+      cancelledAt
+      createdBy
+      client {
+        code
+        name
+      }
+      shipTo {
+        name
+        company
+        line1
+        line2
+        city
+        region
+        postalCode
+        country
+      }
+      lines {
+        lineNumber
+        sku
+        quantity
+        allocatedQuantity
+        backorderedQuantity
+        product {
+          name
+        }
+      }
+      holds {
+        id
+        reason
+        note
+        placedBy
+        placedAt
+        releasedBy
+        releasedAt
+      }
+      fulfillmentOrders {
+        id
+        status
+        carrier
+        trackingNumber
+        shippedAt
+        deliveredAt
+        createdAt
+        warehouse {
+          code
+        }
+        lines {
+          quantity
+          product {
+            sku
+          }
+        }
+        dispatch {
+          status
+          attempts
+          exceptionReason
+          lastError
+        }
+        shipment {
+          id
+          carrier
+          service
+          trackingNumber
+          labelFormat
+          status
+          createdAt
+          cost {
+            amount
+            currency
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const ShipmentLabelDocument = graphql(`
+  query ShipmentLabel($id: ID!) {
+    node(id: $id) {
+      ... on Shipment {
+        id
+        trackingNumber
+        labelFormat
+        labelBase64
+      }
+    }
+  }
+`);
+
+export const OrderLiveDocument = graphql(`
+  subscription OrderLive {
+    orderEvents {
+      id
+      topic
+      aggregateId
+      occurredAt
+    }
+  }
+`);
+
+export const ShipmentLiveDocument = graphql(`
+  subscription ShipmentLive {
+    shipmentEvents {
+      id
+      topic
+      aggregateId
+      occurredAt
+    }
+  }
+`);
