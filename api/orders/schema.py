@@ -12,17 +12,22 @@ from api.context import Context
 from api.errors import PublicError
 from api.listing import filter_id, read_page
 from api.orders.filters import OrderFilterInput, OrderSort
+from api.orders.inputs import CreateOrderInput
 from api.orders.mutations import Mutation
-from api.orders.types import OrderType
+from api.orders.types import OrderCheckType, OrderType
 from api.permissions import requires
 from api.relay import Page, by_id
+from domain.orders.checking import check_orders
+from domain.orders.commands import CreateOrder
 from domain.orders.models import Order
 from domain.orders.queries import OrderFilter, orders_matching
+from tenants.errors import UserFacingError
 from tenants.unit_of_work import TenantUnitOfWork
 
 __all__ = ["Mutation", "Query"]
 
 _read = requires("orders:read")
+_write = requires("orders:write")
 
 
 @strawberry.type
@@ -77,6 +82,36 @@ class Query:
                 "BAD_USER_INPUT", "Several clients use this externalReference; give clientId."
             )
         return OrderType.from_row(rows[0]) if rows else None
+
+    @strawberry.field(permission_classes=[_write])
+    async def check_orders(
+        self,
+        info: Info[Context, None],
+        orders: Annotated[
+            list[CreateOrderInput],
+            strawberry.argument(description="The orders as createOrder would take them; ≤ 500."),
+        ],
+    ) -> list[OrderCheckType]:
+        """A dry run of createOrder for each order: new, existing (a re-send creates nothing)
+        or refused with its userErrors. Nothing is written; an import checks its whole file
+        first, then creates the rows.
+        """
+        commands = [_command_or_error(order) for order in orders]
+        try:
+            checks = await info.context.read(check_orders, commands)
+        except UserFacingError as error:  # the batch as a whole (too many orders)
+            raise PublicError("BAD_USER_INPUT", error.message) from None
+        return [
+            OrderCheckType.from_check(check, orders[check.index].external_reference)
+            for check in checks
+        ]
+
+
+def _command_or_error(order: CreateOrderInput) -> CreateOrder | UserFacingError:
+    try:
+        return order.command()
+    except UserFacingError as error:
+        return error
 
 
 def _first_two(uow: TenantUnitOfWork, where: OrderFilter) -> list[Order]:

@@ -14,10 +14,12 @@ from api.addresses import Address
 from api.catalog.types import ProductType, WarehouseType
 from api.context import Context
 from api.descriptions import described_enum
+from api.errors import UserError, user_errors
 from api.orders import dataloaders
 from api.relay import RowNode, by_id
 from api.tenants.types import ClientType
 from domain.catalog.models import Product, Warehouse
+from domain.orders.checking import CheckOutcome, OrderCheck
 from domain.orders.models import (
     FulfillmentOrder,
     FulfillmentStatus,
@@ -287,3 +289,40 @@ class OrderType(RowNode):
         """Holds placed on the order, released ones included."""
         rows = await dataloaders.holds_by_order(info.context).load(self.id)
         return [OrderHoldType.from_row(row) for row in rows]
+
+
+CheckOutcomeEnum = described_enum(
+    CheckOutcome,
+    name="OrderCheckOutcome",
+    description="What creating a checked order would do now.",
+    values={
+        CheckOutcome.NEW: "It would be created.",
+        CheckOutcome.EXISTING: (
+            "An order with this reference and the same content exists: creating it again "
+            "returns that order and creates nothing."
+        ),
+        CheckOutcome.INVALID: "It would be refused, for the userErrors given.",
+    },
+)
+
+
+@strawberry.type(name="OrderCheck", description="The dry-run answer for one order of a batch.")
+class OrderCheckType:
+    index: int = strawberry.field(description="Its position in the list sent, from 0.")
+    external_reference: str = strawberry.field(description="The reference as sent.")
+    outcome: CheckOutcomeEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What createOrder would do with it now."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why it would be refused, with the field inside the order; empty otherwise."
+    )
+
+    @classmethod
+    def from_check(cls, check: OrderCheck, external_reference: str) -> OrderCheckType:
+        """The GraphQL form of a domain check of the order sent with `external_reference`."""
+        return cls(
+            index=check.index,
+            external_reference=external_reference,
+            outcome=check.outcome,
+            user_errors=user_errors(check.error) if check.error else [],
+        )

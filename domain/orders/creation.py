@@ -36,9 +36,9 @@ def create_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreatedOrder:
     """
     command = clean_order(uow, command)
     digest = command.content_hash()
-    existing = _by_reference(uow, command)
+    existing = find_by_reference(uow, command)
     if existing is not None:
-        return CreatedOrder(_same_or_conflict(existing, digest), created=False)
+        return CreatedOrder(same_content_or_conflict(existing, digest), created=False)
     assert command.client_id is not None
     products = products_of(uow, command.client_id, command.lines)
     levels, warehouses = lock_stock(uow, [p.id for p in products])
@@ -48,10 +48,10 @@ def create_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreatedOrder:
             uow.add(order)
             uow.flush()
     except IntegrityError:
-        existing = _by_reference(uow, command)
+        existing = find_by_reference(uow, command)
         if existing is None:
             raise
-        return CreatedOrder(_same_or_conflict(existing, digest), created=False)
+        return CreatedOrder(same_content_or_conflict(existing, digest), created=False)
     events.order_created(uow, order)
     lines = _add_lines(uow.session, order, command, products)
     allocate_lines(uow, order, lines, levels, warehouses)
@@ -59,7 +59,8 @@ def create_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreatedOrder:
     return CreatedOrder(order, created=True)
 
 
-def _by_reference(uow: TenantUnitOfWork, command: CreateOrder) -> Order | None:
+def find_by_reference(uow: TenantUnitOfWork, command: CreateOrder) -> Order | None:
+    """The client's order with the command's reference, if one exists."""
     return uow.scalar(
         uow.select(Order)
         .where(
@@ -70,7 +71,8 @@ def _by_reference(uow: TenantUnitOfWork, command: CreateOrder) -> Order | None:
     )
 
 
-def _same_or_conflict(existing: Order, digest: str) -> Order:
+def same_content_or_conflict(existing: Order, digest: str) -> Order:
+    """The existing order when its content matches `digest`; IDEMPOTENCY_CONFLICT if not."""
     if existing.content_hash != digest:
         raise DomainError(
             DomainErrorCode.IDEMPOTENCY_CONFLICT,

@@ -4,11 +4,13 @@ import { OrderDetail } from "../console/OrderDetail";
 import { Invoices } from "../shared/Invoices";
 import { Stock } from "../shared/Stock";
 import { ClientOrders } from "./ClientOrders";
+import { ImportOrders } from "./ImportOrders";
 import { NewOrder } from "./NewOrder";
 
 const NAV = [
   { href: "/", label: "Orders" },
   { href: "/orders/new", label: "New order" },
+  { href: "/import", label: "Import CSV" },
   { href: "/stock", label: "Stock" },
   { href: "/invoices", label: "Invoices" },
 ];
@@ -20,6 +22,7 @@ export function ClientFace() {
   let page;
   if (match("/orders/new", path)) page = <NewOrder />;
   else if (order) page = <OrderDetail id={order.id} readOnly />;
+  else if (match("/import", path)) page = <ImportOrders />;
   else if (match("/stock", path)) page = <Stock />;
   else if (match("/invoices", path)) page = <Invoices />;
   else page = <ClientOrders />;
