@@ -32,6 +32,9 @@ class OrderFilterInput:
     updated_since: datetime | None = strawberry.field(
         default=None, description="Orders changed at or after this time (for syncing)."
     )
+    warehouse_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Orders with a fulfillment order at this warehouse."
+    )
 
     def domain(self) -> OrderFilter:
         """The domain's filter."""
@@ -42,6 +45,7 @@ class OrderFilterInput:
             created_after=self.created_after,
             created_before=self.created_before,
             updated_since=self.updated_since,
+            warehouse_id=filter_id(self.warehouse_id, "Warehouse"),
         )
 
 

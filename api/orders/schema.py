@@ -14,13 +14,13 @@ from api.listing import filter_id, read_page
 from api.orders.filters import OrderFilterInput, OrderSort
 from api.orders.inputs import CreateOrderInput
 from api.orders.mutations import Mutation
-from api.orders.types import OrderCheckType, OrderType
+from api.orders.types import OrderCheckType, OrderStatusCountType, OrderType
 from api.permissions import requires
 from api.relay import Page, by_id
 from domain.orders.checking import check_orders
 from domain.orders.commands import CreateOrder
-from domain.orders.models import Order
-from domain.orders.queries import OrderFilter, orders_matching
+from domain.orders.models import Order, OrderStatus
+from domain.orders.queries import OrderFilter, count_by_status, orders_matching
 from tenants.errors import UserFacingError
 from tenants.unit_of_work import TenantUnitOfWork
 
@@ -50,6 +50,22 @@ class Query:
             sort or OrderSort(),
             Page.of(first, after),
         )
+
+    @strawberry.field(permission_classes=[_read])
+    async def order_status_counts(
+        self, info: Info[Context, None], filter: OrderFilterInput | None = None
+    ) -> list[OrderStatusCountType]:
+        """How many of the caller's orders match `filter`, per state (states with none are
+        left out), counted in the database: the order board's totals."""
+        counts = await info.context.read(
+            count_by_status, filter.domain() if filter else OrderFilter()
+        )
+        return [
+            OrderStatusCountType(status=status, count=count)
+            for status, count in sorted(
+                counts.items(), key=lambda item: list(OrderStatus).index(item[0])
+            )
+        ]
 
     @strawberry.field(permission_classes=[_read])
     async def order(

@@ -326,3 +326,9 @@ class OrderCheckType:
             outcome=check.outcome,
             user_errors=user_errors(check.error) if check.error else [],
         )
+
+
+@strawberry.type(name="OrderStatusCount", description="How many orders stand in one state.")
+class OrderStatusCountType:
+    status: OrderStatusEnum = strawberry.field(description="The state.")  # type: ignore[valid-type]
+    count: int = strawberry.field(description="How many of the matching orders are in it.")

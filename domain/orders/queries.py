@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from domain.orders.models import (
@@ -34,6 +34,7 @@ class OrderFilter:
     created_after: datetime | None = None
     created_before: datetime | None = None
     updated_since: datetime | None = None
+    warehouse_id: uuid.UUID | None = None
 
 
 def orders_matching(scope: TenantScope, where: OrderFilter) -> Select[Any]:
@@ -51,7 +52,20 @@ def orders_matching(scope: TenantScope, where: OrderFilter) -> Select[Any]:
         stmt = stmt.where(Order.created_at < where.created_before)
     if where.updated_since is not None:
         stmt = stmt.where(Order.updated_at >= where.updated_since)
+    if where.warehouse_id is not None:
+        shipped_from = scope.select(FulfillmentOrder, FulfillmentOrder.id).where(
+            FulfillmentOrder.order_id == Order.id,
+            FulfillmentOrder.warehouse_id == where.warehouse_id,
+        )
+        stmt = stmt.where(shipped_from.exists())
     return stmt
+
+
+def count_by_status(uow: TenantUnitOfWork, where: OrderFilter) -> dict[OrderStatus, int]:
+    """How many of the caller's orders passing `where` stand in each state (one statement)."""
+    matching = orders_matching(uow.scope, where).subquery()
+    stmt = select(matching.c.status, func.count()).group_by(matching.c.status)
+    return {OrderStatus(status): count for status, count in uow.session.execute(stmt)}
 
 
 def lines_by_order(

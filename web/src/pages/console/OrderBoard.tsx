@@ -12,7 +12,16 @@ import { ORDER_STATUSES, StatusBadge } from "../shared/StatusBadge";
 import { dayStartIso } from "../shared/dates";
 
 const BoardOrders = graphql(`
-  query BoardOrders($first: Int!, $after: String, $filter: OrderFilterInput) {
+  query BoardOrders(
+    $first: Int!
+    $after: String
+    $filter: OrderFilterInput
+    $counted: OrderFilterInput
+  ) {
+    orderStatusCounts(filter: $counted) {
+      status
+      count
+    }
     orders(first: $first, after: $after, filter: $filter) {
       edges {
         node {
@@ -85,15 +94,16 @@ export function OrderBoard() {
   const [from, setFrom] = useState("");
   const [to, setTo] = useState("");
   const pages = useCursorPages();
-  const filter = {
-    status: status ? [status] : null,
+  const counted = {
     clientId: clientId || null,
+    warehouseId: warehouse || null,
     createdAfter: from ? dayStartIso(from, 0) : null,
     createdBefore: to ? dayStartIso(to, 1) : null,
   };
+  const filter = { ...counted, status: status ? [status] : null };
   const [result, refetch] = useQuery({
     query: BoardOrders,
-    variables: { first: PAGE_SIZE, after: pages.after, filter },
+    variables: { first: PAGE_SIZE, after: pages.after, filter, counted },
   });
   const [lookups] = useQuery({ query: BoardClients });
   const [live] = useSubscription({ query: BoardOrderEvents });
@@ -105,14 +115,10 @@ export function OrderBoard() {
     pending.current = window.setTimeout(() => refetch({ requestPolicy: "network-only" }), 250);
   }, [live.data]);
 
-  useEffect(() => pages.reset(), [status, clientId, from, to]);
+  useEffect(() => pages.reset(), [status, clientId, warehouse, from, to]);
 
-  const all = result.data?.orders.edges.map((edge) => edge.node) ?? [];
-  const orders = warehouse
-    ? all.filter((order) => order.fulfillmentOrders.some((fo) => fo.warehouse?.code === warehouse))
-    : all;
-  const counts = new Map<string, number>();
-  for (const order of orders) counts.set(order.status, (counts.get(order.status) ?? 0) + 1);
+  const orders = result.data?.orders.edges.map((edge) => edge.node) ?? [];
+  const counts = result.data?.orderStatusCounts ?? [];
 
   return (
     <section aria-labelledby="board-title">
@@ -146,7 +152,7 @@ export function OrderBoard() {
           <select value={warehouse} onChange={(e) => setWarehouse(e.currentTarget.value)}>
             <option value="">Any</option>
             {lookups.data?.warehouses.edges.map(({ node }) => (
-              <option value={node.code}>{node.code}</option>
+              <option value={node.id}>{node.code}</option>
             ))}
           </select>
         </label>
@@ -159,10 +165,17 @@ export function OrderBoard() {
           <input type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
         </label>
       </form>
-      <ul class="counts" aria-label="Orders on this page by status">
-        {[...counts.entries()].map(([name, count]) => (
+      <ul class="counts" aria-label="Orders by status">
+        {counts.map(({ status: name, count }) => (
           <li>
-            <StatusBadge status={name} /> {count}
+            <button
+              type="button"
+              class="count"
+              aria-pressed={status === name}
+              onClick={() => setStatus(status === name ? "" : name)}
+            >
+              <StatusBadge status={name} /> <span class="count-value">{count}</span>
+            </button>
           </li>
         ))}
       </ul>
