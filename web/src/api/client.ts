@@ -22,6 +22,7 @@ export function makeClient(): Client {
   return new Client({
     url: "/graphql",
     requestPolicy: "cache-and-network",
+    preferGetMethod: false, // POST: the CSRF header and long documents, one way for all
     fetchOptions: () => ({
       credentials: "same-origin",
       headers: { "X-CSRF-Token": csrfToken() },

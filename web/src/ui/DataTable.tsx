@@ -46,9 +46,6 @@ export function DataTable<Row>({ label, rows, columns, rowKey, onOpen, empty }: 
     }
   }
 
-  if (rows.length === 0) {
-    return <p class="empty">{empty ?? "Nothing here yet."}</p>;
-  }
   return (
     <div class="table-scroll">
       <table aria-label={label}>
@@ -62,6 +59,11 @@ export function DataTable<Row>({ label, rows, columns, rowKey, onOpen, empty }: 
           </tr>
         </thead>
         <tbody ref={body}>
+          {rows.length === 0 ? (
+            <tr class="empty">
+              <td colSpan={columns.length}>{empty ?? "Nothing here yet."}</td>
+            </tr>
+          ) : null}
           {rows.map((row, index) => (
             <tr
               key={rowKey(row)}
