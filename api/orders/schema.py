@@ -53,7 +53,12 @@ class Query:
 
     @strawberry.field(permission_classes=[_read])
     async def order_status_counts(
-        self, info: Info[Context, None], filter: OrderFilterInput | None = None
+        self,
+        info: Info[Context, None],
+        filter: Annotated[
+            OrderFilterInput | None,
+            strawberry.argument(description="Which orders to count; all when left out."),
+        ] = None,
     ) -> list[OrderStatusCountType]:
         """How many of the caller's orders match `filter`, per state (states with none are
         left out), counted in the database: the order board's totals."""
