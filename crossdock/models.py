@@ -8,6 +8,7 @@ from domain.inventory import models as inventory_models
 from domain.orders import models as order_models
 from domain.outbox import models as outbox_models
 from domain.shipping import models as shipping_models
+from domain.suppliers import models as supplier_models
 from domain.webhooks import models as webhook_models
 from persistence.base import Base
 from tenants import models as tenant_models
@@ -17,6 +18,7 @@ MODEL_MODULES = (
     catalog_models,
     inventory_models,
     order_models,
+    supplier_models,
     outbox_models,
     shipping_models,
     webhook_models,

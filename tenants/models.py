@@ -65,6 +65,12 @@ class Supplier(Timestamped, Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     code: Mapped[str] = mapped_column(String(CODE_MAX))
     name: Mapped[str] = mapped_column(String(NAME_MAX))
+    acknowledge_within_hours: Mapped[int | None]
+    """SLA: hours a fulfillment order routed to the supplier may wait for acknowledgement."""
+    ship_within_hours: Mapped[int | None]
+    """SLA: hours from routing until the supplier must have shipped."""
+    archived_at: Mapped[datetime | None]
+    """An archived supplier is no longer routed to; its open work stays visible."""
 
 
 class ApiKey(Timestamped, Base):

@@ -162,11 +162,13 @@ class FulfillmentOrderType(RowNode):
     created_at: datetime = strawberry.field(description="When routing created it.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
     order_id: strawberry.Private[uuid.UUID]
-    warehouse_id: strawberry.Private[uuid.UUID]
+    warehouse_id: strawberry.Private[uuid.UUID | None]
 
     @strawberry.field
     async def warehouse(self, info: Info[Context, None]) -> WarehouseType | None:
-        """Where it ships from."""
+        """Where it ships from; null when a drop-ship supplier serves it."""
+        if self.warehouse_id is None:
+            return None
         row = await by_id(info.context, Warehouse).load(self.warehouse_id)
         return WarehouseType.from_row(row) if row else None
 

@@ -36,6 +36,8 @@ class ChargeType(StrEnum):
     PACKAGING = "packaging"
     SHIPPING = "shipping"
     SPECIAL_HANDLING = "special_handling"
+    DROP_SHIP_ORDER = "drop_ship_order"
+    DROP_SHIP_UNIT = "drop_ship_unit"
     MANUAL = "manual"
     CREDIT = "credit"
     MINIMUM_TOP_UP = "minimum_top_up"
@@ -49,6 +51,8 @@ class SourceType(StrEnum):
     INBOUND_SHIPMENT = "inbound_shipment"
     ORDER = "order"
     SHIPMENT = "shipment"
+    FULFILLMENT_ORDER = "fulfillment"
+    """A fulfillment order a drop-ship supplier shipped."""
     STORAGE_SNAPSHOT = "storage_snapshot"
     MANUAL = "manual"
 
@@ -99,6 +103,10 @@ class RateCard(Base):
     packaging_per_order: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     shipping_markup_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     shipping_flat_fee: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    drop_ship_per_order: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    """Handling fee per fulfillment order a supplier ships."""
+    drop_ship_per_unit: Mapped[Decimal | None] = mapped_column(ExactDecimal())
+    """Handling fee per unit a supplier ships."""
     monthly_minimum: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     tax_rate_percent: Mapped[Decimal | None] = mapped_column(ExactDecimal())
     note: Mapped[str | None] = mapped_column(String(500))

@@ -17,6 +17,7 @@ from domain.orders.models import (
 )
 from domain.orders.states import CANCELLABLE, SHIPPED_OR_LATER, check_order
 from domain.orders.status import lock_order, refresh_status
+from domain.suppliers.assignment import release_supplier_lines
 from persistence.base import utcnow
 from tenants.unit_of_work import TenantUnitOfWork
 
@@ -53,7 +54,7 @@ def cancel_order(uow: TenantUnitOfWork, order_id: uuid.UUID) -> Order:
         )
     check_order(order.status, CANCELLABLE, "be cancelled")
     live = {fo.id: fo for fo in fulfillment if fo.status is not FulfillmentStatus.CANCELLED}
-    _release(uow, order, live, levels)
+    _release(uow, order, dict(live), levels)
     for fo in live.values():
         fo.status = FulfillmentStatus.CANCELLED
     for line in uow.scalars(uow.select(OrderLine).where(OrderLine.order_id == order.id)):
@@ -71,6 +72,8 @@ def _release(
     live: dict[uuid.UUID, FulfillmentOrder],
     levels: dict[ledger.LevelKey, InventoryLevel],
 ) -> None:
+    for fo in [fo for fo in live.values() if fo.supplier_id is not None]:
+        release_supplier_lines(uow, live.pop(fo.id), "order cancelled")
     if not live:
         return
     reserved: dict[ledger.LevelKey, int] = {}

@@ -52,23 +52,29 @@ def order_status_changed(
 
 
 def fulfillment_changed(uow: TenantUnitOfWork, fulfillment: FulfillmentOrder, topic: Topic) -> None:
-    """A fulfillment order was packed or shipped."""
+    """Something happened to a fulfillment order (routed, packed, shipped...), of any source."""
     record(
         uow,
         topic,
         aggregate_type="fulfillment_order",
         aggregate_id=fulfillment.id,
         client_id=fulfillment.client_id,
+        supplier_id=fulfillment.supplier_id,
         payload={
             "fulfillment_order_id": str(fulfillment.id),
             "order_id": str(fulfillment.order_id),
             "client_id": str(fulfillment.client_id),
-            "warehouse_id": str(fulfillment.warehouse_id),
+            "warehouse_id": _optional(fulfillment.warehouse_id),
+            "supplier_id": _optional(fulfillment.supplier_id),
             "status": fulfillment.status.name,
             "carrier": fulfillment.carrier,
             "tracking_number": fulfillment.tracking_number,
         },
     )
+
+
+def _optional(value: object | None) -> str | None:
+    return None if value is None else str(value)
 
 
 def order_exception(

@@ -82,6 +82,12 @@ def _advance(uow: TenantUnitOfWork, fulfillment_id: uuid.UUID, target: Fulfillme
     if not uow.scope.is_provider:
         raise DomainError(DomainErrorCode.FORBIDDEN, "Only the provider runs fulfilment.", "id")
     found = uow.get_or_not_found(FulfillmentOrder, fulfillment_id, "fulfillment order")
+    if found.supplier_id is not None:
+        raise DomainError(
+            DomainErrorCode.ILLEGAL_TRANSITION,
+            "A drop-ship supplier fulfils this fulfillment order; it acknowledges and ships it.",
+            "id",
+        )
     levels: dict[ledger.LevelKey, InventoryLevel] = {}
     if target is FulfillmentStatus.SHIPPED:
         # Locks in the ledger's order first (levels, then order, then fulfillment order).

@@ -52,6 +52,26 @@ class FulfillmentStatus(StrEnum):
     """Dispatch failed for good (e.g. the carrier refused the address); fix it, then retry."""
 
 
+class RejectionReason(StrEnum):
+    """Why a supplier turned a fulfillment order down."""
+
+    OUT_OF_STOCK = "out_of_stock"
+    CANNOT_SHIP_TO_DESTINATION = "cannot_ship_to_destination"
+    DISCONTINUED = "discontinued"
+    BELOW_MINIMUM_QUANTITY = "below_minimum_quantity"
+    OTHER = "other"
+
+
+class ExceptionReason(StrEnum):
+    """Why a fulfillment order is in EXCEPTION."""
+
+    DISPATCH_FAILED = "dispatch_failed"
+    ACKNOWLEDGE_OVERDUE = "acknowledge_overdue"
+    """The supplier did not acknowledge within its SLA."""
+    SHIP_OVERDUE = "ship_overdue"
+    """The supplier did not ship within its SLA."""
+
+
 class HoldReason(StrEnum):
     """Why an order is held back from fulfilment."""
 
@@ -159,7 +179,7 @@ class OrderHold(Base):
 
 
 class FulfillmentOrder(Timestamped, Base):
-    """One source's share of an order: a warehouse (or, later, a drop-ship supplier)."""
+    """One source's share of an order: a warehouse or a drop-ship supplier, never both."""
 
     __tablename__ = "fulfillment_orders"
     __table_args__ = (
@@ -167,15 +187,22 @@ class FulfillmentOrder(Timestamped, Base):
         ForeignKeyConstraint(
             ["provider_id", "warehouse_id"], ["warehouses.provider_id", "warehouses.id"]
         ),
+        ForeignKeyConstraint(
+            ["provider_id", "supplier_id"], ["suppliers.provider_id", "suppliers.id"]
+        ),
+        CheckConstraint("(warehouse_id IS NULL) <> (supplier_id IS NULL)", name="one_source"),
         Index(None, "provider_id", "order_id"),
         Index(None, "provider_id", "warehouse_id", "status"),
+        Index("ix_fulfillment_orders_supplier_status", "provider_id", "supplier_id", "status"),
     )
 
     provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     client_id: Mapped[uuid.UUID]
     order_id: Mapped[uuid.UUID]
-    warehouse_id: Mapped[uuid.UUID]
+    warehouse_id: Mapped[uuid.UUID | None]
+    supplier_id: Mapped[uuid.UUID | None]
+    """The drop-ship supplier serving it (then `warehouse_id` is null)."""
     status: Mapped[FulfillmentStatus] = mapped_column(
         enum_column(FulfillmentStatus), default=FulfillmentStatus.ALLOCATED
     )
@@ -183,6 +210,17 @@ class FulfillmentOrder(Timestamped, Base):
     tracking_number: Mapped[str | None] = mapped_column(String(64))
     shipped_at: Mapped[datetime | None]
     delivered_at: Mapped[datetime | None]
+    acknowledge_by: Mapped[datetime | None]
+    """SLA deadline for the supplier's acknowledgement (null: no SLA, or not a supplier's)."""
+    ship_by: Mapped[datetime | None]
+    """SLA deadline for the supplier's shipment."""
+    acknowledged_at: Mapped[datetime | None]
+    rejected_at: Mapped[datetime | None]
+    rejection_reason: Mapped[RejectionReason | None] = mapped_column(enum_column(RejectionReason))
+    rejection_note: Mapped[str | None] = mapped_column(String(500))
+    exception_reason: Mapped[ExceptionReason | None] = mapped_column(enum_column(ExceptionReason))
+    overdue_at: Mapped[datetime | None]
+    """When the SLA sweep found the fulfillment order late."""
 
 
 class FulfillmentOrderLine(Base):
@@ -208,3 +246,5 @@ class FulfillmentOrderLine(Base):
     order_line_id: Mapped[uuid.UUID]
     product_id: Mapped[uuid.UUID]
     quantity: Mapped[int]
+    supplier_id: Mapped[uuid.UUID | None]
+    """The fulfillment order's supplier, copied so that a supplier key's scope filters lines."""

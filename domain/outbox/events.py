@@ -26,6 +26,13 @@ class Topic(StrEnum):
     ORDER_EXCEPTION = "order.exception"
     FULFILLMENT_PACKED = "fulfillment_order.packed"
     FULFILLMENT_SHIPPED = "fulfillment_order.shipped"
+    FULFILLMENT_ROUTED = "fulfillment_order.routed"
+    """A fulfillment order was routed to a supplier (its "routed to me")."""
+    FULFILLMENT_ACKNOWLEDGED = "fulfillment_order.acknowledged"
+    FULFILLMENT_REJECTED = "fulfillment_order.rejected"
+    FULFILLMENT_OVERDUE = "fulfillment_order.overdue"
+    """A supplier missed its acknowledge or ship deadline."""
+    SUPPLIER_STOCK_CHANGED = "supplier_stock.changed"
     STOCK_CHANGED = "stock.changed"
     INBOUND_RECEIVED = "inbound.received"
     SHIPMENT_CREATED = "shipment.created"
@@ -40,12 +47,14 @@ def record(
     aggregate_id: uuid.UUID,
     client_id: uuid.UUID | None,
     payload: dict[str, Any],
+    supplier_id: uuid.UUID | None = None,
 ) -> OutboxEvent:
     """Add an event to the outbox; it commits or rolls back with the change it describes."""
     event = OutboxEvent(
         provider_id=uow.scope.provider_id,
         id=new_id(),
         client_id=client_id,
+        supplier_id=supplier_id,
         topic=topic.value,
         aggregate_type=aggregate_type,
         aggregate_id=aggregate_id,

@@ -28,6 +28,8 @@ class OutboxEvent(Base):
     provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     client_id: Mapped[uuid.UUID | None]
+    supplier_id: Mapped[uuid.UUID | None]
+    """The supplier the event is about (its fulfillment order), for its endpoints and feeds."""
     topic: Mapped[str] = mapped_column(String(64))
     aggregate_type: Mapped[str] = mapped_column(String(32))
     aggregate_id: Mapped[uuid.UUID]

@@ -27,17 +27,23 @@ class DeliveryStatus(StrEnum):
 
 
 class WebhookEndpoint(Timestamped, Base):
-    """A receiver URL: a provider's gets all the provider's events, a client's only its own."""
+    """A receiver URL: a provider's gets all the provider's events, a client's or a supplier's
+    only its own."""
 
     __tablename__ = "webhook_endpoints"
     __table_args__ = (
         client_fk(),
+        ForeignKeyConstraint(
+            ["provider_id", "supplier_id"], ["suppliers.provider_id", "suppliers.id"]
+        ),
         Index("ix_webhook_endpoints_client", "provider_id", "client_id"),
+        Index("ix_webhook_endpoints_supplier", "provider_id", "supplier_id"),
     )
 
     provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     client_id: Mapped[uuid.UUID | None]
+    supplier_id: Mapped[uuid.UUID | None]
     url: Mapped[str] = mapped_column(String(URL_MAX))
     secret: Mapped[str] = mapped_column(Sealed)
     """Sealed at rest, not hashed: signing needs the key itself (HMAC), not a check of it."""
@@ -65,6 +71,8 @@ class WebhookDelivery(Timestamped, Base):
     endpoint_id: Mapped[uuid.UUID]
     client_id: Mapped[uuid.UUID | None]
     """The endpoint's client, copied so that a client key's scope filters deliveries directly."""
+    supplier_id: Mapped[uuid.UUID | None]
+    """The endpoint's supplier, copied for the same reason."""
     event_id: Mapped[uuid.UUID]
     message_id: Mapped[str] = mapped_column(String(64))
     """What receivers deduplicate on: the same for every attempt and every redelivery."""
@@ -97,6 +105,7 @@ class WebhookAttempt(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     delivery_id: Mapped[uuid.UUID]
     client_id: Mapped[uuid.UUID | None]
+    supplier_id: Mapped[uuid.UUID | None]
     attempted_at: Mapped[datetime] = mapped_column(default=utcnow)
     status_code: Mapped[int | None]
     error: Mapped[str | None] = mapped_column(String(ERROR_MAX))

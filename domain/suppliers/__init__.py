@@ -1,0 +1,1 @@
+"""Drop-ship suppliers: their catalog, their stock and the fulfillment orders they serve."""
