@@ -47,7 +47,9 @@ LABEL org.opencontainers.image.title="crossdock" \
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    PATH=/opt/venv/bin:$PATH
+    PATH=/opt/venv/bin:$PATH \
+    CROSSDOCK_LOG_FORMAT=json \
+    CROSSDOCK_HOST=0.0.0.0
 
 RUN groupadd --system --gid 10001 crossdock \
  && useradd --system --uid 10001 --gid crossdock --no-create-home \
@@ -64,7 +66,7 @@ COPY --from=builder /src/docker-entrypoint.sh /usr/local/bin/docker-entrypoint.s
 WORKDIR /var/lib/crossdock
 USER 10001:10001
 
-EXPOSE 8000
+EXPOSE 8000 9191
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4)"]
 

@@ -24,6 +24,7 @@ from api.listing import describe_lists
 from api.malformed_ids import refuse_malformed_ids
 from api.money import DateTimeScalar, DecimalScalar
 from api.mutations import describe_inputs
+from api.operation_metrics import OperationMetrics
 from api.orders import schema as orders
 from api.shipping import schema as shipping
 from api.tenants import schema as tenants
@@ -82,6 +83,7 @@ def _build(max_query_depth: int) -> strawberry.Schema:
         subscription=events.Subscription,
         scalar_overrides={Decimal: DecimalScalar, datetime: DateTimeScalar},
         extensions=[
+            OperationMetrics,
             document_guard(max_query_depth),
             lambda: ValidationCache(maxsize=512),
             QueryCostLimit,

@@ -1,16 +1,16 @@
-"""The ASGI application: GraphQL, health check, request limits, lifespan."""
+"""The ASGI application: GraphQL, health and readiness, metrics, request limits, lifespan."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import anyio.to_thread
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -22,12 +22,19 @@ from api.view import CrossdockGraphQL
 from api.web_app import web_app_routes
 from crossdock.adapters import install_adapters
 from crossdock.background import EmbeddedBackground
+from crossdock.backlog_metrics import OutboxBacklog, QueueBacklog
 from crossdock.broker import make_broker
 from crossdock.database import make_engine, make_session_factory
 from crossdock.gc_tuning import tune_for_serving
+from crossdock.health import broker_probe, database_probe, healthz, readiness
+from crossdock.http_telemetry import RequestTelemetry
 from crossdock.limits import make_query_limits
 from crossdock.secret_keys import install_secret_box
 from crossdock.settings import Settings
+from telemetry import logs
+from telemetry.exposition import CONTENT_TYPE, Scrape
+from telemetry.logs import stamp_request_ids
+from telemetry.metrics import use_multiprocess
 from workers import runtime
 
 
@@ -41,6 +48,7 @@ def create_app(
     `limits` replaces the cost and rate limits the settings describe (tests pass a clock).
     """
     install_adapters()
+    stamp_request_ids()
     if background is None:
         background = settings.broker_url is None
     engine = make_engine(settings.database_url)
@@ -55,16 +63,14 @@ def create_app(
         request_timeout=settings.request_timeout_seconds,
     )
 
-    def ping() -> None:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
+    probes = {"database": database_probe(engine)}
+    if settings.broker_url is not None:
+        probes["broker"] = broker_probe(settings.broker_url, settings.readiness_timeout_seconds)
+    scrape = Scrape([OutboxBacklog(session_factory)])
 
-    async def healthz(request: Request) -> JSONResponse:
-        try:
-            await anyio.to_thread.run_sync(ping)
-        except Exception:  # reporting the failure is the health check's whole point
-            return JSONResponse({"status": "unavailable", "database": "down"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "up"})
+    async def metrics(request: Request) -> Response:
+        body = await anyio.to_thread.run_sync(scrape.render)
+        return Response(body, media_type=CONTENT_TYPE)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -78,11 +84,13 @@ def create_app(
             )
             runtime.configure_audit_retention(timedelta(days=settings.audit_retention_days))
             embedded = EmbeddedBackground(session_factory, broker)
+            scrape.live.append(QueueBacklog(embedded.broker))
             embedded.start()
         try:
             yield
         finally:
             if embedded is not None:
+                scrape.live.remove(scrape.live[-1])
                 await anyio.to_thread.run_sync(embedded.stop)
             engine.dispose()
             limits.close()
@@ -90,6 +98,8 @@ def create_app(
     app = Starlette(
         routes=[
             Route("/healthz", healthz),
+            Route("/readyz", readiness(probes, settings.readiness_timeout_seconds)),
+            Route("/metrics", metrics),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             graphiql_assets(),
@@ -100,6 +110,7 @@ def create_app(
     )
     app.state.session_factory = session_factory
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestTelemetry)  # outermost: a refused body has its id and count too
     return app
 
 
@@ -145,7 +156,14 @@ def _too_large() -> JSONResponse:
 
 
 def from_env() -> Starlette:
-    """The app configured from the environment: `uvicorn --factory crossdock.app:from_env`."""
-    app = create_app(Settings.from_env())
+    """The app configured from the environment: `uvicorn --factory crossdock.app:from_env`.
+
+    With `CROSSDOCK_METRICS_DIR` set, uvicorn's worker processes share their metrics there.
+    """
+    settings = Settings.from_env()
+    if settings.metrics_dir:
+        use_multiprocess(Path(settings.metrics_dir), clear=False)
+    logs.configure(settings.log_level, settings.log_format)
+    app = create_app(settings)
     tune_for_serving()
     return app

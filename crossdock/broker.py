@@ -22,6 +22,7 @@ from dramatiq.middleware import (
 )
 
 from workers.actors import import_actors
+from workers.telemetry import MessageTelemetry
 
 DEFAULT_NAMESPACE = "crossdock"
 MAX_RETRIES = 5
@@ -42,6 +43,7 @@ def default_middleware() -> list[Middleware]:
         Pipelines(),
         Retries(max_retries=MAX_RETRIES, min_backoff=MIN_BACKOFF_MS, max_backoff=MAX_BACKOFF_MS),
         CurrentMessage(),  # lets an actor read its message id to drop duplicates
+        MessageTelemetry(),  # request ids in actors' logs; counts, durations, consumer lag
     ]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -21,6 +20,7 @@ from crossdock.settings import Settings
 from domain.audit.trail import Actor, Change
 from domain.audit.trail import record as record_audit
 from persistence.unit_of_work import UnitOfWork
+from telemetry import logs
 from tenants import service
 from tenants.errors import TenantError, TenantErrorCode, UserFacingError
 from tenants.models import ApiKey, Client, KeyKind, Provider, Supplier
@@ -32,9 +32,7 @@ from tenants.unit_of_work import TenantUnitOfWork
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `crossdock` console script."""
     settings = Settings.from_env()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(levelname)s %(name)s %(message)s"
-    )
+    logs.configure(settings.log_level, settings.log_format)
     args = _parser(settings).parse_args(argv)
     for variable, url in (
         ("CROSSDOCK_DATABASE_URL", settings.database_url),
@@ -92,11 +90,13 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     worker.add_argument("--processes", "-p", type=int, default=1, help="worker processes")
     worker.add_argument("--threads", "-t", type=int, default=4, help="threads per process")
     _module_flag(worker)
+    _metrics_port_flag(worker, settings)
     worker.set_defaults(run=_worker)
 
     relay = commands.add_parser("relay", help="run only the outbox relay (needs a broker)")
     relay.add_argument("--interval", type=float, default=0.5, help="seconds between polls")
     _module_flag(relay)
+    _metrics_port_flag(relay, settings)
     relay.set_defaults(run=_relay)
 
     scheduler = commands.add_parser(
@@ -149,6 +149,15 @@ def _module_flag(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _metrics_port_flag(parser: argparse.ArgumentParser, settings: Settings) -> None:
+    parser.add_argument(
+        "--metrics-port",
+        type=int,
+        default=settings.worker_metrics_port,
+        help="serve Prometheus /metrics on this port (0: off; CROSSDOCK_WORKER_METRICS_PORT)",
+    )
+
+
 def _json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
 
@@ -171,7 +180,7 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from crossdock.supervisor import run_workers
 
-    return run_workers(settings, args.processes, args.threads, args.modules)
+    return run_workers(settings, args.processes, args.threads, args.modules, args.metrics_port)
 
 
 def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
@@ -183,7 +192,7 @@ def _scheduler(settings: Settings, args: argparse.Namespace) -> int:
 def _relay(settings: Settings, args: argparse.Namespace) -> int:
     from crossdock.supervisor import run_relay_only
 
-    return run_relay_only(settings, args.interval, args.modules)
+    return run_relay_only(settings, args.interval, args.modules, args.metrics_port)
 
 
 def _create_provider(settings: Settings, args: argparse.Namespace) -> int:

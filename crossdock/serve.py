@@ -51,7 +51,8 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool, reset: bool) 
     if demo:
         print(seed_or_find_demo(settings).describe(f"http://{host}:{port}/graphql"), flush=True)
     tune_for_serving()
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level)
+    # log_config=None: uvicorn's loggers go through ours (JSON or text, with request ids)
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level, log_config=None)
     return 0
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_DATABASE_FILE = "crossdock.db"
+LOG_FORMATS = ("text", "json")
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,15 @@ class Settings:
     the embedded SQLite default means a generated key in a file beside the database."""
     audit_retention_days: int = 400
     """Audit events older than this are pruned daily (at least 7: the trail's floor)."""
+    log_format: str = "text"
+    """``json`` (one object per line, for log shippers) or ``text`` (for people)."""
+    readiness_timeout_seconds: float = 2.0
+    """How long ``/readyz`` waits for the database and for the broker."""
+    worker_metrics_port: int = 9191
+    """Where ``crossdock worker`` and ``crossdock relay`` serve ``/metrics``; 0 turns it off."""
+    metrics_dir: str | None = None
+    """Directory shared by the processes of one ``crossdock worker`` (or ``serve --workers``)
+    for their metrics; None: a fresh temporary one per run."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -84,12 +94,26 @@ class Settings:
             audit_retention_days=_at_least(
                 "CROSSDOCK_AUDIT_RETENTION_DAYS", env.get("CROSSDOCK_AUDIT_RETENTION_DAYS"), 400, 7
             ),
+            log_format=_choice(
+                "CROSSDOCK_LOG_FORMAT", env.get("CROSSDOCK_LOG_FORMAT"), LOG_FORMATS
+            ),
+            readiness_timeout_seconds=float(env.get("CROSSDOCK_READINESS_TIMEOUT_SECONDS", "2")),
+            worker_metrics_port=int(env.get("CROSSDOCK_WORKER_METRICS_PORT", "9191")),
+            metrics_dir=env.get("CROSSDOCK_METRICS_DIR") or None,
         )
 
 
 def _flag(value: str | None) -> bool:
     """An on/off variable: 1, true, yes or on (any case) is on; anything else is off."""
     return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _choice(name: str, value: str | None, choices: tuple[str, ...]) -> str:
+    """One of `choices` (any case; the first when unset); anything else stops the start."""
+    chosen = (value or choices[0]).strip().lower()
+    if chosen not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return chosen
 
 
 def _at_least(name: str, value: str | None, default: int, minimum: int) -> int:

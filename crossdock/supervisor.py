@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 
+import dramatiq
+
 from crossdock.background import RelayThread, SchedulerThread
+from crossdock.backlog_metrics import OutboxBacklog, QueueBacklog
 from crossdock.settings import Settings
 from crossdock.worker_main import BrokerNotConfigured, prepare
+from telemetry.exposition import Scrape
+from telemetry.metrics import use_multiprocess
 from workers import runtime
 
 log = logging.getLogger("crossdock.worker")
@@ -21,12 +30,22 @@ SHUTDOWN_GRACE_S = 30.0
 """How long worker processes get to finish their messages after SIGTERM."""
 
 
-def run_workers(settings: Settings, processes: int, threads: int, modules: Sequence[str]) -> int:
+def run_workers(
+    settings: Settings, processes: int, threads: int, modules: Sequence[str], metrics_port: int
+) -> int:
     """Run `processes` x `threads` Dramatiq workers and the relay until a signal stops them."""
-    try:
-        broker = prepare(settings, modules)
-    except BrokerNotConfigured as error:
-        return _refuse(error)
+    with shared_metrics(settings):
+        try:
+            broker = prepare(settings, modules)
+        except BrokerNotConfigured as error:
+            return _refuse(error)
+        with serving_metrics(settings.host, metrics_port, broker):
+            return _supervise(broker, processes, threads, modules)
+
+
+def _supervise(
+    broker: dramatiq.Broker, processes: int, threads: int, modules: Sequence[str]
+) -> int:
     command = [
         sys.executable, "-m", "dramatiq", "crossdock.worker_main:setup", *modules,
         "--processes", str(processes), "--threads", str(threads),
@@ -53,12 +72,19 @@ def run_workers(settings: Settings, processes: int, threads: int, modules: Seque
     return 0 if stop.is_set() else 1
 
 
-def run_relay_only(settings: Settings, interval: float, modules: Sequence[str]) -> int:
+def run_relay_only(
+    settings: Settings, interval: float, modules: Sequence[str], metrics_port: int
+) -> int:
     """Run only the outbox relay until a signal stops it."""
     try:
         broker = prepare(settings, modules)
     except BrokerNotConfigured as error:
         return _refuse(error)
+    with serving_metrics(settings.host, metrics_port, broker):
+        return _relay_until_stopped(broker, interval)
+
+
+def _relay_until_stopped(broker: dramatiq.Broker, interval: float) -> int:
     relay = RelayThread(runtime.session_factory(), broker, interval=interval)
     relay.start()
     stop = _stop_on_signals()
@@ -91,6 +117,45 @@ def run_scheduler_only(settings: Settings, modules: Sequence[str]) -> int:
         scheduler.stop()
         broker.close()
     return 0 if stop.is_set() else 1
+
+
+@contextmanager
+def shared_metrics(settings: Settings) -> Iterator[Path]:
+    """A metrics directory shared with the worker processes started inside the block:
+    the configured one (emptied first) or a temporary one, removed afterwards."""
+    configured = Path(settings.metrics_dir) if settings.metrics_dir else None
+    directory = configured or Path(tempfile.mkdtemp(prefix="crossdock-metrics-"))
+    try:
+        yield use_multiprocess(directory, clear=True)
+    finally:
+        if configured is None:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextmanager
+def serving_metrics(host: str, port: int, broker: dramatiq.Broker) -> Iterator[None]:
+    """``/metrics`` on `port` (0: none): every worker process's instruments, the outbox
+    backlog and the queues' lengths. A port already taken is logged, not fatal."""
+    if not port:
+        yield
+        return
+    from prometheus_client import start_http_server
+
+    scrape = Scrape([OutboxBacklog(runtime.session_factory()), QueueBacklog(broker)])
+    try:
+        server, thread = start_http_server(port, host, registry=scrape)  # type: ignore[arg-type]
+    except OSError as error:
+        log.error(
+            "metrics: cannot listen on %s:%d (%s); running without /metrics", host, port, error
+        )
+        yield
+        return
+    log.info("metrics at http://%s:%d/metrics", host, port)
+    try:
+        yield
+    finally:
+        server.shutdown()
+        thread.join(5)
 
 
 def _stop_on_signals() -> threading.Event:

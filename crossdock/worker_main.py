@@ -16,6 +16,7 @@ from crossdock.broker import install_broker, make_broker
 from crossdock.database import make_engine, make_session_factory
 from crossdock.secret_keys import install_secret_box
 from crossdock.settings import Settings
+from telemetry import logs
 from workers import runtime
 
 
@@ -45,5 +46,8 @@ def prepare(settings: Settings, extra_modules: Iterable[str] = ()) -> dramatiq.B
 
 
 def setup() -> None:
-    """Dramatiq's entry: prepare this worker process from the environment."""
-    prepare(Settings.from_env())
+    """Dramatiq's entry: prepare this worker process from the environment, its log lines
+    restyled (JSON or text, with the request id of the message being processed)."""
+    settings = Settings.from_env()
+    logs.configure(settings.log_level, settings.log_format)
+    prepare(settings)

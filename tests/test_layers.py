@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = {
     "domain": {
         "api", "workers", "crossdock", "services", "adapters",
-        "strawberry", "starlette", "dramatiq", "httpx", "fpdf",
+        "strawberry", "starlette", "dramatiq", "httpx", "fpdf", "prometheus_client",
     },
     "tenants": {"domain", "api", "workers", "crossdock", "services", "adapters"},
     "persistence": {"tenants", "domain", "api", "workers", "services", "adapters"},
@@ -23,6 +23,10 @@ FORBIDDEN = {
     "adapters": {"api", "workers", "services", "crossdock", "strawberry", "starlette", "dramatiq"},
     "api": {"persistence", "workers", "adapters"},
     "workers": {"api", "crossdock", "adapters", "strawberry", "starlette"},
+    "telemetry": {
+        "api", "workers", "crossdock", "services", "adapters", "domain", "tenants",
+        "persistence", "strawberry", "starlette", "dramatiq", "sqlalchemy",
+    },
 }  # fmt: skip
 """What each layer may not import: domain does no I/O itself (adapters do, behind the
 interfaces it defines, installed by the composition root), and the API reaches the

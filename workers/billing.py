@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import dramatiq
 
@@ -11,6 +13,7 @@ from domain.billing.periods import Period, period_to_close
 from domain.outbox.events import Topic
 from persistence.base import utcnow
 from services.billing import bill_period, catch_up_storage
+from telemetry.metrics import instruments
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids
@@ -24,7 +27,7 @@ charge whose actor gives up is lost; ride out a database outage instead."""
 @dramatiq.actor(**RETRIES, time_limit=60_000)
 def accrue_charges(provider_id: str, event_id: str) -> None:
     """Bill one outbox event; a redelivered event adds nothing."""
-    with unit_of_work(provider_id) as uow:
+    with counted_run("accrual"), unit_of_work(provider_id) as uow:
         accrue_event(uow, uuid.UUID(event_id))
         uow.commit()
 
@@ -32,7 +35,8 @@ def accrue_charges(provider_id: str, event_id: str) -> None:
 @dramatiq.actor(**RETRIES, time_limit=30 * 60_000)
 def take_storage(provider_id: str) -> None:
     """Snapshot and bill every completed storage day the provider has not had billed."""
-    catch_up_storage(lambda: unit_of_work(provider_id))
+    with counted_run("storage"):
+        catch_up_storage(lambda: unit_of_work(provider_id))
 
 
 @dramatiq.actor(**RETRIES, time_limit=60 * 60_000)
@@ -41,7 +45,19 @@ def close_billing_period(provider_id: str, period: str | None = None) -> None:
     due = Period.parse(period) if period else period_to_close(utcnow())
     if due is None:
         return
-    bill_period(lambda: unit_of_work(provider_id), due)
+    with counted_run("period_close"):
+        bill_period(lambda: unit_of_work(provider_id), due)
+
+
+@contextmanager
+def counted_run(kind: str) -> Iterator[None]:
+    """Count one billing run of `kind` as ok, or failed when it raises (it may be retried)."""
+    try:
+        yield
+    except BaseException:
+        instruments().billing_runs.labels(kind, "failed").inc()
+        raise
+    instruments().billing_runs.labels(kind, "ok").inc()
 
 
 @dramatiq.actor(max_retries=3, min_backoff=10_000, time_limit=60_000)

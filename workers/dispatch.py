@@ -14,6 +14,7 @@ from domain.outbox.events import Topic
 from domain.shipping.carriers.base import TransientCarrierError
 from domain.shipping.triggers import pack_automatically
 from services.dispatch import dispatch_event, give_up_event
+from telemetry.metrics import instruments
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 
@@ -37,15 +38,19 @@ TIME_LIMIT_MS = 120_000
 def dispatch_fulfillment(provider_id: str, event_id: str) -> None:
     """Buy the label of each fulfillment order the event names; redelivery ships nothing twice."""
     retries = retries_so_far()
+    outcomes = instruments().dispatch_outcomes
     try:
-        dispatch_event(
+        dispatched = dispatch_event(
             lambda: unit_of_work(provider_id),
             uuid.UUID(event_id),
             last_try=retries >= MAX_RETRIES,
         )
     except TransientCarrierError as error:
+        outcomes.labels("retry").inc()
         log.info("dispatch of event %s failed for now (%s); retrying", event_id, error.message)
         raise dramatiq.Retry(str(error), delay=retry_delay_ms(error, retries)) from error
+    for outcome in dispatched.values():
+        outcomes.labels(outcome.value).inc()
 
 
 @dramatiq.actor(max_retries=10, min_backoff=5_000, max_backoff=600_000, time_limit=60_000)
@@ -55,6 +60,7 @@ def dispatch_gave_up(message: dict[str, Any], retry_info: dict[str, Any]) -> Non
     tries = int(retry_info.get("retries", MAX_RETRIES)) + 1
     outcomes = give_up_event(lambda: unit_of_work(provider_id), uuid.UUID(event_id), tries)
     for fo_id, outcome in outcomes.items():
+        instruments().dispatch_outcomes.labels("gave_up").inc()
         log.error("dispatch of %s gave up after %d tries: %s", fo_id, tries, outcome.value)
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from domain.outbox.models import OutboxEvent
 from domain.outbox.relay import RELAY_TASK, claim_pending, mark_published
 from persistence.unit_of_work import UnitOfWork
+from telemetry.metrics import instruments
 from workers.routing import ROUTES, Route, matching_routes
 
 log = logging.getLogger("crossdock.relay")
@@ -27,13 +28,14 @@ def message_id(event_id: uuid.UUID, actor_name: str) -> str:
 
 
 def event_message(event: OutboxEvent, route: Route) -> dramatiq.Message:
-    """The message that hands one event to one consumer actor: ``(provider_id, event_id)``."""
+    """The message that hands one event to one consumer actor: ``(provider_id, event_id)``,
+    with the id of the request that caused the event (the actor logs under it)."""
     return dramatiq.Message(
         queue_name=route.queue_name,
         actor_name=route.actor_name,
         args=(str(event.provider_id), str(event.id)),
         kwargs={},
-        options={},
+        options={"request_id": event.request_id} if event.request_id else {},
         message_id=message_id(event.id, route.actor_name),
     )
 
@@ -80,6 +82,8 @@ def publish_pending(
                 broker.enqueue(event_message(event, route))
         mark_published(session, [event.id for event in events])
         unit.commit()
+    if events:
+        instruments().outbox_published.labels("outbox").inc(len(events))
     return len(events)
 
 

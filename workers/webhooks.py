@@ -19,6 +19,7 @@ from domain.webhooks import delivery, queries
 from domain.webhooks.models import DeliveryStatus, WebhookDelivery
 from persistence.base import utcnow
 from services import webhooks as webhook_sending
+from telemetry.metrics import instruments
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids
@@ -32,6 +33,12 @@ FAN_OUT_OPTIONS = {"max_retries": 14, "min_backoff": 1_000, "max_backoff": 600_0
 """Fan-out creates the deliveries the sweep later retries; if it gave up the event's
 webhooks would be lost, so it rides out about 1.5 hours of database trouble."""
 TIME_LIMIT_MS = 10 * 60_000
+DELIVERY_OUTCOMES = {
+    DeliveryStatus.DELIVERED: "delivered",
+    DeliveryStatus.PENDING: "retrying",
+    DeliveryStatus.FAILED: "failed",
+}
+"""A delivery's status after an attempt, as the outcome label of the attempt."""
 
 clock: Callable[[], datetime] = utcnow
 """The time actors schedule by (tests move it forward)."""
@@ -101,6 +108,7 @@ def schedule(actor: dramatiq.Actor, *args: str, delay_ms: int) -> None:
 
 
 def _wake_for_retry(provider_id: str, item: WebhookDelivery) -> None:
+    instruments().webhook_deliveries.labels(DELIVERY_OUTCOMES[item.status]).inc()
     if item.status is not DeliveryStatus.PENDING or item.next_attempt_at is None:
         return
     schedule(deliver_webhook, provider_id, str(item.id), delay_ms=_delay_ms(item.next_attempt_at))

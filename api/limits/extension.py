@@ -12,6 +12,7 @@ from strawberry.extensions import SchemaExtension
 from api.errors import PublicError
 from api.limits.cost import MIN_COST, operation_cost
 from api.limits.rate_limit import RateLimiter
+from telemetry.metrics import instruments
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,12 @@ class QueryCostLimit(SchemaExtension):
             run.schema._schema, run.graphql_document, run.variables, run.operation_name
         )
         self.report = {"requested": cost}
+        kind = run.operation_type.value if run.operation_type is not None else "unknown"
+        instruments().graphql_cost.labels(kind).observe(cost)
         limits: QueryLimits | None = getattr(run.context, "limits", None)
         if limits is not None:
             if cost > limits.max_cost:
+                instruments().rate_limit_refusals.labels("QUERY_TOO_COSTLY").inc()
                 raise QueryTooCostly(cost, limits.max_cost)
             if limits.limiter is not None:
                 await self._charge(limits.limiter, run.context, cost)
@@ -80,6 +84,7 @@ class QueryCostLimit(SchemaExtension):
             remaining=allowance.remaining, limit=limiter.capacity, resetsIn=allowance.resets_in
         )
         if not allowance.allowed:
+            instruments().rate_limit_refusals.labels("RATE_LIMITED").inc()
             raise RateLimited(allowance.retry_after)
 
     def get_results(self) -> dict[str, Any]:
@@ -98,6 +103,7 @@ async def charge_refusal(context: Any) -> None:
     if limits is not None and limits.limiter is not None:
         allowance = await limits.limiter.take(await _bucket(context), MIN_COST)
         if not allowance.allowed:
+            instruments().rate_limit_refusals.labels("RATE_LIMITED").inc()
             raise RateLimited(allowance.retry_after)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.outbox.models import OutboxEvent
 from persistence.base import new_id
+from telemetry import request_ids
 from tenants.unit_of_work import TenantUnitOfWork
 
 
@@ -59,6 +60,7 @@ def record(
         aggregate_type=aggregate_type,
         aggregate_id=aggregate_id,
         payload=payload,
+        request_id=request_ids.current(),
     )
     uow.add(event)
     return event

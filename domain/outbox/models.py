@@ -36,3 +36,5 @@ class OutboxEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    """The API request (or the message behind it) that caused the event, for the logs."""

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from domain.outbox.models import OutboxEvent
@@ -44,3 +45,14 @@ def mark_published(session: Session, ids: Sequence[uuid.UUID]) -> None:
         .values(published_at=utcnow())
         .execution_options(synchronize_session=False)
     )
+
+
+def pending_summary(session: Session) -> tuple[int, datetime | None]:
+    """How many events wait for the relay, and when the oldest of them was recorded."""
+    if session.info.get("system_task") != RELAY_TASK:
+        raise RuntimeError(f"pending_summary needs session.info['system_task'] = {RELAY_TASK!r}")
+    stmt = select(func.count(), func.min(OutboxEvent.created_at)).where(
+        OutboxEvent.published_at.is_(None)
+    )
+    count, oldest = session.execute(stmt).one()
+    return int(count), oldest
