@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.change_feed import CHANGES_AFTER, read_list
 from api.context import Context
 from api.inventory.filters import (
     InboundShipmentFilterInput,
@@ -18,6 +21,7 @@ from api.inventory.filters import (
 from api.inventory.mutations import Mutation
 from api.inventory.types import (
     InboundShipmentType,
+    InventoryLevelConnection,
     InventoryLevelType,
     InventoryMovementType,
 )
@@ -38,13 +42,16 @@ class Query:
         after: str | None = None,
         filter: InventoryLevelFilterInput | None = None,
         sort: InventoryLevelSort | None = None,
-    ) -> relay.Connection[InventoryLevelType]:
-        """Stock per product and warehouse that the caller may see."""
+        changes_after: Annotated[str | None, strawberry.argument(description=CHANGES_AFTER)] = None,
+    ) -> InventoryLevelConnection:
+        """Stock per product and warehouse that the caller may see, or the levels changed
+        after a change cursor (`changesAfter`), for keeping a copy in sync."""
         where = filter or InventoryLevelFilterInput()
         warehouse = filter_id(where.warehouse_id, "Warehouse")
         product = filter_id(where.product_id, "Product")
-        return await read_page(
+        return await read_list(
             info,
+            InventoryLevelConnection,
             InventoryLevelType,
             lambda scope: queries.levels(
                 scope,
@@ -53,8 +60,10 @@ class Query:
                 sku=where.sku,
                 low_stock=where.low_stock,
             ),
-            sort or InventoryLevelSort(),
-            Page.of(first, after),
+            sort,
+            InventoryLevelSort(),
+            (first, after),
+            changes_after,
         )
 
     @strawberry.field(permission_classes=[requires("inventory:read")])

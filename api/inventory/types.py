@@ -14,6 +14,7 @@ from strawberry.dataloader import DataLoader
 from strawberry.types import Info
 
 from api.catalog.types import ProductType, WarehouseType
+from api.change_feed import change_connection
 from api.context import Context, parse_uuid
 from api.descriptions import described_enum
 from api.relay import RowNode, by_id
@@ -283,3 +284,6 @@ def lines_by_shipment(context: Context) -> DataLoader[uuid.UUID, list[Any]]:
 def _lines(uow: TenantUnitOfWork, ids: list[uuid.UUID]) -> list[Any]:
     stmt = uow.select(InboundShipmentLine).where(InboundShipmentLine.inbound_shipment_id.in_(ids))
     return list(uow.scalars(stmt.order_by(InboundShipmentLine.product_id)))
+
+
+InventoryLevelConnection = change_connection(InventoryLevelType, "InventoryLevel", "stock levels")

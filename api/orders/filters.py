@@ -30,7 +30,9 @@ class OrderFilterInput:
         default=None, description="Orders created before this time."
     )
     updated_since: datetime | None = strawberry.field(
-        default=None, description="Orders changed at or after this time (for syncing)."
+        default=None,
+        description="Orders changed at or after this time. For syncing use changesAfter: "
+        "a change committed late can be missed by a timestamp.",
     )
     warehouse_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Orders with a fulfillment order at this warehouse."

@@ -8,15 +8,16 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.change_feed import CHANGES_AFTER, read_list
 from api.context import Context
 from api.errors import PublicError
-from api.listing import filter_id, read_page
+from api.listing import filter_id
 from api.orders.filters import OrderFilterInput, OrderSort
 from api.orders.inputs import CreateOrderInput
 from api.orders.mutations import Mutation
-from api.orders.types import OrderCheckType, OrderStatusCountType, OrderType
+from api.orders.types import OrderCheckType, OrderConnection, OrderStatusCountType, OrderType
 from api.permissions import requires
-from api.relay import Page, by_id
+from api.relay import by_id
 from domain.orders.checking import check_orders
 from domain.orders.commands import CreateOrder
 from domain.orders.models import Order, OrderStatus
@@ -40,15 +41,20 @@ class Query:
         after: str | None = None,
         filter: OrderFilterInput | None = None,
         sort: OrderSort | None = None,
-    ) -> relay.Connection[OrderType]:
-        """The caller's orders, newest first unless sorted otherwise."""
+        changes_after: Annotated[str | None, strawberry.argument(description=CHANGES_AFTER)] = None,
+    ) -> OrderConnection:
+        """The caller's orders, newest first unless sorted otherwise, or the changes to them
+        after a change cursor (`changesAfter`), for keeping a copy in sync."""
         where = filter.domain() if filter else OrderFilter()
-        return await read_page(
+        return await read_list(
             info,
+            OrderConnection,
             OrderType,
             lambda scope: orders_matching(scope, where),
-            sort or OrderSort(),
-            Page.of(first, after),
+            sort,
+            OrderSort(),
+            (first, after),
+            changes_after,
         )
 
     @strawberry.field(permission_classes=[_read])

@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from api.addresses import Address
 from api.catalog.types import ProductType, WarehouseType
+from api.change_feed import change_connection
 from api.context import Context
 from api.descriptions import described_enum
 from api.errors import UserError, user_errors
@@ -334,3 +335,6 @@ class OrderCheckType:
 class OrderStatusCountType:
     status: OrderStatusEnum = strawberry.field(description="The state.")  # type: ignore[valid-type]
     count: int = strawberry.field(description="How many of the matching orders are in it.")
+
+
+OrderConnection = change_connection(OrderType, "Order", "orders")

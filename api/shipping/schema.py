@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.change_feed import CHANGES_AFTER, read_list
 from api.context import Context
 from api.listing import any_of, filter_id, read_page
 from api.permissions import requires
@@ -23,6 +24,7 @@ from api.shipping.filters import (
 from api.shipping.mutations import Mutation
 from api.shipping.types import (
     CarrierAccountType,
+    ShipmentConnection,
     ShipmentType,
     ShippingSettingsType,
     TrackingEventType,
@@ -49,17 +51,22 @@ class Query:
         after: str | None = None,
         filter: ShipmentFilterInput | None = None,
         sort: ShipmentSort | None = None,
-    ) -> relay.Connection[ShipmentType]:
-        """The caller's shipments, newest first unless sorted otherwise."""
+        changes_after: Annotated[str | None, strawberry.argument(description=CHANGES_AFTER)] = None,
+    ) -> ShipmentConnection:
+        """The caller's shipments, newest first unless sorted otherwise, or those changed
+        after a change cursor (`changesAfter`), for keeping a copy in sync."""
         where = filter or ShipmentFilterInput()
         order_id = filter_id(where.order_id, "Order")
         statuses = any_of(where.status, TrackingStatus)
-        return await read_page(
+        return await read_list(
             info,
+            ShipmentConnection,
             ShipmentType,
             lambda scope: queries.shipments_matching(scope, order_id, statuses),
-            sort or ShipmentSort(),
-            Page.of(first, after),
+            sort,
+            ShipmentSort(),
+            (first, after),
+            changes_after,
         )
 
     @strawberry.field(permission_classes=[_read])

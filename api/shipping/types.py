@@ -13,6 +13,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from api.addresses import Address
+from api.change_feed import change_connection
 from api.context import Context
 from api.descriptions import described_enum
 from api.money import CurrencyCodeEnum, Money
@@ -306,3 +307,6 @@ async def shipment_of(info: Info[Context, None], fo_id: uuid.UUID) -> ShipmentTy
     """A fulfillment order's shipment, batched per request."""
     rows = await _children(info.context, queries.shipments_by_fulfillment_order).load(fo_id)
     return ShipmentType.from_row(rows[0]) if rows else None
+
+
+ShipmentConnection = change_connection(ShipmentType, "Shipment", "shipments")

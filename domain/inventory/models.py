@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from persistence.base import Base, Timestamped, enum_column, new_id, utcnow
+from persistence.change_feed import ChangeTracked
 from tenants.models import client_fk
 
 
@@ -34,7 +35,7 @@ class MovementKind(StrEnum):
     """An inbound shipment announced or settled: moves only `incoming`."""
 
 
-class InventoryLevel(Base):
+class InventoryLevel(ChangeTracked, Base):
     """Stock of one product in one warehouse; always the sums of its movements."""
 
     __tablename__ = "inventory_levels"
@@ -52,6 +53,9 @@ class InventoryLevel(Base):
         CheckConstraint("incoming >= 0", name="incoming_not_negative"),
         CheckConstraint("on_hand - allocated - unsellable >= 0", name="available_not_negative"),
         Index(None, "provider_id", "client_id"),
+        Index(
+            "ix_inventory_levels_changes", "provider_id", "change_seq", "product_id", "warehouse_id"
+        ),
     )
 
     provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)

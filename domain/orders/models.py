@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, composite, mapped_column
 
 from domain.addresses import Address
 from persistence.base import Base, Timestamped, enum_column, new_id, utcnow
+from persistence.change_feed import ChangeTracked
 from tenants.models import client_fk
 
 
@@ -82,7 +83,7 @@ class HoldReason(StrEnum):
     OTHER = "other"
 
 
-class Order(Timestamped, Base):
+class Order(ChangeTracked, Timestamped, Base):
     """A client's order: unique per client by its external reference."""
 
     __tablename__ = "orders"
@@ -91,6 +92,7 @@ class Order(Timestamped, Base):
         client_fk(),
         Index(None, "provider_id", "created_at", "id"),
         Index(None, "provider_id", "updated_at", "id"),
+        Index("ix_orders_changes", "provider_id", "change_seq", "id"),
         Index(None, "provider_id", "client_id", "created_at", "id"),
         Index(None, "provider_id", "status", "created_at"),
     )

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from domain.shipping.carriers.base import LabelFormat, TrackingStatus
 from domain.shipping.rating import RatingRule
 from persistence.base import Base, Timestamped, enum_column, new_id, utcnow
+from persistence.change_feed import ChangeTracked
 from persistence.sealed import Sealed
 from tenants.models import client_fk
 
@@ -121,7 +122,7 @@ class DispatchAttempt(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class Shipment(Timestamped, Base):
+class Shipment(ChangeTracked, Timestamped, Base):
     """A bought label: one per fulfillment order, however often dispatch runs."""
 
     __tablename__ = "shipments"
@@ -136,6 +137,7 @@ class Shipment(Timestamped, Base):
         Index("ix_shipments_tracking", "provider_id", "carrier_account_id", "tracking_number"),
         Index("ix_shipments_order", "provider_id", "order_id"),
         Index("ix_shipments_created", "provider_id", "created_at", "id"),
+        Index("ix_shipments_changes", "provider_id", "change_seq", "id"),
         Index("ix_shipments_in_transit", "status", "created_at"),  # the tracking poller's scan
     )
 

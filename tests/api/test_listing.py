@@ -34,12 +34,23 @@ def test_there_are_lists_to_check():
     assert len(_list_fields()) >= 15
 
 
+def test_the_lists_integrations_sync_have_change_cursors():
+    synced = {
+        name
+        for name, field in _list_fields()
+        if "changeCursor" in get_named_type(field.type).fields
+    }
+    assert synced == {"orders", "shipments", "inventoryLevels"}
+
+
 @pytest.mark.parametrize(("name", "field"), _list_fields(), ids=lambda v: str(v)[:40])
 def test_every_list_takes_filter_and_sort_and_nothing_else(name, field):
     # given
     node = get_named_type(field.type).name.removesuffix("Connection")
     # then
-    assert set(field.args) == {"first", "after", "filter", "sort"}, name
+    synced = "changeCursor" in get_named_type(field.type).fields
+    plain = {"first", "after", "filter", "sort"}
+    assert set(field.args) == (plain | {"changesAfter"} if synced else plain), name
     assert get_named_type(field.args["filter"].type).name == f"{node}FilterInput"
     sort = get_named_type(field.args["sort"].type)
     assert isinstance(sort, GraphQLInputObjectType)
