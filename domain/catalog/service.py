@@ -95,9 +95,14 @@ def update_warehouse(
 
 
 def archive_warehouse(uow: TenantUnitOfWork, warehouse_id: uuid.UUID) -> Warehouse:
-    """Retire a warehouse that holds no stock; archiving twice keeps the first time."""
+    """Retire a warehouse that holds no stock; archiving twice keeps the first time.
+
+    The row is locked FOR UPDATE before the stock is checked: whatever adds stock holds it
+    FOR SHARE (:func:`lock_live`), so either the stock is there to see or the adder, once
+    it gets the row, finds it archived.
+    """
     require_provider(uow.scope)
-    warehouse = find_warehouse(uow, warehouse_id)
+    warehouse = uow.get_or_not_found(Warehouse, warehouse_id, "warehouse", lock=True)
     if warehouse.archived_at is None:
         _check_no_stock(uow, InventoryLevel.warehouse_id == warehouse.id, "warehouse")
         warehouse.archived_at = utcnow()
@@ -136,13 +141,45 @@ def update_product(
 
 
 def archive_product(uow: TenantUnitOfWork, product_id: uuid.UUID) -> Product:
-    """Retire a product with no stock anywhere; archiving twice keeps the first time."""
-    product = find_product(uow, product_id)
+    """Retire a product with no stock anywhere; archiving twice keeps the first time.
+
+    Locked like :func:`archive_warehouse`, against a concurrent receipt or adjustment.
+    """
+    product = uow.get_or_not_found(Product, product_id, "product", lock=True)
     if product.archived_at is None:
         _check_no_stock(uow, InventoryLevel.product_id == product.id, "product")
         product.archived_at = utcnow()
         uow.flush()
     return product
+
+
+def lock_live(
+    uow: TenantUnitOfWork,
+    products: Mapping[uuid.UUID, str],
+    warehouses: Mapping[uuid.UUID, str],
+) -> None:
+    """Hold products and warehouses that stock is about to be added to (FOR SHARE, until
+    commit) and refuse with ARCHIVED, on the field each one is named by, if one is archived.
+
+    Archiving takes the same rows FOR UPDATE, so the two cannot interleave: an archived
+    product or warehouse never holds stock. Products first, then warehouses, each by id.
+    """
+    for model, wanted in ((Product, products), (Warehouse, warehouses)):
+        if not wanted:
+            continue
+        stmt = (
+            uow.select(model)
+            .where(model.id.in_(sorted(wanted)))
+            .order_by(model.id)
+            .with_for_update(read=True)
+            .execution_options(populate_existing=True)
+        )
+        for row in uow.scalars(stmt):
+            if row.archived_at is not None:
+                what = "product" if model is Product else "warehouse"
+                raise DomainError(
+                    DomainErrorCode.ARCHIVED, f"The {what} is archived.", wanted[row.id]
+                )
 
 
 def _clean(cleaners: Cleaners, given: Mapping[str, Any]) -> dict[str, Any]:

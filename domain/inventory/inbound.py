@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 
 from domain.catalog.models import Product
-from domain.catalog.service import find_warehouse
+from domain.catalog.service import find_warehouse, lock_live
 from domain.catalog.validation import optional_text
 from domain.clients import owning_client, require_provider
 from domain.errors import DomainError, DomainErrorCode, not_found
@@ -75,6 +75,11 @@ def create_inbound_shipment(
         raise DomainError(DomainErrorCode.ARCHIVED, "The warehouse is archived.", "warehouseId")
     _check_lines(lines)
     products = _client_products(uow, client_id, lines)
+    lock_live(
+        uow,
+        {line.product_id: f"lines.{index}.productId" for index, line in enumerate(lines)},
+        {warehouse.id: "warehouseId"},
+    )
     _check_reference(uow, client_id, reference)
     shipment = InboundShipment(
         provider_id=uow.scope.provider_id,
@@ -136,6 +141,11 @@ def receive_inbound_shipment(
     for index, line in enumerate(lines):
         if line.product_id not in by_product:
             raise not_found("line of this shipment", f"lines.{index}.productId")
+    lock_live(
+        uow,
+        {line.product_id: f"lines.{index}.productId" for index, line in enumerate(lines)},
+        {shipment.warehouse_id: "id"},
+    )
     # Lock these products' levels in every warehouse now, in the ledger's global order:
     # the backorder allocation that follows a receipt locks them all, and taking the receiving
     # warehouse's first would invert the order an order creation takes them in (deadlock).
