@@ -23,7 +23,6 @@ from api.context import Context
 from api.errors import PublicError
 from api.listing import Sort, read_page
 from api.relay import Page, decode_cursor, encode_cursor, keyset_page
-from persistence.change_feed import change_horizon
 from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
 
@@ -100,9 +99,7 @@ async def _sorted(
     model = node_type.__model__
     if _selects(info, "changeCursor"):
         # read before the page: a change committed while the page is read is not behind it
-        horizon = await info.context.read(
-            lambda uow: change_horizon(uow.session, model, uow.scope.provider_id)
-        )
+        horizon = await info.context.read(lambda uow: uow.change_horizon(model))
     plain = await read_page(info, node_type, build, sort, Page.of(first, after))
     answer = connection_type(edges=plain.edges, page_info=plain.page_info)
     if horizon is not None:
@@ -123,7 +120,7 @@ async def _changes(
     keys = ("change_seq", *tie_breaker)
 
     def run(uow: TenantUnitOfWork) -> tuple[list[Any], bool, tuple[Any, ...]]:
-        horizon = change_horizon(uow.session, model, uow.scope.provider_id)
+        horizon = uow.change_horizon(model)
         stmt = build(uow.scope).where(model.change_seq < horizon)
         columns = [getattr(model, name) for name in keys]
         if position is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
@@ -33,11 +34,21 @@ class OperationMetrics(SchemaExtension):
 
     def _record(self, started: float, outcome: str) -> None:
         run = self.execution_context
-        kind = run.operation_type.value if run.operation_type is not None else "unknown"
         name = operation_label(run.operation_name)
+        kind = _kind(run)
         metrics = instruments()
         metrics.graphql_requests.labels(name, kind, outcome).inc()
         metrics.graphql_duration.labels(name, kind).observe(time.perf_counter() - started)
+
+
+def _kind(run: Any) -> str:
+    """query, mutation or subscription; ``unknown`` when the document did not parse."""
+    if run.graphql_document is None:
+        return "unknown"
+    try:
+        return run.operation_type.value
+    except RuntimeError:  # strawberry's answer when no operation matches the name
+        return "unknown"
 
 
 def _outcome(run: object) -> str:

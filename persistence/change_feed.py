@@ -5,7 +5,7 @@ path can forget it). A reader returns only rows below a *horizon* under which no
 transaction can still commit:
 
 - PostgreSQL stamps the writing transaction's id (``pg_current_xact_id()``); the horizon is
-  the oldest transaction still running (``pg_snapshot_xmin(pg_current_snapshot())``). A row
+  the oldest transaction of this database still running (:data:`HORIZON_SQL`). A row
   written by a transaction that is still open, or that started after the read, has an id
   at or above the horizon, so it is held back until every older transaction has finished,
   and is read then, in id order: a cursor below the horizon never jumps over it.
@@ -24,7 +24,20 @@ from typing import Any
 from sqlalchemy import BigInteger, FetchedValue, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-HORIZON_SQL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+HORIZON_SQL = """
+WITH s AS (SELECT pg_current_snapshot() AS snap)
+SELECT COALESCE(
+    (SELECT min(x::text::bigint) FROM s, pg_snapshot_xip(s.snap) AS x
+     WHERE (x::text::bigint % 4294967296) NOT IN (
+         SELECT backend_xid::text::bigint FROM pg_stat_activity
+         WHERE backend_xid IS NOT NULL AND datname <> current_database())),
+    (SELECT pg_snapshot_xmax(snap)::text::bigint FROM s))
+"""
+"""The oldest transaction still running that may write to this database, else the next id.
+
+Transactions shown running in another database of the server cannot write here and are
+left out (a server shared by several databases would otherwise hold every feed back);
+one not found in ``pg_stat_activity`` (its view may be older than the snapshot) counts."""
 
 
 class ChangeTracked:

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Delete, Result, ScalarResult, Select, Update, delete, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from persistence.change_feed import change_horizon
 from persistence.unit_of_work import UnitOfWork
 from tenants.errors import NotFoundError
 from tenants.scope import TenantScope
@@ -65,6 +66,11 @@ class TenantUnitOfWork(UnitOfWork):
         if lock:
             stmt = stmt.with_for_update().execution_options(populate_existing=True)
         return self.session.scalar(stmt)
+
+    def change_horizon(self, model: type[Any]) -> int:
+        """The change-feed stamp below which every change to the tenant's `model` rows is
+        committed (persistence.change_feed)."""
+        return change_horizon(self.session, model, self.scope.provider_id)
 
     def get_or_not_found(
         self,

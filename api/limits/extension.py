@@ -67,8 +67,7 @@ class QueryCostLimit(SchemaExtension):
             run.schema._schema, run.graphql_document, run.variables, run.operation_name
         )
         self.report = {"requested": cost}
-        kind = run.operation_type.value if run.operation_type is not None else "unknown"
-        instruments().graphql_cost.labels(kind).observe(cost)
+        instruments().graphql_cost.labels(run.operation_type.value).observe(cost)
         limits: QueryLimits | None = getattr(run.context, "limits", None)
         if limits is not None:
             if cost > limits.max_cost:
