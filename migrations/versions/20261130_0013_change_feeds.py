@@ -5,8 +5,8 @@ on PostgreSQL the writing transaction's id, read back below the oldest running
 transaction; on SQLite the provider's highest stamp plus one (one writer at a time).
 Rows written before this migration keep 0: a feed read from the start returns them first.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-11-30 23:40:00.000000
 """
 
@@ -22,8 +22,8 @@ from persistence.change_feed import (
     sqlite_trigger_sql,
 )
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
