@@ -52,6 +52,7 @@ ErrorCode = described_enum(
             "NOT_POSITIVE": "A quantity or amount must be above zero.",
             "INVALID_ID": "An id that is malformed or names another type of object.",
             "OUT_OF_RANGE": "A number outside the allowed range.",
+            "UNMAPPED_SKU": "A channel SKU names no product; map it first.",
         }.items()
         if code in _CODES.__members__
     },

@@ -14,6 +14,7 @@ from strawberry.tools import merge_types
 from api.audit import schema as audit
 from api.billing import schema as billing
 from api.catalog import schema as catalog
+from api.channels import schema as channels
 from api.descriptions import describe_from_docstrings
 from api.errors import CrossdockSchema, error_masking
 from api.events import schema as events
@@ -51,6 +52,7 @@ Query = merge_types(
         webhooks.Query,
         billing.Query,
         audit.Query,
+        channels.Query,
     ),
 )
 Mutation = merge_types(
@@ -63,6 +65,7 @@ Mutation = merge_types(
         shipping.Mutation,
         webhooks.Mutation,
         billing.Mutation,
+        channels.Mutation,
     ),
 )
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from adapters.carriers.aggregator import connect_aggregator
+from adapters.channels.woocommerce import connect_woocommerce
 from adapters.invoice_pdf import FpdfInvoiceRenderer
 from adapters.webhooks import HttpWebhookTransport
 from domain.billing.export import install_renderer
+from domain.channels.connections import install_channel_connector
+from domain.channels.models import ChannelKind
 from domain.shipping.accounts import install_connector
 from domain.shipping.models import CarrierKind
 from domain.webhooks.delivery import install_transport
 
 
 def install_adapters() -> None:
-    """Install the HTTP carrier client, the webhook transport and the PDF renderer; idempotent."""
+    """Install the carrier and channel clients, webhook transport and PDF renderer; idempotent."""
     install_connector(CarrierKind.AGGREGATOR, connect_aggregator)
+    install_channel_connector(ChannelKind.WOOCOMMERCE, connect_woocommerce)
     install_transport(HttpWebhookTransport)
     install_renderer(FpdfInvoiceRenderer())

@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from api.channels.webhook import channel_webhook_routes
 from api.graphiql import graphiql_assets
 from api.limits.extension import QueryLimits
 from api.schema import build_schema
@@ -104,6 +105,7 @@ def create_app(
             WebSocketRoute("/graphql", graphql),
             graphiql_assets(),
             *carrier_webhook_routes(session_factory),
+            *channel_webhook_routes(session_factory),
             *web_app_routes(),  # last: its fallback answers every other GET
         ],
         lifespan=lifespan,

@@ -4,6 +4,7 @@ from domain.audit import models as audit_models
 from domain.billing import invoice_models as billing_invoice_models
 from domain.billing import models as billing_models
 from domain.catalog import models as catalog_models
+from domain.channels import models as channel_models
 from domain.inventory import models as inventory_models
 from domain.orders import models as order_models
 from domain.outbox import models as outbox_models
@@ -25,6 +26,7 @@ MODEL_MODULES = (
     billing_models,
     billing_invoice_models,
     audit_models,
+    channel_models,
 )
 
 metadata = Base.metadata

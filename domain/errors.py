@@ -24,6 +24,7 @@ class DomainErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"
     INVALID_ID = "INVALID_ID"
     OUT_OF_RANGE = "OUT_OF_RANGE"
+    UNMAPPED_SKU = "UNMAPPED_SKU"
 
 
 class DomainError(UserFacingError):

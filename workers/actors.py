@@ -16,6 +16,7 @@ ACTOR_MODULES: tuple[str, ...] = (
     "workers.dispatch",
     "workers.tracking",
     "workers.audit",
+    "workers.channels",
 )
 """Dotted names of the modules defining actors (webhooks, billing, carriers, ...)."""
 

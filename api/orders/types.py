@@ -83,6 +83,10 @@ HoldReasonEnum = described_enum(
         HoldReason.FRAUD_RISK: "The order looks fraudulent and is being checked.",
         HoldReason.CLIENT_REQUEST: "The client asked for it (the one reason a client may give).",
         HoldReason.OTHER: "Another reason, given in the note.",
+        HoldReason.UNMAPPED_SKU: (
+            "Imported from a sales channel with SKUs that name no product (listed in the note); "
+            "map them, then release."
+        ),
     },
 )
 WHO = "Who did it: `key:<prefix>` for an API key, `operator` for the command line."

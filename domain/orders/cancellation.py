@@ -27,10 +27,9 @@ def cancel_order(uow: TenantUnitOfWork, order_id: uuid.UUID) -> Order:
     products = uow.scalars(
         uow.select(OrderLine, OrderLine.product_id).where(OrderLine.order_id == order_id)
     ).all()
-    if not products:
-        raise not_found("order", "id")
     # An order's products never change, so these are all the levels it can hold stock in.
-    levels = ledger.lock_levels(uow, products)
+    # (An order held for unmapped channel SKUs has no lines, and so no levels, yet.)
+    levels = ledger.lock_levels(uow, products) if products else {}
     order = lock_order(uow, order_id)
     if order is None:
         raise not_found("order", "id")
@@ -62,7 +61,8 @@ def cancel_order(uow: TenantUnitOfWork, order_id: uuid.UUID) -> Order:
     order.cancelled_at = utcnow()
     refresh_status(uow, order)
     # The levels are locked already, so waiting orders can take the freed units now.
-    allocate_backorders(uow, products)
+    if products:
+        allocate_backorders(uow, products)
     return order
 
 

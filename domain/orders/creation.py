@@ -11,11 +11,11 @@ from domain.catalog.models import Product
 from domain.errors import DomainError, DomainErrorCode
 from domain.orders import events
 from domain.orders.allocation import allocate_lines, lock_stock
-from domain.orders.commands import CreateOrder
-from domain.orders.models import Order, OrderLine, OrderStatus
+from domain.orders.commands import CreateOrder, LineRequest
+from domain.orders.models import HoldReason, Order, OrderHold, OrderLine, OrderStatus
 from domain.orders.status import refresh_status
 from domain.orders.validation import clean_order, products_of
-from persistence.base import new_id
+from persistence.base import new_id, utcnow
 from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
 
@@ -57,6 +57,54 @@ def create_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreatedOrder:
     allocate_lines(uow, order, lines, levels, warehouses)
     refresh_status(uow, order)
     return CreatedOrder(order, created=True)
+
+
+def create_held_order(
+    uow: TenantUnitOfWork, command: CreateOrder, reason: HoldReason, note: str
+) -> CreatedOrder:
+    """An order whose lines cannot be resolved yet: made with no lines, held for `reason`.
+
+    `command.lines` are checked as text only; `add_lines` adds the real ones before release.
+    """
+    command = clean_order(uow, command)
+    digest = command.content_hash()
+    existing = find_by_reference(uow, command)
+    if existing is not None:
+        return CreatedOrder(same_content_or_conflict(existing, digest), created=False)
+    order = _new_order(uow.scope, command, digest)
+    try:
+        with uow.session.begin_nested():
+            uow.add(order)
+            uow.flush()
+    except IntegrityError:
+        existing = find_by_reference(uow, command)
+        if existing is None:
+            raise
+        return CreatedOrder(same_content_or_conflict(existing, digest), created=False)
+    events.order_created(uow, order)
+    uow.add(
+        OrderHold(
+            provider_id=order.provider_id,
+            id=new_id(),
+            client_id=order.client_id,
+            order_id=order.id,
+            reason=reason,
+            note=note[:500],
+            placed_by=uow.scope.actor,
+            placed_at=utcnow(),
+        )
+    )
+    refresh_status(uow, order)
+    return CreatedOrder(order, created=True)
+
+
+def add_lines(uow: TenantUnitOfWork, order: Order, lines: tuple[LineRequest, ...]) -> None:
+    """Give an order created without lines its lines (unallocated: release allocates them)."""
+    products = products_of(uow, order.client_id, lines)
+    command = CreateOrder(
+        external_reference=order.external_reference, ship_to=order.ship_to, lines=lines
+    )
+    _add_lines(uow.session, order, command, products)
 
 
 def find_by_reference(uow: TenantUnitOfWork, command: CreateOrder) -> Order | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from domain.channels.completion import complete_held_order
 from domain.errors import DomainError, DomainErrorCode, not_found
 from domain.orders.allocation import allocate_lines, lock_stock
 from domain.orders.models import HoldReason, Order, OrderHold, OrderLine, OrderStatus
@@ -16,6 +17,10 @@ from tenants.validation import clean_text
 NOTE_MAX = 500
 CLIENT_REASONS = frozenset({HoldReason.CLIENT_REQUEST})
 """What a client may hold its own order for; other reasons are the provider's call."""
+CLIENT_RELEASABLE = CLIENT_REASONS | {HoldReason.UNMAPPED_SKU}
+"""A merchant maps its own SKUs, so it may release what unmapped SKUs held."""
+AUTOMATIC_REASONS = frozenset({HoldReason.UNMAPPED_SKU})
+"""Placed by imports only: a hold by hand for these would have nothing to re-check."""
 
 
 def place_hold(
@@ -30,6 +35,10 @@ def place_hold(
             DomainErrorCode.FORBIDDEN,
             "A client may only hold an order as CLIENT_REQUEST.",
             "reason",
+        )
+    if reason in AUTOMATIC_REASONS:
+        raise DomainError(
+            DomainErrorCode.INVALID, f"{reason.name} holds are placed by imports only.", "reason"
         )
     note = clean_text(note, "note", NOTE_MAX, required=False) or None
     order = lock_order(uow, order_id)
@@ -56,10 +65,12 @@ def release_hold(uow: TenantUnitOfWork, hold_id: uuid.UUID) -> tuple[OrderHold, 
     A client releases only the holds it may place. Releasing twice keeps the first release.
     """
     hold = uow.get_or_not_found(OrderHold, hold_id, "order hold")
-    if not uow.scope.is_provider and hold.reason not in CLIENT_REASONS:
+    if not uow.scope.is_provider and hold.reason not in CLIENT_RELEASABLE:
         raise DomainError(
             DomainErrorCode.FORBIDDEN, "Only the provider can release this hold.", "id"
         )
+    if hold.reason is HoldReason.UNMAPPED_SKU and hold.released_at is None:
+        complete_held_order(uow, hold.order_id)  # re-validates: refused while a SKU is unmapped
     waiting = _waiting_products(uow, hold.order_id)
     levels, warehouses = lock_stock(uow, waiting)
     order = lock_order(uow, hold.order_id)

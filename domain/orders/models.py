@@ -81,6 +81,8 @@ class HoldReason(StrEnum):
     FRAUD_RISK = "fraud_risk"
     CLIENT_REQUEST = "client_request"
     OTHER = "other"
+    UNMAPPED_SKU = "unmapped_sku"
+    """Imported from a sales channel with SKUs that name no product; the note lists them."""
 
 
 class Order(ChangeTracked, Timestamped, Base):

@@ -38,6 +38,8 @@ class Topic(StrEnum):
     INBOUND_RECEIVED = "inbound.received"
     SHIPMENT_CREATED = "shipment.created"
     SHIPMENT_TRACKING_UPDATED = "shipment.tracking_updated"
+    CHANNEL_SYNC_REQUESTED = "channel.sync_requested"
+    CHANNEL_SYNC_FAILED = "channel.sync_failed"
 
 
 def record(

@@ -220,6 +220,7 @@ EXPECTED_EXCEPTIONS = {
     ("shipments", "system_tracking_poller_select", "SELECT"),
     ("webhook_endpoints", "system_secret_keys_select", "SELECT"),
     ("carrier_accounts", "system_secret_keys_select", "SELECT"),
+    ("channel_connections", "system_secret_keys_select", "SELECT"),
     ("providers", "system_secret_keys_select", "SELECT"),
 }
 """Every policy beyond tenant isolation: each names one table and only the command it needs."""

@@ -1,0 +1,1 @@
+"""GraphQL of sales channels: connections, SKU mappings, imported channel orders."""

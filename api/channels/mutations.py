@@ -1,0 +1,219 @@
+"""Mutations of sales channels: connections, SKU mappings, checking and resyncing a shop."""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+from strawberry.types import Info
+
+from api.channels.inputs import (
+    CheckChannelConnectionInput,
+    CreateChannelConnectionInput,
+    DeleteChannelSkuMappingInput,
+    ResyncChannelInput,
+    SetChannelSkuMappingInput,
+    UpdateChannelConnectionInput,
+)
+from api.channels.types import ChannelConnectionType, ChannelSkuMappingType
+from api.context import Context
+from api.mutations import Payload, decode_id, mutate, mutate_by_service, optional_id
+from api.permissions import requires
+from domain.channels import connections, skus, syncs
+from domain.channels.adapter import ChannelCheck, ChannelError
+from domain.channels.models import ChannelConnection, ChannelKind
+from services.channel_imports import check_connection
+from tenants.unit_of_work import TenantUnitOfWork
+
+_write = requires("orders:write")
+
+
+def _changes(
+    input: CreateChannelConnectionInput | UpdateChannelConnectionInput,
+) -> connections.ConnectionChanges:
+    return connections.ConnectionChanges(
+        name=input.name,
+        shop_url=input.shop_url,
+        warehouse_id=optional_id(input.warehouse_id, "Warehouse", "warehouseId"),
+        api_key=input.api_key,
+        api_secret=input.api_secret,
+        import_orders=input.import_orders,
+        sync_fulfillments=input.sync_fulfillments,
+        sync_inventory=input.sync_inventory,
+    )
+
+
+@strawberry.type
+class CreateChannelConnectionPayload(Payload):
+    channel_connection: ChannelConnectionType | None = strawberry.field(
+        default=None, description="The connection after the change; null when refused."
+    )
+    webhook_secret: str | None = strawberry.field(
+        default=None,
+        description="WooCommerce: the secret to enter in the shop's webhook settings. Shown once.",
+    )
+
+
+@strawberry.type
+class UpdateChannelConnectionPayload(Payload):
+    channel_connection: ChannelConnectionType | None = strawberry.field(
+        default=None, description="The connection after the change; null when refused."
+    )
+
+
+@strawberry.type
+class SetChannelSkuMappingPayload(Payload):
+    channel_sku_mapping: ChannelSkuMappingType | None = strawberry.field(
+        default=None, description="The mapping after the change; null when refused."
+    )
+
+
+@strawberry.type
+class DeleteChannelSkuMappingPayload(Payload):
+    deleted_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The id of the mapping forgotten; null when refused."
+    )
+
+
+@strawberry.type
+class CheckChannelConnectionPayload(Payload):
+    channel_connection: ChannelConnectionType | None = strawberry.field(
+        default=None, description="The connection, with what the check found; null when refused."
+    )
+    reachable: bool | None = strawberry.field(
+        default=None, description="Whether the shop answered and accepted the credentials."
+    )
+    message: str | None = strawberry.field(
+        default=None, description="What the shop said when it did not (never the credentials)."
+    )
+
+
+@strawberry.type
+class ResyncChannelPayload(Payload):
+    channel_connection: ChannelConnectionType | None = strawberry.field(
+        default=None, description="The connection after the change; null when refused."
+    )
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(permission_classes=[_write])
+    async def create_channel_connection(
+        self, info: Info[Context, None], input: CreateChannelConnectionInput
+    ) -> CreateChannelConnectionPayload:
+        """Connect a client's Shopify or WooCommerce shop."""
+        return await mutate(
+            info,
+            CreateChannelConnectionPayload,
+            lambda uow: connections.create_connection(
+                uow,
+                optional_id(input.client_id, "Client", "clientId"),
+                ChannelKind(input.kind.value),
+                _changes(input),
+                allow_private_urls=info.context.allow_private_urls,
+            ),
+            lambda made: CreateChannelConnectionPayload(
+                channel_connection=ChannelConnectionType.from_row(made.connection),
+                webhook_secret=made.webhook_secret,
+            ),
+        )
+
+    @strawberry.mutation(permission_classes=[_write])
+    async def update_channel_connection(
+        self, info: Info[Context, None], input: UpdateChannelConnectionInput
+    ) -> UpdateChannelConnectionPayload:
+        """Rename or move a connection, change its credentials or switches."""
+        return await mutate(
+            info,
+            UpdateChannelConnectionPayload,
+            lambda uow: connections.update_connection(
+                uow,
+                decode_id(input.id, "ChannelConnection", "id"),
+                _changes(input),
+                allow_private_urls=info.context.allow_private_urls,
+            ),
+            lambda row: UpdateChannelConnectionPayload(
+                channel_connection=ChannelConnectionType.from_row(row)
+            ),
+        )
+
+    @strawberry.mutation(permission_classes=[_write])
+    async def set_channel_sku_mapping(
+        self, info: Info[Context, None], input: SetChannelSkuMappingInput
+    ) -> SetChannelSkuMappingPayload:
+        """Map a channel SKU to a product; orders held for it are released when complete."""
+        return await mutate(
+            info,
+            SetChannelSkuMappingPayload,
+            lambda uow: skus.set_mapping(
+                uow,
+                decode_id(input.connection_id, "ChannelConnection", "connectionId"),
+                input.channel_sku,
+                decode_id(input.product_id, "Product", "productId"),
+            ),
+            lambda row: SetChannelSkuMappingPayload(
+                channel_sku_mapping=ChannelSkuMappingType.from_row(row)
+            ),
+        )
+
+    @strawberry.mutation(permission_classes=[_write])
+    async def delete_channel_sku_mapping(
+        self, info: Info[Context, None], input: DeleteChannelSkuMappingInput
+    ) -> DeleteChannelSkuMappingPayload:
+        """Forget a SKU mapping."""
+        return await mutate(
+            info,
+            DeleteChannelSkuMappingPayload,
+            lambda uow: skus.delete_mapping(uow, decode_id(input.id, "ChannelSkuMapping", "id")),
+            lambda row: DeleteChannelSkuMappingPayload(deleted_id=strawberry.ID(str(input.id))),
+        )
+
+    @strawberry.mutation(permission_classes=[_write])
+    async def check_channel_connection(
+        self, info: Info[Context, None], input: CheckChannelConnectionInput
+    ) -> CheckChannelConnectionPayload:
+        """Call the shop with the stored credentials and report what it found."""
+
+        async def run() -> tuple[ChannelCheck | None, str | None]:
+            connection_id = decode_id(input.id, "ChannelConnection", "id")
+            try:
+                return await info.context.service(check_connection, connection_id), None
+            except ChannelError as error:
+                return None, error.message
+
+        async def done(
+            result: tuple[ChannelCheck | None, str | None],
+        ) -> CheckChannelConnectionPayload:
+            row = await info.context.read(
+                _connection, decode_id(input.id, "ChannelConnection", "id")
+            )
+            return CheckChannelConnectionPayload(
+                channel_connection=ChannelConnectionType.from_row(row) if row else None,
+                reachable=result[0] is not None,
+                message=result[1],
+            )
+
+        return await mutate_by_service(info, CheckChannelConnectionPayload, run, done)
+
+    @strawberry.mutation(permission_classes=[_write])
+    async def resync_channel(
+        self, info: Info[Context, None], input: ResyncChannelInput
+    ) -> ResyncChannelPayload:
+        """Import again from a time (the cursor moves back) and/or push all stock again."""
+        return await mutate(
+            info,
+            ResyncChannelPayload,
+            lambda uow: syncs.resync(
+                uow,
+                decode_id(input.id, "ChannelConnection", "id"),
+                input.orders_since,
+                input.full_stock_push,
+            ),
+            lambda row: ResyncChannelPayload(
+                channel_connection=ChannelConnectionType.from_row(row)
+            ),
+        )
+
+
+def _connection(uow: TenantUnitOfWork, connection_id: uuid.UUID) -> ChannelConnection | None:
+    return uow.get(ChannelConnection, connection_id)

@@ -1,0 +1,264 @@
+"""What flows back to a channel: shipments to report, stock to push (coalesced), failures."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+
+from domain.catalog.models import Product
+from domain.channels.adapter import ChannelError, StockLevel
+from domain.channels.connections import find_connection
+from domain.channels.models import ChannelConnection, ChannelSkuMapping, ChannelStockPush
+from domain.errors import DomainError, DomainErrorCode
+from domain.inventory.models import InventoryLevel
+from domain.outbox.events import Topic, record
+from persistence.base import new_id, utcnow
+from tenants.unit_of_work import TenantUnitOfWork
+
+ERROR_MAX = 1000
+
+
+def record_failure(
+    uow: TenantUnitOfWork, connection: ChannelConnection, work: str, error: ChannelError
+) -> None:
+    """Keep a failed sync as the connection's last error, and tell the provider (a webhook)."""
+    message = f"{work}: {error.message}"[:ERROR_MAX]
+    connection.last_error = message
+    connection.last_error_at = utcnow()
+    record(
+        uow,
+        Topic.CHANNEL_SYNC_FAILED,
+        aggregate_type="channel_connection",
+        aggregate_id=connection.id,
+        client_id=connection.client_id,
+        payload={
+            "connection_id": str(connection.id),
+            "client_id": str(connection.client_id),
+            "kind": connection.kind.value,
+            "work": work,
+            "message": message,
+            "transient": type(error).__name__ == "TransientChannelError",
+        },
+    )
+    uow.flush()
+
+
+def request_sync(
+    uow: TenantUnitOfWork, connection: ChannelConnection, *, poll: bool, stock: bool
+) -> None:
+    """Ask the workers to poll the channel and/or push its stock (an outbox event)."""
+    record(
+        uow,
+        Topic.CHANNEL_SYNC_REQUESTED,
+        aggregate_type="channel_connection",
+        aggregate_id=connection.id,
+        client_id=connection.client_id,
+        payload={"connection_id": str(connection.id), "poll": poll, "stock": stock},
+    )
+
+
+def mark_stock_changed(
+    uow: TenantUnitOfWork, client_id: uuid.UUID, warehouse_id: uuid.UUID, product_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """Mark the product dirty on every connection showing that warehouse's stock.
+
+    The connections that were clean before (they need a push sent); the others have one
+    coming, and it reads the level when it runs, so the latest value wins.
+    """
+    connections = uow.scalars(
+        uow.select(ChannelConnection, ChannelConnection.id).where(
+            ChannelConnection.client_id == client_id,
+            ChannelConnection.warehouse_id == warehouse_id,
+            ChannelConnection.sync_inventory.is_(True),
+        )
+    ).all()
+    woken = []
+    now = utcnow()
+    for connection_id in connections:
+        row = _push_row(uow, connection_id, product_id)
+        if row is None:
+            row = ChannelStockPush(
+                provider_id=uow.scope.provider_id,
+                id=new_id(),
+                client_id=client_id,
+                connection_id=connection_id,
+                product_id=product_id,
+                dirty_since=now,
+            )
+            try:
+                with uow.session.begin_nested():
+                    uow.add(row)
+                    uow.flush()
+            except IntegrityError:  # marked at the same moment by another change: it is dirty
+                continue
+        elif row.dirty_since is not None:
+            continue
+        else:
+            row.dirty_since = now
+        woken.append(connection_id)
+    uow.flush()
+    return woken
+
+
+def mark_all_stock(uow: TenantUnitOfWork, connection: ChannelConnection) -> int:
+    """Mark every active product of the connection's client dirty (a full stock push)."""
+    products = uow.scalars(
+        uow.select(Product, Product.id).where(
+            Product.client_id == connection.client_id, Product.archived_at.is_(None)
+        )
+    ).all()
+    for product_id in products:
+        row = _push_row(uow, connection.id, product_id)
+        if row is None:
+            uow.add(
+                ChannelStockPush(
+                    provider_id=connection.provider_id,
+                    id=new_id(),
+                    client_id=connection.client_id,
+                    connection_id=connection.id,
+                    product_id=product_id,
+                    dirty_since=utcnow(),
+                )
+            )
+        elif row.dirty_since is None:
+            row.dirty_since = utcnow()
+    uow.flush()
+    return len(products)
+
+
+@dataclass(frozen=True)
+class StockBatch:
+    """What one push sends: levels by channel SKU, and the marks it will clear."""
+
+    levels: tuple[StockLevel, ...]
+    marks: dict[uuid.UUID, tuple[datetime, int]]
+    """Push row id -> (the dirty mark it saw, the quantity it sends)."""
+
+
+def dirty_stock(uow: TenantUnitOfWork, connection: ChannelConnection, limit: int) -> StockBatch:
+    """The connection's dirty products with their available quantity now, as channel SKUs."""
+    rows = uow.scalars(
+        uow.select(ChannelStockPush)
+        .where(
+            ChannelStockPush.connection_id == connection.id,
+            ChannelStockPush.dirty_since.is_not(None),
+        )
+        .order_by(ChannelStockPush.dirty_since, ChannelStockPush.id)
+        .limit(limit)
+    ).all()
+    if not rows:
+        return StockBatch((), {})
+    product_ids = [row.product_id for row in rows]
+    available = dict(
+        uow.execute(
+            uow.select(
+                InventoryLevel,
+                InventoryLevel.product_id,
+                InventoryLevel.on_hand - InventoryLevel.allocated - InventoryLevel.unsellable,
+            ).where(
+                InventoryLevel.warehouse_id == connection.warehouse_id,
+                InventoryLevel.product_id.in_(product_ids),
+            )
+        ).all()
+    )
+    skus = channel_skus(uow, connection, product_ids)
+    levels = []
+    marks = {}
+    for row in rows:
+        quantity = max(0, int(available.get(row.product_id, 0)))
+        assert row.dirty_since is not None
+        marks[row.id] = (row.dirty_since, quantity)
+        levels.extend(StockLevel(sku, quantity) for sku in skus.get(row.product_id, []))
+    return StockBatch(tuple(levels), marks)
+
+
+def stock_pushed(uow: TenantUnitOfWork, connection: ChannelConnection, batch: StockBatch) -> bool:
+    """Clear the marks the push sent (a mark made since stays); whether any product is dirty."""
+    now = utcnow()
+    rows = uow.scalars(
+        uow.select(ChannelStockPush)
+        .where(ChannelStockPush.id.in_(list(batch.marks)))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).all()
+    for row in rows:
+        seen, quantity = batch.marks[row.id]
+        if row.dirty_since == seen:
+            row.dirty_since = None
+        row.pushed_quantity = quantity
+        row.pushed_at = now
+    connection.stock_pushes += 1
+    uow.flush()
+    left = uow.scalar(
+        uow.select(ChannelStockPush, ChannelStockPush.id)
+        .where(
+            ChannelStockPush.connection_id == connection.id,
+            ChannelStockPush.dirty_since.is_not(None),
+        )
+        .limit(1)
+    )
+    return left is not None
+
+
+def channel_skus(
+    uow: TenantUnitOfWork, connection: ChannelConnection, product_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[str]]:
+    """Each product's names in the channel: its mapped channel SKUs, else its own SKU."""
+    names: dict[uuid.UUID, list[str]] = {}
+    for channel_sku, product_id in uow.execute(
+        uow.select(ChannelSkuMapping, ChannelSkuMapping.channel_sku, ChannelSkuMapping.product_id)
+        .where(
+            ChannelSkuMapping.connection_id == connection.id,
+            ChannelSkuMapping.product_id.in_(product_ids),
+        )
+        .order_by(ChannelSkuMapping.channel_sku)
+    ):
+        if not channel_sku.startswith("variant:"):
+            names.setdefault(product_id, []).append(channel_sku)
+    missing = [p for p in product_ids if p not in names]
+    if missing:
+        for product_id, sku in uow.execute(
+            uow.select(Product, Product.id, Product.sku).where(Product.id.in_(missing))
+        ):
+            names[product_id] = [sku]
+    return names
+
+
+def _push_row(
+    uow: TenantUnitOfWork, connection_id: uuid.UUID, product_id: uuid.UUID
+) -> ChannelStockPush | None:
+    return uow.scalar(
+        uow.select(ChannelStockPush)
+        .where(
+            ChannelStockPush.connection_id == connection_id,
+            ChannelStockPush.product_id == product_id,
+        )
+        .with_for_update()
+    )
+
+
+CURSOR_FORMAT = "%Y-%m-%dT%H:%M:%S"
+"""Cursors of every adapter are the UTC modification time of the last order seen."""
+
+
+def resync(
+    uow: TenantUnitOfWork,
+    connection_id: uuid.UUID,
+    orders_since: datetime | None,
+    full_stock_push: bool,
+) -> ChannelConnection:
+    """Move the cursor back and/or mark all stock dirty, then ask the workers to sync."""
+    connection = find_connection(uow, connection_id)
+    if orders_since is not None:
+        if orders_since.tzinfo is None:
+            raise DomainError(DomainErrorCode.INVALID, "Give a time with an offset.", "ordersSince")
+        connection.cursor = orders_since.astimezone(UTC).strftime(CURSOR_FORMAT)
+    if full_stock_push:
+        mark_all_stock(uow, connection)
+    request_sync(uow, connection, poll=orders_since is not None, stock=full_stock_push)
+    connection.updated_at = utcnow()
+    uow.flush()
+    return connection

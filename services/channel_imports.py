@@ -1,0 +1,201 @@
+"""Orders in from a channel: polls from the stored cursor, webhooks, and checking a connection.
+
+No transaction is held open while a shop answers: read the connection, call the shop,
+then import what it said in one short transaction that locks the connection row (so
+polls and webhooks of one shop never interleave their cursor writes).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from domain.channels.adapter import (
+    ChannelCheck,
+    ChannelError,
+    ChannelOrderData,
+    MalformedOrder,
+    SalesChannel,
+)
+from domain.channels.connections import build_channel, close_channel
+from domain.channels.imports import ImportOutcome, import_order, record_malformed
+from domain.channels.models import ChannelConnection
+from domain.channels.syncs import record_failure, request_sync
+from persistence.base import utcnow
+from tenants.unit_of_work import UnitFactory
+
+log = logging.getLogger("crossdock.channels")
+
+POLL_ROUNDS = 20
+"""Pages one poll reads before handing the rest to the next poll."""
+NO_CURSOR = object()
+
+
+@dataclass
+class ImportSummary:
+    """How many orders of each outcome an import run had."""
+
+    counts: dict[ImportOutcome, int] = field(default_factory=dict)
+    malformed: int = 0
+
+    def add(self, outcome: ImportOutcome) -> None:
+        """Count one outcome."""
+        self.counts[outcome] = self.counts.get(outcome, 0) + 1
+
+    @property
+    def imported(self) -> int:
+        """Orders made (held ones included)."""
+        return self.counts.get(ImportOutcome.IMPORTED, 0) + self.counts.get(ImportOutcome.HELD, 0)
+
+
+class WebhookRefused(Exception):
+    """Unknown connection or bad signature; the answer never says which."""
+
+
+def poll_connection(new_unit: UnitFactory, connection_id: uuid.UUID) -> ImportSummary:
+    """Import what changed in the channel since the stored cursor, page after page.
+
+    A failure is recorded on the connection (and sent to the provider as a webhook), then
+    raised for the actor to retry; the cursor stays where the last imported page left it.
+    """
+    summary = ImportSummary()
+    with new_unit() as uow:
+        connection = uow.get(ChannelConnection, connection_id)
+        if connection is None or not connection.import_orders:
+            return summary
+        cursor = connection.cursor
+        channel = build_channel(connection)
+    try:
+        for _ in range(POLL_ROUNDS):
+            batch = channel.orders_since(cursor)
+            made = import_batch(
+                new_unit, connection_id, batch.orders, batch.malformed, batch.cursor
+            )
+            _acknowledge(channel, made)
+            for outcome, count in made.summary.counts.items():
+                summary.counts[outcome] = summary.counts.get(outcome, 0) + count
+            summary.malformed += made.summary.malformed
+            cursor = batch.cursor
+            if not batch.more:
+                break
+    except ChannelError as error:
+        fail(new_unit, connection_id, "poll", error)
+        raise
+    finally:
+        close_channel(channel)
+    return summary
+
+
+def receive_webhook(
+    new_unit: UnitFactory,
+    connection_id: uuid.UUID,
+    kind: str,
+    headers: Mapping[str, str],
+    body: bytes,
+) -> ImportSummary:
+    """Check a webhook's signature on the raw body, then import the orders it carries."""
+    with new_unit() as uow:
+        connection = uow.get(ChannelConnection, connection_id)
+        if connection is None or connection.kind.value != kind:
+            raise WebhookRefused()
+        importing = connection.import_orders
+        channel = build_channel(connection)
+    try:
+        if not channel.verify_webhook(headers, body):
+            raise WebhookRefused()
+        if not importing:
+            return ImportSummary()
+        news = channel.read_webhook(headers, body)
+        made = import_batch(
+            new_unit, connection_id, news.orders, news.malformed, NO_CURSOR, poll=news.poll
+        )
+        try:
+            _acknowledge(channel, made)
+        except ChannelError as error:  # the next poll acknowledges what is still requested
+            fail(new_unit, connection_id, "acknowledge", error)
+        return made.summary
+    finally:
+        close_channel(channel)
+
+
+@dataclass
+class Batch:
+    """An imported batch: the summary and the orders to acknowledge in the channel."""
+
+    summary: ImportSummary
+    taken: list[ChannelOrderData]
+
+
+def import_batch(
+    new_unit: UnitFactory,
+    connection_id: uuid.UUID,
+    orders: Sequence[ChannelOrderData],
+    malformed: Sequence[MalformedOrder],
+    cursor: object,
+    *,
+    poll: bool = False,
+) -> Batch:
+    """Import orders in one transaction, then move the cursor (unless NO_CURSOR)."""
+    summary = ImportSummary()
+    taken = []
+    with new_unit() as uow:
+        connection = uow.get(ChannelConnection, connection_id, lock=True)
+        if connection is None:
+            return Batch(summary, [])
+        for data in orders:
+            result = import_order(uow, connection, data)
+            summary.add(result.outcome)
+            row = result.channel_order
+            if row is not None and row.order_id is not None:
+                taken.append(data)
+        for bad in malformed:
+            record_malformed(uow, connection, bad)
+            summary.malformed += 1
+        if cursor is not NO_CURSOR:
+            connection.cursor = cursor  # type: ignore[assignment]
+            connection.last_polled_at = utcnow()
+        if poll:
+            request_sync(uow, connection, poll=True, stock=False)
+        uow.commit()
+    return Batch(summary, taken)
+
+
+def check_connection(new_unit: UnitFactory, connection_id: uuid.UUID) -> ChannelCheck:
+    """Reach the shop; keep what it told us (e.g. Shopify's location). Raises ChannelError."""
+    with new_unit() as uow:
+        connection = uow.get_or_not_found(ChannelConnection, connection_id, "channel connection")
+        channel = build_channel(connection)
+    try:
+        found = channel.check()
+    except ChannelError as error:
+        fail(new_unit, connection_id, "check", error)
+        raise
+    finally:
+        close_channel(channel)
+    with new_unit() as uow:
+        connection = uow.get(ChannelConnection, connection_id, lock=True)
+        if connection is not None:
+            settings = dict(connection.settings or {}, shop_name=found.shop_name)
+            if found.location_id:
+                settings["location_id"] = found.location_id
+            connection.settings = settings
+            connection.last_error = None
+            uow.commit()
+    return found
+
+
+def fail(new_unit: UnitFactory, connection_id: uuid.UUID, work: str, error: ChannelError) -> None:
+    """Record a failed sync on the connection, in its own transaction."""
+    log.warning("channel %s: %s failed: %s", connection_id, work, error.message)
+    with new_unit() as uow:
+        connection = uow.get(ChannelConnection, connection_id, lock=True)
+        if connection is not None:
+            record_failure(uow, connection, work, error)
+            uow.commit()
+
+
+def _acknowledge(channel: SalesChannel, batch: Batch) -> None:
+    for data in batch.taken:
+        channel.acknowledge(data)

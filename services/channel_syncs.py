@@ -1,0 +1,110 @@
+"""Tracking and stock back to the channels, from outbox events; no transaction spans a call.
+
+Stock pushes coalesce: a change only marks the product dirty on each connection showing
+that warehouse; a push reads every dirty product's level when it runs and sends them in
+one call, so a receipt of 10,000 lines costs a few calls, each with the latest numbers.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from domain.channels.adapter import ChannelError, ShipmentReport
+from domain.channels.connections import build_channel, close_channel
+from domain.channels.models import ChannelConnection, ChannelOrder
+from domain.channels.payloads import from_payload
+from domain.channels.syncs import dirty_stock, mark_stock_changed, stock_pushed
+from domain.outbox.models import OutboxEvent
+from persistence.base import utcnow
+from services.channel_imports import fail
+from tenants.unit_of_work import UnitFactory
+
+PUSH_BATCH = 250
+"""Products one stock call carries; more dirty ones go in the next call."""
+
+
+def report_shipment(new_unit: UnitFactory, event_id: uuid.UUID) -> bool:
+    """Tell the channel a fulfillment order of its order shipped; once per fulfillment order."""
+    with new_unit() as uow:
+        event = uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == event_id))
+        if event is None:
+            return False
+        fo_id = str(event.payload.get("fulfillment_order_id"))
+        row = uow.scalar(
+            uow.select(ChannelOrder).where(
+                ChannelOrder.order_id == uuid.UUID(str(event.payload["order_id"]))
+            )
+        )
+        if row is None or fo_id in (row.reported or []):
+            return False
+        connection = uow.get(ChannelConnection, row.connection_id)
+        if connection is None or not connection.sync_fulfillments:
+            return False
+        order = from_payload(row.payload)
+        report = ShipmentReport(
+            carrier=str(event.payload.get("carrier") or ""),
+            tracking_number=str(event.payload.get("tracking_number") or ""),
+            handle=order.handle,
+        )
+        channel = build_channel(connection)
+        row_id, connection_id = row.id, connection.id
+    try:
+        channel.report_shipment(order, report)
+    except ChannelError as error:
+        fail(new_unit, connection_id, "report shipment", error)
+        raise
+    finally:
+        close_channel(channel)
+    with new_unit() as uow:
+        row = uow.get(ChannelOrder, row_id, lock=True)
+        connection = uow.get(ChannelConnection, connection_id, lock=True)
+        if row is not None and connection is not None and fo_id not in (row.reported or []):
+            row.reported = [*(row.reported or []), fo_id]
+            row.updated_at = utcnow()
+            connection.shipments_reported += 1
+        uow.commit()
+    return True
+
+
+def note_stock_change(new_unit: UnitFactory, event_id: uuid.UUID) -> list[uuid.UUID]:
+    """Mark a stock change on the connections showing it; those that need a push sent."""
+    with new_unit() as uow:
+        event = uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == event_id))
+        if event is None:
+            return []
+        payload = event.payload
+        woken = mark_stock_changed(
+            uow,
+            uuid.UUID(str(payload["client_id"])),
+            uuid.UUID(str(payload["warehouse_id"])),
+            uuid.UUID(str(payload["product_id"])),
+        )
+        uow.commit()
+    return woken
+
+
+def push_stock(new_unit: UnitFactory, connection_id: uuid.UUID) -> bool:
+    """Send the connection's dirty stock in one call; whether more is dirty (push again)."""
+    with new_unit() as uow:
+        connection = uow.get(ChannelConnection, connection_id)
+        if connection is None or not connection.sync_inventory:
+            return False
+        batch = dirty_stock(uow, connection, PUSH_BATCH)
+        if not batch.marks:
+            return False
+        channel = build_channel(connection)
+    try:
+        if batch.levels:
+            channel.set_stock(batch.levels)
+    except ChannelError as error:
+        fail(new_unit, connection_id, "stock push", error)
+        raise
+    finally:
+        close_channel(channel)
+    with new_unit() as uow:
+        connection = uow.get(ChannelConnection, connection_id, lock=True)
+        if connection is None:
+            return False
+        more = stock_pushed(uow, connection, batch)
+        uow.commit()
+    return more

@@ -1,0 +1,119 @@
+"""Sales-channel actors, on their own queue: polls, webhook-requested syncs, tracking, stock.
+
+Every actor is idempotent: imports are keyed on the channel order id, a shipment is
+reported once per fulfillment order, and a stock push sends whatever is dirty when it
+runs. A shop that throttles or fails is retried with backoff (its Retry-After first).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import dramatiq
+
+from domain.channels.adapter import PermanentChannelError, TransientChannelError
+from domain.channels.models import ChannelConnection
+from domain.outbox.events import Topic
+from domain.outbox.models import OutboxEvent
+from services.channel_imports import poll_connection
+from services.channel_syncs import note_stock_change, push_stock, report_shipment
+from workers.routing import consumes
+from workers.runtime import unit_of_work
+from workers.scheduler import provider_ids
+
+log = logging.getLogger("crossdock.workers.channels")
+
+QUEUE = "channels"
+"""A slow shop never delays a label or a webhook: channel work waits in its own queue."""
+OPTIONS = {
+    "queue_name": QUEUE,
+    "max_retries": 8,
+    "min_backoff": 2_000,
+    "max_backoff": 300_000,
+    "time_limit": 120_000,
+    "throws": (PermanentChannelError,),
+}
+COALESCE_DELAY_MS = 1_000
+"""A push waits this long after the first change, gathering the changes that follow."""
+
+
+def _retrying(error: TransientChannelError) -> dramatiq.Retry:
+    delay = int(error.retry_after * 1000) if error.retry_after is not None else None
+    return dramatiq.Retry(error.message, delay=delay)
+
+
+@dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
+def poll_channels() -> None:
+    """Periodic: ask every provider to poll its shops."""
+    for provider_id in provider_ids():
+        poll_provider_channels.send(str(provider_id))
+
+
+@dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
+def poll_provider_channels(provider_id: str) -> None:
+    """Send one poll per connection of the provider that imports orders."""
+    with unit_of_work(provider_id) as uow:
+        ids = uow.scalars(
+            uow.select(ChannelConnection, ChannelConnection.id).where(
+                ChannelConnection.import_orders.is_(True)
+            )
+        ).all()
+    for connection_id in ids:
+        poll_channel.send(provider_id, str(connection_id))
+
+
+@dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
+def poll_channel(provider_id: str, connection_id: str) -> None:
+    """Import what changed in one shop since its cursor."""
+    try:
+        poll_connection(lambda: unit_of_work(provider_id), uuid.UUID(connection_id))
+    except TransientChannelError as error:
+        raise _retrying(error) from error
+
+
+@consumes(Topic.CHANNEL_SYNC_REQUESTED)
+@dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
+def sync_channel(provider_id: str, event_id: str) -> None:
+    """A webhook or resyncChannel asked for a poll and/or a stock push."""
+    with unit_of_work(provider_id) as uow:
+        event = uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == uuid.UUID(event_id)))
+        payload = dict(event.payload) if event is not None else {}
+    connection_id = payload.get("connection_id")
+    if not connection_id:
+        return
+    if payload.get("poll"):
+        poll_channel.send(provider_id, connection_id)
+    if payload.get("stock"):
+        push_channel_stock.send(provider_id, connection_id)
+
+
+@consumes(Topic.FULFILLMENT_SHIPPED)
+@dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
+def report_channel_shipment(provider_id: str, event_id: str) -> None:
+    """Tell the shop an order shipped, with carrier and tracking."""
+    try:
+        report_shipment(lambda: unit_of_work(provider_id), uuid.UUID(event_id))
+    except TransientChannelError as error:
+        raise _retrying(error) from error
+
+
+@consumes(Topic.STOCK_CHANGED)
+@dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
+def note_channel_stock(provider_id: str, event_id: str) -> None:
+    """Mark a stock change dirty on the shops showing it; wake a push where none is coming."""
+    for connection_id in note_stock_change(lambda: unit_of_work(provider_id), uuid.UUID(event_id)):
+        push_channel_stock.send_with_options(
+            args=(provider_id, str(connection_id)), delay=COALESCE_DELAY_MS
+        )
+
+
+@dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
+def push_channel_stock(provider_id: str, connection_id: str) -> None:
+    """Send a shop's dirty stock, the latest numbers, in one call; again while more is dirty."""
+    try:
+        more = push_stock(lambda: unit_of_work(provider_id), uuid.UUID(connection_id))
+    except TransientChannelError as error:
+        raise _retrying(error) from error
+    if more:
+        push_channel_stock.send(provider_id, connection_id)
