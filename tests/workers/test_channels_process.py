@@ -1,0 +1,159 @@
+"""A WooCommerce shop end to end: `crossdock serve` takes its webhooks, a `crossdock worker`
+on Redis imports, ships, reports tracking, pushes stock and catches up after an outage."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from domain.inventory import ledger
+from domain.inventory.models import MovementKind
+from domain.shipping.models import CarrierKind
+from tests.factories import global_id
+from tests.fakes.shop_base import BackgroundServer
+from tests.fakes.woocommerce_server import FakeWooCommerce
+from tests.serve_process import CROSSDOCK, crossdock_env, free_port, running
+from tests.shipping_factories import make_shipping_world
+from tests.workers.test_dispatch_process import kill, start_worker
+
+WAIT_S = 30.0
+CONNECT = """mutation($input: CreateChannelConnectionInput!) { createChannelConnection(input: $input) {
+  channelConnection { id webhookPath } webhookSecret userErrors { code message } } }"""
+ORDERS = """{ orders(first: 50) { edges { node { id externalReference status
+  fulfillmentOrders { id status trackingNumber } holds { id reason } } } } }"""
+STEP = """mutation($id: ID!) { %s(input: {id: $id}) { userErrors { code } } }"""
+MAP = """mutation($input: SetChannelSkuMappingInput!) { setChannelSkuMapping(input: $input) {
+  userErrors { code } } }"""
+RELEASE = """mutation($id: ID!) { releaseOrderHold(input: {id: $id}) {
+  order { status } userErrors { code message } } }"""
+RESYNC = """mutation($input: ResyncChannelInput!) { resyncChannel(input: $input) {
+  userErrors { code } } }"""
+SETTINGS = """mutation($input: SetShippingSettingsInput!) { setShippingSettings(input: $input) {
+  userErrors { code } } }"""
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+def test_a_woocommerce_shop_end_to_end(database, redis_url, redis_namespace, tmp_path):
+    # given: client A ships SKU-1 from a US warehouse with the rate-table carrier
+    world = make_shipping_world(database)
+    world.account(CarrierKind.RATE_TABLE, "Crossdock Post")
+    shop = FakeWooCommerce()
+    shop.add_product("SKU-1", 0)
+    port = free_port()
+    env = crossdock_env(
+        CROSSDOCK_DATABASE_URL=database.url,
+        CROSSDOCK_MIGRATION_DATABASE_URL=database.admin_url,
+        CROSSDOCK_BROKER_URL=redis_url,
+        CROSSDOCK_BROKER_NAMESPACE=redis_namespace,
+        CROSSDOCK_ALLOW_PRIVATE_URLS="1",
+    )
+    worker = start_worker(database, redis_url, redis_namespace, CROSSDOCK_ALLOW_PRIVATE_URLS="1")
+    command = [*CROSSDOCK, "serve", "--port", str(port)]
+    try:
+        with (
+            BackgroundServer(shop.app) as shop_server,
+            running(command, env, tmp_path / "serve.log", port) as server,
+        ):
+            api = httpx.Client(base_url=server.http_url, timeout=20)
+
+            def gql(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+                answer = api.post(
+                    "/graphql",
+                    json={"query": query, "variables": variables or {}},
+                    headers={"Authorization": f"Bearer {world.tenant.key}"},
+                ).json()
+                assert "errors" not in answer, answer
+                return answer["data"]
+
+            def orders() -> dict[str, dict[str, Any]]:
+                edges = gql(ORDERS)["orders"]["edges"]
+                return {e["node"]["externalReference"]: e["node"] for e in edges}
+
+            made = gql(CONNECT, {"input": {
+                "clientId": world.tenant.clients["A"].global_id, "kind": "WOOCOMMERCE",
+                "name": "woo", "shopUrl": shop_server.url,
+                "warehouseId": global_id("Warehouse", world.warehouse_id),
+                "apiKey": shop.consumer_key, "apiSecret": shop.consumer_secret,
+            }})["createChannelConnection"]  # fmt: skip
+            assert made["userErrors"] == []
+            path, secret = made["channelConnection"]["webhookPath"], made["webhookSecret"]
+            connection_id = made["channelConnection"]["id"]
+
+            # when: an order is placed in the shop; its webhook arrives twice, a forgery once
+            placed = shop.place_order([("SKU-1", 2)])
+            headers, body = shop.webhook(placed, secret, "order.created")
+            assert api.post(path, content=body, headers=headers).status_code == 200
+            assert api.post(path, content=body, headers=headers).status_code == 200
+            forged = dict(headers, **{"X-WC-Webhook-Signature": "AAAA"})
+            assert api.post(path, content=body, headers=forged).status_code == 401
+            # then: one allocated order
+            reference = f"woo-{placed['id']}"
+            assert [o["status"] for o in orders().values()] == ["ALLOCATED"]
+
+            # when: it is picked and packed; the worker buys the label
+            [fo] = orders()[reference]["fulfillmentOrders"]
+            for step in ("startPicking", "markPacked"):
+                assert gql(STEP % step, {"id": fo["id"]})[step]["userErrors"] == []
+            # then: the shop shows it completed with the tracking number
+            wait_for(lambda: shop.orders[placed["id"]]["status"] == "completed", "the report")
+            tracking = orders()[reference]["fulfillmentOrders"][0]["trackingNumber"]
+            assert tracking
+            assert tracking in shop.notes[placed["id"]][0]["note"]
+
+            # when: a receipt arrives at the warehouse
+            with world.db.session_factory() as _:
+                pass
+            from tenants.unit_of_work import TenantUnitOfWork
+
+            with TenantUnitOfWork.operator(
+                database.session_factory, world.tenant.provider_id
+            ) as uow:
+                level = ledger.ensure_level(
+                    uow, world.tenant.clients["A"].id, world.product_id, world.warehouse_id
+                )
+                ledger.post(uow, level, MovementKind.RECEIPT, on_hand=7)
+                uow.commit()
+                expected = level.available
+            # then: the shop's stock follows
+            stock = lambda: next(iter(shop.products.values()))["stock_quantity"]  # noqa: E731
+            wait_for(lambda: stock() == expected, f"the shop's stock to be {expected}")
+
+            # when: the shop is down while orders come in (their webhooks are lost)
+            shop.down()
+            missed = [shop.place_order([("SKU-1", 1)]) for _ in range(2)]
+            gql(RESYNC, {"input": {"id": connection_id, "ordersSince": "2026-01-01T00:00:00Z"}})
+            time.sleep(1.0)
+            shop.up()
+            # then: the worker's retry catches up, nothing lost or doubled
+            wanted = {reference, *(f"woo-{o['id']}" for o in missed)}
+            wait_for(lambda: set(orders()) == wanted, "the missed orders")
+            assert len(orders()) == 3
+
+            # when: an order with an unknown SKU arrives
+            odd = shop.place_order([("SHOP-ONLY", 1)])
+            api.post(
+                path, content=shop.webhook(odd, secret)[1], headers=shop.webhook(odd, secret)[0]
+            )
+            held = orders()[f"woo-{odd['id']}"]
+            # then: it is held until mapped and released
+            assert held["status"] == "ON_HOLD"
+            [hold] = held["holds"]
+            assert (
+                gql(RELEASE, {"id": hold["id"]})["releaseOrderHold"]["userErrors"][0]["code"]
+                == "UNMAPPED_SKU"
+            )
+            gql(MAP, {"input": {"connectionId": connection_id, "channelSku": "SHOP-ONLY",
+                                "productId": global_id("Product", world.product_id)}})  # fmt: skip
+            released = gql(RELEASE, {"id": hold["id"]})["releaseOrderHold"]
+            assert released == {"order": {"status": "ALLOCATED"}, "userErrors": []}
+    finally:
+        kill(worker)
