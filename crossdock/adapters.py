@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from adapters.carriers.aggregator import connect_aggregator
+from adapters.channels.shopify import connect_shopify
 from adapters.channels.woocommerce import connect_woocommerce
 from adapters.invoice_pdf import FpdfInvoiceRenderer
 from adapters.webhooks import HttpWebhookTransport
@@ -18,5 +19,6 @@ def install_adapters() -> None:
     """Install the carrier and channel clients, webhook transport and PDF renderer; idempotent."""
     install_connector(CarrierKind.AGGREGATOR, connect_aggregator)
     install_channel_connector(ChannelKind.WOOCOMMERCE, connect_woocommerce)
+    install_channel_connector(ChannelKind.SHOPIFY, connect_shopify)
     install_transport(HttpWebhookTransport)
     install_renderer(FpdfInvoiceRenderer())

@@ -122,10 +122,12 @@ def receive_webhook(
 
 @dataclass
 class Batch:
-    """An imported batch: the summary and the orders to acknowledge in the channel."""
+    """An imported batch: the summary, the orders to acknowledge and the cancellations to
+    answer in the channel."""
 
     summary: ImportSummary
     taken: list[ChannelOrderData]
+    answers: list[tuple[ChannelOrderData, bool, str]] = field(default_factory=list)
 
 
 def import_batch(
@@ -140,6 +142,7 @@ def import_batch(
     """Import orders in one transaction, then move the cursor (unless NO_CURSOR)."""
     summary = ImportSummary()
     taken = []
+    answers = []
     with new_unit() as uow:
         connection = uow.get(ChannelConnection, connection_id, lock=True)
         if connection is None:
@@ -150,6 +153,8 @@ def import_batch(
             row = result.channel_order
             if row is not None and row.order_id is not None:
                 taken.append(data)
+            if result.cancellation is not None:
+                answers.append((data, result.cancellation, result.message))
         for bad in malformed:
             record_malformed(uow, connection, bad)
             summary.malformed += 1
@@ -159,7 +164,7 @@ def import_batch(
         if poll:
             request_sync(uow, connection, poll=True, stock=False)
         uow.commit()
-    return Batch(summary, taken)
+    return Batch(summary, taken, answers)
 
 
 def check_connection(new_unit: UnitFactory, connection_id: uuid.UUID) -> ChannelCheck:
@@ -199,3 +204,5 @@ def fail(new_unit: UnitFactory, connection_id: uuid.UUID, work: str, error: Chan
 def _acknowledge(channel: SalesChannel, batch: Batch) -> None:
     for data in batch.taken:
         channel.acknowledge(data)
+    for data, accepted, message in batch.answers:
+        channel.cancel(data, accepted, message)

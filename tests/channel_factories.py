@@ -22,6 +22,7 @@ from tests.conftest import GraphQLClient, TestDatabase
 from tests.factories import TenantHandle, global_id
 from tests.factories_orders import make_order_world
 from tests.fakes.shop_base import BackgroundServer
+from tests.fakes.shopify_server import FakeShopify
 from tests.fakes.woocommerce_server import FakeWooCommerce
 
 CREATE = """mutation($input: CreateChannelConnectionInput!) {
@@ -39,20 +40,22 @@ class ChannelWorld:
     tenant: TenantHandle
     warehouses: dict[str, uuid.UUID]
     products: dict[str, uuid.UUID]
-    shop: FakeWooCommerce
+    shop: Any
+    """The fake shop: FakeWooCommerce, or FakeShopify in `shopify_world`."""
     shop_url: str
     http: TestClient
     gql: GraphQLClient
 
     def connect(self, client: str = "A", key: str | None = None, **changes: Any) -> dict[str, Any]:
         """A WooCommerce connection of `client` to the fake shop; the payload."""
+        shopify = isinstance(self.shop, FakeShopify)
         variables = {
-            "kind": "WOOCOMMERCE",
-            "name": "woo",
+            "kind": "SHOPIFY" if shopify else "WOOCOMMERCE",
+            "name": "shopify" if shopify else "woo",
             "shopUrl": self.shop_url,
             "warehouseId": global_id("Warehouse", self.warehouses["WH-A"]),
-            "apiKey": self.shop.consumer_key,
-            "apiSecret": self.shop.consumer_secret,
+            "apiKey": self.shop.access_token if shopify else self.shop.consumer_key,
+            "apiSecret": self.shop.client_secret if shopify else self.shop.consumer_secret,
             **changes,
         }
         if key is None:
@@ -116,11 +119,24 @@ def row_id(global_id_value: str) -> uuid.UUID:
 
 @pytest.fixture
 def channel_world(database: TestDatabase) -> Iterator[ChannelWorld]:
-    """The world, with the shop's products SKU-1 and SKU-2 and an app allowing loopback."""
-    world = make_order_world(database)
+    """The world with a WooCommerce shop selling SKU-1 and SKU-2, an app allowing loopback."""
     shop = FakeWooCommerce()
     shop.add_product("SKU-1", 0)
     shop.add_product("SKU-2", 0)
+    yield from _world(database, shop)
+
+
+@pytest.fixture
+def shopify_world(database: TestDatabase) -> Iterator[ChannelWorld]:
+    """The world with a Shopify shop selling SKU-1 and SKU-2, an app allowing loopback."""
+    shop = FakeShopify()
+    shop.add_variant("SKU-1")
+    shop.add_variant("SKU-2")
+    yield from _world(database, shop)
+
+
+def _world(database: TestDatabase, shop: Any) -> Iterator[ChannelWorld]:
+    world = make_order_world(database)
     settings = dataclasses.replace(database.settings(), allow_private_urls=True)
     with (
         BackgroundServer(shop.app) as server,

@@ -16,6 +16,7 @@ from adapters.channels.http import DEFAULT_TIMEOUT, ChannelHttp
 from domain.channels.adapter import (
     ChannelCheck,
     ChannelOrderData,
+    ChannelOrderState,
     MalformedOrder,
     OrderBatch,
     ShipmentReport,
@@ -143,10 +144,11 @@ class WooCommerceChannel:
         )
 
     def cancel(self, order: ChannelOrderData, accepted: bool, message: str) -> None:
-        """Cancel the order in the shop, or note why it could not be."""
+        """Cancel the order in the shop (unless the shop cancelled it), or note why not."""
         path = f"/orders/{order.channel_order_id}"
         if accepted:
-            self._http.json("PUT", path, json={"status": "cancelled"})
+            if order.state is not ChannelOrderState.CANCELLED:
+                self._http.json("PUT", path, json={"status": "cancelled"})
         else:
             self._http.json("POST", path + "/notes", json={"note": message, "customer_note": False})
 

@@ -48,10 +48,13 @@ class ImportOutcome(StrEnum):
 
 @dataclass(frozen=True)
 class ImportResult:
-    """The outcome and the channel order row (None when skipped)."""
+    """The outcome, the channel order row, and the answer to a cancellation it carried."""
 
     outcome: ImportOutcome
     channel_order: ChannelOrder | None
+    cancellation: bool | None = None
+    """True: honoured (cancelled, or nothing was made); False: refused (it shipped)."""
+    message: str = ""
 
 
 def external_reference(connection: ChannelConnection, channel_order_id: str) -> str:
@@ -88,7 +91,7 @@ def import_order(
         # kept, so that an older open version arriving late is known to be old news
         row.status = ChannelOrderStatus.SKIPPED
         uow.flush()
-        return ImportResult(ImportOutcome.SKIPPED, row)
+        return ImportResult(ImportOutcome.SKIPPED, row, *_nothing_to_cancel(data))
     return _create(uow, connection, row, data)
 
 
@@ -184,14 +187,28 @@ def _update(uow: TenantUnitOfWork, row: ChannelOrder, data: ChannelOrderData) ->
         connection = uow.get(ChannelConnection, row.connection_id)
         assert connection is not None
         return _create(uow, connection, row, data)
-    if data.state is ChannelOrderState.CANCELLED and row.order_id is not None:
-        try:
-            with uow.session.begin_nested():
-                cancel_order(uow, row.order_id)
-        except UserFacingError as error:
-            row.error = f"Cancelled in the channel, but: {_describe(error)}"[:ERROR_MAX]
+    if data.state is not ChannelOrderState.CANCELLED:
+        uow.flush()
+        return ImportResult(ImportOutcome.UPDATED, row)
+    if row.order_id is None:
+        uow.flush()
+        return ImportResult(ImportOutcome.UPDATED, row, *_nothing_to_cancel(data))
+    try:
+        with uow.session.begin_nested():
+            cancel_order(uow, row.order_id)
+    except UserFacingError as error:
+        message = f"Too late to cancel: {_describe(error)}"[:ERROR_MAX]
+        row.error = message
+        uow.flush()
+        return ImportResult(ImportOutcome.UPDATED, row, False, message)
     uow.flush()
-    return ImportResult(ImportOutcome.UPDATED, row)
+    return ImportResult(ImportOutcome.UPDATED, row, True, "Cancelled in Crossdock.")
+
+
+def _nothing_to_cancel(data: ChannelOrderData) -> tuple[bool | None, str]:
+    if data.state is ChannelOrderState.CANCELLED:
+        return True, "Nothing was fulfilled."
+    return None, ""
 
 
 def _locked(

@@ -1,0 +1,174 @@
+"""Shopify as a fulfillment service against the fake shop: registration, requests accepted,
+cancellations answered by state, fulfillments with tracking, stock, and its cost meter."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import select
+
+from adapters.channels.shopify import ShopifyChannel
+from domain.channels.adapter import StockLevel, TransientChannelError
+from domain.orders.fulfillment import mark_packed, mark_shipped, start_picking
+from domain.orders.models import FulfillmentOrder, OrderStatus
+from domain.outbox.events import Topic
+from services.channel_imports import check_connection, poll_connection
+from services.channel_syncs import report_shipment
+from tests.channel_factories import ChannelWorld, row_id, shopify_world
+from tests.fakes.shop_base import BackgroundServer
+from tests.fakes.shopify_server import FakeShopify
+
+__all__ = ["shopify_world"]
+
+
+def registered(world: ChannelWorld) -> uuid.UUID:
+    made = world.connect()
+    assert made["userErrors"] == []
+    assert made["webhookSecret"] is None  # Shopify signs with the app's client secret
+    connection_id = row_id(made["channelConnection"]["id"])
+    check_connection(world.uow, connection_id)
+    return connection_id
+
+
+def ship(world: ChannelWorld, order_id: uuid.UUID, tracking: str) -> None:
+    with world.uow() as uow:
+        fo_id = uow.session.scalars(
+            select(FulfillmentOrder.id).where(FulfillmentOrder.order_id == order_id)
+        ).one()
+        start_picking(uow, fo_id)
+        mark_packed(uow, fo_id)
+        mark_shipped(uow, fo_id, "UPS", tracking)
+        uow.commit()
+
+
+def test_check_registers_the_fulfillment_service_once(shopify_world):
+    world = shopify_world
+    connection_id = registered(world)
+    found = check_connection(world.uow, connection_id)
+    assert len(world.shop.services) == 1
+    assert found.shop_name == "Fake Outdoor"
+    assert world.connection(connection_id).settings["location_id"] == world.shop.location_id
+
+
+def test_requests_are_imported_and_accepted_once(shopify_world):
+    # given two requested fulfillment orders
+    world = shopify_world
+    connection_id = registered(world)
+    first = world.shop.place_order([("SKU-1", 2)])
+    second = world.shop.place_order([("SKU-1", 1), ("SKU-2", 1)])
+    # when polled twice
+    imported = poll_connection(world.uow, connection_id)
+    again = poll_connection(world.uow, connection_id)
+    # then both are Crossdock orders, accepted in the shop, and nothing is doubled
+    assert imported.imported == 2
+    assert again.imported == 0
+    statuses = {fo["id"]: fo["requestStatus"] for fo in world.shop.fulfillment_orders.values()}
+    assert statuses == {first["id"]: "ACCEPTED", second["id"]: "ACCEPTED"}
+    orders = world.orders()
+    number = first["id"].rsplit("/", 1)[1]
+    assert f"shopify-{number}" in {o.external_reference for o in orders}
+    assert {o.status for o in orders} == {OrderStatus.ALLOCATED}
+
+
+def test_a_signed_notification_asks_for_a_poll_and_a_forged_one_is_refused(shopify_world):
+    world = shopify_world
+    made = world.connect()
+    path = made["channelConnection"]["webhookPath"]
+    headers, body = world.shop.notification()
+    forged = dict(headers, **{"X-Shopify-Hmac-Sha256": "bm90IGl0"})
+    assert world.post_webhook(path, forged, body).status_code == 401
+    assert world.events(Topic.CHANNEL_SYNC_REQUESTED.value) == []
+    assert world.post_webhook(path, headers, body).status_code == 200
+    [event] = world.events(Topic.CHANNEL_SYNC_REQUESTED.value)
+    assert event.payload["poll"] is True
+
+
+def test_a_shipment_creates_the_fulfillment_with_tracking(shopify_world):
+    world = shopify_world
+    connection_id = registered(world)
+    placed = world.shop.place_order([("SKU-1", 1)])
+    poll_connection(world.uow, connection_id)
+    [order] = world.orders()
+    ship(world, order.id, "1ZSHOP")
+    [event] = world.events(Topic.FULFILLMENT_SHIPPED.value)
+    assert report_shipment(world.uow, event.id) is True
+    [fulfillment] = world.shop.fulfillments
+    assert fulfillment["fulfillmentOrderId"] == placed["id"]
+    assert fulfillment["trackingInfo"] == [{"company": "UPS", "number": "1ZSHOP"}]
+    assert world.shop.fulfillment_orders[placed["id"]]["status"] == "CLOSED"
+
+
+def test_cancellation_requests_are_honoured_or_refused_by_state(shopify_world):
+    # given one order waiting and one shipped
+    world = shopify_world
+    connection_id = registered(world)
+    waiting = world.shop.place_order([("SKU-1", 1)])
+    shipped = world.shop.place_order([("SKU-1", 1)])
+    poll_connection(world.uow, connection_id)
+    by_ref = {o.external_reference: o for o in world.orders()}
+    ship(world, by_ref[f"shopify-{shipped['id'].rsplit('/', 1)[1]}"].id, "1ZLATE")
+    # when the merchant asks to cancel both
+    world.shop.request_cancellation(waiting["id"])
+    world.shop.request_cancellation(shipped["id"])
+    poll_connection(world.uow, connection_id)
+    # then the waiting one is cancelled in both places; the shipped one's request refused
+    fos = world.shop.fulfillment_orders
+    assert (fos[waiting["id"]]["status"], fos[waiting["id"]]["requestStatus"]) == (
+        "CANCELLED", "CANCELLATION_ACCEPTED",
+    )  # fmt: skip
+    assert fos[shipped["id"]]["requestStatus"] == "CANCELLATION_REJECTED"
+    statuses = {o.external_reference: o.status for o in world.orders()}
+    assert statuses[f"shopify-{waiting['id'].rsplit('/', 1)[1]}"] is OrderStatus.CANCELLED
+    assert statuses[f"shopify-{shipped['id'].rsplit('/', 1)[1]}"] is OrderStatus.SHIPPED
+
+
+def test_stock_is_set_at_crossdocks_location(shopify_world):
+    world = shopify_world
+    registered(world)
+    shop = ShopifyChannel(world.shop_url, "shpat_fake", "shpss_fake")
+    assert shop.set_stock([StockLevel("SKU-1", 7), StockLevel("UNKNOWN", 1)]) == 1
+    assert world.shop.stock_of("SKU-1") == 7
+    assert world.shop.stock_of("SKU-2") is None
+
+
+def test_the_cost_meter_is_respected_by_waiting():
+    # given a shop whose bucket holds two pages and refills slowly
+    shop = FakeShopify(bucket_size=110, restore_rate=200)
+    with BackgroundServer(shop.app) as server:
+        shop._fulfillmentServiceCreate({"name": "Crossdock"})
+        for _ in range(3):
+            shop.place_order([("SKU-1", 1)])
+        adapter = ShopifyChannel(server.url, "shpat_fake", "shpss_fake")
+        # when it is polled several times in a row
+        found = [len(adapter.orders_since(None).orders) for _ in range(4)]
+    # then every poll succeeded, after waiting for the bucket rather than being refused
+    assert found == [3, 3, 3, 3]
+    assert adapter.waited > 0
+    assert adapter.bucket is not None
+    assert adapter.bucket.maximum == 110
+
+
+def test_throttling_beyond_the_wait_allowed_is_transient_with_the_wait():
+    shop = FakeShopify(bucket_size=120, restore_rate=1)
+    with BackgroundServer(shop.app) as server:
+        shop._fulfillmentServiceCreate({"name": "Crossdock"})
+        adapter = ShopifyChannel(server.url, "shpat_fake", "shpss_fake", max_wait=0.5)
+        adapter.orders_since(None)
+        with pytest.raises(TransientChannelError) as throttled:
+            adapter.orders_since(None)
+    assert throttled.value.retry_after is not None
+    assert throttled.value.retry_after > 0.5
+
+
+def test_a_429_with_retry_after_is_waited_out_or_handed_back(shopify_world):
+    world = shopify_world
+    registered(world)
+    world.shop.add_fault(remaining=1, status=429, retry_after="1")
+    patient = ShopifyChannel(world.shop_url, "shpat_fake", "shpss_fake", max_wait=5)
+    assert patient.orders_since(None).orders == ()
+    assert patient.waited >= 1
+    world.shop.add_fault(remaining=1, status=429, retry_after="30")
+    with pytest.raises(TransientChannelError) as refused:
+        patient.orders_since(None)
+    assert refused.value.retry_after == 30
