@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks import background_bench, billing_bench, orders_bench
+from benchmarks import background_bench, billing_bench, channels_bench, orders_bench
 from benchmarks.seed import create_database, seed
 
 
@@ -43,6 +43,9 @@ def main() -> int:
     )
     parser.add_argument("--events", type=int, default=10_000, help="outbox events to relay")
     parser.add_argument("--skip-background", action="store_true")
+    parser.add_argument("--channel-orders", type=int, default=200, help="orders per import path")
+    parser.add_argument("--stock-changes", type=int, default=2_000, help="stock changes pushed")
+    parser.add_argument("--skip-channels", action="store_true")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases")
     args = parser.parse_args()
     server = background_bench.postgres_url()
@@ -51,6 +54,9 @@ def main() -> int:
     if not args.skip_billing:
         print()
         print(billing_bench.run(server, args.billing_clients, args.billing_events, args.keep))
+    if not args.skip_channels:
+        print()
+        print(channels_bench.run(server, args.channel_orders, args.stock_changes, args.keep))
     if not args.skip_background:
         print()
         print(
