@@ -12,8 +12,10 @@ import httpx
 from domain.inventory import ledger
 from domain.inventory.models import MovementKind
 from domain.shipping.models import CarrierKind
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.factories import global_id
 from tests.fakes.shop_base import BackgroundServer
+from tests.fakes.shopify_server import FakeShopify
 from tests.fakes.woocommerce_server import FakeWooCommerce
 from tests.serve_process import CROSSDOCK, crossdock_env, free_port, running
 from tests.shipping_factories import make_shipping_world
@@ -40,6 +42,96 @@ def wait_for(condition: Callable[[], bool], what: str) -> None:
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.2)
+
+
+CHECK = """mutation($id: ID!) { checkChannelConnection(input: {id: $id}) {
+  reachable message channelConnection { locationId } userErrors { code } } }"""
+
+
+def test_a_shopify_shop_end_to_end(database, redis_url, redis_namespace, tmp_path):
+    # given: client A ships SKU-1 with the rate-table carrier; a Shopify shop sells it
+    world = make_shipping_world(database)
+    world.account(CarrierKind.RATE_TABLE, "Crossdock Post")
+    shop = FakeShopify()
+    shop.add_variant("SKU-1")
+    port = free_port()
+    env = crossdock_env(
+        CROSSDOCK_DATABASE_URL=database.url,
+        CROSSDOCK_MIGRATION_DATABASE_URL=database.admin_url,
+        CROSSDOCK_BROKER_URL=redis_url,
+        CROSSDOCK_BROKER_NAMESPACE=redis_namespace,
+        CROSSDOCK_ALLOW_PRIVATE_URLS="1",
+    )
+    worker = start_worker(database, redis_url, redis_namespace, CROSSDOCK_ALLOW_PRIVATE_URLS="1")
+    command = [*CROSSDOCK, "serve", "--port", str(port)]
+    try:
+        with (
+            BackgroundServer(shop.app) as shop_server,
+            running(command, env, tmp_path / "serve.log", port) as server,
+        ):
+            gql = api_client(server.http_url, world.tenant.key)
+            made = gql(CONNECT, {"input": {
+                "clientId": world.tenant.clients["A"].global_id, "kind": "SHOPIFY",
+                "name": "shopify", "shopUrl": shop_server.url,
+                "warehouseId": global_id("Warehouse", world.warehouse_id),
+                "apiKey": shop.access_token, "apiSecret": shop.client_secret,
+            }})["createChannelConnection"]  # fmt: skip
+            connection_id = made["channelConnection"]["id"]
+            checked = gql(CHECK, {"id": connection_id})["checkChannelConnection"]
+            assert checked["reachable"] is True
+            assert checked["channelConnection"]["locationId"] == shop.location_id
+
+            # when: a fulfillment request is submitted and Shopify notifies the service
+            placed = shop.place_order([("SKU-1", 3)])
+            headers, body = shop.notification()
+            path = made["channelConnection"]["webhookPath"]
+            assert httpx.post(server.http_url + path, content=body, headers=headers).is_success
+            # then: the worker polls, imports and accepts it
+            fo_state = lambda: shop.fulfillment_orders[placed["id"]]["requestStatus"]  # noqa: E731
+            wait_for(lambda: fo_state() == "ACCEPTED", "the request to be accepted")
+            [order] = gql(ORDERS)["orders"]["edges"]
+            assert order["node"]["status"] == "ALLOCATED"
+
+            # when: it is picked and packed; the worker buys the label
+            [fo] = order["node"]["fulfillmentOrders"]
+            for step in ("startPicking", "markPacked"):
+                assert gql(STEP % step, {"id": fo["id"]})[step]["userErrors"] == []
+            # then: Shopify has the fulfillment with the tracking number
+            wait_for(lambda: bool(shop.fulfillments), "the fulfillment")
+            [fulfillment] = shop.fulfillments
+            tracking = gql(ORDERS)["orders"]["edges"][0]["node"]["fulfillmentOrders"][0]
+            assert fulfillment["trackingInfo"][0]["number"] == tracking["trackingNumber"]
+            assert shop.fulfillment_orders[placed["id"]]["status"] == "CLOSED"
+
+            # when: a receipt arrives; then Shopify's location shows the available stock
+            with TenantUnitOfWork.operator(
+                database.session_factory, world.tenant.provider_id
+            ) as uow:
+                level = ledger.ensure_level(
+                    uow, world.tenant.clients["A"].id, world.product_id, world.warehouse_id
+                )
+                ledger.post(uow, level, MovementKind.RECEIPT, on_hand=5)
+                uow.commit()
+                expected = level.available
+            wait_for(lambda: shop.stock_of("SKU-1") == expected, "Shopify's stock")
+    finally:
+        kill(worker)
+
+
+def api_client(url: str, key: str) -> Callable[..., dict[str, Any]]:
+    """A GraphQL caller of the served API with a key; fails on any error."""
+    api = httpx.Client(base_url=url, timeout=20)
+
+    def gql(query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        answer = api.post(
+            "/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"Authorization": f"Bearer {key}"},
+        ).json()
+        assert "errors" not in answer, answer
+        return answer["data"]
+
+    return gql
 
 
 def test_a_woocommerce_shop_end_to_end(database, redis_url, redis_namespace, tmp_path):
