@@ -52,15 +52,22 @@ def poll_channels() -> None:
 
 @dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
 def poll_provider_channels(provider_id: str) -> None:
-    """Send one poll per connection of the provider that imports orders."""
+    """Send one poll per connection that imports orders, and one stock push per connection
+    that syncs stock (it sends what is dirty, if anything: a lost wake-up costs minutes)."""
     with unit_of_work(provider_id) as uow:
-        ids = uow.scalars(
-            uow.select(ChannelConnection, ChannelConnection.id).where(
-                ChannelConnection.import_orders.is_(True)
+        rows = uow.execute(
+            uow.select(
+                ChannelConnection,
+                ChannelConnection.id,
+                ChannelConnection.import_orders,
+                ChannelConnection.sync_inventory,
             )
         ).all()
-    for connection_id in ids:
-        poll_channel.send(provider_id, str(connection_id))
+    for connection_id, importing, syncing in rows:
+        if importing:
+            poll_channel.send(provider_id, str(connection_id))
+        if syncing:
+            push_channel_stock.send(provider_id, str(connection_id))
 
 
 @dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]

@@ -66,7 +66,8 @@ def mark_stock_changed(
     """Mark the product dirty on every connection showing that warehouse's stock.
 
     The connections that were clean before (they need a push sent); the others have one
-    coming, and it reads the level when it runs, so the latest value wins.
+    coming, and it reads the level when it runs, so the latest value wins. A push that
+    read the product before this mark leaves it dirty (see `stock_pushed`) and goes again.
     """
     connections = uow.scalars(
         uow.select(ChannelConnection, ChannelConnection.id).where(
@@ -94,10 +95,12 @@ def mark_stock_changed(
                     uow.flush()
             except IntegrityError:  # marked at the same moment by another change: it is dirty
                 continue
-        elif row.dirty_since is not None:
-            continue
         else:
+            # a fresh mark even when dirty: a push that read the older mark keeps this one
+            waiting = row.dirty_since is not None
             row.dirty_since = now
+            if waiting:
+                continue
         woken.append(connection_id)
     uow.flush()
     return woken

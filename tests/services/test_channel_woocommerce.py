@@ -9,6 +9,8 @@ from sqlalchemy import select
 
 from adapters.channels.woocommerce import WooCommerceChannel
 from domain.channels.adapter import PermanentChannelError, StockLevel, TransientChannelError
+from domain.channels.models import ChannelConnection
+from domain.channels.syncs import dirty_stock, stock_pushed
 from domain.inventory import ledger
 from domain.inventory.models import MovementKind
 from domain.orders.fulfillment import mark_packed, mark_shipped, start_picking
@@ -141,3 +143,32 @@ def test_set_stock_sets_only_the_skus_the_shop_has(channel_world):
         "SKU-1": 0,
         "SKU-2": 4,
     }
+
+
+def test_a_change_made_while_a_push_runs_is_pushed_after_it(channel_world):
+    # given a dirty product, and a push that has read it
+    world = channel_world
+    connection_id = connected(world)
+    client_id = world.tenant.clients["A"].id
+
+    def receive(quantity: int) -> uuid.UUID:
+        with world.uow() as uow:
+            level = ledger.ensure_level(
+                uow, client_id, world.products["SKU-1"], world.warehouses["WH-A"]
+            )
+            ledger.post(uow, level, MovementKind.RECEIPT, on_hand=quantity)
+            uow.commit()
+        return world.events(Topic.STOCK_CHANGED.value)[-1].id
+
+    assert note_stock_change(world.uow, receive(1)) == [connection_id]
+    with world.uow() as uow:
+        batch = dirty_stock(uow, uow.get(ChannelConnection, connection_id), 10)
+    # when another change lands before the push records what it sent
+    assert note_stock_change(world.uow, receive(4)) == []
+    with world.uow() as uow:
+        more = stock_pushed(uow, uow.get(ChannelConnection, connection_id, lock=True), batch)
+        uow.commit()
+    # then the product stays dirty, and the next push sends the newer level
+    assert more is True
+    assert push_stock(world.uow, connection_id) is False
+    assert {p["sku"]: p["stock_quantity"] for p in world.shop.products.values()}["SKU-1"] == 15
