@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 REDACTED = "[redacted]"
-SECRET_NAMES = frozenset({"secret", "apikey", "password", "token", "webhooksecret", "key"})
+SECRET_NAMES = frozenset(
+    {"secret", "apikey", "apisecret", "password", "token", "webhooksecret", "key"}
+)
 """Input names (case and underscores ignored) whose values are never kept."""
 STRING_MAX = 500
 LIST_MAX = 200

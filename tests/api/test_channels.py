@@ -78,6 +78,13 @@ def test_a_connection_shows_its_state_but_never_its_credentials(channel_world):
     assert "TOPSECRET" not in answer.text
     assert made["webhookSecret"] not in answer.text
     assert made["channelConnection"]["importOrders"] is True
+    audit = world.gql(
+        '{ auditEvents(filter: {mutation: "createChannelConnection"}) { edges { node { input } } } }',
+        key=world.tenant.key,
+    )["data"]["auditEvents"]["edges"]
+    [event] = [e["node"]["input"] for e in audit]
+    assert event["input"]["apiSecret"] == event["input"]["apiKey"] == "[redacted]"
+    assert "TOPSECRET" not in str(audit)
 
 
 def test_bad_input_is_refused_with_field_paths_and_writes_nothing(channel_world):
