@@ -19,7 +19,7 @@ from api.channels.types import ChannelConnectionType, ChannelSkuMappingType
 from api.context import Context
 from api.mutations import Payload, decode_id, mutate, mutate_by_service, optional_id
 from api.permissions import requires
-from domain.channels import connections, skus, syncs
+from domain.channels import connections, release, skus, syncs
 from domain.channels.adapter import ChannelCheck, ChannelError
 from domain.channels.models import ChannelConnection, ChannelKind
 from services.channel_imports import check_connection
@@ -145,7 +145,7 @@ class Mutation:
         return await mutate(
             info,
             SetChannelSkuMappingPayload,
-            lambda uow: skus.set_mapping(
+            lambda uow: release.map_and_release(
                 uow,
                 decode_id(input.connection_id, "ChannelConnection", "connectionId"),
                 input.channel_sku,

@@ -90,7 +90,7 @@ def test_a_cancellation_in_the_shop_cancels_the_order(channel_world):
     assert [o.status for o in channel_world.orders()] == [OrderStatus.CANCELLED]
 
 
-def test_an_unmapped_sku_holds_the_order_until_mapped_and_released(channel_world):
+def test_an_unmapped_sku_holds_the_order_until_mapped(channel_world):
     # given
     path, secret = connected(channel_world)
     order = channel_world.shop.place_order([("SKU-1", 1), ("SHOP-LANTERN", 3)])
@@ -118,9 +118,11 @@ def test_an_unmapped_sku_holds_the_order_until_mapped_and_released(channel_world
     }
     client_key = channel_world.tenant.clients["A"].key
     mapped = channel_world.gql(MAP, {"input": mapping}, key=client_key)["data"]
-    released = channel_world.gql(RELEASE, {"id": hold_id}, key=client_key)["data"]
-    # then
+    # then mapping the last unknown SKU released the order at once
     assert mapped["setChannelSkuMapping"]["userErrors"] == []
+    assert [o.status for o in channel_world.orders()] == [OrderStatus.ALLOCATED]
+    # and releasing by hand afterwards changes nothing
+    released = channel_world.gql(RELEASE, {"id": hold_id}, key=client_key)["data"]
     assert released["releaseOrderHold"] == {
         "order": {
             "status": "ALLOCATED",
