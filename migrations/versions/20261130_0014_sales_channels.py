@@ -4,8 +4,8 @@ Every table is a tenant table (row-level security on provider_id). The connectio
 credentials and webhook secret are sealed columns, so the start-up key check (the
 ``secret_keys`` system task) may read them, as it reads the other sealed columns.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-30 22:40:00.000000
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 import persistence.base
 from persistence.rls import enable_tenant_rls, grant_app_role, system_task_policy_sql
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
