@@ -28,6 +28,7 @@ from api.mutations import describe_inputs
 from api.operation_metrics import OperationMetrics
 from api.orders import schema as orders
 from api.shipping import schema as shipping
+from api.suppliers import schema as suppliers
 from api.tenants import schema as tenants
 from api.webhooks import schema as webhooks
 
@@ -49,6 +50,7 @@ Query = merge_types(
         inventory.Query,
         orders.Query,
         shipping.Query,
+        suppliers.Query,
         webhooks.Query,
         billing.Query,
         audit.Query,
@@ -63,6 +65,7 @@ Mutation = merge_types(
         inventory.Mutation,
         orders.Mutation,
         shipping.Mutation,
+        suppliers.Mutation,
         webhooks.Mutation,
         billing.Mutation,
         channels.Mutation,

@@ -53,7 +53,16 @@ KIND_SCOPES: dict[KeyKind, frozenset[str]] = {
             "audit:read",
         }
     ),
-    KeyKind.SUPPLIER: frozenset({"orders:read", "orders:write"}),
+    KeyKind.SUPPLIER: frozenset(
+        {
+            "orders:read",
+            "orders:write",
+            "inventory:read",
+            "inventory:write",
+            "webhooks:read",
+            "webhooks:write",
+        }
+    ),
 }
 
 DEFAULT_SCOPES: dict[KeyKind, tuple[str, ...]] = {
@@ -61,7 +70,7 @@ DEFAULT_SCOPES: dict[KeyKind, tuple[str, ...]] = {
     KeyKind.CLIENT: tuple(
         sorted(KIND_SCOPES[KeyKind.CLIENT] - {ADMIN, "keys:read", "keys:write", "audit:read"})
     ),
-    KeyKind.SUPPLIER: ("orders:read", "orders:write"),
+    KeyKind.SUPPLIER: tuple(sorted(KIND_SCOPES[KeyKind.SUPPLIER])),
 }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from sqlalchemy import Delete, Result, ScalarResult, Select, Update, delete, update
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from persistence.change_feed import change_horizon
 from persistence.unit_of_work import UnitOfWork
 from tenants.errors import NotFoundError
+from tenants.models import KeyKind
 from tenants.scope import TenantScope
 
 T = TypeVar("T")
@@ -45,6 +47,22 @@ class TenantUnitOfWork(UnitOfWork):
         view = cls(unit.session_factory, scope)
         view._session = unit.session
         return view
+
+    def provider_view(self) -> TenantUnitOfWork:
+        """The provider's view of this open transaction, still naming the caller as actor.
+
+        For rules that reach past the caller's own rows once its right to act was checked:
+        a supplier shipping its fulfillment order moves the order's status, which the
+        supplier's key cannot read.
+        """
+        scope = replace(
+            self.scope,
+            kind=KeyKind.PROVIDER,
+            scopes=frozenset({"admin"}),
+            client_id=None,
+            supplier_id=None,
+        )
+        return TenantUnitOfWork.sharing(self, scope)
 
     def select(self, model: type[Any], *columns: Any) -> Select[Any]:
         """A SELECT of `model` (or of `columns`) limited to what the caller may see."""

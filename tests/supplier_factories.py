@@ -8,9 +8,13 @@ from decimal import Decimal
 from sqlalchemy import func, select, text
 
 from crossdock.database import make_engine
+from domain.orders.models import Order, OrderLine
+from domain.orders.status import refresh_status
 from domain.suppliers import catalog, stock
+from domain.suppliers.assignment import SupplierPick, assign_to_supplier
 from domain.suppliers.models import SupplierStock, SupplierStockMovement
 from tenants import service
+from tenants.models import KeyKind
 from tenants.unit_of_work import TenantUnitOfWork
 from tests.conftest import TestDatabase
 from tests.factories import TenantHandle
@@ -95,3 +99,27 @@ def supplier_stock_matches_log(db: TestDatabase) -> bool:
         engine.dispose()
     keys = set(levels) | set(sums)
     return negative == 0 and all(levels.get(k, (0, 0)) == sums.get(k, (0, 0)) for k in keys)
+
+
+def make_supplier_key(db: TestDatabase, tenant: TenantHandle, supplier_id: uuid.UUID) -> str:
+    """A supplier key (default scopes) of `supplier_id`, committed; its plaintext."""
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
+        created = service.create_api_key(
+            uow, name="supplier key", kind=KeyKind.SUPPLIER, supplier_id=supplier_id
+        )
+        uow.commit()
+        return created.plaintext
+
+
+def route_to_supplier(
+    db: TestDatabase, tenant: TenantHandle, order_id: uuid.UUID, supplier_id: uuid.UUID
+) -> uuid.UUID | None:
+    """Hand every unallocated unit of an order to a supplier, as routing would; the FO id."""
+    with TenantUnitOfWork(db.session_factory, tenant.scope) as uow:
+        order = uow.get(Order, order_id)
+        lines = uow.scalars(uow.select(OrderLine).where(OrderLine.order_id == order_id)).all()
+        picks = [SupplierPick(line, line.backordered_quantity) for line in lines]
+        fo = assign_to_supplier(uow, order, supplier_id, [p for p in picks if p.quantity])
+        refresh_status(uow, order)
+        uow.commit()
+        return fo.id if fo else None

@@ -17,6 +17,7 @@ ACTOR_MODULES: tuple[str, ...] = (
     "workers.tracking",
     "workers.audit",
     "workers.channels",
+    "workers.suppliers",
 )
 """Dotted names of the modules defining actors (webhooks, billing, carriers, ...)."""
 

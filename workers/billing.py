@@ -8,9 +8,8 @@ from contextlib import contextmanager
 
 import dramatiq
 
-from domain.billing.accrual import accrue_event
+from domain.billing.accrual import BILLED_TOPICS, accrue_event
 from domain.billing.periods import Period, period_to_close
-from domain.outbox.events import Topic
 from persistence.base import utcnow
 from services.billing import bill_period, catch_up_storage
 from telemetry.metrics import instruments
@@ -23,7 +22,7 @@ RETRIES = {"max_retries": 14, "min_backoff": 1_000, "max_backoff": 600_000}
 charge whose actor gives up is lost; ride out a database outage instead."""
 
 
-@consumes(Topic.INBOUND_RECEIVED, Topic.ORDER_SHIPPED, Topic.SHIPMENT_CREATED)
+@consumes(*BILLED_TOPICS)
 @dramatiq.actor(**RETRIES, time_limit=60_000)
 def accrue_charges(provider_id: str, event_id: str) -> None:
     """Bill one outbox event; a redelivered event adds nothing."""

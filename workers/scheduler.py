@@ -41,11 +41,13 @@ SCHEDULE = (
     Job("poll_tracking", timedelta(minutes=15)),
     Job("prune_audit_events", timedelta(days=1)),
     Job("poll_channels", timedelta(minutes=5), queue_name="channels"),
+    Job("sweep_supplier_deadlines", timedelta(minutes=5)),
 )
 """Billing fans out hourly (storage days complete at each warehouse's local midnight);
 webhook deliveries whose wake-up message was lost, and redeliveries, are swept each minute;
 the audit trail is pruned to its retention daily; shops are polled every five minutes
-(webhooks bring orders at once; the poll catches up what a webhook missed)."""
+(webhooks bring orders at once; the poll catches up what a webhook missed);
+supplier SLAs are checked every 5 minutes."""
 
 
 def provider_ids() -> list[uuid.UUID]:

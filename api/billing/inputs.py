@@ -89,6 +89,12 @@ class CreateRateCardInput:
     shipping_flat_fee: Decimal | None = strawberry.field(
         default=None, description="Added to every label."
     )
+    drop_ship_per_order: Decimal | None = strawberry.field(
+        default=None, description="Per fulfillment order a drop-ship supplier ships."
+    )
+    drop_ship_per_unit: Decimal | None = strawberry.field(
+        default=None, description="Per unit a drop-ship supplier ships."
+    )
     monthly_minimum: Decimal | None = strawberry.field(
         default=None, description="The least a month is billed."
     )

@@ -134,6 +134,12 @@ class RateCardType(RowNode):
         description="Added to a label's cost, in percent."
     )
     shipping_flat_fee: Decimal | None = strawberry.field(description="Added to each label.")
+    drop_ship_per_order: Decimal | None = strawberry.field(
+        description="Handling per fulfillment order a drop-ship supplier ships."
+    )
+    drop_ship_per_unit: Decimal | None = strawberry.field(
+        description="Handling per unit a drop-ship supplier ships."
+    )
     monthly_minimum: Decimal | None = strawberry.field(
         description="An invoice below this is topped up to it."
     )

@@ -22,6 +22,7 @@ from api.tenants.types import ClientType
 from domain.catalog.models import Product, Warehouse
 from domain.orders.checking import CheckOutcome, OrderCheck
 from domain.orders.models import (
+    ExceptionReason,
     FulfillmentOrder,
     FulfillmentStatus,
     HoldReason,
@@ -29,12 +30,15 @@ from domain.orders.models import (
     OrderHold,
     OrderLine,
     OrderStatus,
+    RejectionReason,
 )
 from domain.shipping.carriers.base import ServiceLevel
 from tenants.models import Client
 
 if TYPE_CHECKING:
     from api.shipping.types import DispatchType, ShipmentType
+    from api.suppliers.types import LineToShipType
+    from api.tenants.types import SupplierType
 
 OrderStatusEnum = described_enum(
     OrderStatus,
@@ -69,8 +73,31 @@ FulfillmentStatusEnum = described_enum(
         FulfillmentStatus.DELIVERED: "Arrived.",
         FulfillmentStatus.CANCELLED: "Cancelled with its order; its units were released.",
         FulfillmentStatus.EXCEPTION: (
-            "Dispatch failed for good (e.g. the carrier refused the address); fix it, then retry."
+            "Dispatch failed for good (e.g. the carrier refused the address), or a supplier "
+            "missed a deadline; exceptionReason says which. An operator acts."
         ),
+    },
+)
+RejectionReasonEnum = described_enum(
+    RejectionReason,
+    name="RejectionReason",
+    description="Why a supplier turned a fulfillment order down.",
+    values={
+        RejectionReason.OUT_OF_STOCK: "The supplier does not have the units.",
+        RejectionReason.CANNOT_SHIP_TO_DESTINATION: "The supplier cannot ship to the address.",
+        RejectionReason.DISCONTINUED: "The supplier no longer makes or sells the product.",
+        RejectionReason.BELOW_MINIMUM_QUANTITY: "Fewer units than the supplier's minimum.",
+        RejectionReason.OTHER: "Another reason; the note says which.",
+    },
+)
+ExceptionReasonEnum = described_enum(
+    ExceptionReason,
+    name="FulfillmentExceptionReason",
+    description="Why a fulfillment order is (or was) in EXCEPTION.",
+    values={
+        ExceptionReason.DISPATCH_FAILED: "The carrier refused it.",
+        ExceptionReason.ACKNOWLEDGE_OVERDUE: "The supplier did not acknowledge it in time.",
+        ExceptionReason.SHIP_OVERDUE: "The supplier did not ship it in time.",
     },
 )
 HoldReasonEnum = described_enum(
@@ -151,7 +178,7 @@ class FulfillmentOrderLineType:
 
 @strawberry.type(name="FulfillmentOrder")
 class FulfillmentOrderType(RowNode):
-    """One warehouse's share of an order."""
+    """One source's share of an order: a warehouse's, or a drop-ship supplier's."""
 
     __model__ = FulfillmentOrder
     id: relay.NodeID[str]
@@ -166,8 +193,54 @@ class FulfillmentOrderType(RowNode):
     delivered_at: datetime | None = strawberry.field(description="When it arrived.")
     created_at: datetime = strawberry.field(description="When routing created it.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
+    acknowledge_by: datetime | None = strawberry.field(
+        description="A supplier's deadline to acknowledge it (its SLA); null without one."
+    )
+    ship_by: datetime | None = strawberry.field(
+        description="A supplier's deadline to ship it (its SLA); null without one."
+    )
+    acknowledged_at: datetime | None = strawberry.field(
+        description="When the supplier acknowledged it."
+    )
+    rejected_at: datetime | None = strawberry.field(description="When the supplier rejected it.")
+    rejection_reason: RejectionReasonEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Why the supplier rejected it."
+    )
+    rejection_note: str | None = strawberry.field(description="What the supplier wrote.")
+    exception_reason: ExceptionReasonEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Why it is in EXCEPTION; null otherwise."
+    )
+    overdue_at: datetime | None = strawberry.field(
+        description="When the SLA sweep found it late; null if it never was."
+    )
     order_id: strawberry.Private[uuid.UUID]
     warehouse_id: strawberry.Private[uuid.UUID | None]
+    supplier_id: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field
+    async def supplier(
+        self, info: Info[Context, None]
+    ) -> Annotated[SupplierType, strawberry.lazy("api.tenants.types")] | None:
+        """The drop-ship supplier serving it; null when a warehouse does."""
+        from api.suppliers.types import supplier_of
+
+        return await supplier_of(info, self.supplier_id)
+
+    @strawberry.field
+    async def ship_to(self, info: Info[Context, None]) -> Address | None:
+        """Where it goes: its order's ship-to address."""
+        from api.suppliers.types import ship_to_of
+
+        return await ship_to_of(info, uuid.UUID(str(self.id)))
+
+    @strawberry.field
+    async def lines_to_ship(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[LineToShipType, strawberry.lazy("api.suppliers.types")]]:
+        """What to ship, with the client's SKU and the supplier's; what a supplier reads."""
+        from api.suppliers.types import lines_to_ship_of
+
+        return await lines_to_ship_of(info, uuid.UUID(str(self.id)))
 
     @strawberry.field
     async def warehouse(self, info: Info[Context, None]) -> WarehouseType | None:
@@ -287,7 +360,7 @@ class OrderType(RowNode):
 
     @strawberry.field
     async def fulfillment_orders(self, info: Info[Context, None]) -> list[FulfillmentOrderType]:
-        """The warehouses' shares of the order, oldest first."""
+        """The sources' shares of the order (warehouses, suppliers), oldest first."""
         rows = await dataloaders.fulfillment_orders_by_order(info.context).load(self.id)
         return [FulfillmentOrderType.from_row(row) for row in rows]
 

@@ -14,7 +14,7 @@ from strawberry.types import Info
 from api.context import Context
 from api.descriptions import described_enum
 from api.relay import RowNode, by_id
-from api.tenants.types import ClientType
+from api.tenants.types import ClientType, SupplierType
 from domain.outbox.events import Topic
 from domain.webhooks import queries
 from domain.webhooks.models import (
@@ -23,7 +23,7 @@ from domain.webhooks.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from tenants.models import Client
+from tenants.models import Client, Supplier
 
 WebhookTopicEnum = described_enum(
     Topic,
@@ -56,7 +56,7 @@ def attempts_by_delivery(context: Context) -> DataLoader[uuid.UUID, list[Webhook
 
 @strawberry.type(name="WebhookEndpoint")
 class WebhookEndpointType(RowNode):
-    """A URL that receives signed events; a client's gets only that client's events."""
+    """A URL that receives signed events; a client's or a supplier's gets only its own events."""
 
     __model__ = WebhookEndpoint
     id: relay.NodeID[str]
@@ -68,6 +68,7 @@ class WebhookEndpointType(RowNode):
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description=WHEN_CHANGED)
     client_id: strawberry.Private[uuid.UUID | None]
+    supplier_id: strawberry.Private[uuid.UUID | None]
 
     @strawberry.field
     async def client(self, info: Info[Context, None]) -> ClientType | None:
@@ -76,6 +77,14 @@ class WebhookEndpointType(RowNode):
             return None
         row = await by_id(info.context, Client).load(self.client_id)
         return ClientType.from_row(row) if row else None
+
+    @strawberry.field
+    async def supplier(self, info: Info[Context, None]) -> SupplierType | None:
+        """The supplier whose work it hears about; null unless a supplier's key made it."""
+        if self.supplier_id is None:
+            return None
+        row = await by_id(info.context, Supplier).load(self.supplier_id)
+        return SupplierType.from_row(row) if row else None
 
 
 @strawberry.type(name="WebhookAttempt")

@@ -18,7 +18,12 @@ from tenants.unit_of_work import TenantUnitOfWork
 
 log = logging.getLogger("crossdock.billing")
 
-BILLED_TOPICS = (Topic.INBOUND_RECEIVED, Topic.ORDER_SHIPPED, Topic.SHIPMENT_CREATED)
+BILLED_TOPICS = (
+    Topic.INBOUND_RECEIVED,
+    Topic.ORDER_SHIPPED,
+    Topic.SHIPMENT_CREATED,
+    Topic.FULFILLMENT_SHIPPED,
+)
 HUNDRED = Decimal(100)
 
 Pricer = Callable[[OutboxEvent, RateCard, uuid.UUID], list[PricedAct]]
@@ -181,8 +186,37 @@ def _shipment(event: OutboxEvent, card: RateCard, client_id: uuid.UUID) -> list[
     )
 
 
+def _drop_shipped(event: OutboxEvent, card: RateCard, client_id: uuid.UUID) -> list[PricedAct]:
+    payload = event.payload
+    if not payload.get("supplier_id"):
+        return []  # a warehouse's shipment is billed with its order
+    units = int(payload["units"])
+    source = (SourceType.FULFILLMENT_ORDER, payload["fulfillment_order_id"])
+    return [
+        *_act(
+            event,
+            client_id,
+            ChargeType.DROP_SHIP_ORDER,
+            source,
+            1,
+            card.drop_ship_per_order,
+            "Drop-ship handling, per fulfillment order",
+        ),
+        *_act(
+            event,
+            client_id,
+            ChargeType.DROP_SHIP_UNIT,
+            source,
+            units,
+            card.drop_ship_per_unit,
+            f"Drop-ship handling, {units} units",
+        ),
+    ]
+
+
 _PRICERS: dict[str, Pricer] = {
     Topic.INBOUND_RECEIVED.value: _receipt,
+    Topic.FULFILLMENT_SHIPPED.value: _drop_shipped,
     Topic.ORDER_SHIPPED.value: _shipped_order,
     Topic.SHIPMENT_CREATED.value: _shipment,
 }

@@ -28,6 +28,8 @@ RATE_FIELDS = (
     "packaging_per_order",
     "shipping_markup_percent",
     "shipping_flat_fee",
+    "drop_ship_per_order",
+    "drop_ship_per_unit",
     "monthly_minimum",
     "tax_rate_percent",
 )

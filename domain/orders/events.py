@@ -51,7 +51,9 @@ def order_status_changed(
     _order_event(uow, topic, order, extra)
 
 
-def fulfillment_changed(uow: TenantUnitOfWork, fulfillment: FulfillmentOrder, topic: Topic) -> None:
+def fulfillment_changed(
+    uow: TenantUnitOfWork, fulfillment: FulfillmentOrder, topic: Topic, **extra: object
+) -> None:
     """Something happened to a fulfillment order (routed, packed, shipped...), of any source."""
     record(
         uow,
@@ -69,7 +71,10 @@ def fulfillment_changed(uow: TenantUnitOfWork, fulfillment: FulfillmentOrder, to
             "status": fulfillment.status.name,
             "carrier": fulfillment.carrier,
             "tracking_number": fulfillment.tracking_number,
-        },
+            "exception_reason": _optional(fulfillment.exception_reason),
+            "rejection_reason": _optional(fulfillment.rejection_reason),
+        }
+        | extra,
     )
 
 

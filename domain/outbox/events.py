@@ -42,6 +42,20 @@ class Topic(StrEnum):
     CHANNEL_SYNC_FAILED = "channel.sync_failed"
 
 
+SUPPLIER_TOPICS = frozenset(
+    topic.value
+    for topic in (
+        Topic.FULFILLMENT_ROUTED,
+        Topic.FULFILLMENT_ACKNOWLEDGED,
+        Topic.FULFILLMENT_REJECTED,
+        Topic.FULFILLMENT_OVERDUE,
+        Topic.FULFILLMENT_SHIPPED,
+        Topic.SUPPLIER_STOCK_CHANGED,
+    )
+)
+"""Topics whose events name a supplier: the only ones a supplier's endpoint can hear."""
+
+
 def record(
     uow: TenantUnitOfWork,
     topic: Topic,

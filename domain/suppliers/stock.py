@@ -190,11 +190,7 @@ def report_available(
     reference: Reference | None = None,
 ) -> SupplierStock:
     """The supplier says it can ship `available` more units than already promised to it."""
-    if isinstance(available, bool) or not isinstance(available, int):
-        raise DomainError(DomainErrorCode.INVALID, f"{field} must be a whole number.", field)
-    if available < 0:
-        raise DomainError(DomainErrorCode.INVALID, f"{field} must not be negative.", field)
-    check_quantity(available, field)
+    check_available(available, field)
     stock = ensure_stock(uow, link)
     delta = stock.allocated + available - stock.on_hand
     if delta:
@@ -211,6 +207,15 @@ def report_available(
             field=field,
         )
     return stock
+
+
+def check_available(available: object, field: str) -> int:
+    """A reported quantity: a whole number from 0 to MAX_QUANTITY."""
+    if isinstance(available, bool) or not isinstance(available, int):
+        raise DomainError(DomainErrorCode.INVALID, f"{field} must be a whole number.", field)
+    if available < 0:
+        raise DomainError(DomainErrorCode.INVALID, f"{field} must not be negative.", field)
+    return check_quantity(available, field)
 
 
 def ensure_stock(uow: TenantUnitOfWork, link: SupplierProduct) -> SupplierStock:

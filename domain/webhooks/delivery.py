@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -61,9 +61,12 @@ def fan_out(
     deliveries are due at `now` (the sender's clock, so that skew cannot make them wait).
     """
     due = now or utcnow()
-    audience = WebhookEndpoint.client_id.is_(None)
+    # the provider's own endpoints hear everything; a client's or a supplier's only its own
+    audience = and_(WebhookEndpoint.client_id.is_(None), WebhookEndpoint.supplier_id.is_(None))
     if event.client_id is not None:
         audience = or_(audience, WebhookEndpoint.client_id == event.client_id)
+    if event.supplier_id is not None:
+        audience = or_(audience, WebhookEndpoint.supplier_id == event.supplier_id)
     endpoints = uow.scalars(
         uow.select(WebhookEndpoint)
         .where(WebhookEndpoint.enabled.is_(True), audience)
@@ -213,6 +216,7 @@ def record(
         id=new_id(),
         delivery_id=delivery.id,
         client_id=delivery.client_id,
+        supplier_id=delivery.supplier_id,
         attempted_at=now,
         status_code=outcome.status_code,
         error=outcome.error,
@@ -268,6 +272,7 @@ def _insert_delivery(
             id=delivery_id,
             endpoint_id=endpoint.id,
             client_id=endpoint.client_id,
+            supplier_id=endpoint.supplier_id,
             event_id=event.id,
             message_id=f"msg_{delivery_id.hex}",
             topic=event.topic,

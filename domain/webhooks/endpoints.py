@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from domain.errors import DomainError, DomainErrorCode, not_found
+from domain.outbox.events import SUPPLIER_TOPICS
 from domain.webhooks import signing
 from domain.webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from domain.webhooks.validation import clean_topics, clean_url
@@ -37,13 +38,14 @@ def create_endpoint(
     `allow_private_urls` is the deployment's choice (see `clean_url`), never the caller's.
     """
     url = clean_url(url, allow_private=allow_private_urls)
-    topics = clean_topics(topics)
-    owner = _owner(uow, client_id)
+    topics = _for_caller(uow, clean_topics(topics))
+    owner = None if uow.scope.supplier_id else _owner(uow, client_id)
     secret = signing.new_secret()
     endpoint = WebhookEndpoint(
         provider_id=uow.scope.provider_id,
         id=new_id(),
         client_id=owner,
+        supplier_id=uow.scope.supplier_id,
         url=url,
         secret=secret,
         topics=topics,
@@ -66,7 +68,7 @@ def update_endpoint(
     """Change an endpoint's URL, topics or whether it receives events; None leaves a field."""
     endpoint = get_endpoint(uow, endpoint_id, for_update=True)
     new_url = clean_url(url, allow_private=allow_private_urls) if url is not None else endpoint.url
-    new_topics = clean_topics(topics) if topics is not None else endpoint.topics
+    new_topics = _for_caller(uow, clean_topics(topics)) if topics is not None else endpoint.topics
     endpoint.url = new_url
     endpoint.topics = new_topics
     if enabled is not None:
@@ -99,10 +101,25 @@ def get_endpoint(
     return uow.get_or_not_found(WebhookEndpoint, endpoint_id, "webhook endpoint", lock=for_update)
 
 
+def _for_caller(uow: TenantUnitOfWork, topics: list[str]) -> list[str]:
+    """A supplier's endpoint hears only events about its own work: refuse other topics."""
+    if uow.scope.supplier_id is None:
+        return topics
+    foreign = [topic for topic in topics if topic not in SUPPLIER_TOPICS]
+    if foreign:
+        raise DomainError(
+            DomainErrorCode.INVALID,
+            f"A supplier's endpoint can hear only {', '.join(sorted(SUPPLIER_TOPICS))}; "
+            f"not {foreign[0]}.",
+            "topics",
+        )
+    return topics
+
+
 def _owner(uow: TenantUnitOfWork, client_id: uuid.UUID | None) -> uuid.UUID | None:
     if not uow.scope.is_provider and uow.scope.client_id is None:
         raise DomainError(
-            DomainErrorCode.FORBIDDEN, "Only provider and client keys manage webhooks."
+            DomainErrorCode.FORBIDDEN, "Only provider, client and supplier keys manage webhooks."
         )
     owner = client_id or uow.scope.client_id
     if owner is None:

@@ -1,0 +1,1 @@
+"""GraphQL for the supplier side: catalog, supplier stock and the supplier's steps."""

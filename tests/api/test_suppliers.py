@@ -1,0 +1,388 @@
+"""The supplier's side through the API: catalog, stock reports, acknowledge, reject, ship."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import select
+
+from domain.outbox.models import OutboxEvent
+from tenants.unit_of_work import TenantUnitOfWork
+from tests.api.order_documents import CREATE
+from tests.factories import TenantHandle, count_rows, global_id
+from tests.factories_orders import make_product, make_warehouse, order_input, put_stock
+from tests.supplier_factories import (
+    link,
+    make_supplier,
+    make_supplier_key,
+    route_to_supplier,
+    supplier_level,
+    supplier_stock_matches_log,
+)
+
+ERRORS = "userErrors { field code message }"
+LINK = f"""
+mutation($input: LinkSupplierProductInput!) {{
+  linkSupplierProduct(input: $input) {{
+    supplierProduct {{ id supplierSku unitCost {{ amount currency }} minQuantity active }} {ERRORS}
+  }}
+}}
+"""
+REPORT = f"""
+mutation($input: ReportSupplierStockInput!) {{
+  reportSupplierStock(input: $input) {{
+    supplierProducts {{ supplierSku stock {{ onHand allocated available }} }} {ERRORS}
+  }}
+}}
+"""
+UPLOAD = f"""
+mutation($input: UploadSupplierStockCsvInput!) {{
+  uploadSupplierStockCsv(input: $input) {{
+    supplierProducts {{ supplierSku stock {{ available }} }} {ERRORS}
+  }}
+}}
+"""
+FO_FIELDS = """
+  id status acknowledgedAt carrier trackingNumber rejectionReason exceptionReason overdueAt
+  shipTo { name line1 city postalCode country }
+  linesToShip { sku supplierSku quantity }
+  supplier { code }
+  warehouse { code }
+  order { externalReference }
+"""
+WORK = f"""
+query($filter: FulfillmentOrderFilterInput) {{
+  fulfillmentOrders(filter: $filter) {{ edges {{ node {{ {FO_FIELDS} }} }} }}
+}}
+"""
+ACK = f"""
+mutation($id: ID!) {{
+  acknowledgeFulfillmentOrder(input: {{id: $id}}) {{ fulfillmentOrder {{ status acknowledgedAt }} {ERRORS} }}
+}}
+"""
+REJECT = f"""
+mutation($id: ID!, $reason: RejectionReason!) {{
+  rejectFulfillmentOrder(input: {{id: $id, reason: $reason, note: "none left"}}) {{
+    fulfillmentOrder {{ status rejectionReason rejectionNote }} {ERRORS}
+  }}
+}}
+"""
+SHIP = f"""
+mutation($id: ID!) {{
+  shipSupplierFulfillmentOrder(input: {{id: $id, carrier: "DHL", trackingNumber: "JD0001"}}) {{
+    fulfillmentOrder {{ status carrier trackingNumber }} {ERRORS}
+  }}
+}}
+"""
+ORDER_STATUS = "query($id: ID!) { order(id: $id) { status fulfillmentOrders { status supplier { code } warehouse { code } } } }"
+
+
+@dataclass
+class DropShip:
+    """Northwind: client A's GADGET carried only by supplier ACME (5 available), WH-A empty."""
+
+    tenant: TenantHandle
+    acme: uuid.UUID
+    bolt: uuid.UUID
+    acme_key: str
+    bolt_key: str
+    product: uuid.UUID
+    warehouse: uuid.UUID
+
+
+@pytest.fixture
+def drop(database) -> DropShip:
+    from tests.factories import make_tenant
+
+    tenant = make_tenant(database)
+    warehouse = make_warehouse(database, tenant, "WH-A")
+    product = make_product(database, tenant, "A", "GADGET")
+    acme = make_supplier(
+        database, tenant, "ACME", acknowledge_within_hours=24, ship_within_hours=48
+    )
+    bolt = make_supplier(database, tenant, "BOLT")
+    link(database, tenant, acme, product, 5, supplier_sku="AC-77")
+    return DropShip(
+        tenant,
+        acme,
+        bolt,
+        make_supplier_key(database, tenant, acme),
+        make_supplier_key(database, tenant, bolt),
+        product,
+        warehouse,
+    )
+
+
+def _routed_order(database, gql, drop: DropShip, reference: str = "SO-1", quantity: int = 2):
+    client = drop.tenant.clients["A"]
+    order = gql(CREATE, {"input": order_input(reference, (("GADGET", quantity),))}, key=client.key)
+    order_id = order["data"]["createOrder"]["order"]["id"]
+    fo = route_to_supplier(database, drop.tenant, uuid.UUID(_raw(order_id)), drop.acme)
+    return order_id, global_id("FulfillmentOrder", fo)
+
+
+def _raw(gid: str) -> str:
+    import base64
+
+    return base64.b64decode(gid).decode().split(":", 1)[1]
+
+
+def test_a_supplier_sees_its_work_with_ship_to_and_skus_and_nothing_else(database, gql, drop):
+    # given
+    order_id, fo = _routed_order(database, gql, drop)
+    # when
+    mine = gql(WORK, key=drop.acme_key)["data"]["fulfillmentOrders"]["edges"]
+    theirs = gql(WORK, key=drop.bolt_key)["data"]["fulfillmentOrders"]["edges"]
+    # then
+    assert [edge["node"] for edge in mine] == [
+        {
+            "id": fo,
+            "status": "ALLOCATED",
+            "acknowledgedAt": None,
+            "carrier": None,
+            "trackingNumber": None,
+            "rejectionReason": None,
+            "exceptionReason": None,
+            "overdueAt": None,
+            "shipTo": {
+                "name": "Ada Lovelace",
+                "line1": "12 St James's Sq",
+                "city": "London",
+                "postalCode": "SW1Y 4JH",
+                "country": "GB",
+            },
+            "linesToShip": [{"sku": "GADGET", "supplierSku": "AC-77", "quantity": 2}],
+            "supplier": {"code": "ACME"},
+            "warehouse": None,
+            "order": None,
+        }
+    ]
+    assert theirs == []
+    assert gql(ORDER_STATUS, {"id": order_id}, key=drop.acme_key) == {"data": {"order": None}}
+
+
+def test_acknowledge_then_ship_ships_the_order_and_shipping_twice_is_refused(database, gql, drop):
+    # given
+    order_id, fo = _routed_order(database, gql, drop)
+    # when
+    ack = gql(ACK, {"id": fo}, key=drop.acme_key)["data"]["acknowledgeFulfillmentOrder"]
+    shipped = gql(SHIP, {"id": fo}, key=drop.acme_key)["data"]["shipSupplierFulfillmentOrder"]
+    events_before = count_rows(database, "outbox_events")
+    again = gql(SHIP, {"id": fo}, key=drop.acme_key)["data"]["shipSupplierFulfillmentOrder"]
+    # then
+    assert ack["userErrors"] == []
+    assert ack["fulfillmentOrder"]["acknowledgedAt"]
+    assert shipped == {
+        "fulfillmentOrder": {"status": "SHIPPED", "carrier": "DHL", "trackingNumber": "JD0001"},
+        "userErrors": [],
+    }
+    assert again == {
+        "fulfillmentOrder": None,
+        "userErrors": [
+            {
+                "field": ["id"],
+                "code": "ILLEGAL_TRANSITION",
+                "message": "A fulfillment order that is SHIPPED cannot be shipped.",
+            }
+        ],
+    }
+    assert count_rows(database, "outbox_events") == events_before
+    order = gql(ORDER_STATUS, {"id": order_id}, key=drop.tenant.key)["data"]["order"]
+    assert order["status"] == "SHIPPED"
+    assert supplier_level(database, drop.acme, drop.product) == (3, 0)
+    assert supplier_stock_matches_log(database)
+
+
+def test_another_supplier_cannot_act_on_the_work_and_answers_like_an_unknown_id(
+    database, gql, drop
+):
+    # given
+    _, fo = _routed_order(database, gql, drop)
+    unknown = global_id("FulfillmentOrder", uuid.uuid4())
+    # when / then
+    for document, name in (
+        (ACK, "acknowledgeFulfillmentOrder"),
+        (SHIP, "shipSupplierFulfillmentOrder"),
+    ):
+        foreign = gql(document, {"id": fo}, key=drop.bolt_key)["data"][name]
+        missing = gql(document, {"id": unknown}, key=drop.bolt_key)["data"][name]
+        assert foreign == missing
+        assert foreign["userErrors"][0]["code"] == "NOT_FOUND"
+    client = gql(SHIP, {"id": fo}, key=drop.tenant.clients["A"].key)
+    assert client["data"]["shipSupplierFulfillmentOrder"]["userErrors"][0]["code"] == "FORBIDDEN"
+    assert supplier_level(database, drop.acme, drop.product) == (5, 2)
+
+
+def test_a_rejection_releases_the_units_and_routes_the_lines_on(database, gql, drop):
+    # given: the warehouse now has 4 GADGETs
+    order_id, fo = _routed_order(database, gql, drop)
+    put_stock(database, drop.tenant, "A", drop.product, drop.warehouse, 4)
+    # when
+    rejected = gql(REJECT, {"id": fo, "reason": "OUT_OF_STOCK"}, key=drop.acme_key)["data"][
+        "rejectFulfillmentOrder"
+    ]
+    # then
+    assert rejected == {
+        "fulfillmentOrder": {
+            "status": "CANCELLED",
+            "rejectionReason": "OUT_OF_STOCK",
+            "rejectionNote": "none left",
+        },
+        "userErrors": [],
+    }
+    order = gql(ORDER_STATUS, {"id": order_id}, key=drop.tenant.key)["data"]["order"]
+    assert order["status"] == "ALLOCATED"
+    assert order["fulfillmentOrders"] == [
+        {"status": "CANCELLED", "supplier": {"code": "ACME"}, "warehouse": None},
+        {"status": "ALLOCATED", "supplier": None, "warehouse": {"code": "WH-A"}},
+    ]
+    assert supplier_level(database, drop.acme, drop.product) == (5, 0)
+    assert supplier_stock_matches_log(database)
+    with TenantUnitOfWork.operator(database.session_factory, drop.tenant.provider_id) as uow:
+        topics = uow.session.scalars(
+            select(OutboxEvent.topic).where(OutboxEvent.supplier_id == drop.acme)
+        ).all()
+    assert "fulfillment_order.rejected" in topics
+
+
+def test_a_rejection_with_nowhere_else_to_go_leaves_the_order_backordered(database, gql, drop):
+    order_id, fo = _routed_order(database, gql, drop)
+    gql(REJECT, {"id": fo, "reason": "DISCONTINUED"}, key=drop.acme_key)
+    order = gql(ORDER_STATUS, {"id": order_id}, key=drop.tenant.key)["data"]["order"]
+    assert order["status"] == "BACKORDERED"
+
+
+def test_a_supplier_reports_stock_by_mutation_and_by_csv(database, gql, drop):
+    # when
+    reported = gql(
+        REPORT, {"input": {"lines": [{"supplierSku": "AC-77", "available": 9}]}}, key=drop.acme_key
+    )["data"]["reportSupplierStock"]
+    uploaded = gql(
+        UPLOAD,
+        {"input": {"csv": "supplier_sku,available,comment\nAC-77,12,restocked\n"}},
+        key=drop.acme_key,
+    )["data"]["uploadSupplierStockCsv"]
+    # then
+    assert reported == {
+        "supplierProducts": [
+            {"supplierSku": "AC-77", "stock": {"onHand": 9, "allocated": 0, "available": 9}}
+        ],
+        "userErrors": [],
+    }
+    assert uploaded == {
+        "supplierProducts": [{"supplierSku": "AC-77", "stock": {"available": 12}}],
+        "userErrors": [],
+    }
+    assert supplier_level(database, drop.acme, drop.product) == (12, 0)
+    assert supplier_stock_matches_log(database)
+
+
+@pytest.mark.parametrize(
+    ("variables", "field", "code"),
+    [
+        ({"lines": [{"supplierSku": "AC-77", "available": -1}]}, "lines.0.available", "INVALID"),
+        ({"lines": [{"supplierSku": "NOPE", "available": 1}]}, "lines.0.supplierSku", "NOT_FOUND"),
+        ({"lines": [{"available": 1}]}, "lines.0", "REQUIRED"),
+        ({"lines": []}, "lines", "REQUIRED"),
+        (
+            {"lines": [{"supplierSku": "AC-77", "available": 1}] * 2},
+            "lines.1",
+            "DUPLICATE",
+        ),
+        (
+            {"lines": [{"supplierSku": "AC-77", "available": 10**7}]},
+            "lines.0.available",
+            "OUT_OF_RANGE",
+        ),
+    ],
+)
+def test_bad_stock_reports_are_refused_and_write_nothing(
+    database, gql, drop, variables, field, code
+):
+    before = count_rows(database, "supplier_stock_movements")
+    answer = gql(REPORT, {"input": variables}, key=drop.acme_key)["data"]["reportSupplierStock"]
+    assert answer["supplierProducts"] is None
+    assert [(".".join(e["field"]), e["code"]) for e in answer["userErrors"]] == [(field, code)]
+    assert count_rows(database, "supplier_stock_movements") == before
+
+
+@pytest.mark.parametrize(
+    ("csv", "field", "code"),
+    [
+        ("supplier_sku,available\nAC-77,2.5\n", "csv.1.available", "INVALID"),
+        ("supplier_sku,available\nAC-77,-3\n", "csv.1.available", "INVALID"),
+        ("sku,qty\nAC-77,3\n", "csv", "INVALID"),
+        ("supplier_sku,available\nAC-77,3\nGHOST,1\n", "csv.2.supplierSku", "NOT_FOUND"),
+    ],
+)
+def test_a_bad_csv_row_refuses_the_whole_upload(database, gql, drop, csv, field, code):
+    before = count_rows(database, "supplier_stock_movements")
+    answer = gql(UPLOAD, {"input": {"csv": csv}}, key=drop.acme_key)["data"][
+        "uploadSupplierStockCsv"
+    ]
+    assert [(".".join(e["field"]), e["code"]) for e in answer["userErrors"]] == [(field, code)]
+    assert count_rows(database, "supplier_stock_movements") == before
+
+
+def test_a_supplier_cannot_report_for_a_product_it_is_not_linked_to(database, gql, drop):
+    # BOLT carries nothing; a product id of A's answers like an unknown one
+    product = global_id("Product", drop.product)
+    answer = gql(
+        REPORT, {"input": {"lines": [{"productId": product, "available": 3}]}}, key=drop.bolt_key
+    )["data"]["reportSupplierStock"]
+    unknown = gql(
+        REPORT,
+        {"input": {"lines": [{"productId": global_id("Product", uuid.uuid4()), "available": 3}]}},
+        key=drop.bolt_key,
+    )["data"]["reportSupplierStock"]
+    assert answer == unknown
+    assert answer["userErrors"][0]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "field"),
+    [
+        ("foreign supplier", "NOT_FOUND", "supplierId"),
+        ("archived supplier", "ARCHIVED", "supplierId"),
+        ("archived product", "ARCHIVED", "productId"),
+        ("duplicate", "DUPLICATE", "productId"),
+        ("negative minimum", "NOT_POSITIVE", "minQuantity"),
+        ("negative cost", "INVALID", "unitCost.amount"),
+    ],
+)
+def test_bad_catalog_links_are_refused_and_write_nothing(database, gql, drop, case, code, field):
+    # given
+    from tests.factories import make_tenant
+
+    south = make_tenant(database, "Southwind", ("C",))
+    foreign = make_supplier(database, south, "FOREIGN")
+    archived_product = make_product(database, drop.tenant, "A", "OLD", archived=True)
+    gql(
+        "mutation($id: ID!) { archiveSupplier(input: {id: $id}) { userErrors { code } } }",
+        {"id": global_id("Supplier", drop.bolt)},
+        key=drop.tenant.key,
+    )
+    other = make_product(database, drop.tenant, "A", "OTHER")
+    values = {
+        "supplierId": global_id("Supplier", drop.acme),
+        "productId": global_id("Product", other),
+        "supplierSku": "X-1",
+        "unitCost": {"amount": "1.00", "currency": "EUR"},
+    }
+    values |= {
+        "foreign supplier": {"supplierId": global_id("Supplier", foreign)},
+        "archived supplier": {"supplierId": global_id("Supplier", drop.bolt)},
+        "archived product": {"productId": global_id("Product", archived_product)},
+        "duplicate": {"productId": global_id("Product", drop.product)},
+        "negative minimum": {"minQuantity": -2},
+        "negative cost": {"unitCost": {"amount": "-1.00", "currency": "EUR"}},
+    }[case]
+    before = count_rows(database, "supplier_products")
+    # when
+    answer = gql(LINK, {"input": values}, key=drop.tenant.key)["data"]["linkSupplierProduct"]
+    # then
+    assert answer["supplierProduct"] is None
+    assert [(e["code"], ".".join(e["field"])) for e in answer["userErrors"]] == [(code, field)]
+    assert count_rows(database, "supplier_products") == before
