@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import func, select, text
@@ -17,7 +18,8 @@ from tenants import service
 from tenants.models import KeyKind
 from tenants.unit_of_work import TenantUnitOfWork
 from tests.conftest import TestDatabase
-from tests.factories import TenantHandle
+from tests.factories import TenantHandle, make_tenant
+from tests.factories_orders import make_product, make_warehouse
 
 
 def make_supplier(
@@ -123,3 +125,36 @@ def route_to_supplier(
         refresh_status(uow, order)
         uow.commit()
         return fo.id if fo else None
+
+
+@dataclass
+class DropShip:
+    """Northwind: client A's GADGET carried only by supplier ACME (5 available, SLA 24 h / 48 h),
+    supplier BOLT carrying nothing, an empty warehouse WH-A; a key for each supplier."""
+
+    tenant: TenantHandle
+    acme: uuid.UUID
+    bolt: uuid.UUID
+    acme_key: str
+    bolt_key: str
+    product: uuid.UUID
+    warehouse: uuid.UUID
+
+
+def make_drop_ship(db: TestDatabase, name: str = "Northwind") -> DropShip:
+    """The drop-ship world, committed."""
+    tenant = make_tenant(db, name)
+    warehouse = make_warehouse(db, tenant, "WH-A")
+    product = make_product(db, tenant, "A", "GADGET")
+    acme = make_supplier(db, tenant, "ACME", acknowledge_within_hours=24, ship_within_hours=48)
+    bolt = make_supplier(db, tenant, "BOLT")
+    link(db, tenant, acme, product, 5, supplier_sku="AC-77")
+    return DropShip(
+        tenant,
+        acme,
+        bolt,
+        make_supplier_key(db, tenant, acme),
+        make_supplier_key(db, tenant, bolt),
+        product,
+        warehouse,
+    )

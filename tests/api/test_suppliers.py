@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
@@ -11,12 +10,12 @@ from sqlalchemy import select
 from domain.outbox.models import OutboxEvent
 from tenants.unit_of_work import TenantUnitOfWork
 from tests.api.order_documents import CREATE
-from tests.factories import TenantHandle, count_rows, global_id
-from tests.factories_orders import make_product, make_warehouse, order_input, put_stock
+from tests.factories import count_rows, global_id
+from tests.factories_orders import make_product, order_input, put_stock
 from tests.supplier_factories import (
-    link,
+    DropShip,
+    make_drop_ship,
     make_supplier,
-    make_supplier_key,
     route_to_supplier,
     supplier_level,
     supplier_stock_matches_log,
@@ -79,40 +78,9 @@ mutation($id: ID!) {{
 ORDER_STATUS = "query($id: ID!) { order(id: $id) { status fulfillmentOrders { status supplier { code } warehouse { code } } } }"
 
 
-@dataclass
-class DropShip:
-    """Northwind: client A's GADGET carried only by supplier ACME (5 available), WH-A empty."""
-
-    tenant: TenantHandle
-    acme: uuid.UUID
-    bolt: uuid.UUID
-    acme_key: str
-    bolt_key: str
-    product: uuid.UUID
-    warehouse: uuid.UUID
-
-
 @pytest.fixture
 def drop(database) -> DropShip:
-    from tests.factories import make_tenant
-
-    tenant = make_tenant(database)
-    warehouse = make_warehouse(database, tenant, "WH-A")
-    product = make_product(database, tenant, "A", "GADGET")
-    acme = make_supplier(
-        database, tenant, "ACME", acknowledge_within_hours=24, ship_within_hours=48
-    )
-    bolt = make_supplier(database, tenant, "BOLT")
-    link(database, tenant, acme, product, 5, supplier_sku="AC-77")
-    return DropShip(
-        tenant,
-        acme,
-        bolt,
-        make_supplier_key(database, tenant, acme),
-        make_supplier_key(database, tenant, bolt),
-        product,
-        warehouse,
-    )
+    return make_drop_ship(database)
 
 
 def _routed_order(database, gql, drop: DropShip, reference: str = "SO-1", quantity: int = 2):
