@@ -15,6 +15,8 @@ from domain.inventory.inbound import (
 )
 from domain.shipping.accounts import AccountChanges, create_carrier_account
 from domain.shipping.models import CarrierKind
+from domain.suppliers.catalog import link_product, set_service_levels
+from domain.suppliers.stock import report_available
 from persistence.base import utcnow
 from persistence.unit_of_work import UnitOfWork, bind_tenant
 from services.stock import receive_inbound_shipment
@@ -44,6 +46,9 @@ PRODUCTS = {
 }
 
 
+DROP_SHIP = ("TRAIL", "Trail Gear Co", "HAMMOCK-1", "Ultralight hammock", "TG-HAM-1", 25)
+"""A supplier, and a product of ACME's only it carries (no warehouse stocks it), with its stock."""
+
 DEFAULT_RATES = {
     "receiving_per_unit": "0.25",
     "receiving_per_asn": "15.00",
@@ -53,6 +58,8 @@ DEFAULT_RATES = {
     "packaging_per_order": "0.75",
     "shipping_markup_percent": "8",
     "monthly_minimum": "250.00",
+    "drop_ship_per_order": "1.50",
+    "drop_ship_per_unit": "0.20",
 }
 
 
@@ -63,6 +70,7 @@ class Demo:
     provider_key: str
     client_key: str
     other_client_key: str
+    supplier_key: str
 
     def describe(self, url: str) -> str:
         """Instructions printed at start."""
@@ -71,6 +79,7 @@ class Demo:
             f"  provider key (Northwind Fulfilment): {self.provider_key}\n"
             f"  client key (ACME Outdoor):           {self.client_key}\n"
             f"  client key (Bolt Coffee):            {self.other_client_key}\n"
+            f"  supplier key (Trail Gear Co):        {self.supplier_key}\n"
             "Send one as the header  Authorization: Bearer <key>"
         )
 
@@ -152,7 +161,27 @@ def seed_demo(unit: UnitOfWork) -> Demo:
         provider_key=provider_key.plaintext,
         client_key=keys["ACME"].plaintext,
         other_client_key=keys["BOLT"].plaintext,
+        supplier_key=_drop_ship_supplier(uow, clients["ACME"].id),
     )
+
+
+def _drop_ship_supplier(uow: TenantUnitOfWork, client_id: uuid.UUID) -> str:
+    """A drop-ship supplier carrying a product of the client's no warehouse holds; its key."""
+    code, name, sku, product_name, supplier_sku, available = DROP_SHIP
+    supplier = service.create_supplier(uow, code, name)
+    set_service_levels(uow, supplier.id, acknowledge_within_hours=24, ship_within_hours=72)
+    product = catalog.create_product(uow, client_id, {"sku": sku, "name": product_name})
+    link = link_product(
+        uow,
+        supplier.id,
+        product.id,
+        {"supplier_sku": supplier_sku, "unit_cost": Decimal("31.00"), "currency": "USD"},
+    )
+    report_available(uow, link, available)
+    key = service.create_api_key(
+        uow, name=f"{name} portal", kind=KeyKind.SUPPLIER, supplier_id=supplier.id
+    )
+    return key.plaintext
 
 
 def _default_rate_card(uow: TenantUnitOfWork) -> None:

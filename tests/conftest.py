@@ -244,6 +244,7 @@ def demo_keys(database: TestDatabase) -> dict[str, str]:
         "provider": demo.provider_key,
         "client": demo.client_key,
         "other-client": demo.other_client_key,
+        "supplier": demo.supplier_key,
     }
 
 

@@ -4,7 +4,8 @@ An example is a ```graphql block. A ```json block right after it holds its varia
 string value `"$createClient.client.id"` there names a value from an earlier example's
 answer (its top-level field, then keys and list indexes). An HTML comment on the line
 before the block sets options: `<!-- example: as=client expect=INVALID_ID -->` runs it
-with the demo's client key (`provider`, the default; `client`; `other-client`) and
+with the demo's client key (`provider`, the default; `client`; `other-client`;
+`supplier`) and
 expects that error or userError code instead of a clean answer. A block of type
 definitions is an excerpt of the schema and must match it.
 """
