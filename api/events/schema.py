@@ -13,7 +13,7 @@ from api.events.types import Event
 from api.permissions import requires
 
 ORDER_TOPICS = ("order.",)
-STOCK_TOPICS = ("stock.",)
+STOCK_TOPICS = ("stock.", "supplier_stock.")
 SHIPMENT_TOPICS = ("shipment.", "fulfillment_order.")
 
 
@@ -35,12 +35,14 @@ class Subscription:
 
     @strawberry.subscription(permission_classes=[requires("inventory:read")])
     async def stock_events(self, info: Info[Context, None]) -> AsyncGenerator[Event, None]:
-        """The caller's stock events (`stock.*`) from now on."""
+        """The caller's stock events (`stock.*`, `supplier_stock.*`) from now on; a supplier key
+        hears only its own stock."""
         async for event in _events(info, STOCK_TOPICS):
             yield event
 
     @strawberry.subscription(permission_classes=[requires("orders:read")])
     async def shipment_events(self, info: Info[Context, None]) -> AsyncGenerator[Event, None]:
-        """The caller's shipment and fulfillment order events from now on."""
+        """The caller's shipment and fulfillment order events from now on; a supplier key hears
+        those of the fulfillment orders routed to it (`fulfillment_order.routed`, ...)."""
         async for event in _events(info, SHIPMENT_TOPICS):
             yield event

@@ -148,3 +148,40 @@ def test_a_subscription_ends_with_api_key_revoked_once_its_key_is_revoked(
         assert "errors" in answer["payload"], answer
         assert answer["payload"]["errors"][0]["extensions"]["code"] == "API_KEY_REVOKED"
         assert ws.receive_json() == {"id": "1", "type": "complete"}
+
+
+def test_a_supplier_hears_only_the_work_routed_to_it(app, database):
+    # given: ACME's key; BOLT's and the warehouse's events come first, so a leak arrives first
+    from tests.factories_orders import make_product, order_command, place_order
+    from tests.supplier_factories import link, make_supplier, make_supplier_key, route_to_supplier
+
+    tenant = make_tenant(database)
+    product = make_product(database, tenant, "A", "GADGET")
+    acme, bolt = make_supplier(database, tenant, "ACME"), make_supplier(database, tenant, "BOLT")
+    link(database, tenant, acme, product, 5)
+    link(database, tenant, bolt, product, 5)
+    first = place_order(database, client_scope(tenant), order_command("SO-1", (("GADGET", 1),)))
+    second = place_order(database, client_scope(tenant), order_command("SO-2", (("GADGET", 1),)))
+    with subscribed(app, make_supplier_key(database, tenant, acme), "shipmentEvents") as ws:
+        # when
+        route_to_supplier(database, tenant, first.order.id, bolt)
+        time.sleep(0.005)
+        mine = route_to_supplier(database, tenant, second.order.id, acme)
+        event = next_event(ws, "shipmentEvents")
+    # then
+    assert event["topic"] == "FULFILLMENT_ROUTED"
+    assert event["payload"]["fulfillment_order_id"] == str(mine)
+    assert event["payload"]["supplier_id"] == str(acme)
+
+
+def client_scope(tenant):
+    from tenants.models import KeyKind
+    from tenants.scope import TenantScope
+
+    return TenantScope(
+        provider_id=tenant.provider_id,
+        kind=KeyKind.CLIENT,
+        scopes=frozenset({"orders:read", "orders:write"}),
+        client_id=tenant.clients["A"].id,
+        key_prefix="testA",
+    )
