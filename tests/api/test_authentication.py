@@ -104,6 +104,13 @@ def test_supplier_key_sees_its_supplier(database, gql):
     viewer = gql("{ viewer { kind scopes supplier { code } } }", key=key)["data"]["viewer"]
     assert viewer == {
         "kind": "SUPPLIER",
-        "scopes": ["ORDERS_READ", "ORDERS_WRITE"],
+        "scopes": [
+            "INVENTORY_READ",
+            "INVENTORY_WRITE",
+            "ORDERS_READ",
+            "ORDERS_WRITE",
+            "WEBHOOKS_READ",
+            "WEBHOOKS_WRITE",
+        ],
         "supplier": {"code": "DS1"},
     }

@@ -82,7 +82,14 @@ def test_admin_expands_to_everything_the_kind_may_do():
 def test_grants_beyond_the_kind_have_no_effect():
     granted = {"orders:read", "clients:read", "billing:write", "no:such"}
     assert effective_scopes(KeyKind.CLIENT, granted) == {"orders:read"}
-    assert effective_scopes(KeyKind.SUPPLIER, granted | {ADMIN}) == {"orders:read", "orders:write"}
+    assert effective_scopes(KeyKind.SUPPLIER, granted | {ADMIN}) == {
+        "orders:read",
+        "orders:write",
+        "inventory:read",
+        "inventory:write",
+        "webhooks:read",
+        "webhooks:write",
+    }
 
 
 def test_plain_grants_are_kept_as_given():
