@@ -140,7 +140,7 @@ def _selection(field: GraphQLField, depth: int) -> str:
     target = get_named_type(field.type)
     if not isinstance(target, GraphQLObjectType):
         return ""
-    if target.name.endswith("Connection"):
+    if target.name.endswith("Connection") and "edges" in target.fields:
         node = target.fields["edges"].type
         edge = get_named_type(node)
         assert isinstance(edge, GraphQLObjectType)
