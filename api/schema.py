@@ -27,6 +27,7 @@ from api.money import DateTimeScalar, DecimalScalar
 from api.mutations import describe_inputs
 from api.operation_metrics import OperationMetrics
 from api.orders import schema as orders
+from api.routing import schema as routing
 from api.shipping import schema as shipping
 from api.suppliers import schema as suppliers
 from api.tenants import schema as tenants
@@ -49,6 +50,7 @@ Query = merge_types(
         catalog.Query,
         inventory.Query,
         orders.Query,
+        routing.Query,
         shipping.Query,
         suppliers.Query,
         webhooks.Query,
@@ -64,6 +66,7 @@ Mutation = merge_types(
         catalog.Mutation,
         inventory.Mutation,
         orders.Mutation,
+        routing.Mutation,
         shipping.Mutation,
         suppliers.Mutation,
         webhooks.Mutation,

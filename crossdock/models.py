@@ -8,6 +8,7 @@ from domain.channels import models as channel_models
 from domain.inventory import models as inventory_models
 from domain.orders import models as order_models
 from domain.outbox import models as outbox_models
+from domain.routing import models as routing_models
 from domain.shipping import models as shipping_models
 from domain.suppliers import models as supplier_models
 from domain.webhooks import models as webhook_models
@@ -27,6 +28,7 @@ MODEL_MODULES = (
     billing_invoice_models,
     audit_models,
     channel_models,
+    routing_models,
 )
 
 metadata = Base.metadata

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import Delete, Select, Update, false, select
+from sqlalchemy import Delete, Select, Update, false, or_, select
 
 from tenants.models import KeyKind
 from tenants.scopes import effective_scopes
@@ -62,7 +62,9 @@ class TenantScope:
         Models name their tenant columns when they differ from the defaults
         (``__provider_column__``, ``__client_column__``, ``__supplier_column__``) and
         say whether rows without a client or supplier column are shared with those keys
-        (``__visible_to_clients__``, ``__visible_to_suppliers__``).
+        (``__visible_to_clients__``, ``__visible_to_suppliers__``), or whether rows whose
+        owner column is null are the provider's, shared with every such key
+        (``__shared_when_unowned__``).
         """
         stmt = stmt.where(_column(model, "provider") == self.provider_id)
         if self.kind is KeyKind.CLIENT:
@@ -85,6 +87,8 @@ def _column(model: type[Any], owner: str) -> Any:
 def _narrow(stmt: S, model: type[Any], owner: str, owner_id: uuid.UUID | None) -> S:
     column = _column(model, owner)
     if column is not None:
+        if getattr(model, "__shared_when_unowned__", False):
+            return stmt.where(or_(column == owner_id, column.is_(None)))
         return stmt.where(column == owner_id)
     if getattr(model, f"__visible_to_{owner}s__", False):
         return stmt

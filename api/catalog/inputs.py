@@ -21,6 +21,19 @@ class CreateWarehouseInput:
     timezone: str = strawberry.field(description="IANA time zone, e.g. Europe/Berlin.")
 
 
+@strawberry.input(description="Add a client's own premises as a place to ship from.")
+class CreateMerchantLocationInput:
+    client_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Required for provider keys; a client key adds its own."
+    )
+    code: str = strawberry.field(description="Short code, unique within the provider.")
+    name: str = strawberry.field(description="The location's name as people know it.")
+    address: AddressInput = strawberry.field(
+        description="Where it is; no name, company, phone or email."
+    )
+    timezone: str = strawberry.field(description="IANA time zone, e.g. Europe/Berlin.")
+
+
 @strawberry.input(description="Change a warehouse; fields left out stay as they are.")
 class UpdateWarehouseInput:
     id: relay.GlobalID = strawberry.field(description="The warehouse.")
@@ -68,6 +81,9 @@ class CreateProductInput:
     reorder_point: int = strawberry.field(
         default=0, description="Below this many available units, stock is low."
     )
+    tags: list[str] = strawberry.field(
+        default_factory=list, description="Labels routing rules can match on (e.g. fragile)."
+    )
 
 
 @strawberry.input(description="Change a product; fields left out stay as they are.")
@@ -90,6 +106,9 @@ class UpdateProductInput:
     reorder_point: int | None = strawberry.field(
         default=strawberry.UNSET, description="A new reorder point."
     )
+    tags: list[str] | None = strawberry.field(
+        default=strawberry.UNSET, description="Replaces the labels; null clears them."
+    )
 
 
 @strawberry.input(description="Retire a product.")
@@ -110,7 +129,9 @@ def _address(address: AddressInput | None) -> dict[str, Any]:
     return {"address_line1": place.pop("line1"), "address_line2": place.pop("line2"), **place}
 
 
-def warehouse_fields(input: CreateWarehouseInput | UpdateWarehouseInput) -> dict[str, Any]:
+def warehouse_fields(
+    input: CreateWarehouseInput | UpdateWarehouseInput | CreateMerchantLocationInput,
+) -> dict[str, Any]:
     """The warehouse columns an input sets."""
     fields = _given(input, ("code", "name", "timezone"))
     if input.address is not strawberry.UNSET:
@@ -120,7 +141,7 @@ def warehouse_fields(input: CreateWarehouseInput | UpdateWarehouseInput) -> dict
 
 def product_fields(input: CreateProductInput | UpdateProductInput) -> dict[str, Any]:
     """The product columns an input sets."""
-    fields = _given(input, ("sku", "name", "barcode", "weight_grams", "reorder_point"))
+    fields = _given(input, ("sku", "name", "barcode", "weight_grams", "reorder_point", "tags"))
     if input.dimensions is not strawberry.UNSET:
         d = input.dimensions
         fields |= {

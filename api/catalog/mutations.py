@@ -11,6 +11,7 @@ from strawberry.types import Info
 from api.catalog.inputs import (
     ArchiveProductInput,
     ArchiveWarehouseInput,
+    CreateMerchantLocationInput,
     CreateProductInput,
     CreateWarehouseInput,
     UpdateProductInput,
@@ -22,7 +23,7 @@ from api.catalog.types import ProductType, WarehouseType
 from api.context import Context
 from api.mutations import Payload, decode_id, mutate, optional_id
 from api.permissions import requires
-from domain.catalog import service
+from domain.catalog import locations, service
 from tenants.unit_of_work import TenantUnitOfWork
 
 _warehouses = requires("catalog:write", provider_only=True)
@@ -45,6 +46,11 @@ class CreateWarehousePayload(WarehouseChangePayload):
 
 @strawberry.type
 class UpdateWarehousePayload(WarehouseChangePayload):
+    pass
+
+
+@strawberry.type
+class CreateMerchantLocationPayload(WarehouseChangePayload):
     pass
 
 
@@ -101,6 +107,20 @@ class Mutation:
             CreateWarehousePayload,
             lambda uow: service.create_warehouse(uow, warehouse_fields(input)),
             _warehouse(CreateWarehousePayload),
+        )
+
+    @strawberry.mutation(permission_classes=[_products])
+    async def create_merchant_location(
+        self, info: Info[Context, None], input: CreateMerchantLocationInput
+    ) -> CreateMerchantLocationPayload:
+        """Add a client's own premises (a shop, its store room) as a place orders ship from."""
+
+        def work(uow: TenantUnitOfWork) -> Any:
+            client_id = optional_id(input.client_id, "Client", "clientId")
+            return locations.create_merchant_location(uow, client_id, warehouse_fields(input))
+
+        return await mutate(
+            info, CreateMerchantLocationPayload, work, _warehouse(CreateMerchantLocationPayload)
         )
 
     @strawberry.mutation(permission_classes=[_warehouses])

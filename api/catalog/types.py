@@ -12,19 +12,35 @@ from strawberry.types import Info
 
 from api.addresses import Address
 from api.context import Context
+from api.descriptions import described_enum
 from api.money import Money
 from api.relay import RowNode, by_id
 from api.tenants.types import ClientType
-from domain.catalog.models import Product, Warehouse
+from domain.catalog.models import Product, Warehouse, WarehouseKind
 from tenants.models import Client
+
+WarehouseKindEnum = described_enum(
+    WarehouseKind,
+    name="WarehouseKind",
+    description="Whose premises a warehouse is.",
+    values={
+        WarehouseKind.WAREHOUSE: "The provider's (the 3PL's) building.",
+        WarehouseKind.MERCHANT_LOCATION: (
+            "A client's own premises; the client fulfils what is routed there by hand."
+        ),
+    },
+)
 
 
 @strawberry.type(name="Warehouse")
 class WarehouseType(RowNode):
-    """A building of the provider's where stock is kept and orders ship from."""
+    """A place stock is kept and orders ship from: the provider's, or a client's own."""
 
     __model__ = Warehouse
     id: relay.NodeID[str]
+    kind: WarehouseKindEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The provider's warehouse, or a client's own merchant location."
+    )
     code: str = strawberry.field(description="Short code, unique within the provider.")
     name: str = strawberry.field(description="The warehouse's name as people read it.")
     timezone: str = strawberry.field(description="IANA time zone, e.g. Europe/Berlin.")
@@ -38,6 +54,15 @@ class WarehouseType(RowNode):
     region: strawberry.Private[str | None]
     postal_code: strawberry.Private[str]
     country: strawberry.Private[str]
+    client_id: strawberry.Private[uuid.UUID | None]
+
+    @strawberry.field
+    async def client(self, info: Info[Context, None]) -> ClientType | None:
+        """The client owning a merchant location; null for the provider's warehouses."""
+        if self.client_id is None:
+            return None
+        row = await by_id(info.context, Client).load(self.client_id)
+        return ClientType.from_row(row) if row else None
 
     @strawberry.field
     def address(self) -> Address:
@@ -83,6 +108,7 @@ class ProductType(RowNode):
     )
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
+    tags: list[str] = strawberry.field(description="Labels routing rules can match on.")
     client_id: strawberry.Private[uuid.UUID]
     length_mm: strawberry.Private[int | None]
     width_mm: strawberry.Private[int | None]

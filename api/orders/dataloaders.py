@@ -12,6 +12,8 @@ from strawberry.dataloader import DataLoader
 from api.context import Context
 from domain.orders import queries
 from domain.orders.models import FulfillmentOrder, FulfillmentOrderLine, OrderHold, OrderLine
+from domain.routing import queries as routing_queries
+from domain.routing.models import RoutingDecision
 from tenants.scope import TenantScope
 
 Children = Callable[[Session, TenantScope, Sequence[uuid.UUID]], dict[uuid.UUID, list[Any]]]
@@ -45,3 +47,8 @@ def lines_by_fulfillment_order(
 def holds_by_order(context: Context) -> DataLoader[uuid.UUID, list[OrderHold]]:
     """HoldsByOrderLoader: each order's holds."""
     return _children(context, queries.holds_by_order)
+
+
+def decisions_by_order(context: Context) -> DataLoader[uuid.UUID, list[RoutingDecision]]:
+    """RoutingDecisionsByOrderLoader: each order's routing decisions."""
+    return _children(context, routing_queries.decisions_by_order)

@@ -31,6 +31,10 @@ class CreateOrderInput:
     client_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Required for a provider key; a client key orders for itself."
     )
+    tags: list[str] = strawberry.field(
+        default_factory=list,
+        description="Labels for the order (e.g. vip); routing rules match them.",
+    )
 
     def command(self) -> CreateOrder:
         """The domain command this input asks for."""
@@ -40,6 +44,7 @@ class CreateOrderInput:
             client_id=optional_id(self.client_id, "Client", "clientId"),
             ship_to=self.ship_to.ship_to(),
             lines=tuple(LineRequest(sku=line.sku, quantity=line.quantity) for line in self.lines),
+            tags=tuple(self.tags),
         )
 
 

@@ -36,6 +36,7 @@ from domain.shipping.carriers.base import ServiceLevel
 from tenants.models import Client
 
 if TYPE_CHECKING:
+    from api.routing.types import RoutingDecisionType
     from api.shipping.types import DispatchType, ShipmentType
     from api.suppliers.types import LineToShipType
     from api.tenants.types import SupplierType
@@ -329,6 +330,7 @@ class OrderType(RowNode):
         description="When it was cancelled; null unless cancelled."
     )
     created_by: str = strawberry.field(description=WHO)
+    tags: list[str] = strawberry.field(description="The client's labels for the order.")
     client_id: strawberry.Private[uuid.UUID]
     ship_to_name: strawberry.Private[str]
     ship_to_company: strawberry.Private[str | None]
@@ -369,6 +371,16 @@ class OrderType(RowNode):
         """Holds placed on the order, released ones included."""
         rows = await dataloaders.holds_by_order(info.context).load(self.id)
         return [OrderHoldType.from_row(row) for row in rows]
+
+    @strawberry.field
+    async def routing_decisions(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[RoutingDecisionType, strawberry.lazy("api.routing.types")]]:
+        """How routing placed the order, oldest first: at creation, re-routes and overrides."""
+        from api.routing.types import RoutingDecisionType
+
+        rows = await dataloaders.decisions_by_order(info.context).load(self.id)
+        return [RoutingDecisionType.of(row) for row in rows]
 
 
 CheckOutcomeEnum = described_enum(

@@ -1,16 +1,17 @@
-"""Warehouses (provider-owned) and products (client-owned)."""
+"""Warehouses (the provider's, or a client's own premises) and products (client-owned)."""
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, composite, mapped_column
 
 from domain.addresses import Address
-from persistence.base import Base, Timestamped, new_id
+from persistence.base import Base, Timestamped, enum_column, new_id
 from tenants.models import client_fk
 
 CODE_MAX = 40
@@ -18,15 +19,33 @@ NAME_MAX = 200
 SKU_MAX = 64
 
 
+class WarehouseKind(StrEnum):
+    """Whose premises a warehouse row is."""
+
+    WAREHOUSE = "warehouse"
+    """The provider's (the 3PL's) building."""
+    MERCHANT_LOCATION = "merchant_location"
+    """A client's own premises (a shop, its own store room); the client fulfils by hand."""
+
+
 class Warehouse(Timestamped, Base):
-    """A building of the provider's where stock is kept and orders are shipped from."""
+    """A place stock is kept and orders ship from: the provider's, or a client's own.
+
+    A merchant location carries its client; every client sees the provider's warehouses
+    (no client) and only its own locations.
+    """
 
     __tablename__ = "warehouses"
-    __table_args__ = (UniqueConstraint("provider_id", "code"),)
-    __visible_to_clients__ = True
+    __table_args__ = (UniqueConstraint("provider_id", "code"), client_fk())
+    __shared_when_unowned__ = True
 
     provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    kind: Mapped[WarehouseKind] = mapped_column(
+        enum_column(WarehouseKind), default=WarehouseKind.WAREHOUSE, server_default="warehouse"
+    )
+    client_id: Mapped[uuid.UUID | None]
+    """The client owning a merchant location; null for the provider's warehouses."""
     code: Mapped[str] = mapped_column(String(CODE_MAX))
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     address_line1: Mapped[str] = mapped_column(String(NAME_MAX))
@@ -68,4 +87,6 @@ class Product(Timestamped, Base):
     declared_value: Mapped[Decimal | None]
     currency: Mapped[str | None] = mapped_column(String(3))
     reorder_point: Mapped[int] = mapped_column(default=0)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    """Free labels routing rules can match on (e.g. fragile, oversize)."""
     archived_at: Mapped[datetime | None]

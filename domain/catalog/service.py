@@ -17,6 +17,7 @@ from domain.catalog.validation import (
     clean_amount,
     clean_country,
     clean_currency,
+    clean_tags,
     clean_timezone,
     non_negative,
     optional_text,
@@ -54,8 +55,9 @@ PRODUCT_FIELDS: Cleaners = {
     "declared_value": lambda v: None if v is None else clean_amount(v, "declaredValue.amount"),
     "currency": lambda v: None if v is None else clean_currency(v, "declaredValue.currency"),
     "reorder_point": lambda v: non_negative(v, "reorderPoint"),
+    "tags": lambda v: clean_tags(v or [], "tags"),
 }
-PRODUCT_DEFAULTS = {"weight_grams": 0, "reorder_point": 0}
+PRODUCT_DEFAULTS: dict[str, Any] = {"weight_grams": 0, "reorder_point": 0, "tags": []}
 
 
 def find_warehouse(uow: TenantUnitOfWork, warehouse_id: uuid.UUID, field: str = "id") -> Warehouse:
@@ -71,8 +73,8 @@ def find_product(uow: TenantUnitOfWork, product_id: uuid.UUID, field: str = "id"
 def create_warehouse(uow: TenantUnitOfWork, fields: Mapping[str, Any]) -> Warehouse:
     """A new warehouse of the caller's provider; codes are unique per provider."""
     require_provider(uow.scope)
-    values = _clean(WAREHOUSE_FIELDS, {name: fields.get(name) for name in WAREHOUSE_FIELDS})
-    _check_warehouse_code(uow, values["code"])
+    values = clean_fields(WAREHOUSE_FIELDS, {name: fields.get(name) for name in WAREHOUSE_FIELDS})
+    check_warehouse_code(uow, values["code"])
     warehouse = Warehouse(provider_id=uow.scope.provider_id, id=new_id(), **values)
     uow.add(warehouse)
     uow.flush()
@@ -85,9 +87,9 @@ def update_warehouse(
     """Change some fields of a live warehouse."""
     require_provider(uow.scope)
     warehouse = _live(find_warehouse(uow, warehouse_id), "warehouse")
-    values = _clean(WAREHOUSE_FIELDS, changes)
+    values = clean_fields(WAREHOUSE_FIELDS, changes)
     if "code" in values and values["code"] != warehouse.code:
-        _check_warehouse_code(uow, values["code"])
+        check_warehouse_code(uow, values["code"])
     for name, value in values.items():
         setattr(warehouse, name, value)
     uow.flush()
@@ -116,7 +118,7 @@ def create_product(
     """A new product of a client (the caller's own, or one a provider names)."""
     client_id = owning_client(uow, client_id)
     given = {name: fields.get(name, PRODUCT_DEFAULTS.get(name)) for name in PRODUCT_FIELDS}
-    values = _clean(PRODUCT_FIELDS, given)
+    values = clean_fields(PRODUCT_FIELDS, given)
     _check_product_pairs(values)
     _check_sku(uow, client_id, values["sku"])
     product = Product(provider_id=uow.scope.provider_id, id=new_id(), client_id=client_id, **values)
@@ -130,7 +132,7 @@ def update_product(
 ) -> Product:
     """Change some fields of a live product; dimensions and value stay all-or-none."""
     product = _live(find_product(uow, product_id), "product")
-    values = _clean(PRODUCT_FIELDS, changes)
+    values = clean_fields(PRODUCT_FIELDS, changes)
     _check_product_pairs({name: getattr(product, name) for name in PRODUCT_FIELDS} | values)
     if "sku" in values and values["sku"] != product.sku:
         _check_sku(uow, product.client_id, values["sku"])
@@ -182,7 +184,8 @@ def lock_live(
                 )
 
 
-def _clean(cleaners: Cleaners, given: Mapping[str, Any]) -> dict[str, Any]:
+def clean_fields(cleaners: Cleaners, given: Mapping[str, Any]) -> dict[str, Any]:
+    """Each given field through its cleaner (a DomainError names the first bad one)."""
     unknown = set(given) - set(cleaners)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
@@ -209,7 +212,8 @@ def _check_product_pairs(values: Mapping[str, Any]) -> None:
         )
 
 
-def _check_warehouse_code(uow: TenantUnitOfWork, code: str) -> None:
+def check_warehouse_code(uow: TenantUnitOfWork, code: str) -> None:
+    """Refuse a code another warehouse or merchant location of the provider has."""
     taken = uow.scalar(select(exists(uow.select(Warehouse).where(Warehouse.code == code))))
     if taken:
         raise DomainError(

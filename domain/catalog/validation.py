@@ -85,3 +85,19 @@ def clean_amount(value: Decimal, field: str) -> Decimal:
         raise DomainError(DomainErrorCode.INVALID, f"{field} must not be negative.", field)
     # at storage scale, so what a write answers equals what later reads answer
     return value.quantize(Decimal(1).scaleb(-MONEY_PLACES))
+
+
+MAX_TAGS = 20
+TAG_MAX = 40
+
+
+def clean_tags(values: list[str], field: str) -> list[str]:
+    """Labels stripped and de-duplicated: at most MAX_TAGS, each at most TAG_MAX long."""
+    if len(values) > MAX_TAGS:
+        raise DomainError(DomainErrorCode.OUT_OF_RANGE, f"At most {MAX_TAGS} tags.", field)
+    cleaned: list[str] = []
+    for index, value in enumerate(values):
+        tag = clean_text(value, f"{field}.{index}", TAG_MAX)
+        if tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned

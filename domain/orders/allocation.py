@@ -1,4 +1,4 @@
-"""Reserving stock for order lines: lock levels, plan, post ALLOCATION, record fulfillment."""
+"""Reserving stock for routed order lines: post ALLOCATION, open or grow fulfillment orders."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from domain.catalog.models import Warehouse
 from domain.inventory import ledger
 from domain.inventory.models import InventoryLevel, MovementKind
 from domain.orders.models import (
@@ -17,42 +16,21 @@ from domain.orders.models import (
     Order,
     OrderLine,
 )
-from domain.orders.planning import Need, Pick, plan
+from domain.orders.planning import Pick
 from persistence.base import new_id
 from tenants.unit_of_work import TenantUnitOfWork
 
 Levels = dict[ledger.LevelKey, InventoryLevel]
 
 
-def active_warehouses(uow: TenantUnitOfWork) -> dict[uuid.UUID, str]:
-    """The provider's warehouses that can ship (not archived): id to code."""
-    rows = uow.execute(
-        uow.select(Warehouse, Warehouse.id, Warehouse.code).where(Warehouse.archived_at.is_(None))
-    )
-    return {row.id: row.code for row in rows}
-
-
-def lock_stock(
-    uow: TenantUnitOfWork, product_ids: Sequence[uuid.UUID]
-) -> tuple[Levels, dict[uuid.UUID, str]]:
-    """The levels of these products in shipping warehouses, locked before anyone reads them."""
-    warehouses = active_warehouses(uow)
-    if not warehouses:
-        return {}, warehouses
-    return ledger.lock_levels(uow, product_ids, warehouses), warehouses
-
-
-def allocate_lines(
+def allocate_picks(
     uow: TenantUnitOfWork,
     order: Order,
     lines: Sequence[OrderLine],
     levels: Levels,
-    warehouses: dict[uuid.UUID, str],
+    picks: Sequence[Pick],
 ) -> int:
-    """Reserve what the locked `levels` allow for `lines`; how many units were reserved."""
-    needs = [Need(line.id, line.product_id, line.backordered_quantity) for line in lines]
-    available = {key: max(level.available, 0) for key, level in levels.items()}
-    picks = plan(needs, available, warehouses)
+    """Reserve the decided `picks` in their warehouses' locked `levels`; units reserved."""
     if not picks:
         return 0
     by_id = {line.id: line for line in lines}

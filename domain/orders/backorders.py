@@ -1,14 +1,13 @@
-"""Backorders: order lines waiting for stock, allocated oldest first when stock arrives."""
+"""Backorders: order lines waiting for stock, routed oldest order first when stock arrives."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from itertools import groupby
 
-from domain.orders.allocation import allocate_lines, lock_stock
 from domain.orders.models import Order, OrderLine, OrderStatus
-from domain.orders.status import refresh_status
+from domain.routing.network import live_places, lock_levels
+from domain.routing.reroute import reroute_waiting
 from tenants.unit_of_work import TenantUnitOfWork
 
 WAITING_EXCLUDED = (OrderStatus.ON_HOLD, OrderStatus.CANCELLED)
@@ -16,30 +15,21 @@ WAITING_EXCLUDED = (OrderStatus.ON_HOLD, OrderStatus.CANCELLED)
 
 
 def allocate_backorders(uow: TenantUnitOfWork, product_ids: Iterable[uuid.UUID]) -> int:
-    """Allocate waiting lines of these products, oldest order first; how many orders got stock.
+    """Route waiting lines of these products, oldest order first; how many orders got stock.
 
-    Only lines of these products are allocated, so the levels locked here are the
-    only ones touched and locks are always taken in the ledger's order.
+    Only lines of these products are routed, so the levels locked here are the only
+    ones touched and locks are always taken in the ledger's order.
     """
     products = sorted(set(product_ids))
     if not products:
         return 0
-    levels, warehouses = lock_stock(uow, products)
-    if not levels:
-        return 0
-    served = 0
-    for order, lines in _waiting(uow, products):
-        if not any(level.available > 0 for level in levels.values()):
-            break
-        if allocate_lines(uow, order, lines, levels, warehouses):
-            refresh_status(uow, order)
-            served += 1
-    return served
+    places = live_places(uow, None)
+    levels = lock_levels(uow, products, places)
+    waiting = _waiting(uow, products)
+    return reroute_waiting(uow, waiting, products, levels, places)
 
 
-def _waiting(
-    uow: TenantUnitOfWork, product_ids: list[uuid.UUID]
-) -> list[tuple[Order, list[OrderLine]]]:
+def _waiting(uow: TenantUnitOfWork, product_ids: list[uuid.UUID]) -> list[Order]:
     stmt = uow.scope.restrict(
         uow.select(Order, Order, OrderLine).join(
             OrderLine,
@@ -58,6 +48,7 @@ def _waiting(
         .with_for_update()
         .execution_options(populate_existing=True)
     ).all()
-    return [
-        (order, [row[1] for row in group]) for order, group in groupby(rows, key=lambda row: row[0])
-    ]
+    orders: dict[uuid.UUID, Order] = {}
+    for row in rows:
+        orders.setdefault(row[0].id, row[0])
+    return list(orders.values())

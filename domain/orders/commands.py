@@ -28,10 +28,15 @@ class CreateOrder:
     service_level: str = "standard"
     """A `ServiceLevel` value; validation refuses anything else."""
     client_id: uuid.UUID | None = None
+    tags: tuple[str, ...] = ()
+    """The client's labels for the order; routing rules can match on them."""
 
     def content_hash(self) -> str:
         """A digest of the order's content, the same for the same order however it is sent."""
         content = asdict(self)
         content["client_id"] = str(self.client_id)
+        if not self.tags:
+            # Orders made before tags existed keep their digest, so their retries still match.
+            del content["tags"]
         canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode()).hexdigest()

@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 from domain.catalog.models import Product
 from domain.errors import DomainError, DomainErrorCode
 from domain.orders import events
-from domain.orders.allocation import allocate_lines, lock_stock
 from domain.orders.commands import CreateOrder, LineRequest
 from domain.orders.models import HoldReason, Order, OrderHold, OrderLine, OrderStatus
 from domain.orders.status import refresh_status
 from domain.orders.validation import clean_order, products_of
+from domain.routing.models import DecisionKind
+from domain.routing.orders import route_and_allocate
+from domain.routing.preparation import prepare_routing
 from persistence.base import new_id, utcnow
 from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
@@ -41,7 +43,7 @@ def create_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreatedOrder:
         return CreatedOrder(same_content_or_conflict(existing, digest), created=False)
     assert command.client_id is not None
     products = products_of(uow, command.client_id, command.lines)
-    levels, warehouses = lock_stock(uow, [p.id for p in products])
+    routing = prepare_routing(uow, command.client_id, products, lock=True)
     order = _new_order(uow.scope, command, digest)
     try:
         with uow.session.begin_nested():
@@ -54,7 +56,16 @@ def create_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreatedOrder:
         return CreatedOrder(same_content_or_conflict(existing, digest), created=False)
     events.order_created(uow, order)
     lines = _add_lines(uow.session, order, command, products)
-    allocate_lines(uow, order, lines, levels, warehouses)
+    route_and_allocate(
+        uow,
+        order,
+        lines,
+        routing.facts(command, products),
+        routing.rule_set,
+        routing.network,
+        routing.levels,
+        DecisionKind.CREATION,
+    )
     refresh_status(uow, order)
     return CreatedOrder(order, created=True)
 
@@ -141,6 +152,7 @@ def _new_order(scope: TenantScope, command: CreateOrder, digest: str) -> Order:
         status=OrderStatus.RECEIVED,
         service_level=command.service_level,
         ship_to=command.ship_to,
+        tags=list(command.tags),
         created_by=scope.actor,
     )
 

@@ -6,10 +6,11 @@ import uuid
 
 from domain.channels.completion import complete_held_order
 from domain.errors import DomainError, DomainErrorCode, not_found
-from domain.orders.allocation import allocate_lines, lock_stock
 from domain.orders.models import HoldReason, Order, OrderHold, OrderLine, OrderStatus
 from domain.orders.states import HOLDABLE, check_order
 from domain.orders.status import lock_order, refresh_status
+from domain.routing.network import live_places, lock_levels
+from domain.routing.reroute import reroute_waiting
 from persistence.base import new_id, utcnow
 from tenants.unit_of_work import TenantUnitOfWork
 from tenants.validation import clean_text
@@ -72,7 +73,8 @@ def release_hold(uow: TenantUnitOfWork, hold_id: uuid.UUID) -> tuple[OrderHold, 
     if hold.reason is HoldReason.UNMAPPED_SKU and hold.released_at is None:
         complete_held_order(uow, hold.order_id)  # re-validates: refused while a SKU is unmapped
     waiting = _waiting_products(uow, hold.order_id)
-    levels, warehouses = lock_stock(uow, waiting)
+    places = live_places(uow, [hold.client_id])
+    levels = lock_levels(uow, waiting, places)
     order = lock_order(uow, hold.order_id)
     assert order is not None
     hold = uow.scalars(
@@ -86,10 +88,8 @@ def release_hold(uow: TenantUnitOfWork, hold_id: uuid.UUID) -> tuple[OrderHold, 
     hold.released_by = uow.scope.actor
     hold.released_at = utcnow()
     refresh_status(uow, order)
-    if order.status is not OrderStatus.ON_HOLD and order.cancelled_at is None and levels:
-        lines = _waiting_lines(uow, order.id)
-        if allocate_lines(uow, order, lines, levels, warehouses):
-            refresh_status(uow, order)
+    if order.status is not OrderStatus.ON_HOLD and order.cancelled_at is None:
+        reroute_waiting(uow, [order], waiting, levels, places)
     return hold, order
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
@@ -126,6 +127,8 @@ class Order(ChangeTracked, Timestamped, Base):
     """Where the order goes (the ``ship_to_*`` columns as one value)."""
     created_by: Mapped[str] = mapped_column(String(64))
     cancelled_at: Mapped[datetime | None]
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    """The client's labels for the order (e.g. vip, gift); routing rules can match on them."""
 
 
 class OrderLine(Base):

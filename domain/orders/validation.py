@@ -18,6 +18,8 @@ from tenants.unit_of_work import TenantUnitOfWork
 from tenants.validation import clean_text
 
 MAX_LINES = 100
+MAX_TAGS = 20
+TAG_MAX = 40
 REFERENCE_MAX = 64
 SERVICE_LEVEL_MAX = 32
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -42,7 +44,22 @@ def clean_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreateOrder:
         service_level=clean_service_level(command.service_level),
         ship_to=clean_ship_to(command.ship_to),
         lines=clean_lines(command.lines),
+        tags=clean_tags(command.tags),
     )
+
+
+def clean_tags(tags: tuple[str, ...]) -> tuple[str, ...]:
+    """The order's tags stripped, each at most TAG_MAX long, at most MAX_TAGS, no repeats."""
+    if len(tags) > MAX_TAGS:
+        raise DomainError(
+            DomainErrorCode.OUT_OF_RANGE, f"An order may have at most {MAX_TAGS} tags.", "tags"
+        )
+    cleaned: list[str] = []
+    for index, tag in enumerate(tags):
+        text = clean_text(tag, f"tags.{index}", TAG_MAX)
+        if text not in cleaned:
+            cleaned.append(text)
+    return tuple(cleaned)
 
 
 def clean_service_level(value: str) -> ServiceLevel:

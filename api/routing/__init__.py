@@ -1,0 +1,1 @@
+"""GraphQL of routing: rules, the dry run, decisions, overrides."""

@@ -1,0 +1,1 @@
+"""Routing: which sources serve an order, by the client's rules, explained."""

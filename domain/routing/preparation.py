@@ -1,0 +1,53 @@
+"""Everything routing a new order needs, read once: rules, network and stock.
+
+Creation locks the stock it reads (the decision is then carried out as made); the
+`explainRouting` dry run reads the same rows without locking and writes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from domain.catalog.models import Product
+from domain.orders.commands import CreateOrder
+from domain.routing.facts import Network, OrderFacts
+from domain.routing.network import Levels, live_places, lock_levels, network_for, read_levels
+from domain.routing.orders import line_facts, order_facts, uses_suppliers
+from domain.routing.rule_sets import active_rule_set
+from domain.routing.rules import RuleSet
+from tenants.unit_of_work import TenantUnitOfWork
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The client's rules, its network and the levels of the ordered products."""
+
+    rule_set: RuleSet
+    network: Network
+    levels: Levels
+
+    def facts(self, command: CreateOrder, products: Sequence[Product]) -> OrderFacts:
+        """The command's order as routing sees it (every unit needs a source)."""
+        lines = [
+            line_facts(number, product, request.quantity, request.quantity)
+            for number, (request, product) in enumerate(
+                zip(command.lines, products, strict=True), start=1
+            )
+        ]
+        return order_facts(command.ship_to, command.service_level, command.tags, lines)
+
+
+def prepare_routing(
+    uow: TenantUnitOfWork, client_id: uuid.UUID, products: Sequence[Product], *, lock: bool
+) -> Prepared:
+    """Read (and with `lock`, lock) what routing a new order of these products needs."""
+    rule_set = active_rule_set(uow, client_id)
+    places = live_places(uow, [client_id])
+    product_ids = [product.id for product in products]
+    levels = (lock_levels if lock else read_levels)(uow, product_ids, places)
+    network = network_for(
+        uow, client_id, places, levels, product_ids, with_suppliers=uses_suppliers(rule_set)
+    )
+    return Prepared(rule_set, network, levels)
