@@ -211,25 +211,26 @@ class Mutation:
             lambda row: UpdateOrderShipToPayload(order=OrderType.from_row(row)),
         )
 
-    @strawberry.mutation(permission_classes=[_operate])
+    @strawberry.mutation(permission_classes=[_write])
     async def start_picking(
         self, info: Info[Context, None], input: StartPickingInput
     ) -> StartPickingPayload:
-        """The warehouse starts picking a fulfillment order."""
+        """The warehouse (or a client, at its own merchant location) starts picking."""
         return await _step(info, StartPickingPayload, fulfillment.start_picking, input)
 
-    @strawberry.mutation(permission_classes=[_operate])
+    @strawberry.mutation(permission_classes=[_write])
     async def mark_packed(
         self, info: Info[Context, None], input: MarkPackedInput
     ) -> MarkPackedPayload:
-        """A fulfillment order is packed and ready for the carrier."""
+        """A fulfillment order is packed and ready for the carrier (a client: at its location)."""
         return await _step(info, MarkPackedPayload, fulfillment.mark_packed, input)
 
-    @strawberry.mutation(permission_classes=[_operate])
+    @strawberry.mutation(permission_classes=[_write])
     async def mark_shipped(
         self, info: Info[Context, None], input: MarkShippedInput
     ) -> MarkShippedPayload:
-        """The carrier has the parcel; carrier and tracking number as typed by the operator."""
+        """The carrier has the parcel; carrier and tracking number as typed (a client: for its
+        own merchant location's parcels)."""
         return await _step(
             info,
             MarkShippedPayload,

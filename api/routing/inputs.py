@@ -144,3 +144,14 @@ class SetRoutingRulesInput:
         """The client id and the domain rules."""
         client_id = optional_id(self.client_id, "Client", "clientId")
         return client_id, tuple(rule.rule(f"rules.{i}") for i, rule in enumerate(self.rules))
+
+
+@strawberry.input(
+    description="Move a fulfillment order that has not started picking to another source."
+)
+class RerouteFulfillmentOrderInput:
+    id: relay.GlobalID = strawberry.field(description="The fulfillment order.")
+    warehouse_id: relay.GlobalID = strawberry.field(
+        description="Where it goes: a provider warehouse, or a merchant location of the client."
+    )
+    reason: str = strawberry.field(description="Why; kept beside the automatic decision.")

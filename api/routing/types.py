@@ -72,6 +72,7 @@ VerdictEnum = described_enum(
             "Passed over: it cannot ship the whole order, which the rule wants complete."
         ),
         Verdict.UNAVAILABLE: "Passed over: the source is archived or no longer exists.",
+        Verdict.OVERRIDDEN: "Passed over: a person moved its units to another source.",
     },
 )
 DecisionKindEnum = described_enum(

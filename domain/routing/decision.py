@@ -31,6 +31,8 @@ class Verdict(StrEnum):
     """Passed over: the rule may not split the order, and this source cannot ship all of it."""
     UNAVAILABLE = "unavailable"
     """Passed over: the source is archived or no longer exists."""
+    OVERRIDDEN = "overridden"
+    """Passed over: a person moved its units to another source."""
 
     @property
     def chosen(self) -> bool:
