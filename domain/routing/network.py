@@ -87,6 +87,7 @@ def network_for(
     product_ids: Iterable[uuid.UUID],
     *,
     with_suppliers: bool,
+    lock: bool = True,
 ) -> Network:
     """The network one client's order is routed over, from places and levels read already."""
     own = [p for p in places if p.client_id in (None, client_id)]
@@ -99,7 +100,7 @@ def network_for(
     }
     supplier_codes: dict[SourceRef, str] = {}
     if with_suppliers:
-        supplier_codes, offered = suppliers.offers(uow, client_id, product_ids)
+        supplier_codes, offered = suppliers.offers(uow, client_id, product_ids, lock=lock)
         codes.update(supplier_codes)
         available.update(offered)
     return Network(
@@ -107,4 +108,14 @@ def network_for(
         warehouses=tuple(p.source for p in own if p.client_id is None),
         suppliers=tuple(sorted(supplier_codes, key=lambda s: supplier_codes[s])),
         available=available,
+    )
+
+
+def without(network: Network, source: SourceRef) -> Network:
+    """The network with one source left out (a supplier that has just refused)."""
+    return Network(
+        codes={ref: code for ref, code in network.codes.items() if ref != source},
+        warehouses=tuple(ref for ref in network.warehouses if ref != source),
+        suppliers=tuple(ref for ref in network.suppliers if ref != source),
+        available={key: n for key, n in network.available.items() if key[1] != source},
     )

@@ -14,7 +14,7 @@ from domain.catalog.models import Product
 from domain.inventory import ledger
 from domain.inventory.models import InventoryLevel
 from domain.orders.allocation import allocate_picks
-from domain.orders.models import Order, OrderLine
+from domain.orders.models import FulfillmentOrder, FulfillmentStatus, Order, OrderLine
 from domain.orders.planning import Pick as WarehousePick
 from domain.routing import suppliers
 from domain.routing.decision import Decision
@@ -96,6 +96,8 @@ def route_and_allocate(
     network: Network,
     levels: Mapping[ledger.LevelKey, InventoryLevel],
     kind: DecisionKind,
+    *,
+    always_record: bool = False,
 ) -> tuple[Decision, int]:
     """Decide, reserve what the decision picks, record it; the decision and units reserved.
 
@@ -112,9 +114,24 @@ def route_and_allocate(
     reserved += suppliers.assign(
         uow, order, by_number, [p for p in decision.picks if p.source.is_supplier]
     )
-    if kind is DecisionKind.CREATION or reserved:
+    if kind is DecisionKind.CREATION or reserved or always_record:
         record(uow, order, decision, kind)
+    if reserved and kind is DecisionKind.REROUTE:
+        _clear_refusals(uow, order)
     return decision, reserved
+
+
+def _clear_refusals(uow: TenantUnitOfWork, order: Order) -> None:
+    # A refused supplier order left in EXCEPTION (nothing could take its units) is settled
+    # once its units are placed again.
+    for fo in uow.scalars(
+        uow.select(FulfillmentOrder).where(
+            FulfillmentOrder.order_id == order.id,
+            FulfillmentOrder.status == FulfillmentStatus.EXCEPTION,
+            FulfillmentOrder.rejected_at.is_not(None),
+        )
+    ):
+        fo.status = FulfillmentStatus.CANCELLED
 
 
 def record(

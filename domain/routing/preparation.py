@@ -48,6 +48,12 @@ def prepare_routing(
     product_ids = [product.id for product in products]
     levels = (lock_levels if lock else read_levels)(uow, product_ids, places)
     network = network_for(
-        uow, client_id, places, levels, product_ids, with_suppliers=uses_suppliers(rule_set)
+        uow,
+        client_id,
+        places,
+        levels,
+        product_ids,
+        with_suppliers=uses_suppliers(rule_set),
+        lock=lock,
     )
     return Prepared(rule_set, network, levels)
