@@ -9,10 +9,14 @@ from decimal import Decimal
 
 from domain.billing.rate_cards import NewRateCard, create_rate_card
 from domain.catalog import service as catalog
+from domain.catalog.locations import create_merchant_location
+from domain.catalog.models import Product
+from domain.inventory import ledger
 from domain.inventory.inbound import (
     LineQuantity,
     create_inbound_shipment,
 )
+from domain.inventory.models import MovementKind
 from domain.shipping.accounts import AccountChanges, create_carrier_account
 from domain.shipping.models import CarrierKind
 from domain.suppliers.catalog import link_product, set_service_levels
@@ -157,6 +161,7 @@ def seed_demo(unit: UnitOfWork) -> Demo:
             CarrierKind.RATE_TABLE,
             AccountChanges(name="crossdock-post"),
         )
+    _merchant_location(uow, clients["ACME"].id)
     return Demo(
         provider_key=provider_key.plaintext,
         client_key=keys["ACME"].plaintext,
@@ -182,6 +187,29 @@ def _drop_ship_supplier(uow: TenantUnitOfWork, client_id: uuid.UUID) -> str:
         uow, name=f"{name} portal", kind=KeyKind.SUPPLIER, supplier_id=supplier.id
     )
     return key.plaintext
+
+
+def _merchant_location(uow: TenantUnitOfWork, client_id: uuid.UUID) -> None:
+    """ACME's own shop in Boulder, holding a few stoves it ships itself."""
+    shop = create_merchant_location(
+        uow,
+        client_id,
+        {
+            "code": "SHOP-BOULDER",
+            "name": "ACME Boulder store",
+            "address_line1": "1200 Pearl St",
+            "city": "Boulder",
+            "region": "CO",
+            "postal_code": "80302",
+            "country": "US",
+            "timezone": "America/Denver",
+        },
+    )
+    stove = uow.scalar(
+        uow.select(Product).where(Product.client_id == client_id, Product.sku == "STOVE-1")
+    )
+    level = ledger.ensure_level(uow, client_id, stove.id, shop.id)
+    ledger.post(uow, level, MovementKind.RECEIPT, on_hand=3, reason="opening stock")
 
 
 def _default_rate_card(uow: TenantUnitOfWork) -> None:
