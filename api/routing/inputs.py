@@ -151,7 +151,21 @@ class SetRoutingRulesInput:
 )
 class RerouteFulfillmentOrderInput:
     id: relay.GlobalID = strawberry.field(description="The fulfillment order.")
-    warehouse_id: relay.GlobalID = strawberry.field(
-        description="Where it goes: a provider warehouse, or a merchant location of the client."
+    warehouse_id: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="Where it goes: a provider warehouse, or a merchant location of the client.",
+    )
+    supplier_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Or a drop-ship supplier carrying its products (provider only)."
     )
     reason: str = strawberry.field(description="Why; kept beside the automatic decision.")
+
+    def target(self) -> dict[str, object]:
+        """The target as keyword arguments: exactly one of warehouse and supplier."""
+        if (self.warehouse_id is None) == (self.supplier_id is None):
+            raise DomainError(
+                DomainErrorCode.INVALID, "Give exactly one of warehouseId and supplierId.", "id"
+            )
+        if self.supplier_id is not None:
+            return {"supplier_id": decode_id(self.supplier_id, "Supplier", "supplierId")}
+        return {"warehouse_id": decode_id(self.warehouse_id, "Warehouse", "warehouseId")}

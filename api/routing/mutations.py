@@ -59,15 +59,13 @@ class Mutation:
     async def reroute_fulfillment_order(
         self, info: Info[Context, None], input: RerouteFulfillmentOrderInput
     ) -> RerouteFulfillmentOrderPayload:
-        """Override routing: move a fulfillment order not yet picking to another warehouse (a
-        client: to one of its own merchant locations); recorded beside the automatic decision."""
+        """Override routing: move a fulfillment order not yet picking to another warehouse or a
+        supplier (a client: to one of its own merchant locations); recorded beside the automatic
+        decision."""
 
         def work(uow: TenantUnitOfWork) -> object:
             return override_source(
-                uow,
-                decode_id(input.id, "FulfillmentOrder", "id"),
-                decode_id(input.warehouse_id, "Warehouse", "warehouseId"),
-                input.reason,
+                uow, decode_id(input.id, "FulfillmentOrder", "id"), input.reason, **input.target()
             )
 
         return await mutate(

@@ -3,12 +3,15 @@ routes on (or raises an exception), and racing orders never promise a supplier's
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
+from domain.errors import DomainError
 from domain.inventory.adjustments import AdjustmentReason
 from domain.orders.creation import create_order
 from domain.orders.models import FulfillmentOrder, FulfillmentStatus, OrderLine, OrderStatus
 from domain.routing.models import RoutingDecision
+from domain.routing.override import override_source
 from domain.routing.rule_sets import save_rules
 from domain.routing.rules import Rule, SourceKind, SourceRef, WhenShort
 from domain.suppliers.assignment import release_supplier_lines
@@ -18,7 +21,13 @@ from services.stock import adjust
 from tenants.unit_of_work import TenantUnitOfWork
 from tests.domain.orders.conftest import Shop
 from tests.domain.orders.test_concurrency import as_caller, race
-from tests.factories_orders import levels_match_ledger, order_command, order_state, run
+from tests.factories_orders import (
+    level_of,
+    levels_match_ledger,
+    order_command,
+    order_state,
+    run,
+)
 from tests.supplier_factories import link, make_supplier, supplier_level, supplier_stock_matches_log
 
 
@@ -169,3 +178,30 @@ def test_fifty_racing_orders_take_exactly_the_ten_units_a_supplier_reports(pg_sh
     assert supplier_level(shop.db, acme, shop.products["SKU-3"]) == (10, 10)
     assert supplier_stock_matches_log(shop.db)
     assert levels_match_ledger(shop.db)
+
+
+def to_supplier(uow, fo_id, reason, supplier_id):
+    return override_source(uow, fo_id, reason, supplier_id=supplier_id)
+
+
+def test_the_provider_moves_a_warehouse_order_to_a_supplier_and_back_is_refused_when_short(shop):
+    # given: 2 x SKU-1 allocated in WH-A; ACME offers 3 of SKU-1
+    shop.stock("SKU-1", "WH-A", 5)
+    acme = make_supplier(shop.db, shop.tenant)
+    link(shop.db, shop.tenant, acme, shop.products["SKU-1"], available=3)
+    made = run(shop.db, shop.client(), create_order, order_command("D-5", (("SKU-1", 2),)))
+    [(fo_id, _)] = order_state(shop.db, shop.tenant.provider_id, made.order.id).fulfillment
+    # when
+    moved, _ = run(shop.db, shop.provider, to_supplier, fo_id, "faster from ACME", acme)
+    # then
+    assert moved.supplier_id == acme
+    assert supplier_level(shop.db, acme, shop.products["SKU-1"]) == (3, 2)
+    assert level_of(shop.db, shop.products["SKU-1"], shop.warehouses["WH-A"]) == (5, 0)
+    assert supplier_stock_matches_log(shop.db)
+    assert levels_match_ledger(shop.db)
+    # and: another order of 2 cannot move there, ACME has 1 left
+    other = run(shop.db, shop.client(), create_order, order_command("D-6", (("SKU-1", 2),)))
+    [(other_fo, _)] = order_state(shop.db, shop.tenant.provider_id, other.order.id).fulfillment
+    with pytest.raises(DomainError) as refused:
+        run(shop.db, shop.provider, to_supplier, other_fo, "x", acme)
+    assert (refused.value.code, refused.value.field) == ("INSUFFICIENT_STOCK", "supplierId")
