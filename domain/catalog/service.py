@@ -27,6 +27,7 @@ from domain.clients import owning_client, require_provider
 from domain.errors import DomainError, DomainErrorCode
 from domain.inventory.models import InventoryLevel
 from persistence.base import new_id, utcnow
+from tenants.errors import NotFoundError
 from tenants.unit_of_work import TenantUnitOfWork
 from tenants.validation import clean_code, clean_text
 
@@ -63,6 +64,17 @@ PRODUCT_DEFAULTS: dict[str, Any] = {"weight_grams": 0, "reorder_point": 0, "tags
 def find_warehouse(uow: TenantUnitOfWork, warehouse_id: uuid.UUID, field: str = "id") -> Warehouse:
     """A warehouse the caller can see, or NOT_FOUND on `field`."""
     return uow.get_or_not_found(Warehouse, warehouse_id, "warehouse", field)
+
+
+def find_place_for(
+    uow: TenantUnitOfWork, warehouse_id: uuid.UUID, client_id: uuid.UUID, field: str
+) -> Warehouse:
+    """A warehouse that may hold this client's stock: the provider's, or the client's own
+    merchant location; another client's location answers like one that does not exist."""
+    warehouse = find_warehouse(uow, warehouse_id, field)
+    if warehouse.client_id not in (None, client_id):
+        raise NotFoundError("warehouse", field)
+    return warehouse
 
 
 def find_product(uow: TenantUnitOfWork, product_id: uuid.UUID, field: str = "id") -> Product:

@@ -27,7 +27,7 @@ from enum import StrEnum
 
 from sqlalchemy import func
 
-from domain.catalog.service import find_product, find_warehouse, lock_live
+from domain.catalog.service import find_place_for, find_product, lock_live
 from domain.catalog.validation import non_negative, optional_text
 from domain.clients import require_provider
 from domain.errors import DomainError, DomainErrorCode
@@ -210,7 +210,7 @@ def _freed(uow: TenantUnitOfWork, level: InventoryLevel, available_before: int) 
 
 def _level(uow: TenantUnitOfWork, product_id: uuid.UUID, warehouse_id: uuid.UUID) -> InventoryLevel:
     product = find_product(uow, product_id, "productId")
-    warehouse = find_warehouse(uow, warehouse_id, "warehouseId")
+    warehouse = find_place_for(uow, warehouse_id, product.client_id, "warehouseId")
     lock_live(uow, {product.id: "productId"}, {warehouse.id: "warehouseId"})
     # Lock the product's levels in every warehouse first, in the ledger's global order: serving
     # backorders afterwards locks them all, and taking this one alone first would invert it.

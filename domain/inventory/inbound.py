@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 
 from domain.catalog.models import Product
-from domain.catalog.service import find_warehouse, lock_live
+from domain.catalog.service import find_place_for, lock_live
 from domain.catalog.validation import optional_text
 from domain.clients import owning_client, require_provider
 from domain.errors import DomainError, DomainErrorCode, not_found
@@ -70,7 +70,7 @@ def create_inbound_shipment(
         raise DomainError(
             DomainErrorCode.INVALID, "Give expectedAt with a time zone.", "expectedAt"
         )
-    warehouse = find_warehouse(uow, warehouse_id, "warehouseId")
+    warehouse = find_place_for(uow, warehouse_id, client_id, "warehouseId")
     if warehouse.archived_at is not None:
         raise DomainError(DomainErrorCode.ARCHIVED, "The warehouse is archived.", "warehouseId")
     _check_lines(lines)

@@ -280,3 +280,18 @@ def test_stock_arriving_reroutes_by_the_rules_and_records_the_reroute(database, 
     [line] = stored["routingDecisions"][1]["explanation"]["lines"]
     assert (line["assignedQuantity"], line["candidates"][0]["source"]["code"]) == (2, "A-SHOP")
     assert levels_match_ledger(database)
+
+
+def test_stock_of_one_client_never_goes_into_another_clients_location(database, gql, world):
+    # given: A's own shop
+    shop = gql(CREATE_LOCATION, {"input": location_input("A-SHOP")},
+               key=world.tenant.clients["A"].key)["data"]["createMerchantLocation"]  # fmt: skip
+    product_b = global_id("Product", world.products["SKU-B"])
+    # when: the provider books B's product into A's shop
+    answer = gql(ADJUST, {"p": product_b, "w": shop["warehouse"]["id"], "q": 5, "r": "FOUND"},
+                 key=world.tenant.key)["data"]["adjustInventory"]  # fmt: skip
+    # then
+    assert [(dotted(e["field"]), e["code"]) for e in answer["userErrors"]] == [
+        ("warehouseId", "NOT_FOUND")
+    ]
+    assert levels_match_ledger(database)
