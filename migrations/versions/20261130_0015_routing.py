@@ -7,8 +7,8 @@
 - ``routing_decisions``: each decision made for an order (creation, re-route, override)
   with its explanation.
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-11-30 22:40:00.000000
 """
 
@@ -20,8 +20,8 @@ from alembic import op
 import persistence.base
 from persistence.rls import enable_tenant_rls, grant_app_role
 
-revision: str = "0012"
-down_revision: str | None = "0011"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
