@@ -19,6 +19,7 @@ from api.errors import PublicError, statement_values_hidden
 from tenants.errors import AuthenticationError
 from tenants.scope import TenantScope
 from tenants.service import authenticate
+from tenants.sessions import SessionPolicy, authenticate_session
 from tenants.unit_of_work import TenantUnitOfWork
 
 if TYPE_CHECKING:
@@ -41,6 +42,15 @@ class Context:
     allow_private_urls: bool = False
     """Whether outbound URLs (webhook endpoints, carrier accounts) may point at private and
     loopback hosts (a setting)."""
+    session_policy: SessionPolicy = field(default_factory=SessionPolicy)
+    """How long people's sessions last (settings)."""
+    session_cookie: tuple[str, str] | None = None
+    """A cookie request's session cookie and the CSRF token it presented, once the
+    request passed the same-origin checks; None authenticates with a key."""
+    invitation_base_url: str | None = None
+    """Where invitation links point (the public URL, else the request's own)."""
+    invitation_hours: int = 72
+    """How long an invitation link works (a setting)."""
     _scope: TenantScope | None = None
     _auth_error: PublicError | None = None
     _loaders: dict[Hashable, DataLoader[Any, Any]] = field(default_factory=dict)
@@ -109,6 +119,9 @@ class Context:
         if self.connection_params and self.connection_params.get("Authorization"):
             header = str(self.connection_params["Authorization"])
         with self.session_factory() as session:
+            if not header and self.session_cookie is not None:
+                token, csrf_token = self.session_cookie
+                return authenticate_session(session, token, csrf_token, self.session_policy)
             return authenticate(session, bearer_token(header))
 
 

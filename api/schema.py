@@ -31,6 +31,7 @@ from api.routing import schema as routing
 from api.shipping import schema as shipping
 from api.suppliers import schema as suppliers
 from api.tenants import schema as tenants
+from api.users import schema as users
 from api.webhooks import schema as webhooks
 
 
@@ -47,6 +48,7 @@ Query = merge_types(
     (
         NodeQuery,
         tenants.Query,
+        users.Query,
         catalog.Query,
         inventory.Query,
         orders.Query,
@@ -63,6 +65,7 @@ Mutation = merge_types(
     "Mutation",
     (
         tenants.Mutation,
+        users.Mutation,
         catalog.Mutation,
         inventory.Mutation,
         orders.Mutation,

@@ -25,6 +25,14 @@ from api.errors import PublicError
 from api.graphiql import graphiql_page
 from api.limits.document import operations_of, parse_document
 from api.limits.extension import QueryLimits
+from api.sessions.cookies import (
+    CSRF_HEADER,
+    CookiePolicy,
+    csrf_matches,
+    csrf_refused,
+    session_credentials,
+)
+from tenants.sessions import SessionPolicy
 
 _WS_CONTEXT = "crossdock.context"
 MAX_JSON_DEPTH = 32
@@ -42,6 +50,9 @@ class CrossdockGraphQL(GraphQL[Context, None]):
         *,
         allow_private_urls: bool = False,
         request_timeout: float | None = None,
+        session_policy: SessionPolicy | None = None,
+        cookie_policy: CookiePolicy | None = None,
+        invitation_hours: int = 72,
         **options: Any,
     ):
         super().__init__(schema, **options)
@@ -49,6 +60,9 @@ class CrossdockGraphQL(GraphQL[Context, None]):
         self.limits = limits
         self.allow_private_urls = allow_private_urls
         self.request_timeout = request_timeout
+        self.session_policy = session_policy or SessionPolicy()
+        self.cookie_policy = cookie_policy or CookiePolicy()
+        self.invitation_hours = invitation_hours
 
     def decode_json(self, data: str | bytes) -> object:
         """A request's JSON: UTF-8, an object (or a list, for batches), nested boundedly."""
@@ -84,6 +98,9 @@ class CrossdockGraphQL(GraphQL[Context, None]):
             db=RequestDatabase(self.session_factory),
             limits=self.limits,
             allow_private_urls=self.allow_private_urls,
+            session_policy=self.session_policy,
+            invitation_base_url=self.cookie_policy.public_url or str(request.base_url).rstrip("/"),
+            invitation_hours=self.invitation_hours,
         )
         if isinstance(request, WebSocket):
             request.scope[_WS_CONTEXT] = context  # closed with the socket, in `run`
@@ -94,7 +111,21 @@ class CrossdockGraphQL(GraphQL[Context, None]):
         return graphiql_page(request)
 
     async def on_ws_connect(self, context: Context) -> UnsetType:
-        """Authenticate a WebSocket at ``connection_init``; a bad or missing key closes it, 4403."""
+        """Authenticate a WebSocket at ``connection_init``; a bad or missing key closes it, 4403.
+
+        Without a key in the payload, the session cookie counts when the socket was opened
+        from this server's origin and the payload carries ``{"csrfToken": <CSRF cookie>}``.
+        """
+        params = context.connection_params or {}
+        token = None if params.get("Authorization") else session_credentials(context.request)
+        if token is not None:
+            presented = params.get("csrfToken")
+            if not (
+                self.cookie_policy.same_origin(context.request, required=True)
+                and csrf_matches(context.request, presented)
+            ):
+                raise ConnectionRejectionError({"code": "CSRF_REFUSED"})
+            context.session_cookie = (token, str(presented))
         try:
             await context.scope()
         except PublicError as error:
@@ -111,12 +142,30 @@ class CrossdockGraphQL(GraphQL[Context, None]):
                     await socket_context.db.close()
         own = await self.get_context(request, response=Response())
         try:
+            if await self._cross_site(request, own):
+                return csrf_refused()
             async with asyncio.timeout(self.request_timeout):
                 return await super().run(request, context=own)
         except TimeoutError:
             return _timed_out(self.request_timeout)
         finally:
             await own.db.close()
+
+    async def _cross_site(self, request: Request, context: Context) -> bool:
+        """Whether a cookie request fails its CSRF checks; one that passes authenticates now,
+        so that a CSRF token that is not its session's is refused (403) like a missing one."""
+        token = session_credentials(request)
+        if token is None or (request.method == "GET" and "query" not in request.query_params):
+            return False  # a key, no credentials, or GraphiQL's page
+        presented = request.headers.get(CSRF_HEADER)
+        if not (self.cookie_policy.same_origin(request) and csrf_matches(request, presented)):
+            return True
+        context.session_cookie = (token, str(presented))
+        try:
+            await context.scope()
+        except PublicError as error:
+            return error.extensions.get("code") == "CSRF_REFUSED"
+        return False
 
 
 _TOO_DEEP = f"The request's JSON nests deeper than {MAX_JSON_DEPTH} levels."

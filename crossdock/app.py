@@ -18,6 +18,8 @@ from api.channels.webhook import channel_webhook_routes
 from api.graphiql import graphiql_assets
 from api.limits.extension import QueryLimits
 from api.schema import build_schema
+from api.sessions.cookies import CookiePolicy
+from api.sessions.routes import session_routes
 from api.shipping.carrier_webhook import carrier_webhook_routes
 from api.view import CrossdockGraphQL
 from api.web_app import web_app_routes
@@ -36,6 +38,8 @@ from telemetry import logs
 from telemetry.exposition import CONTENT_TYPE, Scrape
 from telemetry.logs import stamp_request_ids
 from telemetry.metrics import use_multiprocess
+from tenants.sessions import SessionPolicy
+from tenants.throttle import ThrottlePolicy
 from workers import runtime
 
 
@@ -56,12 +60,20 @@ def create_app(
     session_factory = make_session_factory(engine)
     install_secret_box(settings, session_factory)
     limits = limits or make_query_limits(settings)
+    session_policy = session_policy_of(settings)
+    cookie_policy = CookiePolicy(
+        public_url=settings.public_url,
+        max_age_seconds=int(session_policy.absolute.total_seconds()),
+    )
     graphql = CrossdockGraphQL(
         build_schema(max_query_depth=settings.max_query_depth),
         session_factory,
         limits,
         allow_private_urls=settings.allow_private_urls,
         request_timeout=settings.request_timeout_seconds,
+        session_policy=session_policy,
+        cookie_policy=cookie_policy,
+        invitation_hours=settings.invitation_hours,
     )
 
     probes = {"database": database_probe(engine)}
@@ -104,6 +116,7 @@ def create_app(
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             graphiql_assets(),
+            *session_routes(session_factory, session_policy, cookie_policy),
             *carrier_webhook_routes(session_factory),
             *channel_webhook_routes(session_factory),
             *web_app_routes(),  # last: its fallback answers every other GET
@@ -155,6 +168,19 @@ class BodyTooLarge(Exception):
 def _too_large() -> JSONResponse:
     error = {"message": "Request body too large.", "extensions": {"code": "BODY_TOO_LARGE"}}
     return JSONResponse({"errors": [error]}, status_code=413)
+
+
+def session_policy_of(settings: Settings) -> SessionPolicy:
+    """Session lifetimes and sign-in throttling as configured."""
+    return SessionPolicy(
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_max_hours),
+        throttle=ThrottlePolicy(
+            max_account_failures=settings.sign_in_max_failures,
+            max_address_failures=settings.sign_in_max_failures_per_address,
+            window=timedelta(minutes=settings.sign_in_lockout_minutes),
+        ),
+    )
 
 
 def from_env() -> Starlette:

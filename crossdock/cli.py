@@ -17,6 +17,7 @@ from crossdock.failures import database_url_problem, describe_database_failure
 from crossdock.maintenance import add_audit_commands, add_secrets_commands
 from crossdock.schema_command import add_schema_command
 from crossdock.settings import Settings
+from crossdock.user_commands import add_user_commands
 from domain.audit.trail import Actor, Change
 from domain.audit.trail import record as record_audit
 from persistence.unit_of_work import UnitOfWork
@@ -136,6 +137,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     add_schema_command(commands)
     add_audit_commands(commands)
     add_secrets_commands(commands)
+    add_user_commands(commands)
     return parser
 
 

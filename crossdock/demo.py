@@ -24,8 +24,9 @@ from domain.suppliers.stock import report_available
 from persistence.base import utcnow
 from persistence.unit_of_work import UnitOfWork, bind_tenant
 from services.stock import receive_inbound_shipment
-from tenants import service
-from tenants.models import KeyKind, Provider
+from tenants import service, users
+from tenants.models import KeyKind, Provider, Supplier
+from tenants.roles import Role
 from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
 
@@ -67,9 +68,22 @@ DEFAULT_RATES = {
 }
 
 
+DEMO_USERS = (
+    # face, e-mail, name, role, client or supplier code, password (known: demo only)
+    ("staff", "ops@northwind.example", "Olivia Ortega", Role.PROVIDER_ADMIN, None,
+     "northwind-demo-staff"),
+    ("merchant", "merchant@acme.example", "Marco Rossi", Role.CLIENT_ADMIN, "ACME",
+     "acme-demo-merchant"),
+    ("supplier", "supplier@trailgear.example", "Sam Lee", Role.SUPPLIER, "TRAIL",
+     "trail-demo-supplier"),
+)  # fmt: skip
+"""One person per face of the web app. Their passwords are printed and in this file:
+fine for a demo on a laptop, never for a real tenant."""
+
+
 @dataclass(frozen=True)
 class Demo:
-    """What the demo made, and the keys to use it."""
+    """What the demo made, and the keys and sign-ins to use it."""
 
     provider_key: str
     client_key: str
@@ -78,14 +92,21 @@ class Demo:
 
     def describe(self, url: str) -> str:
         """Instructions printed at start."""
+        app = url.removesuffix("/graphql")
+        people = "".join(
+            f"  {face:<9}{email:<24}password {password}\n"
+            for face, email, _, _, _, password in DEMO_USERS
+        )
         return (
             f"Crossdock demo at {url}\n"
             f"  provider key (Northwind Fulfilment): {self.provider_key}\n"
             f"  client key (ACME Outdoor):           {self.client_key}\n"
             f"  client key (Bolt Coffee):            {self.other_client_key}\n"
             f"  supplier key (Trail Gear Co):        {self.supplier_key}\n"
-            "Send one as the header  Authorization: Bearer <key>"
-        )
+            "Send one as the header  Authorization: Bearer <key>\n"
+            f"Sign in to the web app at {app}/ as (demo passwords):\n"
+            f"{people}"
+        ).rstrip("\n")
 
 
 @dataclass(frozen=True)
@@ -106,8 +127,13 @@ class ExistingDemo:
             " (only their hashes are stored).\n"
             f"  A new key:  crossdock key create --provider {self.provider_id}"
             " [--kind client --client ACME]\n"
-            "  Start over: crossdock serve --demo --reset  (on SQLite: deletes the database file)"
-        )
+            "  Start over: crossdock serve --demo --reset  (on SQLite: deletes the database file)\n"
+            "  The demo's people sign in as before (unless their passwords were changed):\n"
+            + "".join(
+                f"  {face:<9}{email:<24}password {password}\n"
+                for face, email, _, _, _, password in DEMO_USERS
+            )
+        ).rstrip("\n")
 
 
 def ensure_demo(unit: UnitOfWork) -> Demo | ExistingDemo:
@@ -153,6 +179,13 @@ def seed_demo(unit: UnitOfWork) -> Demo:
         for code, name, line1, city, region, postal_code, timezone in WAREHOUSES
     ]
     _default_rate_card(uow)
+    supplier, supplier_key = _drop_ship_supplier(uow, clients["ACME"].id)
+    owners = {code: client.id for code, client in clients.items()}
+    for _, email, name, role, owner, password in DEMO_USERS:
+        users.create_user(
+            uow, email=email, name=name, password=password, role=role,
+            client_id=owners.get(owner or ""), supplier_id=supplier.id if owner == DROP_SHIP[0] else None,
+        )  # fmt: skip
     for code, products in PRODUCTS.items():
         _stock_client(uow, clients[code].id, warehouses[0].id, products)
         create_carrier_account(
@@ -166,12 +199,12 @@ def seed_demo(unit: UnitOfWork) -> Demo:
         provider_key=provider_key.plaintext,
         client_key=keys["ACME"].plaintext,
         other_client_key=keys["BOLT"].plaintext,
-        supplier_key=_drop_ship_supplier(uow, clients["ACME"].id),
+        supplier_key=supplier_key,
     )
 
 
-def _drop_ship_supplier(uow: TenantUnitOfWork, client_id: uuid.UUID) -> str:
-    """A drop-ship supplier carrying a product of the client's no warehouse holds; its key."""
+def _drop_ship_supplier(uow: TenantUnitOfWork, client_id: uuid.UUID) -> tuple[Supplier, str]:
+    """A drop-ship supplier carrying a product of the client's no warehouse holds, and its key."""
     code, name, sku, product_name, supplier_sku, available = DROP_SHIP
     supplier = service.create_supplier(uow, code, name)
     set_service_levels(uow, supplier.id, acknowledge_within_hours=24, ship_within_hours=72)
@@ -186,7 +219,7 @@ def _drop_ship_supplier(uow: TenantUnitOfWork, client_id: uuid.UUID) -> str:
     key = service.create_api_key(
         uow, name=f"{name} portal", kind=KeyKind.SUPPLIER, supplier_id=supplier.id
     )
-    return key.plaintext
+    return supplier, key.plaintext
 
 
 def _merchant_location(uow: TenantUnitOfWork, client_id: uuid.UUID) -> None:

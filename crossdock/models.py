@@ -14,9 +14,11 @@ from domain.suppliers import models as supplier_models
 from domain.webhooks import models as webhook_models
 from persistence.base import Base
 from tenants import models as tenant_models
+from tenants import user_models
 
 MODEL_MODULES = (
     tenant_models,
+    user_models,
     catalog_models,
     inventory_models,
     order_models,

@@ -61,6 +61,22 @@ class Settings:
     metrics_dir: str | None = None
     """Directory shared by the processes of one ``crossdock worker`` (or ``serve --workers``)
     for their metrics; None: a fresh temporary one per run."""
+    public_url: str | None = None
+    """The address people open the app at (``https://ops.example.com``) behind a proxy:
+    cookie requests must come from its origin, cookies are Secure when it is https, and
+    invitation links start with it. None: the address each request was made to."""
+    session_idle_minutes: int = 120
+    """A session unused this long has ended."""
+    session_max_hours: int = 12
+    """A session ends this long after sign-in, however active."""
+    sign_in_max_failures: int = 5
+    """Failed sign-ins per account within the lockout window before it is throttled."""
+    sign_in_max_failures_per_address: int = 50
+    """Failed sign-ins per client IP address within the window before it is throttled."""
+    sign_in_lockout_minutes: int = 15
+    """The window failures are counted in, and how long a throttled subject waits."""
+    invitation_hours: int = 72
+    """How long an invitation link works."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -100,6 +116,15 @@ class Settings:
             readiness_timeout_seconds=float(env.get("CROSSDOCK_READINESS_TIMEOUT_SECONDS", "2")),
             worker_metrics_port=int(env.get("CROSSDOCK_WORKER_METRICS_PORT", "9191")),
             metrics_dir=env.get("CROSSDOCK_METRICS_DIR") or None,
+            public_url=(env.get("CROSSDOCK_PUBLIC_URL") or "").rstrip("/") or None,
+            session_idle_minutes=_positive(env, "CROSSDOCK_SESSION_IDLE_MINUTES", 120),
+            session_max_hours=_positive(env, "CROSSDOCK_SESSION_MAX_HOURS", 12),
+            sign_in_max_failures=_positive(env, "CROSSDOCK_SIGN_IN_MAX_FAILURES", 5),
+            sign_in_max_failures_per_address=_positive(
+                env, "CROSSDOCK_SIGN_IN_MAX_FAILURES_PER_ADDRESS", 50
+            ),
+            sign_in_lockout_minutes=_positive(env, "CROSSDOCK_SIGN_IN_LOCKOUT_MINUTES", 15),
+            invitation_hours=_positive(env, "CROSSDOCK_INVITATION_HOURS", 72),
         )
 
 
@@ -122,6 +147,10 @@ def _at_least(name: str, value: str | None, default: int, minimum: int) -> int:
     if number < minimum:
         raise ValueError(f"{name} must be a whole number of at least {minimum}, not {value!r}")
     return number
+
+
+def _positive(env: Mapping[str, str], name: str, default: int) -> int:
+    return _at_least(name, env.get(name), default, 1)
 
 
 def _redis(url: str | None) -> str | None:

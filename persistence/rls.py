@@ -18,6 +18,14 @@ from sqlalchemy.orm import Session, SessionTransaction
 PROVIDER_SETTING = "app.provider_id"
 KEY_PREFIX_SETTING = "app.key_prefix"
 SYSTEM_TASK_SETTING = "app.system_task"
+LOOKUP_SETTINGS = {
+    "key_prefix": KEY_PREFIX_SETTING,
+    "session_hash": "app.session_hash",
+    "user_email": "app.user_email",
+    "invitation_hash": "app.invitation_hash",
+}
+"""What an unauthenticated transaction may look up, by ``session.info`` name: the one row
+(an API key, a session, a user by address or by invitation) whose public value it holds."""
 APP_ROLE = "crossdock_app"
 """The group role the application logs in through; neither superuser nor table owner."""
 APPEND_ONLY_TABLES = ("audit_events",)
@@ -25,7 +33,10 @@ APPEND_ONLY_TABLES = ("audit_events",)
 
 _SET_TENANT = text(
     "SELECT set_config(:provider_setting, :provider, true),"
-    " set_config(:key_setting, :key, true), set_config(:task_setting, :task, true)"
+    " set_config(:task_setting, :task, true), "
+    + ", ".join(
+        f"set_config('{setting}', :{name}, true)" for name, setting in LOOKUP_SETTINGS.items()
+    )
 )
 _CURRENT_PROVIDER = f"NULLIF(current_setting('{PROVIDER_SETTING}', true), '')::uuid"
 
@@ -64,6 +75,15 @@ def enable_key_lookup_policy(table: str = "api_keys") -> None:
         f"CREATE POLICY key_lookup_touch ON {table} FOR UPDATE "
         f"USING ({predicate}) WITH CHECK ({predicate})"
     )
+
+
+def enable_lookup_policy(table: str, column: str, lookup: str) -> None:
+    """Alembic step: let an unauthenticated transaction read the one row of `table` whose
+    `column` equals the lookup setting `lookup` (a key of LOOKUP_SETTINGS); read only."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    predicate = f"{column} = NULLIF(current_setting('{LOOKUP_SETTINGS[lookup]}', true), '')"
+    op.execute(f"CREATE POLICY {lookup}_lookup_read ON {table} FOR SELECT USING ({predicate})")
 
 
 def enable_system_task_policy(table: str, task: str, commands: tuple[str, ...] = ("ALL",)) -> None:
@@ -130,19 +150,19 @@ def _apply_tenant_setting(
 ) -> None:
     if connection.dialect.name != "postgresql":
         return
-    provider_id = session.info.get("provider_id")
-    key_prefix = session.info.get("key_prefix")
-    system_task = session.info.get("system_task")
-    if provider_id is None and key_prefix is None and system_task is None:
+    info = session.info
+    provider_id = info.get("provider_id")
+    system_task = info.get("system_task")
+    lookups = {name: info.get(name) or "" for name in LOOKUP_SETTINGS}
+    if provider_id is None and system_task is None and not any(lookups.values()):
         return
     connection.execute(
         _SET_TENANT,
         {
             "provider_setting": PROVIDER_SETTING,
             "provider": str(provider_id or ""),
-            "key_setting": KEY_PREFIX_SETTING,
-            "key": key_prefix or "",
             "task_setting": SYSTEM_TASK_SETTING,
             "task": system_task or "",
+            **lookups,
         },
     )

@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import Select
 
 from tenants.models import ApiKey, Client, KeyKind, Supplier
+from tenants.roles import Role
 from tenants.scope import TenantScope
+from tenants.user_models import User, UserStatus
 
 
 def clients(scope: TenantScope, *, code: str | None = None) -> Select[Any]:
@@ -37,4 +39,22 @@ def api_keys(
         stmt = stmt.where(
             ApiKey.revoked_at.is_not(None) if revoked else ApiKey.revoked_at.is_(None)
         )
+    return stmt
+
+
+def users(
+    scope: TenantScope,
+    *,
+    statuses: Collection[UserStatus] | None = None,
+    roles: Collection[Role] | None = None,
+    email: str | None = None,
+) -> Select[Any]:
+    """People the caller may manage, optionally in some states, with some roles, or one address."""
+    stmt = scope.select(User)
+    if statuses:
+        stmt = stmt.where(User.status.in_(statuses))
+    if roles:
+        stmt = stmt.where(User.role.in_(roles))
+    if email is not None:
+        stmt = stmt.where(User.email == email.strip().lower())
     return stmt

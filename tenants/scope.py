@@ -13,6 +13,8 @@ from tenants.scopes import effective_scopes
 
 T = TypeVar("T")
 S = TypeVar("S", Select[Any], Update, Delete)
+ACTOR_MAX = 64
+"""The width of the actor columns (ledgers, orders, holds, rate cards)."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,10 @@ class TenantScope:
     supplier_id: uuid.UUID | None = None
     key_id: uuid.UUID | None = None
     key_prefix: str | None = None
+    user_id: uuid.UUID | None = None
+    """The signed-in person, for a session; None for keys and the operator."""
+    user_name: str | None = None
+    session_id: uuid.UUID | None = None
 
     @classmethod
     def operator(cls, provider_id: uuid.UUID) -> TenantScope:
@@ -48,7 +54,9 @@ class TenantScope:
 
     @property
     def actor(self) -> str:
-        """How ledgers and audit rows name the caller."""
+        """How ledgers and audit rows name the caller: a person by name, a key by prefix."""
+        if self.user_name is not None:
+            return f"user:{self.user_name}"[:ACTOR_MAX]
         return f"key:{self.key_prefix}" if self.key_prefix else "operator"
 
     def select(self, model: type[T], *columns: Any) -> Select[Any]:

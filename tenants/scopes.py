@@ -15,6 +15,8 @@ SCOPES: dict[str, str] = {
     "clients:write": "create and change clients and suppliers",
     "keys:read": "list API keys",
     "keys:write": "create and revoke API keys",
+    "users:read": "list the people who sign in",
+    "users:write": "invite and deactivate people",
     "catalog:read": "read warehouses and products",
     "catalog:write": "create and change products and warehouses",
     "inventory:read": "read stock levels, movements and inbound shipments",
@@ -41,6 +43,8 @@ KIND_SCOPES: dict[KeyKind, frozenset[str]] = {
             ADMIN,
             "keys:read",
             "keys:write",
+            "users:read",
+            "users:write",
             "catalog:read",
             "catalog:write",
             "inventory:read",
@@ -68,7 +72,10 @@ KIND_SCOPES: dict[KeyKind, frozenset[str]] = {
 DEFAULT_SCOPES: dict[KeyKind, tuple[str, ...]] = {
     KeyKind.PROVIDER: (ADMIN,),
     KeyKind.CLIENT: tuple(
-        sorted(KIND_SCOPES[KeyKind.CLIENT] - {ADMIN, "keys:read", "keys:write", "audit:read"})
+        sorted(
+            KIND_SCOPES[KeyKind.CLIENT]
+            - {ADMIN, "keys:read", "keys:write", "users:read", "users:write", "audit:read"}
+        )
     ),
     KeyKind.SUPPLIER: tuple(sorted(KIND_SCOPES[KeyKind.SUPPLIER])),
 }

@@ -19,6 +19,7 @@ ActorKindEnum = described_enum(
     description="Who made a change: an API key, the operator, or a system task.",
     values={
         ActorKind.API_KEY: "An API key (`actorKeyId`, `actorName` its public prefix).",
+        ActorKind.USER: "A signed-in person (`actorUserId`, `actorName` the person's name).",
         ActorKind.OPERATOR: "The platform operator, with the `crossdock` CLI on the server.",
         ActorKind.SYSTEM: "A background task (`actorName`: dispatch, audit_retention, ...).",
     },
@@ -42,10 +43,12 @@ class AuditEventType(RowNode):
     id: relay.NodeID[str]
     occurred_at: datetime = strawberry.field(description="When the change was made (UTC).")
     actor_kind: ActorKindEnum = strawberry.field(  # type: ignore[valid-type]
-        description="Who made it: an API key, the operator, or a system task."
+        description="Who made it: an API key, a person, the operator, or a system task."
     )
     actor_name: str = strawberry.field(
-        description="The API key's public prefix, `operator`, or the system task's name."
+        description=(
+            "The API key's public prefix, the person's name, `operator`, or the system task's name."
+        )
     )
     mutation: str = strawberry.field(
         description="The mutation's field name (`createOrder`), or a system task's change."
@@ -63,8 +66,17 @@ class AuditEventType(RowNode):
 
     @strawberry.field(name="actorKeyId")
     def actor_key_id(self) -> relay.GlobalID | None:
-        """The acting API key; None for the operator and system tasks."""
-        return None if self.actor_id is None else relay.GlobalID("ApiKey", str(self.actor_id))
+        """The acting API key; None for people, the operator and system tasks."""
+        if self.actor_id is None or self.actor_kind is not ActorKind.API_KEY:
+            return None
+        return relay.GlobalID("ApiKey", str(self.actor_id))
+
+    @strawberry.field(name="actorUserId")
+    def actor_user_id(self) -> relay.GlobalID | None:
+        """The acting person; None for keys, the operator and system tasks."""
+        if self.actor_id is None or self.actor_kind is not ActorKind.USER:
+            return None
+        return relay.GlobalID("User", str(self.actor_id))
 
     @strawberry.field(name="objectId")
     def object_global_id(self) -> relay.GlobalID | None:

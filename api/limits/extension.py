@@ -112,4 +112,6 @@ async def _bucket(context: Any) -> str:
     except PublicError:
         client = context.request.client
         return f"ip:{client.host if client else 'unknown'}"
+    if scope.user_id is not None:
+        return f"user:{scope.user_id}"
     return f"key:{scope.key_id or scope.provider_id}"

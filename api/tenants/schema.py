@@ -30,7 +30,8 @@ __all__ = ["Mutation", "Query"]
 class Query:
     @strawberry.field(permission_classes=[authenticated])
     async def viewer(self, info: Info[Context, None]) -> Viewer:
-        """Who is calling: key kind, provider, client, scopes."""
+        """Who is calling: key kind (or the person's tenant kind), provider, client, scopes,
+        and the signed-in person for a session."""
         scope = await info.context.scope()
         return Viewer(
             kind=scope.kind,
@@ -39,6 +40,7 @@ class Query:
             provider_id=scope.provider_id,
             client_id=scope.client_id,
             supplier_id=scope.supplier_id,
+            user_id=scope.user_id,
         )
 
     @strawberry.field(permission_classes=[requires("clients:read", provider_only=True)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -14,6 +15,10 @@ from api.descriptions import described_enum
 from api.relay import RowNode, by_id
 from tenants.models import ApiKey, Client, KeyKind, Provider, Supplier
 from tenants.scopes import SCOPES, Scope
+from tenants.user_models import User
+
+if TYPE_CHECKING:
+    from api.users.types import UserType
 
 KeyKindEnum = described_enum(
     KeyKind,
@@ -127,6 +132,19 @@ class Viewer:
     provider_id: strawberry.Private[uuid.UUID]
     client_id: strawberry.Private[uuid.UUID | None]
     supplier_id: strawberry.Private[uuid.UUID | None]
+    user_id: strawberry.Private[uuid.UUID | None] = None
+
+    @strawberry.field
+    async def user(
+        self, info: Info[Context, None]
+    ) -> Annotated[UserType, strawberry.lazy("api.users.types")] | None:
+        """The signed-in person, for a session cookie; null for an API key."""
+        if self.user_id is None:
+            return None
+        from api.users.types import UserType
+
+        row = await by_id(info.context, User).load(self.user_id)
+        return UserType.from_row(row) if row else None
 
     @strawberry.field
     async def provider(self, info: Info[Context, None]) -> ProviderType:

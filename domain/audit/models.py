@@ -16,9 +16,10 @@ NAME_MAX = 100
 
 
 class ActorKind(StrEnum):
-    """Who made a change: an API key, the operator's CLI, or a named system task."""
+    """Who made a change: an API key, a signed-in person, the operator's CLI, or a system task."""
 
     API_KEY = "api_key"
+    USER = "user"
     OPERATOR = "operator"
     SYSTEM = "system"
 
@@ -45,9 +46,9 @@ class AuditEvent(Base):
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     actor_kind: Mapped[ActorKind] = mapped_column(enum_column(ActorKind))
     actor_id: Mapped[uuid.UUID | None]
-    """The API key's id; None for the operator and system tasks."""
+    """The API key's or the person's id; None for the operator and system tasks."""
     actor_name: Mapped[str] = mapped_column(String(NAME_MAX))
-    """The key's public prefix, ``operator``, or the system task's name."""
+    """The key's public prefix, the person's name, ``operator``, or the system task's name."""
     client_id: Mapped[uuid.UUID | None]
     """The acting client key's client: a client sees the events it caused, and only those."""
     supplier_id: Mapped[uuid.UUID | None]

@@ -36,8 +36,9 @@ def redact(value: Any, depth: int = 0) -> Any:
 
 
 def is_secret(name: str) -> bool:
-    """Whether an input named `name` carries a secret."""
-    return name.replace("_", "").lower() in SECRET_NAMES
+    """Whether an input named `name` carries a secret (any name mentioning a password does)."""
+    normalized = name.replace("_", "").lower()
+    return normalized in SECRET_NAMES or "password" in normalized
 
 
 def _printable(text: str) -> str:

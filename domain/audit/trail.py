@@ -28,7 +28,15 @@ class Actor:
 
     @classmethod
     def of(cls, scope: TenantScope) -> Actor:
-        """The caller behind a scope: its API key, or the operator when it has none."""
+        """The caller behind a scope: a signed-in person, its API key, or the operator."""
+        if scope.user_id is not None:
+            return cls(
+                ActorKind.USER,
+                scope.user_name or str(scope.user_id),
+                scope.user_id,
+                scope.client_id,
+                scope.supplier_id,
+            )
         if scope.key_id is None:
             return cls(ActorKind.OPERATOR, "operator")
         return cls(

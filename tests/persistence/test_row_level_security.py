@@ -214,6 +214,9 @@ def test_every_tenant_table_forces_row_level_security(postgres_database):
 
 EXPECTED_EXCEPTIONS = {
     ("api_keys", "key_lookup_read", "SELECT"),
+    ("users", "user_email_lookup_read", "SELECT"),
+    ("users", "invitation_hash_lookup_read", "SELECT"),
+    ("user_sessions", "session_hash_lookup_read", "SELECT"),
     ("outbox_events", "system_outbox_relay_select", "SELECT"),
     ("outbox_events", "system_outbox_relay_update", "UPDATE"),
     ("providers", "system_scheduler_select", "SELECT"),
@@ -265,6 +268,7 @@ def test_every_area_s_tables_are_covered(postgres_database):
         {"shipments", "carrier_accounts", "tracking_events", "dispatch_attempts"},
         {"webhook_endpoints", "webhook_deliveries", "webhook_attempts"},
         {"charges", "invoices", "invoice_lines", "rate_cards", "storage_days"},
+        {"users", "user_sessions"},
     ):
         assert area <= tables
 

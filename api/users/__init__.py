@@ -1,0 +1,1 @@
+"""GraphQL of people: users, invitations, passwords."""
