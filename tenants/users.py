@@ -192,7 +192,7 @@ def deactivate_user(uow: TenantUnitOfWork, user_id: uuid.UUID) -> User:
     user = uow.get_or_not_found(User, user_id, "user", lock=True)
     if user.id == uow.scope.user_id:
         raise TenantError(TenantErrorCode.FORBIDDEN, "You cannot deactivate yourself.", "id")
-    _check_grantable(uow.scope, ROLE_SCOPES[user.role], user.kind)
+    _check_role_grantable(uow, user.role, field="id")
     if user.status is not UserStatus.DEACTIVATED:
         user.status = UserStatus.DEACTIVATED
         user.deactivated_at = utcnow()
@@ -211,7 +211,7 @@ def _new_user(
     supplier_id: uuid.UUID | None,
 ) -> User:
     kind = ROLE_KIND[role]
-    _check_grantable(uow.scope, ROLE_SCOPES[role], kind)
+    _check_role_grantable(uow, role)
     client_id, supplier_id = _key_owner(uow, kind, client_id, supplier_id)
     return User(
         provider_id=uow.scope.provider_id,
@@ -223,6 +223,16 @@ def _new_user(
         client_id=client_id,
         supplier_id=supplier_id,
     )
+
+
+def _check_role_grantable(uow: TenantUnitOfWork, role: Role, field: str = "role") -> None:
+    """A caller manages only people whose rights it holds itself, as it grants keys."""
+    try:
+        _check_grantable(uow.scope, ROLE_SCOPES[role], ROLE_KIND[role])
+    except TenantError as refusal:
+        raise TenantError(
+            refusal.code, f"You may not manage people with the role {role.name}.", field
+        ) from None
 
 
 def _insert(uow: TenantUnitOfWork, user: User) -> None:
