@@ -119,7 +119,7 @@ class Context:
         if self.connection_params and self.connection_params.get("Authorization"):
             header = str(self.connection_params["Authorization"])
         with self.session_factory() as session:
-            if not header and self.session_cookie is not None:
+            if bearer_token(header) is None and self.session_cookie is not None:
                 token, csrf_token = self.session_cookie
                 return authenticate_session(session, token, csrf_token, self.session_policy)
             return authenticate(session, bearer_token(header))

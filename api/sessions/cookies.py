@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse, Response
 
+from api.context import bearer_token
+
 SESSION_COOKIE = "crossdock_session"
 CSRF_COOKIE = "crossdock_csrf"
 CSRF_HEADER = "x-csrf-token"
@@ -48,8 +50,9 @@ class CookiePolicy:
 
 
 def session_credentials(connection: HTTPConnection) -> str | None:
-    """The session cookie, when the request authenticates with it (no Authorization header)."""
-    if connection.headers.get("authorization"):
+    """The session cookie, when the request authenticates with it (no key in an
+    ``Authorization`` header: GraphiQL's empty ``Bearer `` placeholder counts as none)."""
+    if bearer_token(connection.headers.get("authorization", "")) is not None:
         return None
     return connection.cookies.get(SESSION_COOKIE) or None
 

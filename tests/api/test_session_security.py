@@ -199,3 +199,19 @@ def test_activity_keeps_a_session_alive(app, database, demo_keys):
     assert graphql(app, browser, VIEWER).json()["data"]["viewer"]["user"] is not None
     # then: the use moved its idle clock on
     assert _session_row(database, browser).last_seen_at > an_hour_ago + timedelta(minutes=59)
+
+
+def test_an_empty_bearer_placeholder_leaves_the_cookie_in_charge(app, demo_keys):
+    # given: GraphiQL's headers editor still holding its "Bearer " placeholder
+    browser = signed_in(app, STAFF)
+    headers = {**browser.headers(), "Authorization": "Bearer "}
+    # when
+    answer = app.post("/graphql", json={"query": VIEWER}, headers=headers)
+    without_csrf = app.post(
+        "/graphql",
+        json={"query": VIEWER},
+        headers={**browser.headers(csrf=None), "Authorization": "Bearer "},
+    )
+    # then
+    assert answer.json()["data"]["viewer"]["user"]["email"] == STAFF[0]
+    assert refused(without_csrf)

@@ -7,13 +7,24 @@
   var socket = new URL(endpoint);
   socket.protocol = socket.protocol === "https:" ? "wss:" : "ws:";
 
+  // Signed in to the web app? Then the session cookie goes along by itself, and its CSRF
+  // token (a cookie the page may read) is sent as the server asks of cookie requests.
+  var csrf = document.cookie.split("; ").filter(function (pair) {
+    return pair.indexOf("crossdock_csrf=") === 0;
+  }).map(function (pair) {
+    return decodeURIComponent(pair.slice("crossdock_csrf=".length));
+  })[0];
+
   var fetcher = GraphiQL.createFetcher({
     url: endpoint,
     subscriptionUrl: socket.toString(),
+    headers: csrf ? { "X-CSRF-Token": csrf } : {},
+    wsConnectionParams: csrf ? { csrfToken: csrf } : undefined,
   });
 
   var firstQuery = [
-    "# Crossdock GraphQL API. Put your key in the Headers tab below, e.g.",
+    "# Crossdock GraphQL API. Signed in to the web app, just run it; otherwise put",
+    "# your key in the Headers tab below, e.g.",
     '#   {"Authorization": "Bearer cdk_..."}',
     "# then run this query with Ctrl-Enter.",
     "{",
