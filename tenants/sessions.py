@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -25,6 +25,7 @@ from tenants.errors import AuthenticationError
 from tenants.roles import ROLE_SCOPES
 from tenants.scope import TenantScope
 from tenants.throttle import ThrottlePolicy
+from tenants.unit_of_work import TenantUnitOfWork
 from tenants.user_models import User, UserSession, UserStatus
 
 TOUCH_RESOLUTION = timedelta(minutes=1)
@@ -235,3 +236,8 @@ def _as_provider(session: Session, row: UserSession, stmt: Any) -> None:
     finally:
         session.rollback()
         bind_tenant(session, None)
+
+
+def prune_sessions(uow: TenantUnitOfWork, now: datetime) -> int:
+    """Delete the provider's sessions past their absolute end (idle ones end by then too)."""
+    return uow.execute(uow.delete(UserSession).where(UserSession.expires_at < now)).rowcount

@@ -80,6 +80,18 @@ def forget(session: Session, keys: Iterable[Subject]) -> None:
     session.commit()
 
 
+def prune(session: Session, now: datetime, horizon: timedelta = timedelta(days=1)) -> int:
+    """Delete counts whose window began over `horizon` ago and that block nothing (committed)."""
+    deleted = session.execute(
+        delete(SignInThrottle).where(
+            SignInThrottle.window_started_at < now - horizon,
+            (SignInThrottle.blocked_until.is_(None)) | (SignInThrottle.blocked_until < now),
+        )
+    ).rowcount
+    session.commit()
+    return deleted
+
+
 def _count(session: Session, policy: ThrottlePolicy, subject: Subject, now: datetime) -> None:
     window_start = now - policy.window
     # A stale window starts over; a live one counts on. Each is one conditional UPDATE,

@@ -18,6 +18,7 @@ ACTOR_MODULES: tuple[str, ...] = (
     "workers.audit",
     "workers.channels",
     "workers.suppliers",
+    "workers.people",
 )
 """Dotted names of the modules defining actors (webhooks, billing, carriers, ...)."""
 

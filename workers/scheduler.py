@@ -42,11 +42,12 @@ SCHEDULE = (
     Job("prune_audit_events", timedelta(days=1)),
     Job("poll_channels", timedelta(minutes=5), queue_name="channels"),
     Job("sweep_supplier_deadlines", timedelta(minutes=5)),
+    Job("prune_people_sessions", timedelta(hours=1)),
 )
 """Billing fans out hourly (storage days complete at each warehouse's local midnight);
 webhook deliveries whose wake-up message was lost, and redeliveries, are swept each minute;
-the audit trail is pruned to its retention daily; shops are polled every five minutes
-(webhooks bring orders at once; the poll catches up what a webhook missed);
+the audit trail is pruned to its retention daily, ended sessions hourly; shops are polled every
+five minutes (webhooks bring orders at once; the poll catches up what a webhook missed);
 supplier SLAs are checked every 5 minutes."""
 
 
