@@ -181,3 +181,17 @@ def test_people_without_users_write_cannot_invite(app, demo_keys, inviter, role)
     answer = graphql(app, browser, INVITE, {"input": {"email": "z@x.example", "role": role}})
     # then
     assert answer.json()["errors"][0]["extensions"]["code"] == "MISSING_SCOPE"
+
+
+def test_an_address_taken_where_the_inviter_cannot_see_is_still_a_duplicate(app, demo_keys):
+    # given: a person of Bolt Coffee, whom ACME's admin cannot see
+    staff = signed_in(app, STAFF)
+    clients = graphql(app, staff, '{ clients(filter: {code: "BOLT"}) { edges { node { id } } } }')
+    bolt_id = clients.json()["data"]["clients"]["edges"][0]["node"]["id"]
+    invite(app, staff, email="kim@bolt.example", role="CLIENT_VIEWER", clientId=bolt_id)
+    # when
+    again = invite(app, signed_in(app, MERCHANT), email="kim@bolt.example", role="CLIENT_VIEWER")
+    # then: refused, and nothing else of the request is kept
+    assert again["userErrors"][0]["code"] == "DUPLICATE"
+    listed = graphql(app, staff, USERS).json()["data"]["users"]["edges"]
+    assert [e["node"]["email"] for e in listed].count("kim@bolt.example") == 1
