@@ -184,7 +184,8 @@ def seed_demo(unit: UnitOfWork) -> Demo:
     for _, email, name, role, owner, password in DEMO_USERS:
         users.create_user(
             uow, email=email, name=name, password=password, role=role,
-            client_id=owners.get(owner or ""), supplier_id=supplier.id if owner == DROP_SHIP[0] else None,
+            client_id=owners.get(owner or ""),
+            supplier_id=supplier.id if owner == DROP_SHIP[0] else None,
         )  # fmt: skip
     for code, products in PRODUCTS.items():
         _stock_client(uow, clients[code].id, warehouses[0].id, products)
