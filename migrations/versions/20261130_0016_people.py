@@ -7,8 +7,8 @@
   (``app.session_hash``) it names; writes are made as the row's provider.
 - ``sign_in_throttles`` holds no tenant data (a hash of an address, or a client IP).
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-30 22:50:00.000000
 """
 
@@ -20,8 +20,8 @@ from alembic import op
 import persistence.base
 from persistence.rls import enable_lookup_policy, enable_tenant_rls, grant_app_role
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
