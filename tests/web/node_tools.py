@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from crossdock import web_build
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def require_node() -> None:
@@ -38,11 +41,17 @@ def ensure_built() -> None:
 def npm(
     *args: str, env: dict[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess:
-    """Run npm in web/ (packages installed first), under the build lock; output captured."""
+    """Run npm in web/ (packages installed first), under the build lock; output captured.
+
+    Colour is switched off (a CI terminal may force it) and any escape left is stripped, so
+    tests can match the tools' plain text.
+    """
     require_node()
+    env = {k: v for k, v in (env or os.environ).items() if k != "FORCE_COLOR"}
+    env["NO_COLOR"] = "1"
     with web_build.build_lock():
         web_build.install_packages()
-        return subprocess.run(
+        done = subprocess.run(
             ["npm", *args],
             cwd=web_build.WEB,
             capture_output=True,
@@ -51,3 +60,6 @@ def npm(
             env=env,
             check=False,
         )
+    done.stdout = ANSI_ESCAPE.sub("", done.stdout)
+    done.stderr = ANSI_ESCAPE.sub("", done.stderr)
+    return done
