@@ -8,7 +8,6 @@ from functools import cache
 
 import strawberry
 from strawberry import relay
-from strawberry.extensions import ValidationCache
 from strawberry.tools import merge_types
 
 from api.audit import schema as audit
@@ -21,6 +20,7 @@ from api.events import schema as events
 from api.inventory import schema as inventory
 from api.limits.document import document_guard
 from api.limits.extension import QueryCostLimit
+from api.limits.validation import ValidationResults, validation_cache
 from api.listing import describe_lists
 from api.malformed_ids import refuse_malformed_ids
 from api.money import DateTimeScalar, DecimalScalar
@@ -97,7 +97,7 @@ def _build(max_query_depth: int) -> strawberry.Schema:
         extensions=[
             OperationMetrics,
             document_guard(max_query_depth),
-            lambda: ValidationCache(maxsize=512),
+            validation_cache(ValidationResults()),
             QueryCostLimit,
             error_masking,
         ],
