@@ -16,6 +16,7 @@ from crossdock.database import make_engine, make_session_factory
 from domain.catalog.models import Product, Warehouse
 from domain.orders.models import FulfillmentOrder, Order, OrderLine
 from tenants.errors import AuthenticationError
+from tenants.models import Client
 from tenants.service import authenticate
 from tenants.unit_of_work import TenantUnitOfWork
 
@@ -68,6 +69,10 @@ def _edges(uow: TenantUnitOfWork, first: int) -> list[dict[str, Any]]:
             uow.select(Warehouse).where(Warehouse.id.in_({f.warehouse_id for f in fulfillments}))
         )
     }
+    clients = {
+        c.id: {"code": c.code, "name": c.name}
+        for c in uow.scalars(uow.select(Client).where(Client.id.in_({o.client_id for o in orders})))
+    }
     lines_by_order: dict[Any, list[dict[str, Any]]] = {}
     for line in lines:
         lines_by_order.setdefault(line.order_id, []).append(
@@ -92,6 +97,7 @@ def _edges(uow: TenantUnitOfWork, first: int) -> list[dict[str, Any]]:
                 "externalReference": order.external_reference,
                 "status": order.status.name,
                 "createdAt": order.created_at.isoformat(),
+                "client": clients[order.client_id],
                 "lines": lines_by_order.get(order.id, []),
                 "fulfillmentOrders": fulfillments_by_order.get(order.id, []),
             }

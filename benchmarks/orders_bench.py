@@ -46,38 +46,6 @@ mutation Create($input: CreateOrderInput!) {
 """
 
 
-def orders_page(database: BenchDatabase, seeded: Seeded, requests: int, concurrency: int) -> str:
-    """Requests/s and latency of a 50-order page: GraphQL against the hand-written endpoint."""
-    env = {**database.env(), **UNLIMITED}
-    headers = {"Authorization": f"Bearer {seeded.provider_key}"}
-    body = {"query": ORDERS_PAGE, "variables": {"first": 50}}
-    with (
-        serve("crossdock.app:from_env", 8711, env) as graphql_url,
-        serve("benchmarks.baseline_app:create", 8712, env) as baseline_url,
-    ):
-        _same_answer(graphql_url + "/graphql", baseline_url + "/orders", body, headers)
-        graphql = measure(
-            "GraphQL orders(first: 50)",
-            graphql_url + "/graphql",
-            [body] * requests,
-            headers,
-            concurrency,
-        )
-        baseline = measure(
-            "Starlette + SQLAlchemy by hand",
-            baseline_url + "/orders",
-            [body] * requests,
-            headers,
-            concurrency,
-        )
-    return _table(
-        "orders page: 50 orders x 3 lines, products, fulfillment orders, warehouses",
-        graphql,
-        baseline,
-        "requests/s",
-    )
-
-
 def guard_overhead(
     database: BenchDatabase, seeded: Seeded, requests: int, concurrency: int, rounds: int = 3
 ) -> str:

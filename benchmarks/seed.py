@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,8 @@ from tenants.unit_of_work import TenantUnitOfWork
 
 APP_LOGIN_ROLE = "crossdock_bench_app"
 BATCH = 5_000
+FIRST_ORDER_AT = datetime(2026, 1, 1, tzinfo=UTC)
+"""When order number 0 was created; order n came n minutes later (growth adds negative n)."""
 
 
 BENCH_SECRET_KEY = "e2Jygnd81almYf-mOc2bkz9IgHaDJv9s4zDCAZHcQ7M="
@@ -129,6 +131,28 @@ def seed(
     return seeded
 
 
+def grow(database: BenchDatabase, seeded: Seeded, more: int, *, older_than: int = 0) -> None:
+    """Add `more` orders older than every order numbered from `older_than` up: the newest
+    page (what the orders page shows) stays the same while the table grows."""
+    engine = make_engine(database.admin_url)
+    factory = make_session_factory(engine)
+    rng = random.Random(older_than)
+    with TenantUnitOfWork.operator(factory, seeded.provider_id) as uow:
+        session = uow.session
+        products = [
+            {"id": p.id, "client_id": p.client_id, "sku": p.sku}
+            for p in session.execute(select(Product.id, Product.client_id, Product.sku))
+        ]
+        warehouses = [
+            {"id": w} for w in session.scalars(select(Warehouse.id).order_by(Warehouse.code))
+        ]
+        _orders(session, rng, seeded.provider_id, products, warehouses, more, older_than - more)
+        uow.commit()
+    with engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+    engine.dispose()
+
+
 def _orders(
     session: Session,
     rng: random.Random,
@@ -136,16 +160,17 @@ def _orders(
     products: list[dict],
     warehouses: list[dict],
     count: int,
+    first: int = 0,
 ) -> None:
+    """`count` orders numbered from `first`, a minute apart; lower numbers are older."""
     by_client: dict[uuid.UUID, list[dict]] = {}
     for product in products:
         by_client.setdefault(product["client_id"], []).append(product)
     clients = list(by_client)
-    start = datetime(2026, 1, 1, tzinfo=UTC)
     orders, lines, fulfillments, fulfillment_lines = [], [], [], []
-    for number in range(count):
+    for number in range(first, first + count):
         client_id = clients[number % len(clients)]
-        created = start + timedelta(seconds=number * 60)
+        created = FIRST_ORDER_AT + timedelta(seconds=number * 60)
         order_id = new_id()
         warehouse = warehouses[number % 2]
         orders.append(_order(provider_id, client_id, order_id, number, created))
@@ -199,8 +224,30 @@ def _flush_orders(session: Session, *batches: list[dict]) -> None:
         (Order, OrderLine, FulfillmentOrder, FulfillmentOrderLine), batches, strict=True
     ):
         if rows:
-            session.execute(insert(model), rows)
+            copy_rows(session, model, rows)
             rows.clear()
+
+
+def copy_rows(session: Session, model: type, rows: list[dict]) -> None:
+    """Insert `rows` (dicts with the same keys) with PostgreSQL's COPY: ~10x an INSERT's speed.
+
+    Values go through the columns' own bind processing (enums, UUIDs, times), as an INSERT's
+    would; columns left out of the dicts take their server defaults.
+    """
+    table = model.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect
+    names = list(rows[0])
+    processors = [table.c[name].type.bind_processor(dialect) for name in names]
+    columns = ", ".join(f'"{name}"' for name in names)
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    process(row[name]) if process else row[name]
+                    for name, process in zip(names, processors, strict=True)
+                ]
+            )
 
 
 def _order(
