@@ -80,6 +80,13 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     serve.add_argument(
         "--reset", action="store_true", help="with --demo: delete the SQLite file and seed afresh"
     )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=settings.web_workers,
+        help="API processes sharing the port (needs a broker, and Redis for rate limits; "
+        "CROSSDOCK_WEB_WORKERS)",
+    )
     serve.set_defaults(run=_serve)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
@@ -167,7 +174,9 @@ def _json_flag(parser: argparse.ArgumentParser) -> None:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from crossdock.serve import serve
 
-    return serve(settings, args.host, args.port, demo=args.demo, reset=args.reset)
+    return serve(
+        settings, args.host, args.port, demo=args.demo, reset=args.reset, workers=args.workers
+    )
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:

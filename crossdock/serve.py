@@ -18,17 +18,18 @@ if TYPE_CHECKING:
     from crossdock.demo import Demo, ExistingDemo
 
 
-def serve(settings: Settings, host: str, port: int, *, demo: bool, reset: bool) -> int:
+def serve(
+    settings: Settings, host: str, port: int, *, demo: bool, reset: bool, workers: int = 1
+) -> int:
     """Run the API until stopped; refuse, with one line and exit 1, what cannot work."""
-    import uvicorn
-
     from crossdock.app import create_app
-    from crossdock.gc_tuning import tune_for_serving
     from crossdock.migrate import upgrade
-    from crossdock.secret_keys import load_secret_box
+    from crossdock.secret_keys import install_secret_box, load_secret_box
 
     if reset and not demo:
         return _refuse("--reset only goes with --demo: it deletes the demo's SQLite file")
+    if problem := workers_problem(settings, workers):
+        return _refuse(problem)
     if not port_is_free(host, port):
         return _refuse(
             f"port {port} on {host} is already in use (another crossdock serve?); "
@@ -47,13 +48,73 @@ def serve(settings: Settings, host: str, port: int, *, demo: bool, reset: bool) 
         upgrade(settings.migration_database_url, secret_box=lambda: load_secret_box(settings))
     # a database the app cannot use fails here, in one line (cli.main), not on every request
     _connect_once(settings.database_url)
+    if workers > 1:
+        if demo:  # the key ring the demo seals with, as create_app would install it
+            install_secret_box(settings, make_session_factory(make_engine(settings.database_url)))
+            print(seed_or_find_demo(settings).describe(f"http://{host}:{port}/graphql"), flush=True)
+        return _serve_processes(settings, host, port, workers)
     app = create_app(settings)  # before the demo: it installs the key ring the demo seals with
     if demo:
         print(seed_or_find_demo(settings).describe(f"http://{host}:{port}/graphql"), flush=True)
-    tune_for_serving()
-    # log_config=None: uvicorn's loggers go through ours (JSON or text, with request ids)
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level, log_config=None)
+    _run_uvicorn(app, host, port, settings.log_level)
     return 0
+
+
+def workers_problem(settings: Settings, workers: int) -> str | None:
+    """Why `workers` API processes cannot share this configuration, or None.
+
+    Each process would otherwise run its own in-process worker and relay (no broker), or
+    grant every key its whole rate-limit budget on its own (budgets in memory).
+    """
+    if workers < 1:
+        return "--workers must be at least 1"
+    if workers == 1:
+        return None
+    if settings.broker_url is None:
+        return (
+            "--workers needs a broker (CROSSDOCK_BROKER_URL): without one each process would "
+            "run its own background worker and relay; run `crossdock worker` beside the API"
+        )
+    if settings.rate_limit_points > 0 and not settings.rate_limit_redis_url:
+        return (
+            "--workers needs the rate-limit budgets in Redis (a Redis broker, or "
+            "CROSSDOCK_RATE_LIMIT_REDIS_URL), else each process grants the whole budget; "
+            "or turn the limit off with CROSSDOCK_RATE_LIMIT_POINTS=0"
+        )
+    return None
+
+
+def _serve_processes(settings: Settings, host: str, port: int, workers: int) -> int:
+    """uvicorn's supervisor and `workers` processes, each building the app from the
+    environment (crossdock.app:from_env), sharing one metrics directory."""
+    import os
+
+    from crossdock.supervisor import shared_metrics
+
+    with shared_metrics(settings) as directory:
+        # the processes are spawned: they read the directory from the environment
+        os.environ["CROSSDOCK_METRICS_DIR"] = str(directory)
+        _run_uvicorn("crossdock.app:from_env", host, port, settings.log_level, workers=workers)
+    return 0
+
+
+def _run_uvicorn(app: object, host: str, port: int, log_level: str, workers: int = 1) -> None:
+    import uvicorn
+
+    from crossdock.gc_tuning import tune_for_serving
+
+    if workers == 1:
+        tune_for_serving()  # from_env tunes each process of several itself
+    # log_config=None: uvicorn's loggers go through ours (JSON or text, with request ids)
+    uvicorn.run(
+        app,  # type: ignore[arg-type]
+        host=host,
+        port=port,
+        log_level=log_level,
+        log_config=None,
+        factory=workers > 1,
+        workers=workers if workers > 1 else None,
+    )
 
 
 def seed_or_find_demo(settings: Settings) -> Demo | ExistingDemo:

@@ -58,6 +58,8 @@ class Settings:
     """How long ``/readyz`` waits for the database and for the broker."""
     worker_metrics_port: int = 9191
     """Where ``crossdock worker`` and ``crossdock relay`` serve ``/metrics``; 0 turns it off."""
+    web_workers: int = 1
+    """How many API processes ``crossdock serve`` runs on its port (``--workers``)."""
     metrics_dir: str | None = None
     """Directory shared by the processes of one ``crossdock worker`` (or ``serve --workers``)
     for their metrics; None: a fresh temporary one per run."""
@@ -115,6 +117,7 @@ class Settings:
             ),
             readiness_timeout_seconds=float(env.get("CROSSDOCK_READINESS_TIMEOUT_SECONDS", "2")),
             worker_metrics_port=int(env.get("CROSSDOCK_WORKER_METRICS_PORT", "9191")),
+            web_workers=_positive(env, "CROSSDOCK_WEB_WORKERS", 1),
             metrics_dir=env.get("CROSSDOCK_METRICS_DIR") or None,
             public_url=(env.get("CROSSDOCK_PUBLIC_URL") or "").rstrip("/") or None,
             session_idle_minutes=_positive(env, "CROSSDOCK_SESSION_IDLE_MINUTES", 120),
