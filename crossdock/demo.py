@@ -94,7 +94,7 @@ class Demo:
         """Instructions printed at start."""
         app = url.removesuffix("/graphql")
         people = "".join(
-            f"  {face:<9}{email:<24}password {password}\n"
+            f"  {face:<9}{email:<28}password {password}\n"
             for face, email, _, _, _, password in DEMO_USERS
         )
         return (
@@ -130,7 +130,7 @@ class ExistingDemo:
             "  Start over: crossdock serve --demo --reset  (on SQLite: deletes the database file)\n"
             "  The demo's people sign in as before (unless their passwords were changed):\n"
             + "".join(
-                f"  {face:<9}{email:<24}password {password}\n"
+                f"  {face:<9}{email:<28}password {password}\n"
                 for face, email, _, _, _, password in DEMO_USERS
             )
         ).rstrip("\n")

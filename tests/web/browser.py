@@ -7,11 +7,14 @@ that reaches for a CDN (or anything else outside) fails visibly instead of quiet
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import httpx
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -46,6 +49,18 @@ class DemoServer:
     def key(self, who: str) -> str:
         """The demo key printed for `who` (`provider`, `client key (ACME`...)."""
         return self.printed(rf"{re.escape(who)}[^\n]*?(cdk_\S+)")
+
+    def graphql(self, who: str, query: str, variables: dict | None = None) -> dict[str, Any]:
+        """The `data` of a query sent with the demo key printed for `who`; errors fail."""
+        answer = httpx.post(
+            f"{self.url}/graphql",
+            json={"query": query, "variables": variables or {}},
+            headers={"Authorization": f"Bearer {self.key(who)}"},
+            timeout=WAIT_S,
+        )
+        body = answer.json()
+        assert answer.status_code == 200 and not body.get("errors"), body
+        return body["data"]
 
 
 @contextmanager
@@ -122,8 +137,6 @@ def screenshot(driver: webdriver.Chrome, name: str) -> Path:
 
 def wait_for_download(folder: Path, suffix: str, timeout: float = WAIT_S) -> Path:
     """The finished download ending in `suffix`."""
-    import time
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         done = [p for p in folder.glob(f"*{suffix}") if not p.name.endswith(".crdownload")]
@@ -131,3 +144,44 @@ def wait_for_download(folder: Path, suffix: str, timeout: float = WAIT_S) -> Pat
             return done[0]
         time.sleep(0.2)
     raise AssertionError(f"no {suffix} download in {folder}: {list(folder.iterdir())}")
+
+
+def button(driver: webdriver.Chrome, text: str, timeout: float = WAIT_S) -> WebElement:
+    """The enabled button reading `text`, once it can be clicked."""
+    xpath = f"//button[normalize-space()={_xpath_literal(text)}]"
+    return WebDriverWait(driver, timeout).until(ec.element_to_be_clickable((By.XPATH, xpath)))
+
+
+def link(driver: webdriver.Chrome, text: str, timeout: float = WAIT_S) -> WebElement:
+    """The visible link reading `text`."""
+    return WebDriverWait(driver, timeout).until(
+        ec.element_to_be_clickable((By.LINK_TEXT, text))
+    )
+
+
+def sign_in(driver: webdriver.Chrome, url: str, email: str, password: str) -> None:
+    """Sign in through the app's own form and wait for the signed-in face."""
+    driver.get(url)
+    wait_for(driver, "input#email").send_keys(email)
+    driver.find_element(By.CSS_SELECTOR, "input#password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "form[aria-label='Sign in'] button[type=submit]").click()
+    wait_for(driver, "header .who")
+
+
+def mark_page(driver: webdriver.Chrome) -> None:
+    """Leave a mark in this page's window: it survives anything but a reload."""
+    driver.execute_script("window.__crossdockMark = 'same page';")
+
+
+def page_is_marked(driver: webdriver.Chrome) -> bool:
+    """Whether the page was not reloaded since `mark_page`."""
+    return driver.execute_script("return window.__crossdockMark === 'same page';")
+
+
+def _xpath_literal(text: str) -> str:
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    parts = text.split("'")
+    return "concat(" + ", \"'\", ".join(f"'{part}'" for part in parts) + ")"

@@ -1,0 +1,224 @@
+"""Signed in, in a real browser against a real `crossdock serve --demo`: each face, an order
+from the client portal appearing live on the staff board, pick and pack to a bought label,
+an invoice PDF, and another client's order by URL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from crossdock.demo import DEMO_USERS
+from tests.web.browser import (
+    WAIT_S,
+    DemoServer,
+    button,
+    chromium,
+    demo_server,
+    link,
+    mark_page,
+    page_is_marked,
+    screenshot,
+    sign_in,
+    wait_for,
+    wait_for_download,
+    wait_for_text,
+)
+
+pytestmark = pytest.mark.timeout(900)
+
+PEOPLE = {face: (email, password) for face, email, _, _, _, password in DEMO_USERS}
+LABEL_WAIT_S = 120.0  # the in-process worker buys it; generous for a loaded machine
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    with demo_server(tmp_path_factory.mktemp("faces-demo")) as server:
+        yield server
+
+
+@pytest.fixture
+def staff(served: DemoServer, tmp_path: Path):
+    (tmp_path / "staff").mkdir()
+    with chromium(tmp_path / "staff") as driver:
+        sign_in(driver, served.url, *PEOPLE["staff"])
+        yield driver
+
+
+@pytest.fixture
+def merchant(served: DemoServer, tmp_path: Path):
+    (tmp_path / "merchant").mkdir()
+    with chromium(tmp_path / "merchant") as driver:
+        sign_in(driver, served.url, *PEOPLE["merchant"])
+        yield driver
+
+
+@pytest.mark.parametrize(
+    ("face", "title", "tenant"),
+    [
+        ("staff", "Operations", "Northwind Fulfilment"),
+        ("merchant", "Client portal", "ACME Outdoor"),
+        ("supplier", "Supplier", "Trail Gear Co"),
+    ],
+)
+def test_each_face_signs_in_and_out(served, tmp_path, face, title, tenant):
+    with chromium(tmp_path) as driver:
+        # when
+        sign_in(driver, served.url, *PEOPLE[face])
+        # then
+        assert driver.find_element(By.CSS_SELECTOR, "header .brand").text.endswith(title)
+        assert driver.find_element(By.CSS_SELECTOR, "header .who").text == tenant
+        # and signing out asks who is there again, and stays signed out after a reload
+        button(driver, "Sign out").click()
+        wait_for(driver, "form[aria-label='Sign in']")
+        driver.refresh()
+        wait_for(driver, "form[aria-label='Sign in']")
+
+
+def test_a_wrong_password_is_refused_on_the_form(served, tmp_path):
+    with chromium(tmp_path) as driver:
+        driver.get(served.url)
+        wait_for(driver, "input#email").send_keys(PEOPLE["staff"][0])
+        driver.find_element(By.CSS_SELECTOR, "input#password").send_keys("not-the-password")
+        button(driver, "Sign in").click()
+
+        wait_for(driver, "form[aria-label='Sign in'] .error")
+        assert driver.find_elements(By.CSS_SELECTOR, "header .who") == []
+
+
+def _fill_new_order(driver, reference: str, sku: str, quantity: int) -> None:
+    link(driver, "New order").click()
+    wait_for(driver, "input#reference").send_keys(reference)
+    Select(driver.find_element(By.ID, "service")).select_by_value("EXPRESS")
+    for field, value in (
+        ("name", "Riley Park"),
+        ("line1", "77 Sierra St"),
+        ("city", "Reno"),
+        ("region", "NV"),
+        ("postalCode", "89501"),
+    ):
+        driver.find_element(By.ID, f"shipTo-{field}").send_keys(value)
+    driver.find_element(By.ID, "line-0-sku").send_keys(sku)
+    quantity_box = driver.find_element(By.ID, "line-0-quantity")
+    quantity_box.clear()
+    quantity_box.send_keys(str(quantity))
+
+
+def test_a_client_order_appears_on_the_staff_board_without_reload(staff, merchant):
+    # given the staff board open and marked
+    wait_for(staff, "table[aria-label='Orders']")
+    wait_for_text(staff, ".live", "Live")
+    mark_page(staff)
+    # when the merchant creates an order in the portal's form
+    _fill_new_order(merchant, "WEB-LIVE-1", "TENT-2P", 2)
+    screenshot(merchant, "client-new-order")
+    button(merchant, "Create order").click()
+    wait_for_text(merchant, "#order-title", "WEB-LIVE-1")
+    # then it is on the board, with its client and status, and the board never reloaded
+    wait_for_text(staff, "table[aria-label='Orders']", "WEB-LIVE-1")
+    row = staff.find_element(By.XPATH, "//tr[.//a[normalize-space()='WEB-LIVE-1']]")
+    assert "ACME" in row.text
+    assert "Allocated" in row.text
+    assert page_is_marked(staff)
+    screenshot(staff, "console-board")
+
+
+def test_a_form_error_shows_beside_its_field_and_creates_nothing(served, merchant):
+    # when the SKU is not in the catalog
+    _fill_new_order(merchant, "WEB-BAD-SKU", "NO-SUCH-SKU", 1)
+    button(merchant, "Create order").click()
+    # then the error is under that line's SKU, tied to it for screen readers
+    error = wait_for(merchant, "#line-0-sku-error")
+    assert merchant.find_element(By.ID, "line-0-sku").get_attribute("aria-describedby") == (
+        "line-0-sku-error"
+    )
+    assert "NO-SUCH-SKU" in error.text or "SKU" in error.text
+    found = served.graphql(
+        "client key (ACME",
+        'query { order(externalReference: "WEB-BAD-SKU") { id } }',
+    )
+    assert found["order"] is None
+
+
+def test_staff_pick_and_pack_and_the_bought_label_ships_it(served, staff, tmp_path):
+    # given an allocated order of ACME's
+    created = served.graphql(
+        "client key (ACME",
+        """mutation { createOrder(input: {externalReference: "WEB-SHIP-1",
+             shipTo: {name: "Kai Moss", line1: "9 Lake Dr", city: "Reno", region: "NV",
+                      postalCode: "89502", country: "US"},
+             lines: [{sku: "STOVE-1", quantity: 1}]}) { order { id status } userErrors { code } } }""",
+    )["createOrder"]
+    assert created["order"]["status"] == "ALLOCATED", created
+    # when staff open it from the board and work it
+    wait_for_text(staff, "table[aria-label='Orders']", "WEB-SHIP-1")
+    link(staff, "WEB-SHIP-1").click()
+    wait_for_text(staff, "#order-title", "WEB-SHIP-1")
+    button(staff, "Start picking").click()
+    button(staff, "Mark packed").click()
+    # then the worker buys a label, and the page shows it (and the shipped state) by itself
+    tracking = wait_for(staff, ".shipment .tracking", timeout=LABEL_WAIT_S).text
+    wait_for_text(staff, "#order-title", "Shipped", timeout=LABEL_WAIT_S)
+    screenshot(staff, "console-order-detail")
+    button(staff, "Download label (ZPL)").click()
+    label = wait_for_download(tmp_path / "staff", ".zpl")
+    assert label.read_bytes().startswith(b"^XA")
+    assert tracking in label.read_text()
+    order = served.graphql(
+        "provider key",
+        "query($id: ID!) { order(id: $id) { status fulfillmentOrders { trackingNumber } } }",
+        {"id": created["order"]["id"]},
+    )["order"]
+    assert order["status"] == "SHIPPED"
+    assert order["fulfillmentOrders"][0]["trackingNumber"] == tracking
+
+
+def test_staff_run_billing_and_download_an_invoice_pdf(staff, tmp_path):
+    # given the demo's opening receipts, billed at once by the default rate card
+    link(staff, "Invoices").click()
+    wait_for(staff, "form[aria-label='Run billing']")
+    # when
+    button(staff, "Run billing").click()
+    wait_for_text(staff, "[role=status]", "invoices drafted or updated")
+    wait_for(staff, "table[aria-label='Invoices'] tbody tr:not(.empty)")
+    number = staff.find_element(By.CSS_SELECTOR, "table[aria-label='Invoices'] tbody td").text
+    screenshot(staff, "console-invoices")
+    staff.find_element(By.XPATH, f"//button[normalize-space()='PDF of {number}']").click()
+    # then
+    pdf = wait_for_download(tmp_path / "staff", ".pdf")
+    assert pdf.name == f"{number}.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_client_cannot_open_another_clients_order_by_url(served, merchant):
+    # given an order of Bolt Coffee's and one of ACME's own
+    theirs = _order_id(served, "client key (Bolt", "BOLT-SECRET-1", "BEAN-1KG")
+    ours = _order_id(served, "client key (ACME", "WEB-OURS-1", "LAMP-LED")
+    # when ACME's merchant opens Bolt's order by its URL
+    merchant.get(f"{served.url}/orders/{theirs}")
+    # then it is not found, exactly like an id that does not exist
+    wait_for_text(merchant, "h1", "Order not found")
+    assert "BOLT-SECRET-1" not in merchant.page_source
+    assert "BEAN-1KG" not in merchant.page_source
+    merchant.get(f"{served.url}/orders/T3JkZXI6bm8tc3VjaA")
+    wait_for_text(merchant, "h1", "Order not found")
+    # while its own order by URL opens
+    merchant.get(f"{served.url}/orders/{ours}")
+    wait_for_text(merchant, "#order-title", "WEB-OURS-1", timeout=WAIT_S)
+
+
+def _order_id(served: DemoServer, key: str, reference: str, sku: str) -> str:
+    answer = served.graphql(
+        key,
+        """mutation($reference: String!, $sku: String!) {
+             createOrder(input: {externalReference: $reference,
+               shipTo: {name: "Lee Chan", line1: "1 Main St", city: "Reno", region: "NV",
+                        postalCode: "89501", country: "US"},
+               lines: [{sku: $sku, quantity: 1}]}) { order { id } userErrors { code } } }""",
+        {"reference": reference, "sku": sku},
+    )["createOrder"]
+    assert answer["order"], answer
+    return answer["order"]["id"]
