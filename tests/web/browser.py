@@ -59,7 +59,8 @@ class DemoServer:
             timeout=WAIT_S,
         )
         body = answer.json()
-        assert answer.status_code == 200 and not body.get("errors"), body
+        assert answer.status_code == 200, body
+        assert not body.get("errors"), body
         return body["data"]
 
 
@@ -154,9 +155,7 @@ def button(driver: webdriver.Chrome, text: str, timeout: float = WAIT_S) -> WebE
 
 def link(driver: webdriver.Chrome, text: str, timeout: float = WAIT_S) -> WebElement:
     """The visible link reading `text`."""
-    return WebDriverWait(driver, timeout).until(
-        ec.element_to_be_clickable((By.LINK_TEXT, text))
-    )
+    return WebDriverWait(driver, timeout).until(ec.element_to_be_clickable((By.LINK_TEXT, text)))
 
 
 def sign_in(driver: webdriver.Chrome, url: str, email: str, password: str) -> None:
@@ -184,4 +183,4 @@ def _xpath_literal(text: str) -> str:
     if '"' not in text:
         return f'"{text}"'
     parts = text.split("'")
-    return "concat(" + ", \"'\", ".join(f"'{part}'" for part in parts) + ")"
+    return "concat(" + ', "\'", '.join(f"'{part}'" for part in parts) + ")"

@@ -5,6 +5,7 @@ an invoice PDF, and another client's order by URL."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -40,19 +41,24 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
         yield server
 
 
+@contextmanager
+def _signed_in(served: DemoServer, folder: Path, face: str):
+    """A browser of its own (downloads in `folder`), signed in as the demo's `face`."""
+    folder.mkdir()
+    with chromium(folder) as driver:
+        sign_in(driver, served.url, *PEOPLE[face])
+        yield driver
+
+
 @pytest.fixture
 def staff(served: DemoServer, tmp_path: Path):
-    (tmp_path / "staff").mkdir()
-    with chromium(tmp_path / "staff") as driver:
-        sign_in(driver, served.url, *PEOPLE["staff"])
+    with _signed_in(served, tmp_path / "staff", "staff") as driver:
         yield driver
 
 
 @pytest.fixture
 def merchant(served: DemoServer, tmp_path: Path):
-    (tmp_path / "merchant").mkdir()
-    with chromium(tmp_path / "merchant") as driver:
-        sign_in(driver, served.url, *PEOPLE["merchant"])
+    with _signed_in(served, tmp_path / "merchant", "merchant") as driver:
         yield driver
 
 

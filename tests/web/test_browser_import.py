@@ -74,9 +74,7 @@ def _upload(driver, path: Path) -> None:
     driver.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(str(path))
 
 
-def test_a_csv_with_bad_rows_shows_them_first_then_the_fixed_file_creates_once(
-    served, tmp_path
-):
+def test_a_csv_with_bad_rows_shows_them_first_then_the_fixed_file_creates_once(served, tmp_path):
     # given
     broken, fixed = tmp_path / "orders-broken.csv", tmp_path / "orders.csv"
     bad_rows = _write_orders(broken, fixed=False)
@@ -94,7 +92,8 @@ def test_a_csv_with_bad_rows_shows_them_first_then_the_fixed_file_creates_once(
         assert [text.split(":")[0] for text in reported] == [
             f"Row {bad_rows[n]}" for n in sorted(BAD)
         ], reported
-        assert "quantity" in reported[0] and "NO-SUCH-SKU" in reported[1], reported
+        assert "quantity" in reported[0], reported
+        assert "NO-SUCH-SKU" in reported[1], reported
         assert "quantity" in reported[2], reported
         assert "497 new" in driver.find_element(By.CSS_SELECTOR, ".import-summary").text
         screenshot(driver, "client-import-check")
@@ -115,7 +114,9 @@ def test_a_csv_with_bad_rows_shows_them_first_then_the_fixed_file_creates_once(
         _upload(driver, fixed)
         # then every order is already there and none can be created twice
         wait_for_text(driver, ".import-summary", "0 new, 500 already there", timeout=300)
-        create = driver.find_element(By.XPATH, "//button[starts-with(normalize-space(), 'Create 0')]")
+        create = driver.find_element(
+            By.XPATH, "//button[starts-with(normalize-space(), 'Create 0')]"
+        )
         assert not create.is_enabled()
     assert _acme_orders(served) == ORDERS
     two_lines = served.graphql(
