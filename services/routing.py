@@ -18,9 +18,9 @@ def reroute_after_rejection(uow: TenantUnitOfWork, fulfillment_order: Fulfillmen
 
 
 def reroute_after_supplier_stock(uow: TenantUnitOfWork, product_ids: Iterable[uuid.UUID]) -> int:
-    """A supplier reported more stock: route waiting units of these products, oldest first.
+    """A supplier reported stock: route waiting units of these products, oldest first.
 
-    Run it in a unit of work of its own, after the stock report commits: it locks warehouse
-    levels before supplier stock, as order creation does.
+    It locks inventory levels, then waiting orders, then supplier stock: a caller that
+    changed supplier stock in the same transaction takes the first two beforehand.
     """
     return allocate_backorders(uow, product_ids)

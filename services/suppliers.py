@@ -9,11 +9,12 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from domain.inventory import ledger
-from domain.orders.backorders import allocate_backorders
+from domain.orders.backorders import lock_waiting
 from domain.orders.models import FulfillmentOrder, FulfillmentOrderLine, Order, RejectionReason
 from domain.suppliers import deadlines, fulfillment
-from domain.suppliers.reports import StockReport, report_stock
+from domain.suppliers.reports import StockReport, report_stock, reported_products
 from persistence.base import utcnow
+from services import routing
 from tenants.unit_of_work import TenantUnitOfWork, UnitFactory
 
 
@@ -23,25 +24,36 @@ def reject_fulfillment(
     reason: RejectionReason,
     note: str | None = None,
 ) -> tuple[FulfillmentOrder, Order]:
-    """The supplier turns its fulfillment order down; its lines are routed on at once.
+    """The supplier turns its fulfillment order down; the client's rules route its lines on
+    at once (never back to this supplier), or the order goes to EXCEPTION.
 
-    Until per-client routing rules route them (to a warehouse, or another supplier), the
-    lines go to the oldest-first warehouse allocation, and wait as backorders otherwise.
-    Warehouse levels are locked first, in the ledger's order, as cancellation does.
+    Locks follow the one order every stock change keeps (cancellation, shipping, receipts):
+    inventory levels, then the order, then its fulfillment orders, then supplier stock.
     """
     found = uow.get_or_not_found(FulfillmentOrder, fulfillment_id, "fulfillment order")
-    products = _products(uow.provider_view(), found.id)
-    ledger.lock_levels(uow.provider_view(), products)
+    view = uow.provider_view()
+    ledger.lock_levels(view, _products(view, found.id))
     fo, order = fulfillment.reject(uow, fulfillment_id, reason, note)
-    allocate_backorders(uow.provider_view(), products)
+    routing.reroute_after_rejection(view, fo)
     return fo, order
 
 
 def report_supplier_stock(
     uow: TenantUnitOfWork, supplier_id: uuid.UUID | None, reports: Sequence[StockReport]
 ) -> list[uuid.UUID]:
-    """Book a supplier's reported quantities; the ids of the catalog links it changed."""
-    return report_stock(uow, supplier_id, reports)
+    """Book a supplier's reported quantities, then route waiting units of those products in
+    the same transaction; the ids of the catalog links it changed.
+
+    Locks follow the order cancellation and order creation keep: the products' inventory
+    levels, the orders waiting for them, then the supplier's stock rows.
+    """
+    view = uow.provider_view()
+    products = reported_products(uow, supplier_id, reports)
+    ledger.lock_levels(view, products)
+    lock_waiting(view, products)  # orders before supplier stock, as cancellation locks them
+    changed = report_stock(uow, supplier_id, reports)
+    routing.reroute_after_supplier_stock(view, products)
+    return changed
 
 
 def flag_overdue(units: UnitFactory, now: datetime | None = None) -> int:

@@ -25,11 +25,15 @@ def allocate_backorders(uow: TenantUnitOfWork, product_ids: Iterable[uuid.UUID])
         return 0
     places = live_places(uow, None)
     levels = lock_levels(uow, products, places)
-    waiting = _waiting(uow, products)
+    waiting = lock_waiting(uow, products)
     return reroute_waiting(uow, waiting, products, levels, places)
 
 
-def _waiting(uow: TenantUnitOfWork, product_ids: list[uuid.UUID]) -> list[Order]:
+def lock_waiting(uow: TenantUnitOfWork, product_ids: list[uuid.UUID]) -> list[Order]:
+    """Orders waiting for units of these products, oldest first, locked until commit.
+
+    Take these locks after the products' inventory levels and before any supplier stock.
+    """
     stmt = uow.scope.restrict(
         uow.select(Order, Order, OrderLine).join(
             OrderLine,

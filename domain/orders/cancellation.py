@@ -73,7 +73,9 @@ def _release(
     levels: dict[ledger.LevelKey, InventoryLevel],
 ) -> None:
     for fo in [fo for fo in live.values() if fo.supplier_id is not None]:
-        release_supplier_lines(uow, live.pop(fo.id), "order cancelled")
+        live.pop(fo.id)
+        if fo.rejected_at is None:  # a refusal gave its units back to the supplier already
+            release_supplier_lines(uow, fo, "order cancelled")
     if not live:
         return
     reserved: dict[ledger.LevelKey, int] = {}

@@ -43,7 +43,11 @@ def overdue_ids(
     )
     stmt = (
         uow.select(FulfillmentOrder, FulfillmentOrder.id)
-        .where(FulfillmentOrder.supplier_id.is_not(None), or_(late_ack, late_ship))
+        .where(
+            FulfillmentOrder.supplier_id.is_not(None),
+            FulfillmentOrder.rejected_at.is_(None),
+            or_(late_ack, late_ship),
+        )
         .where(FulfillmentOrder.id > after if after else true())
         .order_by(FulfillmentOrder.id)
         .limit(limit)
@@ -77,6 +81,8 @@ def flag_overdue(uow: TenantUnitOfWork, fulfillment_id: uuid.UUID, now: datetime
 
 
 def _missed(fo: FulfillmentOrder, now: datetime) -> ExceptionReason | None:
+    if fo.rejected_at is not None:
+        return None
     if fo.status not in (FulfillmentStatus.ALLOCATED, FulfillmentStatus.EXCEPTION):
         return None
     if fo.ship_by is not None and fo.ship_by < now:

@@ -127,13 +127,18 @@ def _open(
     assert order is not None
     fo = view.get(FulfillmentOrder, fulfillment_id, lock=True)
     assert fo is not None
-    if fo.status not in OPEN:
+    if fo.status not in OPEN or fo.rejected_at is not None:
+        # A refused one may wait in EXCEPTION for another source; it is no longer the supplier's.
         raise DomainError(
             DomainErrorCode.ILLEGAL_TRANSITION,
-            f"A fulfillment order that is {fo.status.name} cannot be {action}.",
+            f"A fulfillment order that is {_state(fo)} cannot be {action}.",
             "id",
         )
     return view, fo, order
+
+
+def _state(fo: FulfillmentOrder) -> str:
+    return "REJECTED" if fo.rejected_at is not None else fo.status.name
 
 
 def _lines(uow: TenantUnitOfWork, fulfillment_id: uuid.UUID) -> list[FulfillmentOrderLine]:

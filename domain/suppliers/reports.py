@@ -43,6 +43,22 @@ def report_stock(
     A supplier key reports for itself; a provider names the supplier. A product the
     supplier is not linked to (or only through an inactive link) is NOT_FOUND on its row.
     """
+    resolved = _resolve(uow, supplier_id, reports)
+    for link, report in sorted(resolved, key=lambda pair: pair[0].product_id):
+        stock.report_available(uow, link, report.available, f"{report.field}.available")
+    return [link.id for link, _ in resolved]
+
+
+def reported_products(
+    uow: TenantUnitOfWork, supplier_id: uuid.UUID | None, reports: Sequence[StockReport]
+) -> list[uuid.UUID]:
+    """The products a report names, checked as `report_stock` checks them; writes nothing."""
+    return sorted({link.product_id for link, _ in _resolve(uow, supplier_id, reports)})
+
+
+def _resolve(
+    uow: TenantUnitOfWork, supplier_id: uuid.UUID | None, reports: Sequence[StockReport]
+) -> list[tuple[SupplierProduct, StockReport]]:
     supplier = _reporting_supplier(uow, supplier_id)
     if not reports:
         raise DomainError(DomainErrorCode.REQUIRED, "Report at least one product.", "lines")
@@ -58,9 +74,7 @@ def report_stock(
         seen.add(link.id)
         stock.check_available(report.available, f"{report.field}.available")
         resolved.append((link, report))
-    for link, report in sorted(resolved, key=lambda pair: pair[0].product_id):
-        stock.report_available(uow, link, report.available, f"{report.field}.available")
-    return [link.id for link, _ in resolved]
+    return resolved
 
 
 def parse_csv(text: str) -> list[StockReport]:

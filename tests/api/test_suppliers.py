@@ -14,6 +14,7 @@ from tests.factories import count_rows, global_id
 from tests.factories_orders import make_product, order_input, put_stock
 from tests.supplier_factories import (
     DropShip,
+    link,
     make_drop_ship,
     make_supplier,
     route_to_supplier,
@@ -75,6 +76,12 @@ mutation($id: ID!) {{
   }}
 }}
 """
+CANCEL = f"""
+mutation($id: ID!) {{ cancelOrder(input: {{id: $id}}) {{ order {{ status }} {ERRORS} }} }}
+"""
+RULES = f"""
+mutation($input: SetRoutingRulesInput!) {{ setRoutingRules(input: $input) {{ {ERRORS} }} }}
+"""
 ORDER_STATUS = "query($id: ID!) { order(id: $id) { status fulfillmentOrders { status supplier { code } warehouse { code } } } }"
 
 
@@ -89,6 +96,14 @@ def _routed_order(database, gql, drop: DropShip, reference: str = "SO-1", quanti
     order_id = order["data"]["createOrder"]["order"]["id"]
     fo = route_to_supplier(database, drop.tenant, uuid.UUID(_raw(order_id)), drop.acme)
     return order_id, global_id("FulfillmentOrder", fo)
+
+
+def _supplier_rule(gql, drop: DropShip, suppliers: list[uuid.UUID]) -> None:
+    sources = [{"supplierId": global_id("Supplier", s)} for s in suppliers]
+    rules = {"clientId": drop.tenant.clients["A"].global_id,
+             "rules": [{"name": "drop-ship", "sources": sources}]}  # fmt: skip
+    answer = gql(RULES, {"input": rules}, key=drop.tenant.key)["data"]["setRoutingRules"]
+    assert answer["userErrors"] == [], answer
 
 
 def _raw(gid: str) -> str:
@@ -215,11 +230,88 @@ def test_a_rejection_releases_the_units_and_routes_the_lines_on(database, gql, d
     assert "fulfillment_order.rejected" in topics
 
 
-def test_a_rejection_with_nowhere_else_to_go_leaves_the_order_backordered(database, gql, drop):
+def test_a_rejection_with_nowhere_else_to_go_puts_the_order_in_exception(database, gql, drop):
+    # given
     order_id, fo = _routed_order(database, gql, drop)
+    # when
     gql(REJECT, {"id": fo, "reason": "DISCONTINUED"}, key=drop.acme_key)
+    # then: a person must look; ACME has its units back and cannot ship what it refused
     order = gql(ORDER_STATUS, {"id": order_id}, key=drop.tenant.key)["data"]["order"]
-    assert order["status"] == "BACKORDERED"
+    assert order["status"] == "EXCEPTION"
+    assert order["fulfillmentOrders"] == [
+        {"status": "EXCEPTION", "supplier": {"code": "ACME"}, "warehouse": None}
+    ]
+    assert supplier_level(database, drop.acme, drop.product) == (5, 0)
+    for document, name, done in ((SHIP, "shipSupplierFulfillmentOrder", "shipped"),
+                                 (ACK, "acknowledgeFulfillmentOrder", "acknowledged")):  # fmt: skip
+        refused = gql(document, {"id": fo}, key=drop.acme_key)["data"][name]
+        assert refused["userErrors"] == [
+            {
+                "field": ["id"],
+                "code": "ILLEGAL_TRANSITION",
+                "message": f"A fulfillment order that is REJECTED cannot be {done}.",
+            }
+        ]
+    # when: the order is cancelled, the refused units are not given back a second time
+    cancelled = gql(CANCEL, {"id": order_id}, key=drop.tenant.key)["data"]["cancelOrder"]
+    assert cancelled["userErrors"] == []
+    assert supplier_level(database, drop.acme, drop.product) == (5, 0)
+    assert supplier_stock_matches_log(database)
+
+
+def test_a_rejection_never_routes_back_to_the_supplier_that_refused(database, gql, drop):
+    # given: BOLT carries GADGET too (1 left); the rule sends GADGET to ACME first, then BOLT
+    link(database, drop.tenant, drop.bolt, drop.product, 1, supplier_sku="BT-1")
+    _supplier_rule(gql, drop, [drop.acme, drop.bolt])
+    client = drop.tenant.clients["A"].key
+    made = gql(CREATE, {"input": order_input("SO-R", (("GADGET", 2),))}, key=client)
+    order_id = made["data"]["createOrder"]["order"]["id"]
+    [fo] = [edge["node"]["id"] for edge in
+            gql(WORK, key=drop.acme_key)["data"]["fulfillmentOrders"]["edges"]]  # fmt: skip
+    # when: ACME refuses, although it still has 3 left; BOLT alone cannot complete the line
+    gql(REJECT, {"id": fo, "reason": "CANNOT_SHIP_TO_DESTINATION"}, key=drop.acme_key)
+    # and: ACME reports plenty, then BOLT reports enough
+    after_acme = _report(gql, drop.acme_key, "AC-77", 50, order_id, drop)
+    after_bolt = _report(gql, drop.bolt_key, "BT-1", 4, order_id, drop)
+    # then: ACME is never asked again; BOLT serves (1 unit at once, 1 more on its report)
+    acme_part = {"status": "CANCELLED", "supplier": {"code": "ACME"}, "warehouse": None}
+    assert after_acme["fulfillmentOrders"][0] == acme_part
+    assert [fo["supplier"]["code"] for fo in after_acme["fulfillmentOrders"]] == ["ACME", "BOLT"]
+    assert after_bolt["status"] == "ALLOCATED"
+    assert {fo["supplier"]["code"] for fo in after_bolt["fulfillmentOrders"][1:]} == {"BOLT"}
+    assert supplier_level(database, drop.acme, drop.product) == (50, 0)
+    assert supplier_level(database, drop.bolt, drop.product) == (5, 2)  # 4 free when it had 1 out
+    assert supplier_stock_matches_log(database)
+
+
+def _report(gql, key: str, sku: str, available: int, order_id: str, drop: DropShip) -> dict:
+    lines = [{"supplierSku": sku, "available": available}]
+    answer = gql(REPORT, {"input": {"lines": lines}}, key=key)["data"]["reportSupplierStock"]
+    assert answer["userErrors"] == []
+    return gql(ORDER_STATUS, {"id": order_id}, key=drop.tenant.key)["data"]["order"]
+
+
+def test_a_stock_report_routes_waiting_units_to_the_supplier(database, gql, drop):
+    # given: ACME reported 0, so an order of 2 GADGETs waits
+    _supplier_rule(gql, drop, [drop.acme])
+    gql(REPORT, {"input": {"lines": [{"supplierSku": "AC-77", "available": 0}]}},
+        key=drop.acme_key)  # fmt: skip
+    client = drop.tenant.clients["A"].key
+    made = gql(CREATE, {"input": order_input("SO-W", (("GADGET", 2),))}, key=client)
+    order_id = made["data"]["createOrder"]["order"]["id"]
+    assert made["data"]["createOrder"]["order"]["status"] == "BACKORDERED"
+    # when: ACME reports 3 by CSV
+    gql(UPLOAD, {"input": {"csv": "supplier_sku,available\nAC-77,3\n"}}, key=drop.acme_key)
+    # then: the order is routed to ACME in the report's transaction
+    order = gql(ORDER_STATUS, {"id": order_id}, key=drop.tenant.key)["data"]["order"]
+    assert order == {
+        "status": "ALLOCATED",
+        "fulfillmentOrders": [
+            {"status": "ALLOCATED", "supplier": {"code": "ACME"}, "warehouse": None}
+        ],
+    }
+    assert supplier_level(database, drop.acme, drop.product) == (3, 2)
+    assert supplier_stock_matches_log(database)
 
 
 def test_a_supplier_reports_stock_by_mutation_and_by_csv(database, gql, drop):
