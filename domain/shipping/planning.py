@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 
 from domain.addresses import Address
-from domain.catalog.models import Product, Warehouse
+from domain.catalog.models import Product, Warehouse, WarehouseKind
 from domain.orders.models import (
     FulfillmentOrder,
     FulfillmentOrderLine,
@@ -60,8 +60,8 @@ def plan_dispatch(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Plan | None:
     """The plan for a packed fulfillment order, or None when there is nothing to do.
 
     Nothing to do: not PACKED (shipped, cancelled, in exception), the order on hold
-    (its release dispatches it), or the client has no enabled carrier account (it ships
-    by hand). Counts the attempt. Raises PermanentCarrierError for an unshippable address.
+    (its release dispatches it), the client has no enabled carrier account (it ships
+    by hand), or the parcel is at the client's own merchant location (the same). Counts the attempt. Raises PermanentCarrierError for an unshippable address.
     """
     locked = lock_for_dispatch(uow, fo_id)
     if locked is None:
@@ -74,6 +74,9 @@ def plan_dispatch(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Plan | None:
     accounts = enabled_accounts(uow, fo.client_id)
     if not accounts:
         return None
+    warehouse = uow.scalar(uow.select(Warehouse).where(Warehouse.id == fo.warehouse_id))
+    if warehouse is None or warehouse.kind is not WarehouseKind.WAREHOUSE:
+        return None  # a merchant location's parcel is the client's to hand to a carrier
     attempt = ensure_attempt(uow, fo)
     attempt.attempts += 1
     if attempt.status is DispatchStatus.QUOTED and attempt.quote:
@@ -82,7 +85,6 @@ def plan_dispatch(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Plan | None:
         accounts = [pinned] if pinned is not None else accounts
         return Plan(fo_id, attempt.generation, _carriers(accounts), quote)
     settings = settings_for(uow, fo.client_id)
-    warehouse = uow.scalars(uow.select(Warehouse).where(Warehouse.id == fo.warehouse_id)).one()
     level = _service_level(order.service_level)
     if settings.rule is RatingRule.CHEAPEST_WITHIN_SERVICE_LEVEL:
         level = level or ServiceLevel.STANDARD

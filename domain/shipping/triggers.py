@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from domain.catalog.models import Warehouse, WarehouseKind
 from domain.errors import DomainError, DomainErrorCode, not_found
 from domain.orders.fulfillment import Step, mark_packed, start_picking
 from domain.orders.models import FulfillmentOrder, FulfillmentStatus
@@ -23,17 +24,34 @@ def fulfillment_orders_to_dispatch(uow: TenantUnitOfWork, event_id: uuid.UUID) -
     if event is None:
         return []
     if event.topic == Topic.FULFILLMENT_PACKED:
-        return [uuid.UUID(event.payload["fulfillment_order_id"])]
+        return _at_warehouses(uow, [uuid.UUID(event.payload["fulfillment_order_id"])])
     if event.topic == Topic.ORDER_RELEASED:
         return _of_order(uow, uuid.UUID(event.payload["order_id"]), FulfillmentStatus.PACKED)
     return []
+
+
+def _at_warehouses(uow: TenantUnitOfWork, fo_ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    # A merchant ships what its own location packed by hand and reports the tracking.
+    return list(
+        uow.scalars(
+            uow.select(FulfillmentOrder, FulfillmentOrder.id)
+            .join(
+                Warehouse,
+                (Warehouse.provider_id == FulfillmentOrder.provider_id)
+                & (Warehouse.id == FulfillmentOrder.warehouse_id),
+            )
+            .where(FulfillmentOrder.id.in_(fo_ids), Warehouse.kind == WarehouseKind.WAREHOUSE)
+            .order_by(FulfillmentOrder.id)
+        )
+    )
 
 
 def pack_automatically(uow: TenantUnitOfWork, event_id: uuid.UUID) -> list[uuid.UUID]:
     """For a client with automatic dispatch: pick and pack an allocated order's parcels at once.
 
     Packing records `fulfillment_order.packed`, which dispatches them as if a warehouse
-    had scanned them. Parcels already picked or packed are left alone, so a redelivered
+    had scanned them. Only the provider's warehouses are packed: a merchant location's
+    part waits for the client's own hands. Parcels already picked or packed are left alone, so a redelivered
     event does nothing; a hold stops it.
     """
     event = uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == event_id))
@@ -97,10 +115,13 @@ def retry_dispatch(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Step:
 def _of_order(
     uow: TenantUnitOfWork, order_id: uuid.UUID, status: FulfillmentStatus
 ) -> list[uuid.UUID]:
-    return list(
-        uow.scalars(
-            uow.select(FulfillmentOrder, FulfillmentOrder.id)
-            .where(FulfillmentOrder.order_id == order_id, FulfillmentOrder.status == status)
-            .order_by(FulfillmentOrder.id)
-        )
+    return _at_warehouses(
+        uow,
+        list(
+            uow.scalars(
+                uow.select(FulfillmentOrder, FulfillmentOrder.id).where(
+                    FulfillmentOrder.order_id == order_id, FulfillmentOrder.status == status
+                )
+            )
+        ),
     )
