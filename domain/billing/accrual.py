@@ -126,7 +126,11 @@ def _receipt(event: OutboxEvent, card: RateCard, client_id: uuid.UUID) -> list[P
 
 def _shipped_order(event: OutboxEvent, card: RateCard, client_id: uuid.UUID) -> list[PricedAct]:
     payload = event.payload
-    units = int(payload["units"])
+    # Only what the provider's warehouses picked: a supplier's or the client's own units are
+    # not the 3PL's work (events from before `picked_units` existed count every unit).
+    units = int(payload.get("picked_units", payload["units"]))
+    if units == 0:
+        return []
     order = (SourceType.ORDER, payload["order_id"])
     return [
         *_act(

@@ -40,14 +40,17 @@ def order_status_changed(
     previous: OrderStatus,
     units: int,
     lines: int,
+    picked: int = 0,
 ) -> None:
-    """The order moved from `previous` to its current status."""
+    """The order moved from `previous` to its current status; a shipped order's event says
+    how many units it had and how many of them the provider's warehouses `picked`."""
     topic = MILESTONES.get(order.status, Topic.ORDER_STATUS_CHANGED)
     if previous is OrderStatus.ON_HOLD and order.status is not OrderStatus.CANCELLED:
         topic = MILESTONES.get(order.status, Topic.ORDER_RELEASED)
     extra: dict[str, object] = {"previous_status": previous.name}
     if order.status is OrderStatus.SHIPPED:
-        extra |= {"units": units, "lines": lines, "shipped_at": utcnow().isoformat()}
+        extra |= {"units": units, "picked_units": picked, "lines": lines}
+        extra["shipped_at"] = utcnow().isoformat()
     _order_event(uow, topic, order, extra)
 
 

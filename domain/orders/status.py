@@ -6,9 +6,17 @@ import uuid
 
 from sqlalchemy import func
 
+from domain.catalog.models import Warehouse, WarehouseKind
 from domain.orders import events
-from domain.orders.models import FulfillmentOrder, Order, OrderHold, OrderLine
-from domain.orders.states import derive_status
+from domain.orders.models import (
+    FulfillmentOrder,
+    FulfillmentOrderLine,
+    Order,
+    OrderHold,
+    OrderLine,
+    OrderStatus,
+)
+from domain.orders.states import SHIPPED_OR_LATER, derive_status
 from persistence.base import utcnow
 from tenants.unit_of_work import TenantUnitOfWork
 
@@ -44,9 +52,37 @@ def refresh_status(uow: TenantUnitOfWork, order: Order) -> Order:
     )
     order.updated_at = utcnow()
     if order.status is not previous:
-        events.order_status_changed(uow, order, previous, ordered, line_count)
+        picked = _picked_at_warehouses(uow, order) if order.status is OrderStatus.SHIPPED else 0
+        events.order_status_changed(uow, order, previous, ordered, line_count, picked)
     uow.flush()
     return order
+
+
+def _picked_at_warehouses(uow: TenantUnitOfWork, order: Order) -> int:
+    # The units the 3PL picked: not a supplier's, nor those of the client's own locations.
+    return int(
+        uow.scalar(
+            uow.select(
+                FulfillmentOrderLine, func.coalesce(func.sum(FulfillmentOrderLine.quantity), 0)
+            )
+            .join(
+                FulfillmentOrder,
+                (FulfillmentOrder.provider_id == FulfillmentOrderLine.provider_id)
+                & (FulfillmentOrder.id == FulfillmentOrderLine.fulfillment_order_id),
+            )
+            .join(
+                Warehouse,
+                (Warehouse.provider_id == FulfillmentOrder.provider_id)
+                & (Warehouse.id == FulfillmentOrder.warehouse_id),
+            )
+            .where(
+                FulfillmentOrder.order_id == order.id,
+                FulfillmentOrder.status.in_(SHIPPED_OR_LATER),
+                Warehouse.kind == WarehouseKind.WAREHOUSE,
+            )
+        )
+        or 0
+    )
 
 
 def lock_order(uow: TenantUnitOfWork, order_id: uuid.UUID) -> Order | None:

@@ -61,7 +61,8 @@ def plan_dispatch(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Plan | None:
 
     Nothing to do: not PACKED (shipped, cancelled, in exception), the order on hold
     (its release dispatches it), the client has no enabled carrier account (it ships
-    by hand), or the parcel is at the client's own merchant location (the same). Counts the attempt. Raises PermanentCarrierError for an unshippable address.
+    by hand), or the parcel is at the client's own merchant location (the same). Counts
+    the attempt. Raises PermanentCarrierError for an unshippable address.
     """
     locked = lock_for_dispatch(uow, fo_id)
     if locked is None:

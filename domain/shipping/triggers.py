@@ -51,8 +51,8 @@ def pack_automatically(uow: TenantUnitOfWork, event_id: uuid.UUID) -> list[uuid.
 
     Packing records `fulfillment_order.packed`, which dispatches them as if a warehouse
     had scanned them. Only the provider's warehouses are packed: a merchant location's
-    part waits for the client's own hands. Parcels already picked or packed are left alone, so a redelivered
-    event does nothing; a hold stops it.
+    part waits for the client's own hands. Parcels already picked or packed are left
+    alone, so a redelivered event does nothing; a hold stops it.
     """
     event = uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == event_id))
     if event is None or event.topic != Topic.ORDER_ALLOCATED or event.client_id is None:
