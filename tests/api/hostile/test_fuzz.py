@@ -2,13 +2,12 @@
 
 Every query and mutation field gets a bounded number of generated operations, valid ones
 and ones with a single schema violation, with any characters in strings (NUL and lone
-surrogates included). No answer may be a 5xx, carry INTERNAL_ERROR, or take longer than
-ANSWER_WITHIN_S. Examples are derandomized, so a failure reproduces on every run.
+surrogates included). No answer may be a 5xx, carry INTERNAL_ERROR, or issue more than
+MOST_STATEMENTS SQL statements (a deterministic bound on the work one request can cause; a
+hang is the test's timeout). Examples are derandomized, so a failure reproduces on every run.
 """
 
 from __future__ import annotations
-
-import time
 
 import graphql
 import pytest
@@ -17,12 +16,17 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis_graphql import Mode, from_schema
 
+from tests.api.test_orders_statements import counting
 from tests.factories import make_tenant
+
+pytestmark = pytest.mark.timeout(600)  # ~1,600 requests: 20 s alone, minutes on a loaded machine
 
 EXAMPLES_PER_FIELD = 10
 """Per field and mode: about 80 fields x 2 modes x 2 databases, about 20 s a database."""
-ANSWER_WITHIN_S = 3.0
-"""A generous bound: an answer slower than this is a hang in the making, not a slow machine."""
+MOST_STATEMENTS = 20
+"""Per answer; measured at most 4 on SQLite and 6 on PostgreSQL,
+so a query that loops over what it was given fails. Wall-clock bounds failed on a
+loaded CI machine, where a validation error took 8 s to come back."""
 
 
 def _strings(valid: list[str]) -> st.SearchStrategy[graphql.StringValueNode]:
@@ -61,16 +65,16 @@ def test_no_generated_operation_breaks_the_server(database, app, served_schema):
     fields = root_fields(served_schema)
     assert len(fields) > 50
     failures: list[str] = []
+    engine = app.app.state.session_factory.kw["bind"]
 
     def ask(document: str) -> None:
-        started = time.monotonic()
-        response = app.post("/graphql", json={"query": document}, headers=headers)
-        elapsed = time.monotonic() - started
+        with counting(engine) as seen:
+            response = app.post("/graphql", json={"query": document}, headers=headers)
         problem = None
         if response.status_code >= 500:
             problem = f"HTTP {response.status_code}"
-        elif elapsed > ANSWER_WITHIN_S:
-            problem = f"took {elapsed:.1f} s"
+        elif len(seen) > MOST_STATEMENTS:
+            problem = f"{len(seen)} SQL statements"
         elif response.status_code == 200:
             codes = [e.get("extensions", {}).get("code") for e in response.json().get("errors", [])]
             if "INTERNAL_ERROR" in codes:
