@@ -1,6 +1,6 @@
 """Fragment bombs against a real `crossdock serve` on PostgreSQL, while another client works.
 
-Each bomb is refused within a second, with or without a key, and the other client's
+Each bomb is refused (in milliseconds; the test allows a loaded machine 5 s), with or without a key, and the other client's
 questions keep being answered the whole time.
 """
 
@@ -18,7 +18,9 @@ import pytest
 from tests.factories import make_tenant
 from tests.serve_process import CROSSDOCK, Server, crossdock_env, free_port, running
 
-REFUSED_WITHIN_S = 1.0
+REFUSED_WITHIN_S = 5.0
+"""Refused, not expanded: each bomb expanded takes minutes; refusal takes milliseconds alone and
+seconds at worst on a loaded 2-core CI machine, so the bound separates the two, not fast from slow."""
 ANSWERED_WITHIN_S = 5.0
 """A generous bound on the other client's answers: alive, not a benchmark."""
 
@@ -120,7 +122,7 @@ def another_client(server: Server, key: str) -> Iterator[list[float]]:
 
 
 @pytest.mark.parametrize("keyed", [False, True], ids=["no key", "a valid key"])
-def test_bombs_are_refused_within_a_second_while_another_client_is_answered(
+def test_bombs_are_refused_promptly_while_another_client_is_answered(
     server, postgres_database, keyed
 ):
     # given
