@@ -96,6 +96,9 @@ def create_app(
                 maintenance_chance=settings.redis_maintenance_chance,
             )
             runtime.configure_audit_retention(timedelta(days=settings.audit_retention_days))
+            runtime.configure_redelivery_window(
+                timedelta(seconds=settings.redelivery_after_seconds)
+            )
             embedded = EmbeddedBackground(session_factory, broker)
             scrape.live.append(QueueBacklog(embedded.broker))
             embedded.start()

@@ -28,6 +28,7 @@ from tenants.models import ApiKey, Client, KeyKind, Provider, Supplier
 from tenants.scope import TenantScope
 from tenants.scopes import SCOPES
 from tenants.unit_of_work import TenantUnitOfWork
+from workers import queues
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -97,6 +98,12 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     )
     worker.add_argument("--processes", "-p", type=int, default=1, help="worker processes")
     worker.add_argument("--threads", "-t", type=int, default=4, help="threads per process")
+    worker.add_argument(
+        "--queues",
+        type=_queue_list,
+        default=None,
+        help="comma-separated queues these processes take (default: all): " + ", ".join(queues.ALL),
+    )
     _module_flag(worker)
     _metrics_port_flag(worker, settings)
     worker.set_defaults(run=_worker)
@@ -167,6 +174,13 @@ def _metrics_port_flag(parser: argparse.ArgumentParser, settings: Settings) -> N
     )
 
 
+def _queue_list(value: str) -> list[str]:
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("name at least one queue")
+    return names
+
+
 def _json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
 
@@ -191,7 +205,9 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 def _worker(settings: Settings, args: argparse.Namespace) -> int:
     from crossdock.supervisor import run_workers
 
-    return run_workers(settings, args.processes, args.threads, args.modules, args.metrics_port)
+    return run_workers(
+        settings, args.processes, args.threads, args.modules, args.metrics_port, args.queues
+    )
 
 
 def _scheduler(settings: Settings, args: argparse.Namespace) -> int:

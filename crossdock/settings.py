@@ -79,6 +79,9 @@ class Settings:
     """The window failures are counted in, and how long a throttled subject waits."""
     invitation_hours: int = 72
     """How long an invitation link works."""
+    redelivery_after_seconds: int = 600
+    """An event a consumer has not processed this long after publication is sent again
+    (the broker may have lost it); keep it above the slowest consumer's retries."""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -128,6 +131,7 @@ class Settings:
             ),
             sign_in_lockout_minutes=_positive(env, "CROSSDOCK_SIGN_IN_LOCKOUT_MINUTES", 15),
             invitation_hours=_positive(env, "CROSSDOCK_INVITATION_HOURS", 72),
+            redelivery_after_seconds=_positive(env, "CROSSDOCK_REDELIVERY_AFTER_SECONDS", 600),
         )
 
 

@@ -31,25 +31,41 @@ SHUTDOWN_GRACE_S = 30.0
 
 
 def run_workers(
-    settings: Settings, processes: int, threads: int, modules: Sequence[str], metrics_port: int
+    settings: Settings,
+    processes: int,
+    threads: int,
+    modules: Sequence[str],
+    metrics_port: int,
+    queues: Sequence[str] | None = None,
 ) -> int:
-    """Run `processes` x `threads` Dramatiq workers and the relay until a signal stops them."""
+    """Run `processes` x `threads` Dramatiq workers and the relay until a signal stops them;
+    the workers take messages from `queues` only, when given."""
     with shared_metrics(settings):
         try:
             broker = prepare(settings, modules)
         except BrokerNotConfigured as error:
             return _refuse(error)
+        unknown = sorted(set(queues or ()) - set(broker.get_declared_queues()))
+        if unknown:
+            known = ", ".join(sorted(broker.get_declared_queues()))
+            return _refuse(ValueError(f"no such queue: {', '.join(unknown)} (queues: {known})"))
         with serving_metrics(settings.host, metrics_port, broker):
-            return _supervise(broker, processes, threads, modules)
+            return _supervise(broker, processes, threads, modules, queues)
 
 
 def _supervise(
-    broker: dramatiq.Broker, processes: int, threads: int, modules: Sequence[str]
+    broker: dramatiq.Broker,
+    processes: int,
+    threads: int,
+    modules: Sequence[str],
+    queues: Sequence[str] | None = None,
 ) -> int:
     command = [
         sys.executable, "-m", "dramatiq", "crossdock.worker_main:setup", *modules,
         "--processes", str(processes), "--threads", str(threads),
     ]  # fmt: skip
+    if queues:
+        command += ["--queues", *queues]
     relay = RelayThread(runtime.session_factory(), broker, interval=0.5)
     workers = subprocess.Popen(command)  # noqa: S603 - our own interpreter and arguments
     relay.start()

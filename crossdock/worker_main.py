@@ -42,6 +42,7 @@ def prepare(settings: Settings, extra_modules: Iterable[str] = ()) -> dramatiq.B
     install_secret_box(settings, session_factory)
     runtime.configure(session_factory)
     runtime.configure_audit_retention(timedelta(days=settings.audit_retention_days))
+    runtime.configure_redelivery_window(timedelta(seconds=settings.redelivery_after_seconds))
     return install_broker(broker, extra_modules)
 
 

@@ -59,6 +59,14 @@ def enable_tenant_rls(table: str, column: str = "provider_id") -> None:
         op.execute(statement)
 
 
+def secure_new_tenant_tables(*tables: str) -> None:
+    """Alembic step for a migration adding tenant tables: force row-level security on each
+    and grant the application role its access (no-op off PostgreSQL)."""
+    for table in tables:
+        enable_tenant_rls(table)
+    grant_app_role()
+
+
 def enable_key_lookup_policy(table: str = "api_keys") -> None:
     """Alembic step: let authentication read and touch one key by its public prefix.
 

@@ -14,6 +14,7 @@ from domain.channels.connections import build_channel, close_channel
 from domain.channels.models import ChannelConnection, ChannelOrder
 from domain.channels.payloads import from_payload
 from domain.channels.syncs import dirty_stock, mark_stock_changed, stock_pushed
+from domain.outbox.consumption import first_time
 from domain.outbox.models import OutboxEvent
 from persistence.base import utcnow
 from services.channel_imports import fail
@@ -66,11 +67,19 @@ def report_shipment(new_unit: UnitFactory, event_id: uuid.UUID) -> bool:
     return True
 
 
-def note_stock_change(new_unit: UnitFactory, event_id: uuid.UUID) -> list[uuid.UUID]:
-    """Mark a stock change on the connections showing it; those that need a push sent."""
+def note_stock_change(
+    new_unit: UnitFactory, event_id: uuid.UUID, consumer: str | None = None
+) -> list[uuid.UUID]:
+    """Mark a stock change on the connections showing it; those that need a push sent.
+
+    With a `consumer`, the event is marked processed by it in the same transaction, and a
+    second delivery does nothing.
+    """
     with new_unit() as uow:
         event = uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == event_id))
         if event is None:
+            return []
+        if consumer is not None and not first_time(uow, event_id, consumer):
             return []
         payload = event.payload
         woken = mark_stock_changed(

@@ -47,6 +47,9 @@ class Instruments:
     dispatch_outcomes: Counter
     webhook_deliveries: Counter
     billing_runs: Counter
+    outbox_redelivered: Counter
+    outbox_redelivery_abandoned: Counter
+    fulfillment_redispatched: Counter
 
 
 @functools.cache
@@ -129,6 +132,22 @@ def instruments() -> Instruments:
             "crossdock_billing_runs",
             "Billing runs by kind (accrual, storage, period_close) and outcome (ok, failed).",
             ("kind", "outcome"),
+            registry=registry,
+        ),
+        outbox_redelivered=Counter(
+            "crossdock_outbox_redelivered",
+            "Events the redelivery sweep re-published to a consumer that had not processed them.",
+            ("consumer",),
+            registry=registry,
+        ),
+        outbox_redelivery_abandoned=Counter(
+            "crossdock_outbox_redelivery_abandoned",
+            "Events the sweep stopped re-publishing, a consumer still not done (replay them).",
+            registry=registry,
+        ),
+        fulfillment_redispatched=Counter(
+            "crossdock_fulfillment_redispatched",
+            "Packed fulfillment orders no dispatch had started, sent to dispatch by the sweep.",
             registry=registry,
         ),
     )

@@ -19,6 +19,7 @@ ACTOR_MODULES: tuple[str, ...] = (
     "workers.channels",
     "workers.suppliers",
     "workers.people",
+    "workers.redelivery",
 )
 """Dotted names of the modules defining actors (webhooks, billing, carriers, ...)."""
 

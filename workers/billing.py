@@ -10,16 +10,23 @@ import dramatiq
 
 from domain.billing.accrual import BILLED_TOPICS, accrue_event
 from domain.billing.periods import Period, period_to_close
+from domain.outbox.consumption import first_time
 from persistence.base import utcnow
 from services.billing import bill_period, catch_up_storage
 from telemetry.metrics import instruments
+from workers import queues
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids
 
-RETRIES = {"max_retries": 14, "min_backoff": 1_000, "max_backoff": 600_000}
-"""About 1.5 hours of retries: an event is marked published once it is sent, so a
-charge whose actor gives up is lost; ride out a database outage instead."""
+RETRIES = {
+    "queue_name": queues.BILLING,
+    "max_retries": 14,
+    "min_backoff": 1_000,
+    "max_backoff": 600_000,
+}
+"""About 1.5 hours of retries, riding out a database outage; past them, the redelivery
+sweep sends an event whose charge was never marked processed again."""
 
 
 @consumes(*BILLED_TOPICS)
@@ -27,7 +34,8 @@ charge whose actor gives up is lost; ride out a database outage instead."""
 def accrue_charges(provider_id: str, event_id: str) -> None:
     """Bill one outbox event; a redelivered event adds nothing."""
     with counted_run("accrual"), unit_of_work(provider_id) as uow:
-        accrue_event(uow, uuid.UUID(event_id))
+        if first_time(uow, uuid.UUID(event_id), "accrue_charges"):
+            accrue_event(uow, uuid.UUID(event_id))
         uow.commit()
 
 
@@ -59,7 +67,7 @@ def counted_run(kind: str) -> Iterator[None]:
     instruments().billing_runs.labels(kind, "ok").inc()
 
 
-@dramatiq.actor(max_retries=3, min_backoff=10_000, time_limit=60_000)
+@dramatiq.actor(queue_name=queues.BILLING, max_retries=3, min_backoff=10_000, time_limit=60_000)
 def schedule_billing() -> None:
     """Send each provider its storage run, and its period close when a month is due."""
     closing = period_to_close(utcnow()) is not None

@@ -14,17 +14,20 @@ import dramatiq
 
 from domain.channels.adapter import PermanentChannelError, TransientChannelError
 from domain.channels.models import ChannelConnection
+from domain.outbox.consumption import first_time
 from domain.outbox.events import Topic
 from domain.outbox.models import OutboxEvent
 from services.channel_imports import poll_connection
 from services.channel_syncs import note_stock_change, push_stock, report_shipment
+from workers import queues
+from workers.consumption import mark_processed
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids
 
 log = logging.getLogger("crossdock.workers.channels")
 
-QUEUE = "channels"
+QUEUE = queues.CHANNELS
 """A slow shop never delays a label or a webhook: channel work waits in its own queue."""
 OPTIONS = {
     "queue_name": QUEUE,
@@ -86,13 +89,14 @@ def sync_channel(provider_id: str, event_id: str) -> None:
     with unit_of_work(provider_id) as uow:
         event = uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == uuid.UUID(event_id)))
         payload = dict(event.payload) if event is not None else {}
-    connection_id = payload.get("connection_id")
-    if not connection_id:
-        return
-    if payload.get("poll"):
-        poll_channel.send(provider_id, connection_id)
-    if payload.get("stock"):
-        push_channel_stock.send(provider_id, connection_id)
+        connection_id = payload.get("connection_id")
+        if not connection_id or not first_time(uow, uuid.UUID(event_id), "sync_channel"):
+            return
+        if payload.get("poll"):
+            poll_channel.send(provider_id, connection_id)
+        if payload.get("stock"):
+            push_channel_stock.send(provider_id, connection_id)
+        uow.commit()  # after the sends: a failed send leaves the event unmarked, for a retry
 
 
 @consumes(Topic.FULFILLMENT_SHIPPED)
@@ -103,13 +107,17 @@ def report_channel_shipment(provider_id: str, event_id: str) -> None:
         report_shipment(lambda: unit_of_work(provider_id), uuid.UUID(event_id))
     except TransientChannelError as error:
         raise _retrying(error) from error
+    mark_processed(provider_id, event_id, "report_channel_shipment")  # reported once per order
 
 
 @consumes(Topic.STOCK_CHANGED)
 @dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
 def note_channel_stock(provider_id: str, event_id: str) -> None:
     """Mark a stock change dirty on the shops showing it; wake a push where none is coming."""
-    for connection_id in note_stock_change(lambda: unit_of_work(provider_id), uuid.UUID(event_id)):
+    woken = note_stock_change(
+        lambda: unit_of_work(provider_id), uuid.UUID(event_id), "note_channel_stock"
+    )
+    for connection_id in woken:
         push_channel_stock.send_with_options(
             args=(provider_id, str(connection_id)), delay=COALESCE_DELAY_MS
         )

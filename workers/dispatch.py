@@ -10,11 +10,14 @@ import dramatiq
 from dramatiq.common import compute_backoff
 from dramatiq.middleware import CurrentMessage
 
+from domain.outbox.consumption import first_time
 from domain.outbox.events import Topic
 from domain.shipping.carriers.base import TransientCarrierError
 from domain.shipping.triggers import pack_automatically
-from services.dispatch import dispatch_event, give_up_event
+from services.dispatch import dispatch, dispatch_event, give_up_event
 from telemetry.metrics import instruments
+from workers import queues
+from workers.consumption import mark_processed
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 
@@ -29,6 +32,7 @@ TIME_LIMIT_MS = 120_000
 
 @consumes(Topic.FULFILLMENT_PACKED, Topic.ORDER_RELEASED)
 @dramatiq.actor(
+    queue_name=queues.DISPATCH,
     max_retries=MAX_RETRIES,
     min_backoff=MIN_BACKOFF_MS,
     max_backoff=MAX_BACKOFF_MS,
@@ -51,9 +55,18 @@ def dispatch_fulfillment(provider_id: str, event_id: str) -> None:
         raise dramatiq.Retry(str(error), delay=retry_delay_ms(error, retries)) from error
     for outcome in dispatched.values():
         outcomes.labels(outcome.value).inc()
+    # each step above is guarded (the pinned key, the shipment's unique fulfillment order),
+    # so the mark comes after them: a crash before it redoes nothing but the check
+    mark_processed(provider_id, event_id, "dispatch_fulfillment")
 
 
-@dramatiq.actor(max_retries=10, min_backoff=5_000, max_backoff=600_000, time_limit=60_000)
+@dramatiq.actor(
+    queue_name=queues.DISPATCH,
+    max_retries=10,
+    min_backoff=5_000,
+    max_backoff=600_000,
+    time_limit=60_000,
+)
 def dispatch_gave_up(message: dict[str, Any], retry_info: dict[str, Any]) -> None:
     """The last retry of a dispatch failed: put its still-packed orders where people see them."""
     provider_id, event_id = message["args"]
@@ -62,14 +75,40 @@ def dispatch_gave_up(message: dict[str, Any], retry_info: dict[str, Any]) -> Non
     for fo_id, outcome in outcomes.items():
         instruments().dispatch_outcomes.labels("gave_up").inc()
         log.error("dispatch of %s gave up after %d tries: %s", fo_id, tries, outcome.value)
+    mark_processed(provider_id, event_id, "dispatch_fulfillment")
+
+
+@dramatiq.actor(
+    queue_name=queues.DISPATCH,
+    max_retries=MAX_RETRIES,
+    min_backoff=MIN_BACKOFF_MS,
+    max_backoff=MAX_BACKOFF_MS,
+    time_limit=TIME_LIMIT_MS,
+)
+def redispatch_fulfillment(provider_id: str, fulfillment_order_id: str) -> None:
+    """The sweep found a packed fulfillment order no dispatch started: dispatch it now."""
+    try:
+        outcome = dispatch(lambda: unit_of_work(provider_id), uuid.UUID(fulfillment_order_id))
+    except TransientCarrierError as error:
+        instruments().dispatch_outcomes.labels("retry").inc()
+        raise dramatiq.Retry(str(error), delay=retry_delay_ms(error, retries_so_far())) from error
+    instruments().dispatch_outcomes.labels(outcome.value).inc()
 
 
 @consumes(Topic.ORDER_ALLOCATED)
-@dramatiq.actor(max_retries=3, min_backoff=MIN_BACKOFF_MS, max_backoff=60_000, time_limit=60_000)
+@dramatiq.actor(
+    queue_name=queues.DISPATCH,
+    max_retries=3,
+    min_backoff=MIN_BACKOFF_MS,
+    max_backoff=60_000,
+    time_limit=60_000,
+)
 def pack_for_automatic_dispatch(provider_id: str, event_id: str) -> None:
     """Pick and pack an allocated order at once when its client dispatches automatically."""
     with unit_of_work(provider_id) as uow:
-        packed = pack_automatically(uow, uuid.UUID(event_id))
+        packed = []
+        if first_time(uow, uuid.UUID(event_id), "pack_for_automatic_dispatch"):
+            packed = pack_automatically(uow, uuid.UUID(event_id))
         uow.commit()
     if packed:
         log.info("packed %d fulfillment orders for automatic dispatch", len(packed))

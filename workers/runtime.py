@@ -12,6 +12,7 @@ from tenants.unit_of_work import TenantUnitOfWork
 
 _session_factory: sessionmaker[Session] | None = None
 _audit_retention = timedelta(days=400)
+_redelivery_window = timedelta(minutes=10)
 
 
 def configure(session_factory: sessionmaker[Session]) -> None:
@@ -46,3 +47,14 @@ def configure_audit_retention(kept: timedelta) -> None:
 def audit_retention() -> timedelta:
     """How long audit events are kept."""
     return _audit_retention
+
+
+def configure_redelivery_window(window: timedelta) -> None:
+    """Install how long after publication an unprocessed event is sent again."""
+    global _redelivery_window
+    _redelivery_window = window
+
+
+def redelivery_window() -> timedelta:
+    """How long after publication the sweep sends an event a consumer has not processed."""
+    return _redelivery_window

@@ -28,7 +28,8 @@ SCHEDULER_TASK = "scheduler"
 
 @dataclass(frozen=True)
 class Job:
-    """An actor sent every `every`, at multiples of it since the epoch (so restarts keep pace)."""
+    """An actor sent every `every`, at multiples of it since the epoch (so restarts keep pace);
+    it goes to its actor's queue, `queue_name` only when the broker does not declare it."""
 
     actor_name: str
     every: timedelta
@@ -43,12 +44,14 @@ SCHEDULE = (
     Job("poll_channels", timedelta(minutes=5), queue_name="channels"),
     Job("sweep_supplier_deadlines", timedelta(minutes=5)),
     Job("prune_people_sessions", timedelta(hours=1)),
+    Job("sweep_outbox", timedelta(minutes=1)),
 )
 """Billing fans out hourly (storage days complete at each warehouse's local midnight);
 webhook deliveries whose wake-up message was lost, and redeliveries, are swept each minute;
 the audit trail is pruned to its retention daily, ended sessions hourly; shops are polled every
 five minutes (webhooks bring orders at once; the poll catches up what a webhook missed);
-supplier SLAs are checked every 5 minutes."""
+supplier SLAs are checked every 5 minutes; events a consumer has not processed (the broker
+lost them) are looked for each minute."""
 
 
 def provider_ids() -> list[uuid.UUID]:
@@ -62,6 +65,13 @@ def due_at(job: Job, now: datetime) -> datetime:
     epoch = datetime(1970, 1, 1, tzinfo=now.tzinfo)
     slots = (now - epoch) // job.every
     return epoch + slots * job.every
+
+
+def queue_of(broker: Broker, job: Job) -> str:
+    """The queue of the job's actor (its kind of work), or the job's own when undeclared."""
+    if job.actor_name in broker.get_declared_actors():
+        return str(broker.get_actor(job.actor_name).queue_name)
+    return job.queue_name
 
 
 def run_scheduler(
@@ -83,7 +93,7 @@ def run_scheduler(
             slot = due_at(job, now)
             if sent.get(job.actor_name) != slot:
                 message = Message(
-                    queue_name=job.queue_name,
+                    queue_name=queue_of(broker, job),
                     actor_name=job.actor_name,
                     args=(),
                     kwargs={},

@@ -10,13 +10,20 @@ from domain.shipping.carriers.base import PermanentCarrierError
 from domain.shipping.tracking import POLLER_TASK, shipments_to_poll
 from persistence.base import utcnow
 from services.tracking import poll_shipment
+from workers import queues
 from workers.runtime import system_unit_of_work, unit_of_work
 
 POLL_BATCH = 5_000
 """Shipments one fan-out sends; the oldest first, the rest on the next run."""
 
 
-@dramatiq.actor(max_retries=3, min_backoff=10_000, max_backoff=60_000, time_limit=60_000)
+@dramatiq.actor(
+    queue_name=queues.TRACKING,
+    max_retries=3,
+    min_backoff=10_000,
+    max_backoff=60_000,
+    time_limit=60_000,
+)
 def poll_tracking() -> None:
     """Send one `track_shipment` per shipment still on its way, of every provider."""
     with system_unit_of_work(POLLER_TASK) as uow:
@@ -26,6 +33,7 @@ def poll_tracking() -> None:
 
 
 @dramatiq.actor(
+    queue_name=queues.TRACKING,
     max_retries=3,
     min_backoff=5_000,
     max_backoff=300_000,

@@ -15,11 +15,13 @@ from datetime import datetime
 
 import dramatiq
 
+from domain.outbox.consumption import first_time
 from domain.webhooks import delivery, queries
 from domain.webhooks.models import DeliveryStatus, WebhookDelivery
 from persistence.base import utcnow
 from services import webhooks as webhook_sending
 from telemetry.metrics import instruments
+from workers import queues
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids
@@ -28,8 +30,18 @@ log = logging.getLogger("crossdock.workers.webhooks")
 
 SWEEP_BATCH = 10
 """Deliveries one sweep sends before handing the rest to a fresh message."""
-ACTOR_OPTIONS = {"max_retries": 3, "min_backoff": 5_000, "max_backoff": 60_000}
-FAN_OUT_OPTIONS = {"max_retries": 14, "min_backoff": 1_000, "max_backoff": 600_000}
+ACTOR_OPTIONS = {
+    "queue_name": queues.WEBHOOKS,
+    "max_retries": 3,
+    "min_backoff": 5_000,
+    "max_backoff": 60_000,
+}
+FAN_OUT_OPTIONS = {
+    "queue_name": queues.WEBHOOKS,
+    "max_retries": 14,
+    "min_backoff": 1_000,
+    "max_backoff": 600_000,
+}
 """Fan-out creates the deliveries the sweep later retries; if it gave up the event's
 webhooks would be lost, so it rides out about 1.5 hours of database trouble."""
 TIME_LIMIT_MS = 10 * 60_000
@@ -53,7 +65,8 @@ def deliver_event_webhooks(provider_id: str, event_id: str) -> None:
         if event is None:
             log.warning("webhooks: no event %s of provider %s", event_id, provider_id)
             return
-        delivery.fan_out(uow, event, clock())
+        if first_time(uow, event.id, "deliver_event_webhooks"):
+            delivery.fan_out(uow, event, clock())
         uow.commit()
     send_due(provider_id, event_id=uuid.UUID(event_id))
 

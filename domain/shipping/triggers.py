@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+
+from sqlalchemy import exists
 
 from domain.catalog.models import Warehouse, WarehouseKind
 from domain.errors import DomainError, DomainErrorCode, not_found
 from domain.orders.fulfillment import Step, mark_packed, start_picking
-from domain.orders.models import FulfillmentOrder, FulfillmentStatus
+from domain.orders.models import FulfillmentOrder, FulfillmentStatus, Order, OrderStatus
 from domain.outbox.events import Topic
 from domain.outbox.models import OutboxEvent
 from domain.shipping.accounts import enabled_accounts
-from domain.shipping.models import DispatchAttempt, DispatchStatus
+from domain.shipping.models import CarrierAccount, DispatchAttempt, DispatchStatus
 from domain.shipping.planning import lock_for_dispatch
 from domain.shipping.settings import settings_for
 from tenants.errors import UserFacingError
@@ -44,6 +47,50 @@ def _at_warehouses(uow: TenantUnitOfWork, fo_ids: list[uuid.UUID]) -> list[uuid.
             .order_by(FulfillmentOrder.id)
         )
     )
+
+
+def packed_without_attempt(
+    uow: TenantUnitOfWork, before: datetime, since: datetime, limit: int
+) -> list[uuid.UUID]:
+    """Fulfillment orders packed (last changed) between `since` and `before` that dispatch
+    never started: at a provider's warehouse, no attempt, not on hold, their client ships
+    with an enabled carrier."""
+    fo = FulfillmentOrder
+    no_attempt = ~exists().where(
+        DispatchAttempt.provider_id == fo.provider_id,
+        DispatchAttempt.fulfillment_order_id == fo.id,
+    )
+    not_held = ~exists().where(
+        Order.provider_id == fo.provider_id,
+        Order.id == fo.order_id,
+        Order.status == OrderStatus.ON_HOLD,
+    )
+    carrier = exists().where(
+        CarrierAccount.provider_id == fo.provider_id,
+        CarrierAccount.client_id == fo.client_id,
+        CarrierAccount.enabled.is_(True),
+    )
+    at_warehouse = exists().where(  # a merchant's own location ships by hand
+        Warehouse.provider_id == fo.provider_id,
+        Warehouse.id == fo.warehouse_id,
+        Warehouse.kind == WarehouseKind.WAREHOUSE,
+    )
+    stmt = (
+        uow.select(fo, fo.id)
+        .where(
+            fo.status == FulfillmentStatus.PACKED,
+            fo.supplier_id.is_(None),
+            fo.updated_at <= before,
+            fo.updated_at >= since,
+            no_attempt,
+            not_held,
+            carrier,
+            at_warehouse,
+        )
+        .order_by(fo.updated_at)
+        .limit(limit)
+    )
+    return list(uow.scalars(stmt))
 
 
 def pack_automatically(uow: TenantUnitOfWork, event_id: uuid.UUID) -> list[uuid.UUID]:

@@ -177,10 +177,10 @@ def test_retries_running_out_show_the_order_in_exception_and_a_retry_buys_no_sec
             actors.dispatch_fulfillment(world.provider, event)
     assert fake_aggregator.fake.purchases == 1
     # when: Dramatiq's retry middleware gives the message up and the gave-up actor runs
-    broker.declare_queue("default")
-    drain(broker, "default")
+    broker.declare_queue("dispatch")
+    drain(broker, "dispatch")
     Retries().after_process_message(broker, MessageProxy(message), exception=failure.value)
-    [gave_up] = [m for m in drain(broker, "default") if m.actor_name == "dispatch_gave_up"]
+    [gave_up] = [m for m in drain(broker, "dispatch") if m.actor_name == "dispatch_gave_up"]
     actors.dispatch_gave_up(*gave_up.args)
     # then: the order waits for an operator, not packed with nobody to dispatch it
     assert world.state(fo_id)[:2] == (FulfillmentStatus.EXCEPTION, OrderStatus.EXCEPTION)
