@@ -15,6 +15,7 @@ from adapters.secrets import SecretKeyError
 from crossdock.database import make_engine, make_session_factory
 from crossdock.failures import database_url_problem, describe_database_failure
 from crossdock.maintenance import add_audit_commands, add_secrets_commands
+from crossdock.outbox_commands import add_outbox_commands
 from crossdock.schema_command import add_schema_command
 from crossdock.settings import Settings
 from crossdock.user_commands import add_user_commands
@@ -152,6 +153,7 @@ def _parser(settings: Settings) -> argparse.ArgumentParser:
     add_audit_commands(commands)
     add_secrets_commands(commands)
     add_user_commands(commands)
+    add_outbox_commands(commands)
     return parser
 
 

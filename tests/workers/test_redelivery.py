@@ -1,0 +1,226 @@
+"""The redelivery sweep: what a consumer did not process is published again, once per window,
+with the message id it had; what every consumer processed is left alone."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import dramatiq
+import dramatiq.broker
+import pytest
+from dramatiq.brokers.stub import StubBroker
+from sqlalchemy import event as sa_event
+from sqlalchemy import select
+
+if dramatiq.broker.global_broker is None:  # never let an import reach for RabbitMQ
+    dramatiq.set_broker(StubBroker())
+
+from crossdock.broker import make_broker
+from crossdock.database import make_engine, make_session_factory
+from domain.orders.models import FulfillmentStatus
+from domain.outbox.consumption import first_time
+from domain.outbox.events import Topic
+from domain.outbox.models import OutboxEvent
+from domain.shipping.models import CarrierKind
+from persistence.base import utcnow
+from services.redelivery import MAX_REDELIVERIES
+from telemetry.metrics import instruments
+from tenants.unit_of_work import TenantUnitOfWork
+from tests.factories import make_tenant
+from tests.outbox_factories import record_events
+from tests.shipping_factories import make_shipping_world
+from tests.workers.stub_queues import drain
+from workers import dispatch as dispatch_actors
+from workers import redelivery, runtime
+from workers.relay import message_id, publish_pending
+from workers.routing import Route
+
+BILLING = Route("accrue_charges", None, "billing")
+CARRIERS = Route("dispatch_fulfillment", frozenset({Topic.FULFILLMENT_PACKED.value}), "dispatch")
+ROUTES = [BILLING, CARRIERS]
+WINDOW = timedelta(minutes=10)
+
+
+@pytest.fixture
+def clock(database, monkeypatch):
+    """The sweep's clock, moved by hand; actors use the test database."""
+    monkeypatch.setattr(runtime, "_session_factory", database.session_factory)
+    runtime.configure_redelivery_window(WINDOW)
+    now = [utcnow()]
+    monkeypatch.setattr(redelivery, "clock", lambda: now[0])
+    return now
+
+
+def mark(database, tenant, event_id: uuid.UUID, consumer: str) -> bool:
+    with TenantUnitOfWork(database.session_factory, tenant.scope) as uow:
+        new = first_time(uow, event_id, consumer)
+        uow.commit()
+    return new
+
+
+def settled(database, ids) -> dict[uuid.UUID, bool]:
+    engine = make_engine(database.admin_url)
+    try:
+        with make_session_factory(engine)() as session:
+            rows = session.execute(
+                select(OutboxEvent.id, OutboxEvent.settled_at).where(OutboxEvent.id.in_(ids))
+            )
+            return {event_id: stamp is not None for event_id, stamp in rows}
+    finally:
+        engine.dispose()
+
+
+def redelivered(consumer: str) -> float:
+    value = instruments().registry.get_sample_value(
+        "crossdock_outbox_redelivered_total", {"consumer": consumer}
+    )
+    return value or 0.0
+
+
+def test_events_the_broker_lost_are_sent_again_with_their_ids_to_the_consumers_not_done(
+    database, clock
+):
+    # given: three events published, then lost by the broker; one was billed before
+    tenant = make_tenant(database)
+    created = record_events(database, tenant, 3)
+    [packed] = record_events(database, tenant, 1, Topic.FULFILLMENT_PACKED)
+    broker = make_broker(None)
+    publish_pending(database.session_factory, broker, routes=ROUTES)
+    drain(broker, "billing"), drain(broker, "dispatch")
+    assert mark(database, tenant, created[0], "accrue_charges")
+    before = redelivered("accrue_charges")
+    # when: a sweep inside the window, then one past it
+    redelivery.sweep_provider(str(tenant.provider_id), broker, ROUTES)
+    early = drain(broker, "billing")
+    clock[0] += WINDOW + timedelta(seconds=1)
+    redelivery.sweep_provider(str(tenant.provider_id), broker, ROUTES)
+    # then: nothing early; afterwards the unbilled ones and the undispatched one, same ids
+    assert early == []
+    billed = drain(broker, "billing")
+    dispatched = drain(broker, "dispatch")
+    assert sorted(m.message_id for m in billed) == sorted(
+        message_id(e, "accrue_charges") for e in (*created[1:], packed)
+    )
+    assert [m.message_id for m in dispatched] == [message_id(packed, "dispatch_fulfillment")]
+    assert [m.args for m in dispatched] == [(str(tenant.provider_id), str(packed))]
+    assert redelivered("accrue_charges") - before == 3
+    assert settled(database, created) == {created[0]: True, created[1]: False, created[2]: False}
+
+
+def test_once_every_consumer_marked_an_event_it_is_settled_and_never_sent_again(
+    database, clock
+):
+    # given: an event lost, re-sent once, then processed by both consumers
+    tenant = make_tenant(database)
+    [packed] = record_events(database, tenant, 1, Topic.FULFILLMENT_PACKED)
+    broker = make_broker(None)
+    publish_pending(database.session_factory, broker, routes=ROUTES)
+    drain(broker, "billing"), drain(broker, "dispatch")
+    clock[0] += WINDOW * 2
+    redelivery.sweep_provider(str(tenant.provider_id), broker, ROUTES)
+    assert (len(drain(broker, "billing")), len(drain(broker, "dispatch"))) == (1, 1)
+    mark(database, tenant, packed, "accrue_charges")
+    mark(database, tenant, packed, "dispatch_fulfillment")
+    # when: two more windows pass
+    for _ in range(2):
+        clock[0] += WINDOW * 2
+        redelivery.sweep_provider(str(tenant.provider_id), broker, ROUTES)
+    # then
+    assert drain(broker, "billing") == []
+    assert drain(broker, "dispatch") == []
+    assert settled(database, [packed]) == {packed: True}
+
+
+def test_a_consumer_that_never_finishes_is_given_up_on_after_the_last_redelivery(
+    database, clock
+):
+    # given
+    tenant = make_tenant(database)
+    [created] = record_events(database, tenant, 1)
+    broker = make_broker(None)
+    publish_pending(database.session_factory, broker, routes=ROUTES)
+    drain(broker, "billing")
+    # when: many windows pass and the consumer never marks it
+    sent = []
+    for _ in range(MAX_REDELIVERIES + 3):
+        clock[0] += WINDOW + timedelta(seconds=1)
+        redelivery.sweep_provider(str(tenant.provider_id), broker, ROUTES)
+        sent += drain(broker, "billing")
+    # then: re-sent at most MAX times, then settled (replay is the way on)
+    assert len(sent) == MAX_REDELIVERIES
+    assert settled(database, [created]) == {created: True}
+
+
+def test_another_providers_sweep_sends_nothing_of_this_one(database, clock):
+    # given
+    north, south = make_tenant(database, "Northwind"), make_tenant(database, "Southwind")
+    record_events(database, north, 2)
+    broker = make_broker(None)
+    publish_pending(database.session_factory, broker, routes=ROUTES)
+    drain(broker, "billing")
+    clock[0] += WINDOW * 2
+    # when
+    redelivery.sweep_provider(str(south.provider_id), broker, ROUTES)
+    # then
+    assert drain(broker, "billing") == []
+
+
+def test_marking_an_event_costs_one_statement_and_a_second_mark_changes_nothing(database):
+    # given
+    tenant = make_tenant(database)
+    [event_id] = record_events(database, tenant, 1)
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    with TenantUnitOfWork(database.session_factory, tenant.scope) as uow:
+        uow.session.connection()  # the transaction (and its tenant setting) begins here
+        sa_event.listen(database.engine, "before_cursor_execute", count)
+        try:
+            # when
+            first = first_time(uow, event_id, "accrue_charges")
+            second = first_time(uow, event_id, "accrue_charges")
+        finally:
+            sa_event.remove(database.engine, "before_cursor_execute", count)
+        uow.commit()
+    # then
+    assert (first, second) == (True, False)
+    assert len(statements) == 2
+
+
+@pytest.fixture
+def world(database, monkeypatch):
+    monkeypatch.setattr(runtime, "_session_factory", database.session_factory)
+    runtime.configure_redelivery_window(WINDOW)
+    return make_shipping_world(database)
+
+
+def test_a_packed_order_no_dispatch_started_is_dispatched_by_the_sweep_once(world, monkeypatch):
+    # given: a packed order whose dispatch message never came
+    world.account(CarrierKind.RATE_TABLE, "Crossdock Post")
+    fo_id = world.packed()
+    broker = make_broker(None)
+    monkeypatch.setattr(redelivery, "clock", lambda: utcnow() + WINDOW * 2)
+    # when
+    redelivery.sweep_provider(world.provider, broker, [])
+    [message] = drain(broker, "dispatch")
+    dispatch_actors.redispatch_fulfillment(*message.args)
+    redelivery.sweep_provider(world.provider, broker, [])
+    # then: shipped, one label, and the next sweep finds nothing
+    assert message.actor_name == "redispatch_fulfillment"
+    assert world.state(fo_id)[0] is FulfillmentStatus.SHIPPED
+    assert len(world.shipments()) == 1
+    assert drain(broker, "dispatch") == []
+
+
+def test_a_packed_order_of_a_client_shipping_by_hand_is_left_alone(world, monkeypatch):
+    # given: no carrier account: the warehouse ships it by hand
+    world.packed()
+    broker = make_broker(None)
+    monkeypatch.setattr(redelivery, "clock", lambda: utcnow() + WINDOW * 2)
+    # when
+    redelivery.sweep_provider(world.provider, broker, [])
+    # then
+    assert drain(broker, "dispatch") == []
