@@ -32,8 +32,10 @@ BASE_DELAY = timedelta(seconds=30)
 MAX_DELAY = timedelta(hours=4)
 JITTER = 0.2
 """Each delay is shortened by up to this fraction, so failed receivers are not hit in lockstep."""
-LEASE = timedelta(minutes=5)
-"""How long a claimed delivery is reserved for the worker sending it (well over the timeout)."""
+LEASE = timedelta(seconds=30)
+"""How long a claimed delivery is reserved for its sender: renewed every third of it while
+the request is out (services.webhooks), so a live sender keeps it and a crashed one's
+delivery is due again within this long."""
 TIMEOUT = 10.0
 USER_AGENT = "Crossdock-Webhooks/1"
 
@@ -91,10 +93,11 @@ def claim_due(
     event_id: uuid.UUID | None = None,
     delivery_id: uuid.UUID | None = None,
     limit: int = 50,
+    lease: timedelta = LEASE,
 ) -> list[tuple[WebhookDelivery, WebhookEndpoint]]:
     """Reserve due pending deliveries of enabled endpoints for one sender, with their endpoints.
 
-    A conditional update moves each claimed delivery's next attempt a lease ahead, so that
+    A conditional update moves each claimed delivery's next attempt a `lease` ahead, so that
     concurrent workers never send the same delivery at once; a crash retries after the lease.
     """
     stmt = (
@@ -117,7 +120,7 @@ def claim_due(
     candidates = uow.scalars(
         stmt.order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(limit)
     ).all()
-    claimed = [delivery for delivery in candidates if _lease(uow, delivery, now + LEASE)]
+    claimed = [delivery for delivery in candidates if _lease(uow, delivery, now + lease)]
     if not claimed:
         return []
     endpoint_ids = {delivery.endpoint_id for delivery in claimed}
@@ -128,6 +131,24 @@ def claim_due(
         )
     }
     return [(delivery, endpoints[delivery.endpoint_id]) for delivery in claimed]
+
+
+def renew_lease(
+    uow: TenantUnitOfWork, delivery_id: uuid.UUID, held_until: datetime, until: datetime
+) -> bool:
+    """Extend a lease this sender still holds (its end is `held_until`) to `until`; whether it
+    did. A lease that ran out and was claimed by another sender is not taken back."""
+    result = uow.execute(
+        uow.update(WebhookDelivery)
+        .where(
+            WebhookDelivery.id == delivery_id,
+            WebhookDelivery.status == DeliveryStatus.PENDING,
+            WebhookDelivery.next_attempt_at == held_until,
+        )
+        .values(next_attempt_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
 
 
 class WebhookTransport(Protocol):

@@ -108,9 +108,7 @@ def test_events_the_broker_lost_are_sent_again_with_their_ids_to_the_consumers_n
     assert settled(database, created) == {created[0]: True, created[1]: False, created[2]: False}
 
 
-def test_once_every_consumer_marked_an_event_it_is_settled_and_never_sent_again(
-    database, clock
-):
+def test_once_every_consumer_marked_an_event_it_is_settled_and_never_sent_again(database, clock):
     # given: an event lost, re-sent once, then processed by both consumers
     tenant = make_tenant(database)
     [packed] = record_events(database, tenant, 1, Topic.FULFILLMENT_PACKED)
@@ -132,9 +130,7 @@ def test_once_every_consumer_marked_an_event_it_is_settled_and_never_sent_again(
     assert settled(database, [packed]) == {packed: True}
 
 
-def test_a_consumer_that_never_finishes_is_given_up_on_after_the_last_redelivery(
-    database, clock
-):
+def test_a_consumer_that_never_finishes_is_given_up_on_after_the_last_redelivery(database, clock):
     # given
     tenant = make_tenant(database)
     [created] = record_events(database, tenant, 1)
