@@ -20,7 +20,7 @@ case "$1" in
         fi
         exec crossdock serve --host 0.0.0.0 --port 8000 "$@"
         ;;
-    migrate | worker | relay | scheduler | provider | key | user | schema | audit | secrets)
+    migrate | worker | relay | scheduler | provider | key | user | schema | audit | secrets | outbox)
         exec crossdock "$@"
         ;;
     crossdock)
