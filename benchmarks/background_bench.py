@@ -242,13 +242,16 @@ def dispatch_rate(
     world: World,
     fo_ids: list[uuid.UUID],
     processes: int,
+    modules: tuple[str, ...] = (),
+    name: str = "",
 ) -> Rate:
-    """Seconds from starting the relay until every fulfillment order has a shipment."""
+    """Seconds from starting the relay until every fulfillment order has a shipment
+    (`modules`: more modules the worker processes import after set-up)."""
     namespace = fresh_namespace()
     owner = make_engine(database.admin_url, pool_size=1)
     broker = make_broker(redis_url, namespace=namespace)
     install_broker(broker)
-    command = ["crossdock.worker_main:setup"]
+    command = ["crossdock.worker_main:setup", *modules]
     env = database.env()
     stop = threading.Event()
     relay = threading.Thread(
@@ -287,9 +290,8 @@ def dispatch_rate(
         broker.close()
         owner.dispose()
         flush(redis_url, namespace)
-    return Rate(
-        f"dispatch: relay + workers, {THREADS} threads each", str(processes), len(fo_ids), seconds
-    )
+    name = name or f"dispatch: relay + workers, {THREADS} threads each"
+    return Rate(name, str(processes), len(fo_ids), seconds)
 
 
 def noop_rate(redis_url: str, messages: int, processes: int) -> Rate:

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks.load import table
 from benchmarks.redis_rounds import (
-    QUEUE,
     Rate,
     consumer_routes,
     flush,
@@ -125,7 +124,9 @@ def reset_events(owner_factory: sessionmaker[Session], ids: list[uuid.UUID]) -> 
     _vacuum(owner_factory)
 
 
-def relay_rate(redis_url: str, app_factory: sessionmaker[Session], events: int, batch: int) -> Rate:
+def relay_rate(
+    redis_url: str, app_factory: sessionmaker[Session], events: int, batch: int, name: str = ""
+) -> Rate:
     """publish_pending in a loop until it finds nothing, as the application role."""
     namespace = fresh_namespace()
     broker = make_broker(redis_url, namespace=namespace)
@@ -139,14 +140,17 @@ def relay_rate(redis_url: str, app_factory: sessionmaker[Session], events: int, 
             if done < batch:
                 break
         seconds = time.perf_counter() - started
-        queued = broker.client.hlen(f"{namespace}:{QUEUE}.msgs")
+        queues = {
+            r.queue_name for r in matching_routes(Topic.FULFILLMENT_PACKED, consumer_routes())
+        }
+        queued = sum(broker.client.hlen(f"{namespace}:{queue}.msgs") for queue in queues)
     finally:
         broker.close()
         flush(redis_url, namespace)
     expected = events * len(matching_routes(Topic.FULFILLMENT_PACKED, consumer_routes()))
     if published != events or queued != expected:
         raise RuntimeError(f"relay published {published} events, {queued} messages queued")
-    return Rate(f"publish_pending, batch {batch}", "", published, seconds)
+    return Rate(name or f"publish_pending, batch {batch}", "", published, seconds)
 
 
 def enqueue_events_rate(redis_url: str, world: World, events: int) -> Rate:

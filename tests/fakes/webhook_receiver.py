@@ -6,6 +6,7 @@ takes it down (connection refused) and `receiver.start()` brings it up on the sa
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -36,6 +37,8 @@ class WebhookReceiver:
 
     secret: str = ""
     answer: int = 200
+    delay: float = 0.0
+    """Seconds each answer takes (a slow receiver)."""
     port: int = field(default_factory=lambda: _free_port())
     received: list[Received] = field(default_factory=list)
     rejected: list[str] = field(default_factory=list)
@@ -52,6 +55,8 @@ class WebhookReceiver:
 
     async def _hook(self, request: Request) -> PlainTextResponse:
         body = await request.body()
+        if self.delay:
+            await asyncio.sleep(self.delay)
         try:
             message_id = verify(self.secret, request.headers, body)
         except SignatureError as error:
