@@ -118,10 +118,10 @@ def replay(
     while True:
         with new_unit() as uow:
             events = published_since(uow, since, after, batch)
-        for event in events:
-            for consumer in consumers_of(event.topic):
-                publish(event, consumer)
-                sent[consumer] += 1
+            for event in events:
+                for consumer in consumers_of(event.topic):
+                    publish(event, consumer)
+                    sent[consumer] += 1
+            after = events[-1].id if events else after
         if len(events) < batch:
             return sent
-        after = events[-1].id

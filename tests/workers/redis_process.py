@@ -57,13 +57,7 @@ class RedisProcess:
         self.start()
 
     def queued(self, namespace: str) -> int:
-        """Messages waiting or in flight on every queue of `namespace`."""
+        """Messages of `namespace` not yet acknowledged: queued, delayed or being processed
+        (Dramatiq keeps each in a ``<queue>.msgs`` hash until it is acknowledged)."""
         with self.client() as client:
-            total = 0
-            for key in client.scan_iter(match=f"{namespace}:*"):
-                kind = client.type(key)
-                if kind == b"list":
-                    total += client.llen(key)
-                elif kind == b"set" and b"__acks__" in key:
-                    total += client.scard(key)
-            return total
+            return sum(client.hlen(key) for key in client.scan_iter(match=f"{namespace}:*.msgs"))

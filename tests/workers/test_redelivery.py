@@ -3,8 +3,9 @@ with the message id it had; what every consumer processed is left alone."""
 
 from __future__ import annotations
 
+import argparse
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import dramatiq
 import dramatiq.broker
@@ -18,13 +19,14 @@ if dramatiq.broker.global_broker is None:  # never let an import reach for Rabbi
 
 from crossdock.broker import make_broker
 from crossdock.database import make_engine, make_session_factory
+from crossdock.outbox_commands import since_time
 from domain.orders.models import FulfillmentStatus
 from domain.outbox.consumption import first_time
 from domain.outbox.events import Topic
 from domain.outbox.models import OutboxEvent
 from domain.shipping.models import CarrierKind
 from persistence.base import utcnow
-from services.redelivery import MAX_REDELIVERIES
+from services.redelivery import MAX_REDELIVERIES, replay
 from telemetry.metrics import instruments
 from tenants.unit_of_work import TenantUnitOfWork
 from tests.factories import make_tenant
@@ -220,3 +222,53 @@ def test_a_packed_order_of_a_client_shipping_by_hand_is_left_alone(world, monkey
     redelivery.sweep_provider(world.provider, broker, [])
     # then
     assert drain(broker, "dispatch") == []
+
+
+def test_replay_sends_every_published_event_since_a_time_to_the_chosen_consumers(database):
+    # given: five published events and one older than the replay's start
+    tenant = make_tenant(database)
+    [old] = record_events(database, tenant, 1)
+    broker = make_broker(None)
+    publish_pending(database.session_factory, broker, routes=ROUTES)
+    since = utcnow()
+    recent = record_events(database, tenant, 5)
+    publish_pending(database.session_factory, broker, routes=ROUTES)
+    drain(broker, "billing")
+    sent = []
+
+    def units():
+        return TenantUnitOfWork(database.session_factory, tenant.scope)
+
+    # when: replayed in pages of two, to billing only
+    counts = replay(
+        units,
+        since,
+        lambda topic: ["accrue_charges"],
+        lambda event, consumer: sent.append((event.id, consumer)),
+        batch=2,
+    )
+    # then
+    assert sorted(sent) == sorted((event_id, "accrue_charges") for event_id in recent)
+    assert counts == {"accrue_charges": 5}
+    assert old not in {event_id for event_id, _ in sent}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("90m", datetime(2026, 11, 30, 23, 30, tzinfo=UTC)),
+        ("2h", datetime(2026, 11, 30, 23, 0, tzinfo=UTC)),
+        ("1d", datetime(2026, 11, 30, 1, 0, tzinfo=UTC)),
+        ("2026-11-30T22:15:00Z", datetime(2026, 11, 30, 22, 15, tzinfo=UTC)),
+        ("2026-11-30T23:15:00+01:00", datetime(2026, 11, 30, 22, 15, tzinfo=UTC)),
+        ("2026-11-30T22:15:00", datetime(2026, 11, 30, 22, 15, tzinfo=UTC)),
+    ],
+)
+def test_replay_since_takes_an_iso_time_or_a_duration(value, expected):
+    assert since_time(value, now=datetime(2026, 12, 1, 1, 0, tzinfo=UTC)) == expected
+
+
+@pytest.mark.parametrize("value", ["yesterday", "5 weeks", "-1h", ""])
+def test_replay_since_refuses_anything_else(value):
+    with pytest.raises(argparse.ArgumentTypeError):
+        since_time(value)
