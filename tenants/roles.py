@@ -58,7 +58,7 @@ ROLE_SCOPES: dict[Role, frozenset[str]] = {
     Role.CLIENT_VIEWER: frozenset(
         {"catalog:read", "inventory:read", "orders:read", "billing:read", "webhooks:read"}
     ),
-    Role.SUPPLIER: frozenset({"orders:read", "orders:write"}),
+    Role.SUPPLIER: frozenset({"orders:read", "orders:write", "inventory:read", "inventory:write"}),
 }
 """The key scopes each role grants; `admin` expands as for a key of the role's kind."""
 
@@ -68,5 +68,5 @@ ROLE_DESCRIPTIONS: dict[Role, str] = {
     Role.BILLING: "Provider staff who keep rate cards, charges and invoices.",
     Role.CLIENT_ADMIN: "A merchant's user who may do everything a client key may, people too.",
     Role.CLIENT_VIEWER: "A merchant's user who reads stock, orders and invoices only.",
-    Role.SUPPLIER: "A drop-ship supplier's user who works the orders routed to it.",
+    Role.SUPPLIER: "A drop-ship supplier's user: works the orders routed to it, reports stock.",
 }

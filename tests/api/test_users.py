@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.api.session_client import MERCHANT, ORIGIN, STAFF, Browser, graphql, signed_in
+from tests.api.session_client import (
+    MERCHANT,
+    ORIGIN,
+    STAFF,
+    SUPPLIER,
+    Browser,
+    graphql,
+    signed_in,
+)
 
 INVITE = """mutation($input: InviteUserInput!) { inviteUser(input: $input) {
   user { id email role status kind client { code } } invitationUrl
@@ -195,3 +203,24 @@ def test_an_address_taken_where_the_inviter_cannot_see_is_still_a_duplicate(app,
     assert again["userErrors"][0]["code"] == "DUPLICATE"
     listed = graphql(app, staff, USERS).json()["data"]["users"]["edges"]
     assert [e["node"]["email"] for e in listed].count("kim@bolt.example") == 1
+
+
+def test_a_suppliers_person_reads_and_reports_its_stock(app, demo_keys):
+    # given the demo supplier's person, signed in
+    supplier = signed_in(app, SUPPLIER)
+    # when
+    reported = graphql(
+        app,
+        supplier,
+        """mutation { reportSupplierStock(input: {lines: [{supplierSku: "TG-HAM-1", available: 9}]})
+             { supplierProducts { supplierSku stock { available } } userErrors { code } } }""",
+    ).json()["data"]["reportSupplierStock"]
+    listed = graphql(app, supplier, "{ supplierProducts { edges { node { supplierSku } } } }")
+    # then
+    assert reported == {
+        "supplierProducts": [{"supplierSku": "TG-HAM-1", "stock": {"available": 9}}],
+        "userErrors": [],
+    }
+    assert listed.json()["data"]["supplierProducts"]["edges"] == [
+        {"node": {"supplierSku": "TG-HAM-1"}}
+    ]

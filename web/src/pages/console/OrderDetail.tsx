@@ -5,6 +5,7 @@ import type { HoldReason, OrderDetailQuery } from "../../gql/graphql";
 import { Link } from "../../router";
 import { useSession } from "../../session";
 import { base64ToBytes, saveFile } from "../../ui/download";
+import { type MutationAnswer, problemOf } from "../../ui/mutationResult";
 import { ErrorNote, Loading } from "../../ui/states";
 import { StatusBadge } from "../shared/StatusBadge";
 import {
@@ -156,13 +157,9 @@ function FulfillmentCard({
   const [tracking, setTracking] = useState("");
   const step = nextStep(fo.status);
 
-  async function run(action: () => Promise<{ error?: { message: string }; data?: any }>) {
+  async function run(action: () => Promise<MutationAnswer>) {
     setError(undefined);
-    const result = await action();
-    const payload = result.data && (Object.values(result.data)[0] as any);
-    const problems = payload?.userErrors ?? [];
-    if (result.error) setError(result.error.message);
-    else if (problems.length) setError(problems.map((p: any) => p.message).join(" "));
+    setError(problemOf(await action()));
     onChange();
   }
 
@@ -288,13 +285,9 @@ function Holds({
   const [note, setNote] = useState("");
   const [error, setError] = useState<string>();
 
-  async function run(action: () => Promise<{ error?: { message: string }; data?: any }>) {
+  async function run(action: () => Promise<MutationAnswer>) {
     setError(undefined);
-    const result = await action();
-    const payload = result.data && (Object.values(result.data)[0] as any);
-    if (result.error) setError(result.error.message);
-    else if (payload?.userErrors?.length)
-      setError(payload.userErrors.map((p: any) => p.message).join(" "));
+    setError(problemOf(await action()));
     onChange();
   }
 

@@ -1,143 +1,79 @@
 import { graphql } from "../../gql";
 
+// Every step answers the same two things: why it was refused, and the order's new state.
+graphql(`
+  fragment StepErrors on UserError {
+    field
+    code
+    message
+  }
+`);
+graphql(`
+  fragment StepOrder on Order {
+    id
+    status
+  }
+`);
 
 export const StartPickingDocument = graphql(`
   mutation StartPicking($id: ID!) {
-    startPicking(input: { id: $id }) {
-      userErrors {
-        field
-        code
-        message
-      }
-      order {
-        id
-        status
-      }
-    }
+    startPicking(input: { id: $id }) { userErrors { ...StepErrors } order { ...StepOrder } }
   }
 `);
 
 export const MarkPackedDocument = graphql(`
   mutation MarkPacked($id: ID!) {
-    markPacked(input: { id: $id }) {
-      userErrors {
-        field
-        code
-        message
-      }
-      order {
-        id
-        status
-      }
-    }
+    markPacked(input: { id: $id }) { userErrors { ...StepErrors } order { ...StepOrder } }
   }
 `);
 
 export const MarkShippedDocument = graphql(`
   mutation MarkShipped($id: ID!, $carrier: String!, $trackingNumber: String!) {
     markShipped(input: { id: $id, carrier: $carrier, trackingNumber: $trackingNumber }) {
-      userErrors {
-        field
-        code
-        message
-      }
-      order {
-        id
-        status
-      }
+      userErrors { ...StepErrors } order { ...StepOrder }
     }
   }
 `);
 
 export const MarkDeliveredDocument = graphql(`
   mutation MarkDelivered($id: ID!) {
-    markDelivered(input: { id: $id }) {
-      userErrors {
-        field
-        code
-        message
-      }
-      order {
-        id
-        status
-      }
-    }
+    markDelivered(input: { id: $id }) { userErrors { ...StepErrors } order { ...StepOrder } }
   }
 `);
 
 export const RetryDispatchDocument = graphql(`
   mutation RetryDispatch($id: ID!) {
-    retryDispatch(input: { id: $id }) {
-      userErrors {
-        field
-        code
-        message
-      }
-    }
+    retryDispatch(input: { id: $id }) { userErrors { ...StepErrors } }
   }
 `);
 
 export const PlaceHoldDocument = graphql(`
   mutation PlaceHold($id: ID!, $reason: HoldReason!, $note: String) {
     placeOrderHold(input: { id: $id, reason: $reason, note: $note }) {
-      userErrors {
-        field
-        code
-        message
-      }
-      order {
-        id
-        status
-      }
+      userErrors { ...StepErrors } order { ...StepOrder }
     }
   }
 `);
 
 export const ReleaseHoldDocument = graphql(`
   mutation ReleaseHold($id: ID!) {
-    releaseOrderHold(input: { id: $id }) {
-      userErrors {
-        field
-        code
-        message
-      }
-      order {
-        id
-        status
-      }
-    }
+    releaseOrderHold(input: { id: $id }) { userErrors { ...StepErrors } order { ...StepOrder } }
   }
 `);
 
 export const CancelOrderDocument = graphql(`
   mutation CancelOrder($id: ID!) {
-    cancelOrder(input: { id: $id }) {
-      userErrors {
-        field
-        code
-        message
-      }
-      order {
-        id
-        status
-      }
-    }
+    cancelOrder(input: { id: $id }) { userErrors { ...StepErrors } order { ...StepOrder } }
   }
 `);
 
 /** The next warehouse step a fulfillment order in `status` can take, if any. */
 export function nextStep(status: string): "pick" | "pack" | "ship" | "deliver" | null {
-  switch (status) {
-    case "ALLOCATED":
-      return "pick";
-    case "PICKING":
-      return "pack";
-    case "PACKED":
-      return "ship";
-    case "SHIPPED":
-      return "deliver";
-    default:
-      return null;
-  }
+  const steps: Record<string, "pick" | "pack" | "ship" | "deliver"> = {
+    ALLOCATED: "pick",
+    PICKING: "pack",
+    PACKED: "ship",
+    SHIPPED: "deliver",
+  };
+  return steps[status] ?? null;
 }
-

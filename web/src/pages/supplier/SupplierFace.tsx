@@ -1,16 +1,19 @@
-import { useSession } from "../../session";
+import { match, usePath } from "../../router";
 import { Shell } from "../../ui/Shell";
+import { SupplierStock } from "./SupplierStock";
+import { SupplierWork } from "./SupplierWork";
 
-/** The supplier portal: its pages follow once drop shipping's API is on main. */
+const NAV = [
+  { href: "/", label: "Requests" },
+  { href: "/stock", label: "Stock" },
+];
+
+/** The supplier portal: the work routed to the supplier, and the stock it reports. */
 export function SupplierFace() {
-  const { viewer } = useSession();
+  const path = usePath();
   return (
-    <Shell title="Supplier" nav={[{ href: "/", label: "Home" }]}>
-      <h1>{viewer.supplier?.name ?? "Supplier"}</h1>
-      <p>
-        Signed in as a supplier of {viewer.provider.name}. Fulfillment requests routed to you
-        will be listed here once drop shipping is available.
-      </p>
+    <Shell title="Supplier" nav={NAV}>
+      {match("/stock", path) ? <SupplierStock /> : <SupplierWork />}
     </Shell>
   );
 }

@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { canAcknowledge, csvRowOf, isOpen, nextDeadline } from "./work";
+
+describe("a supplier's work", () => {
+  const now = new Date("2026-12-01T12:00:00Z");
+
+  it("is open to act on while allocated or in exception, acknowledged once", () => {
+    expect(isOpen({ status: "ALLOCATED" })).toBe(true);
+    expect(isOpen({ status: "EXCEPTION" })).toBe(true);
+    expect(isOpen({ status: "SHIPPED" })).toBe(false);
+    expect(canAcknowledge({ status: "ALLOCATED", acknowledgedAt: "2026-12-01T10:00:00Z" })).toBe(
+      false,
+    );
+    expect(canAcknowledge({ status: "CANCELLED" })).toBe(false);
+  });
+
+  it("shows the acknowledge deadline first, then the ship deadline, late when past", () => {
+    const fo = {
+      status: "ALLOCATED",
+      acknowledgeBy: "2026-12-01T11:00:00Z",
+      shipBy: "2026-12-03T11:00:00Z",
+    };
+    expect(nextDeadline(fo, now)).toEqual({ what: "acknowledge", by: fo.acknowledgeBy, late: true });
+    expect(nextDeadline({ ...fo, acknowledgedAt: "2026-12-01T10:00:00Z" }, now)).toEqual({
+      what: "ship",
+      by: fo.shipBy,
+      late: false,
+    });
+    expect(nextDeadline({ ...fo, status: "SHIPPED" }, now)).toBeNull();
+  });
+
+  it("points a stock CSV's error at the file's own row (the header is row 1)", () => {
+    expect(csvRowOf(["input", "csv", "2", "available"])).toBe(3);
+    expect(csvRowOf(["csv", "1"])).toBe(2);
+    expect(csvRowOf(["csv"])).toBeNull();
+    expect(csvRowOf(null)).toBeNull();
+  });
+});

@@ -1,0 +1,57 @@
+import type { Client, OperationResult } from "@urql/core";
+import { Provider } from "@urql/preact";
+import { render } from "@testing-library/preact";
+import type { ComponentChildren } from "preact";
+import { vi } from "vitest";
+import { fromValue, never } from "wonka";
+import { type Session, SessionContext } from "./session";
+
+type Answers = Record<string, unknown>;
+
+function operationName(operation: any): string {
+  const definition = operation.query.definitions.find((d: any) => d.kind === "OperationDefinition");
+  return definition?.name?.value ?? "";
+}
+
+/**
+ * A page rendered as a signed-in person sees it, against a stand-in for the GraphQL server:
+ * `queries` answers each query by operation name; `mutations` records every mutation sent
+ * and answers it by name; subscriptions stay silent.
+ */
+export function renderSignedIn(
+  page: ComponentChildren,
+  queries: Answers,
+  mutations: Answers = {},
+  session: Partial<Session> = {},
+) {
+  const sent = vi.fn();
+  const answer = (operation: any, answers: Answers) =>
+    fromValue({ operation, data: answers[operationName(operation)], stale: false, hasNext: false } as OperationResult);
+  const client = {
+    executeQuery: (operation: any) => answer(operation, queries),
+    executeMutation: (operation: any) => {
+      sent(operationName(operation), operation.variables);
+      return answer(operation, mutations);
+    },
+    executeSubscription: () => never,
+  } as unknown as Client;
+  const signedIn: Session = {
+    viewer: {
+      kind: "SUPPLIER",
+      scopes: [],
+      keyPrefix: null,
+      provider: { id: "p", name: "Northwind Fulfilment" },
+      client: null,
+      supplier: { id: "s", name: "Trail Gear Co" },
+    },
+    timeZone: "UTC",
+    signOut: () => undefined,
+    ...session,
+  };
+  const view = render(
+    <Provider value={client}>
+      <SessionContext.Provider value={signedIn}>{page}</SessionContext.Provider>
+    </Provider>,
+  );
+  return { ...view, sent };
+}
