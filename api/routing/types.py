@@ -67,6 +67,9 @@ VerdictEnum = described_enum(
         Verdict.MANUAL: "Chosen by a person overriding the automatic decision.",
         Verdict.NO_STOCK: "Passed over: it holds none of the product now.",
         Verdict.NOT_NEEDED: "Passed over: sources before it covered the line.",
+        Verdict.BELOW_MINIMUM: (
+            "Passed over: it would ship fewer units than the supplier's minimum quantity."
+        ),
         Verdict.COMPLETE_ELSEWHERE: "Passed over: another source ships the whole order.",
         Verdict.CANNOT_COMPLETE: (
             "Passed over: it cannot ship the whole order, which the rule wants complete."

@@ -29,6 +29,8 @@ class Verdict(StrEnum):
     """Passed over: another source ships the whole order."""
     CANNOT_COMPLETE = "cannot_complete"
     """Passed over: the rule may not split the order, and this source cannot ship all of it."""
+    BELOW_MINIMUM = "below_minimum"
+    """Passed over: it would ship fewer units than the supplier's minimum quantity."""
     UNAVAILABLE = "unavailable"
     """Passed over: the source is archived or no longer exists."""
     OVERRIDDEN = "overridden"

@@ -69,3 +69,9 @@ class Network:
     suppliers: tuple[SourceRef, ...] = ()
     """The client's live suppliers: where short units go under `WhenShort.SUPPLIER`."""
     available: Mapping[StockKey, int] = field(default_factory=dict)
+    minimums: Mapping[StockKey, int] = field(default_factory=dict)
+    """A supplier's minimum quantity per fulfillment order of a product, when above 1."""
+
+    def minimum(self, product_id: uuid.UUID, source: SourceRef) -> int:
+        """The fewest units of the product the source ships at once (1 for most)."""
+        return self.minimums.get((product_id, source), 1)

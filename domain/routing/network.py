@@ -99,8 +99,9 @@ def network_for(
         if warehouse_id in by_id
     }
     supplier_codes: dict[SourceRef, str] = {}
+    minimums: dict[StockKey, int] = {}
     if with_suppliers:
-        supplier_codes, offered = suppliers.offers(uow, client_id, product_ids, lock=lock)
+        supplier_codes, offered, minimums = suppliers.offers(uow, client_id, product_ids, lock=lock)
         codes.update(supplier_codes)
         available.update(offered)
     return Network(
@@ -108,6 +109,7 @@ def network_for(
         warehouses=tuple(p.source for p in own if p.client_id is None),
         suppliers=tuple(sorted(supplier_codes, key=lambda s: supplier_codes[s])),
         available=available,
+        minimums=minimums,
     )
 
 
@@ -118,4 +120,5 @@ def without(network: Network, source: SourceRef) -> Network:
         warehouses=tuple(ref for ref in network.warehouses if ref != source),
         suppliers=tuple(ref for ref in network.suppliers if ref != source),
         available={key: n for key, n in network.available.items() if key[1] != source},
+        minimums=network.minimums,
     )

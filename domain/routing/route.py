@@ -30,7 +30,7 @@ def route(order: OrderFacts, rule_set: RuleSet, network: Network) -> Decision:
     # Suppliers outside the rule only take what is short: they never ship a whole order.
     ranked = _ranked(live, rule.source_order, needs, left, network)
     complete = (
-        _complete_source(needs, ranked, left)
+        _complete_source(needs, ranked, left, network)
         if rule.prefer_complete or not rule.allow_split
         else None
     )
@@ -94,7 +94,10 @@ def _ranked(
 
 
 def _complete_source(
-    needs: Sequence[LineFacts], ranked: Sequence[SourceRef], left: dict[StockKey, int]
+    needs: Sequence[LineFacts],
+    ranked: Sequence[SourceRef],
+    left: dict[StockKey, int],
+    network: Network,
 ) -> SourceRef | None:
     if not needs:
         return None
@@ -102,7 +105,10 @@ def _complete_source(
     for need in needs:
         wanted[need.product_id] = wanted.get(need.product_id, 0) + need.quantity
     for source in ranked:
-        if all(left.get((p, source), 0) >= q for p, q in wanted.items()):
+        if all(
+            left.get((p, source), 0) >= q and q >= network.minimum(p, source)
+            for p, q in wanted.items()
+        ):
             return source
     return None
 
@@ -125,7 +131,12 @@ def _complete(
             verdict = Verdict.COMPLETE if take else Verdict.NOT_NEEDED
             candidates.append(Candidate(source, network.codes[source], available, take, verdict))
             continue
-        verdict = Verdict.CANNOT_COMPLETE if before else Verdict.COMPLETE_ELSEWHERE
+        if not before:
+            verdict = Verdict.COMPLETE_ELSEWHERE
+        elif 0 < min(line.quantity, available) < network.minimum(line.product_id, source):
+            verdict = Verdict.BELOW_MINIMUM
+        else:
+            verdict = Verdict.CANNOT_COMPLETE
         candidates.append(Candidate(source, network.codes[source], available, 0, verdict))
     return candidates
 
@@ -155,7 +166,9 @@ def _fill(
         key = (line.product_id, source)
         available = left.get(key, 0)
         take = min(remaining, max(available, 0))
-        if take > 0:
+        if 0 < take < network.minimum(line.product_id, source):
+            take, verdict = 0, Verdict.BELOW_MINIMUM
+        elif take > 0:
             left[key] = available - take
             remaining -= take
             verdict = Verdict.SHORT_FALLBACK if is_fallback else Verdict.PREFERRED
@@ -178,6 +191,9 @@ def _line(line: LineFacts, candidates: list[Candidate], rule: Rule) -> LineDecis
         note = f"{backordered} waiting: no source or supplier has them now"
     else:
         note = f"{backordered} waiting for stock at the rule's sources"
+    below = [c.code for c in candidates if c.verdict is Verdict.BELOW_MINIMUM]
+    if below:
+        note += f"; below the minimum quantity of {', '.join(below)}"
     return LineDecision(
         line_number=line.line_number,
         sku=line.sku,

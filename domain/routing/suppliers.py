@@ -28,16 +28,20 @@ def offers(
     product_ids: Iterable[uuid.UUID],
     *,
     lock: bool = False,
-) -> tuple[dict[SourceRef, str], dict[StockKey, int]]:
-    """The client's live suppliers of these products (source to code) and what each offers."""
+) -> tuple[dict[SourceRef, str], dict[StockKey, int], dict[StockKey, int]]:
+    """The client's live suppliers of these products (source to code), what each offers,
+    and the minimum quantities above 1 they ship."""
     products = sorted(set(product_ids))
     codes: dict[SourceRef, str] = {}
     available: dict[StockKey, int] = {}
+    minimums: dict[StockKey, int] = {}
     for offers_of_product in supplier_availability(uow, client_id, products).values():
         for offer in offers_of_product:
             ref = SourceRef(SourceKind.SUPPLIER, offer.supplier_id)
             codes[ref] = offer.supplier_code
             available[(offer.product_id, ref)] = offer.available
+            if offer.min_quantity > 1:
+                minimums[(offer.product_id, ref)] = offer.min_quantity
     if lock and available:
         for row in uow.scalars(
             uow.select(SupplierStock)
@@ -53,7 +57,7 @@ def offers(
             key = (row.product_id, SourceRef(SourceKind.SUPPLIER, row.supplier_id))
             if key in available:
                 available[key] = max(row.on_hand - row.allocated, 0)
-    return codes, available
+    return codes, available, minimums
 
 
 def linked_skus(uow: TenantUnitOfWork, client_id: uuid.UUID, supplier_id: uuid.UUID) -> set[str]:

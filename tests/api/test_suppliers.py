@@ -446,3 +446,38 @@ def test_bad_catalog_links_are_refused_and_write_nothing(database, gql, drop, ca
     assert answer["supplierProduct"] is None
     assert [(e["code"], ".".join(e["field"])) for e in answer["userErrors"]] == [(code, field)]
     assert count_rows(database, "supplier_products") == before
+
+
+EXPLAIN = f"""
+query($input: CreateOrderInput!) {{
+  explainRouting(input: $input) {{
+    explanation {{ lines {{ note candidates {{ source {{ code }} availableQuantity verdict }} }} }}
+    {ERRORS}
+  }}
+}}
+"""
+
+
+def test_routing_passes_over_a_supplier_whose_minimum_quantity_is_not_met(database, gql, drop):
+    # given: BOLT ships GADGET only 3 at a time (7 left); the rule asks BOLT first, then ACME
+    link(database, drop.tenant, drop.bolt, drop.product, 7, supplier_sku="BT-1", min_quantity=3)
+    _supplier_rule(gql, drop, [drop.bolt, drop.acme])
+    client = drop.tenant.clients["A"].key
+    two, three = order_input("SO-2", (("GADGET", 2),)), order_input("SO-3", (("GADGET", 3),))
+    # when
+    explained = gql(EXPLAIN, {"input": two}, key=client)["data"]["explainRouting"]
+    small, large = (
+        gql(ORDER_STATUS, {"id": made["data"]["createOrder"]["order"]["id"]}, key=drop.tenant.key)
+        for made in (gql(CREATE, {"input": i}, key=client) for i in (two, three))
+    )
+    small, large = small["data"]["order"], large["data"]["order"]
+    # then: 2 units are below BOLT's minimum, so ACME ships them, and the dry run says why
+    [line] = explained["explanation"]["lines"]
+    assert line["candidates"] == [
+        {"source": {"code": "BOLT"}, "availableQuantity": 7, "verdict": "BELOW_MINIMUM"},
+        {"source": {"code": "ACME"}, "availableQuantity": 5, "verdict": "COMPLETE"},
+    ]
+    assert [fo["supplier"]["code"] for fo in small["fulfillmentOrders"]] == ["ACME"]
+    assert [fo["supplier"]["code"] for fo in large["fulfillmentOrders"]] == ["BOLT"]
+    assert supplier_level(database, drop.bolt, drop.product) == (7, 3)
+    assert supplier_level(database, drop.acme, drop.product) == (5, 2)

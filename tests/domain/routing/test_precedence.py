@@ -59,6 +59,8 @@ class Case:
     service_level: str = "standard"
     order_tags: frozenset[str] = frozenset()
     skipped: tuple[str, ...] = ()
+    minimums: dict[tuple[str, str], int] = field(default_factory=dict)
+    """(sku, supplier code) -> the supplier's minimum quantity for the product."""
 
 
 def rule(name: str, *sources: str, **options: object) -> Rule:
@@ -173,16 +175,41 @@ CASES = [
     Case("a source that is gone is passed over as unavailable",
          (rule("gone-first", "W2", "W1"),), {("A", "W1"): 2},
          (("A", 1),), {("A", "W1"): 1}, "gone-first", {("A", "W2"): V.UNAVAILABLE}),
+    Case("a supplier whose minimum is not met is passed over for the next source",
+         (rule("suppliers", "S1", "S2"),), {("A", "S1"): 9, ("A", "S2"): 9},
+         (("A", 3),), {("A", "S2"): 3}, "suppliers",
+         {("A", "S1"): V.BELOW_MINIMUM, ("A", "S2"): V.COMPLETE}, minimums={("A", "S1"): 5}),
+    Case("a supplier's minimum met by the line: it ships",
+         (rule("suppliers", "S1", "S2"),), {("A", "S1"): 9, ("A", "S2"): 9},
+         (("A", 5),), {("A", "S1"): 5}, "suppliers",
+         {("A", "S1"): V.COMPLETE}, minimums={("A", "S1"): 5}),
+    Case("a supplier whose minimum exceeds the units short is passed over; they wait",
+         (rule("wh-then-supplier", "W1", when_short=WhenShort.SUPPLIER),),
+         {("A", "W1"): 2, ("A", "S1"): 9}, (("A", 3),), {("A", "W1"): 2}, "wh-then-supplier",
+         {("A", "S1"): V.BELOW_MINIMUM}, minimums={("A", "S1"): 2}),
+    Case("a supplier's minimum above the whole order: the next source ships it complete",
+         (rule("supplier-first", "S1", "W1"),), {("A", "S1"): 4, ("A", "W1"): 9},
+         (("A", 4),), {("A", "W1"): 4}, "supplier-first",
+         {("A", "S1"): V.BELOW_MINIMUM, ("A", "W1"): V.COMPLETE}, minimums={("A", "S1"): 6}),
+    Case("no split and prefer complete off: a supplier below its minimum still gets nothing",
+         (rule("fill", "S1", "W1", prefer_complete=False),), {("A", "S1"): 9, ("A", "W1"): 9},
+         (("A", 2),), {("A", "W1"): 2}, "fill",
+         {("A", "S1"): V.BELOW_MINIMUM, ("A", "W1"): V.PREFERRED}, minimums={("A", "S1"): 3}),
 ]  # fmt: skip
 
 
-def network(stock: dict[tuple[str, str], int], gone: tuple[str, ...] = ()) -> Network:
+def network(
+    stock: dict[tuple[str, str], int],
+    gone: tuple[str, ...] = (),
+    minimums: dict[tuple[str, str], int] | None = None,
+) -> Network:
     live = {ref: code for code, ref in SOURCES.items() if code not in gone}
     return Network(
         codes=live,
         warehouses=(SOURCES["W1"], SOURCES["W2"]),
         suppliers=(SOURCES["S1"], SOURCES["S2"]),
         available={(PRODUCTS[sku], SOURCES[code]): n for (sku, code), n in stock.items()},
+        minimums={(PRODUCTS[sku], SOURCES[code]): n for (sku, code), n in (minimums or {}).items()},
     )
 
 
@@ -209,7 +236,8 @@ def test_rule_precedence_and_conditions(case: Case):
     # given
     gone = ("W2",) if case.id.startswith("a source that is gone") else ()
     # when
-    decision = route(facts(case), RuleSet(version=1, rules=case.rules), network(case.stock, gone))
+    world = network(case.stock, gone, case.minimums)
+    decision = route(facts(case), RuleSet(version=1, rules=case.rules), world)
     # then: the assignment
     sku_of = {PRODUCTS[sku]: sku for sku in PRODUCTS}
     assigned = {(sku_of[p.product_id], CODE[p.source]): p.quantity for p in decision.picks}
