@@ -49,6 +49,26 @@ def test_the_readme_tour_works_on_the_demo_data(database, gql, demo_keys, schema
     assert (seen["externalReference"], seen["client"]["code"]) == ("SHOP-1001", "ACME")
     assert seen["status"] == "ALLOCATED"
     assert sorted(fo["warehouse"]["code"] for fo in seen["fulfillmentOrders"]) == ["ATL", "RNO"]
+    # and the split order: the tent from RNO, the hammock from Trail Gear, which shipped it
+    split = answers["split"]["order"]
+    parts = sorted(
+        (fo["warehouse"]["code"] if fo["warehouse"] else "-", fo["lines"][0]["product"]["sku"])
+        for fo in split["fulfillmentOrders"]
+    )
+    assert parts == [("-", "HAMMOCK-1"), ("RNO", "TENT-2P")]
+    [decision] = split["routingDecisions"]
+    verdicts = {
+        (line["sku"], c["source"]["code"]): c["verdict"]
+        for line in decision["explanation"]["lines"]
+        for c in line["candidates"]
+    }
+    assert verdicts[("HAMMOCK-1", "TRAIL")] == "SHORT_FALLBACK"
+    assert answers["shipped"]["fulfillmentOrder"]["status"] == "SHIPPED"
+    shipped = answers["order"]["fulfillmentOrders"]
+    assert sorted((fo["status"], (fo["supplier"] or {}).get("code", "-")) for fo in shipped) == [
+        ("ALLOCATED", "-"),
+        ("SHIPPED", "TRAIL"),
+    ]
     assert_levels_match_ledger(database)
 
 
