@@ -1,5 +1,5 @@
-"""Hybrid fulfilment over GraphQL: one order split across a provider warehouse and the client's
-own merchant location, each shipped independently; manual overrides recorded."""
+"""Hybrid fulfilment over GraphQL: one order split across a provider warehouse, the client's own
+merchant location and a drop-ship supplier, each shipped independently; manual overrides recorded."""
 
 from __future__ import annotations
 
@@ -12,9 +12,17 @@ from tests.factories import count_rows, dotted, global_id
 from tests.factories_orders import (
     levels_match_ledger,
     make_order_world,
+    make_product,
     order_input,
     put_stock,
     run,
+)
+from tests.supplier_factories import (
+    link,
+    make_supplier,
+    make_supplier_key,
+    supplier_level,
+    supplier_stock_matches_log,
 )
 
 REROUTE = """
@@ -95,6 +103,73 @@ def test_one_order_split_across_a_warehouse_and_a_merchant_location_ships_in_par
     assert last["fulfillmentOrder"]["status"] == "SHIPPED"
     assert last["order"]["status"] == "SHIPPED"
     assert levels_match_ledger(database)
+
+
+SUPPLIER_SHIP = """
+mutation($id: ID!) {
+  shipSupplierFulfillmentOrder(input: {id: $id, carrier: "UPS", trackingNumber: "1Z42"}) {
+    fulfillmentOrder { status } userErrors { field code message } } }
+"""
+ORDER_PARTS = """
+query($id: ID!) { order(id: $id) { status
+  fulfillmentOrders { id status trackingNumber warehouse { code } supplier { code } } } }
+"""
+
+
+def test_one_order_split_across_warehouse_merchant_location_and_supplier_ships_in_three_parts(
+    database, gql, world
+):
+    # given: SKU-3 is carried only by supplier ACME (4 reported); A's rule lists all three
+    sku3 = make_product(database, world.tenant, "A", "SKU-3")
+    acme = make_supplier(database, world.tenant, "ACME")
+    link(database, world.tenant, acme, sku3, 4, supplier_sku="AC-3")
+    acme_key = make_supplier_key(database, world.tenant, acme)
+    sources = [source(world, "WH-A"), source(world, "A-SHOP"),
+               {"supplierId": global_id("Supplier", acme)}]  # fmt: skip
+    assert set_rules(gql, world, [{"name": "three", "sources": sources}])["userErrors"] == []
+    client = world.tenant.clients["A"].key
+    lines = (("SKU-1", 2), ("SKU-2", 1), ("SKU-3", 3))
+    # when
+    made = gql(CREATE, {"input": order_input("SO-3", lines)}, key=client)
+    order_id = made["data"]["createOrder"]["order"]["id"]
+    parts = _parts(gql, world, order_id)
+    # then: one fulfillment order per source
+    assert sorted(parts) == ["A-SHOP", "ACME", "WH-A"]
+    assert supplier_level(database, acme, sku3) == (4, 3)
+    # when: each ships on its own; the order is SHIPPED only with the last
+    steps = [
+        ("WH-A", lambda: ship(gql, parts["WH-A"]["id"], world.tenant.key)),
+        ("ACME", lambda: gql(SUPPLIER_SHIP, {"id": parts["ACME"]["id"]}, key=acme_key)["data"][
+            "shipSupplierFulfillmentOrder"]),
+        ("A-SHOP", lambda: ship(gql, parts["A-SHOP"]["id"], client)),
+    ]  # fmt: skip
+    seen = []
+    for name, step_ in steps:
+        answer = step_()
+        assert answer["userErrors"] == [], (name, answer)
+        after = gql(ORDER_PARTS, {"id": order_id}, key=world.tenant.key)["data"]["order"]
+        seen.append((name, after["status"], _parts_status(after)[name]))
+    # then
+    assert seen == [
+        ("WH-A", "PICKING", "SHIPPED"),
+        ("ACME", "PICKING", "SHIPPED"),
+        ("A-SHOP", "SHIPPED", "SHIPPED"),
+    ]
+    assert supplier_level(database, acme, sku3) == (1, 0)
+    assert levels_match_ledger(database)
+    assert supplier_stock_matches_log(database)
+
+
+def _parts(gql, world, order_id: str) -> dict[str, dict]:
+    order = gql(ORDER_PARTS, {"id": order_id}, key=world.tenant.key)["data"]["order"]
+    return {(fo["warehouse"] or fo["supplier"])["code"]: fo for fo in order["fulfillmentOrders"]}
+
+
+def _parts_status(order: dict) -> dict[str, str]:
+    return {
+        (fo["warehouse"] or fo["supplier"])["code"]: fo["status"]
+        for fo in order["fulfillmentOrders"]
+    }
 
 
 def test_a_manual_override_moves_the_units_and_is_recorded_beside_the_decision(
