@@ -22,7 +22,11 @@ def make_engine(url: str, **options: Any) -> Engine:
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         options.setdefault("pool_pre_ping", True)
-        return create_engine(parsed, **options)
+        # No server-side prepared statements: psycopg forgets them on every ROLLBACK (each
+        # read request, the key lookup, every refused mutation) and sends DEALLOCATE ALL
+        # before the next statement, so they cost a round trip more than they saved.
+        options["connect_args"] = {"prepare_threshold": None, **options.get("connect_args", {})}
+        return _multi_row_inserts(create_engine(parsed, **options))
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
             parsed,
@@ -31,8 +35,15 @@ def make_engine(url: str, **options: Any) -> Engine:
         )
         event.listen(engine, "connect", _configure_sqlite)
         event.listen(engine, "begin", _begin_immediate)
-        return engine
+        return _multi_row_inserts(engine)
     raise ValueError(f"unsupported database: {parsed.get_backend_name()}")
+
+
+def _multi_row_inserts(engine: Engine) -> Engine:
+    # Rows a flush inserts into one table go as one INSERT ... VALUES (...), (...) (pages of
+    # insertmanyvalues_page_size) instead of one execution per row, RETURNING or not.
+    engine.dialect.use_insertmanyvalues_wo_returning = True
+    return engine
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

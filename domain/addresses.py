@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -64,3 +64,7 @@ class Address:
     def addressed_to(self, name: str | None, company: str | None = None) -> Address:
         """The same place with another addressee (a warehouse shipping under its own name)."""
         return replace(self, name=name, company=company)
+
+
+ADDRESS_PARTS = tuple(field.name for field in fields(Address))
+"""The address's parts: a table stores part `p` in column `<prefix>_p` (e.g. ship_to_city)."""

@@ -11,10 +11,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import groupby
 
-from sqlalchemy import insert
+from sqlalchemy import case, insert, inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.errors import DomainError, DomainErrorCode
 from domain.inventory.models import InventoryLevel, InventoryMovement, MovementKind
@@ -95,34 +97,128 @@ def post(
 ) -> InventoryMovement:
     """Apply deltas to a locked level and append the ledger row; refuse to go negative, or
     past MAX_STOCK_LEVEL."""
-    after = {
-        "on_hand": level.on_hand + on_hand,
-        "allocated": level.allocated + allocated,
-        "unsellable": level.unsellable + unsellable,
-        "incoming": level.incoming + incoming,
-    }
+    posting = Posting(
+        level, kind, on_hand, allocated, unsellable, incoming, reason, note, reference
+    )
+    for bucket, value in _after(posting).items():
+        setattr(level, bucket, value)
+    return _append(uow, posting)
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One movement to post to a locked level."""
+
+    level: InventoryLevel
+    kind: MovementKind
+    on_hand: int = 0
+    allocated: int = 0
+    unsellable: int = 0
+    incoming: int = 0
+    reason: str | None = None
+    note: str | None = None
+    reference: Reference | None = None
+
+
+BUCKETS = ("on_hand", "allocated", "unsellable", "incoming")
+
+
+def post_many(uow: TenantUnitOfWork, postings: list[Posting]) -> list[InventoryMovement]:
+    """Post several movements at once: every check first, then one UPDATE per warehouse
+    (the levels locked already), the ledger and outbox rows inserted with the next flush.
+
+    All or nothing: a posting that would go negative refuses the lot before anything is
+    written.
+    """
+    if any(inspect(posting.level).modified for posting in postings):
+        uow.flush()  # a change made through `post` must reach the row before the deltas do
+    after: dict[LevelKey, dict[str, int]] = {}
+    deltas: dict[LevelKey, dict[str, int]] = {}
+    for posting in postings:
+        key = (posting.level.product_id, posting.level.warehouse_id)
+        values = _after(posting, after.get(key))
+        after[key] = values
+        change = deltas.setdefault(key, dict.fromkeys(BUCKETS, 0))
+        for bucket in BUCKETS:
+            change[bucket] += getattr(posting, bucket)
+    levels = {(p.level.product_id, p.level.warehouse_id): p.level for p in postings}
+    _update_levels(uow, levels, deltas)
+    movements = []
+    for posting in postings:
+        level = posting.level
+        before = {bucket: getattr(level, bucket) for bucket in BUCKETS}
+        for bucket in BUCKETS:
+            set_committed_value(level, bucket, before[bucket] + getattr(posting, bucket))
+        movements.append(_append(uow, posting))
+    return movements
+
+
+def _update_levels(
+    uow: TenantUnitOfWork,
+    levels: dict[LevelKey, InventoryLevel],
+    deltas: dict[LevelKey, dict[str, int]],
+) -> None:
+    # One statement per warehouse: each bucket moves by its product's delta (CASE).
+    now = utcnow()
+    for warehouse_id, keys in groupby(sorted(deltas, key=_warehouse_order), key=lambda k: k[1]):
+        keys = list(keys)
+        values = {}
+        for bucket in BUCKETS:
+            whens = {k[0]: deltas[k][bucket] for k in keys if deltas[k][bucket]}
+            if whens:
+                column = getattr(InventoryLevel, bucket)
+                values[bucket] = column + case(whens, value=InventoryLevel.product_id, else_=0)
+        if not values:
+            continue
+        with uow.session.no_autoflush:  # staged rows go in later, with the next flush
+            uow.execute(
+                uow.update(InventoryLevel)
+                .where(
+                    InventoryLevel.warehouse_id == warehouse_id,
+                    InventoryLevel.product_id.in_(sorted(k[0] for k in keys)),
+                )
+                .values(**values, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+        for key in keys:
+            set_committed_value(levels[key], "updated_at", now)
+            uow.session.expire(levels[key], ["change_seq"])
+
+
+def _warehouse_order(key: LevelKey) -> tuple[str, str]:
+    return (str(key[1]), str(key[0]))
+
+
+def _after(posting: Posting, current: dict[str, int] | None = None) -> dict[str, int]:
+    level = posting.level
+    now = current or {bucket: getattr(level, bucket) for bucket in BUCKETS}
+    after = {bucket: now[bucket] + getattr(posting, bucket) for bucket in BUCKETS}
     if min(after.values()) < 0 or after["on_hand"] - after["allocated"] - after["unsellable"] < 0:
+        available = now["on_hand"] - now["allocated"] - now["unsellable"]
         raise DomainError(
             DomainErrorCode.INSUFFICIENT_STOCK,
-            f"Not enough stock: {level.available} available, {level.on_hand} on hand.",
+            f"Not enough stock: {available} available, {now['on_hand']} on hand.",
             "quantity",
         )
     check_stock_level(after)
-    for bucket, value in after.items():
-        setattr(level, bucket, value)
+    return after
+
+
+def _append(uow: TenantUnitOfWork, posting: Posting) -> InventoryMovement:
+    level, reference = posting.level, posting.reference
     movement = InventoryMovement(
         provider_id=uow.scope.provider_id,
         id=new_id(),
         client_id=level.client_id,
         product_id=level.product_id,
         warehouse_id=level.warehouse_id,
-        kind=kind,
-        on_hand_delta=on_hand,
-        allocated_delta=allocated,
-        unsellable_delta=unsellable,
-        incoming_delta=incoming,
-        reason=reason,
-        note=note,
+        kind=posting.kind,
+        on_hand_delta=posting.on_hand,
+        allocated_delta=posting.allocated,
+        unsellable_delta=posting.unsellable,
+        incoming_delta=posting.incoming,
+        reason=posting.reason,
+        note=posting.note,
         actor=uow.scope.actor,
         reference_type=reference.type if reference else None,
         reference_id=reference.id if reference else None,
@@ -139,8 +235,8 @@ def post(
             "warehouse_id": str(level.warehouse_id),
             "client_id": str(level.client_id),
             "movement_id": str(movement.id),
-            "kind": kind.value,
-            "reason": reason,
+            "kind": posting.kind.value,
+            "reason": posting.reason,
             "on_hand": level.on_hand,
             "allocated": level.allocated,
             "unsellable": level.unsellable,

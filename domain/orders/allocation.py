@@ -29,22 +29,38 @@ def allocate_picks(
     lines: Sequence[OrderLine],
     levels: Levels,
     picks: Sequence[Pick],
+    *,
+    new_order: bool = False,
 ) -> int:
-    """Reserve the decided `picks` in their warehouses' locked `levels`; units reserved."""
+    """Reserve the decided `picks` in their warehouses' locked `levels`; units reserved.
+
+    A `new_order` has no fulfillment orders yet, so none are looked for.
+    """
     if not picks:
         return 0
     by_id = {line.id: line for line in lines}
-    targets = _open_fulfillment(uow, order, {p.warehouse_id for p in picks})
-    existing = _fulfillment_lines(uow, [fo.id for fo in targets.values()])
+    warehouse_ids = {p.warehouse_id for p in picks}
+    if new_order:
+        targets = _new_fulfillment(uow, order, warehouse_ids, {})
+        existing: dict[tuple[uuid.UUID, uuid.UUID], FulfillmentOrderLine] = {}
+    else:
+        targets = _open_fulfillment(uow, order, warehouse_ids)
+        existing = _fulfillment_lines(uow, [fo.id for fo in targets.values()])
+    reference = ledger.Reference("order", order.id)
+    ledger.post_many(
+        uow,
+        [
+            ledger.Posting(
+                levels[(pick.product_id, pick.warehouse_id)],
+                MovementKind.ALLOCATION,
+                allocated=pick.quantity,
+                reason="order",
+                reference=reference,
+            )
+            for pick in picks
+        ],
+    )
     for pick in picks:
-        ledger.post(
-            uow,
-            levels[(pick.product_id, pick.warehouse_id)],
-            MovementKind.ALLOCATION,
-            allocated=pick.quantity,
-            reason="order",
-            reference=ledger.Reference("order", order.id),
-        )
         by_id[pick.line_id].allocated_quantity += pick.quantity
         _add_to_fulfillment(uow.session, targets[pick.warehouse_id], pick, existing)
     return sum(pick.quantity for pick in picks)
@@ -66,6 +82,15 @@ def _open_fulfillment(
             .with_for_update()
         )
     }
+    return _new_fulfillment(uow, order, warehouse_ids, found)
+
+
+def _new_fulfillment(
+    uow: TenantUnitOfWork,
+    order: Order,
+    warehouse_ids: set[uuid.UUID],
+    found: dict[uuid.UUID, FulfillmentOrder],
+) -> dict[uuid.UUID, FulfillmentOrder]:
     for warehouse_id in sorted(warehouse_ids - found.keys()):
         fo = FulfillmentOrder(
             provider_id=order.provider_id,

@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from domain.addresses import ADDRESS_PARTS
 from domain.catalog.models import Product
 from domain.errors import DomainError, DomainErrorCode
 from domain.orders import events
 from domain.orders.commands import CreateOrder, LineRequest
 from domain.orders.models import HoldReason, Order, OrderHold, OrderLine, OrderStatus
-from domain.orders.status import refresh_status
-from domain.orders.validation import clean_order, products_of
+from domain.orders.status import settle_new_order
+from domain.orders.validation import clean_order, products_of, resolve_client
+from domain.routing.decision import Decision
+from domain.routing.facts import OrderFacts
 from domain.routing.models import DecisionKind
 from domain.routing.orders import route_and_allocate
 from domain.routing.preparation import prepare_routing
+from domain.routing.route import route
 from persistence.base import new_id, utcnow
 from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
+
+REFERENCE_KEY = ["provider_id", "client_id", "external_reference"]
+"""The unique key that makes creation idempotent."""
 
 
 @dataclass(frozen=True)
@@ -33,41 +42,69 @@ class CreatedOrder:
 def create_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreatedOrder:
     """Create and allocate an order; the same reference with the same content returns it again.
 
-    Concurrent identical requests make one order: the unique reference decides, inside
-    a savepoint so the loser's transaction survives to return the winner's order.
+    Concurrent identical requests make one order: the order row goes in with
+    ON CONFLICT DO NOTHING on the client's reference, so the loser reads the winner's
+    order in the same transaction, with no savepoint. Everything else the order makes
+    (lines, fulfillment orders, ledger, outbox) is staged and sent in one flush, one
+    multi-row INSERT per table.
     """
-    command = clean_order(uow, command)
+    command = clean_order(uow, command, confirm_client=False)
     digest = command.content_hash()
-    existing = find_by_reference(uow, command)
-    if existing is not None:
-        return CreatedOrder(same_content_or_conflict(existing, digest), created=False)
     assert command.client_id is not None
-    products = products_of(uow, command.client_id, command.lines)
-    routing = prepare_routing(uow, command.client_id, products, lock=True)
-    order = _new_order(uow.scope, command, digest)
     try:
-        with uow.session.begin_nested():
-            uow.add(order)
-            uow.flush()
-    except IntegrityError:
-        existing = find_by_reference(uow, command)
-        if existing is None:
-            raise
-        return CreatedOrder(same_content_or_conflict(existing, digest), created=False)
+        products = products_of(uow, command.client_id, command.lines)
+    except DomainError as error:
+        # A retry finds its order even if a product has since been archived or renamed.
+        return CreatedOrder(_earlier_order(uow, command, digest, error), created=False)
+    routing = prepare_routing(uow, command.client_id, products, lock=True)
+    facts = routing.facts(command, products)
+    decision = route(facts, routing.rule_set, routing.network)
+    status = expected_status(decision, facts)
+    order = _insert_order(uow, _new_order(uow.scope, command, digest, status))
+    if order is None:
+        return CreatedOrder(_earlier_order(uow, command, digest), created=False)
     events.order_created(uow, order)
     lines = _add_lines(uow.session, order, command, products)
     route_and_allocate(
         uow,
         order,
         lines,
-        routing.facts(command, products),
+        facts,
         routing.rule_set,
         routing.network,
         routing.levels,
         DecisionKind.CREATION,
+        decision=decision,
     )
-    refresh_status(uow, order)
+    settle_new_order(uow, order, lines)
+    uow.flush()
     return CreatedOrder(order, created=True)
+
+
+def expected_status(decision: Decision, facts: OrderFacts) -> OrderStatus:
+    """The status a new order gets when every pick of its routing decision is reserved."""
+    if not decision.picks:
+        return OrderStatus.BACKORDERED
+    picked = sum(pick.quantity for pick in decision.picks)
+    ordered = sum(line.ordered for line in facts.lines)
+    return OrderStatus.ALLOCATED if picked >= ordered else OrderStatus.PARTIALLY_ALLOCATED
+
+
+def _earlier_order(
+    uow: TenantUnitOfWork, command: CreateOrder, digest: str, error: DomainError | None = None
+) -> Order:
+    # The order this reference made before; without one, `error` (a client that does not
+    # exist explains it first: no client has no products either).
+    existing = find_by_reference(uow, command)
+    if existing is not None:
+        return same_content_or_conflict(existing, digest)
+    if error is None:
+        raise DomainError(
+            DomainErrorCode.CONFLICT,
+            "The change conflicts with another one made at the same time; try again.",
+        )
+    resolve_client(uow, command.client_id)
+    raise error
 
 
 def create_held_order(
@@ -79,19 +116,9 @@ def create_held_order(
     """
     command = clean_order(uow, command)
     digest = command.content_hash()
-    existing = find_by_reference(uow, command)
-    if existing is not None:
-        return CreatedOrder(same_content_or_conflict(existing, digest), created=False)
-    order = _new_order(uow.scope, command, digest)
-    try:
-        with uow.session.begin_nested():
-            uow.add(order)
-            uow.flush()
-    except IntegrityError:
-        existing = find_by_reference(uow, command)
-        if existing is None:
-            raise
-        return CreatedOrder(same_content_or_conflict(existing, digest), created=False)
+    order = _insert_order(uow, _new_order(uow.scope, command, digest, OrderStatus.ON_HOLD))
+    if order is None:
+        return CreatedOrder(_earlier_order(uow, command, digest), created=False)
     events.order_created(uow, order)
     uow.add(
         OrderHold(
@@ -105,7 +132,8 @@ def create_held_order(
             placed_at=utcnow(),
         )
     )
-    refresh_status(uow, order)
+    settle_new_order(uow, order, [], held=True)
+    uow.flush()
     return CreatedOrder(order, created=True)
 
 
@@ -141,20 +169,37 @@ def same_content_or_conflict(existing: Order, digest: str) -> Order:
     return existing
 
 
-def _new_order(scope: TenantScope, command: CreateOrder, digest: str) -> Order:
+def _new_order(
+    scope: TenantScope, command: CreateOrder, digest: str, status: OrderStatus
+) -> dict[str, Any]:
     assert command.client_id is not None
-    return Order(
-        provider_id=scope.provider_id,
-        id=new_id(),
-        client_id=command.client_id,
-        external_reference=command.external_reference,
-        content_hash=digest,
-        status=OrderStatus.RECEIVED,
-        service_level=command.service_level,
-        ship_to=command.ship_to,
-        tags=list(command.tags),
-        created_by=scope.actor,
+    ship_to = command.ship_to
+    return {
+        "provider_id": scope.provider_id,
+        "id": new_id(),
+        "client_id": command.client_id,
+        "external_reference": command.external_reference,
+        "content_hash": digest,
+        "status": status,
+        "service_level": command.service_level,
+        **{f"ship_to_{part}": getattr(ship_to, part) for part in ADDRESS_PARTS},
+        "tags": list(command.tags),
+        "created_by": scope.actor,
+    }
+
+
+def _insert_order(uow: TenantUnitOfWork, values: dict[str, Any]) -> Order | None:
+    # The row, or None when the client already has an order with this reference; columns
+    # not given (change_seq, stamped by the database) are left to their defaults.
+    dialect = uow.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert(Order)
+        .values([values])
+        .on_conflict_do_nothing(index_elements=REFERENCE_KEY)
+        .returning(Order)
     )
+    return uow.session.scalars(stmt, execution_options={"populate_existing": True}).first()
 
 
 def _add_lines(
@@ -177,5 +222,4 @@ def _add_lines(
         )
     ]
     session.add_all(lines)
-    session.flush()
     return lines

@@ -30,8 +30,8 @@ def order_payload(order: Order) -> dict[str, object]:
 
 
 def order_created(uow: TenantUnitOfWork, order: Order) -> None:
-    """A new order arrived."""
-    _order_event(uow, Topic.ORDER_CREATED, order, {})
+    """A new order arrived (RECEIVED, whatever status its creation goes on to give it)."""
+    _order_event(uow, Topic.ORDER_CREATED, order, {"status": OrderStatus.RECEIVED.name})
 
 
 def order_status_changed(

@@ -15,7 +15,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, composite, mapped_column
+from sqlalchemy.orm import Mapped, composite, mapped_column, relationship
 
 from domain.addresses import Address
 from persistence.base import Base, Timestamped, enum_column, new_id, utcnow
@@ -255,3 +255,7 @@ class FulfillmentOrderLine(Base):
     quantity: Mapped[int]
     supplier_id: Mapped[uuid.UUID | None]
     """The fulfillment order's supplier, copied so that a supplier key's scope filters lines."""
+    # Never loaded (lazy="raise"): they tell a flush to insert order lines and fulfillment
+    # orders before the lines that point at them, so one flush can stage all three.
+    order_line: Mapped[OrderLine] = relationship(lazy="raise", overlaps="fulfillment_order")
+    fulfillment_order: Mapped[FulfillmentOrder] = relationship(lazy="raise", overlaps="order_line")

@@ -85,6 +85,35 @@ def _picked_at_warehouses(uow: TenantUnitOfWork, order: Order) -> int:
     )
 
 
+def settle_new_order(
+    uow: TenantUnitOfWork, order: Order, lines: list[OrderLine], *, held: bool = False
+) -> Order:
+    """A new order's status from what this transaction made for it, with no reads: its
+    lines' allocation, its fulfillment orders, a hold placed at creation.
+
+    The order row went in with the status its routing decision promised; only when a
+    reservation fell short (a supplier's stock) does the row change again.
+    """
+    session = uow.session
+    made = {*session.new, *session.identity_map.values()}
+    fulfillment = [
+        row.status for row in made if isinstance(row, FulfillmentOrder) and row.order_id == order.id
+    ]
+    ordered = sum(line.quantity for line in lines)
+    status = derive_status(
+        ordered=ordered,
+        allocated=sum(line.allocated_quantity for line in lines),
+        fulfillment=fulfillment,
+        held=held,
+        cancelled=False,
+    )
+    if order.status is not status:
+        order.status = status
+    if status is not OrderStatus.RECEIVED:
+        events.order_status_changed(uow, order, OrderStatus.RECEIVED, ordered, len(lines))
+    return order
+
+
 def lock_order(uow: TenantUnitOfWork, order_id: uuid.UUID) -> Order | None:
     """The caller's order by id, locked until commit, fresh from the database."""
     return uow.get(Order, order_id, lock=True)

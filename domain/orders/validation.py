@@ -28,13 +28,17 @@ _OPTIONAL_ADDRESS = {"company": 200, "line2": 200, "region": 100, "phone": 40, "
 _CAMEL = {"postal_code": "postalCode"}
 
 
-def clean_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreateOrder:
+def clean_order(
+    uow: TenantUnitOfWork, command: CreateOrder, *, confirm_client: bool = True
+) -> CreateOrder:
     """The command normalised: client resolved, text stripped, lines checked.
 
     The catalog is not consulted here: a retry of an order created earlier must find that
     order even if one of its products has since been archived or had its SKU changed.
+    Without `confirm_client` the client row is not read (the caller's product lookup,
+    which finds nothing for a client that does not exist, stands in for it).
     """
-    client_id = resolve_client(uow, command.client_id)
+    client_id = resolve_client(uow, command.client_id, read=confirm_client)
     return replace(
         command,
         client_id=client_id,
@@ -74,14 +78,18 @@ def clean_service_level(value: str) -> ServiceLevel:
         ) from None
 
 
-def resolve_client(uow: TenantUnitOfWork, client_id: uuid.UUID | None) -> uuid.UUID:
-    """The client an order is for: a client key's own, or the one a provider names."""
+def resolve_client(
+    uow: TenantUnitOfWork, client_id: uuid.UUID | None, *, read: bool = True
+) -> uuid.UUID:
+    """The client an order is for: a client key's own, or the one a provider names (with
+    `read`, confirmed to exist)."""
     client_id = client_id or uow.scope.client_id
     if client_id is None:
         raise DomainError(DomainErrorCode.REQUIRED, "Name the client the order is for.", "clientId")
     if not uow.scope.can_act_for_client(client_id):
         raise not_found("client", "clientId")
-    uow.get_or_not_found(Client, client_id, "client", "clientId")
+    if read:
+        uow.get_or_not_found(Client, client_id, "client", "clientId")
     return client_id
 
 

@@ -98,19 +98,29 @@ def route_and_allocate(
     kind: DecisionKind,
     *,
     always_record: bool = False,
+    decision: Decision | None = None,
 ) -> tuple[Decision, int]:
-    """Decide, reserve what the decision picks, record it; the decision and units reserved.
+    """Decide (unless `decision` was made from these facts already), reserve what the
+    decision picks, record it; the decision and units reserved.
 
     A re-route that moves nothing is not recorded: only decisions that change the order are.
     """
-    decision = route(facts, rule_set, network)
+    if decision is None:
+        decision = route(facts, rule_set, network)
     by_number = {line.line_number: line for line in lines}
     warehouse_picks = [
         WarehousePick(by_number[p.line_number].id, p.product_id, p.source.id, p.quantity)
         for p in decision.picks
         if not p.source.is_supplier
     ]
-    reserved = allocate_picks(uow, order, lines, dict(levels), warehouse_picks)
+    reserved = allocate_picks(
+        uow,
+        order,
+        lines,
+        dict(levels),
+        warehouse_picks,
+        new_order=kind is DecisionKind.CREATION,
+    )
     reserved += suppliers.assign(
         uow, order, by_number, [p for p in decision.picks if p.source.is_supplier]
     )

@@ -1,0 +1,144 @@
+"""createOrder in a handful of statements: one per read, one multi-row INSERT per table."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from starlette.testclient import TestClient
+
+from crossdock.app import create_app
+from crossdock.database import make_engine
+from tests.conftest import GraphQLClient, TestDatabase
+from tests.factories_orders import (
+    OrderWorld,
+    levels_match_ledger,
+    make_order_world,
+    make_product,
+    order_input,
+    put_stock,
+)
+from tests.sql_statements import every_statement, verbs
+
+CREATE = """
+mutation($input: CreateOrderInput!) {
+  createOrder(input: $input) { created order { id status } userErrors { code field } }
+}
+"""
+ORDER_LINES = "query($id: ID!) { order(id: $id) { lines { sku allocatedQuantity } } }"
+MOST = 16
+"""The issue's goal. Measured 16 on PostgreSQL (14 on SQLite, which has no tenant
+setting): the key (setting + lookup), the request's tenant setting, products, rules,
+warehouses, levels locked, then one INSERT per table (orders, lines, fulfillment orders
+and their lines, ledger, outbox, decision, audit) and one UPDATE of the warehouse's levels."""
+THREE_LINES = (("SKU-1", 2), ("SKU-2", 1), ("SKU-3", 3))
+
+
+def _three_products_in_one_warehouse(database: TestDatabase) -> OrderWorld:
+    world = make_order_world(database)
+    world.products["SKU-3"] = make_product(database, world.tenant, "A", "SKU-3")
+    for sku in ("SKU-2", "SKU-3"):
+        put_stock(
+            database, world.tenant, "A", world.products[sku], world.warehouses["WH-A"], 10
+        )
+    return world
+
+
+def test_create_order_of_three_lines_costs_at_most_16_statements(database):
+    # given: three products in stock in WH-A
+    world = _three_products_in_one_warehouse(database)
+    before = _rows(database)
+    app = create_app(database.settings(), background=False)  # no relay polling in the count
+    engine = app.state.session_factory.kw["bind"]
+    with TestClient(app) as http:
+        gql = GraphQLClient(http)
+        key = world.tenant.clients["A"].key
+        gql("{ viewer { kind } }", key=key)  # the key's first use is recorded once, not here
+        # when
+        with every_statement(engine) as statements:
+            made = gql(CREATE, {"input": order_input("SO-1", THREE_LINES)}, key=key)
+        again = gql(CREATE, {"input": order_input("SO-1", THREE_LINES)}, key=key)
+        order_id = made["data"]["createOrder"]["order"]["id"]
+        lines = gql(ORDER_LINES, {"id": order_id}, key=key)["data"]["order"]["lines"]
+    # then: everything is written, once, and consistent
+    payload = made["data"]["createOrder"]
+    assert payload["userErrors"] == []
+    assert payload["created"] is True
+    assert payload["order"]["status"] == "ALLOCATED"
+    assert [line["allocatedQuantity"] for line in lines] == [2, 1, 3]
+    assert again["data"]["createOrder"]["created"] is False
+    assert levels_match_ledger(database)
+    assert len(statements) <= MOST, "\n".join(verbs(statements))
+    inserts = [s.split()[2] for s in statements if s.startswith("INSERT")]
+    assert len(inserts) == len(set(inserts)), inserts  # one INSERT per table
+    assert not [s for s in statements if "SAVEPOINT" in s]
+    assert not [s for s in statements if s.startswith("UPDATE orders")]
+    assert len([s for s in statements if s.startswith("UPDATE inventory_levels")]) == 1
+    after = _rows(database)
+    assert {table: after[table] - before[table] for table in after} == {
+        "orders": 1,
+        "order_lines": 3,
+        "fulfillment_orders": 1,
+        "fulfillment_order_lines": 3,
+        "allocations": 3,
+        "outbox_events": 5,  # order.created, 3 x stock.changed, order.allocated
+    }
+
+
+def test_levels_of_two_warehouses_cost_one_update_each(database):
+    # given: SKU-1 only in WH-A, SKU-2 only in WH-B (the world's stock)
+    world = make_order_world(database)
+    app = create_app(database.settings(), background=False)
+    engine = app.state.session_factory.kw["bind"]
+    with TestClient(app) as http:
+        gql = GraphQLClient(http)
+        gql("{ viewer { kind } }", key=world.tenant.clients["A"].key)
+        # when
+        with every_statement(engine) as statements:
+            made = gql(
+                CREATE,
+                {"input": order_input("SO-2", (("SKU-1", 4), ("SKU-2", 2)))},
+                key=world.tenant.clients["A"].key,
+            )
+    # then
+    assert made["data"]["createOrder"]["order"]["status"] == "ALLOCATED"
+    updates = [s for s in statements if s.startswith("UPDATE inventory_levels")]
+    assert len(updates) == 2
+    assert levels_match_ledger(database)
+
+
+def _rows(database: TestDatabase) -> dict[str, int]:
+    engine = make_engine(database.admin_url)
+    try:
+        with engine.connect() as connection:
+            count = {
+                table: connection.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608
+                for table in (
+                    "orders",
+                    "order_lines",
+                    "fulfillment_orders",
+                    "fulfillment_order_lines",
+                    "outbox_events",
+                )
+            }
+            count["allocations"] = connection.scalar(
+                text("SELECT count(*) FROM inventory_movements WHERE kind = 'allocation'")
+            )
+    finally:
+        engine.dispose()
+    return count
+
+
+def test_postgresql_connections_prepare_nothing_so_rollbacks_deallocate_nothing(
+    postgres_database,
+):
+    # given: the application's engine, one connection running one statement many times
+    engine = make_engine(postgres_database.url)
+    try:
+        with engine.connect() as connection:
+            for _ in range(10):
+                connection.execute(text("SELECT 1 + 1")).scalar_one()
+                connection.rollback()
+            # then: psycopg prepared none of them, so a ROLLBACK has nothing to DEALLOCATE
+            prepared = connection.scalar(text("SELECT count(*) FROM pg_prepared_statements"))
+    finally:
+        engine.dispose()
+    assert prepared == 0
