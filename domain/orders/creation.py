@@ -24,6 +24,7 @@ from domain.routing.orders import route_and_allocate
 from domain.routing.preparation import prepare_routing
 from domain.routing.route import route
 from persistence.base import new_id, utcnow
+from tenants.errors import UserFacingError
 from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
 
@@ -53,7 +54,7 @@ def create_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreatedOrder:
     assert command.client_id is not None
     try:
         products = products_of(uow, command.client_id, command.lines)
-    except DomainError as error:
+    except UserFacingError as error:
         # A retry finds its order even if a product has since been archived or renamed.
         return CreatedOrder(_earlier_order(uow, command, digest, error), created=False)
     routing = prepare_routing(uow, command.client_id, products, lock=True)
@@ -91,7 +92,10 @@ def expected_status(decision: Decision, facts: OrderFacts) -> OrderStatus:
 
 
 def _earlier_order(
-    uow: TenantUnitOfWork, command: CreateOrder, digest: str, error: DomainError | None = None
+    uow: TenantUnitOfWork,
+    command: CreateOrder,
+    digest: str,
+    error: UserFacingError | None = None,
 ) -> Order:
     # The order this reference made before; without one, `error` (a client that does not
     # exist explains it first: no client has no products either).
