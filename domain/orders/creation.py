@@ -77,7 +77,8 @@ def create_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreatedOrder:
         DecisionKind.CREATION,
         decision=decision,
     )
-    settle_new_order(uow, order, lines)
+    suppliers = any(pick.source.is_supplier for pick in decision.picks)
+    settle_new_order(uow, order, lines, staged=not suppliers)
     uow.flush()
     return CreatedOrder(order, created=True)
 

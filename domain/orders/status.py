@@ -86,19 +86,36 @@ def _picked_at_warehouses(uow: TenantUnitOfWork, order: Order) -> int:
 
 
 def settle_new_order(
-    uow: TenantUnitOfWork, order: Order, lines: list[OrderLine], *, held: bool = False
+    uow: TenantUnitOfWork,
+    order: Order,
+    lines: list[OrderLine],
+    *,
+    held: bool = False,
+    staged: bool = True,
 ) -> Order:
-    """A new order's status from what this transaction made for it, with no reads: its
-    lines' allocation, its fulfillment orders, a hold placed at creation.
+    """A new order's status from what this transaction made for it: its lines' allocation,
+    its fulfillment orders, a hold placed at creation.
 
+    With `staged`, the fulfillment orders are still waiting for the flush (nothing is read);
+    otherwise (a supplier's reservation flushes as it goes) their statuses are read.
     The order row went in with the status its routing decision promised; only when a
     reservation fell short (a supplier's stock) does the row change again.
     """
-    session = uow.session
-    made = {*session.new, *session.identity_map.values()}
-    fulfillment = [
-        row.status for row in made if isinstance(row, FulfillmentOrder) and row.order_id == order.id
-    ]
+    if staged:
+        fulfillment = [
+            row.status
+            for row in uow.session.new
+            if isinstance(row, FulfillmentOrder) and row.order_id == order.id
+        ]
+    else:
+        uow.flush()
+        fulfillment = list(
+            uow.scalars(
+                uow.select(FulfillmentOrder, FulfillmentOrder.status).where(
+                    FulfillmentOrder.order_id == order.id
+                )
+            )
+        )
     ordered = sum(line.quantity for line in lines)
     status = derive_status(
         ordered=ordered,
