@@ -36,9 +36,7 @@ def _three_products_in_one_warehouse(database: TestDatabase) -> OrderWorld:
     world = make_order_world(database)
     world.products["SKU-3"] = make_product(database, world.tenant, "A", "SKU-3")
     for sku in ("SKU-2", "SKU-3"):
-        put_stock(
-            database, world.tenant, "A", world.products[sku], world.warehouses["WH-A"], 10
-        )
+        put_stock(database, world.tenant, "A", world.products[sku], world.warehouses["WH-A"], 10)
     return world
 
 
@@ -110,7 +108,7 @@ def _rows(database: TestDatabase) -> dict[str, int]:
     try:
         with engine.connect() as connection:
             count = {
-                table: connection.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608
+                table: connection.scalar(text(f"SELECT count(*) FROM {table}"))
                 for table in (
                     "orders",
                     "order_lines",
