@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from enum import StrEnum
 
+from domain.outbox.consumption import first_time
 from domain.shipping.accounts import close_carrier
 from domain.shipping.carriers.base import (
     CarrierError,
@@ -25,9 +27,12 @@ from domain.shipping.planning import Plan, plan_dispatch
 from domain.shipping.quotes import Quote
 from domain.shipping.rating import RateChoice
 from domain.shipping.triggers import fulfillment_orders_to_dispatch
-from tenants.unit_of_work import UnitFactory
+from tenants.unit_of_work import TenantUnitOfWork, UnitFactory
 
 log = logging.getLogger("crossdock.shipping.dispatch")
+
+Finish = Callable[[TenantUnitOfWork], None]
+"""Work done in the transaction that ends a dispatch (marking the event processed)."""
 
 
 class Outcome(StrEnum):
@@ -39,17 +44,35 @@ class Outcome(StrEnum):
 
 
 def dispatch_event(
-    new_unit: UnitFactory, event_id: uuid.UUID, *, last_try: bool = False
+    new_unit: UnitFactory,
+    event_id: uuid.UUID,
+    *,
+    last_try: bool = False,
+    consumer: str | None = None,
 ) -> dict[uuid.UUID, Outcome]:
     """Ship each fulfillment order an event names; redelivery ships nothing twice.
 
     A transient carrier error propagates (for a retry) unless this is the `last_try`.
+    With a `consumer`, the event is marked processed by it in the transaction that ends
+    the work: the last fulfillment order's (recorded, failed or found done), or the
+    reading one when the event names none.
     """
+
+    def finish(uow: TenantUnitOfWork) -> None:
+        if consumer is not None:
+            first_time(uow, event_id, consumer)
+
     with new_unit() as uow:
         targets = fulfillment_orders_to_dispatch(uow, event_id)
+        if not targets and consumer is not None:
+            finish(uow)
+            uow.commit()
     outcomes = {}
-    for fo_id in targets:
-        outcomes[fo_id] = dispatch(new_unit, fo_id, last_try=last_try)
+    for n, fo_id in enumerate(targets, start=1):
+        last = n == len(targets)
+        outcomes[fo_id] = dispatch(
+            new_unit, fo_id, last_try=last_try, finish=finish if last else None
+        )
         log.info("dispatch of %s: %s", fo_id, outcomes[fo_id].value)
     return outcomes
 
@@ -63,16 +86,25 @@ def give_up_event(
     return {fo_id: give_up(new_unit, fo_id, tries) for fo_id in targets}
 
 
-def dispatch(new_unit: UnitFactory, fo_id: uuid.UUID, *, last_try: bool = False) -> Outcome:
+def dispatch(
+    new_unit: UnitFactory,
+    fo_id: uuid.UUID,
+    *,
+    last_try: bool = False,
+    finish: Finish | None = None,
+) -> Outcome:
     """Ship one packed fulfillment order. Transient carrier errors propagate for a retry,
     except on the `last_try`, when they put the order in EXCEPTION like permanent ones.
+    `finish` runs in the transaction that ends the work (not when it will be retried).
     """
     try:
         with new_unit() as uow:
             plan = plan_dispatch(uow, fo_id)
+            if plan is None and finish is not None:
+                finish(uow)
             uow.commit()
     except PermanentCarrierError as error:
-        return fail(new_unit, fo_id, error, permanent=True)
+        return fail(new_unit, fo_id, error, permanent=True, finish=finish)
     if plan is None:
         return Outcome.NOTHING_TO_DO
     try:
@@ -87,9 +119,9 @@ def dispatch(new_unit: UnitFactory, fo_id: uuid.UUID, *, last_try: bool = False)
             quote.label_format,
         )
     except PermanentCarrierError as error:
-        return fail(new_unit, fo_id, error, permanent=True)
+        return fail(new_unit, fo_id, error, permanent=True, finish=finish)
     except TransientCarrierError as error:
-        fail(new_unit, fo_id, error, permanent=last_try)
+        fail(new_unit, fo_id, error, permanent=last_try, finish=finish if last_try else None)
         if last_try:
             return Outcome.EXCEPTION
         raise
@@ -98,6 +130,8 @@ def dispatch(new_unit: UnitFactory, fo_id: uuid.UUID, *, last_try: bool = False)
             close_carrier(carrier)
     with new_unit() as uow:
         recorded = record_shipment(uow, fo_id, quote, label)
+        if finish is not None:
+            finish(uow)
         uow.commit()
     return Outcome.SHIPPED if recorded else Outcome.NOTHING_TO_DO
 
@@ -111,11 +145,18 @@ def pin(new_unit: UnitFactory, plan: Plan, choice: RateChoice) -> Quote:
 
 
 def fail(
-    new_unit: UnitFactory, fo_id: uuid.UUID, error: CarrierError, *, permanent: bool
+    new_unit: UnitFactory,
+    fo_id: uuid.UUID,
+    error: CarrierError,
+    *,
+    permanent: bool,
+    finish: Finish | None = None,
 ) -> Outcome:
     """Note the error; a permanent one puts the fulfillment order and order in EXCEPTION."""
     with new_unit() as uow:
         noted = note_failure(uow, fo_id, error, permanent=permanent)
+        if finish is not None:
+            finish(uow)
         uow.commit()
     if not noted:
         return Outcome.NOTHING_TO_DO

@@ -11,10 +11,10 @@ from workers.runtime import unit_of_work
 def mark_processed(provider_id: str, event_id: str, consumer: str) -> None:
     """Mark `event_id` processed by `consumer` once its effects are committed.
 
-    For consumers whose work spans transactions (a label bought between them); each of
-    their steps is guarded on its own, so a crash before the mark only costs a redundant
-    check when the sweep sends the event again. One-transaction consumers call
-    `first_time` in that transaction instead.
+    For work that ends outside a transaction of ours (a shop told of a shipment, a
+    dispatch given up); each step is guarded on its own, so a crash before the mark only
+    costs a redundant check when the sweep sends the event again. Consumers whose effect
+    is a transaction call `first_time` in it instead.
     """
     with unit_of_work(provider_id) as uow:
         first_time(uow, uuid.UUID(event_id), consumer)

@@ -48,6 +48,7 @@ def dispatch_fulfillment(provider_id: str, event_id: str) -> None:
             lambda: unit_of_work(provider_id),
             uuid.UUID(event_id),
             last_try=retries >= MAX_RETRIES,
+            consumer="dispatch_fulfillment",
         )
     except TransientCarrierError as error:
         outcomes.labels("retry").inc()
@@ -55,9 +56,6 @@ def dispatch_fulfillment(provider_id: str, event_id: str) -> None:
         raise dramatiq.Retry(str(error), delay=retry_delay_ms(error, retries)) from error
     for outcome in dispatched.values():
         outcomes.labels(outcome.value).inc()
-    # each step above is guarded (the pinned key, the shipment's unique fulfillment order),
-    # so the mark comes after them: a crash before it redoes nothing but the check
-    mark_processed(provider_id, event_id, "dispatch_fulfillment")
 
 
 @dramatiq.actor(

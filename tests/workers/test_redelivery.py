@@ -20,9 +20,9 @@ if dramatiq.broker.global_broker is None:  # never let an import reach for Rabbi
 from crossdock.broker import make_broker
 from crossdock.database import make_engine, make_session_factory
 from crossdock.outbox_commands import since_time
-from domain.orders.models import FulfillmentStatus
-from domain.outbox.consumption import first_time
-from domain.outbox.events import Topic
+from domain.orders.models import FulfillmentOrder, FulfillmentStatus
+from domain.outbox.consumption import first_time, processed_pairs
+from domain.outbox.events import Topic, record
 from domain.outbox.models import OutboxEvent
 from domain.shipping.models import CarrierKind
 from persistence.base import utcnow
@@ -272,3 +272,51 @@ def test_replay_since_takes_an_iso_time_or_a_duration(value, expected):
 def test_replay_since_refuses_anything_else(value):
     with pytest.raises(argparse.ArgumentTypeError):
         since_time(value)
+
+
+def marks(world, event_id) -> set[str]:
+    with TenantUnitOfWork(world.db.session_factory, world.tenant.scope) as uow:
+        return {consumer for _, consumer in processed_pairs(uow, [event_id])}
+
+
+def test_dispatch_marks_its_event_in_the_transaction_that_records_the_label(world):
+    # given
+    world.account(CarrierKind.RATE_TABLE, "Crossdock Post")
+    world.packed()
+    event_id = world.events(Topic.FULFILLMENT_PACKED)[-1].id
+    statements: list[str] = []
+
+    def watch(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    # when
+    sa_event.listen(world.db.engine, "before_cursor_execute", watch)
+    try:
+        dispatch_actors.dispatch_fulfillment(world.provider, str(event_id))
+    finally:
+        sa_event.remove(world.db.engine, "before_cursor_execute", watch)
+    # then: one insert of the mark, right after the shipment's, before that commit
+    assert marks(world, event_id) == {"dispatch_fulfillment"}
+    marked = [n for n, s in enumerate(statements) if "INSERT INTO processed_events" in s]
+    shipped = [n for n, s in enumerate(statements) if "INSERT INTO shipments" in s]
+    assert len(marked) == 1
+    assert shipped
+    # in the same transaction: no new one (its tenant setting) began in between
+    assert not any("set_config" in s for s in statements[shipped[0] : marked[0]])
+    assert shipped[0] < marked[0]
+
+
+def test_an_event_that_names_nothing_to_dispatch_is_marked_all_the_same(world):
+    # given: an order released from hold before anything was packed
+    world.account(CarrierKind.RATE_TABLE, "Crossdock Post")
+    fo_id = world.order()
+    with TenantUnitOfWork(world.db.session_factory, world.tenant.scope) as uow:
+        order_id = uow.get(FulfillmentOrder, fo_id).order_id
+        event_id = record(uow, Topic.ORDER_RELEASED, aggregate_type="Order",
+                          aggregate_id=order_id, client_id=None,
+                          payload={"order_id": str(order_id)}).id  # fmt: skip
+        uow.commit()
+    # when
+    dispatch_actors.dispatch_fulfillment(world.provider, str(event_id))
+    # then
+    assert marks(world, event_id) == {"dispatch_fulfillment"}
