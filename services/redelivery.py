@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from domain.outbox.consumption import processed_pairs
+from domain.outbox.consumption import forget_before, processed_pairs
 from domain.outbox.models import OutboxEvent
 from domain.outbox.redelivery import note_redelivered, published_since, settle, unsettled_due
 from domain.shipping.triggers import packed_without_attempt
@@ -28,6 +28,9 @@ log = logging.getLogger("crossdock.redelivery")
 MAX_REDELIVERIES = 6
 """Re-publications of one event before the sweep gives up on it (logged; replay remains)."""
 SWEEP_BATCH = 500
+MARK_RETENTION = timedelta(days=30)
+"""Marks of events older than this are deleted; replaying such an event relies on each
+consumer's own guard (every consumer is idempotent without its mark, only slower)."""
 REDISPATCH_LOOKBACK = timedelta(days=2)
 """How far back the sweep looks for packed fulfillment orders dispatch never started."""
 
@@ -95,6 +98,14 @@ def redeliver_unprocessed(
         uow.commit()
     result.settled = len(settled) - result.abandoned
     return result
+
+
+def forget_old_marks(new_unit: UnitFactory, now: datetime) -> int:
+    """Delete the marks of events recorded more than MARK_RETENTION ago; how many."""
+    with new_unit() as uow:
+        deleted = forget_before(uow, now - MARK_RETENTION)
+        uow.commit()
+    return deleted
 
 
 def stuck_packed(new_unit: UnitFactory, now: datetime, window: timedelta) -> list[uuid.UUID]:

@@ -16,7 +16,7 @@ import dramatiq
 
 from domain.outbox.models import OutboxEvent
 from persistence.base import utcnow
-from services.redelivery import redeliver_unprocessed, stuck_packed
+from services.redelivery import forget_old_marks, redeliver_unprocessed, stuck_packed
 from telemetry.metrics import instruments
 from workers import queues
 from workers.relay import event_message
@@ -65,6 +65,7 @@ def sweep_provider(
         metrics.outbox_redelivered.labels(consumer).inc(count)
     if result.abandoned:
         metrics.outbox_redelivery_abandoned.inc(result.abandoned)
+    forget_old_marks(lambda: unit_of_work(provider_id), now)
     stuck = stuck_packed(lambda: unit_of_work(provider_id), now, window)
     for fo_id in stuck:
         send(broker, redispatch_message(provider_id, fo_id))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.outbox.models import ProcessedEvent
+from domain.outbox.queries import id_floor
 from persistence.base import utcnow
 from tenants.unit_of_work import TenantUnitOfWork
 
@@ -47,3 +49,16 @@ def processed_pairs(
         )
     )
     return {(event_id, consumer) for event_id, consumer in rows}
+
+
+def forget_before(uow: TenantUnitOfWork, before: datetime) -> int:
+    """Delete the caller's marks of events recorded before `before`; how many.
+
+    Event ids are time-ordered (UUIDv7), so this is a range of the primary key.
+    """
+    result = uow.execute(
+        uow.delete(ProcessedEvent)
+        .where(ProcessedEvent.event_id < id_floor(int(before.timestamp() * 1000)))
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)

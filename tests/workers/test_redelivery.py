@@ -26,7 +26,7 @@ from domain.outbox.events import Topic, record
 from domain.outbox.models import OutboxEvent
 from domain.shipping.models import CarrierKind
 from persistence.base import utcnow
-from services.redelivery import MAX_REDELIVERIES, replay
+from services.redelivery import MARK_RETENTION, MAX_REDELIVERIES, replay
 from telemetry.metrics import instruments
 from tenants.unit_of_work import TenantUnitOfWork
 from tests.factories import make_tenant
@@ -320,3 +320,21 @@ def test_an_event_that_names_nothing_to_dispatch_is_marked_all_the_same(world):
     dispatch_actors.dispatch_fulfillment(world.provider, str(event_id))
     # then
     assert marks(world, event_id) == {"dispatch_fulfillment"}
+
+
+def test_marks_older_than_the_retention_are_forgotten_and_recent_ones_kept(database, clock):
+    # given: a mark of an event recorded now
+    tenant = make_tenant(database)
+    [event_id] = record_events(database, tenant, 1)
+    mark(database, tenant, event_id, "accrue_charges")
+    broker = make_broker(None)
+    # when: a sweep a day later, then one past the retention
+    clock[0] += timedelta(days=1)
+    redelivery.sweep_provider(str(tenant.provider_id), broker, ROUTES)
+    kept = not mark(database, tenant, event_id, "accrue_charges")
+    clock[0] += MARK_RETENTION
+    redelivery.sweep_provider(str(tenant.provider_id), broker, ROUTES)
+    forgotten = mark(database, tenant, event_id, "accrue_charges")
+    # then
+    assert kept
+    assert forgotten
