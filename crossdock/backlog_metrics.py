@@ -15,7 +15,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics_core import Metric
 from sqlalchemy.orm import Session, sessionmaker
 
-from domain.outbox.relay import RELAY_TASK, pending_summary
+from domain.outbox.relay import RELAY_TASK, oldest_unsettled, pending_summary
 from persistence.base import utcnow
 from persistence.unit_of_work import UnitOfWork
 
@@ -23,7 +23,8 @@ log = logging.getLogger("crossdock.metrics")
 
 
 class OutboxBacklog:
-    """``crossdock_outbox_unpublished_events`` and the age of the oldest of them."""
+    """``crossdock_outbox_unpublished_events``, the age of the oldest of them, and the age of
+    the oldest published event the sweep has not settled."""
 
     def __init__(self, session_factory: sessionmaker[Session]):
         self.session_factory = session_factory
@@ -33,6 +34,7 @@ class OutboxBacklog:
         try:
             with UnitOfWork(self.session_factory, system_task=RELAY_TASK) as unit:
                 count, oldest = pending_summary(unit.session)
+                unsettled = oldest_unsettled(unit.session)
         except Exception:  # a scrape must answer even while the database is away
             log.warning("metrics: the outbox could not be read", exc_info=True)
             return
@@ -46,6 +48,13 @@ class OutboxBacklog:
             "crossdock_outbox_oldest_unpublished_age_seconds",
             "Age of the oldest unpublished outbox event (0 when none waits).",
             value=age,
+        )
+        now = utcnow()
+        yield GaugeMetricFamily(
+            "crossdock_outbox_oldest_unsettled_age_seconds",
+            "Time since the oldest published event not yet processed by all of its consumers "
+            "(as the redelivery sweep last found) was published; 0 when none.",
+            value=0.0 if unsettled is None else max((now - _aware(unsettled)).total_seconds(), 0.0),
         )
 
 

@@ -56,3 +56,16 @@ def pending_summary(session: Session) -> tuple[int, datetime | None]:
     )
     count, oldest = session.execute(stmt).one()
     return int(count), oldest
+
+
+def oldest_unsettled(session: Session) -> datetime | None:
+    """When the oldest published event the sweep has not settled was published (every tenant).
+
+    Read through the partial index of unsettled events, which holds only those.
+    """
+    if session.info.get("system_task") != RELAY_TASK:
+        raise RuntimeError(f"oldest_unsettled needs session.info['system_task'] = {RELAY_TASK!r}")
+    stmt = select(func.min(OutboxEvent.published_at)).where(
+        OutboxEvent.settled_at.is_(None), OutboxEvent.published_at.is_not(None)
+    )
+    return session.scalar(stmt)

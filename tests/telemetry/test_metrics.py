@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -10,7 +11,10 @@ from starlette.testclient import TestClient
 
 from crossdock.app import create_app
 from crossdock.settings import Settings
+from domain.outbox.models import OutboxEvent
+from persistence.base import utcnow
 from telemetry.metrics import OperationNames
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import make_tenant
 from tests.outbox_factories import record_events
@@ -98,6 +102,24 @@ def test_the_outbox_backlog_is_read_at_each_scrape(database, app):
     # then
     assert value(series, "crossdock_outbox_unpublished_events") == 3
     assert value(series, "crossdock_outbox_oldest_unpublished_age_seconds") > 0
+    assert value(series, "crossdock_outbox_oldest_unsettled_age_seconds") == 0
+
+
+def test_the_oldest_event_its_consumers_have_not_all_processed_is_measured(database, app):
+    # given: events published long ago that no consumer processed, none settled yet
+    tenant = make_tenant(database)
+    ids = record_events(database, tenant, 2)
+    with TenantUnitOfWork(database.session_factory, tenant.scope) as uow:
+        uow.execute(
+            uow.update(OutboxEvent)
+            .where(OutboxEvent.id.in_(ids))
+            .values(published_at=utcnow() - timedelta(hours=1))
+        )
+        uow.commit()
+    # when
+    series = scrape(app)
+    # then
+    assert value(series, "crossdock_outbox_oldest_unsettled_age_seconds") >= 3600
 
 
 def test_the_embedded_app_reports_its_queues(database):
