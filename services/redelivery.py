@@ -46,6 +46,8 @@ class SweepResult:
 
     resent: Counter[str] = field(default_factory=Counter)
     """Messages re-published, by consumer."""
+    examined: int = 0
+    """Events read (a full batch means more may wait)."""
     settled: int = 0
     abandoned: int = 0
     redispatched: list[uuid.UUID] = field(default_factory=list)
@@ -96,6 +98,7 @@ def redeliver_unprocessed(
         settle(uow, settled, now)
         note_redelivered(uow, resent, now)
         uow.commit()
+    result.examined = len(events)
     result.settled = len(settled) - result.abandoned
     return result
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
@@ -16,7 +17,12 @@ import dramatiq
 
 from domain.outbox.models import OutboxEvent
 from persistence.base import utcnow
-from services.redelivery import forget_old_marks, redeliver_unprocessed, stuck_packed
+from services.redelivery import (
+    SWEEP_BATCH,
+    forget_old_marks,
+    redeliver_unprocessed,
+    stuck_packed,
+)
 from telemetry.metrics import instruments
 from workers import queues
 from workers.relay import event_message
@@ -28,6 +34,9 @@ log = logging.getLogger("crossdock.workers.redelivery")
 
 clock: Callable[[], datetime] = utcnow
 """The time the sweep measures its window from (tests move it)."""
+BATCH = SWEEP_BATCH
+MAX_BATCHES = 40
+"""Batches one sweep of one provider reads at most (20,000 events); the rest next minute."""
 
 
 @dramatiq.actor(queue_name=queues.DEFAULT, max_retries=3, min_backoff=10_000, time_limit=60_000)
@@ -58,24 +67,29 @@ def sweep_provider(
         send(broker, event_message(event, by_consumer[consumer]))
 
     now, window = clock(), redelivery_window()
-    result = redeliver_unprocessed(
-        lambda: unit_of_work(provider_id), now, window, consumers_of, publish
-    )
-    for consumer, count in result.resent.items():
-        metrics.outbox_redelivered.labels(consumer).inc(count)
-    if result.abandoned:
-        metrics.outbox_redelivery_abandoned.inc(result.abandoned)
+    resent: Counter[str] = Counter()
+    for _ in range(MAX_BATCHES):  # a busy provider settles more than one batch a minute
+        result = redeliver_unprocessed(
+            lambda: unit_of_work(provider_id), now, window, consumers_of, publish, batch=BATCH
+        )
+        resent += result.resent
+        for consumer, count in result.resent.items():
+            metrics.outbox_redelivered.labels(consumer).inc(count)
+        if result.abandoned:
+            metrics.outbox_redelivery_abandoned.inc(result.abandoned)
+        if result.examined < BATCH:
+            break
     forget_old_marks(lambda: unit_of_work(provider_id), now)
     stuck = stuck_packed(lambda: unit_of_work(provider_id), now, window)
     for fo_id in stuck:
         send(broker, redispatch_message(provider_id, fo_id))
     if stuck:
         metrics.fulfillment_redispatched.inc(len(stuck))
-    if result.resent or stuck:
+    if resent or stuck:
         log.warning(
             "redelivery sweep of provider %s: re-sent %s; %d packed orders re-dispatched",
             provider_id,
-            dict(result.resent),
+            dict(resent),
             len(stuck),
         )
 

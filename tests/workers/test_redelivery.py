@@ -338,3 +338,21 @@ def test_marks_older_than_the_retention_are_forgotten_and_recent_ones_kept(datab
     # then
     assert kept
     assert forgotten
+
+
+def test_one_sweep_settles_more_than_one_batch(database, clock, monkeypatch):
+    # given: five events every consumer processed, batches of two
+    tenant = make_tenant(database)
+    ids = record_events(database, tenant, 5)
+    broker = make_broker(None)
+    publish_pending(database.session_factory, broker, routes=ROUTES)
+    drain(broker, "billing")
+    for event_id in ids:
+        mark(database, tenant, event_id, "accrue_charges")
+    monkeypatch.setattr(redelivery, "BATCH", 2)
+    clock[0] += WINDOW * 2
+    # when
+    redelivery.sweep_provider(str(tenant.provider_id), broker, ROUTES)
+    # then
+    assert settled(database, ids) == dict.fromkeys(ids, True)
+    assert drain(broker, "billing") == []
