@@ -51,6 +51,8 @@ class Context:
     """Where invitation links point (the public URL, else the request's own)."""
     invitation_hours: int = 72
     """How long an invitation link works (a setting)."""
+    preloaded: dict[Hashable, dict[Any, Any]] = field(default_factory=dict)
+    """Relations looked ahead with a page (api/lookahead.py): store -> key -> value."""
     _scope: TenantScope | None = None
     _auth_error: PublicError | None = None
     _loaders: dict[Hashable, DataLoader[Any, Any]] = field(default_factory=dict)
@@ -80,6 +82,11 @@ class Context:
             self._scope = None
             self._auth_error = None
         await self.scope()
+
+    def remember(self, loaded: dict[Hashable, dict[Any, Any]]) -> None:
+        """Keep relations looked ahead with a page for the fields that read them."""
+        for store, values in loaded.items():
+            self.preloaded.setdefault(store, {}).update(values)
 
     def loader(
         self, key: Hashable, make: Callable[[], DataLoader[Any, Any]]

@@ -16,6 +16,7 @@ from strawberry.types import Info
 
 from api.context import Context, parse_uuid
 from api.errors import PublicError
+from api.lookahead import Loaded, plan_for_nodes, run_plan
 from api.relay import Page, RowNode, connection, keyset_page
 from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
@@ -129,14 +130,17 @@ async def read_page(
     """One page of the statement `build(scope)` makes, sorted, as a connection of `node_type`."""
     model = node_type.__model__
     resumed = _resume(sort, page)
+    steps = plan_for_nodes(info, model)
 
-    def run(uow: TenantUnitOfWork) -> tuple[list[Any], bool]:
+    def run(uow: TenantUnitOfWork) -> tuple[list[Any], bool, Loaded]:
         columns = [getattr(model, name) for name in sort.keys]
-        return keyset_page(
+        rows, more = keyset_page(
             uow.session, build(uow.scope), columns, resumed, descending=sort.descending
         )
+        return rows, more, run_plan(uow, steps, rows)
 
-    rows, more = await info.context.read(run)
+    rows, more, loaded = await info.context.read(run)
+    info.context.remember(loaded)
     return connection(node_type, rows, more, sort.keys, page, tag=sort.tag)
 
 

@@ -18,21 +18,37 @@ from strawberry.types import Info
 
 from api.context import Context, parse_uuid
 from api.errors import PublicError
+from api.lookahead import MISSING, Relation, found, relation
 from tenants.unit_of_work import TenantUnitOfWork
 
+BY_ID = "by_id"
 DEFAULT_PAGE = 20
 MAX_PAGE = 100
 
 
 class RowNode(relay.Node):
-    """A node type filled from one model row; `__model__` names the model."""
+    """A node type filled from one model row; `__model__` names the model.
+
+    A type whose fields and resolvers read nothing but its model's attributes sets
+    `serves_rows`: the row itself then stands for the object (no copy of every column,
+    requested or not), and each field reads its attribute when the query asks for it.
+    """
 
     __model__: ClassVar[type[Any]]
+    serves_rows: ClassVar[bool] = False
     _row_fields: ClassVar[tuple[str, ...] | None] = None
 
     @classmethod
+    def is_type_of(cls, obj: Any, info: Any) -> bool:
+        """Instances of the type, and rows of its model when it serves rows."""
+        return isinstance(obj, cls) or (cls.serves_rows and isinstance(obj, cls.__model__))
+
+    @classmethod
     def from_row(cls, row: Any) -> Self:
-        """The type's fields copied from the row's attributes of the same names."""
+        """The row itself for a type that serves rows, else the type's fields copied from
+        the row's attributes of the same names."""
+        if cls.serves_rows:
+            return row  # type: ignore[no-any-return]
         names = cls.__dict__.get("_row_fields")
         if names is None:
             names = tuple(
@@ -64,7 +80,33 @@ def by_id(context: Context, model: type[Any]) -> DataLoader[uuid.UUID | None, An
         rows = await context.read(_rows_by_id, model, wanted) if wanted else {}
         return [rows.get(i) for i in ids]
 
-    return context.loader(("by_id", model), lambda: DataLoader(load_fn=load))
+    return context.loader((BY_ID, model), lambda: DataLoader(load_fn=load))
+
+
+def by_id_relation(parent: type[Any], name: str, key: str, model: type[Any]) -> Relation:
+    """Declare GraphQL field `name` of `parent` rows, the `model` row whose id is in `key`,
+    loadable ahead with a page (api/lookahead.py), sharing the by-id store with other fields."""
+
+    def load(uow: TenantUnitOfWork, ids: list[Any]) -> dict[uuid.UUID, Any]:
+        return _rows_by_id(uow, model, ids)
+
+    return relation(parent, name, key=key, load=load, many=False, child=model, store=(BY_ID, model))
+
+
+def node_by_id(info: Info[Context, None], node_type: type[RowNode], row_id: Any) -> Any:
+    """The node of `node_type` with `row_id` (None when not the caller's): at once when it
+    was looked ahead with its page, else an awaitable through the request's loader."""
+    if row_id is None:
+        return None
+    row = found(info.context, (BY_ID, node_type.__model__), row_id)
+    if row is MISSING:
+        return _node_later(info.context, node_type, row_id)
+    return node_type.from_row(row) if row is not None else None
+
+
+async def _node_later(context: Context, node_type: type[RowNode], row_id: Any) -> Any:
+    row = await by_id(context, node_type.__model__).load(row_id)
+    return node_type.from_row(row) if row is not None else None
 
 
 def _rows_by_id(

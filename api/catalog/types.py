@@ -37,6 +37,7 @@ class WarehouseType(RowNode):
     """A place stock is kept and orders ship from: the provider's, or a client's own."""
 
     __model__ = Warehouse
+    serves_rows = True
     id: relay.NodeID[str]
     kind: WarehouseKindEnum = strawberry.field(  # type: ignore[valid-type]
         description="The provider's warehouse, or a client's own merchant location."
@@ -95,6 +96,7 @@ class ProductType(RowNode):
     """A client's stock-keeping unit."""
 
     __model__ = Product
+    serves_rows = True
     id: relay.NodeID[str]
     sku: str = strawberry.field(description="Stock-keeping unit, unique per client.")
     name: str = strawberry.field(description="The product's name as people read it.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -17,9 +17,8 @@ from api.context import Context
 from api.descriptions import described_enum
 from api.errors import UserError, user_errors
 from api.orders import dataloaders
-from api.relay import RowNode, by_id
+from api.relay import RowNode, node_by_id
 from api.tenants.types import ClientType
-from domain.catalog.models import Product, Warehouse
 from domain.orders.checking import CheckOutcome, OrderCheck
 from domain.orders.models import (
     ExceptionReason,
@@ -33,7 +32,6 @@ from domain.orders.models import (
     RejectionReason,
 )
 from domain.shipping.carriers.base import ServiceLevel
-from tenants.models import Client
 
 if TYPE_CHECKING:
     from api.routing.types import RoutingDecisionType
@@ -130,11 +128,6 @@ ServiceLevelEnum = described_enum(
 )
 
 
-async def _product(info: Info[Context, None], product_id: uuid.UUID) -> ProductType | None:
-    row = await by_id(info.context, Product).load(product_id)
-    return ProductType.from_row(row) if row else None
-
-
 @strawberry.type(name="OrderLine")
 class OrderLineType:
     """A SKU on an order and how much of it is reserved or still waiting."""
@@ -159,9 +152,9 @@ class OrderLineType:
         )
 
     @strawberry.field
-    async def product(self, info: Info[Context, None]) -> ProductType | None:
+    def product(self, info: Info[Context, None]) -> ProductType | None:
         """The product ordered."""
-        return await _product(info, self.product_id)
+        return node_by_id(info, ProductType, self.product_id)  # looked ahead, or awaitable
 
 
 @strawberry.type(name="FulfillmentOrderLine")
@@ -172,9 +165,9 @@ class FulfillmentOrderLineType:
     product_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field
-    async def product(self, info: Info[Context, None]) -> ProductType | None:
+    def product(self, info: Info[Context, None]) -> ProductType | None:
         """The product shipped."""
-        return await _product(info, self.product_id)
+        return node_by_id(info, ProductType, self.product_id)  # looked ahead, or awaitable
 
 
 @strawberry.type(name="FulfillmentOrder")
@@ -182,6 +175,7 @@ class FulfillmentOrderType(RowNode):
     """One source's share of an order: a warehouse's, or a drop-ship supplier's."""
 
     __model__ = FulfillmentOrder
+    serves_rows = True
     id: relay.NodeID[str]
     status: FulfillmentStatusEnum = strawberry.field(  # type: ignore[valid-type]
         description="Where it stands."
@@ -244,20 +238,16 @@ class FulfillmentOrderType(RowNode):
         return await lines_to_ship_of(info, uuid.UUID(str(self.id)))
 
     @strawberry.field
-    async def warehouse(self, info: Info[Context, None]) -> WarehouseType | None:
+    def warehouse(self, info: Info[Context, None]) -> WarehouseType | None:
         """Where it ships from; null when a drop-ship supplier serves it."""
-        if self.warehouse_id is None:
-            return None
-        row = await by_id(info.context, Warehouse).load(self.warehouse_id)
-        return WarehouseType.from_row(row) if row else None
+        return node_by_id(info, WarehouseType, self.warehouse_id)  # looked ahead, or awaitable
 
     @strawberry.field
-    async def lines(self, info: Info[Context, None]) -> list[FulfillmentOrderLineType]:
+    def lines(self, info: Info[Context, None]) -> list[FulfillmentOrderLineType]:
         """What it ships."""
-        rows = await dataloaders.lines_by_fulfillment_order(info.context).load(self.id)
-        return [
-            FulfillmentOrderLineType(quantity=r.quantity, product_id=r.product_id) for r in rows
-        ]
+        return dataloaders.children(  # type: ignore[return-value]
+            info, dataloaders.FULFILLMENT_LINES, self.id, _fulfillment_line
+        )
 
     @strawberry.field
     async def dispatch(
@@ -278,10 +268,13 @@ class FulfillmentOrderType(RowNode):
         return await shipment_of(info, uuid.UUID(str(self.id)))
 
     @strawberry.field
-    async def order(self, info: Info[Context, None]) -> OrderType | None:
+    def order(self, info: Info[Context, None]) -> OrderType | None:
         """The order it is part of."""
-        row = await by_id(info.context, Order).load(self.order_id)
-        return OrderType.from_row(row) if row else None
+        return node_by_id(info, OrderType, self.order_id)  # looked ahead, or awaitable
+
+
+def _fulfillment_line(row: Any) -> FulfillmentOrderLineType:
+    return FulfillmentOrderLineType(quantity=row.quantity, product_id=row.product_id)
 
 
 @strawberry.type(name="OrderHold")
@@ -289,6 +282,7 @@ class OrderHoldType(RowNode):
     """A hold on an order; the order ships only when every hold is released."""
 
     __model__ = OrderHold
+    serves_rows = True
     id: relay.NodeID[str]
     reason: HoldReasonEnum = strawberry.field(  # type: ignore[valid-type]
         description="Why the order is held."
@@ -303,10 +297,9 @@ class OrderHoldType(RowNode):
     order_id: strawberry.Private[uuid.UUID]
 
     @strawberry.field
-    async def order(self, info: Info[Context, None]) -> OrderType | None:
+    def order(self, info: Info[Context, None]) -> OrderType | None:
         """The held order."""
-        row = await by_id(info.context, Order).load(self.order_id)
-        return OrderType.from_row(row) if row else None
+        return node_by_id(info, OrderType, self.order_id)  # looked ahead, or awaitable
 
 
 @strawberry.type(name="Order")
@@ -314,6 +307,7 @@ class OrderType(RowNode):
     """A client's order."""
 
     __model__ = Order
+    serves_rows = True
     id: relay.NodeID[str]
     external_reference: str = strawberry.field(
         description="The client's own id, unique per client."
@@ -349,28 +343,31 @@ class OrderType(RowNode):
         return Address.of(self, "ship_to_")
 
     @strawberry.field
-    async def client(self, info: Info[Context, None]) -> ClientType | None:
+    def client(self, info: Info[Context, None]) -> ClientType | None:
         """The client the order belongs to."""
-        row = await by_id(info.context, Client).load(self.client_id)
-        return ClientType.from_row(row) if row else None
+        return node_by_id(info, ClientType, self.client_id)  # looked ahead, or awaitable
 
     @strawberry.field
-    async def lines(self, info: Info[Context, None]) -> list[OrderLineType]:
+    def lines(self, info: Info[Context, None]) -> list[OrderLineType]:
         """The order's lines, by line number."""
-        rows = await dataloaders.lines_by_order(info.context).load(self.id)
-        return [OrderLineType.of(row, self.cancelled_at is not None) for row in rows]
+        cancelled = self.cancelled_at is not None
+        return dataloaders.children(  # type: ignore[return-value]
+            info, dataloaders.ORDER_LINES, self.id, lambda row: OrderLineType.of(row, cancelled)
+        )
 
     @strawberry.field
-    async def fulfillment_orders(self, info: Info[Context, None]) -> list[FulfillmentOrderType]:
+    def fulfillment_orders(self, info: Info[Context, None]) -> list[FulfillmentOrderType]:
         """The sources' shares of the order (warehouses, suppliers), oldest first."""
-        rows = await dataloaders.fulfillment_orders_by_order(info.context).load(self.id)
-        return [FulfillmentOrderType.from_row(row) for row in rows]
+        return dataloaders.children(  # type: ignore[return-value]
+            info, dataloaders.ORDER_FULFILLMENTS, self.id, FulfillmentOrderType.from_row
+        )
 
     @strawberry.field
-    async def holds(self, info: Info[Context, None]) -> list[OrderHoldType]:
+    def holds(self, info: Info[Context, None]) -> list[OrderHoldType]:
         """Holds placed on the order, released ones included."""
-        rows = await dataloaders.holds_by_order(info.context).load(self.id)
-        return [OrderHoldType.from_row(row) for row in rows]
+        return dataloaders.children(  # type: ignore[return-value]
+            info, dataloaders.ORDER_HOLDS, self.id, OrderHoldType.from_row
+        )
 
     @strawberry.field
     async def routing_decisions(

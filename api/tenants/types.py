@@ -56,6 +56,7 @@ class ClientType(RowNode):
     """A merchant whose goods the provider stores and ships."""
 
     __model__ = Client
+    serves_rows = True
     id: relay.NodeID[str]
     code: str = strawberry.field(description="Short code, unique within the provider.")
     name: str = strawberry.field(description="The client's name as people read it.")
