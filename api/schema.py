@@ -15,6 +15,7 @@ from api.billing import schema as billing
 from api.catalog import schema as catalog
 from api.channels import schema as channels
 from api.descriptions import describe_from_docstrings
+from api.direct_resolvers import resolve_directly
 from api.errors import CrossdockSchema, error_masking
 from api.events import schema as events
 from api.inventory import schema as inventory
@@ -106,4 +107,5 @@ def _build(max_query_depth: int) -> strawberry.Schema:
     describe_from_docstrings(schema._schema)
     describe_lists(schema._schema)
     describe_inputs(schema._schema)
+    resolve_directly(schema)
     return schema
