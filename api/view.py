@@ -150,6 +150,7 @@ class CrossdockGraphQL(GraphQL[Context, None]):
             return _timed_out(self.request_timeout)
         finally:
             await own.db.close()
+            own.release()
 
     async def _cross_site(self, request: Request, context: Context) -> bool:
         """Whether a cookie request fails its CSRF checks; one that passes authenticates now,
