@@ -22,6 +22,7 @@ from strawberry.types.nodes import SelectedField
 from api.context import Context
 from api.errors import PublicError
 from api.listing import Sort, read_page
+from api.lookahead import Loaded, plan_for_nodes, run_plan
 from api.relay import Page, decode_cursor, encode_cursor, keyset_page
 from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
@@ -118,21 +119,24 @@ async def _changes(
 ) -> Any:
     model = node_type.__model__
     keys = ("change_seq", *tie_breaker)
+    steps = plan_for_nodes(info, model)
 
-    def run(uow: TenantUnitOfWork) -> tuple[list[Any], bool, tuple[Any, ...]]:
+    def run(uow: TenantUnitOfWork) -> tuple[list[Any], bool, tuple[Any, ...], Loaded]:
         horizon = uow.change_horizon(model)
         stmt = build(uow.scope).where(model.change_seq < horizon)
         columns = [getattr(model, name) for name in keys]
         if position is not None:
             stmt = stmt.where(tuple_(*columns) > tuple_(*position))
         rows, more = keyset_page(uow.session, stmt, columns, Page(page.first, None))
+        loaded = run_plan(uow, steps, rows)
         if more:
-            return rows, more, tuple(getattr(rows[-1], name) for name in keys)
+            return rows, more, tuple(getattr(rows[-1], name) for name in keys), loaded
         # nothing else below the horizon matches: resume there, past rows that do not
         resume = _below(horizon, len(tie_breaker))
-        return rows, more, max(resume, position) if position is not None else resume
+        return rows, more, max(resume, position) if position is not None else resume, loaded
 
-    rows, more, resume = await info.context.read(run)
+    rows, more, resume, loaded = await info.context.read(run)
+    info.context.remember(loaded)
     edges = [
         relay.Edge(
             node=node_type.from_row(row),
