@@ -50,16 +50,21 @@ class Server:
 
 @contextmanager
 def serve(
-    name: str, command: Sequence[str], port: int, env: dict[str, str], *, health: str = "/healthz"
+    name: str,
+    command: Sequence[str],
+    port: int,
+    env: dict[str, str],
+    *,
+    health: str = "/healthz",
+    root: Path = ROOT,
 ) -> Iterator[Server]:
-    """Run `command` (which must listen on `port`) until the block ends.
-
-    Returns once `health` answers 200; the process's output is kept and shown if it fails.
-    """
+    """Run `command` (which must listen on `port`) from the checkout `root` (its code comes
+    first on the path: an earlier revision's checkout runs that revision) until the block
+    ends. Returns once `health` answers 200; the output is kept and shown if it fails."""
     environ = {**os.environ, **env}
-    environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), environ.get("PYTHONPATH")]))
+    environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), environ.get("PYTHONPATH")]))
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(list(command), cwd=ROOT, env=environ, stdout=log, stderr=log)
+        process = subprocess.Popen(list(command), cwd=root, env=environ, stdout=log, stderr=log)
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(name, process, base + health, log)

@@ -62,6 +62,8 @@ class ReadOptions:
     concurrency: tuple[int, ...] = (1, 4, 16)
     workers: int = 2
     growth: tuple[int, ...] = (100_000,)
+    before: Path | None = None
+    """A checkout of an earlier revision: its GraphQL server joins the one-process rounds."""
 
 
 def run(
@@ -80,7 +82,7 @@ def _sections(
 ) -> str:
     headers = {"Authorization": f"Bearer {seeded.provider_key}"}
     out: list[str] = []
-    with contenders(env, headers, workers=1) as endpoints:
+    with contenders(env, headers, workers=1, before=options.before) as endpoints:
         same_json(endpoints)
         for concurrency in options.concurrency:
             out.append(comparison_table(_compare(endpoints, options, concurrency, orders)))
@@ -129,8 +131,11 @@ def _forget(redis_url: str, namespace: str) -> None:
 
 
 @contextmanager
-def contenders(env: dict[str, str], headers: dict[str, str], *, workers: int) -> Iterator[list]:
-    """The GraphQL server and the hand-written one, `workers` processes each."""
+def contenders(
+    env: dict[str, str], headers: dict[str, str], *, workers: int, before: Path | None = None
+) -> Iterator[list]:
+    """The GraphQL server and the hand-written one, `workers` processes each; with `before`,
+    that checkout's GraphQL server too (one process, as `crossdock serve` ran there)."""
     with ExitStack() as stack:
         metrics = stack.enter_context(_metrics_dir()) if workers > 1 else None
         graphql_env = {**env, "CROSSDOCK_METRICS_DIR": metrics} if metrics else env
@@ -145,10 +150,16 @@ def contenders(env: dict[str, str], headers: dict[str, str], *, workers: int) ->
                 env,
             )
         )
-        yield [
+        endpoints = [
             Endpoint(graphql, "/graphql", PAGE_BODY, headers),
             Endpoint(baseline, "/orders", PAGE_BODY, headers),
         ]
+        if before is not None:
+            earlier = stack.enter_context(
+                serve(f"{GRAPHQL}, before", graphql_command(8723, 1), 8723, env, root=before)
+            )
+            endpoints.insert(1, Endpoint(earlier, "/graphql", PAGE_BODY, headers))
+        yield endpoints
 
 
 def graphql_command(port: int, workers: int) -> list[str]:

@@ -42,6 +42,11 @@ def main() -> int:
     parser.add_argument("--read-concurrency", default="1,4,16", help="connections, e.g. 1,4,16")
     parser.add_argument("--read-workers", type=int, default=2, help="processes (1: no such run)")
     parser.add_argument(
+        "--read-before",
+        type=Path,
+        help="a checkout of an earlier revision (git worktree add DIR REV) measured alongside",
+    )
+    parser.add_argument(
         "--growth", default="100000", help="order counts to grow to, e.g. 100000,1000000 ('': none)"
     )
     parser.add_argument(
@@ -107,6 +112,7 @@ def _reads(server: str, args: argparse.Namespace) -> None:
             concurrency=background_bench.parse_counts(args.read_concurrency),
             workers=args.read_workers,
             growth=background_bench.parse_counts(args.growth) if args.growth else (),
+            before=args.read_before.resolve() if args.read_before else None,
         )
         redis_url = background_bench.redis_url()
         print(read_bench.run(database, seeded, args.read_orders, redis_url, options))
