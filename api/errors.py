@@ -177,7 +177,14 @@ def statement_values_hidden() -> Iterator[None]:
 class CrossdockSchema(strawberry.Schema):
     """Strawberry's schema without its error log, which would log every expected refusal
     (a bad key, a missing scope, a query too costly) at ERROR with a traceback, and every
-    unexpected error a second time: masking already logs those, under their error id."""
+    unexpected error a second time: masking already logs those, under their error id.
+    Execution checks awaitables by type (api/execution.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from api.execution import CrossdockExecutionContext
+
+        kwargs.setdefault("execution_context_class", CrossdockExecutionContext)
+        super().__init__(*args, **kwargs)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
