@@ -5,9 +5,10 @@ import { signOut as postSignOut } from "./api/auth";
 import { makeClient } from "./api/client";
 import { ConsoleFace } from "./pages/console/ConsoleFace";
 import { ClientFace } from "./pages/client/ClientFace";
+import { AcceptInvitation } from "./pages/AcceptInvitation";
 import { SignIn } from "./pages/SignIn";
 import { SupplierFace } from "./pages/supplier/SupplierFace";
-import { navigate } from "./router";
+import { match, navigate, usePath } from "./router";
 import { SessionContext, userTimeZone, type Viewer } from "./session";
 import { Loading } from "./ui/states";
 import { isSignedOut, ViewerDocument } from "./viewer";
@@ -22,6 +23,7 @@ export function App() {
   const [generation, setGeneration] = useState(0);
   const client: Client = useMemo(() => makeClient(), [generation]);
   const [state, setState] = useState<State>({ kind: "checking" });
+  const path = usePath();
 
   useEffect(() => {
     let live = true;
@@ -58,15 +60,17 @@ export function App() {
     };
   }, [state]);
 
+  const signedInAgain = () => {
+    setState({ kind: "checking" });
+    setGeneration((n) => n + 1);
+  };
+  if (match("/accept-invitation", path)) return <AcceptInvitation onSignedIn={signedInAgain} />;
   if (state.kind === "checking") return <Loading what="Crossdock" />;
   if (state.kind === "signedOut" || !session) {
     return (
       <SignIn
         note={state.kind === "signedOut" ? state.note : undefined}
-        onSignedIn={() => {
-          setState({ kind: "checking" });
-          setGeneration((n) => n + 1);
-        }}
+        onSignedIn={signedInAgain}
       />
     );
   }

@@ -40,6 +40,7 @@ export function renderSignedIn(
       kind: "SUPPLIER",
       scopes: [],
       keyPrefix: null,
+      user: null,
       provider: { id: "p", name: "Northwind Fulfilment" },
       client: null,
       supplier: { id: "s", name: "Trail Gear Co" },

@@ -6,6 +6,11 @@ export const ViewerDocument = graphql(`
       kind
       scopes
       keyPrefix
+      user {
+        id
+        name
+        role
+      }
       provider {
         id
         name

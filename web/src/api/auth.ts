@@ -10,7 +10,7 @@ export type SignedInUser = {
 
 export type SignInResult =
   | { ok: true; user: SignedInUser }
-  | { ok: false; code: string; message: string; retryAfter?: number };
+  | { ok: false; code: string; message: string; field?: string; retryAfter?: number };
 
 async function postJson(path: string, body: unknown): Promise<Response> {
   return fetch(path, {
@@ -34,6 +34,7 @@ async function answer(response: Response): Promise<SignInResult> {
     ok: false,
     code: error.code ?? `HTTP_${response.status}`,
     message: error.message ?? `The server answered ${response.status}.`,
+    field: error.field ?? undefined,
     retryAfter: error.retryAfter,
   };
 }

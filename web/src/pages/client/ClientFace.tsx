@@ -1,6 +1,8 @@
 import { match, usePath } from "../../router";
 import { Shell } from "../../ui/Shell";
 import { OrderDetail } from "../console/OrderDetail";
+import { ApiKeys } from "../people/ApiKeys";
+import { People } from "../people/People";
 import { Invoices } from "../shared/Invoices";
 import { Stock } from "../shared/Stock";
 import { ClientOrders } from "./ClientOrders";
@@ -13,6 +15,8 @@ const NAV = [
   { href: "/import", label: "Import CSV" },
   { href: "/stock", label: "Stock" },
   { href: "/invoices", label: "Invoices" },
+  { href: "/people", label: "People" },
+  { href: "/keys", label: "API keys" },
 ];
 
 /** The client portal for a merchant's people. */
@@ -25,6 +29,8 @@ export function ClientFace() {
   else if (match("/import", path)) page = <ImportOrders />;
   else if (match("/stock", path)) page = <Stock />;
   else if (match("/invoices", path)) page = <Invoices />;
+  else if (match("/people", path)) page = <People />;
+  else if (match("/keys", path)) page = <ApiKeys />;
   else page = <ClientOrders />;
   return (
     <Shell title="Client portal" nav={NAV}>

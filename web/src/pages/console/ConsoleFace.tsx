@@ -1,5 +1,7 @@
 import { match, usePath } from "../../router";
 import { Shell } from "../../ui/Shell";
+import { ApiKeys } from "../people/ApiKeys";
+import { People } from "../people/People";
 import { Invoices } from "../shared/Invoices";
 import { Stock } from "../shared/Stock";
 import { OrderBoard } from "./OrderBoard";
@@ -9,6 +11,8 @@ const NAV = [
   { href: "/", label: "Orders" },
   { href: "/inventory", label: "Inventory" },
   { href: "/invoices", label: "Invoices" },
+  { href: "/people", label: "People" },
+  { href: "/keys", label: "API keys" },
 ];
 
 /** The operations console for the provider's staff. */
@@ -19,6 +23,8 @@ export function ConsoleFace() {
   if (order) page = <OrderDetail id={order.id} />;
   else if (match("/inventory", path)) page = <Stock canAdjust />;
   else if (match("/invoices", path)) page = <Invoices canRun />;
+  else if (match("/people", path)) page = <People />;
+  else if (match("/keys", path)) page = <ApiKeys />;
   else page = <OrderBoard />;
   return (
     <Shell title="Operations" nav={NAV}>

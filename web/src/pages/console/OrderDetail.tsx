@@ -6,7 +6,10 @@ import { Link } from "../../router";
 import { useSession } from "../../session";
 import { base64ToBytes, saveFile } from "../../ui/download";
 import { type MutationAnswer, problemOf } from "../../ui/mutationResult";
+import { ReasonForm } from "../../ui/ReasonForm";
 import { ErrorNote, Loading } from "../../ui/states";
+import { TrackingForm } from "../../ui/TrackingForm";
+import { formatAddress } from "../shared/address";
 import { StatusBadge } from "../shared/StatusBadge";
 import {
   CancelOrderDocument,
@@ -75,18 +78,7 @@ export function OrderDetail({ id, readOnly = false }: { id: string; readOnly?: b
         {humanize(order.serviceLevel)} · created {formatTime(order.createdAt, timeZone)} by{" "}
         {order.createdBy}
       </p>
-      <address>
-        {[
-          order.shipTo.name,
-          order.shipTo.company,
-          order.shipTo.line1,
-          order.shipTo.line2,
-          `${order.shipTo.postalCode} ${order.shipTo.city}${order.shipTo.region ? `, ${order.shipTo.region}` : ""}`,
-          order.shipTo.country,
-        ]
-          .filter(Boolean)
-          .join(" · ")}
-      </address>
+      <address>{formatAddress(order.shipTo)}</address>
 
       <h2>Lines</h2>
       <div class="table-scroll">
@@ -153,8 +145,6 @@ function FulfillmentCard({
   const [, deliver] = useMutation(MarkDeliveredDocument);
   const [, retry] = useMutation(RetryDispatchDocument);
   const [error, setError] = useState<string>();
-  const [carrier, setCarrier] = useState("");
-  const [tracking, setTracking] = useState("");
   const step = nextStep(fo.status);
 
   async function run(action: () => Promise<MutationAnswer>) {
@@ -225,27 +215,11 @@ function FulfillmentCard({
             </button>
           ) : null}
           {step === "ship" ? (
-            <form
-              class="inline"
-              onSubmit={(e) => {
-                e.preventDefault();
-                run(() => ship({ id: fo.id, carrier, trackingNumber: tracking }));
-              }}
-            >
-              <input
-                aria-label="Carrier"
-                placeholder="Carrier"
-                value={carrier}
-                onInput={(e) => setCarrier(e.currentTarget.value)}
-              />
-              <input
-                aria-label="Tracking number"
-                placeholder="Tracking number"
-                value={tracking}
-                onInput={(e) => setTracking(e.currentTarget.value)}
-              />
-              <button type="submit">Mark shipped</button>
-            </form>
+            <TrackingForm
+              onSubmit={(carrier, trackingNumber) =>
+                run(() => ship({ id: fo.id, carrier, trackingNumber }))
+              }
+            />
           ) : null}
           {step === "deliver" ? (
             <button type="button" onClick={() => run(() => deliver({ id: fo.id }))}>
@@ -281,8 +255,6 @@ function Holds({
   const [, place] = useMutation(PlaceHoldDocument);
   const [, release] = useMutation(ReleaseHoldDocument);
   const [, cancel] = useMutation(CancelOrderDocument);
-  const [reason, setReason] = useState<HoldReason>("AWAITING_PAYMENT");
-  const [note, setNote] = useState("");
   const [error, setError] = useState<string>();
 
   async function run(action: () => Promise<MutationAnswer>) {
@@ -312,30 +284,13 @@ function Holds({
         ))}
       </ul>
       {readOnly ? null : (
-        <form
-          class="inline"
-          aria-label="Place a hold"
-          onSubmit={(e) => {
-            e.preventDefault();
-            run(() => place({ id: order.id, reason, note: note || null }));
-          }}
-        >
-          <select
-            aria-label="Hold reason"
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value as HoldReason)}
-          >
-            {HOLD_REASONS.map((r) => (
-              <option value={r}>{humanize(r)}</option>
-            ))}
-          </select>
-          <input
-            aria-label="Hold note"
-            placeholder="Note"
-            value={note}
-            onInput={(e) => setNote(e.currentTarget.value)}
+        <div class="actions">
+          <ReasonForm
+            label="Place a hold"
+            reasons={HOLD_REASONS}
+            submit="Place hold"
+            onSubmit={(reason, note) => run(() => place({ id: order.id, reason, note }))}
           />
-          <button type="submit">Place hold</button>
           <button
             type="button"
             class="danger"
@@ -346,7 +301,7 @@ function Holds({
           >
             Cancel order
           </button>
-        </form>
+        </div>
       )}
       {error ? (
         <p class="error" role="alert">

@@ -16,14 +16,7 @@ export const OrderDetailDocument = graphql(`
         name
       }
       shipTo {
-        name
-        company
-        line1
-        line2
-        city
-        region
-        postalCode
-        country
+        ...AddressLines
       }
       lines {
         lineNumber

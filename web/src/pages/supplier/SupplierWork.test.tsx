@@ -58,8 +58,8 @@ describe("the supplier's requests", () => {
     const { sent } = renderSignedIn(<SupplierWork />, page([request]), {
       RejectFulfillment: refused,
     });
-    fireEvent.change(screen.getByLabelText("Reason"), { target: { value: "DISCONTINUED" } });
-    fireEvent.input(screen.getByLabelText("Rejection note"), { target: { value: "Line ended" } });
+    fireEvent.change(screen.getByLabelText("Reject: reason"), { target: { value: "DISCONTINUED" } });
+    fireEvent.input(screen.getByLabelText("Reject: note"), { target: { value: "Line ended" } });
     fireEvent.click(screen.getByRole("button", { name: "Reject" }));
 
     await waitFor(() => expect(screen.getByRole("alert").textContent).toBe("Already shipped."));
@@ -70,9 +70,11 @@ describe("the supplier's requests", () => {
     });
   });
 
-  it("offers no action on shipped work, and says when there is nothing", () => {
+  it("lists shipped work apart, with no action on it", () => {
     const shipped = { ...request, status: "SHIPPED", trackingNumber: "1Z9", carrier: "UPS" };
     renderSignedIn(<SupplierWork />, page([shipped]));
+    expect(screen.queryByText("1Z9")).toBeNull(); // not in the to-do list
+    fireEvent.click(screen.getByRole("button", { name: "Shipped" }));
     expect(screen.queryByRole("button", { name: "Acknowledge" })).toBeNull();
     expect(screen.queryByRole("form", { name: "Ship" })).toBeNull();
     expect(screen.getByText("1Z9")).toBeTruthy();

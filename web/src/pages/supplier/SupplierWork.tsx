@@ -5,7 +5,10 @@ import type { FulfillmentStatus, RejectionReason, SupplierWorkQuery } from "../.
 import { useSession } from "../../session";
 import { type MutationAnswer, problemOf } from "../../ui/mutationResult";
 import { Pager, useCursorPages } from "../../ui/Pager";
+import { ReasonForm } from "../../ui/ReasonForm";
 import { ErrorNote, Loading } from "../../ui/states";
+import { TrackingForm } from "../../ui/TrackingForm";
+import { formatAddress } from "../shared/address";
 import { StatusBadge } from "../shared/StatusBadge";
 import {
   AcknowledgeDocument,
@@ -21,7 +24,7 @@ type Work = SupplierWorkQuery["fulfillmentOrders"]["edges"][number]["node"];
 const VIEWS: Record<string, { label: string; status: FulfillmentStatus[] | null }> = {
   open: { label: "To do", status: ["ALLOCATED", "EXCEPTION"] },
   shipped: { label: "Shipped", status: ["SHIPPED", "DELIVERED"] },
-  cancelled: { label: "Rejected or cancelled", status: ["CANCELLED"] },
+  cancelled: { label: "Rejected or cancelled", status: ["CANCELLED", "EXCEPTION"] },
   all: { label: "All", status: null },
 };
 const REASONS: RejectionReason[] = [
@@ -46,7 +49,10 @@ export function SupplierWork() {
     if (live.data) refresh();
   }, [live.data]);
   useEffect(() => pages.reset(), [view]);
-  const work = result.data?.fulfillmentOrders.edges.map((e) => e.node) ?? [];
+  // Rejected work waiting in EXCEPTION for staff is no longer the supplier's to do.
+  const work = (result.data?.fulfillmentOrders.edges.map((e) => e.node) ?? []).filter(
+    (fo) => (view === "open" ? isOpen(fo) : view !== "cancelled" || !isOpen(fo)),
+  );
 
   return (
     <section aria-labelledby="work-title">
@@ -80,10 +86,6 @@ function WorkCard({ fo, onChange }: { fo: Work; onChange: () => void }) {
   const [, reject] = useMutation(RejectDocument);
   const [, ship] = useMutation(ShipDocument);
   const [error, setError] = useState<string>();
-  const [reason, setReason] = useState<RejectionReason>("OUT_OF_STOCK");
-  const [note, setNote] = useState("");
-  const [carrier, setCarrier] = useState("");
-  const [tracking, setTracking] = useState("");
   const deadline = nextDeadline(fo);
   const to = fo.shipTo;
   const title = `For ${to?.name ?? "?"}, ${to?.city ?? ""}`;
@@ -110,11 +112,7 @@ function WorkCard({ fo, onChange }: { fo: Work; onChange: () => void }) {
         ) : null}
       </p>
       {to ? (
-        <address>
-          {[to.name, to.company, to.line1, to.line2, `${to.postalCode} ${to.city}`, to.region, to.country]
-            .filter(Boolean)
-            .join(" · ")}
-        </address>
+        <address>{formatAddress(to)}</address>
       ) : null}
       <ul aria-label="Lines to ship">
         {fo.linesToShip.map((line) => (
@@ -143,57 +141,18 @@ function WorkCard({ fo, onChange }: { fo: Work; onChange: () => void }) {
               Acknowledge
             </button>
           ) : null}
-          <form
-            class="inline"
-            aria-label="Ship"
-            onSubmit={(e) => {
-              e.preventDefault();
-              run(() => ship({ id: fo.id, carrier, trackingNumber: tracking }));
-            }}
-          >
-            <input
-              aria-label="Carrier"
-              placeholder="Carrier"
-              required
-              value={carrier}
-              onInput={(e) => setCarrier(e.currentTarget.value)}
-            />
-            <input
-              aria-label="Tracking number"
-              placeholder="Tracking number"
-              required
-              value={tracking}
-              onInput={(e) => setTracking(e.currentTarget.value)}
-            />
-            <button type="submit">Mark shipped</button>
-          </form>
-          <form
-            class="inline"
-            aria-label="Reject"
-            onSubmit={(e) => {
-              e.preventDefault();
-              run(() => reject({ id: fo.id, reason, note: note.trim() || null }));
-            }}
-          >
-            <select
-              aria-label="Reason"
-              value={reason}
-              onChange={(e) => setReason(e.currentTarget.value as RejectionReason)}
-            >
-              {REASONS.map((r) => (
-                <option value={r}>{humanize(r)}</option>
-              ))}
-            </select>
-            <input
-              aria-label="Rejection note"
-              placeholder="Note"
-              value={note}
-              onInput={(e) => setNote(e.currentTarget.value)}
-            />
-            <button type="submit" class="danger">
-              Reject
-            </button>
-          </form>
+          <TrackingForm
+            onSubmit={(carrier, trackingNumber) =>
+              run(() => ship({ id: fo.id, carrier, trackingNumber }))
+            }
+          />
+          <ReasonForm
+            label="Reject"
+            reasons={REASONS}
+            submit="Reject"
+            danger
+            onSubmit={(reason, note) => run(() => reject({ id: fo.id, reason, note }))}
+          />
         </div>
       ) : null}
       {error ? (

@@ -19,14 +19,7 @@ export const SupplierWorkDocument = graphql(`
           trackingNumber
           shippedAt
           shipTo {
-            name
-            company
-            line1
-            line2
-            city
-            region
-            postalCode
-            country
+            ...AddressLines
           }
           linesToShip {
             sku

@@ -8,6 +8,7 @@ describe("a supplier's work", () => {
     expect(isOpen({ status: "ALLOCATED" })).toBe(true);
     expect(isOpen({ status: "EXCEPTION" })).toBe(true);
     expect(isOpen({ status: "SHIPPED" })).toBe(false);
+    expect(isOpen({ status: "EXCEPTION", rejectedAt: "2026-12-01T11:00:00Z" })).toBe(false);
     expect(canAcknowledge({ status: "ALLOCATED", acknowledgedAt: "2026-12-01T10:00:00Z" })).toBe(
       false,
     );

@@ -2,14 +2,18 @@
 
 export type WorkState = {
   status: string;
+  rejectedAt?: string | null;
   acknowledgedAt?: string | null;
   acknowledgeBy?: string | null;
   shipBy?: string | null;
 };
 
-/** Acknowledge, reject and ship are open while the work is ALLOCATED or in EXCEPTION. */
+/**
+ * Acknowledge, reject and ship are open while the work is ALLOCATED or in EXCEPTION, unless
+ * the supplier rejected it (a rejection nobody else could take waits in EXCEPTION for staff).
+ */
 export function isOpen(fo: WorkState): boolean {
-  return fo.status === "ALLOCATED" || fo.status === "EXCEPTION";
+  return (fo.status === "ALLOCATED" || fo.status === "EXCEPTION") && !fo.rejectedAt;
 }
 
 export function canAcknowledge(fo: WorkState): boolean {

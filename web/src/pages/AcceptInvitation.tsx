@@ -1,0 +1,89 @@
+import { useState } from "preact/hooks";
+import { acceptInvitation } from "../api/auth";
+import { navigate } from "../router";
+import { Field } from "../ui/Field";
+
+/** The token of an invitation link (`/accept-invitation#token=...`): never sent in a URL. */
+export function invitationToken(hash: string = window.location.hash): string {
+  return new URLSearchParams(hash.replace(/^#/, "")).get("token") ?? "";
+}
+
+/** The page an invitation link opens: the person names themself, sets a password, is in. */
+export function AcceptInvitation({ onSignedIn }: { onSignedIn: () => void }) {
+  const [token] = useState(invitationToken);
+  const [name, setName] = useState("");
+  const [password, setPassword] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setErrors({});
+    try {
+      const result = await acceptInvitation(token, name, password);
+      if (result.ok) {
+        navigate("/", true);
+        onSignedIn();
+        return;
+      }
+      const invalid = result.code === "INVITATION_INVALID";
+      setErrors({
+        [result.field ?? ""]: invalid
+          ? "This invitation link is unknown, used or expired: ask for a new one."
+          : result.message,
+      });
+    } catch {
+      setErrors({ "": "The server could not be reached." });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="sign-in">
+      <h1>Welcome to Crossdock</h1>
+      {token ? (
+        <form onSubmit={submit} aria-label="Accept the invitation">
+          <Field label="Your name" id="name" error={errors.name}>
+            {(describedBy) => (
+              <input
+                id="name"
+                autoComplete="name"
+                required
+                aria-describedby={describedBy}
+                value={name}
+                onInput={(e) => setName(e.currentTarget.value)}
+              />
+            )}
+          </Field>
+          <Field label="Choose a password" id="new-password" error={errors.password}>
+            {(describedBy) => (
+              <input
+                id="new-password"
+                type="password"
+                autoComplete="new-password"
+                required
+                aria-describedby={describedBy}
+                value={password}
+                onInput={(e) => setPassword(e.currentTarget.value)}
+              />
+            )}
+          </Field>
+          {errors[""] ? (
+            <p class="error" role="alert">
+              {errors[""]}
+            </p>
+          ) : null}
+          <button type="submit" disabled={busy}>
+            {busy ? "Signing in…" : "Accept and sign in"}
+          </button>
+        </form>
+      ) : (
+        <p class="error" role="alert">
+          This link has no invitation in it. Open the whole link you were given.
+        </p>
+      )}
+    </main>
+  );
+}
