@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { acceptInvitation } from "../api/auth";
 import { navigate } from "../router";
-import { Field } from "../ui/Field";
+import { TextField } from "../ui/TextField";
 
 /** The token of an invitation link (`/accept-invitation#token=...`): never sent in a URL. */
 export function invitationToken(hash: string = window.location.hash): string {
@@ -45,31 +45,25 @@ export function AcceptInvitation({ onSignedIn }: { onSignedIn: () => void }) {
       <h1>Welcome to Crossdock</h1>
       {token ? (
         <form onSubmit={submit} aria-label="Accept the invitation">
-          <Field label="Your name" id="name" error={errors.name}>
-            {(describedBy) => (
-              <input
-                id="name"
-                autoComplete="name"
-                required
-                aria-describedby={describedBy}
-                value={name}
-                onInput={(e) => setName(e.currentTarget.value)}
-              />
-            )}
-          </Field>
-          <Field label="Choose a password" id="new-password" error={errors.password}>
-            {(describedBy) => (
-              <input
-                id="new-password"
-                type="password"
-                autoComplete="new-password"
-                required
-                aria-describedby={describedBy}
-                value={password}
-                onInput={(e) => setPassword(e.currentTarget.value)}
-              />
-            )}
-          </Field>
+          <TextField
+            id="name"
+            label="Your name"
+            autoComplete="name"
+            required
+            value={name}
+            onValue={setName}
+            error={errors.name}
+          />
+          <TextField
+            id="new-password"
+            label="Choose a password"
+            type="password"
+            autoComplete="new-password"
+            required
+            value={password}
+            onValue={setPassword}
+            error={errors.password}
+          />
           {errors[""] ? (
             <p class="error" role="alert">
               {errors[""]}

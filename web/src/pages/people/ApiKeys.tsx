@@ -5,6 +5,7 @@ import type { KeyKind } from "../../gql/graphql";
 import { useSession } from "../../session";
 import { DataTable } from "../../ui/DataTable";
 import { Field } from "../../ui/Field";
+import { TextField } from "../../ui/TextField";
 import { fieldErrorsOf, problemOf } from "../../ui/mutationResult";
 import { OneTimeSecret } from "../../ui/OneTimeSecret";
 import { Pager, useCursorPages } from "../../ui/Pager";
@@ -116,17 +117,14 @@ function CreateKeyForm({ onCreated }: { onCreated: () => void }) {
     <form class="panel" aria-label="Create a key" onSubmit={submit}>
       <h2>Create a key</h2>
       <div class="line-row">
-        <Field id="key-name" label="Name" error={errors.name}>
-          {(describedBy) => (
-            <input
-              id="key-name"
-              required
-              aria-describedby={describedBy}
-              value={name}
-              onInput={(e) => setName(e.currentTarget.value)}
-            />
-          )}
-        </Field>
+        <TextField
+          id="key-name"
+          label="Name"
+          required
+          value={name}
+          onValue={setName}
+          error={errors.name}
+        />
         {staff ? (
           <Field id="key-kind" label="For" error={errors.kind}>
             {(describedBy) => (

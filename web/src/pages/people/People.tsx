@@ -5,6 +5,7 @@ import type { UserRole } from "../../gql/graphql";
 import { useSession } from "../../session";
 import { DataTable } from "../../ui/DataTable";
 import { Field } from "../../ui/Field";
+import { TextField } from "../../ui/TextField";
 import { fieldErrorsOf, problemOf } from "../../ui/mutationResult";
 import { OneTimeSecret } from "../../ui/OneTimeSecret";
 import { Pager, useCursorPages } from "../../ui/Pager";
@@ -115,18 +116,15 @@ function InviteForm({ onInvited }: { onInvited: () => void }) {
     <form class="panel" aria-label="Invite someone" onSubmit={submit}>
       <h2>Invite someone</h2>
       <div class="line-row">
-        <Field id="invite-email" label="E-mail" error={errors.email}>
-          {(describedBy) => (
-            <input
-              id="invite-email"
-              type="email"
-              required
-              aria-describedby={describedBy}
-              value={email}
-              onInput={(e) => setEmail(e.currentTarget.value)}
-            />
-          )}
-        </Field>
+        <TextField
+          id="invite-email"
+          label="E-mail"
+          type="email"
+          required
+          value={email}
+          onValue={setEmail}
+          error={errors.email}
+        />
         <Field id="invite-role" label="Role" error={errors.role}>
           {(describedBy) => (
             <select

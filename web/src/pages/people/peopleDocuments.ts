@@ -60,9 +60,7 @@ export const InviteDocument = graphql(`
         email
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -76,9 +74,7 @@ export const DeactivateDocument = graphql(`
         status
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -122,9 +118,7 @@ export const CreateKeyDocument = graphql(`
         prefix
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }
@@ -138,9 +132,7 @@ export const RevokeKeyDocument = graphql(`
         revokedAt
       }
       userErrors {
-        field
-        code
-        message
+        ...UserErrorFields
       }
     }
   }

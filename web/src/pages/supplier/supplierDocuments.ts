@@ -57,7 +57,7 @@ graphql(`
 export const AcknowledgeDocument = graphql(`
   mutation AcknowledgeFulfillment($id: ID!) {
     acknowledgeFulfillmentOrder(input: { id: $id }) {
-      userErrors { field code message } fulfillmentOrder { ...SupplierStepOutcome }
+      userErrors { ...UserErrorFields } fulfillmentOrder { ...SupplierStepOutcome }
     }
   }
 `);
@@ -65,7 +65,7 @@ export const AcknowledgeDocument = graphql(`
 export const RejectDocument = graphql(`
   mutation RejectFulfillment($id: ID!, $reason: RejectionReason!, $note: String) {
     rejectFulfillmentOrder(input: { id: $id, reason: $reason, note: $note }) {
-      userErrors { field code message } fulfillmentOrder { ...SupplierStepOutcome }
+      userErrors { ...UserErrorFields } fulfillmentOrder { ...SupplierStepOutcome }
     }
   }
 `);
@@ -75,7 +75,7 @@ export const ShipDocument = graphql(`
     shipSupplierFulfillmentOrder(
       input: { id: $id, carrier: $carrier, trackingNumber: $trackingNumber }
     ) {
-      userErrors { field code message } fulfillmentOrder { ...SupplierStepOutcome }
+      userErrors { ...UserErrorFields } fulfillmentOrder { ...SupplierStepOutcome }
     }
   }
 `);
@@ -121,7 +121,7 @@ graphql(`
 export const ReportStockDocument = graphql(`
   mutation ReportStock($supplierSku: String!, $available: Int!) {
     reportSupplierStock(input: { lines: [{ supplierSku: $supplierSku, available: $available }] }) {
-      userErrors { field code message } supplierProducts { ...ReportedStock }
+      userErrors { ...UserErrorFields } supplierProducts { ...ReportedStock }
     }
   }
 `);
@@ -129,7 +129,7 @@ export const ReportStockDocument = graphql(`
 export const UploadStockCsvDocument = graphql(`
   mutation UploadStockCsv($csv: String!) {
     uploadSupplierStockCsv(input: { csv: $csv }) {
-      userErrors { field code message } supplierProducts { ...ReportedStock }
+      userErrors { ...UserErrorFields } supplierProducts { ...ReportedStock }
     }
   }
 `);
