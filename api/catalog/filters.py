@@ -27,6 +27,13 @@ class ProductFilterInput:
         default=None, description="Products of this client."
     )
     sku: str | None = strawberry.field(default=None, description="Exactly this SKU.")
+    search: str | None = strawberry.field(
+        default=None,
+        description=(
+            "SKU or name containing this text, ignoring case (a product picker's search); "
+            "at most 100 characters."
+        ),
+    )
     include_archived: bool = strawberry.field(
         default=False, description="Also list archived products."
     )

@@ -26,6 +26,9 @@ from domain.catalog import queries
 from domain.catalog.models import Product
 from tenants.unit_of_work import TenantUnitOfWork
 
+SEARCH_MAX = 100
+"""The longest product search text."""
+
 
 @strawberry.type
 class Query:
@@ -61,12 +64,18 @@ class Query:
     ) -> relay.Connection[ProductType]:
         """Products the caller may see (a client key: its own), by SKU unless sorted otherwise."""
         where = filter or ProductFilterInput()
+        if where.search is not None and len(where.search) > SEARCH_MAX:
+            raise PublicError("BAD_USER_INPUT", f"search is at most {SEARCH_MAX} characters.")
         client = filter_id(where.client_id, "Client")
         return await read_page(
             info,
             ProductType,
             lambda scope: queries.products(
-                scope, client_id=client, sku=where.sku, include_archived=where.include_archived
+                scope,
+                client_id=client,
+                sku=where.sku,
+                search=where.search,
+                include_archived=where.include_archived,
             ),
             sort or ProductSort(),
             Page.of(first, after),

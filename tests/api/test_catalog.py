@@ -253,3 +253,41 @@ def test_client_cannot_see_or_change_another_clients_products(database, gql):
         )["data"]["createProduct"]
         assert created["userErrors"][0]["code"] == "NOT_FOUND"
     assert count_rows(database, "products") == 3
+
+
+SEARCH = """query($search: String) {
+  products(filter: {search: $search}, first: 20) { edges { node { sku } } } }"""
+
+
+def test_a_product_search_matches_sku_or_name_ignoring_case_within_the_callers_products(
+    database, gql
+):
+    # given
+    tenant = make_tenant(database)
+    make_product(database, tenant, "A", "TENT-2P", name="Two-person tent")
+    make_product(database, tenant, "A", "LAMP-LED", name="LED lantern")
+    make_product(database, tenant, "A", "WOOL-1", name="100% wool socks")
+    make_product(database, tenant, "A", "HAT_1", name="Hat")
+    make_product(database, tenant, "B", "TENT-4P", name="Family tent")
+    client_a = tenant.clients["A"].key
+
+    def found(text: str) -> list[str]:
+        edges = gql(SEARCH, {"search": text}, key=client_a)["data"]["products"]["edges"]
+        return [edge["node"]["sku"] for edge in edges]
+
+    # then
+    assert found("tent") == ["TENT-2P"]  # by SKU and name; B's tent is not A's
+    assert found(" led ") == ["LAMP-LED"]
+    assert found("LANTERN") == ["LAMP-LED"]
+    assert found("%") == ["WOOL-1"]  # a wildcard character matches only itself
+    assert found("_") == ["HAT_1"]
+    assert found("") == ["HAT_1", "LAMP-LED", "TENT-2P", "WOOL-1"]
+
+
+def test_a_search_text_too_long_is_refused(database, gql):
+    tenant = make_tenant(database)
+
+    result = gql(SEARCH, {"search": "x" * 101}, key=tenant.key)
+
+    assert result["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert result["data"] is None

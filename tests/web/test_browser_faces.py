@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from crossdock.demo import DEMO_USERS
 from tests.web.browser import (
@@ -120,6 +120,15 @@ def test_a_client_order_appears_on_the_staff_board_without_reload(staff, merchan
     mark_page(staff)
     # when the merchant creates an order in the portal's form
     _fill_new_order(merchant, "WEB-LIVE-1", "TENT-2P", 2)
+    # (the SKU box offers what the server's search found for what was typed)
+    WebDriverWait(merchant, WAIT_S).until(
+        lambda d: (
+            d.execute_script(
+                "return [...document.querySelectorAll('#sku-options option')].map(o => o.value)"
+            )
+            == ["TENT-2P"]
+        )
+    )
     screenshot(merchant, "client-new-order")
     button(merchant, "Create order").click()
     wait_for_text(merchant, "#order-title", "WEB-LIVE-1")
@@ -228,3 +237,59 @@ def _order_id(served: DemoServer, key: str, reference: str, sku: str) -> str:
     )["createOrder"]
     assert answer["order"], answer
     return answer["order"]["id"]
+
+
+def test_staff_receive_an_announced_inbound_shipment(served, staff):
+    # given ACME announces 50 lanterns for Reno
+    ids = served.graphql(
+        "client key (ACME",
+        '{ warehouses(filter: {code: "RNO"}) { edges { node { id } } }'
+        ' products(filter: {sku: "LAMP-LED"}) { edges { node { id } } } }',
+    )
+    announced = served.graphql(
+        "client key (ACME",
+        """mutation($w: ID!, $p: ID!) { createInboundShipment(input: {warehouseId: $w,
+             reference: "PO-WEB-1", lines: [{productId: $p, quantity: 50}]}) {
+             inboundShipment { id } userErrors { code } } }""",
+        {
+            "w": ids["warehouses"]["edges"][0]["node"]["id"],
+            "p": ids["products"]["edges"][0]["node"]["id"],
+        },
+    )["createInboundShipment"]
+    assert announced["inboundShipment"], announced
+    # when staff count 48 and receive them
+    link(staff, "Inbound").click()
+    card = wait_for(staff, "form[aria-label='Inbound PO-WEB-1']")
+    box = card.find_element(By.CSS_SELECTOR, "input[aria-label='Receive LAMP-LED']")
+    box.clear()
+    box.send_keys("48")
+    screenshot(staff, "console-inbound")
+    card.find_element(By.XPATH, ".//button[.='Receive']").click()
+    # then
+    wait_for_text(staff, "form[aria-label='Inbound PO-WEB-1']", "Receiving")
+    received = served.graphql(
+        "provider key",
+        "query($id: ID!) { node(id: $id) { ... on InboundShipment { status"
+        " lines { receivedQuantity outstandingQuantity } } } }",
+        {"id": announced["inboundShipment"]["id"]},
+    )["node"]
+    assert received == {
+        "status": "RECEIVING",
+        "lines": [{"receivedQuantity": 48, "outstandingQuantity": 2}],
+    }
+
+
+def test_staff_add_a_client_and_a_taken_code_is_refused_beside_it(served, staff):
+    link(staff, "Clients").click()
+    wait_for(staff, "#client-code").send_keys("GLOW")
+    staff.find_element(By.ID, "client-name").send_keys("Glow Cosmetics")
+    button(staff, "Add client").click()
+    wait_for_text(staff, "table[aria-label='Clients']", "Glow Cosmetics")
+    # when the same code is sent again
+    wait_for(staff, "#client-code").send_keys("GLOW")
+    staff.find_element(By.ID, "client-name").send_keys("Another Glow")
+    button(staff, "Add client").click()
+    # then
+    wait_for(staff, "#client-code-error")
+    codes = served.graphql("provider key", "{ clients { edges { node { code } } } }")
+    assert [e["node"]["code"] for e in codes["clients"]["edges"]].count("GLOW") == 1

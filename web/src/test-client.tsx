@@ -15,8 +15,8 @@ function operationName(operation: any): string {
 
 /**
  * A page rendered as a signed-in person sees it, against a stand-in for the GraphQL server:
- * `queries` answers each query by operation name; `mutations` records every mutation sent
- * and answers it by name; subscriptions stay silent.
+ * `queries` and `mutations` answer each operation by name, and `sent` records every one
+ * sent with its variables; subscriptions stay silent.
  */
 export function renderSignedIn(
   page: ComponentChildren,
@@ -28,7 +28,10 @@ export function renderSignedIn(
   const answer = (operation: any, answers: Answers) =>
     fromValue({ operation, data: answers[operationName(operation)], stale: false, hasNext: false } as OperationResult);
   const client = {
-    executeQuery: (operation: any) => answer(operation, queries),
+    executeQuery: (operation: any) => {
+      sent(operationName(operation), operation.variables);
+      return answer(operation, queries);
+    },
     executeMutation: (operation: any) => {
       sent(operationName(operation), operation.variables);
       return answer(operation, mutations);

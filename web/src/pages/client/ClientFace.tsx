@@ -1,8 +1,10 @@
 import { match, usePath } from "../../router";
 import { Shell } from "../../ui/Shell";
 import { OrderDetail } from "../console/OrderDetail";
+import { Webhooks } from "../integrations/Webhooks";
 import { ApiKeys } from "../people/ApiKeys";
 import { People } from "../people/People";
+import { Inbound } from "../shared/Inbound";
 import { Invoices } from "../shared/Invoices";
 import { Stock } from "../shared/Stock";
 import { ClientOrders } from "./ClientOrders";
@@ -16,7 +18,9 @@ const NAV = [
   { href: "/stock", label: "Stock" },
   { href: "/invoices", label: "Invoices" },
   { href: "/people", label: "People" },
+  { href: "/inbound", label: "Inbound" },
   { href: "/keys", label: "API keys" },
+  { href: "/webhooks", label: "Webhooks" },
 ];
 
 /** The client portal for a merchant's people. */
@@ -31,6 +35,8 @@ export function ClientFace() {
   else if (match("/invoices", path)) page = <Invoices />;
   else if (match("/people", path)) page = <People />;
   else if (match("/keys", path)) page = <ApiKeys />;
+  else if (match("/inbound", path)) page = <Inbound />;
+  else if (match("/webhooks", path)) page = <Webhooks />;
   else page = <ClientOrders />;
   return (
     <Shell title="Client portal" nav={NAV}>

@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from "@urql/preact";
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { humanize } from "../../format";
 import { graphql } from "../../gql";
 import type { ServiceLevel } from "../../gql/graphql";
@@ -9,8 +9,8 @@ import { byField, type FieldErrors } from "../../ui/fieldErrors";
 import { ErrorNote } from "../../ui/states";
 
 const CatalogForOrder = graphql(`
-  query CatalogForOrder {
-    products(first: 100) {
+  query CatalogForOrder($search: String) {
+    products(first: 8, filter: { search: $search }) {
       edges {
         node {
           id
@@ -52,22 +52,24 @@ const ADDRESS_FIELDS = [
 type AddressKey = (typeof ADDRESS_FIELDS)[number][0];
 const SERVICE_LEVELS: ServiceLevel[] = ["STANDARD", "EXPRESS", "OVERNIGHT"];
 
-/** Products whose SKU or name contains `text` (case-insensitive), at most `limit`. */
-export function searchProducts<P extends { sku: string; name: string }>(
-  products: P[],
-  text: string,
-  limit = 8,
-): P[] {
-  const needle = text.trim().toLowerCase();
-  if (!needle) return products.slice(0, limit);
-  return products
-    .filter((p) => p.sku.toLowerCase().includes(needle) || p.name.toLowerCase().includes(needle))
-    .slice(0, limit);
+const SEARCH_DELAY_MS = 200;
+
+/** `text` once it has stopped changing for `delay` ms (a search as the person types). */
+export function useSettled(text: string, delay = SEARCH_DELAY_MS): string {
+  const [settled, setSettled] = useState(text);
+  useEffect(() => {
+    const timer = window.setTimeout(() => setSettled(text), delay);
+    return () => window.clearTimeout(timer);
+  }, [text, delay]);
+  return settled;
 }
 
 /** A new order in a form: SKU search per line, errors shown beside their fields. */
 export function NewOrder() {
-  const [catalog] = useQuery({ query: CatalogForOrder });
+  const [search, setSearch] = useState("");
+  const settled = useSettled(search.trim());
+  const [catalog] = useQuery({ query: CatalogForOrder, variables: { search: settled || null } });
+  const names = useRef(new Map<string, string>());
   const [, create] = useMutation(CreateOrderFromForm);
   const [reference, setReference] = useState("");
   const [service, setService] = useState<ServiceLevel>("STANDARD");
@@ -84,6 +86,7 @@ export function NewOrder() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const products = catalog.data?.products.edges.map((e) => e.node) ?? [];
+  for (const p of products) names.current.set(p.sku, p.name);
 
   function setLine(index: number, change: Partial<Line>) {
     setLines(lines.map((line, i) => (i === index ? { ...line, ...change } : line)));
@@ -177,7 +180,11 @@ export function NewOrder() {
                     list="sku-options"
                     aria-describedby={describedBy}
                     value={line.sku}
-                    onInput={(e) => setLine(index, { sku: e.currentTarget.value })}
+                    onFocus={() => setSearch(line.sku)}
+                    onInput={(e) => {
+                      setLine(index, { sku: e.currentTarget.value });
+                      setSearch(e.currentTarget.value);
+                    }}
                   />
                 )}
               </Field>
@@ -197,11 +204,7 @@ export function NewOrder() {
                   />
                 )}
               </Field>
-              <span class="muted">
-                {searchProducts(products, line.sku, 1)[0]?.sku === line.sku
-                  ? searchProducts(products, line.sku, 1)[0].name
-                  : ""}
-              </span>
+              <span class="muted">{names.current.get(line.sku.trim()) ?? ""}</span>
               {lines.length > 1 ? (
                 <button
                   type="button"

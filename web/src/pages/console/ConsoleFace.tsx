@@ -1,18 +1,24 @@
 import { match, usePath } from "../../router";
 import { Shell } from "../../ui/Shell";
+import { Webhooks } from "../integrations/Webhooks";
 import { ApiKeys } from "../people/ApiKeys";
 import { People } from "../people/People";
+import { Inbound } from "../shared/Inbound";
 import { Invoices } from "../shared/Invoices";
 import { Stock } from "../shared/Stock";
+import { Clients } from "./Clients";
 import { OrderBoard } from "./OrderBoard";
 import { OrderDetail } from "./OrderDetail";
 
 const NAV = [
   { href: "/", label: "Orders" },
   { href: "/inventory", label: "Inventory" },
+  { href: "/inbound", label: "Inbound" },
   { href: "/invoices", label: "Invoices" },
+  { href: "/clients", label: "Clients" },
   { href: "/people", label: "People" },
   { href: "/keys", label: "API keys" },
+  { href: "/webhooks", label: "Webhooks" },
 ];
 
 /** The operations console for the provider's staff. */
@@ -25,6 +31,9 @@ export function ConsoleFace() {
   else if (match("/invoices", path)) page = <Invoices canRun />;
   else if (match("/people", path)) page = <People />;
   else if (match("/keys", path)) page = <ApiKeys />;
+  else if (match("/inbound", path)) page = <Inbound canReceive />;
+  else if (match("/clients", path)) page = <Clients />;
+  else if (match("/webhooks", path)) page = <Webhooks />;
   else page = <OrderBoard />;
   return (
     <Shell title="Operations" nav={NAV}>
