@@ -205,7 +205,7 @@ class ChargeType_(RowNode):
         description="Who made it: `key:<prefix>`, `operator`, or `billing` for the workers."
     )
     client_id: strawberry.Private[uuid.UUID]
-    invoice_uuid: strawberry.Private[uuid.UUID | None]
+    billing_period: strawberry.Private[date]
 
     @classmethod
     def from_row(cls, row: Any) -> Self:
@@ -213,7 +213,9 @@ class ChargeType_(RowNode):
         fields = {name: getattr(row, name) for name in _CHARGE_FIELDS}
         amount = Money(amount=from_minor(row.amount_minor, row.currency), currency=row.currency)
         unit_price = Money(amount=row.unit_price, currency=row.currency)
-        return cls(amount=amount, unit_price=unit_price, invoice_uuid=row.invoice_id, **fields)
+        return cls(
+            amount=amount, unit_price=unit_price, billing_period=row.billing_period, **fields
+        )
 
     @strawberry.field
     async def client(self, info: Info[Context, None]) -> ClientType | None:
@@ -221,9 +223,11 @@ class ChargeType_(RowNode):
         return await _client(info, self.client_id)
 
     @strawberry.field
-    def invoice_id(self) -> relay.GlobalID | None:
+    async def invoice_id(self, info: Info[Context, None]) -> relay.GlobalID | None:
         """The invoice it is on; null while not yet invoiced."""
-        return relay.GlobalID("Invoice", str(self.invoice_uuid)) if self.invoice_uuid else None
+        # Its client's invoice of the month it is billed in (stamped on the charge).
+        found = await _invoice_of_month(info.context).load((self.client_id, self.billing_period))
+        return relay.GlobalID("Invoice", str(found)) if found else None
 
 
 _CHARGE_FIELDS = [
@@ -375,6 +379,24 @@ def _storage_rates(context: Context) -> DataLoader[uuid.UUID, list[Any]]:
         return scope.select(model).where(model.rate_card_id.in_(ids)).order_by(model.id)
 
     return _loader(context, "storage_rates", _grouped("rate_card_id", build))
+
+
+def _invoice_of_month(context: Context) -> DataLoader[tuple[uuid.UUID, date], uuid.UUID | None]:
+    def fetch(uow: TenantUnitOfWork, keys: list[tuple[uuid.UUID, date]]) -> dict:
+        rows = uow.execute(
+            uow.select(Invoice, Invoice.client_id, Invoice.period_start, Invoice.id).where(
+                Invoice.client_id.in_(sorted({client for client, _ in keys})),
+                Invoice.period_start.in_(sorted({month for _, month in keys})),
+                Invoice.status != InvoiceStatus.VOID,
+            )
+        )
+        return {(client, month): invoice for client, month, invoice in rows}
+
+    async def load(keys: list[tuple[uuid.UUID, date]]) -> list[uuid.UUID | None]:
+        found = await context.read(fetch, list(keys))
+        return [found.get(key) for key in keys]
+
+    return context.loader("invoice_of_month", lambda: DataLoader(load_fn=load))
 
 
 def _loader(context: Context, name: str, fetch: Any) -> DataLoader[uuid.UUID, list[Any]]:

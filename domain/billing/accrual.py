@@ -53,7 +53,7 @@ def accrue_event(uow: TenantUnitOfWork, event_id: uuid.UUID) -> int:
         )
         return 0
     acts = [act for act in _PRICERS[event.topic](event, card, client_id) if act.quantity]
-    return insert_charges(uow.session, charge_rows(uow.scope, card, acts))
+    return insert_charges(uow, charge_rows(uow.scope, card, acts))
 
 
 def _act(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from domain.billing.models import Charge, ChargeType, RateCard, SourceType
 from domain.billing.money import exact, line_amount, round_money, to_minor
+from domain.billing.open_periods import billing_month, first_open_months
 from domain.billing.rate_cards import card_in_force
 from domain.errors import DomainError, DomainErrorCode
 from domain.limits import check_decimal
@@ -75,11 +76,15 @@ def charge_rows(scope: TenantScope, card: RateCard, acts: list[PricedAct]) -> li
     return rows
 
 
-def insert_charges(session: Session, rows: list[dict]) -> int:
-    """Insert charge rows, skipping any whose source is billed already; how many were new."""
+def insert_charges(uow: TenantUnitOfWork, rows: list[dict]) -> int:
+    """Insert charge rows, each stamped with the month it is billed in, skipping any whose
+    source is billed already; how many were new."""
     if not rows:
         return 0
-    inserted = session.execute(_insert_ignoring_duplicates(session), rows)
+    first_open = first_open_months(uow, {row["client_id"] for row in rows})
+    for row in rows:
+        row["billing_period"] = billing_month(row["service_date"], first_open[row["client_id"]])
+    inserted = uow.session.execute(_insert_ignoring_duplicates(uow.session), rows)
     return len(inserted.all())
 
 
@@ -153,7 +158,7 @@ def add_manual_charge(uow: TenantUnitOfWork, entry: ManualCharge) -> Charge:
             )
         ],
     )[0] | {"reason": reason, "actor": uow.scope.actor}
-    insert_charges(uow.session, [row])
+    insert_charges(uow, [row])
     charge = uow.scalar(
         uow.select(Charge).where(
             Charge.charge_type == charge_type,

@@ -1,7 +1,10 @@
 """Invoices: a draft per client and period summed by SQL, then issued, paid or voided.
 
-A draft follows its charges: rerunning the period attaches charges that arrived since and sums
-again. An issued invoice never changes; charges arriving after it go to the next open period.
+Each charge is stamped at insert with the month it is billed in (domain.billing.open_periods),
+so an invoice is one aggregate over its client's month and one insert of its lines; no charge
+is updated. A draft follows its charges: rerunning the period sums again. Issuing sums once
+more, after the charges being inserted for the month have committed; an issued invoice never
+changes, and charges arriving after it go to the next open month.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from sqlalchemy.types import NullType
 from domain.billing.invoice_models import Invoice, InvoiceLine, InvoiceStatus
 from domain.billing.models import Charge, ChargeType, RateCard
 from domain.billing.money import from_minor, line_amount, round_money, to_minor
+from domain.billing.open_periods import first_open_months
 from domain.billing.periods import Period
 from domain.billing.rate_cards import card_in_force
 from domain.errors import DomainError, DomainErrorCode
@@ -56,15 +60,6 @@ def invoice_client(uow: TenantUnitOfWork, client_id: uuid.UUID, period: Period) 
         )
         uow.add(invoice)
         uow.flush()
-    uow.execute(
-        uow.update(Charge)
-        .where(
-            Charge.client_id == client_id,
-            Charge.invoice_id.is_(None),
-            Charge.service_date < period.end,
-        )
-        .values(invoice_id=invoice.id)
-    )
     _sum_lines(uow, invoice, card)
     return invoice
 
@@ -73,6 +68,11 @@ def issue_invoice(uow: TenantUnitOfWork, invoice_id: uuid.UUID) -> Invoice:
     """Freeze a draft; issuing an issued invoice again changes nothing."""
     invoice = _locked(uow, invoice_id)
     if invoice.status is InvoiceStatus.DRAFT:
+        # Charges of the month still being inserted hold their client's row: wait for them.
+        first_open_months(uow, [invoice.client_id], exclusive=True)
+        period = Period(invoice.period_start)
+        card = card_in_force(uow, invoice.client_id, period.closes_at - timedelta(microseconds=1))
+        _sum_lines(uow, invoice, card)
         invoice.status = InvoiceStatus.ISSUED
         invoice.issued_at = utcnow()
     elif invoice.status is not InvoiceStatus.ISSUED:
@@ -105,11 +105,20 @@ def void_invoice(uow: TenantUnitOfWork, invoice_id: uuid.UUID, reason: str) -> I
         return invoice
     if invoice.status is InvoiceStatus.PAID:
         raise _illegal(invoice, "void")
-    uow.execute(uow.update(Charge).where(Charge.invoice_id == invoice.id).values(invoice_id=None))
     invoice.status = InvoiceStatus.VOID
     invoice.voided_at = utcnow()
     invoice.void_reason = reason[:500]
     uow.flush()
+    # Its charges move to the client's first open month (a rare, deliberate bulk change).
+    first_open = first_open_months(uow, [invoice.client_id], exclusive=True)[invoice.client_id]
+    uow.execute(
+        uow.update(Charge)
+        .where(
+            Charge.client_id == invoice.client_id,
+            Charge.billing_period == invoice.period_start,
+        )
+        .values(billing_period=first_open)
+    )
     return invoice
 
 
@@ -123,7 +132,10 @@ def _sum_lines(uow: TenantUnitOfWork, invoice: Invoice, card: RateCard | None) -
             func.count(),
             func.sum(Charge.amount_minor),
         )
-        .where(Charge.invoice_id == invoice.id)
+        .where(
+            Charge.client_id == invoice.client_id,
+            Charge.billing_period == invoice.period_start,
+        )
         .group_by(Charge.charge_type)
         .order_by(Charge.charge_type)
     ).all()
@@ -179,11 +191,7 @@ def _quantity(value: Any) -> Decimal:
 def _open_charge_currency(uow: TenantUnitOfWork, client: Client, period: Period) -> str | None:
     return uow.scalar(
         uow.select(Charge, Charge.currency)
-        .where(
-            Charge.client_id == client.id,
-            Charge.invoice_id.is_(None),
-            Charge.service_date < period.end,
-        )
+        .where(Charge.client_id == client.id, Charge.billing_period == period.start)
         .limit(1)
     )
 

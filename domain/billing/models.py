@@ -148,11 +148,14 @@ class Charge(Base):
         ForeignKeyConstraint(
             ["provider_id", "rate_card_id"], ["rate_cards.provider_id", "rate_cards.id"]
         ),
-        ForeignKeyConstraint(
-            ["provider_id", "invoice_id"], ["invoices.provider_id", "invoices.id"]
-        ),
         Index("ix_charges_client_service_date", "provider_id", "client_id", "service_date"),
-        Index("ix_charges_invoice_type", "provider_id", "invoice_id", "charge_type"),
+        Index(
+            "ix_charges_client_period_type",
+            "provider_id",
+            "client_id",
+            "billing_period",
+            "charge_type",
+        ),
     )
 
     provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
@@ -174,7 +177,9 @@ class Charge(Base):
     description: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str | None] = mapped_column(String(500))
     actor: Mapped[str] = mapped_column(String(64))
-    invoice_id: Mapped[uuid.UUID | None]
+    billing_period: Mapped[date]
+    """The first day of the month whose invoice bills it, stamped at insert
+    (domain.billing.open_periods): invoicing sums a client's month, it never updates charges."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

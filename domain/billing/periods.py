@@ -54,6 +54,11 @@ class Period:
         return f"{self.start.year:04d}-{self.start.month:02d}"
 
     @property
+    def next(self) -> Period:
+        """The month after."""
+        return Period(self.end)
+
+    @property
     def previous(self) -> Period:
         """The month before."""
         if self.start.month == 1:

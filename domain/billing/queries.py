@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, exists
 
 from domain.billing.invoice_models import Invoice, InvoiceLine, InvoiceStatus
 from domain.billing.models import Charge, ChargeType, RateCard, SourceType
@@ -43,7 +43,15 @@ def charges(
     if source_id is not None:
         stmt = stmt.where(Charge.source_id == source_id)
     if invoice_id is not None:
-        stmt = stmt.where(Charge.invoice_id == invoice_id)
+        stmt = stmt.where(
+            exists().where(
+                Invoice.provider_id == Charge.provider_id,
+                Invoice.id == invoice_id,
+                Invoice.client_id == Charge.client_id,
+                Invoice.period_start == Charge.billing_period,
+                Invoice.status != InvoiceStatus.VOID,
+            )
+        )
     return stmt
 
 

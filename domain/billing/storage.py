@@ -184,7 +184,7 @@ def _bill_snapshots(uow: TenantUnitOfWork, key: StorageDayKey) -> int:
             continue
         per_unit, per_volume = storage_rates(uow, card, key.warehouse_id)
         acts = [act for snap in items for act in _storage_acts(snap, key, per_unit, per_volume)]
-        added += insert_charges(uow.session, charge_rows(uow.scope, card, acts))
+        added += insert_charges(uow, charge_rows(uow.scope, card, acts))
     return added
 
 
