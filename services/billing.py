@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from domain.billing.invoicing import invoice_client
+from domain.billing.invoicing import invoice_client, month_sums
 from domain.billing.periods import Period
 from domain.billing.storage import pending_storage_days, take_storage_day
 from persistence.base import utcnow
@@ -46,18 +46,22 @@ def bill_period(
     the invoices touched.
 
     Named clients the caller cannot see are refused before anything is written. Storage
-    days up to the period's end are taken first, so the invoice holds all of them.
+    days up to the period's end are taken first, so the invoice holds all of them; then
+    one aggregate sums the month of every client, and each invoice is written from it.
     """
+    every = client_ids is None
     with new_unit() as uow:
         if client_ids is None:
             client_ids = list(uow.scalars(uow.select(Client, Client.id).order_by(Client.id)))
         for client_id in client_ids:
             uow.get_or_not_found(Client, client_id, "client", "clientId")
     catch_up_storage(new_unit, now, until=period.end - timedelta(days=1))
+    with new_unit() as uow:  # the whole run's sums in one aggregate
+        sums = month_sums(uow, period, None if every else client_ids)
     invoices = []
     for client_id in client_ids:
         with new_unit() as uow:
-            invoice = invoice_client(uow, client_id, period)
+            invoice = invoice_client(uow, client_id, period, sums.get(client_id, []))
             uow.commit()
             if invoice is not None:
                 invoices.append(invoice.id)

@@ -32,9 +32,40 @@ HUNDRED = Decimal(100)
 MICRO = Decimal("0.000001")
 
 
-def invoice_client(uow: TenantUnitOfWork, client_id: uuid.UUID, period: Period) -> Invoice | None:
+Sums = list[tuple[Any, Any, int, int]]
+"""A client's month by charge type: (type, quantity, charges, amount in minor units)."""
+
+
+def month_sums(
+    uow: TenantUnitOfWork, period: Period, client_ids: list[uuid.UUID] | None = None
+) -> dict[uuid.UUID, Sums]:
+    """The month's charges summed per client and type, in one aggregate (a billing run's)."""
+    stmt = uow.select(
+        Charge,
+        Charge.client_id,
+        Charge.charge_type,
+        func.sum(Charge.quantity, type_=NullType()),
+        func.count(),
+        func.sum(Charge.amount_minor),
+    ).where(Charge.billing_period == period.start)
+    if client_ids is not None:
+        stmt = stmt.where(Charge.client_id.in_(client_ids))
+    found: dict[uuid.UUID, Sums] = {}
+    rows = uow.execute(
+        stmt.group_by(Charge.client_id, Charge.charge_type).order_by(Charge.charge_type)
+    )
+    for client_id, kind, quantity, count, amount in rows:
+        found.setdefault(client_id, []).append((kind, quantity, count, int(amount)))
+    return found
+
+
+def invoice_client(
+    uow: TenantUnitOfWork, client_id: uuid.UUID, period: Period, sums: Sums | None = None
+) -> Invoice | None:
     """Create or refresh the client's draft for `period`; an issued one is returned untouched.
 
+    `sums`: the client's month as a run's `month_sums` read it (a draft may trail charges
+    that arrived since: the next run, and issuing, sum again); None sums here.
     None when the client has neither a rate card nor anything to bill.
     """
     client = uow.get_or_not_found(Client, client_id, "client", "clientId")
@@ -60,7 +91,7 @@ def invoice_client(uow: TenantUnitOfWork, client_id: uuid.UUID, period: Period) 
         )
         uow.add(invoice)
         uow.flush()
-    _sum_lines(uow, invoice, card)
+    _sum_lines(uow, invoice, card, sums)
     return invoice
 
 
@@ -122,25 +153,15 @@ def void_invoice(uow: TenantUnitOfWork, invoice_id: uuid.UUID, reason: str) -> I
     return invoice
 
 
-def _sum_lines(uow: TenantUnitOfWork, invoice: Invoice, card: RateCard | None) -> None:
+def _sum_lines(
+    uow: TenantUnitOfWork, invoice: Invoice, card: RateCard | None, sums: Sums | None = None
+) -> None:
     uow.execute(uow.delete(InvoiceLine).where(InvoiceLine.invoice_id == invoice.id))
-    sums = uow.execute(
-        uow.select(
-            Charge,
-            Charge.charge_type,
-            func.sum(Charge.quantity, type_=NullType()),
-            func.count(),
-            func.sum(Charge.amount_minor),
-        )
-        .where(
-            Charge.client_id == invoice.client_id,
-            Charge.billing_period == invoice.period_start,
-        )
-        .group_by(Charge.charge_type)
-        .order_by(Charge.charge_type)
-    ).all()
+    if sums is None:
+        period = Period(invoice.period_start)
+        sums = month_sums(uow, period, [invoice.client_id]).get(invoice.client_id, [])
     lines = [
-        _line(invoice, kind, quantity, count, int(amount)) for kind, quantity, count, amount in sums
+        _line(invoice, kind, quantity, count, amount) for kind, quantity, count, amount in sums
     ]
     subtotal = sum(line.amount_minor for line in lines)
     activity = sum(line.amount_minor for line in lines if line.charge_type != ChargeType.CREDIT)
