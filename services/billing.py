@@ -53,8 +53,9 @@ def bill_period(
     with new_unit() as uow:
         if client_ids is None:
             client_ids = list(uow.scalars(uow.select(Client, Client.id).order_by(Client.id)))
-        for client_id in client_ids:
-            uow.get_or_not_found(Client, client_id, "client", "clientId")
+        else:
+            for client_id in client_ids:
+                uow.get_or_not_found(Client, client_id, "client", "clientId")
     catch_up_storage(new_unit, now, until=period.end - timedelta(days=1))
     with new_unit() as uow:  # the whole run's sums in one aggregate
         sums = month_sums(uow, period, None if every else client_ids)

@@ -68,7 +68,6 @@ def invoice_client(
     that arrived since: the next run, and issuing, sum again); None sums here.
     None when the client has neither a rate card nor anything to bill.
     """
-    client = uow.get_or_not_found(Client, client_id, "client", "clientId")
     invoice = uow.scalar(
         uow.select(Invoice)
         .where(Invoice.client_id == client_id, Invoice.period_start == period.start)
@@ -78,6 +77,7 @@ def invoice_client(
         return invoice
     card = card_in_force(uow, client_id, period.closes_at - timedelta(microseconds=1))
     if invoice is None:
+        client = uow.get_or_not_found(Client, client_id, "client", "clientId")
         currency = card.currency if card else _open_charge_currency(uow, client, period)
         if currency is None:
             return None
