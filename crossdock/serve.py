@@ -94,11 +94,25 @@ def _serve_processes(settings: Settings, host: str, port: int, workers: int) -> 
     with shared_metrics(settings) as directory:
         # the processes are spawned: they read the directory from the environment
         os.environ["CROSSDOCK_METRICS_DIR"] = str(directory)
-        _run_uvicorn("crossdock.app:from_env", host, port, settings.log_level, workers=workers)
+        _run_uvicorn(
+            "crossdock.app:from_env",
+            host,
+            port,
+            settings.log_level,
+            workers=workers,
+            healthcheck_seconds=settings.web_worker_healthcheck_seconds,
+        )
     return 0
 
 
-def _run_uvicorn(app: object, host: str, port: int, log_level: str, workers: int = 1) -> None:
+def _run_uvicorn(
+    app: object,
+    host: str,
+    port: int,
+    log_level: str,
+    workers: int = 1,
+    healthcheck_seconds: int = 5,
+) -> None:
     import uvicorn
 
     from crossdock.gc_tuning import tune_for_serving
@@ -114,6 +128,7 @@ def _run_uvicorn(app: object, host: str, port: int, log_level: str, workers: int
         log_config=None,
         factory=workers > 1,
         workers=workers if workers > 1 else None,
+        timeout_worker_healthcheck=healthcheck_seconds,
     )
 
 

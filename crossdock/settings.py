@@ -60,6 +60,9 @@ class Settings:
     """Where ``crossdock worker`` and ``crossdock relay`` serve ``/metrics``; 0 turns it off."""
     web_workers: int = 1
     """How many API processes ``crossdock serve`` runs on its port (``--workers``)."""
+    web_worker_healthcheck_seconds: int = 5
+    """With several API processes: how long one may leave the supervisor's ping unanswered
+    (a blocked event loop, a stopped process) before it is replaced."""
     metrics_dir: str | None = None
     """Directory shared by the processes of one ``crossdock worker`` (or ``serve --workers``)
     for their metrics; None: a fresh temporary one per run."""
@@ -121,6 +124,9 @@ class Settings:
             readiness_timeout_seconds=float(env.get("CROSSDOCK_READINESS_TIMEOUT_SECONDS", "2")),
             worker_metrics_port=int(env.get("CROSSDOCK_WORKER_METRICS_PORT", "9191")),
             web_workers=_positive(env, "CROSSDOCK_WEB_WORKERS", 1),
+            web_worker_healthcheck_seconds=_positive(
+                env, "CROSSDOCK_WEB_WORKER_HEALTHCHECK_SECONDS", 5
+            ),
             metrics_dir=env.get("CROSSDOCK_METRICS_DIR") or None,
             public_url=(env.get("CROSSDOCK_PUBLIC_URL") or "").rstrip("/") or None,
             session_idle_minutes=_positive(env, "CROSSDOCK_SESSION_IDLE_MINUTES", 120),

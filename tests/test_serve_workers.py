@@ -91,6 +91,9 @@ def env(postgres_database, redis_url, redis_namespace, tmp_path):
         CROSSDOCK_RATE_LIMIT_PERIOD_SECONDS="36000",
         CROSSDOCK_MAX_QUERY_COST=str(BUDGET),
         CROSSDOCK_METRICS_DIR=str(tmp_path / "metrics"),
+        # a stopped process misses uvicorn's pings; on a loaded machine the test's requests
+        # to the other one can take longer than the default 5 s before it is replaced
+        CROSSDOCK_WEB_WORKER_HEALTHCHECK_SECONDS="300",
     )
 
 

@@ -65,7 +65,13 @@ def test_a_session_grants_its_roles_scopes(app, demo, who, kind, role, client):
     assert viewer["user"]["email"] == who[0]
     assert viewer["client"] == client
     if role == "SUPPLIER":
-        assert viewer["scopes"] == ["ORDERS_READ", "ORDERS_WRITE"]
+        # its routed work, and its own stock to report (as a supplier key may)
+        assert viewer["scopes"] == [
+            "INVENTORY_READ",
+            "INVENTORY_WRITE",
+            "ORDERS_READ",
+            "ORDERS_WRITE",
+        ]
 
 
 def test_a_wrong_password_and_an_unknown_address_answer_alike(app, demo):
