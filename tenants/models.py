@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, ForeignKeyConstraint, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -71,6 +72,8 @@ class Supplier(Timestamped, Base):
     """SLA: hours from routing until the supplier must have shipped."""
     archived_at: Mapped[datetime | None]
     """An archived supplier is no longer routed to; its open work stays visible."""
+    ship_from: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    """Where its parcels leave from (an address), for labels bought through Crossdock."""
 
 
 class ApiKey(Timestamped, Base):

@@ -36,7 +36,7 @@ from domain.shipping.carriers.base import ServiceLevel
 if TYPE_CHECKING:
     from api.routing.types import RoutingDecisionType
     from api.shipping.types import DispatchType, ShipmentType
-    from api.suppliers.types import LineToShipType
+    from api.suppliers.types import LineToShipType, SupplierLabelType
     from api.tenants.types import SupplierType
 
 OrderStatusEnum = described_enum(
@@ -220,6 +220,18 @@ class FulfillmentOrderType(RowNode):
         from api.suppliers.types import supplier_of
 
         return await supplier_of(info, self.supplier_id)
+
+    @strawberry.field
+    async def label(
+        self, info: Info[Context, None]
+    ) -> Annotated[SupplierLabelType, strawberry.lazy("api.suppliers.types")] | None:
+        """For a supplier's fulfillment order, the label bought through Crossdock to print
+        (`buySupplierLabel`); null until then, and for warehouses' (see `shipment`)."""
+        from api.suppliers.types import label_of
+
+        if self.supplier_id is None:
+            return None
+        return await label_of(info, uuid.UUID(str(self.id)))
 
     @strawberry.field
     async def ship_to(self, info: Info[Context, None]) -> Address | None:

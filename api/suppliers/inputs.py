@@ -7,6 +7,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
+from api.addresses import AddressInput
 from api.money import MoneyInput
 from api.orders.types import RejectionReasonEnum
 
@@ -111,6 +112,26 @@ class ShipSupplierFulfillmentOrderInput:
     id: relay.GlobalID = strawberry.field(description="The fulfillment order.")
     carrier: str = strawberry.field(description="Who carries it, e.g. DHL.")
     tracking_number: str = strawberry.field(description="The carrier's tracking number.")
+
+
+@strawberry.input(description="Where a supplier's parcels leave from, for labels it buys.")
+class SetSupplierShipFromInput:
+    supplier_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Required for provider keys; a supplier key sets its own."
+    )
+    address: AddressInput = strawberry.field(
+        description="The dispatch address; name or company is who the label shows as sender."
+    )
+
+
+@strawberry.input(
+    description=(
+        "A supplier asks Crossdock for a label for its fulfillment order, bought through the "
+        "client's carrier accounts from the supplier's ship-from address."
+    )
+)
+class BuySupplierLabelInput:
+    id: relay.GlobalID = strawberry.field(description="The fulfillment order.")
 
 
 def link_fields(given: Any) -> dict[str, Any]:

@@ -18,10 +18,12 @@ from api.permissions import requires
 from api.suppliers.inputs import (
     AcknowledgeFulfillmentOrderInput,
     ArchiveSupplierInput,
+    BuySupplierLabelInput,
     LinkSupplierProductInput,
     RejectFulfillmentOrderInput,
     ReportSupplierStockInput,
     SetSupplierServiceLevelsInput,
+    SetSupplierShipFromInput,
     ShipSupplierFulfillmentOrderInput,
     UpdateSupplierProductInput,
     UploadSupplierStockCsvInput,
@@ -30,7 +32,7 @@ from api.suppliers.inputs import (
 from api.suppliers.types import SupplierProductType
 from api.tenants.types import SupplierType
 from domain.orders.models import RejectionReason
-from domain.suppliers import catalog, fulfillment
+from domain.suppliers import catalog, fulfillment, labels
 from domain.suppliers.models import SupplierProduct
 from domain.suppliers.reports import StockReport, parse_csv
 from services import suppliers as service
@@ -80,6 +82,11 @@ class ArchiveSupplierPayload(SupplierChangePayload):
 
 
 @strawberry.type
+class SetSupplierShipFromPayload(SupplierChangePayload):
+    pass
+
+
+@strawberry.type
 class SupplierStockPayload(Payload):
     """What a stock report answers: the links whose stock it set."""
 
@@ -119,6 +126,11 @@ class RejectFulfillmentOrderPayload(SupplierFulfillmentPayload):
 
 @strawberry.type
 class ShipSupplierFulfillmentOrderPayload(SupplierFulfillmentPayload):
+    pass
+
+
+@strawberry.type
+class BuySupplierLabelPayload(SupplierFulfillmentPayload):
     pass
 
 
@@ -298,6 +310,37 @@ class Mutation:
                 input.tracking_number,
             ),
             lambda step: ShipSupplierFulfillmentOrderPayload(
+                fulfillment_order=FulfillmentOrderType.from_row(step[0])
+            ),
+        )
+
+    @strawberry.mutation(permission_classes=[_work])
+    async def set_supplier_ship_from(
+        self, info: Info[Context, None], input: SetSupplierShipFromInput
+    ) -> SetSupplierShipFromPayload:
+        """Set where a supplier's parcels leave from (a supplier key: its own)."""
+        return await mutate(
+            info,
+            SetSupplierShipFromPayload,
+            lambda uow: labels.set_ship_from(
+                uow,
+                optional_id(input.supplier_id, "Supplier", "supplierId"),
+                input.address.ship_to(),
+            ),
+            lambda row: SetSupplierShipFromPayload(supplier=SupplierType.from_row(row)),
+        )
+
+    @strawberry.mutation(permission_classes=[_work])
+    async def buy_supplier_label(
+        self, info: Info[Context, None], input: BuySupplierLabelInput
+    ) -> BuySupplierLabelPayload:
+        """A supplier asks for a label instead of reporting its own tracking: the fulfillment
+        order is PACKED and carrier dispatch buys the label, then ships it (see `label`)."""
+        return await mutate(
+            info,
+            BuySupplierLabelPayload,
+            lambda uow: labels.request_label(uow, decode_id(input.id, "FulfillmentOrder", "id")),
+            lambda step: BuySupplierLabelPayload(
                 fulfillment_order=FulfillmentOrderType.from_row(step[0])
             ),
         )

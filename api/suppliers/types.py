@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -20,6 +21,7 @@ from api.context import Context
 from api.descriptions import described_enum
 from api.money import Money
 from api.relay import RowNode, by_id
+from api.shipping.types import LabelFormatEnum
 from api.tenants.types import SupplierType
 from domain.catalog.models import Product
 from domain.suppliers import queries
@@ -182,3 +184,38 @@ def _loader(context: Context, query: Any) -> DataLoader[uuid.UUID, Any]:
         return [found.get(key) for key in keys]
 
     return context.loader(("suppliers", query), lambda: DataLoader(load_fn=load))
+
+
+@strawberry.type(
+    name="SupplierLabel",
+    description="The label Crossdock bought for a supplier's fulfillment order, to print.",
+)
+class SupplierLabelType:
+    carrier: str = strawberry.field(description="The carrier account's name.")
+    service: str = strawberry.field(description="The carrier's service bought, e.g. `ground`.")
+    tracking_number: str = strawberry.field(description="The carrier's tracking number.")
+    label_format: LabelFormatEnum = strawberry.field(  # type: ignore[valid-type]
+        description="The label file's format."
+    )
+    content: strawberry.Private[bytes]
+
+    @strawberry.field
+    def label_base64(self) -> str:
+        """The label file (ZPL or PDF), base64-encoded."""
+        return base64.b64encode(self.content).decode()
+
+
+async def label_of(
+    info: Info[Context, None], fulfillment_id: uuid.UUID
+) -> SupplierLabelType | None:
+    """A supplier fulfillment order's bought label, through the caller's view of it."""
+    found = await _loader(info.context, queries.labels_by_fulfillment_order).load(fulfillment_id)
+    if found is None:
+        return None
+    return SupplierLabelType(
+        carrier=found.carrier,
+        service=found.service,
+        tracking_number=found.tracking_number,
+        label_format=found.label_format,
+        content=found.content,
+    )

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from api.addresses import Address
 from api.context import Context
 from api.descriptions import described_enum
 from api.relay import RowNode, by_id
@@ -72,6 +73,17 @@ class SupplierType(RowNode):
     code: str = strawberry.field(description="Short code, unique within the provider.")
     name: str = strawberry.field(description="The supplier's name as people read it.")
     created_at: datetime = strawberry.field(description=CREATED_AT)
+    ship_from: Address | None = strawberry.field(
+        default=None,
+        description="Where its parcels leave from, for labels bought through Crossdock.",
+    )
+
+    @classmethod
+    def from_row(cls, row: Any) -> SupplierType:
+        """The supplier, its stored ship-from address as an Address."""
+        made = super().from_row(row)
+        made.ship_from = Address.of(row.ship_from) if row.ship_from else None
+        return made
 
 
 @strawberry.type(name="ApiKey")

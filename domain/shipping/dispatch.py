@@ -17,7 +17,7 @@ import uuid
 from domain.audit.trail import Actor, Change
 from domain.audit.trail import record as audit
 from domain.orders.fulfillment import mark_exception, mark_shipped
-from domain.orders.models import FulfillmentStatus
+from domain.orders.models import FulfillmentOrder, FulfillmentStatus
 from domain.outbox.events import Topic
 from domain.shipping.carriers.base import (
     CarrierError,
@@ -28,6 +28,7 @@ from domain.shipping.models import DispatchAttempt, DispatchStatus, Shipment
 from domain.shipping.planning import Plan, ensure_attempt, lock_for_dispatch
 from domain.shipping.quotes import Quote, idempotency_key
 from domain.shipping.rating import RateChoice, shop_rates
+from domain.suppliers import labels
 from persistence.base import new_id
 from tenants.errors import UserFacingError
 from tenants.unit_of_work import TenantUnitOfWork
@@ -96,8 +97,9 @@ def record_shipment(
     """
     if _shipment_of(uow, fo_id) is not None:
         return None
+    ship = labels.ship_by_label if labels.is_supplier_work(uow, fo_id) else mark_shipped
     try:
-        fo, _ = mark_shipped(uow, fo_id, label.carrier, label.tracking_number)
+        fo, _ = ship(uow, fo_id, label.carrier, label.tracking_number)
     except UserFacingError as error:
         log.warning("bought label for %s not recorded: %s", fo_id, error.message)
         uow.session.rollback()
@@ -162,7 +164,7 @@ def note_failure(
         attempt.status = DispatchStatus.FAILED
         attempt.exception_reason = reason[:ERROR_MAX]
         attempt.exception_code = code[:64]
-        mark_exception(uow, fo_id, reason[:ERROR_MAX], code)
+        _exception(uow, fo, reason[:ERROR_MAX], code)
         _audit_exception(uow, fo_id, code)
     return True
 
@@ -182,9 +184,16 @@ def give_up_on(uow: TenantUnitOfWork, fo_id: uuid.UUID, tries: int) -> bool:
     attempt = ensure_attempt(uow, fo)
     attempt.exception_reason = attempt.last_error = reason
     attempt.exception_code = GAVE_UP
-    mark_exception(uow, fo_id, reason, GAVE_UP)
+    _exception(uow, fo, reason, GAVE_UP)
     _audit_exception(uow, fo_id, GAVE_UP)
     return True
+
+
+def _exception(uow: TenantUnitOfWork, fo: FulfillmentOrder, reason: str, code: str) -> None:
+    if fo.supplier_id is not None:
+        labels.label_failed(uow, fo.id, reason, code)
+    else:
+        mark_exception(uow, fo.id, reason, code)
 
 
 def _audit_exception(uow: TenantUnitOfWork, fo_id: uuid.UUID, code: str) -> None:

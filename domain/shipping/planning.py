@@ -25,11 +25,18 @@ from domain.shipping.carriers.base import (
     PermanentCarrierError,
     ServiceLevel,
 )
-from domain.shipping.models import CarrierAccount, DispatchAttempt, DispatchStatus, Shipment
+from domain.shipping.models import (
+    CarrierAccount,
+    DispatchAttempt,
+    DispatchStatus,
+    Shipment,
+    ShippingSettings,
+)
 from domain.shipping.parcels import Parcel, ParcelItem, build_parcel
 from domain.shipping.quotes import Quote
 from domain.shipping.rating import RatingRule
 from domain.shipping.settings import settings_for, ship_from_address
+from domain.suppliers.labels import ship_from_of
 from persistence.base import new_id
 from tenants.unit_of_work import TenantUnitOfWork
 
@@ -61,7 +68,8 @@ def plan_dispatch(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Plan | None:
 
     Nothing to do: not PACKED (shipped, cancelled, in exception), the order on hold
     (its release dispatches it), the client has no enabled carrier account (it ships
-    by hand), or the parcel is at the client's own merchant location (the same). Counts
+    by hand), the parcel is at the client's own merchant location (the same) or is a
+    supplier's without a ship-from address. Counts
     the attempt. Raises PermanentCarrierError for an unshippable address.
     """
     locked = lock_for_dispatch(uow, fo_id)
@@ -75,8 +83,8 @@ def plan_dispatch(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Plan | None:
     accounts = enabled_accounts(uow, fo.client_id)
     if not accounts:
         return None
-    warehouse = uow.scalar(uow.select(Warehouse).where(Warehouse.id == fo.warehouse_id))
-    if warehouse is None or warehouse.kind is not WarehouseKind.WAREHOUSE:
+    origin = _origin(uow, fo)
+    if origin is None:
         return None  # a merchant location's parcel is the client's to hand to a carrier
     attempt = ensure_attempt(uow, fo)
     attempt.attempts += 1
@@ -95,13 +103,27 @@ def plan_dispatch(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Plan | None:
         _carriers(accounts),
         None,
         parcel=_parcel(uow, fo_id),
-        ship_from=_address(lambda: ship_from_address(settings, warehouse), "ship-from"),
+        ship_from=_address(lambda: origin(settings), "ship-from"),
         ship_to=_address(lambda: order.ship_to, "ship-to"),
         rule=settings.rule,
         service_level=level,
         currency=settings.currency,
         label_format=settings.label_format,
     )
+
+
+def _origin(
+    uow: TenantUnitOfWork, fo: FulfillmentOrder
+) -> Callable[[ShippingSettings], Address] | None:
+    # Where the parcel leaves from: a provider warehouse (or the client's override of it),
+    # or a supplier's ship-from address; None for a merchant location's or without an address.
+    if fo.supplier_id is not None:
+        supplier_origin = ship_from_of(uow, fo.supplier_id)
+        return None if supplier_origin is None else lambda _: supplier_origin
+    warehouse = uow.scalar(uow.select(Warehouse).where(Warehouse.id == fo.warehouse_id))
+    if warehouse is None or warehouse.kind is not WarehouseKind.WAREHOUSE:
+        return None
+    return lambda settings: ship_from_address(settings, warehouse)
 
 
 def lock_for_dispatch(

@@ -27,23 +27,30 @@ def fulfillment_orders_to_dispatch(uow: TenantUnitOfWork, event_id: uuid.UUID) -
     if event is None:
         return []
     if event.topic == Topic.FULFILLMENT_PACKED:
-        return _at_warehouses(uow, [uuid.UUID(event.payload["fulfillment_order_id"])])
+        return _dispatchable(uow, [uuid.UUID(event.payload["fulfillment_order_id"])])
     if event.topic == Topic.ORDER_RELEASED:
-        return _of_order(uow, uuid.UUID(event.payload["order_id"]), FulfillmentStatus.PACKED)
+        order_id = uuid.UUID(event.payload["order_id"])
+        return _of_order(uow, order_id, FulfillmentStatus.PACKED, suppliers=True)
     return []
 
 
-def _at_warehouses(uow: TenantUnitOfWork, fo_ids: list[uuid.UUID]) -> list[uuid.UUID]:
-    # A merchant ships what its own location packed by hand and reports the tracking.
+def _dispatchable(
+    uow: TenantUnitOfWork, fo_ids: list[uuid.UUID], *, suppliers: bool = True
+) -> list[uuid.UUID]:
+    # A merchant ships what its own location packed by hand and reports the tracking; a
+    # supplier's fulfillment order is PACKED only when the supplier asked for a label.
+    served = Warehouse.kind == WarehouseKind.WAREHOUSE
+    if suppliers:
+        served = served | FulfillmentOrder.supplier_id.is_not(None)
     return list(
         uow.scalars(
             uow.select(FulfillmentOrder, FulfillmentOrder.id)
-            .join(
+            .outerjoin(
                 Warehouse,
                 (Warehouse.provider_id == FulfillmentOrder.provider_id)
                 & (Warehouse.id == FulfillmentOrder.warehouse_id),
             )
-            .where(FulfillmentOrder.id.in_(fo_ids), Warehouse.kind == WarehouseKind.WAREHOUSE)
+            .where(FulfillmentOrder.id.in_(fo_ids), served)
             .order_by(FulfillmentOrder.id)
         )
     )
@@ -53,8 +60,8 @@ def packed_without_attempt(
     uow: TenantUnitOfWork, before: datetime, since: datetime, limit: int
 ) -> list[uuid.UUID]:
     """Fulfillment orders packed (last changed) between `since` and `before` that dispatch
-    never started: at a provider's warehouse, no attempt, not on hold, their client ships
-    with an enabled carrier."""
+    never started: at a provider's warehouse (or a supplier's, awaiting its label), no
+    attempt, not on hold, their client ships with an enabled carrier."""
     fo = FulfillmentOrder
     no_attempt = ~exists().where(
         DispatchAttempt.provider_id == fo.provider_id,
@@ -79,13 +86,12 @@ def packed_without_attempt(
         uow.select(fo, fo.id)
         .where(
             fo.status == FulfillmentStatus.PACKED,
-            fo.supplier_id.is_(None),
             fo.updated_at <= before,
             fo.updated_at >= since,
             no_attempt,
             not_held,
             carrier,
-            at_warehouse,
+            at_warehouse | fo.supplier_id.is_not(None),  # a supplier's waits for its label
         )
         .order_by(fo.updated_at)
         .limit(limit)
@@ -109,7 +115,7 @@ def pack_automatically(uow: TenantUnitOfWork, event_id: uuid.UUID) -> list[uuid.
         return []
     packed = []
     order_id = uuid.UUID(event.payload["order_id"])
-    for fo_id in _of_order(uow, order_id, FulfillmentStatus.ALLOCATED):
+    for fo_id in _of_order(uow, order_id, FulfillmentStatus.ALLOCATED, suppliers=False):
         try:
             with uow.session.begin_nested():
                 start_picking(uow, fo_id)
@@ -160,9 +166,9 @@ def retry_dispatch(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Step:
 
 
 def _of_order(
-    uow: TenantUnitOfWork, order_id: uuid.UUID, status: FulfillmentStatus
+    uow: TenantUnitOfWork, order_id: uuid.UUID, status: FulfillmentStatus, *, suppliers: bool
 ) -> list[uuid.UUID]:
-    return _at_warehouses(
+    return _dispatchable(
         uow,
         list(
             uow.scalars(
@@ -171,4 +177,5 @@ def _of_order(
                 )
             )
         ),
+        suppliers=suppliers,
     )

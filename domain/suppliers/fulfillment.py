@@ -41,7 +41,7 @@ Step = tuple[FulfillmentOrder, Order]
 
 def acknowledge(uow: TenantUnitOfWork, fulfillment_id: uuid.UUID) -> Step:
     """The supplier accepts the work; a second acknowledgement changes nothing."""
-    view, fo, order = _open(uow, fulfillment_id, "acknowledged")
+    view, fo, order = open_work(uow, fulfillment_id, "acknowledged")
     if fo.acknowledged_at is not None:
         return fo, order
     fo.acknowledged_at = utcnow()
@@ -65,7 +65,7 @@ def reject(
     The caller (services.suppliers) routes the lines on afterwards.
     """
     note = clean_text(note, "note", NOTE_MAX, required=False) or None
-    view, fo, order = _open(uow, fulfillment_id, "rejected")
+    view, fo, order = open_work(uow, fulfillment_id, "rejected")
     lines = release_supplier_lines(view, fo, "fulfillment order rejected")
     _unallocate(view, lines)
     now = utcnow()
@@ -83,18 +83,27 @@ def ship(
     """The supplier handed the parcel to a carrier; shipping twice is refused."""
     carrier = clean_text(carrier, "carrier", CARRIER_MAX)
     tracking_number = clean_text(tracking_number, "trackingNumber", TRACKING_MAX)
-    view, fo, order = _open(uow, fulfillment_id, "shipped")
+    view, fo, order = open_work(uow, fulfillment_id, "shipped")
     if order.status is OrderStatus.ON_HOLD:
         raise DomainError(
             DomainErrorCode.ILLEGAL_TRANSITION,
             "The order is ON_HOLD; it ships once its holds are released.",
             "id",
         )
+    ship_lines(view, fo, order, carrier, tracking_number)
+    return fo, order
+
+
+def ship_lines(
+    uow: TenantUnitOfWork, fo: FulfillmentOrder, order: Order, carrier: str, tracking_number: str
+) -> None:
+    """Ship a locked supplier fulfillment order's units from the supplier's stock, with the
+    carrier and tracking number (the supplier's own, or a label's)."""
     assert fo.supplier_id is not None
     reference = stock.Reference("fulfillment_order", fo.id)
     units = 0
-    for line in _lines(view, fo.id):
-        stock.ship(view, fo.supplier_id, line.product_id, line.quantity, reference)
+    for line in _lines(uow, fo.id):
+        stock.ship(uow, fo.supplier_id, line.product_id, line.quantity, reference)
         units += line.quantity
     now = utcnow()
     fo.status = FulfillmentStatus.SHIPPED
@@ -103,14 +112,15 @@ def ship(
     fo.shipped_at = now
     fo.acknowledged_at = fo.acknowledged_at or now
     fo.updated_at = now
-    events.fulfillment_changed(view, fo, Topic.FULFILLMENT_SHIPPED, units=units)
-    refresh_status(view, order)
-    return fo, order
+    events.fulfillment_changed(uow, fo, Topic.FULFILLMENT_SHIPPED, units=units)
+    refresh_status(uow, order)
 
 
-def _open(
+def open_work(
     uow: TenantUnitOfWork, fulfillment_id: uuid.UUID, action: str
 ) -> tuple[TenantUnitOfWork, FulfillmentOrder, Order]:
+    """The caller's supplier fulfillment order, still open, locked after its order; with the
+    provider's view of the transaction. Refused for another's, a closed or a refused one."""
     found = uow.get_or_not_found(FulfillmentOrder, fulfillment_id, "fulfillment order")
     if found.supplier_id is None:
         raise DomainError(

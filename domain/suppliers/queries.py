@@ -23,6 +23,8 @@ from domain.orders.models import (
     Order,
     OrderLine,
 )
+from domain.shipping.carriers.base import LabelFormat
+from domain.shipping.models import Shipment
 from domain.suppliers.models import SupplierProduct, SupplierStock, SupplierStockMovement
 from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
@@ -182,3 +184,41 @@ _ADDRESS = (
     "email",
 )
 """The ship-to columns in the order `Address.from_columns` takes them."""
+
+
+@dataclass(frozen=True)
+class SupplierLabel:
+    """A label bought for a supplier's fulfillment order, as the supplier prints it."""
+
+    carrier: str
+    service: str
+    tracking_number: str
+    label_format: LabelFormat
+    content: bytes
+
+
+def labels_by_fulfillment_order(
+    uow: TenantUnitOfWork, fulfillment_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, SupplierLabel]:
+    """The label of each visible supplier fulfillment order that has one; never its cost."""
+    stmt = uow.select(
+        FulfillmentOrder,
+        FulfillmentOrder.id,
+        Shipment.carrier,
+        Shipment.service,
+        Shipment.tracking_number,
+        Shipment.label_format,
+        Shipment.label_content,
+    ).join(
+        Shipment,
+        and_(
+            Shipment.provider_id == FulfillmentOrder.provider_id,
+            Shipment.fulfillment_order_id == FulfillmentOrder.id,
+        ),
+    )
+    rows = uow.execute(
+        stmt.where(
+            FulfillmentOrder.id.in_(fulfillment_ids), FulfillmentOrder.supplier_id.is_not(None)
+        )
+    )
+    return {row[0]: SupplierLabel(*row[1:]) for row in rows}
