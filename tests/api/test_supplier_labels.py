@@ -17,6 +17,7 @@ if dramatiq.broker.global_broker is None:  # never let an import reach for Rabbi
 from domain.billing.accrual import accrue_event
 from domain.billing.models import Charge, ChargeType
 from domain.billing.rate_cards import NewRateCard, create_rate_card
+from domain.orders.models import FulfillmentStatus, OrderStatus
 from domain.outbox.events import Topic
 from domain.shipping.accounts import AccountChanges, update_carrier_account
 from domain.shipping.models import CarrierAccount, CarrierKind, DispatchAttempt
@@ -25,7 +26,8 @@ from tenants.unit_of_work import TenantUnitOfWork
 from tests.catalog_factories import make_product
 from tests.factories import count_rows, global_id
 from tests.factories_orders import order_command, place_order
-from tests.shipping_factories import US_CUSTOMER, make_shipping_world
+from tests.fakes.aggregator_server import fake_aggregator_server
+from tests.shipping_factories import BAD_ZIP, US_CUSTOMER, fake_aggregator, make_shipping_world
 from tests.supplier_factories import (
     link,
     make_supplier,
@@ -36,6 +38,8 @@ from tests.supplier_factories import (
 )
 from workers import dispatch as actors
 from workers import runtime
+
+__all__ = ["fake_aggregator", "fake_aggregator_server"]
 
 ERRORS = "userErrors { field code message }"
 SHIP_FROM = f"""
@@ -50,6 +54,11 @@ mutation($id: ID!) {{
 WORK = """
 { fulfillmentOrders(filter: {dropShip: true}) { edges { node {
     id status carrier trackingNumber label { carrier trackingNumber labelFormat labelBase64 } } } } }
+"""
+OWN_SHIP = f"""
+mutation($id: ID!) {{
+  shipSupplierFulfillmentOrder(input: {{id: $id, carrier: "USPS", trackingNumber: "9400"}}) {{
+    fulfillmentOrder {{ status }} {ERRORS} }} }}
 """
 TRAIL_DEPOT = {
     "line1": "1 Depot Way",
@@ -178,3 +187,35 @@ def test_a_bad_ship_from_address_is_refused_with_its_field(world, gql):
     answer = gql(SHIP_FROM, {"input": {"address": bad}}, key=world.trail_key)
     [error] = answer["data"]["setSupplierShipFrom"]["userErrors"]
     assert (error["field"], error["code"]) == (["address", "country"], "INVALID")
+
+
+def test_a_label_the_carrier_refuses_leaves_the_work_in_exception_for_the_supplier(
+    world, gql, database, fake_aggregator
+):
+    # given: the client ships through an aggregator, which refuses a bad ZIP code
+    with TenantUnitOfWork(database.session_factory, world.tenant.scope) as uow:
+        for account in uow.session.query(CarrierAccount):
+            update_carrier_account(uow, account.id, AccountChanges(enabled=False))
+        uow.commit()
+    world.account(CarrierKind.AGGREGATOR, "Aggregator", fake_aggregator)
+    # and: an order to such an address, routed to TRAIL, which asks for a label
+    command = replace(order_command("SO-BAD", (("HAMMOCK", 1),)), ship_to=BAD_ZIP,
+                      client_id=world.tenant.clients["A"].id)  # fmt: skip
+    created = place_order(database, world.tenant.scope, command)
+    fo_id = route_to_supplier(database, world.tenant, created.order.id, world.trail)
+    fo = global_id("FulfillmentOrder", fo_id)
+    gql(SHIP_FROM, {"input": {"address": TRAIL_DEPOT}}, key=world.trail_key)
+    assert gql(BUY, {"id": fo}, key=world.trail_key)["data"]["buySupplierLabel"]["userErrors"] == []
+    # when: dispatch tries
+    [packed] = world.events(Topic.FULFILLMENT_PACKED)
+    actors.dispatch_fulfillment(world.provider, str(packed.id))
+    # then: no label; the supplier's part and the order wait in EXCEPTION
+    assert world.shipments() == []
+    assert world.state(fo_id)[:2] == (FulfillmentStatus.EXCEPTION, OrderStatus.EXCEPTION)
+    assert supplier_level(database, world.trail, world.product_id) == (6, 3)
+    # when: the supplier ships it with its own carrier instead
+    shipped = gql(OWN_SHIP, {"id": fo}, key=world.trail_key)["data"]["shipSupplierFulfillmentOrder"]
+    # then
+    assert shipped == {"fulfillmentOrder": {"status": "SHIPPED"}, "userErrors": []}
+    assert supplier_level(database, world.trail, world.product_id) == (5, 2)
+    assert supplier_stock_matches_log(database)
