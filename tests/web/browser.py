@@ -6,7 +6,9 @@ that reaches for a CDN (or anything else outside) fails visibly instead of quiet
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -129,10 +131,15 @@ def wait_for_text(driver: webdriver.Chrome, css: str, text: str, timeout: float 
 
 
 def screenshot(driver: webdriver.Chrome, name: str) -> Path:
-    """A PNG of the page for the README (docs/screenshots/<name>.png)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    driver.save_screenshot(str(path))
+    """A PNG of the page for the README: docs/screenshots/<name>.png when
+    CROSSDOCK_UPDATE_SCREENSHOTS=1, else a temporary file (a test run leaves the tree clean)."""
+    if os.environ.get("CROSSDOCK_UPDATE_SCREENSHOTS") == "1":
+        folder = SCREENSHOTS
+    else:
+        folder = Path(tempfile.gettempdir()) / "crossdock-screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    assert driver.save_screenshot(str(path)), name
     return path
 
 
