@@ -96,3 +96,123 @@ def test_the_policy_narrowing_downgrades_and_upgrades_again(fresh_postgres):
     assert ("providers", "system_scheduler", "ALL") in widened - narrowed
     assert ("providers", "system_scheduler_select", "SELECT") in narrowed - widened
     assert policies_of(fresh_postgres) == narrowed
+
+
+# Migration 0018 stamps each existing charge with the month it is billed in. One client
+# (ACME) has a voided September, an issued October and a draft November; another (Bolt)
+# only a draft October. Each charge: (client, invoice it is on or None, service date,
+# month expected after the upgrade, invoice expected after the downgrade).
+_INVOICES = {
+    "acme-sep": ("acme", "2026-09-01", "void"),
+    "acme-oct": ("acme", "2026-10-01", "issued"),
+    "acme-nov": ("acme", "2026-11-01", "draft"),
+    "bolt-oct": ("bolt", "2026-10-01", "draft"),
+}
+_CHARGES = {
+    # a late September charge that went onto the issued October invoice keeps October
+    "acme-late-on-oct": ("acme", "acme-oct", "2026-09-28", "2026-10-01", "acme-oct"),
+    "acme-on-draft-nov": ("acme", "acme-nov", "2026-11-03", "2026-11-01", "acme-nov"),
+    # released by the voided September: the month after the latest closed invoice
+    "acme-released-sep": ("acme", None, "2026-09-10", "2026-11-01", "acme-nov"),
+    # arrived after October was issued: November, where the next run would bill it
+    "acme-after-oct-issued": ("acme", None, "2026-10-20", "2026-11-01", "acme-nov"),
+    "acme-december": ("acme", None, "2026-12-02", "2026-12-01", None),
+    # ACME's closed invoices move none of Bolt's charges; a draft closes nothing
+    "bolt-september": ("bolt", None, "2026-09-10", "2026-09-01", None),
+    "bolt-on-draft-oct": ("bolt", "bolt-oct", "2026-10-05", "2026-10-01", "bolt-oct"),
+    "bolt-in-draft-month": ("bolt", None, "2026-10-30", "2026-10-01", "bolt-oct"),
+}
+
+
+def _seed_invoiced_and_open_charges(url: str) -> dict[str, uuid.UUID]:
+    """Rows as revision 0017 held them, by raw SQL; the ids by name."""
+    engine = make_engine(url)
+    ids = {name: uuid.uuid4() for name in ["provider", "acme", "bolt", *_INVOICES, *_CHARGES]}
+    stored = (lambda u: u.hex) if engine.dialect.name == "sqlite" else (lambda u: u)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO providers (id, name) VALUES (:id, 'Northwind')"),
+                {"id": stored(ids["provider"])},
+            )
+            connection.execute(
+                text("INSERT INTO clients (provider_id, id, code, name) VALUES (:p, :id, :c, :c)"),
+                [
+                    {"p": stored(ids["provider"]), "id": stored(ids[c]), "c": c}
+                    for c in ("acme", "bolt")
+                ],
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO invoices (provider_id, id, client_id, number, period_start,"
+                    " period_end, currency, status, subtotal_minor, minimum_top_up_minor,"
+                    " tax_minor, total_minor) VALUES (:p, :id, :client, :number, :start, :start,"
+                    " 'USD', :status, 0, 0, 0, 0)"
+                ),
+                [
+                    {
+                        "p": stored(ids["provider"]),
+                        "id": stored(ids[name]),
+                        "client": stored(ids[client]),
+                        "number": name,
+                        "start": start,
+                        "status": status,
+                    }
+                    for name, (client, start, status) in _INVOICES.items()
+                ],
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO charges (provider_id, id, client_id, charge_type, source_type,"
+                    " source_id, occurred_at, service_date, quantity, unit_price, amount_minor,"
+                    " currency, description, actor, invoice_id, created_at) VALUES (:p, :id,"
+                    " :client, 'manual', 'manual', :source, :at, :day, '1', '1.00', 100, 'USD',"
+                    " :source, 'test', :invoice, :at)"
+                ),
+                [
+                    {
+                        "p": stored(ids["provider"]),
+                        "id": stored(ids[name]),
+                        "client": stored(ids[client]),
+                        "source": name,
+                        "at": f"{day} 12:00:00",
+                        "day": day,
+                        "invoice": stored(ids[invoice]) if invoice else None,
+                    }
+                    for name, (client, invoice, day, _, _) in _CHARGES.items()
+                ],
+            )
+    finally:
+        engine.dispose()
+    return ids
+
+
+def _charges_by_source(url: str, column: str) -> dict[str, object]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text(f"SELECT source_id, {column} FROM charges"))
+            return {source: value for source, value in rows}
+    finally:
+        engine.dispose()
+
+
+def test_0018_stamps_existing_charges_with_their_billing_month_and_downgrades(fresh_url):
+    # given: the schema of 0017 holding invoiced and open charges
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "0017")
+    ids = _seed_invoiced_and_open_charges(fresh_url)
+    # when
+    command.upgrade(config, "head")
+    periods = _charges_by_source(fresh_url, "billing_period")
+    command.downgrade(config, "0017")
+    invoices = _charges_by_source(fresh_url, "invoice_id")
+    # then
+    assert {name: str(period) for name, period in periods.items()} == {
+        name: month for name, (_, _, _, month, _) in _CHARGES.items()
+    }
+    by_id = {stored: name for name, stored in ids.items()}
+    assert {
+        name: by_id.get(uuid.UUID(str(value)) if value else None)
+        for name, value in invoices.items()
+    } == {name: invoice for name, (_, _, _, _, invoice) in _CHARGES.items()}
