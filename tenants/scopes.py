@@ -16,7 +16,7 @@ SCOPES: dict[str, str] = {
     "keys:read": "list API keys",
     "keys:write": "create and revoke API keys",
     "users:read": "list the people who sign in",
-    "users:write": "invite and deactivate people",
+    "users:write": "invite people, change their roles, deactivate them",
     "catalog:read": "read warehouses and products",
     "catalog:write": "create and change products and warehouses",
     "inventory:read": "read stock levels, movements and inbound shipments",

@@ -61,7 +61,8 @@ class UserSession(Base):
     """A signed-in browser: only hashes of its cookie and its CSRF token are stored.
 
     It carries what authorizes the person (kind, role, client or supplier, name), so a
-    request reads one row; changing any of those ends the person's sessions.
+    request reads one row; a role change rewrites it in its sessions (the next request has
+    the new scopes), and deactivation or a password change ends them.
     """
 
     __tablename__ = "user_sessions"

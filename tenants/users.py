@@ -1,4 +1,4 @@
-"""People: the first provider admin, invitations, accepting them, passwords, deactivation."""
+"""People: the first provider admin, invitations, accepting them, passwords, roles, deactivation."""
 
 from __future__ import annotations
 
@@ -193,6 +193,8 @@ def deactivate_user(uow: TenantUnitOfWork, user_id: uuid.UUID) -> User:
     if user.id == uow.scope.user_id:
         raise TenantError(TenantErrorCode.FORBIDDEN, "You cannot deactivate yourself.", "id")
     _check_role_grantable(uow, user.role, field="id")
+    if user.role is Role.PROVIDER_ADMIN and user.status is UserStatus.ACTIVE:
+        _keep_a_provider_admin(uow, user, "id")
     if user.status is not UserStatus.DEACTIVATED:
         user.status = UserStatus.DEACTIVATED
         user.deactivated_at = utcnow()
@@ -201,6 +203,45 @@ def deactivate_user(uow: TenantUnitOfWork, user_id: uuid.UUID) -> User:
     uow.execute(uow.delete(UserSession).where(UserSession.user_id == user.id))
     uow.flush()
     return user
+
+
+def change_user_role(uow: TenantUnitOfWork, user_id: uuid.UUID, role: Role) -> User:
+    """Give a person the caller may manage another role of the same kind; their sessions
+    carry the new role's scopes from their next request on."""
+    user = uow.get_or_not_found(User, user_id, "user", lock=True)
+    _check_role_grantable(uow, user.role, field="id")
+    _check_role_grantable(uow, role)
+    if ROLE_KIND[role] is not user.kind:
+        raise TenantError(
+            TenantErrorCode.INVALID,
+            f"A {user.kind.value}'s person cannot have the role {role.name}.",
+            "role",
+        )
+    if user.role is role:
+        return user
+    if user.role is Role.PROVIDER_ADMIN and user.status is UserStatus.ACTIVE:
+        _keep_a_provider_admin(uow, user, "role")
+    user.role = role
+    uow.execute(uow.update(UserSession).where(UserSession.user_id == user.id).values(role=role))
+    uow.flush()
+    return user
+
+
+def _keep_a_provider_admin(uow: TenantUnitOfWork, leaving: User, field: str) -> None:
+    """Refuse to take the last active provider admin away.
+
+    Every active provider admin is locked, in id order, so two admins demoting each
+    other at once cannot both succeed."""
+    admins = uow.scalars(
+        uow.select(User)
+        .where(User.role == Role.PROVIDER_ADMIN, User.status == UserStatus.ACTIVE)
+        .order_by(User.id)
+        .with_for_update()
+    ).all()
+    if not any(admin.id != leaving.id for admin in admins):
+        raise TenantError(
+            TenantErrorCode.FORBIDDEN, "The provider must keep at least one active admin.", field
+        )
 
 
 def _new_user(

@@ -30,3 +30,9 @@ class ChangePasswordInput:
 @strawberry.input(description="Deactivate a person: they can no longer sign in.")
 class DeactivateUserInput:
     id: relay.GlobalID = strawberry.field(description="The person.")
+
+
+@strawberry.input(description="Give a person another role of the same kind (provider, client).")
+class ChangeUserRoleInput:
+    id: relay.GlobalID = strawberry.field(description="The person.")
+    role: UserRoleEnum = strawberry.field(description="Their new role.")  # type: ignore[valid-type]

@@ -1,4 +1,4 @@
-"""Mutations of people, each with its own payload: invitations, passwords, deactivation."""
+"""Mutations of people, each with its own payload: invitations, passwords, roles, deactivation."""
 
 from __future__ import annotations
 
@@ -10,7 +10,12 @@ from strawberry.types import Info
 from api.context import Context
 from api.mutations import Payload, decode_id, mutate, optional_id
 from api.permissions import authenticated, requires
-from api.users.inputs import ChangePasswordInput, DeactivateUserInput, InviteUserInput
+from api.users.inputs import (
+    ChangePasswordInput,
+    ChangeUserRoleInput,
+    DeactivateUserInput,
+    InviteUserInput,
+)
 from api.users.types import UserType
 from tenants import users
 from tenants.unit_of_work import TenantUnitOfWork
@@ -32,6 +37,13 @@ class InviteUserPayload(Payload):
 class ChangePasswordPayload(Payload):
     user: UserType | None = strawberry.field(
         default=None, description="The signed-in person after the change; null when refused."
+    )
+
+
+@strawberry.type
+class ChangeUserRolePayload(Payload):
+    user: UserType | None = strawberry.field(
+        default=None, description="The person after the change; null when refused."
     )
 
 
@@ -100,4 +112,17 @@ class Mutation:
             DeactivateUserPayload,
             lambda uow: users.deactivate_user(uow, decode_id(input.id, "User", "id")),
             lambda user: DeactivateUserPayload(user=UserType.from_row(user)),
+        )
+
+    @strawberry.mutation(permission_classes=[requires("users:write")])
+    async def change_user_role(
+        self, info: Info[Context, None], input: ChangeUserRoleInput
+    ) -> ChangeUserRolePayload:
+        """Change the role of a person you may manage (never the provider's last admin);
+        their open sessions get the new role's scopes at once."""
+        return await mutate(
+            info,
+            ChangeUserRolePayload,
+            lambda uow: users.change_user_role(uow, decode_id(input.id, "User", "id"), input.role),
+            lambda user: ChangeUserRolePayload(user=UserType.from_row(user)),
         )

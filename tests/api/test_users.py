@@ -224,3 +224,146 @@ def test_a_suppliers_person_reads_and_reports_its_stock(app, demo_keys):
     assert listed.json()["data"]["supplierProducts"]["edges"] == [
         {"node": {"supplierSku": "TG-HAM-1"}}
     ]
+
+
+ROLE = """mutation($id: ID!, $role: UserRole!) { changeUserRole(input: {id: $id, role: $role}) {
+  user { email role } userErrors { field code message } } }"""
+AUDITED = """{ auditEvents(first: 5, filter: {mutation: ["changeUserRole"]}) {
+  edges { node { actorKind actorName outcome errorCodes objectId input } } } }"""
+
+
+def person(app, url: str, password: str = "bo-chen-password") -> Browser:
+    """The browser of the person who accepted the invitation at `url`."""
+    accepted = accept(app, url, password=password)
+    assert accepted.status_code == 200, accepted.text
+    return Browser(accepted.cookies["crossdock_session"], accepted.cookies["crossdock_csrf"])
+
+
+def test_a_role_change_gives_the_persons_open_session_the_new_scopes(app, demo_keys):
+    # given: an operator, signed in, who cannot touch rate cards
+    staff = signed_in(app, STAFF)
+    invited = invite(app, staff, email="bo@northwind.example", role="WAREHOUSE_OPERATOR")
+    bo = person(app, invited["invitationUrl"])
+    cards = "{ rateCards(first: 1) { edges { node { id } } } }"
+    assert graphql(app, bo, cards).json()["errors"][0]["extensions"]["code"] == "MISSING_SCOPE"
+    # when
+    changed = graphql(app, staff, ROLE, {"id": invited["user"]["id"], "role": "BILLING"})
+    # then: the same session now reads rate cards, and no longer moves stock
+    assert changed.json()["data"]["changeUserRole"] == {
+        "user": {"email": "bo@northwind.example", "role": "BILLING"},
+        "userErrors": [],
+    }
+    assert "errors" not in graphql(app, bo, cards).json()
+    scopes = graphql(app, bo, "{ viewer { scopes } }").json()["data"]["viewer"]["scopes"]
+    assert "BILLING_WRITE" in scopes
+    assert "INVENTORY_WRITE" not in scopes
+    # and the audit trail names who did it
+    event = graphql(app, staff, AUDITED).json()["data"]["auditEvents"]["edges"][0]["node"]
+    assert event["actorKind"] == "USER"
+    assert event["outcome"] == "OK"
+    assert event["objectId"] == invited["user"]["id"]
+    assert (
+        event["actorName"] == graphql(app, staff, VIEWER).json()["data"]["viewer"]["user"]["name"]
+    )
+
+
+def test_the_last_provider_admin_keeps_the_role(app, demo_keys):
+    # given: the demo's only provider admin
+    staff = signed_in(app, STAFF)
+    own_id = graphql(app, staff, VIEWER).json()["data"]["viewer"]["user"]["id"]
+    # when it demotes itself, or a provider key deactivates it
+    demoted = graphql(app, staff, ROLE, {"id": own_id, "role": "BILLING"}).json()
+    deactivated = app.post(
+        "/graphql",
+        json={"query": DEACTIVATE, "variables": {"id": own_id}},
+        headers={"Authorization": f"Bearer {demo_keys['provider']}"},
+    ).json()
+    # then both are refused and it is still an admin
+    assert demoted["data"]["changeUserRole"]["userErrors"] == [
+        {
+            "field": ["role"],
+            "code": "FORBIDDEN",
+            "message": "The provider must keep at least one active admin.",
+        }
+    ]
+    assert deactivated["data"]["deactivateUser"]["userErrors"][0]["code"] == "FORBIDDEN"
+    viewer = graphql(app, staff, VIEWER).json()["data"]["viewer"]["user"]
+    assert viewer["role"] == "PROVIDER_ADMIN"
+    refused = graphql(app, staff, AUDITED).json()["data"]["auditEvents"]["edges"][0]["node"]
+    assert (refused["outcome"], refused["errorCodes"]) == ("REFUSED", ["FORBIDDEN"])
+
+
+def test_with_a_second_admin_the_first_may_step_down(app, demo_keys):
+    # given: a second provider admin
+    staff = signed_in(app, STAFF)
+    invited = invite(app, staff, email="al@northwind.example", role="PROVIDER_ADMIN")
+    al = person(app, invited["invitationUrl"])
+    own_id = graphql(app, staff, VIEWER).json()["data"]["viewer"]["user"]["id"]
+    # when
+    stepped = graphql(app, staff, ROLE, {"id": own_id, "role": "WAREHOUSE_OPERATOR"}).json()
+    # then: the first is an operator now, and the second cannot step down any more
+    assert stepped["data"]["changeUserRole"]["userErrors"] == []
+    assert (
+        graphql(app, staff, INVITE, {"input": {"email": "x@y.example", "role": "BILLING"}}).json()[
+            "errors"
+        ][0]["extensions"]["code"]
+        == "MISSING_SCOPE"
+    )
+    al_id = invited["user"]["id"]
+    last = graphql(app, al, ROLE, {"id": al_id, "role": "BILLING"}).json()
+    assert last["data"]["changeUserRole"]["userErrors"][0]["code"] == "FORBIDDEN"
+
+
+def test_a_client_admin_changes_roles_within_its_own_client_only(app, demo_keys):
+    # given: a viewer of ACME and one of Bolt Coffee
+    staff = signed_in(app, STAFF)
+    merchant = signed_in(app, MERCHANT)
+    acme_viewer = invite(app, merchant, email="v@acme.example", role="CLIENT_VIEWER")["user"]
+    clients = graphql(app, staff, '{ clients(filter: {code: "BOLT"}) { edges { node { id } } } }')
+    bolt_id = clients.json()["data"]["clients"]["edges"][0]["node"]["id"]
+    bolt_viewer = invite(
+        app, staff, email="v@bolt.example", role="CLIENT_VIEWER", clientId=bolt_id
+    )["user"]
+    # when
+    own = graphql(app, merchant, ROLE, {"id": acme_viewer["id"], "role": "CLIENT_ADMIN"}).json()
+    other = graphql(app, merchant, ROLE, {"id": bolt_viewer["id"], "role": "CLIENT_ADMIN"}).json()
+    staff_role = graphql(
+        app, merchant, ROLE, {"id": acme_viewer["id"], "role": "PROVIDER_ADMIN"}
+    ).json()
+    # then: its own person changes; Bolt's answers like an unknown id; no provider roles
+    assert own["data"]["changeUserRole"]["user"] == {
+        "email": "v@acme.example",
+        "role": "CLIENT_ADMIN",
+    }
+    assert other["data"]["changeUserRole"] == {
+        "user": None,
+        "userErrors": [{"field": ["id"], "code": "NOT_FOUND", "message": "No such user."}],
+    }
+    assert staff_role["data"]["changeUserRole"]["userErrors"][0]["field"] == ["role"]
+    bolt = graphql(app, staff, USERS).json()["data"]["users"]["edges"]
+    assert {"email": "v@bolt.example", "role": "CLIENT_VIEWER", "status": "INVITED"} in [
+        edge["node"] for edge in bolt
+    ]
+
+
+def test_a_role_of_another_kind_is_refused(app, demo_keys):
+    staff = signed_in(app, STAFF)
+    merchant_id = graphql(app, signed_in(app, MERCHANT), VIEWER).json()["data"]["viewer"]["user"][
+        "id"
+    ]
+    answer = graphql(app, staff, ROLE, {"id": merchant_id, "role": "BILLING"}).json()
+    assert answer["data"]["changeUserRole"]["userErrors"] == [
+        {
+            "field": ["role"],
+            "code": "INVALID",
+            "message": "A client's person cannot have the role BILLING.",
+        }
+    ]
+
+
+def test_people_without_users_write_cannot_change_roles(app, demo_keys):
+    staff = signed_in(app, STAFF)
+    invited = invite(app, staff, email="op@northwind.example", role="WAREHOUSE_OPERATOR")
+    operator = person(app, invited["invitationUrl"])
+    answer = graphql(app, operator, ROLE, {"id": invited["user"]["id"], "role": "PROVIDER_ADMIN"})
+    assert answer.json()["errors"][0]["extensions"]["code"] == "MISSING_SCOPE"

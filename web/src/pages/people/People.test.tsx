@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor } from "@testing-library/preact";
 import { describe, expect, it } from "vitest";
 import { renderSignedIn } from "../../test-client";
 import { People } from "./People";
-import { invitableRoles, ownerOf } from "./roles";
+import { invitableRoles, ownerOf, rolesLike } from "./roles";
 
 const staff = {
   viewer: {
@@ -47,6 +47,39 @@ describe("people", () => {
     expect(ownerOf("CLIENT_VIEWER")).toBe("client");
     expect(ownerOf("SUPPLIER")).toBe("supplier");
     expect(ownerOf("BILLING")).toBeNull();
+  });
+
+  it("moves a person only between roles of the same kind that the viewer may grant", () => {
+    expect(rolesLike("BILLING", "PROVIDER")).toEqual(["PROVIDER_ADMIN", "WAREHOUSE_OPERATOR", "BILLING"]);
+    expect(rolesLike("CLIENT_VIEWER", "CLIENT")).toEqual(["CLIENT_ADMIN", "CLIENT_VIEWER"]);
+    expect(rolesLike("PROVIDER_ADMIN", "CLIENT")).toEqual([]);
+    expect(rolesLike("SUPPLIER", "PROVIDER")).toEqual(["SUPPLIER"]);
+  });
+
+  it("changes a role from the table and shows a refusal", async () => {
+    const { sent } = renderSignedIn(
+      <People />,
+      people,
+      {
+        ChangeUserRole: {
+          changeUserRole: {
+            user: null,
+            userErrors: [
+              { field: ["role"], code: "FORBIDDEN", message: "The provider must keep at least one active admin." },
+            ],
+          },
+        },
+      },
+      staff,
+    );
+    const select = screen.getByLabelText("Role of ops@northwind.example") as HTMLSelectElement;
+    expect([...select.options].map((o) => o.value)).toEqual(["PROVIDER_ADMIN", "WAREHOUSE_OPERATOR", "BILLING"]);
+    fireEvent.change(select, { target: { value: "BILLING" } });
+
+    await waitFor(() =>
+      expect(screen.getByRole("alert").textContent).toBe("The provider must keep at least one active admin."),
+    );
+    expect(sent).toHaveBeenCalledWith("ChangeUserRole", { id: "U1", role: "BILLING" });
   });
 
   it("offers to deactivate others, never the signed-in person", () => {

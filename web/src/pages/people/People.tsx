@@ -12,13 +12,14 @@ import { Pager, useCursorPages } from "../../ui/Pager";
 import { ErrorNote, Loading } from "../../ui/states";
 import { OwnerField } from "./OwnerField";
 import {
+  ChangeRoleDocument,
   DeactivateDocument,
   InviteDocument,
   PeopleDocument,
 } from "./peopleDocuments";
-import { invitableRoles, ownerOf } from "./roles";
+import { invitableRoles, ownerOf, rolesLike } from "./roles";
 
-/** The tenant's people: invite one (the link is shown once), deactivate one. */
+/** The tenant's people: invite one (the link is shown once), change a role, deactivate one. */
 export function People() {
   const { viewer, timeZone } = useSession();
   const pages = useCursorPages();
@@ -27,6 +28,7 @@ export function People() {
     variables: { first: 50, after: pages.after },
   });
   const [, deactivate] = useMutation(DeactivateDocument);
+  const [, changeRole] = useMutation(ChangeRoleDocument);
   const [problem, setProblem] = useState<string>();
   const refresh = () => refetch({ requestPolicy: "network-only" });
   const people = result.data?.users.edges.map((e) => e.node) ?? [];
@@ -35,6 +37,28 @@ export function People() {
     if (!window.confirm(`Deactivate ${email}? They are signed out at once.`)) return;
     setProblem(problemOf(await deactivate({ id })));
     refresh();
+  }
+
+  async function moveTo(id: string, role: UserRole) {
+    setProblem(problemOf(await changeRole({ id, role })));
+    refresh();
+  }
+
+  function roleCell(p: (typeof people)[number]) {
+    const choices = rolesLike(p.role, viewer.kind);
+    if (p.status === "DEACTIVATED" || choices.length < 2 || !choices.includes(p.role))
+      return humanize(p.role);
+    return (
+      <select
+        aria-label={`Role of ${p.email}`}
+        value={p.role}
+        onChange={(e) => moveTo(p.id, e.currentTarget.value as UserRole)}
+      >
+        {choices.map((r) => (
+          <option value={r}>{humanize(r)}</option>
+        ))}
+      </select>
+    );
   }
 
   return (
@@ -53,7 +77,7 @@ export function People() {
           columns={[
             { header: "Name", cell: (p) => p.name || "—" },
             { header: "E-mail", cell: (p) => p.email },
-            { header: "Role", cell: (p) => humanize(p.role) },
+            { header: "Role", cell: roleCell },
             { header: "Of", cell: (p) => p.client?.code ?? p.supplier?.code ?? "—" },
             { header: "Status", cell: (p) => humanize(p.status) },
             { header: "Since", cell: (p) => formatTime(p.createdAt, timeZone) },

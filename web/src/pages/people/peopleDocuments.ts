@@ -80,6 +80,20 @@ export const DeactivateDocument = graphql(`
   }
 `);
 
+export const ChangeRoleDocument = graphql(`
+  mutation ChangeUserRole($id: ID!, $role: UserRole!) {
+    changeUserRole(input: { id: $id, role: $role }) {
+      user {
+        id
+        role
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
 export const ApiKeysDocument = graphql(`
   query ApiKeys($first: Int!, $after: String) {
     apiKeys(first: $first, after: $after) {

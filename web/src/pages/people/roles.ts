@@ -15,3 +15,14 @@ export function ownerOf(role: UserRole): "client" | "supplier" | null {
   if (CLIENT_ROLES.includes(role)) return "client";
   return role === "SUPPLIER" ? "supplier" : null;
 }
+
+/** The roles a person holding `role` may be moved to by this viewer: same kind, grantable. */
+export function rolesLike(role: UserRole, kind: KeyKind): UserRole[] {
+  const family = PROVIDER_ROLES.includes(role)
+    ? PROVIDER_ROLES
+    : CLIENT_ROLES.includes(role)
+      ? CLIENT_ROLES
+      : [role];
+  const grantable = invitableRoles(kind);
+  return family.filter((r) => grantable.includes(r));
+}
