@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,6 +26,7 @@ from tenants import passwords, throttle
 from tenants.errors import AuthenticationError
 from tenants.roles import ROLE_SCOPES
 from tenants.scope import TenantScope
+from tenants.sign_in_records import SignInAction, SignInRecord, SignInRecorder, SignInRefusal
 from tenants.throttle import ThrottlePolicy
 from tenants.unit_of_work import TenantUnitOfWork
 from tenants.user_models import User, UserSession, UserStatus
@@ -90,8 +93,10 @@ def sign_in(
     client_address: str | None,
     policy: SessionPolicy,
     replacing: str | None = None,
+    record: SignInRecorder | None = None,
 ) -> SignedIn:
-    """A new session for the account, or InvalidCredentials / SignInThrottled.
+    """A new session for the account, or InvalidCredentials / SignInThrottled; `record`
+    is told of the sign-in or refusal when the address names an account.
 
     The session id is always new (a cookie the browser brought along, `replacing`, is
     ended): whatever id someone planted before sign-in is worth nothing after it.
@@ -99,27 +104,45 @@ def sign_in(
     now = utcnow()
     email = normalize_email(email)
     subjects = throttle.subjects(policy.throttle, email, client_address)
-    wait = throttle.retry_after(session, subjects, now)
+    blocked = throttle.blocked_until(session, subjects, now)
     session.rollback()
-    if wait is not None:
-        raise SignInThrottled(wait)
+    if blocked is not None:
+        if record is not None:
+            _record_refusal(
+                session, email, record, client_address, now, SignInRefusal.THROTTLED, blocked
+            )
+        raise SignInThrottled(throttle.seconds_until(blocked, now))
     user = lookup_one(session, "user_email", email, select(User).where(User.email == email))
     usable = user is not None and user.status is UserStatus.ACTIVE
     if not passwords.verify_password(password, user.password_hash if usable else None):
         throttle.record_failure(session, policy.throttle, subjects, now)
+        if record is not None and user is not None:
+            refusal = (
+                SignInRefusal.INVALID_CREDENTIALS if usable else SignInRefusal.ACCOUNT_INACTIVE
+            )
+            in_tenant(
+                session, user.provider_id, record, _user_record(user, client_address, now, refusal)
+            )
         raise InvalidCredentials
     assert user is not None
     throttle.forget(session, subjects[:1])
     if replacing:
         end_session(session, replacing)
-    return start_session(session, user, policy, password=password)
+    signed_in = SignInRecord.of_user(user, SignInAction.SIGN_IN, client_address, now)
+    return start_session(session, user, policy, password=password, record=_bound(record, signed_in))
 
 
 def start_session(
-    session: Session, user: User, policy: SessionPolicy, *, password: str | None = None
+    session: Session,
+    user: User,
+    policy: SessionPolicy,
+    *,
+    password: str | None = None,
+    record: Callable[[Session], None] | None = None,
 ) -> SignedIn:
-    """Open a session for `user` (committed, as the user's provider); the user's expired
-    sessions go. With the `password` just verified, an outdated hash is upgraded."""
+    """Open a session for `user` (committed, as the user's provider, with whatever `record`
+    adds); the user's expired sessions go. With the `password` just verified, an
+    outdated hash is upgraded."""
     now = utcnow()
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     bind_tenant(session, user.provider_id)
@@ -158,6 +181,8 @@ def start_session(
                 .where(User.provider_id == user.provider_id, User.id == user.id)
                 .values(password_hash=passwords.hash_password(password))
             )
+        if record is not None:
+            record(session)
         session.commit()
     finally:
         session.rollback()
@@ -195,13 +220,66 @@ def authenticate_session(
     )
 
 
-def end_session(session: Session, token: str | None) -> None:
-    """Delete the session a cookie names, if it exists (sign-out); committed."""
+def end_session(
+    session: Session,
+    token: str | None,
+    *,
+    record: SignInRecorder | None = None,
+    client_address: str | None = None,
+) -> None:
+    """Delete the session a cookie names, if it exists (sign-out, told to `record`); committed."""
     if not token:
         return
     row = _find_session(session, token)
-    if row is not None:
-        _as_provider(session, row, delete(UserSession))
+    if row is None:
+        return
+    signed_out = SignInRecord.of_session(row, SignInAction.SIGN_OUT, client_address, utcnow())
+    _as_provider(session, row, delete(UserSession), _bound(record, signed_out))
+
+
+def in_tenant(
+    session: Session, provider_id: uuid.UUID, record: SignInRecorder, what: SignInRecord
+) -> None:
+    """Tell `record` of `what` in a transaction of its own, bound to `provider_id`."""
+    bind_tenant(session, provider_id)
+    try:
+        record(session, what)
+        session.commit()
+    finally:
+        session.rollback()
+        bind_tenant(session, None)
+
+
+def _record_refusal(
+    session: Session,
+    email: str,
+    record: SignInRecorder,
+    client_address: str | None,
+    now: datetime,
+    refusal: SignInRefusal,
+    blocked: datetime | None = None,
+) -> None:
+    user = lookup_one(session, "user_email", email, select(User).where(User.email == email))
+    if user is not None:
+        what = _user_record(user, client_address, now, refusal, blocked)
+        in_tenant(session, user.provider_id, record, what)
+
+
+def _user_record(
+    user: User,
+    client_address: str | None,
+    now: datetime,
+    refusal: SignInRefusal,
+    blocked: datetime | None = None,
+) -> SignInRecord:
+    return SignInRecord.of_user(user, SignInAction.SIGN_IN, client_address, now, refusal, blocked)
+
+
+def _bound(record: SignInRecorder | None, what: SignInRecord) -> Callable[[Session], None] | None:
+    """`record` told of `what`, in whichever transaction calls it."""
+    if record is None:
+        return None
+    return lambda session: record(session, what)
 
 
 def _find_session(session: Session, token: str) -> UserSession | None:
@@ -225,13 +303,20 @@ def lookup_one(session: Session, lookup: str, value: str, stmt: Any) -> Any:
     return row
 
 
-def _as_provider(session: Session, row: UserSession, stmt: Any) -> None:
-    """Run an UPDATE or DELETE of one session row as its provider, committed."""
+def _as_provider(
+    session: Session,
+    row: UserSession,
+    stmt: Any,
+    then: Callable[[Session], None] | None = None,
+) -> None:
+    """Run an UPDATE or DELETE of one session row as its provider (and `then`), committed."""
     bind_tenant(session, row.provider_id)
     try:
         session.execute(
             stmt.where(UserSession.provider_id == row.provider_id, UserSession.id == row.id)
         )
+        if then is not None:
+            then(session)
         session.commit()
     finally:
         session.rollback()

@@ -45,17 +45,20 @@ def subjects(policy: ThrottlePolicy, email: str, client_address: str | None) -> 
     return found
 
 
-def retry_after(session: Session, keys: Iterable[Subject], now: datetime) -> int | None:
-    """Seconds until a throttled subject may try again, or None when none is throttled."""
+def blocked_until(session: Session, keys: Iterable[Subject], now: datetime) -> datetime | None:
+    """When the last throttled subject may try again, or None when none is throttled."""
     rows = session.scalars(
         select(SignInThrottle.blocked_until).where(
             SignInThrottle.subject.in_([s.key for s in keys]),
             SignInThrottle.blocked_until > now,
         )
     ).all()
-    if not rows:
-        return None
-    return max(1, int((max(rows) - now).total_seconds() + 0.999))
+    return max(rows) if rows else None
+
+
+def seconds_until(moment: datetime, now: datetime) -> int:
+    """Whole seconds (at least 1) from `now` until `moment`: a Retry-After."""
+    return max(1, int((moment - now).total_seconds() + 0.999))
 
 
 def record_failure(

@@ -27,6 +27,7 @@ from tenants.sessions import (
     start_session,
     token_hash,
 )
+from tenants.sign_in_records import SignInAction, SignInRecord, SignInRecorder
 from tenants.unit_of_work import TenantUnitOfWork
 from tenants.user_models import EMAIL_MAX, USER_NAME_MAX, User, UserSession, UserStatus
 from tenants.validation import clean_text
@@ -117,9 +118,11 @@ def accept_invitation(
     *,
     policy: SessionPolicy,
     replacing: str | None = None,
+    record: SignInRecorder | None = None,
+    client_address: str | None = None,
 ) -> SignedIn:
-    """Set the invited person's name and password and sign them in; InvitationInvalid when
-    the token does not name a pending invitation."""
+    """Set the invited person's name and password and sign them in (told to `record`);
+    InvitationInvalid when the token does not name a pending invitation."""
     hashed = token_hash(token)
     user = lookup_one(
         session, "invitation_hash", hashed, select(User).where(User.invitation_hash == hashed)
@@ -162,7 +165,10 @@ def accept_invitation(
     user.name, user.status, user.password_hash = name, UserStatus.ACTIVE, password_hash
     if replacing:
         end_session(session, replacing)
-    return start_session(session, user, policy)
+    if record is None:
+        return start_session(session, user, policy)
+    accepted_by = SignInRecord.of_user(user, SignInAction.ACCEPT_INVITATION, client_address, now)
+    return start_session(session, user, policy, record=lambda bound: record(bound, accepted_by))
 
 
 def change_password(uow: TenantUnitOfWork, current: str, new: str) -> User:

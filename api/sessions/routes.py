@@ -1,6 +1,7 @@
 """``/auth/sign-in``, ``/auth/sign-out`` and ``/auth/accept-invitation``: the only endpoints
 besides ``/graphql`` the web app uses. Answers never contain a password, and neither
-do logs or errors."""
+do logs, errors or the audit trail (which records each sign-in, refusal and sign-out of
+a known account)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from api.sessions.cookies import (
     clear_session_cookies,
     set_session_cookies,
 )
+from domain.audit.sign_ins import record_sign_in
 from tenants.errors import UserFacingError
 from tenants.sessions import (
     InvalidCredentials,
@@ -54,8 +56,8 @@ def session_routes(
             signed_in = await anyio.to_thread.run_sync(
                 partial(
                     run, sign_in, body["email"], body["password"],
-                    client_address=request.client.host if request.client else None,
-                    policy=policy, replacing=request.cookies.get(SESSION_COOKIE),
+                    client_address=_address(request), policy=policy,
+                    replacing=request.cookies.get(SESSION_COOKIE), record=record_sign_in,
                 )
             )  # fmt: skip
         except InvalidCredentials:
@@ -68,7 +70,11 @@ def session_routes(
         if not cookies.same_origin(request):
             return _error(403, "CSRF_REFUSED", "Sign out from this server's own pages.")
         token = request.cookies.get(SESSION_COOKIE)
-        await anyio.to_thread.run_sync(partial(run, end_session, token))
+        await anyio.to_thread.run_sync(
+            partial(
+                run, end_session, token, record=record_sign_in, client_address=_address(request)
+            )
+        )
         response = Response(status_code=204)
         clear_session_cookies(response, request, cookies)
         return response
@@ -84,6 +90,7 @@ def session_routes(
                 partial(
                     run, accept_invitation, body["token"], body["name"], body["password"],
                     policy=policy, replacing=request.cookies.get(SESSION_COOKIE),
+                    record=record_sign_in, client_address=_address(request),
                 )
             )  # fmt: skip
         except InvitationInvalid:
@@ -128,6 +135,11 @@ async def _fields(request: Request, *names: str) -> dict[str, str] | Response:
     if missing:
         return _error(400, "BAD_REQUEST", f"Send {', '.join(missing)} as strings.")
     return {name: body[name] for name in names}
+
+
+def _address(request: Request) -> str | None:
+    """The client's IP address, as the throttle and the audit trail know it."""
+    return request.client.host if request.client else None
 
 
 def _global_id(type_name: str, node_id: str) -> str:
