@@ -3,6 +3,7 @@ import { Shell } from "../../ui/Shell";
 import { Webhooks } from "../integrations/Webhooks";
 import { ApiKeys } from "../people/ApiKeys";
 import { People } from "../people/People";
+import { SignIns } from "../people/SignIns";
 import { Inbound } from "../shared/Inbound";
 import { Invoices } from "../shared/Invoices";
 import { Stock } from "../shared/Stock";
@@ -17,6 +18,7 @@ const NAV = [
   { href: "/invoices", label: "Invoices" },
   { href: "/clients", label: "Clients" },
   { href: "/people", label: "People" },
+  { href: "/sign-ins", label: "Sign-ins" },
   { href: "/keys", label: "API keys" },
   { href: "/webhooks", label: "Webhooks" },
 ];
@@ -31,6 +33,7 @@ export function ConsoleFace() {
   else if (match("/invoices", path)) page = <Invoices canRun />;
   else if (match("/people", path)) page = <People />;
   else if (match("/keys", path)) page = <ApiKeys />;
+  else if (match("/sign-ins", path)) page = <SignIns />;
   else if (match("/inbound", path)) page = <Inbound canReceive />;
   else if (match("/clients", path)) page = <Clients />;
   else if (match("/webhooks", path)) page = <Webhooks />;
