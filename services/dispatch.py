@@ -6,6 +6,11 @@ request and the idempotency key are committed before anything is bought. (3) rec
 shipment is written with `mark_shipped`, guarded by UNIQUE(fulfillment order). A worker
 killed between the purchase and (3) runs again from the pinned quote with the same key,
 so the carrier answers with the label it already sold, and (3) happens once.
+
+Carriers that answer without a remote call (the rate table) need no pin: nothing leaves
+the process before the commit, so planning, rating, the label and the record are one
+transaction (`ship_locally`), which rolls back whole on a crash. It is also the one that
+read the event, and it marks the event processed: a label in one transaction.
 """
 
 from __future__ import annotations
@@ -22,11 +27,18 @@ from domain.shipping.carriers.base import (
     PermanentCarrierError,
     TransientCarrierError,
 )
-from domain.shipping.dispatch import choose, give_up_on, note_failure, pin_quote, record_shipment
-from domain.shipping.planning import Plan, plan_dispatch
+from domain.shipping.dispatch import (
+    choose,
+    give_up_on,
+    note_failure,
+    pin_quote,
+    record_shipment,
+    ship_locally,
+)
+from domain.shipping.planning import Plan, count_attempt, read_plan
 from domain.shipping.quotes import Quote
 from domain.shipping.rating import RateChoice
-from domain.shipping.triggers import fulfillment_orders_to_dispatch
+from domain.shipping.triggers import dispatch_targets, fulfillment_orders_to_dispatch
 from tenants.unit_of_work import TenantUnitOfWork, UnitFactory
 
 log = logging.getLogger("crossdock.shipping.dispatch")
@@ -62,18 +74,23 @@ def dispatch_event(
         if consumer is not None:
             first_time(uow, event_id, consumer)
 
-    with new_unit() as uow:
-        targets = fulfillment_orders_to_dispatch(uow, event_id)
+    reading = new_unit()
+    with reading:
+        targets = dispatch_targets(reading, event_id)
         if not targets and consumer is not None:
-            finish(uow)
-            uow.commit()
-    outcomes = {}
-    for n, fo_id in enumerate(targets, start=1):
-        last = n == len(targets)
-        outcomes[fo_id] = dispatch(
-            new_unit, fo_id, last_try=last_try, finish=finish if last else None
-        )
-        log.info("dispatch of %s: %s", fo_id, outcomes[fo_id].value)
+            finish(reading)
+            reading.commit()
+        outcomes = {}
+        for n, fo_id in enumerate(targets, start=1):
+            last = n == len(targets)
+            outcomes[fo_id] = dispatch(
+                new_unit,
+                fo_id,
+                last_try=last_try,
+                finish=finish if last else None,
+                unit=reading if n == 1 else None,  # the first goes on in the reading one
+            )
+            log.info("dispatch of %s: %s", fo_id, outcomes[fo_id].value)
     return outcomes
 
 
@@ -92,19 +109,30 @@ def dispatch(
     *,
     last_try: bool = False,
     finish: Finish | None = None,
+    unit: TenantUnitOfWork | None = None,
 ) -> Outcome:
     """Ship one packed fulfillment order. Transient carrier errors propagate for a retry,
     except on the `last_try`, when they put the order in EXCEPTION like permanent ones.
     `finish` runs in the transaction that ends the work (not when it will be retried).
+    The first transaction runs in `unit` when given (open, not yet committed), and closes it.
     """
     try:
-        with new_unit() as uow:
-            plan = plan_dispatch(uow, fo_id)
-            if plan is None and finish is not None:
+        with unit if unit is not None else new_unit() as uow:
+            plan = read_plan(uow, fo_id)
+            if plan is not None and plan.local and plan.quote is None:
+                return _ship_locally(uow, plan, finish)
+            if plan is not None:
+                plan = count_attempt(uow, plan)
+            elif finish is not None:
                 finish(uow)
             uow.commit()
     except PermanentCarrierError as error:
         return fail(new_unit, fo_id, error, permanent=True, finish=finish)
+    except TransientCarrierError as error:  # a local carrier's, while shipping locally
+        fail(new_unit, fo_id, error, permanent=last_try, finish=finish if last_try else None)
+        if last_try:
+            return Outcome.EXCEPTION
+        raise
     if plan is None:
         return Outcome.NOTHING_TO_DO
     try:
@@ -129,10 +157,23 @@ def dispatch(
         for carrier in plan.carriers.values():
             close_carrier(carrier)
     with new_unit() as uow:
-        recorded = record_shipment(uow, fo_id, quote, label)
+        recorded = record_shipment(uow, fo_id, quote, label, supplier=plan.supplier)
         if finish is not None:
             finish(uow)
         uow.commit()
+    return Outcome.SHIPPED if recorded else Outcome.NOTHING_TO_DO
+
+
+def _ship_locally(uow: TenantUnitOfWork, plan: Plan, finish: Finish | None) -> Outcome:
+    # Carrier errors propagate to `dispatch`, which notes them in a transaction of their own.
+    try:
+        recorded = ship_locally(uow, plan)
+    finally:
+        for carrier in plan.carriers.values():
+            close_carrier(carrier)
+    if finish is not None:
+        finish(uow)
+    uow.commit()
     return Outcome.SHIPPED if recorded else Outcome.NOTHING_TO_DO
 
 

@@ -18,13 +18,13 @@ from domain.orders.models import (
     FulfillmentOrderLine,
     FulfillmentStatus,
     Order,
-    OrderLine,
     OrderStatus,
 )
 from domain.orders.states import check_step
-from domain.orders.status import lock_order, refresh_status
+from domain.orders.status import refresh_status
 from domain.outbox.events import Topic
 from persistence.base import utcnow
+from tenants.errors import NotFoundError
 from tenants.unit_of_work import TenantUnitOfWork
 from tenants.validation import clean_text
 
@@ -56,14 +56,38 @@ def mark_shipped(
     carrier: str,
     tracking_number: str,
 ) -> Step:
-    """The carrier has the parcel: stock leaves the warehouse (SHIPMENT movements)."""
+    """The carrier has the parcel: stock leaves the warehouse (SHIPMENT movements).
+
+    Locks in the ledger's order (levels, then the order, then the fulfillment order), and
+    stages every write for one flush: one UPDATE of the levels per warehouse, one of the
+    fulfillment order, one of the order, one INSERT each of movements and events.
+    """
     carrier = clean_text(carrier, "carrier", CARRIER_MAX)
     tracking_number = clean_text(tracking_number, "trackingNumber", TRACKING_MAX)
-    fo, order = _advance(uow, fulfillment_id, FulfillmentStatus.SHIPPED)
+    shipping = _lock_shipped_levels(uow, fulfillment_id)
+    fo, order = _lock_step(uow, fulfillment_id, FulfillmentStatus.SHIPPED)
+    ledger.post_many(
+        uow,
+        [
+            ledger.Posting(
+                level,
+                MovementKind.SHIPMENT,
+                on_hand=-quantity,
+                allocated=-quantity,
+                reason="order shipped",
+                reference=ledger.Reference("fulfillment_order", fo.id),
+            )
+            for level, quantity in shipping
+        ],
+    )
+    now = utcnow()
+    fo.status = FulfillmentStatus.SHIPPED
     fo.carrier = carrier
     fo.tracking_number = tracking_number
-    fo.shipped_at = utcnow()
+    fo.shipped_at = now
+    fo.updated_at = now
     events.fulfillment_changed(uow, fo, Topic.FULFILLMENT_SHIPPED)
+    refresh_status(uow, order, flush=False)
     return fo, order
 
 
@@ -84,30 +108,38 @@ def mark_delivered(uow: TenantUnitOfWork, fulfillment_id: uuid.UUID) -> Step:
 
 
 def _advance(uow: TenantUnitOfWork, fulfillment_id: uuid.UUID, target: FulfillmentStatus) -> Step:
-    found = uow.get_or_not_found(FulfillmentOrder, fulfillment_id, "fulfillment order")
-    if not uow.scope.is_provider and not _own_location(uow, found):
+    fo, order = _lock_step(uow, fulfillment_id, target)
+    fo.status = target
+    fo.updated_at = utcnow()
+    refresh_status(uow, order)
+    return fo, order
+
+
+def _lock_step(uow: TenantUnitOfWork, fulfillment_id: uuid.UUID, target: FulfillmentStatus) -> Step:
+    # The order, then the fulfillment order, locked in one statement, and the step checked.
+    locked = uow.execute(
+        uow.select(FulfillmentOrder, Order, FulfillmentOrder)
+        .join_from(
+            Order,
+            FulfillmentOrder,
+            (FulfillmentOrder.provider_id == Order.provider_id)
+            & (FulfillmentOrder.order_id == Order.id),
+        )
+        .where(FulfillmentOrder.id == fulfillment_id)
+        .with_for_update(of=[Order, FulfillmentOrder])  # in this order: the order first
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+    if locked is None:
+        raise NotFoundError("fulfillment order", "id")
+    order, fo = locked
+    if not uow.scope.is_provider and not _own_location(uow, fo):
         raise DomainError(DomainErrorCode.FORBIDDEN, "Only the provider runs fulfilment.", "id")
-    if found.supplier_id is not None:
+    if fo.supplier_id is not None:
         raise DomainError(
             DomainErrorCode.ILLEGAL_TRANSITION,
             "A drop-ship supplier fulfils this fulfillment order; it acknowledges and ships it.",
             "id",
         )
-    levels: dict[ledger.LevelKey, InventoryLevel] = {}
-    if target is FulfillmentStatus.SHIPPED:
-        # Locks in the ledger's order first (levels, then order, then fulfillment order).
-        products = uow.scalars(
-            uow.select(OrderLine, OrderLine.product_id).where(OrderLine.order_id == found.order_id)
-        ).all()
-        levels = ledger.lock_levels(uow, products, [found.warehouse_id])
-    order = lock_order(uow, found.order_id)
-    assert order is not None
-    fo = uow.scalars(
-        uow.select(FulfillmentOrder)
-        .where(FulfillmentOrder.id == fulfillment_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
     check_step(fo.status, target)
     if target in HELD_STEPS and order.status is OrderStatus.ON_HOLD:
         raise DomainError(
@@ -116,34 +148,34 @@ def _advance(uow: TenantUnitOfWork, fulfillment_id: uuid.UUID, target: Fulfillme
             f"(now {fo.status.name}) can become {target.name}.",
             "id",
         )
-    if target is FulfillmentStatus.SHIPPED:
-        _ship_stock(uow, fo, levels)
-    fo.status = target
-    fo.updated_at = utcnow()
-    refresh_status(uow, order)
     return fo, order
 
 
-def _ship_stock(
-    uow: TenantUnitOfWork,
-    fo: FulfillmentOrder,
-    levels: dict[ledger.LevelKey, InventoryLevel],
-) -> None:
-    lines = uow.scalars(
-        uow.select(FulfillmentOrderLine)
-        .where(FulfillmentOrderLine.fulfillment_order_id == fo.id)
-        .order_by(FulfillmentOrderLine.product_id)
-    )
-    for line in lines:
-        ledger.post(
-            uow,
-            levels[(line.product_id, fo.warehouse_id)],
-            MovementKind.SHIPMENT,
-            on_hand=-line.quantity,
-            allocated=-line.quantity,
-            reason="order shipped",
-            reference=ledger.Reference("fulfillment_order", fo.id),
+def _lock_shipped_levels(
+    uow: TenantUnitOfWork, fulfillment_id: uuid.UUID
+) -> list[tuple[InventoryLevel, int]]:
+    # The levels the fulfillment order's lines ship from, locked in the ledger's order
+    # (product, then warehouse), each with the quantity of one line.
+    fo, line = FulfillmentOrder, FulfillmentOrderLine
+    rows = uow.execute(
+        uow.select(InventoryLevel, InventoryLevel, line.quantity)
+        .join(
+            line,
+            (line.provider_id == InventoryLevel.provider_id)
+            & (line.product_id == InventoryLevel.product_id),
         )
+        .join(
+            fo,
+            (fo.provider_id == line.provider_id)
+            & (fo.id == line.fulfillment_order_id)
+            & (fo.warehouse_id == InventoryLevel.warehouse_id),
+        )
+        .where(line.fulfillment_order_id == fulfillment_id)
+        .order_by(InventoryLevel.product_id, InventoryLevel.warehouse_id, line.id)
+        .with_for_update(of=InventoryLevel)
+        .execution_options(populate_existing=True)
+    ).all()
+    return [(level, quantity) for level, quantity in rows]
 
 
 def _own_location(uow: TenantUnitOfWork, fo: FulfillmentOrder) -> bool:

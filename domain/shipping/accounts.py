@@ -125,6 +125,15 @@ def install_connector(kind: CarrierKind, connect: CarrierConnector) -> None:
     _connectors[kind] = connect
 
 
+LOCAL_KINDS = frozenset({CarrierKind.RATE_TABLE})
+"""Carriers priced and labelled here: no remote call, so nothing to pin before buying."""
+
+
+def is_local(account: CarrierAccount) -> bool:
+    """Whether the account's carrier answers without a remote call (`LOCAL_KINDS`)."""
+    return account.kind in LOCAL_KINDS
+
+
 def build_carrier(account: CarrierAccount) -> Carrier:
     """The adapter of an account; its code is the account's name."""
     if account.kind is CarrierKind.RATE_TABLE:

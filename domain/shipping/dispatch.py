@@ -1,4 +1,5 @@
-"""Dispatch's rules, one transaction each: pin a quote, record a shipment, note a failure.
+"""Dispatch's rules, one transaction each: pin a quote, record a shipment, note a failure,
+or ship with a local carrier (rate, label and record at once).
 
 `services.dispatch` runs them around the carrier calls (its docstring says why that is
 crash-safe).
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+
+from sqlalchemy.dialects import postgresql, sqlite
 
 from domain.audit.trail import Actor, Change
 from domain.audit.trail import record as audit
@@ -29,7 +32,7 @@ from domain.shipping.planning import Plan, ensure_attempt, lock_for_dispatch
 from domain.shipping.quotes import Quote, idempotency_key
 from domain.shipping.rating import RateChoice, shop_rates
 from domain.suppliers import labels
-from persistence.base import new_id
+from persistence.base import new_id, utcnow
 from tenants.errors import UserFacingError
 from tenants.unit_of_work import TenantUnitOfWork
 
@@ -61,22 +64,11 @@ def choose(plan: Plan) -> RateChoice:
 
 def pin_quote(uow: TenantUnitOfWork, plan: Plan, choice: RateChoice) -> Quote:
     """Pin the chosen rate and its key on the attempt; if another worker pinned one, theirs."""
-    assert plan.parcel is not None
-    assert plan.ship_from is not None
-    assert plan.ship_to is not None
     # the attempt is all this transaction locks, so it may lock it alone
     attempt = _locked_attempt(uow, plan.fulfillment_order_id)
     if attempt.status is DispatchStatus.QUOTED and attempt.quote:
         return Quote.from_json(attempt.quote)
-    quote = Quote(
-        account_id=plan.account_of(choice.chosen.carrier),
-        rate=choice.chosen,
-        parcel=plan.parcel,
-        ship_from=plan.ship_from,
-        ship_to=plan.ship_to,
-        label_format=plan.label_format,
-        idempotency_key=idempotency_key(plan.fulfillment_order_id, attempt.generation),
-    )
+    quote = new_quote(plan, choice, attempt.generation)
     attempt.status = DispatchStatus.QUOTED
     attempt.quote = quote.to_json()
     attempt.idempotency_key = quote.idempotency_key
@@ -87,21 +79,70 @@ def pin_quote(uow: TenantUnitOfWork, plan: Plan, choice: RateChoice) -> Quote:
     return quote
 
 
+def new_quote(plan: Plan, choice: RateChoice, generation: int) -> Quote:
+    """The exact request the chosen rate is bought with, keyed by the attempt's generation."""
+    assert plan.parcel is not None
+    assert plan.ship_from is not None
+    assert plan.ship_to is not None
+    return Quote(
+        account_id=plan.account_of(choice.chosen.carrier),
+        rate=choice.chosen,
+        parcel=plan.parcel,
+        ship_from=plan.ship_from,
+        ship_to=plan.ship_to,
+        label_format=plan.label_format,
+        idempotency_key=idempotency_key(plan.fulfillment_order_id, generation),
+    )
+
+
+def ship_locally(uow: TenantUnitOfWork, plan: Plan) -> Shipment | None:
+    """Rate-shop, buy and record in the caller's one transaction: for a plan whose carriers
+    are all local (`Plan.local`) and nothing pinned yet.
+
+    Nothing is pinned first, because nothing leaves the process before the commit: a crash
+    rolls back the label with everything else, and the next run makes it again. The rows
+    are locked only after the rating and the label are made (see `record_shipment`); the
+    attempt is written last, SHIPPED with its quote. None when it cannot be recorded.
+    """
+    choice = choose(plan)
+    quote = new_quote(plan, choice, plan.generation)
+    label = plan.carriers[quote.account_id].buy_label(
+        quote.rate,
+        quote.parcel,
+        quote.ship_from,
+        quote.ship_to,
+        quote.idempotency_key,
+        quote.label_format,
+    )
+    return record_shipment(
+        uow, plan.fulfillment_order_id, quote, label, supplier=plan.supplier, choice=choice
+    )
+
+
 def record_shipment(
-    uow: TenantUnitOfWork, fo_id: uuid.UUID, quote: Quote, label: Label
+    uow: TenantUnitOfWork,
+    fo_id: uuid.UUID,
+    quote: Quote,
+    label: Label,
+    *,
+    supplier: bool | None = None,
+    choice: RateChoice | None = None,
 ) -> Shipment | None:
     """Write the shipment and ship the fulfillment order; None if it is recorded already.
 
     Also None when the fulfillment order can no longer ship (cancelled or held since
     packing): the label stays pinned, and a release dispatches it again with the same key.
+    `supplier` says whose stock ships when the caller knows (else it is read). With the
+    `choice` (`ship_locally`), the attempt is written SHIPPED with the quote in one insert;
+    otherwise the pinned attempt is marked SHIPPED. Every row is staged for one flush.
     """
-    if _shipment_of(uow, fo_id) is not None:
-        return None
-    ship = labels.ship_by_label if labels.is_supplier_work(uow, fo_id) else mark_shipped
+    if supplier is None:
+        supplier = labels.is_supplier_work(uow, fo_id)
+    ship = labels.ship_by_label if supplier else mark_shipped
     try:
         fo, _ = ship(uow, fo_id, label.carrier, label.tracking_number)
     except UserFacingError as error:
-        log.warning("bought label for %s not recorded: %s", fo_id, error.message)
+        log.info("bought label for %s not recorded: %s", fo_id, error.message)
         uow.session.rollback()
         return None
     shipment = Shipment(
@@ -122,9 +163,6 @@ def record_shipment(
         idempotency_key=quote.idempotency_key,
     )
     uow.add(shipment)
-    attempt = _locked_attempt(uow, fo_id)  # last: after levels, order, fulfillment
-    attempt.status = DispatchStatus.SHIPPED
-    attempt.last_error = None
     record_shipment_event(
         uow,
         Topic.SHIPMENT_CREATED,
@@ -136,14 +174,18 @@ def record_shipment(
             "currency": shipment.currency,
         },
     )
-    uow.flush()
     change = Change(
         "shipFulfillmentOrder",
         {"fulfillmentOrderId": str(fo.id), "carrier": label.carrier, "service": label.service},
         "Shipment",
         shipment.id,
     )
-    audit(uow.session, uow.scope.provider_id, Actor.system(DISPATCH_TASK), change)
+    audit(uow.session, uow.scope.provider_id, Actor.system(DISPATCH_TASK), change)  # flushes
+    # last: after levels, order, fulfillment order
+    if choice is None:
+        _attempt_shipped(uow, fo_id)
+    else:
+        _attempt_shipped_with(uow, fo, quote, choice)
     return shipment
 
 
@@ -201,6 +243,48 @@ def _audit_exception(uow: TenantUnitOfWork, fo_id: uuid.UUID, code: str) -> None
     audit(uow.session, uow.scope.provider_id, Actor.system(DISPATCH_TASK), change)
 
 
+def _attempt_shipped(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> None:
+    uow.execute(
+        uow.update(DispatchAttempt)
+        .where(DispatchAttempt.fulfillment_order_id == fo_id)
+        .values(status=DispatchStatus.SHIPPED, last_error=None, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _attempt_shipped_with(
+    uow: TenantUnitOfWork, fo: FulfillmentOrder, quote: Quote, choice: RateChoice
+) -> None:
+    # The attempt in one statement: made SHIPPED with its quote, or an existing one (an
+    # operator's retry left it PENDING, with its generation) brought there, counted.
+    dialect = postgresql if uow.session.get_bind().dialect.name == "postgresql" else sqlite
+    shipped = {
+        "status": DispatchStatus.SHIPPED,
+        "idempotency_key": quote.idempotency_key,
+        "carrier_account_id": quote.account_id,
+        "quote": quote.to_json(),
+        "explanation": choice.explain(),
+        "last_error": None,
+        "updated_at": utcnow(),
+    }
+    stmt = dialect.insert(DispatchAttempt).values(
+        provider_id=uow.scope.provider_id,
+        id=new_id(),
+        client_id=fo.client_id,
+        order_id=fo.order_id,
+        fulfillment_order_id=fo.id,
+        generation=0,
+        attempts=1,
+        **shipped,
+    )
+    uow.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["provider_id", "fulfillment_order_id"],
+            set_={**shipped, "attempts": DispatchAttempt.attempts + 1},
+        )
+    )
+
+
 def _locked_attempt(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> DispatchAttempt:
     return uow.scalars(
         uow.select(DispatchAttempt)
@@ -208,7 +292,3 @@ def _locked_attempt(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> DispatchAttempt:
         .with_for_update()
         .execution_options(populate_existing=True)
     ).one()
-
-
-def _shipment_of(uow: TenantUnitOfWork, fo_id: uuid.UUID) -> Shipment | None:
-    return uow.scalar(uow.select(Shipment).where(Shipment.fulfillment_order_id == fo_id))

@@ -34,8 +34,11 @@ class SettingsChanges:
 def settings_for(uow: TenantUnitOfWork, client_id: uuid.UUID) -> ShippingSettings:
     """The client's settings; an unsaved row of defaults when it has none."""
     found = uow.scalar(uow.select(ShippingSettings).where(ShippingSettings.client_id == client_id))
-    if found is not None:
-        return found
+    return found if found is not None else default_settings(uow, client_id)
+
+
+def default_settings(uow: TenantUnitOfWork, client_id: uuid.UUID) -> ShippingSettings:
+    """An unsaved row of the defaults, for a client that has no settings."""
     return ShippingSettings(
         provider_id=uow.scope.provider_id,
         client_id=client_id,

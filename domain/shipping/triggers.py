@@ -34,6 +34,18 @@ def fulfillment_orders_to_dispatch(uow: TenantUnitOfWork, event_id: uuid.UUID) -
     return []
 
 
+def dispatch_targets(uow: TenantUnitOfWork, event_id: uuid.UUID) -> list[uuid.UUID]:
+    """The fulfillment orders dispatch plans for an event: the packed one as its event names
+    it (the plan checks where it ships from), or those of a released order, as above."""
+    event = uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == event_id))
+    if event is not None and event.topic == Topic.FULFILLMENT_PACKED:
+        return [uuid.UUID(event.payload["fulfillment_order_id"])]
+    if event is not None and event.topic == Topic.ORDER_RELEASED:
+        order_id = uuid.UUID(event.payload["order_id"])
+        return _of_order(uow, order_id, FulfillmentStatus.PACKED, suppliers=True)
+    return []
+
+
 def _dispatchable(
     uow: TenantUnitOfWork, fo_ids: list[uuid.UUID], *, suppliers: bool = True
 ) -> list[uuid.UUID]:
