@@ -7,6 +7,7 @@ import { SignIns } from "../people/SignIns";
 import { Inbound } from "../shared/Inbound";
 import { Invoices } from "../shared/Invoices";
 import { Stock } from "../shared/Stock";
+import { CarrierAccounts } from "./CarrierAccounts";
 import { Clients } from "./Clients";
 import { OrderBoard } from "./OrderBoard";
 import { OrderDetail } from "./OrderDetail";
@@ -17,6 +18,7 @@ const NAV = [
   { href: "/inbound", label: "Inbound" },
   { href: "/invoices", label: "Invoices" },
   { href: "/clients", label: "Clients" },
+  { href: "/carriers", label: "Carriers" },
   { href: "/people", label: "People" },
   { href: "/sign-ins", label: "Sign-ins" },
   { href: "/keys", label: "API keys" },
@@ -36,6 +38,7 @@ export function ConsoleFace() {
   else if (match("/sign-ins", path)) page = <SignIns />;
   else if (match("/inbound", path)) page = <Inbound canReceive />;
   else if (match("/clients", path)) page = <Clients />;
+  else if (match("/carriers", path)) page = <CarrierAccounts />;
   else if (match("/webhooks", path)) page = <Webhooks />;
   else page = <OrderBoard />;
   return (
