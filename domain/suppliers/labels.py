@@ -15,7 +15,7 @@ from dataclasses import asdict
 from domain.addresses import Address
 from domain.errors import DomainError, DomainErrorCode
 from domain.orders import events
-from domain.orders.models import FulfillmentOrder, FulfillmentStatus, OrderStatus
+from domain.orders.models import ExceptionReason, FulfillmentOrder, FulfillmentStatus, OrderStatus
 from domain.orders.status import lock_order, refresh_status
 from domain.orders.validation import clean_ship_to
 from domain.outbox.events import Topic
@@ -136,6 +136,7 @@ def label_failed(
     assert order is not None
     assert fo is not None
     fo.status = FulfillmentStatus.EXCEPTION
+    fo.exception_reason = ExceptionReason.DISPATCH_FAILED  # what the supplier reads
     fo.updated_at = utcnow()
     events.order_exception(uow, order, fo, reason, code)
     refresh_status(uow, order)

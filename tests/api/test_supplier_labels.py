@@ -55,6 +55,10 @@ WORK = """
 { fulfillmentOrders(filter: {dropShip: true}) { edges { node {
     id status carrier trackingNumber label { carrier trackingNumber labelFormat labelBase64 } } } } }
 """
+REFUSED = """
+{ fulfillmentOrders(filter: {dropShip: true, status: [EXCEPTION]}) {
+  edges { node { id status exceptionReason label { trackingNumber } } } } }
+"""
 OWN_SHIP = f"""
 mutation($id: ID!) {{
   shipSupplierFulfillmentOrder(input: {{id: $id, carrier: "USPS", trackingNumber: "9400"}}) {{
@@ -213,6 +217,14 @@ def test_a_label_the_carrier_refuses_leaves_the_work_in_exception_for_the_suppli
     assert world.shipments() == []
     assert world.state(fo_id)[:2] == (FulfillmentStatus.EXCEPTION, OrderStatus.EXCEPTION)
     assert supplier_level(database, world.trail, world.product_id) == (6, 3)
+    # and: the supplier reads why (the carrier refused), and no label
+    [node] = [
+        e["node"]
+        for e in gql(REFUSED, key=world.trail_key)["data"]["fulfillmentOrders"]["edges"]
+        if e["node"]["id"] == fo
+    ]
+    assert node == {"id": fo, "status": "EXCEPTION", "exceptionReason": "DISPATCH_FAILED",
+                    "label": None}  # fmt: skip
     # when: the supplier ships it with its own carrier instead
     shipped = gql(OWN_SHIP, {"id": fo}, key=world.trail_key)["data"]["shipSupplierFulfillmentOrder"]
     # then

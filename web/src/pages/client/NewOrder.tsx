@@ -4,6 +4,7 @@ import { humanize } from "../../format";
 import { graphql } from "../../gql";
 import type { ServiceLevel } from "../../gql/graphql";
 import { navigate } from "../../router";
+import { AddressFields, type AddressDraft, addressInput } from "../../ui/AddressFields";
 import { Field } from "../../ui/Field";
 import { byField, type FieldErrors } from "../../ui/fieldErrors";
 import { ErrorNote } from "../../ui/states";
@@ -40,16 +41,7 @@ const CreateOrderFromForm = graphql(`
 `);
 
 type Line = { sku: string; quantity: string };
-const ADDRESS_FIELDS = [
-  ["name", "Name"],
-  ["line1", "Address line 1"],
-  ["line2", "Address line 2"],
-  ["city", "City"],
-  ["region", "Region"],
-  ["postalCode", "Postal code"],
-  ["country", "Country (2 letters)"],
-] as const;
-type AddressKey = (typeof ADDRESS_FIELDS)[number][0];
+const SHIP_TO_PARTS = ["name", "line1", "line2", "city", "region", "postalCode", "country"] as const;
 const SERVICE_LEVELS: ServiceLevel[] = ["STANDARD", "EXPRESS", "OVERNIGHT"];
 
 const SEARCH_DELAY_MS = 200;
@@ -73,15 +65,7 @@ export function NewOrder() {
   const [, create] = useMutation(CreateOrderFromForm);
   const [reference, setReference] = useState("");
   const [service, setService] = useState<ServiceLevel>("STANDARD");
-  const [address, setAddress] = useState<Record<AddressKey, string>>({
-    name: "",
-    line1: "",
-    line2: "",
-    city: "",
-    region: "",
-    postalCode: "",
-    country: "US",
-  });
+  const [address, setAddress] = useState<AddressDraft>({ country: "US" });
   const [lines, setLines] = useState<Line[]>([{ sku: "", quantity: "1" }]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -95,9 +79,7 @@ export function NewOrder() {
   async function submit(event: Event) {
     event.preventDefault();
     setBusy(true);
-    const shipTo = Object.fromEntries(
-      Object.entries(address).map(([key, value]) => [key, value.trim() || null]),
-    ) as any;
+    const shipTo = addressInput(address);
     const result = await create({
       input: {
         externalReference: reference.trim(),
@@ -145,21 +127,14 @@ export function NewOrder() {
             </select>
           )}
         </Field>
-        <fieldset>
-          <legend>Ship to</legend>
-          {ADDRESS_FIELDS.map(([key, label]) => (
-            <Field id={`shipTo-${key}`} label={label} error={errors[`shipTo.${key}`]}>
-              {(describedBy) => (
-                <input
-                  id={`shipTo-${key}`}
-                  aria-describedby={describedBy}
-                  value={address[key]}
-                  onInput={(e) => setAddress({ ...address, [key]: e.currentTarget.value })}
-                />
-              )}
-            </Field>
-          ))}
-        </fieldset>
+        <AddressFields
+          legend="Ship to"
+          path="shipTo"
+          value={address}
+          onValue={setAddress}
+          errors={errors}
+          parts={SHIP_TO_PARTS}
+        />
         <fieldset>
           <legend>Lines</legend>
           <datalist id="sku-options">

@@ -1,7 +1,9 @@
 import { fireEvent, screen, waitFor } from "@testing-library/preact";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { renderSignedIn } from "../../test-client";
 import { SupplierWork } from "./SupplierWork";
+
+beforeEach(() => sessionStorage.clear()); // the labels asked for are kept per tab
 
 const request = {
   id: "FO1",
@@ -83,5 +85,88 @@ describe("the supplier's requests", () => {
   it("says so when nothing is routed to the supplier", () => {
     renderSignedIn(<SupplierWork />, page([]));
     expect(screen.getByText("Nothing here.")).toBeTruthy();
+  });
+});
+
+describe("labels bought through Crossdock", () => {
+  const shipFrom = (address: unknown) => ({
+    SupplierShipFrom: { viewer: { supplier: { id: "s", name: "Trail Gear Co", shipFrom: address } } },
+  });
+  const depot = {
+    name: "Trail Gear Co", company: null, line1: "1 Depot Way", line2: null, city: "Denver",
+    region: "CO", postalCode: "80202", country: "US", phone: null, email: null,
+  };
+
+  it("asks for a label and says it is being bought while the order is packed", async () => {
+    const packed = {
+      buySupplierLabel: {
+        userErrors: [],
+        fulfillmentOrder: { id: "FO1", status: "PACKED", acknowledgedAt: null, exceptionReason: null },
+      },
+    };
+    const { sent } = renderSignedIn(
+      <SupplierWork />,
+      { ...page([request]), ...shipFrom(depot) },
+      { BuySupplierLabel: packed },
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Buy label" }));
+    await waitFor(() => expect(sent).toHaveBeenCalledWith("BuySupplierLabel", { id: "FO1" }));
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("shows the bought label's carrier and tracking to download, and no price", () => {
+    const shipped = {
+      ...request,
+      status: "SHIPPED",
+      carrier: "Crossdock Post",
+      trackingNumber: "CP123",
+      label: { carrier: "Crossdock Post", service: "ground", trackingNumber: "CP123", labelFormat: "PDF" },
+    };
+    renderSignedIn(<SupplierWork />, { ...page([shipped]), ...shipFrom(depot) });
+    fireEvent.click(screen.getByRole("button", { name: "Shipped" }));
+    const card = screen.getByRole("article", { name: "For Ada Park, Reno" });
+    expect(card.textContent).toContain("Label: Crossdock Post ground · tracking CP123");
+    expect(screen.getByRole("button", { name: "Download label (PDF)" })).toBeTruthy();
+    expect(card.textContent).not.toMatch(/\$|USD|cost/i);
+  });
+
+  it("says the carrier refused, and leaves asking again and shipping by hand open", () => {
+    const refusedLabel = { ...request, status: "EXCEPTION", exceptionReason: "DISPATCH_FAILED" };
+    renderSignedIn(<SupplierWork />, { ...page([refusedLabel]), ...shipFrom(depot) });
+    const card = screen.getByRole("article", { name: "For Ada Park, Reno" });
+    expect(card.textContent).toContain("The carrier refused the label.");
+    expect(screen.getByRole("button", { name: "Buy label again" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Mark shipped" })).toBeTruthy();
+  });
+
+  it("sends the supplier to its ship-from address when it has none", () => {
+    renderSignedIn(<SupplierWork />, { ...page([request]), ...shipFrom(null) });
+    expect(screen.queryByRole("button", { name: "Buy label" })).toBeNull();
+    const link = screen.getByRole("link", { name: "Set a ship-from address to buy labels" });
+    expect(link.getAttribute("href")).toBe("/ship-from");
+  });
+});
+
+describe("labels to print", () => {
+  it("keeps a bought label on the to-do page until the supplier says it is printed", async () => {
+    sessionStorage.setItem("crossdock.supplier.labelsAsked", JSON.stringify(["FO1"]));
+    const shipped = {
+      ...request,
+      status: "SHIPPED",
+      carrier: "Crossdock Post",
+      trackingNumber: "CP123",
+      label: { carrier: "Crossdock Post", service: "ground", trackingNumber: "CP123", labelFormat: "ZPL" },
+    };
+    renderSignedIn(<SupplierWork />, {
+      ...page([]),
+      SupplierLabelledWork: { nodes: [{ __typename: "FulfillmentOrder", ...shipped }] },
+    });
+    expect(screen.getByRole("heading", { name: "Labels to print" })).toBeTruthy();
+    expect(screen.getByRole("article", { name: "For Ada Park, Reno" }).textContent).toContain("CP123");
+
+    fireEvent.click(screen.getByRole("button", { name: "Printed" }));
+
+    await waitFor(() => expect(screen.queryByRole("article", { name: "For Ada Park, Reno" })).toBeNull());
+    expect(sessionStorage.getItem("crossdock.supplier.labelsAsked")).toBe("[]");
   });
 });

@@ -1,36 +1,59 @@
 import { graphql } from "../../gql";
 
+graphql(`
+  fragment SupplierWorkFields on FulfillmentOrder {
+    id
+    status
+    createdAt
+    acknowledgeBy
+    shipBy
+    acknowledgedAt
+    rejectedAt
+    rejectionReason
+    rejectionNote
+    exceptionReason
+    carrier
+    trackingNumber
+    shippedAt
+    label {
+      carrier
+      service
+      trackingNumber
+      labelFormat
+    }
+    shipTo {
+      ...AddressLines
+    }
+    linesToShip {
+      sku
+      supplierSku
+      quantity
+    }
+  }
+`);
+
 export const SupplierWorkDocument = graphql(`
   query SupplierWork($first: Int!, $after: String, $status: [FulfillmentStatus!]) {
     fulfillmentOrders(first: $first, after: $after, filter: { status: $status }) {
       edges {
         node {
-          id
-          status
-          createdAt
-          acknowledgeBy
-          shipBy
-          acknowledgedAt
-          rejectedAt
-          rejectionReason
-          rejectionNote
-          exceptionReason
-          carrier
-          trackingNumber
-          shippedAt
-          shipTo {
-            ...AddressLines
-          }
-          linesToShip {
-            sku
-            supplierSku
-            quantity
-          }
+          ...SupplierWorkFields
         }
       }
       pageInfo {
         hasNextPage
         endCursor
+      }
+    }
+  }
+`);
+
+/** The work the supplier asked labels for in this browser tab, wherever it stands now. */
+export const SupplierLabelledWorkDocument = graphql(`
+  query SupplierLabelledWork($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on FulfillmentOrder {
+        ...SupplierWorkFields
       }
     }
   }
@@ -51,6 +74,7 @@ graphql(`
     id
     status
     acknowledgedAt
+    exceptionReason
   }
 `);
 
@@ -130,6 +154,66 @@ export const UploadStockCsvDocument = graphql(`
   mutation UploadStockCsv($csv: String!) {
     uploadSupplierStockCsv(input: { csv: $csv }) {
       userErrors { ...UserErrorFields } supplierProducts { ...ReportedStock }
+    }
+  }
+`);
+
+export const BuyLabelDocument = graphql(`
+  mutation BuySupplierLabel($id: ID!) {
+    buySupplierLabel(input: { id: $id }) {
+      userErrors { ...UserErrorFields } fulfillmentOrder { ...SupplierStepOutcome }
+    }
+  }
+`);
+
+/** The label file itself, asked for only when the supplier downloads it. */
+export const SupplierLabelFileDocument = graphql(`
+  query SupplierLabelFile($id: ID!) {
+    node(id: $id) {
+      ... on FulfillmentOrder {
+        id
+        label {
+          trackingNumber
+          labelFormat
+          labelBase64
+        }
+      }
+    }
+  }
+`);
+
+graphql(`
+  fragment ShipFromAddress on Address {
+    ...AddressLines
+    phone
+    email
+  }
+`);
+
+export const SupplierShipFromDocument = graphql(`
+  query SupplierShipFrom {
+    viewer {
+      supplier {
+        id
+        name
+        shipFrom {
+          ...ShipFromAddress
+        }
+      }
+    }
+  }
+`);
+
+export const SetShipFromDocument = graphql(`
+  mutation SetSupplierShipFrom($address: AddressInput!) {
+    setSupplierShipFrom(input: { address: $address }) {
+      userErrors { ...UserErrorFields }
+      supplier {
+        id
+        shipFrom {
+          ...ShipFromAddress
+        }
+      }
     }
   }
 `);

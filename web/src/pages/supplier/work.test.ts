@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { canAcknowledge, csvRowOf, isOpen, nextDeadline } from "./work";
+import {
+  canAcknowledge,
+  csvRowOf,
+  isOpen,
+  isToDo,
+  labelState,
+  labelsToPrint,
+  nextDeadline,
+} from "./work";
 
 describe("a supplier's work", () => {
   const now = new Date("2026-12-01T12:00:00Z");
@@ -35,5 +43,26 @@ describe("a supplier's work", () => {
     expect(csvRowOf(["csv", "1"])).toBe(2);
     expect(csvRowOf(["csv"])).toBeNull();
     expect(csvRowOf(null)).toBeNull();
+  });
+
+  it("follows a label bought through Crossdock: buying, bought, refused by the carrier", () => {
+    const label = { trackingNumber: "CP1" };
+    expect(labelState({ status: "ALLOCATED" })).toBe("none");
+    expect(labelState({ status: "PACKED" })).toBe("buying");
+    expect(labelState({ status: "SHIPPED", label })).toBe("bought");
+    expect(labelState({ status: "EXCEPTION", exceptionReason: "DISPATCH_FAILED" })).toBe("refused");
+    expect(labelState({ status: "EXCEPTION", exceptionReason: "SHIP_OVERDUE" })).toBe("none");
+    // a refused label is still the supplier's to do; a label being bought stays on the list
+    expect(isOpen({ status: "EXCEPTION", exceptionReason: "DISPATCH_FAILED" })).toBe(true);
+    expect(isToDo({ status: "PACKED" })).toBe(true);
+    expect(isOpen({ status: "PACKED" })).toBe(false);
+    expect(isToDo({ status: "SHIPPED", label })).toBe(false);
+  });
+
+  it("keeps the labels asked for that left the list, to print", () => {
+    const bought = { id: "A", status: "SHIPPED", label: { trackingNumber: "CP1" } };
+    const buying = { id: "B", status: "PACKED" };
+    const listed = { id: "C", status: "SHIPPED", label: { trackingNumber: "CP3" } };
+    expect(labelsToPrint([bought, buying, listed], [buying, listed])).toEqual([bought]);
   });
 });

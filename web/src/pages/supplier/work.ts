@@ -2,6 +2,8 @@
 
 export type WorkState = {
   status: string;
+  exceptionReason?: string | null;
+  label?: { trackingNumber: string } | null;
   rejectedAt?: string | null;
   acknowledgedAt?: string | null;
   acknowledgeBy?: string | null;
@@ -14,6 +16,38 @@ export type WorkState = {
  */
 export function isOpen(fo: WorkState): boolean {
   return (fo.status === "ALLOCATED" || fo.status === "EXCEPTION") && !fo.rejectedAt;
+}
+
+/** Still on the supplier's list: open, or PACKED while Crossdock buys its label. */
+export function isToDo(fo: WorkState): boolean {
+  return isOpen(fo) || fo.status === "PACKED";
+}
+
+export type LabelState = "none" | "buying" | "bought" | "refused";
+
+/**
+ * Where a label bought through Crossdock stands: PACKED while carrier dispatch buys it,
+ * bought once the fulfillment order has one, refused when the carrier turned it down
+ * (EXCEPTION, DISPATCH_FAILED: the supplier may ask again or ship with its own carrier).
+ */
+export function labelState(fo: WorkState): LabelState {
+  if (fo.label) return "bought";
+  if (fo.status === "PACKED") return "buying";
+  if (fo.status === "EXCEPTION" && fo.exceptionReason === "DISPATCH_FAILED" && !fo.rejectedAt)
+    return "refused";
+  return "none";
+}
+
+/**
+ * The labels to print: work the supplier asked a label for (kept by id in this browser tab),
+ * once it has left the to-do list, newest request first.
+ */
+export function labelsToPrint<W extends WorkState & { id: string }>(
+  asked: readonly W[],
+  listed: readonly { id: string }[],
+): W[] {
+  const onList = new Set(listed.map((fo) => fo.id));
+  return asked.filter((fo) => fo.label && !onList.has(fo.id));
 }
 
 export function canAcknowledge(fo: WorkState): boolean {
