@@ -1,12 +1,16 @@
 """Billing: invoicing many charges against one SQL aggregate, interleaved rounds, memory.
 
     .venv/bin/python -m benchmarks.billing_bench --clients 100 --events 10000 --rounds 3
+        [--before DIR]
 
 Charges are seeded by COPY (several charge types per client, one month), each stamped with
-its billing month as the application stamps it. Then, in alternating rounds, `bill_period`
-drafts (or refreshes) every client's invoice as the application role, row-level security
-on, exactly as the worker does, and the baseline runs the single GROUP BY the invoices must
-agree with. The table shows each round, the medians, their ratio and tracemalloc's peak.
+its billing month as the application stamps it. A first, untimed run drafts every client's
+invoice (its seconds are in the title). Then, in alternating rounds, `bill_period` refreshes
+every client's draft as the application role, row-level security on, exactly as the worker
+does, and the baseline runs the single GROUP BY the invoices must agree with. `--before DIR`
+adds an earlier revision's `bill_period` (a checkout or `git archive` of it in DIR, run by
+this interpreter in DIR, timed inside its process) to each round, on the same database. The
+table shows each round, the medians, their ratio and tracemalloc's peak.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
+import sys
 import time
 import tracemalloc
 import uuid
@@ -51,6 +57,27 @@ BASELINE = text(
     WHERE provider_id = :provider AND service_date < :end GROUP BY client_id
     """
 )
+
+
+BEFORE = """
+import sys, time, uuid
+from datetime import UTC, datetime
+from crossdock.database import make_engine, make_session_factory
+from domain.billing.periods import Period
+from services.billing import bill_period
+from tenants.unit_of_work import TenantUnitOfWork
+factory = make_session_factory(make_engine(sys.argv[1]))
+def unit():
+    return TenantUnitOfWork.operator(factory, uuid.UUID(sys.argv[2]))
+def run():
+    bill_period(unit, Period.parse(sys.argv[3]), now=datetime(2026, 4, 2, 6, tzinfo=UTC))
+run()  # warm: connections, compiled statements, as the in-process rounds are
+started = time.perf_counter()
+run()
+print(time.perf_counter() - started)
+"""
+"""An earlier revision's refresh of every draft, timed in its own process (argv: app URL,
+provider id, period)."""
 
 
 def measure(fn: Callable[[], R]) -> tuple[R, float]:
@@ -117,8 +144,25 @@ def _copy_charges(
         connection.execute("ANALYZE charges")
 
 
+def before_seconds(before: str, app_url: str, provider_id: uuid.UUID) -> float:
+    """Seconds the revision checked out in `before` takes to refresh every draft."""
+    out = subprocess.run(
+        [sys.executable, "-c", BEFORE, app_url, str(provider_id), PERIOD.name],
+        cwd=before,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(out.stdout.split()[-1])
+
+
 def run(
-    server_url: str, clients: int = 100, events: int = 10_000, keep: bool = False, rounds: int = 3
+    server_url: str,
+    clients: int = 100,
+    events: int = 10_000,
+    keep: bool = False,
+    rounds: int = 3,
+    before: str | None = None,
 ) -> str:
     """Seed, then alternate invoicing every client and the baseline aggregate; the table."""
     database = create_database(server_url, name=f"crossdock_billing_{uuid.uuid4().hex[:6]}")
@@ -143,8 +187,13 @@ def run(
                 rows = uow.session.execute(BASELINE, {"provider": provider_id, "end": PERIOD.end})
                 return {client: int(total) for client, total in rows}
 
+        _, first = measure(invoice_all)
         runs: dict[str, list[float]] = {"bill_period": [], "GROUP BY": []}
+        if before:
+            runs["before"] = []
         for _ in range(rounds):
+            if before:
+                runs["before"].append(before_seconds(before, database.app_url, provider_id))
             invoiced, seconds = measure(invoice_all)
             runs["bill_period"].append(seconds)
             summed, seconds = measure(baseline)
@@ -152,13 +201,14 @@ def run(
             assert invoiced == summed, "invoice subtotals differ from the SQL aggregate"
             assert len(invoiced) == clients
         peaks = {"bill_period": peak_memory(invoice_all), "GROUP BY": peak_memory(baseline)}
+        labels = [("bill_period", "bill_period (refresh invoices + lines)")]
+        if before:
+            labels.append(("before", f"bill_period of {before} (same work)"))
+        labels.append(("GROUP BY", "one SQL GROUP BY (baseline)"))
         engine.dispose()
         base = statistics.median(runs["GROUP BY"])
         rows = []
-        for name, label in (
-            ("bill_period", "bill_period (invoices + lines)"),
-            ("GROUP BY", "one SQL GROUP BY (baseline)"),
-        ):
+        for name, label in labels:
             median = statistics.median(runs[name])
             rows.append(
                 [
@@ -166,13 +216,13 @@ def run(
                     " ".join(f"{s:.2f}" for s in runs[name]),
                     f"{median:.2f}",
                     f"{median / base:.1f}",
-                    f"{peaks[name]:.1f}",
+                    f"{peaks[name]:.1f}" if name in peaks else "-",
                 ]
             )
         title = (
             f"Billing: {clients} clients x {events:,} charges = {clients * events:,} charges "
-            f"(seeded by COPY in {seeding:.0f} s), {rounds} interleaved rounds; totals match"
-            f" ({sum(summed.values()) / 100:,.2f} USD)"
+            f"(seeded by COPY in {seeding:.0f} s), first run (creating the invoices) {first:.2f} s,"
+            f" {rounds} interleaved rounds; totals match ({sum(summed.values()) / 100:,.2f} USD)"
         )
         header = ["what", "seconds per round", "median s", "x baseline", "peak MiB (tracemalloc)"]
         return table(title, rows, header)
@@ -188,11 +238,12 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--before", help="a checkout of an earlier revision to compare with")
     args = parser.parse_args()
     server = os.environ.get(
         "CROSSDOCK_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
     )
-    print(run(server, args.clients, args.events, args.keep, args.rounds))
+    print(run(server, args.clients, args.events, args.keep, args.rounds, args.before))
 
 
 if __name__ == "__main__":

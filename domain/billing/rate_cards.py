@@ -104,6 +104,28 @@ def card_in_force(uow: TenantUnitOfWork, client_id: uuid.UUID, at: datetime) -> 
     return uow.scalar(stmt)
 
 
+def cards_in_force(
+    uow: TenantUnitOfWork, client_ids: list[uuid.UUID], at: datetime
+) -> dict[uuid.UUID, RateCard | None]:
+    """`card_in_force` of many clients at once, in one query."""
+    stmt = (
+        uow.select(RateCard)
+        .where(
+            or_(RateCard.client_id.in_(client_ids), RateCard.client_id.is_(None)),
+            RateCard.effective_from <= at,
+        )
+        .order_by(RateCard.effective_from.desc())
+    )
+    own: dict[uuid.UUID, RateCard] = {}
+    default: RateCard | None = None
+    for card in uow.scalars(stmt):
+        if card.client_id is None:
+            default = default or card
+        else:
+            own.setdefault(card.client_id, card)
+    return {client_id: own.get(client_id, default) for client_id in client_ids}
+
+
 def storage_rates(
     uow: TenantUnitOfWork, card: RateCard, warehouse_id: uuid.UUID
 ) -> tuple[Decimal | None, Decimal | None]:

@@ -41,12 +41,12 @@ def test_a_run_killed_between_clients_is_finished_by_the_rerun(database):
     live_the_month(books)
     books.process_events()
 
-    def die(client_id):
+    def die(batch):
         raise Killed
 
     # when: the first client's invoice commits, then the worker dies
     with pytest.raises(Killed):
-        bill_period(books.unit, MARCH, now=AFTER_MARCH, after_client=die)
+        bill_period(books.unit, MARCH, now=AFTER_MARCH, per_transaction=1, after_batch=die)
     half = books.invoices()
     bill_period(books.unit, MARCH, now=AFTER_MARCH)
     # then
