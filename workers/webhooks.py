@@ -59,15 +59,21 @@ clock: Callable[[], datetime] = utcnow
 @consumes()
 @dramatiq.actor(time_limit=TIME_LIMIT_MS, **FAN_OUT_OPTIONS)
 def deliver_event_webhooks(provider_id: str, event_id: str) -> None:
-    """Create an event's deliveries (once, however often it runs) and send them."""
+    """Create an event's deliveries (once, however often it runs) and send them.
+
+    An event heard the first time that no endpoint wants (most of them) ends there: before
+    its mark it had no delivery, so there is nothing to send (the sweep sends any due one).
+    """
     with unit_of_work(provider_id) as uow:
         event = queries.event(uow, uuid.UUID(event_id))
         if event is None:
             log.warning("webhooks: no event %s of provider %s", event_id, provider_id)
             return
-        if first_time(uow, event.id, "deliver_event_webhooks"):
-            delivery.fan_out(uow, event, clock())
+        fresh = first_time(uow, event.id, "deliver_event_webhooks")
+        created = delivery.fan_out(uow, event, clock()) if fresh else []
         uow.commit()
+    if fresh and not created:
+        return
     send_due(provider_id, event_id=uuid.UUID(event_id))
 
 

@@ -13,6 +13,7 @@ from persistence.base import utcnow
 from tests.factories import make_tenant
 from tests.factories_webhooks import attempts_of, deliveries_of, make_endpoint, make_event
 from tests.fakes.webhook_receiver import WebhookReceiver
+from tests.sql_statements import every_statement, verbs
 from workers import runtime
 from workers import webhooks as actors
 
@@ -158,3 +159,18 @@ def test_an_unknown_event_is_ignored(database, worker):
     tenant = make_tenant(database)
     actors.deliver_event_webhooks(str(tenant.provider_id), "01234567-89ab-7def-8123-456789abcdef")
     assert deliveries_of(database, tenant) == []
+
+
+def test_an_event_no_endpoint_wants_costs_one_short_transaction(database, worker, receiver):
+    # given: an endpoint of client A only, and an event of client B
+    tenant = make_tenant(database)
+    _, receiver.secret = make_endpoint(database, tenant, receiver.url, client="A")
+    event_id = str(make_event(database, tenant, client="B"))
+    # when
+    with every_statement(database.engine) as statements:
+        actors.deliver_event_webhooks(str(tenant.provider_id), event_id)
+    # then: the event, the mark, the endpoints (and the tenant setting); nothing to send
+    assert deliveries_of(database, tenant) == []
+    assert receiver.message_ids == []
+    most = 4 if database.backend == "postgresql" else 3
+    assert len(statements) <= most, "\n".join(verbs(statements))
