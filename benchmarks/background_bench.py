@@ -1,6 +1,7 @@
 """Background work on Redis: labels dispatched per second, outbox events relayed per second.
 
     .venv/bin/python -m benchmarks.background_bench --labels 500 --processes 1,2 --events 5000
+    .venv/bin/python -m benchmarks.background_bench --labels 300 --rounds 3 --events 0
 
 Labels: per round, L orders of one client (one line each, 100 SKUs, a US warehouse, a
 rate-table carrier account) are created and allocated, then picked and packed through the
@@ -11,7 +12,9 @@ a fresh Redis namespace with the application role; once every process has polled
 the relay starts in this process (interval 0.5 s, batch 100, as `crossdock worker` runs
 it) and the clock runs until all L fulfillment orders have a shipment (polled every 0.2 s).
 Baselines in the same run: the plain broker enqueuing L messages of the relay's shape from
-one producer, and N processes of a do-nothing actor draining L such messages.
+one producer, and N processes of a do-nothing actor draining L such messages. With
+`--rounds R` the process counts alternate R times (1, 2, 1, 2, ...), and a second table
+gives each count's median labels/s and its ratio to the first count's.
 
 Relay: E `fulfillment_order.packed` events are inserted as the owner, then `publish_pending`
 runs in a loop until the outbox is drained (batch 100, then 500, the events reset between);
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import threading
 import time
 import uuid
@@ -32,6 +36,7 @@ import redis
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from benchmarks.load import table
 from benchmarks.redis_rounds import QUEUE, Rate, flush, fresh_namespace, message, rate_table
 from benchmarks.relay_bench import mark_all_published, relay_table
 from benchmarks.seed import BenchDatabase, create_database
@@ -95,6 +100,7 @@ def run(
     processes: tuple[int, ...] = (1, 2),
     events: int = 10_000,
     keep: bool = False,
+    rounds: int = 1,
 ) -> str:
     """Both benchmarks on a fresh database; their tables."""
     database = create_database(server_url, name=f"crossdock_background_{uuid.uuid4().hex[:6]}")
@@ -106,7 +112,9 @@ def run(
         world = make_world(owner_factory)
         out = []
         if labels and processes:
-            out.append(labelsrate_table(database, redis_url, world, app_factory, labels, processes))
+            out.append(
+                labelsrate_table(database, redis_url, world, app_factory, labels, processes, rounds)
+            )
         if events:
             out.append(relay_table(database, redis_url, world, app_factory, events))
         return "\n\n".join(out)
@@ -127,25 +135,56 @@ def labelsrate_table(
     app_factory: sessionmaker[Session],
     labels: int,
     processes: tuple[int, ...],
+    rounds: int = 1,
 ) -> str:
-    """Labels/s for each process count, beside the broker's enqueue and a trivial actor."""
+    """Labels/s for each process count, beside the broker's enqueue and a trivial actor;
+    with several `rounds`, the counts alternate (1, 2, 1, 2, ...) and a second table gives
+    each count's median and its ratio to the first count's."""
     owner_factory = make_session_factory(make_engine(database.admin_url))
     baseline = enqueue_rate(redis_url, labels)
     rows: list[Rate] = []
     notes = []
-    for count in processes:
-        seeded = time.perf_counter()
-        fo_ids = pack_orders(owner_factory, world, labels)
-        notes.append(f"{labels} packed in {time.perf_counter() - seeded:.0f} s")
-        rows.append(dispatch_rate(database, redis_url, app_factory, world, fo_ids, count))
-        rows.append(noop_rate(redis_url, labels, count))
+    for _ in range(rounds):
+        for count in processes:
+            seeded = time.perf_counter()
+            fo_ids = pack_orders(owner_factory, world, labels)
+            notes.append(f"{labels} packed in {time.perf_counter() - seeded:.0f} s")
+            rows.append(dispatch_rate(database, redis_url, app_factory, world, fo_ids, count))
+            rows.append(noop_rate(redis_url, labels, count))
     rows.append(baseline)
     owner_factory.kw["bind"].dispose()
     title = (
         f"Labels dispatched on Redis: {labels} packed orders per round, rate-table carrier, "
         f"{THREADS} threads per process ({'; '.join(notes)})"
     )
-    return rate_table(title, rows, baseline, "per second")
+    out = rate_table(title, rows, baseline, "per second")
+    if rounds > 1:
+        out += "\n\n" + scaling_table(rows, processes, rounds)
+    return out
+
+
+def scaling_table(rows: list[Rate], processes: tuple[int, ...], rounds: int) -> str:
+    """Each process count's median labels/s over the rounds, and its ratio to the first's."""
+    dispatched = [r for r in rows if r.name.startswith("dispatch")]
+    medians = {
+        count: statistics.median(r.per_second for r in dispatched if r.processes == str(count))
+        for count in processes
+    }
+    first = medians[processes[0]]
+    out = [
+        [
+            str(count),
+            " / ".join(f"{r.per_second:.1f}" for r in dispatched if r.processes == str(count)),
+            f"{medians[count]:.1f}",
+            f"{medians[count] / first:.2f}",
+        ]
+        for count in processes
+    ]
+    return table(
+        f"Scaling: labels/s by worker processes, {rounds} interleaved rounds",
+        out,
+        ["processes", "rounds (labels/s)", "median", f"vs {processes[0]}"],
+    )
 
 
 def make_world(owner_factory: sessionmaker[Session]) -> World:
@@ -353,6 +392,9 @@ def main() -> None:
     parser.add_argument("--processes", default="1,2", help="worker process counts, e.g. 1,2")
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="repeat the process counts, alternating"
+    )
     args = parser.parse_args()
     print(
         run(
@@ -362,6 +404,7 @@ def main() -> None:
             parse_counts(args.processes),
             args.events,
             args.keep,
+            args.rounds,
         )
     )
 
