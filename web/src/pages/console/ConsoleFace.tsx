@@ -11,12 +11,14 @@ import { CarrierAccounts } from "./CarrierAccounts";
 import { Clients } from "./Clients";
 import { OrderBoard } from "./OrderBoard";
 import { OrderDetail } from "./OrderDetail";
+import { RateCards } from "./RateCards";
 
 const NAV = [
   { href: "/", label: "Orders" },
   { href: "/inventory", label: "Inventory" },
   { href: "/inbound", label: "Inbound" },
   { href: "/invoices", label: "Invoices" },
+  { href: "/rate-cards", label: "Rate cards" },
   { href: "/clients", label: "Clients" },
   { href: "/carriers", label: "Carriers" },
   { href: "/people", label: "People" },
@@ -39,6 +41,7 @@ export function ConsoleFace() {
   else if (match("/inbound", path)) page = <Inbound canReceive />;
   else if (match("/clients", path)) page = <Clients />;
   else if (match("/carriers", path)) page = <CarrierAccounts />;
+  else if (match("/rate-cards", path)) page = <RateCards />;
   else if (match("/webhooks", path)) page = <Webhooks />;
   else page = <OrderBoard />;
   return (
