@@ -32,6 +32,17 @@ from tests.web.browser import (
 pytestmark = pytest.mark.timeout(900)
 
 PEOPLE = {face: (email, password) for face, email, _, _, _, password in DEMO_USERS}
+HOLD = """mutation($id: ID!) { placeOrderHold(input: {id: $id, reason: CLIENT_REQUEST}) {
+  userErrors { code message } } }"""
+# Counts the board's requests for its page of orders (events must change rows in place).
+COUNT_PAGE_REQUESTS = """
+window.__boardPageRequests = 0;
+const fetchBefore = window.fetch;
+window.fetch = (...args) => {
+  const body = args[1] && args[1].body;
+  if (typeof body === "string" && body.includes("query BoardOrders(")) window.__boardPageRequests++;
+  return fetchBefore(...args);
+};"""
 LABEL_WAIT_S = 120.0  # the in-process worker buys it; generous for a loaded machine
 
 
@@ -113,11 +124,20 @@ def _fill_new_order(driver, reference: str, sku: str, quantity: int) -> None:
     quantity_box.send_keys(str(quantity))
 
 
-def test_a_client_order_appears_on_the_staff_board_without_reload(staff, merchant):
-    # given the staff board open and marked
+def _count_of(driver, status: str) -> int:
+    """The board's count of orders in `status` (0 when the status is not listed)."""
+    for item in driver.find_elements(By.CSS_SELECTOR, "ul[aria-label='Orders by status'] li"):
+        if status in item.text:
+            return int(item.find_element(By.CSS_SELECTOR, ".count-value").text)
+    return 0
+
+
+def test_a_client_order_appears_on_the_staff_board_without_reload(served, staff, merchant):
+    # given the staff board open and marked, counting the times it asks for its page
     wait_for(staff, "table[aria-label='Orders']")
     wait_for_text(staff, ".live", "Live")
     mark_page(staff)
+    staff.execute_script(COUNT_PAGE_REQUESTS)
     # when the merchant creates an order in the portal's form
     _fill_new_order(merchant, "WEB-LIVE-1", "TENT-2P", 2)
     # (the SKU box offers what the server's search found for what was typed)
@@ -139,6 +159,22 @@ def test_a_client_order_appears_on_the_staff_board_without_reload(staff, merchan
     assert "Allocated" in row.text
     assert page_is_marked(staff)
     screenshot(staff, "console-board")
+    # when staff hold it through the API, the row and the counts change in place
+    on_hold_before, allocated_before = _count_of(staff, "On hold"), _count_of(staff, "Allocated")
+    order_id = served.graphql(
+        "client key (ACME", '{ order(externalReference: "WEB-LIVE-1") { id } }'
+    )["order"]["id"]
+    held = served.graphql("provider key", HOLD, {"id": order_id})["placeOrderHold"]
+    assert held["userErrors"] == [], held
+    row_text = "//tr[.//a[normalize-space()='WEB-LIVE-1']]"
+    WebDriverWait(staff, WAIT_S).until(
+        lambda d: "On hold" in d.find_element(By.XPATH, row_text).text
+    )
+    WebDriverWait(staff, WAIT_S).until(lambda d: _count_of(d, "On hold") == on_hold_before + 1)
+    assert _count_of(staff, "Allocated") == allocated_before - 1
+    # and the board asked for its page of orders not once since it was open
+    assert staff.execute_script("return window.__boardPageRequests") == 0
+    assert page_is_marked(staff)
 
 
 def test_a_form_error_shows_beside_its_field_and_creates_nothing(served, merchant):

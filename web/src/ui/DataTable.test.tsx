@@ -33,6 +33,22 @@ describe("DataTable", () => {
     expect(onOpen).toHaveBeenCalledWith(rows[1]);
   });
 
+  it("keeps focus on its row while rows arrive above it, and moves it on when the row leaves", () => {
+    const table = (shown: Row[]) => (
+      <DataTable label="Things" rows={shown} columns={columns} rowKey={(r) => r.id} />
+    );
+    const view = render(table(rows));
+    const second = screen.getByRole("table").querySelectorAll("tbody tr")[1] as HTMLElement;
+    second.focus();
+
+    view.rerender(table([{ id: "0", name: "newest" }, ...rows]));
+    expect(document.activeElement).toBe(second);
+    expect(document.activeElement?.textContent).toBe("second");
+
+    view.rerender(table([{ id: "0", name: "newest" }, rows[0], rows[2]]));
+    expect(document.activeElement?.textContent).toBe("third");
+  });
+
   it("says so when there is nothing to show", () => {
     render(
       <DataTable label="Things" rows={[]} columns={columns} rowKey={(r) => r.id} empty="None." />,

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useRef } from "preact/hooks";
+import { useLayoutEffect, useRef } from "preact/hooks";
 
 export type Column<Row> = {
   header: string;
@@ -18,10 +18,27 @@ type Props<Row> = {
 
 /**
  * A table that scrolls sideways on narrow screens; rows are focusable, arrow keys
- * (and j/k) move between them, Home/End jump, Enter opens the focused row.
+ * (and j/k) move between them, Home/End jump, Enter opens the focused row. Rows are keyed,
+ * so the focused row keeps focus while rows change around it; when it leaves the table,
+ * focus moves to the row now in its place.
  */
 export function DataTable<Row>({ label, rows, columns, rowKey, onOpen, empty }: Props<Row>) {
   const body = useRef<HTMLTableSectionElement>(null);
+  const focused = useRef<{ key: string; index: number } | null>(null);
+
+  useLayoutEffect(() => {
+    const was = focused.current;
+    if (!was) return;
+    const index = rows.findIndex((row) => rowKey(row) === was.key);
+    if (index >= 0) {
+      focused.current = { key: was.key, index };
+    } else if (document.activeElement === document.body || !document.activeElement) {
+      focused.current = null;
+      if (rows.length) focusRow(Math.min(was.index, rows.length - 1));
+    } else {
+      focused.current = null;
+    }
+  }, [rows]);
 
   function focusRow(index: number) {
     const all = body.current?.querySelectorAll<HTMLTableRowElement>("tr");
@@ -70,6 +87,11 @@ export function DataTable<Row>({ label, rows, columns, rowKey, onOpen, empty }: 
               tabIndex={0}
               class={onOpen ? "openable" : undefined}
               onKeyDown={(event) => onKeyDown(event, index, row)}
+              onFocus={() => (focused.current = { key: rowKey(row), index })}
+              onBlur={(event) => {
+                // focus moved elsewhere on purpose; a row removed under it has no such target
+                if (event.relatedTarget) focused.current = null;
+              }}
               onDblClick={onOpen ? () => onOpen(row) : undefined}
             >
               {columns.map((column) => (

@@ -1,8 +1,8 @@
-import { useQuery, useSubscription } from "@urql/preact";
+import { useClient, useQuery, useSubscription } from "@urql/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { humanize, formatTime } from "../../format";
 import { graphql } from "../../gql";
-import type { OrderStatus } from "../../gql/graphql";
+import type { BoardOrderEventsSubscription, BoardRowFragment, OrderStatus } from "../../gql/graphql";
 import { navigate, Link } from "../../router";
 import { useSession } from "../../session";
 import { DataTable } from "../../ui/DataTable";
@@ -10,6 +10,37 @@ import { Pager, useCursorPages } from "../../ui/Pager";
 import { ErrorNote, Loading } from "../../ui/states";
 import { ORDER_STATUSES, StatusBadge } from "../shared/StatusBadge";
 import { dayStartIso } from "../shared/dates";
+import {
+  type BoardPage,
+  countEvent,
+  endCursorOf,
+  matchesFilter,
+  orderNodeId,
+  placeOrder,
+  type StatusCount,
+} from "./boardUpdates";
+
+graphql(`
+  fragment BoardRow on Order {
+    id
+    externalReference
+    status
+    serviceLevel
+    createdAt
+    updatedAt
+    client {
+      id
+      code
+    }
+    fulfillmentOrders {
+      id
+      warehouse {
+        id
+        code
+      }
+    }
+  }
+`);
 
 const BoardOrders = graphql(`
   query BoardOrders(
@@ -24,22 +55,9 @@ const BoardOrders = graphql(`
     }
     orders(first: $first, after: $after, filter: $filter) {
       edges {
+        cursor
         node {
-          id
-          externalReference
-          status
-          serviceLevel
-          createdAt
-          updatedAt
-          client {
-            code
-          }
-          fulfillmentOrders {
-            id
-            warehouse {
-              code
-            }
-          }
+          ...BoardRow
         }
       }
       pageInfo {
@@ -72,6 +90,17 @@ const BoardClients = graphql(`
   }
 `);
 
+/** The orders some events named, as they are now (one request for a burst of events). */
+const BoardChangedOrders = graphql(`
+  query BoardChangedOrders($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Order {
+        ...BoardRow
+      }
+    }
+  }
+`);
+
 const BoardOrderEvents = graphql(`
   subscription BoardOrderEvents {
     orderEvents {
@@ -79,13 +108,33 @@ const BoardOrderEvents = graphql(`
       topic
       aggregateId
       occurredAt
+      payload
     }
   }
 `);
 
 export const PAGE_SIZE = 50;
+/** Events heard within this long are applied together, with one request for their orders. */
+const BURST_MS = 30;
+const HEARD_KEPT = 200;
+/** A burst naming more orders than this is cheaper as the page asked for again. */
+const MOST_CHANGED = 50;
 
-/** The live order board: filters, pages of 50, refreshed by order events as they happen. */
+type OrderEvent = BoardOrderEventsSubscription["orderEvents"];
+type Heard = { total: number; events: OrderEvent[] };
+type Board = { page: BoardPage<BoardRowFragment>; counts: StatusCount<OrderStatus>[] };
+
+/** Every event the subscription delivers, numbered, not only the latest. */
+function hear(heard: Heard | undefined, data: BoardOrderEventsSubscription): Heard {
+  const events = [...(heard?.events ?? []), data.orderEvents].slice(-HEARD_KEPT);
+  return { total: (heard?.total ?? 0) + 1, events };
+}
+
+/**
+ * The live order board: filters, pages of 50. An order event updates the row of the order it
+ * names in place (or puts a new order at the top) and the counts per status; the page itself
+ * is asked for again only when the filters or the page change.
+ */
 export function OrderBoard() {
   const { timeZone } = useSession();
   const [status, setStatus] = useState<OrderStatus | "">("");
@@ -104,21 +153,89 @@ export function OrderBoard() {
   const [result, refetch] = useQuery({
     query: BoardOrders,
     variables: { first: PAGE_SIZE, after: pages.after, filter, counted },
+    requestPolicy: "cache-and-network",
   });
   const [lookups] = useQuery({ query: BoardClients });
-  const [live] = useSubscription({ query: BoardOrderEvents });
-  const pending = useRef<number | undefined>(undefined);
+  const [live] = useSubscription({ query: BoardOrderEvents }, hear);
+  const client = useClient();
+  const [board, setBoard] = useState<Board | null>(null);
+  const applied = useRef(0);
+  const waiting = useRef<OrderEvent[]>([]);
+  const burst = useRef<number | undefined>(undefined);
+  const applying = useRef<Promise<unknown>>(Promise.resolve());
+  const view = useRef({ filter, counted, first: pages.page === 1 });
+  view.current = { filter, counted, first: pages.page === 1 };
 
   useEffect(() => {
-    if (!live.data) return;
-    window.clearTimeout(pending.current);
-    pending.current = window.setTimeout(() => refetch({ requestPolicy: "network-only" }), 250);
+    const data = result.data;
+    if (!data) return;
+    const edges = data.orders.edges;
+    setBoard({
+      page: {
+        rows: edges.map((edge) => edge.node),
+        cursors: Object.fromEntries(edges.map((edge) => [edge.node.id, edge.cursor])),
+        hasNextPage: data.orders.pageInfo.hasNextPage,
+        first: pages.page === 1,
+      },
+      counts: data.orderStatusCounts,
+    });
+  }, [result.data]);
+
+  async function applyBurst() {
+    const events = waiting.current;
+    waiting.current = [];
+    const ids = [...new Set(events.map((event) => orderNodeId(event.aggregateId)))];
+    if (ids.length === 0) return;
+    if (ids.length > MOST_CHANGED) return refetch({ requestPolicy: "network-only" });
+    const answer = await client
+      .query(BoardChangedOrders, { ids }, { requestPolicy: "network-only" })
+      .toPromise();
+    if (!answer.data) return refetch({ requestPolicy: "network-only" });
+    const now = new Map<string, BoardRowFragment>();
+    for (const node of answer.data.nodes) {
+      if (node && "status" in node) now.set(node.id, node);
+    }
+    const { filter: showing, counted: counting, first } = view.current;
+    setBoard((before) => {
+      if (!before) return before;
+      let { page, counts } = before;
+      for (const event of events) {
+        const order = now.get(orderNodeId(event.aggregateId));
+        if (order && matchesFilter(order, counting)) counts = countEvent(counts, event);
+      }
+      for (const order of now.values()) {
+        page = placeOrder({ ...page, first }, order, showing, PAGE_SIZE);
+      }
+      return { page, counts };
+    });
+  }
+
+  useEffect(() => {
+    const heard = live.data;
+    if (!heard) return;
+    const fresh = heard.total - applied.current;
+    applied.current = heard.total;
+    if (fresh > heard.events.length) {
+      // more arrived at once than are kept: the page as a whole is surer
+      waiting.current = [];
+      refetch({ requestPolicy: "network-only" });
+      return;
+    }
+    waiting.current.push(...heard.events.slice(-fresh));
+    window.clearTimeout(burst.current);
+    // one burst at a time, in order: an older answer never overwrites a newer one
+    burst.current = window.setTimeout(() => {
+      applying.current = applying.current.then(applyBurst, applyBurst);
+    }, BURST_MS);
   }, [live.data]);
+
+  useEffect(() => () => window.clearTimeout(burst.current), []);
 
   useEffect(() => pages.reset(), [status, clientId, warehouse, from, to]);
 
-  const orders = result.data?.orders.edges.map((edge) => edge.node) ?? [];
-  const counts = result.data?.orderStatusCounts ?? [];
+  const orders = board?.page.rows ?? [];
+  const counts = board?.counts ?? [];
+  const latest = live.data?.events[live.data.events.length - 1];
 
   return (
     <section aria-labelledby="board-title">
@@ -180,10 +297,10 @@ export function OrderBoard() {
         ))}
       </ul>
       <p class="live" aria-live="polite">
-        {live.data ? `Live · last event ${formatTime(live.data.orderEvents.occurredAt, timeZone)}` : "Live"}
+        {latest ? `Live · last event ${formatTime(latest.occurredAt, timeZone)}` : "Live"}
       </p>
       <ErrorNote error={result.error} />
-      {result.fetching && !result.data ? (
+      {!board && result.fetching ? (
         <Loading what="orders" />
       ) : (
         <DataTable
@@ -211,8 +328,8 @@ export function OrderBoard() {
       )}
       <Pager
         page={pages.page}
-        hasNext={Boolean(result.data?.orders.pageInfo.hasNextPage)}
-        onNext={() => pages.next(result.data?.orders.pageInfo.endCursor)}
+        hasNext={Boolean(board?.page.hasNextPage)}
+        onNext={() => board && pages.next(endCursorOf(board.page))}
         onPrevious={pages.previous}
       />
     </section>
