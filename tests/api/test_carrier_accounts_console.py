@@ -97,3 +97,39 @@ def test_billing_staff_cannot_create_accounts(app, demo_keys):
     # then
     assert answer["errors"][0]["extensions"]["code"] == "MISSING_SCOPE"
     assert listed(app, staff, ids["ACME"]) == [("ACME", "crossdock-post", True)]
+
+
+UPDATE = """mutation($input: UpdateCarrierAccountInput!) { updateCarrierAccount(input: $input) {
+  carrierAccount { name baseUrl hasApiKey } userErrors { field code message } } }"""
+AUDIT = """{ auditEvents(first: 5, filter: {mutation: ["updateCarrierAccount"]}) {
+  edges { node { actorName input } } } }"""
+
+
+def test_a_new_api_key_replaces_the_stored_one_unseen_and_unrecorded(app, demo_keys):
+    # given: an aggregator account of ACME
+    staff = signed_in(app, STAFF)
+    ids = client_ids(app, staff)
+    made = graphql(
+        app, staff, CREATE,
+        {"input": {"clientId": ids["ACME"], "kind": "AGGREGATOR", "name": "agg",
+                   "baseUrl": "https://api.example.com", "apiKey": "sk_first_secret"}},
+    ).json()["data"]["createCarrierAccount"]  # fmt: skip
+    assert made["userErrors"] == []
+    # when staff rename it and give it a new key
+    changed = graphql(
+        app, staff, UPDATE,
+        {"input": {"id": made["carrierAccount"]["id"], "name": "agg-2",
+                   "apiKey": "sk_second_secret"}},
+    ).json()  # fmt: skip
+    # then the answer, the list and the audit trail show neither key
+    assert changed["data"]["updateCarrierAccount"] == {
+        "carrierAccount": {"name": "agg-2", "baseUrl": "https://api.example.com",
+                           "hasApiKey": True},
+        "userErrors": [],
+    }  # fmt: skip
+    trail = graphql(app, staff, AUDIT).json()["data"]["auditEvents"]["edges"]
+    assert trail[0]["node"]["actorName"] == "Olivia Ortega"
+    assert trail[0]["node"]["input"]["input"]["apiKey"] == "[redacted]"
+    seen = str(trail) + str(graphql(app, staff, ACCOUNTS, {"clientId": None}).json())
+    assert "sk_first_secret" not in seen
+    assert "sk_second_secret" not in seen

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor } from "@testing-library/preact";
 import { describe, expect, it } from "vitest";
 import { renderSignedIn } from "../../test-client";
 import { CarrierAccounts } from "./CarrierAccounts";
-import { EMPTY_ACCOUNT, createAccountInput } from "./carrierAccounts";
+import { EMPTY_ACCOUNT, createAccountInput, updateAccountInput } from "./carrierAccounts";
 
 const staff = {
   viewer: {
@@ -121,6 +121,43 @@ describe("carrier accounts", () => {
     await waitFor(() => expect(document.getElementById("carrier-name-error")?.textContent).toBe("Name taken."));
     expect((screen.getByLabelText("Name") as HTMLInputElement).value).toBe("rates");
     expect(screen.queryByLabelText("Tracking webhook secret")).toBeNull();
+  });
+
+  it("changes only what differs, and a key only when a new one is typed", () => {
+    const account = { id: "CA9", kind: "AGGREGATOR" as const, name: "agg", baseUrl: "https://a.example" };
+    expect(updateAccountInput(account, { name: "agg", baseUrl: "https://a.example", apiKey: "" })).toEqual({ id: "CA9" });
+    expect(updateAccountInput(account, { name: " agg2 ", baseUrl: "https://b.example", apiKey: "new" })).toEqual({
+      id: "CA9",
+      name: "agg2",
+      baseUrl: "https://b.example",
+      apiKey: "new",
+    });
+    const table = { id: "CA1", kind: "RATE_TABLE" as const, name: "rates", baseUrl: null };
+    expect(updateAccountInput(table, { name: "rates", baseUrl: "x", apiKey: "y" })).toEqual({ id: "CA1" });
+  });
+
+  it("renames an account from its row and shows a refusal beside the name", async () => {
+    const { sent } = renderSignedIn(
+      <CarrierAccounts />,
+      queries,
+      {
+        UpdateCarrierAccount: {
+          updateCarrierAccount: {
+            carrierAccount: null,
+            userErrors: [{ field: ["input", "name"], code: "DUPLICATE", message: "Name taken." }],
+          },
+        },
+      },
+      staff,
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Change ACME rates" }));
+    const name = screen.getByLabelText("Name", { selector: "#change-carrier-name" });
+    fireEvent.input(name, { target: { value: "parcels" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save changes" }));
+    await waitFor(() =>
+      expect(document.getElementById("change-carrier-name-error")?.textContent).toBe("Name taken."),
+    );
+    expect(sent).toHaveBeenCalledWith("UpdateCarrierAccount", { input: { id: "CA1", name: "parcels" } });
   });
 
   it("disables an enabled account", async () => {

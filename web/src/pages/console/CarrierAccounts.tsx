@@ -14,10 +14,13 @@ import { TextField } from "../../ui/TextField";
 import { OwnerField } from "../people/OwnerField";
 import { InviteTargetsDocument } from "../people/peopleDocuments";
 import {
+  type AccountEdit,
   type CarrierAccountForm,
   EMPTY_ACCOUNT,
+  type EditableAccount,
   createAccountInput,
   needsCredentials,
+  updateAccountInput,
 } from "./carrierAccounts";
 
 const CarrierAccountsDocument = graphql(`
@@ -75,7 +78,24 @@ const SetCarrierAccountEnabledDocument = graphql(`
   }
 `);
 
-/** Clients' carrier accounts: list (all, or one client's), create, enable or disable. */
+const UpdateCarrierAccountDocument = graphql(`
+  mutation UpdateCarrierAccount($input: UpdateCarrierAccountInput!) {
+    updateCarrierAccount(input: $input) {
+      carrierAccount {
+        id
+        name
+        baseUrl
+        hasApiKey
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+/** Clients' carrier accounts: list (all, or one client's), create, change (a new API key
+ * replaces the stored one, which is never shown), enable or disable. */
 export function CarrierAccounts() {
   const { timeZone } = useSession();
   const pages = useCursorPages();
@@ -87,6 +107,7 @@ export function CarrierAccounts() {
   });
   const [, setEnabled] = useMutation(SetCarrierAccountEnabledDocument);
   const [problem, setProblem] = useState<string>();
+  const [changing, setChanging] = useState<EditableAccount & { label: string }>();
   const refresh = () => refetch({ requestPolicy: "network-only" });
   const accounts = result.data?.carrierAccounts.edges.map((e) => e.node) ?? [];
   const clients = targets.data?.clients.edges.map((e) => e.node) ?? [];
@@ -140,6 +161,18 @@ export function CarrierAccounts() {
             {
               header: "",
               cell: (a) => (
+                <button type="button" onClick={() => setChanging({ ...a, label: `${a.client?.code} ${a.name}` })}>
+                  Change
+                  <span class="sr-only">
+                    {" "}
+                    {a.client?.code} {a.name}
+                  </span>
+                </button>
+              ),
+            },
+            {
+              header: "",
+              cell: (a) => (
                 <button type="button" onClick={() => toggle(a.id, !a.enabled)}>
                   {a.enabled ? "Disable" : "Enable"}
                   <span class="sr-only">
@@ -152,6 +185,17 @@ export function CarrierAccounts() {
           ]}
         />
       )}
+      {changing ? (
+        <ChangeCarrierAccount
+          key={changing.id}
+          account={changing}
+          onDone={() => {
+            setChanging(undefined);
+            refresh();
+          }}
+          onCancel={() => setChanging(undefined)}
+        />
+      ) : null}
       <Pager
         page={pages.page}
         hasNext={Boolean(result.data?.carrierAccounts.pageInfo.hasNextPage)}
@@ -253,6 +297,57 @@ function NewCarrierAccount({ onCreated }: { onCreated: () => void }) {
           note="Shown once: give it to the carrier service, which signs its tracking pushes with it. The API key is stored and never shown again."
         />
       ) : null}
+    </form>
+  );
+}
+
+type ChangeProps = { account: EditableAccount & { label: string }; onDone: () => void; onCancel: () => void };
+
+function ChangeCarrierAccount({ account, onDone, onCancel }: ChangeProps) {
+  const [, update] = useMutation(UpdateCarrierAccountDocument);
+  const [edit, setEdit] = useState<AccountEdit>({ name: account.name, baseUrl: account.baseUrl ?? "", apiKey: "" });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const set = (changes: Partial<AccountEdit>) => setEdit({ ...edit, ...changes });
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    const found = fieldErrorsOf(await update({ input: updateAccountInput(account, edit) }));
+    setErrors(found);
+    if (Object.keys(found).length === 0) onDone();
+  }
+
+  return (
+    <form class="panel" aria-label="Change carrier account" onSubmit={submit}>
+      <h2>Change {account.label}</h2>
+      <div class="line-row">
+        <TextField id="change-carrier-name" label="Name" required value={edit.name} onValue={(name) => set({ name })} error={errors.name} />
+        {needsCredentials(account.kind) ? (
+          <>
+            <TextField
+              id="change-carrier-base-url"
+              label="Base URL"
+              type="url"
+              value={edit.baseUrl}
+              onValue={(baseUrl) => set({ baseUrl })}
+              error={errors.baseUrl}
+            />
+            <TextField
+              id="change-carrier-api-key"
+              label="New API key (empty: keep the stored one)"
+              type="password"
+              autoComplete="off"
+              value={edit.apiKey}
+              onValue={(apiKey) => set({ apiKey })}
+              error={errors.apiKey}
+            />
+          </>
+        ) : null}
+        <button type="submit">Save changes</button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+      <ErrorNote error={errors[""]} />
     </form>
   );
 }

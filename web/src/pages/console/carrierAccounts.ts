@@ -1,4 +1,4 @@
-import type { CarrierKind, CreateCarrierAccountInput } from "../../gql/graphql";
+import type { CarrierKind, CreateCarrierAccountInput, UpdateCarrierAccountInput } from "../../gql/graphql";
 
 /** What the new-account form holds, as typed. */
 export type CarrierAccountForm = {
@@ -36,4 +36,21 @@ export function createAccountInput(form: CarrierAccountForm): CreateCarrierAccou
     baseUrl: aggregator && form.baseUrl.trim() ? form.baseUrl.trim() : null,
     apiKey: aggregator && form.apiKey ? form.apiKey : null,
   };
+}
+
+/** An account as listed, with what the change form may edit. */
+export type EditableAccount = { id: string; kind: CarrierKind; name: string; baseUrl?: string | null };
+
+/** What the change form holds: a new API key is typed fresh, never shown. */
+export type AccountEdit = { name: string; baseUrl: string; apiKey: string };
+
+/** The update's input: only what differs from the account (an empty key keeps the stored one). */
+export function updateAccountInput(account: EditableAccount, edit: AccountEdit): UpdateCarrierAccountInput {
+  const input: UpdateCarrierAccountInput = { id: account.id };
+  if (edit.name.trim() !== account.name) input.name = edit.name.trim();
+  if (needsCredentials(account.kind)) {
+    if (edit.baseUrl.trim() !== (account.baseUrl ?? "")) input.baseUrl = edit.baseUrl.trim();
+    if (edit.apiKey) input.apiKey = edit.apiKey;
+  }
+  return input;
 }
