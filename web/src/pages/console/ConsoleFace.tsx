@@ -1,5 +1,7 @@
 import { match, usePath } from "../../router";
-import { Shell } from "../../ui/Shell";
+import type { ApiScope } from "../../gql/graphql";
+import { useSession } from "../../session";
+import { type NavItem, Shell } from "../../ui/Shell";
 import { Webhooks } from "../integrations/Webhooks";
 import { ApiKeys } from "../people/ApiKeys";
 import { People } from "../people/People";
@@ -13,23 +15,30 @@ import { OrderBoard } from "./OrderBoard";
 import { OrderDetail } from "./OrderDetail";
 import { RateCards } from "./RateCards";
 
-const NAV = [
-  { href: "/", label: "Orders" },
-  { href: "/inventory", label: "Inventory" },
-  { href: "/inbound", label: "Inbound" },
-  { href: "/invoices", label: "Invoices" },
-  { href: "/rate-cards", label: "Rate cards" },
-  { href: "/clients", label: "Clients" },
-  { href: "/carriers", label: "Carriers" },
-  { href: "/people", label: "People" },
-  { href: "/sign-ins", label: "Sign-ins" },
-  { href: "/keys", label: "API keys" },
-  { href: "/webhooks", label: "Webhooks" },
+/** The console's pages, each shown to people whose role may read what it lists. */
+const NAV: (NavItem & { scope: ApiScope })[] = [
+  { href: "/", label: "Orders", scope: "ORDERS_READ" },
+  { href: "/inventory", label: "Inventory", scope: "INVENTORY_READ" },
+  { href: "/inbound", label: "Inbound", scope: "INVENTORY_READ" },
+  { href: "/invoices", label: "Invoices", scope: "BILLING_READ" },
+  { href: "/rate-cards", label: "Rate cards", scope: "BILLING_READ" },
+  { href: "/clients", label: "Clients", scope: "CLIENTS_READ" },
+  { href: "/carriers", label: "Carriers", scope: "ORDERS_READ" },
+  { href: "/people", label: "People", scope: "USERS_READ" },
+  { href: "/sign-ins", label: "Sign-ins", scope: "AUDIT_READ" },
+  { href: "/keys", label: "API keys", scope: "KEYS_READ" },
+  { href: "/webhooks", label: "Webhooks", scope: "WEBHOOKS_READ" },
 ];
+
+/** The console's links a person whose role grants `scopes` may follow. */
+export function consoleNav(scopes: readonly ApiScope[]): NavItem[] {
+  return NAV.filter((item) => scopes.includes(item.scope)).map(({ href, label }) => ({ href, label }));
+}
 
 /** The operations console for the provider's staff. */
 export function ConsoleFace() {
   const path = usePath();
+  const { viewer } = useSession();
   const order = match("/orders/:id", path);
   let page;
   if (order) page = <OrderDetail id={order.id} />;
@@ -45,7 +54,7 @@ export function ConsoleFace() {
   else if (match("/webhooks", path)) page = <Webhooks />;
   else page = <OrderBoard />;
   return (
-    <Shell title="Operations" nav={NAV}>
+    <Shell title="Operations" nav={consoleNav(viewer.scopes)}>
       {page}
     </Shell>
   );
