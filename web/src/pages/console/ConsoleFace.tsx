@@ -2,6 +2,7 @@ import { match, usePath } from "../../router";
 import type { ApiScope } from "../../gql/graphql";
 import { useSession } from "../../session";
 import { type NavItem, Shell } from "../../ui/Shell";
+import { type ScopedNavItem, allowedNav } from "../../ui/nav";
 import { Webhooks } from "../integrations/Webhooks";
 import { ApiKeys } from "../people/ApiKeys";
 import { People } from "../people/People";
@@ -16,7 +17,7 @@ import { OrderDetail } from "./OrderDetail";
 import { RateCards } from "./RateCards";
 
 /** The console's pages, each shown to people whose role may read what it lists. */
-const NAV: (NavItem & { scope: ApiScope })[] = [
+const NAV: ScopedNavItem[] = [
   { href: "/", label: "Orders", scope: "ORDERS_READ" },
   { href: "/inventory", label: "Inventory", scope: "INVENTORY_READ" },
   { href: "/inbound", label: "Inbound", scope: "INVENTORY_READ" },
@@ -32,7 +33,7 @@ const NAV: (NavItem & { scope: ApiScope })[] = [
 
 /** The console's links a person whose role grants `scopes` may follow. */
 export function consoleNav(scopes: readonly ApiScope[]): NavItem[] {
-  return NAV.filter((item) => scopes.includes(item.scope)).map(({ href, label }) => ({ href, label }));
+  return allowedNav(NAV, scopes);
 }
 
 /** The operations console for the provider's staff. */
