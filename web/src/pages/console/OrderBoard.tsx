@@ -213,7 +213,8 @@ export function OrderBoard() {
   useEffect(() => {
     const heard = live.data;
     if (!heard) return;
-    const fresh = heard.total - applied.current;
+    // (fewer than applied: the subscription started over, and all it holds is new)
+    const fresh = heard.total > applied.current ? heard.total - applied.current : heard.total;
     applied.current = heard.total;
     if (fresh > heard.events.length) {
       // more arrived at once than are kept: the page as a whole is surer
