@@ -234,6 +234,16 @@ class FulfillmentOrderType(RowNode):
         return await label_of(info, uuid.UUID(str(self.id)))
 
     @strawberry.field
+    async def label_refusal(self, info: Info[Context, None]) -> str | None:
+        """For a supplier's fulfillment order in EXCEPTION because the carrier refused its
+        label (`DISPATCH_FAILED`): the carrier's reason, to fix or ship otherwise; else null."""
+        from api.suppliers.types import label_refusal_of
+
+        if self.supplier_id is None:
+            return None
+        return await label_refusal_of(info, uuid.UUID(str(self.id)))
+
+    @strawberry.field
     async def ship_to(self, info: Info[Context, None]) -> Address | None:
         """Where it goes: its order's ship-to address."""
         from api.suppliers.types import ship_to_of

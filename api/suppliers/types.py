@@ -205,6 +205,13 @@ class SupplierLabelType:
         return base64.b64encode(self.content).decode()
 
 
+async def label_refusal_of(info: Info[Context, None], fulfillment_id: uuid.UUID) -> str | None:
+    """Why the carrier refused a supplier fulfillment order's label, through the caller's view."""
+    return await _loader(info.context, queries.label_refusals_by_fulfillment_order).load(
+        fulfillment_id
+    )
+
+
 async def label_of(
     info: Info[Context, None], fulfillment_id: uuid.UUID
 ) -> SupplierLabelType | None:

@@ -17,6 +17,7 @@ from sqlalchemy import Select, and_
 
 from domain.addresses import Address
 from domain.orders.models import (
+    ExceptionReason,
     FulfillmentOrder,
     FulfillmentOrderLine,
     FulfillmentStatus,
@@ -24,7 +25,7 @@ from domain.orders.models import (
     OrderLine,
 )
 from domain.shipping.carriers.base import LabelFormat
-from domain.shipping.models import Shipment
+from domain.shipping.models import DispatchAttempt, Shipment
 from domain.suppliers.models import SupplierProduct, SupplierStock, SupplierStockMovement
 from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
@@ -222,3 +223,27 @@ def labels_by_fulfillment_order(
         )
     )
     return {row[0]: SupplierLabel(*row[1:]) for row in rows}
+
+
+def label_refusals_by_fulfillment_order(
+    uow: TenantUnitOfWork, fulfillment_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """Why the carrier refused the label of each visible supplier fulfillment order waiting
+    in EXCEPTION for it: the carrier's words from its dispatch, nothing else of it."""
+    stmt = uow.select(FulfillmentOrder, FulfillmentOrder.id, DispatchAttempt.exception_reason).join(
+        DispatchAttempt,
+        and_(
+            DispatchAttempt.provider_id == FulfillmentOrder.provider_id,
+            DispatchAttempt.fulfillment_order_id == FulfillmentOrder.id,
+        ),
+    )
+    rows = uow.execute(
+        stmt.where(
+            FulfillmentOrder.id.in_(fulfillment_ids),
+            FulfillmentOrder.supplier_id.is_not(None),
+            FulfillmentOrder.status == FulfillmentStatus.EXCEPTION,
+            FulfillmentOrder.exception_reason == ExceptionReason.DISPATCH_FAILED,
+            DispatchAttempt.exception_reason.is_not(None),
+        )
+    )
+    return {row[0]: row[1] for row in rows}

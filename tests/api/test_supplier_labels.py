@@ -10,6 +10,7 @@ import dramatiq
 import dramatiq.broker
 import pytest
 from dramatiq.brokers.stub import StubBroker
+from sqlalchemy import select
 
 if dramatiq.broker.global_broker is None:  # never let an import reach for RabbitMQ
     dramatiq.set_broker(StubBroker())
@@ -53,11 +54,12 @@ mutation($id: ID!) {{
 """
 WORK = """
 { fulfillmentOrders(filter: {dropShip: true}) { edges { node {
-    id status carrier trackingNumber label { carrier trackingNumber labelFormat labelBase64 } } } } }
+    id status carrier trackingNumber labelRefusal
+    label { carrier trackingNumber labelFormat labelBase64 } } } } }
 """
 REFUSED = """
 { fulfillmentOrders(filter: {dropShip: true, status: [EXCEPTION]}) {
-  edges { node { id status exceptionReason label { trackingNumber } } } } }
+  edges { node { id status exceptionReason labelRefusal label { trackingNumber } } } } }
 """
 OWN_SHIP = f"""
 mutation($id: ID!) {{
@@ -126,7 +128,7 @@ def test_a_supplier_buys_a_label_and_dispatch_ships_its_part_billed_to_the_clien
     [node] = [
         e["node"] for e in gql(WORK, key=world.trail_key)["data"]["fulfillmentOrders"]["edges"]
     ]
-    assert node["status"] == "SHIPPED"
+    assert (node["status"], node["labelRefusal"]) == ("SHIPPED", None)
     assert node["trackingNumber"] == shipment.tracking_number
     assert node["label"]["trackingNumber"] == shipment.tracking_number
     assert node["label"]["labelBase64"]
@@ -223,8 +225,11 @@ def test_a_label_the_carrier_refuses_leaves_the_work_in_exception_for_the_suppli
         for e in gql(REFUSED, key=world.trail_key)["data"]["fulfillmentOrders"]["edges"]
         if e["node"]["id"] == fo
     ]
+    with TenantUnitOfWork(database.session_factory, world.tenant.scope) as uow:
+        [carriers_words] = uow.session.scalars(select(DispatchAttempt.exception_reason)).all()
+    assert carriers_words
     assert node == {"id": fo, "status": "EXCEPTION", "exceptionReason": "DISPATCH_FAILED",
-                    "label": None}  # fmt: skip
+                    "labelRefusal": carriers_words, "label": None}  # fmt: skip
     # when: the supplier ships it with its own carrier instead
     shipped = gql(OWN_SHIP, {"id": fo}, key=world.trail_key)["data"]["shipSupplierFulfillmentOrder"]
     # then

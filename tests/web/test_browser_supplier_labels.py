@@ -50,7 +50,7 @@ ORDER = """mutation($reference: String!, $name: String!, $lines: [OrderLineInput
     userErrors { code message } } }"""
 PARTS = """query($id: ID!) { order(id: $id) { status fulfillmentOrders {
   status carrier trackingNumber warehouse { code } supplier { code }
-  shipment { trackingNumber cost { amount } } } } }"""
+  shipment { trackingNumber cost { amount } } dispatch { exceptionReason } } } }"""
 SHIP_FROM = "{ viewer { supplier { shipFrom { line1 city postalCode country } } } }"
 HAMMOCK = '{ products(filter: {sku: "HAMMOCK-1"}) { edges { node { id weightGrams } } } }'
 WEIGH = """mutation($id: ID!, $grams: Int!) {
@@ -193,10 +193,13 @@ def test_a_label_the_carrier_refuses_leaves_the_work_to_ship_by_hand(served, sup
         wait_for_text(
             supplier,
             "article[aria-label='For Lee Hart, Portland'] .error",
-            "The carrier refused the label.",
+            "The carrier refused the label: ",
             LABEL_WAIT_S,
         )
-        assert _parts(served, order_id)["TRAIL"]["status"] == "EXCEPTION"
+        refused = _parts(served, order_id)["TRAIL"]
+        assert refused["status"] == "EXCEPTION"
+        # (the carrier's own words, as staff read them on its dispatch)
+        assert refused["dispatch"]["exceptionReason"] in _card(supplier, "Lee Hart").text
         # when: it ships with its own carrier instead
         card = _card(supplier, "Lee Hart")
         card.find_element(By.CSS_SELECTOR, "input[aria-label='Carrier']").send_keys("USPS")

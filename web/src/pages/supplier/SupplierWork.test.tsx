@@ -131,10 +131,17 @@ describe("labels bought through Crossdock", () => {
   });
 
   it("says the carrier refused, and leaves asking again and shipping by hand open", () => {
-    const refusedLabel = { ...request, status: "EXCEPTION", exceptionReason: "DISPATCH_FAILED" };
+    const refusedLabel = {
+      ...request,
+      status: "EXCEPTION",
+      exceptionReason: "DISPATCH_FAILED",
+      labelRefusal: "Billable weight 40500 g is over the 30000 g limit.",
+    };
     renderSignedIn(<SupplierWork />, { ...page([refusedLabel]), ...shipFrom(depot) });
     const card = screen.getByRole("article", { name: "For Ada Park, Reno" });
-    expect(card.textContent).toContain("The carrier refused the label.");
+    expect(card.textContent).toContain(
+      "The carrier refused the label: Billable weight 40500 g is over the 30000 g limit.",
+    );
     expect(screen.getByRole("button", { name: "Buy label again" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "Mark shipped" })).toBeTruthy();
   });

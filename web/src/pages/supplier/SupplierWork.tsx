@@ -232,8 +232,9 @@ function WorkCard({ fo, hasShipFrom, onChange, onLabelAsked, onDone }: CardProps
       </ul>
       {label === "refused" ? (
         <p class="error">
-          The carrier refused the label. Check the address with the client, ask again, or ship
-          with your own carrier and its tracking number.
+          The carrier refused the label{fo.labelRefusal ? `: ${fo.labelRefusal}` : "."} Check the
+          address or parcel with the client and ask again, or ship with your own carrier and its
+          tracking number.
         </p>
       ) : fo.exceptionReason ? (
         <p class="error">Exception: {humanize(fo.exceptionReason)}</p>

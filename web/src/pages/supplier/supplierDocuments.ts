@@ -12,6 +12,7 @@ graphql(`
     rejectionReason
     rejectionNote
     exceptionReason
+    labelRefusal
     carrier
     trackingNumber
     shippedAt
