@@ -14,7 +14,10 @@ it) and the clock runs until all L fulfillment orders have a shipment (polled ev
 Baselines in the same run: the plain broker enqueuing L messages of the relay's shape from
 one producer, and N processes of a do-nothing actor draining L such messages. With
 `--rounds R` the process counts alternate R times (1, 2, 1, 2, ...), and a second table
-gives each count's median labels/s and its ratio to the first count's.
+gives each count's median labels/s and its ratio to the first count's. Each round's CPU is
+read from /proc (worker process group, the PostgreSQL backends of the benchmark's database,
+this process with the relay) and shown per label, with the cores it kept busy: on a 2-core
+machine a second worker process cannot help once one already keeps both cores busy.
 
 Relay: E `fulfillment_order.packed` events are inserted as the owner, then `publish_pending`
 runs in a loop until the outbox is drained (batch 100, then 500, the events reset between);
@@ -31,16 +34,24 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import redis
-from sqlalchemy import func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from benchmarks.load import table
 from benchmarks.redis_rounds import QUEUE, Rate, flush, fresh_namespace, message, rate_table
 from benchmarks.relay_bench import mark_all_published, relay_table
 from benchmarks.seed import BenchDatabase, create_database
-from benchmarks.worker_processes import THREADS, relay_loop, wait_for, workers
+from benchmarks.worker_processes import (
+    THREADS,
+    group_cpu_seconds,
+    processes_cpu_seconds,
+    relay_loop,
+    wait_for,
+    workers,
+)
 from crossdock.broker import install_broker, make_broker
 from crossdock.database import make_engine, make_session_factory
 from domain.addresses import Address
@@ -157,7 +168,7 @@ def labelsrate_table(
         f"Labels dispatched on Redis: {labels} packed orders per round, rate-table carrier, "
         f"{THREADS} threads per process ({'; '.join(notes)})"
     )
-    out = rate_table(title, rows, baseline, "per second")
+    out = rate_table(title, rows, baseline, "per second") + "\n\n" + cpu_table(rows)
     if rounds > 1:
         out += "\n\n" + scaling_table(rows, processes, rounds)
     return out
@@ -298,6 +309,7 @@ def dispatch_rate(
     )
     try:
         with workers(command, processes, redis_url, namespace, env) as check:
+            before = _cpu(owner, check.pid)
             started = time.perf_counter()
             relay.start()
 
@@ -311,6 +323,7 @@ def dispatch_rate(
 
             wait_for(shipped, len(fo_ids), check, f"{len(fo_ids)} shipments")
             seconds = time.perf_counter() - started
+            after = _cpu(owner, check.pid)
         with owner.connect() as connection:
             failed = connection.scalar(
                 select(func.count())
@@ -330,7 +343,53 @@ def dispatch_rate(
         owner.dispose()
         flush(redis_url, namespace)
     name = name or f"dispatch: relay + workers, {THREADS} threads each"
-    return Rate(name, str(processes), len(fo_ids), seconds)
+    spent = {part: after[part] - before[part] for part in ("workers", "bench")}
+    backends = after["backends"]
+    spent["postgresql"] = sum(
+        cpu - before["backends"].get(pid, 0.0) for pid, cpu in backends.items()
+    )
+    return Rate(name, str(processes), len(fo_ids), seconds, cpu=spent)
+
+
+def _cpu(owner: Engine, workers_pid: int) -> dict[str, Any]:
+    # CPU seconds so far: the worker process group, this process (relay and polling), and
+    # each PostgreSQL backend connected to the benchmark's database, by pid
+    with owner.connect() as connection:
+        pids = set(
+            connection.scalars(
+                text("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            )
+        )
+    own = os.times()
+    return {
+        "workers": group_cpu_seconds(workers_pid),
+        "bench": own.user + own.system,
+        "backends": processes_cpu_seconds(pids),
+    }
+
+
+def cpu_table(rows: list[Rate]) -> str:
+    """Where the CPU of each dispatch round went, per label, and how many cores were busy."""
+    out = []
+    for r in rows:
+        if r.cpu is None:
+            continue
+        parts = [r.cpu["workers"], r.cpu["postgresql"], r.cpu["bench"]]
+        out.append(
+            [
+                r.processes,
+                f"{r.per_second:.1f}",
+                *(f"{1000 * part / r.count:.1f}" for part in parts),
+                f"{1000 * sum(parts) / r.count:.1f}",
+                f"{sum(parts) / r.seconds:.2f}",
+            ]
+        )
+    return table(
+        "CPU per label (ms): worker processes, PostgreSQL backends of the benchmark's database, "
+        "this process (relay, polling); cores busy = their CPU seconds / wall seconds",
+        out,
+        ["processes", "labels/s", "workers", "postgresql", "relay", "total", "cores busy"],
+    )
 
 
 def noop_rate(redis_url: str, messages: int, processes: int) -> Rate:

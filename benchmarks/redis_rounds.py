@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dramatiq
 import redis
@@ -24,6 +24,8 @@ class Rate:
     processes: str
     count: int
     seconds: float
+    cpu: dict[str, float] | None = field(default=None, compare=False)
+    """CPU seconds by where they were spent, when measured."""
 
     @property
     def per_second(self) -> float:

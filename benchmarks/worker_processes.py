@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import dramatiq
@@ -25,11 +26,23 @@ READY_TIMEOUT_S = 60.0
 STALL_TIMEOUT_S = 30.0
 
 
+@dataclass(frozen=True)
+class Running:
+    """A started worker group: call it to check it is alive; `pid` leads its process group."""
+
+    check: Callable[[], None]
+    pid: int
+
+    def __call__(self) -> None:
+        self.check()
+
+
 @contextmanager
 def workers(
     modules: list[str], processes: int, redis_url: str, namespace: str, env: dict[str, str]
-) -> Iterator[Callable[[], None]]:
-    """`python -m dramatiq MODULES -p N -t 4` until the block ends; yields a liveness check.
+) -> Iterator[Running]:
+    """`python -m dramatiq MODULES -p N -t 4` until the block ends; yields a liveness check
+    (with the group's pid, see `group_cpu_seconds`).
 
     Returns once every process has polled Redis (its heartbeat is in the namespace).
     """
@@ -56,11 +69,35 @@ def workers(
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"{processes} worker processes did not start")
                 time.sleep(0.1)
-            yield check
+            yield Running(check, process.pid)
             check()
         finally:
             client.close()
             stop_group(process)
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of a process group."""
+    return sum(cpu for _, group, cpu in _processes() if group == pgid)
+
+
+def processes_cpu_seconds(pids: set[int]) -> dict[int, float]:
+    """CPU seconds (user + system) used so far by each of `pids` still alive."""
+    return {pid: cpu for pid, _, cpu in _processes() if pid in pids}
+
+
+def _processes() -> Iterator[tuple[int, int, float]]:
+    # (pid, process group, CPU seconds) of every process, from /proc (Linux)
+    ticks = os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        yield int(entry), int(fields[2]), (int(fields[11]) + int(fields[12])) / ticks
 
 
 def stop_group(process: subprocess.Popen) -> None:
