@@ -23,6 +23,7 @@ from api.orders.inputs import (
 )
 from api.orders.types import FulfillmentOrderType, OrderHoldType, OrderType
 from api.permissions import requires
+from domain.inventory.ledger import StockMoved
 from domain.orders import cancellation, creation, fulfillment, holds
 from domain.orders.ship_to import update_ship_to
 
@@ -150,14 +151,24 @@ class Mutation:
         self, info: Info[Context, None], input: CreateOrderInput
     ) -> CreateOrderPayload:
         """Create and allocate an order; repeating the same request returns the same order."""
-        return await mutate(
-            info,
-            CreateOrderPayload,
-            lambda uow: creation.create_order(uow, input.command()),
-            lambda made: CreateOrderPayload(
-                order=OrderType.from_row(made.order), created=made.created
-            ),
-        )
+
+        def done(made: creation.CreatedOrder) -> CreateOrderPayload:
+            return CreateOrderPayload(order=OrderType.from_row(made.order), created=made.created)
+
+        try:  # stock reserved at the end of the transaction, unless it went elsewhere
+            return await mutate(
+                info,
+                CreateOrderPayload,
+                lambda uow: creation.create_order(uow, input.command(), late=True),
+                done,
+            )
+        except StockMoved:  # rolled back: again, with the levels locked before reading
+            return await mutate(
+                info,
+                CreateOrderPayload,
+                lambda uow: creation.create_order(uow, input.command()),
+                done,
+            )
 
     @strawberry.mutation(permission_classes=[_write])
     async def place_order_hold(

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
-from sqlalchemy import case, insert, inspect
+from sqlalchemy import case, insert, inspect, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
@@ -149,6 +149,84 @@ def post_many(uow: TenantUnitOfWork, postings: list[Posting]) -> list[InventoryM
         before = {bucket: getattr(level, bucket) for bucket in BUCKETS}
         for bucket in BUCKETS:
             set_committed_value(level, bucket, before[bucket] + getattr(posting, bucket))
+        movements.append(_append(uow, posting))
+    return movements
+
+
+class StockMoved(Exception):
+    """A reservation made from unlocked levels no longer fits: stock went elsewhere meanwhile.
+
+    Nothing the transaction wrote may stand; the caller rolls back and retries with the
+    levels locked before they are read.
+    """
+
+
+RESERVE = text(
+    """UPDATE inventory_levels AS l
+    SET allocated = l.allocated + w.quantity, updated_at = :now
+    FROM (
+        SELECT product_id, warehouse_id FROM inventory_levels
+        WHERE provider_id = :provider
+          AND (product_id, warehouse_id) IN (
+            SELECT * FROM unnest(CAST(:products AS uuid[]), CAST(:warehouses AS uuid[])))
+        ORDER BY product_id, warehouse_id
+        FOR UPDATE
+    ) AS locked,
+    unnest(CAST(:products AS uuid[]), CAST(:warehouses AS uuid[]), CAST(:quantities AS int[]))
+        AS w(product_id, warehouse_id, quantity)
+    WHERE l.provider_id = :provider
+      AND l.product_id = locked.product_id AND l.warehouse_id = locked.warehouse_id
+      AND w.product_id = l.product_id AND w.warehouse_id = l.warehouse_id
+      AND l.on_hand - l.allocated - l.unsellable >= w.quantity
+    RETURNING l.product_id, l.warehouse_id, l.on_hand, l.allocated, l.unsellable, l.incoming
+    """
+)
+"""Allocate from levels read unlocked, on PostgreSQL, in one statement: the rows are locked
+in the order every other stock change locks them (product, then warehouse), then each
+moves only if its available stock, as locked, still covers the quantity."""
+
+
+def reserve(uow: TenantUnitOfWork, postings: list[Posting]) -> list[InventoryMovement]:
+    """Post ALLOCATION movements to levels read without a lock (PostgreSQL only).
+
+    The levels are locked and updated by one conditional statement as late as the caller
+    chooses; the ledger and outbox rows go in with the next flush. Raises StockMoved, with
+    some levels possibly changed, when one no longer has the stock: roll back and retry.
+    """
+    totals: dict[LevelKey, int] = {}
+    for posting in postings:
+        assert posting.kind is MovementKind.ALLOCATION
+        assert posting.allocated > 0
+        assert not (posting.on_hand or posting.unsellable or posting.incoming)
+        key = (posting.level.product_id, posting.level.warehouse_id)
+        totals[key] = totals.get(key, 0) + posting.allocated
+    keys = sorted(totals)
+    now = utcnow()
+    with uow.session.no_autoflush:  # staged rows go in later, with the next flush
+        rows = uow.execute(
+            RESERVE,
+            {
+                "now": now,
+                "provider": uow.scope.provider_id,
+                "products": [key[0] for key in keys],
+                "warehouses": [key[1] for key in keys],
+                "quantities": [totals[key] for key in keys],
+            },
+        ).all()
+    if len(rows) != len(keys):
+        raise StockMoved(f"{len(keys) - len(rows)} of {len(keys)} levels no longer cover it")
+    levels = {(p.level.product_id, p.level.warehouse_id): p.level for p in postings}
+    for row in rows:
+        level = levels[(row.product_id, row.warehouse_id)]
+        values = {bucket: getattr(row, bucket) for bucket in BUCKETS}
+        values["allocated"] -= totals[(row.product_id, row.warehouse_id)]
+        for bucket, value in values.items():
+            set_committed_value(level, bucket, value)  # as locked, before this order
+        set_committed_value(level, "updated_at", now)
+        uow.session.expire(level, ["change_seq"])
+    movements = []
+    for posting in postings:
+        set_committed_value(posting.level, "allocated", posting.level.allocated + posting.allocated)
         movements.append(_append(uow, posting))
     return movements
 

@@ -31,10 +31,13 @@ def allocate_picks(
     picks: Sequence[Pick],
     *,
     new_order: bool = False,
+    locked: bool = True,
 ) -> int:
-    """Reserve the decided `picks` in their warehouses' locked `levels`; units reserved.
+    """Reserve the decided `picks` in their warehouses' `levels`; units reserved.
 
-    A `new_order` has no fulfillment orders yet, so none are looked for.
+    A `new_order` has no fulfillment orders yet, so none are looked for. Levels not
+    `locked` (a new order on PostgreSQL) are locked and checked by the reserving statement
+    itself, which raises ledger.StockMoved when one no longer has the stock.
     """
     if not picks:
         return 0
@@ -47,7 +50,7 @@ def allocate_picks(
         targets = _open_fulfillment(uow, order, warehouse_ids)
         existing = _fulfillment_lines(uow, [fo.id for fo in targets.values()])
     reference = ledger.Reference("order", order.id)
-    ledger.post_many(
+    (ledger.post_many if locked else ledger.reserve)(
         uow,
         [
             ledger.Posting(

@@ -40,7 +40,9 @@ class CreatedOrder:
     created: bool
 
 
-def create_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreatedOrder:
+def create_order(
+    uow: TenantUnitOfWork, command: CreateOrder, *, late: bool = False
+) -> CreatedOrder:
     """Create and allocate an order; the same reference with the same content returns it again.
 
     Concurrent identical requests make one order: the order row goes in with
@@ -48,6 +50,12 @@ def create_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreatedOrder:
     order in the same transaction, with no savepoint. Everything else the order makes
     (lines, fulfillment orders, ledger, outbox) is staged and sent in one flush, one
     multi-row INSERT per table.
+
+    With `late` (on PostgreSQL, no suppliers in the rules), an order the stock as read
+    covers is routed on levels read without a lock and reserves them with one conditional
+    statement just before the flush (`ledger.reserve`); it raises ledger.StockMoved when
+    the stock went elsewhere meanwhile: roll back and call again without `late`. An order
+    the stock does not cover is routed again on locked levels (a backorder sees the latest).
     """
     command = clean_order(uow, command, confirm_client=False)
     digest = command.content_hash()
@@ -57,10 +65,15 @@ def create_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreatedOrder:
     except UserFacingError as error:
         # A retry finds its order even if a product has since been archived or renamed.
         return CreatedOrder(_earlier_order(uow, command, digest, error), created=False)
-    routing = prepare_routing(uow, command.client_id, products, lock=True)
+    routing = prepare_routing(uow, command.client_id, products, lock=True, late=late)
     facts = routing.facts(command, products)
     decision = route(facts, routing.rule_set, routing.network)
     status = expected_status(decision, facts)
+    if not routing.locked and status is not OrderStatus.ALLOCATED:
+        routing = prepare_routing(uow, command.client_id, products, lock=True)
+        facts = routing.facts(command, products)
+        decision = route(facts, routing.rule_set, routing.network)
+        status = expected_status(decision, facts)
     order = _insert_order(uow, _new_order(uow.scope, command, digest, status))
     if order is None:
         return CreatedOrder(_earlier_order(uow, command, digest), created=False)
@@ -76,6 +89,7 @@ def create_order(uow: TenantUnitOfWork, command: CreateOrder) -> CreatedOrder:
         routing.levels,
         DecisionKind.CREATION,
         decision=decision,
+        locked=routing.locked,
     )
     suppliers = any(pick.source.is_supplier for pick in decision.picks)
     settle_new_order(uow, order, lines, staged=not suppliers)

@@ -99,11 +99,13 @@ def route_and_allocate(
     *,
     always_record: bool = False,
     decision: Decision | None = None,
+    locked: bool = True,
 ) -> tuple[Decision, int]:
     """Decide (unless `decision` was made from these facts already), reserve what the
     decision picks, record it; the decision and units reserved.
 
     A re-route that moves nothing is not recorded: only decisions that change the order are.
+    Levels not `locked` are reserved by `ledger.reserve` (see `allocate_picks`).
     """
     if decision is None:
         decision = route(facts, rule_set, network)
@@ -120,6 +122,7 @@ def route_and_allocate(
         dict(levels),
         warehouse_picks,
         new_order=kind is DecisionKind.CREATION,
+        locked=locked,
     )
     reserved += suppliers.assign(
         uow, order, by_number, [p for p in decision.picks if p.source.is_supplier]

@@ -27,6 +27,7 @@ class Prepared:
     rule_set: RuleSet
     network: Network
     levels: Levels
+    locked: bool
 
     def facts(self, command: CreateOrder, products: Sequence[Product]) -> OrderFacts:
         """The command's order as routing sees it (every unit needs a source)."""
@@ -40,12 +41,25 @@ class Prepared:
 
 
 def prepare_routing(
-    uow: TenantUnitOfWork, client_id: uuid.UUID, products: Sequence[Product], *, lock: bool
+    uow: TenantUnitOfWork,
+    client_id: uuid.UUID,
+    products: Sequence[Product],
+    *,
+    lock: bool,
+    late: bool = False,
 ) -> Prepared:
-    """Read (and with `lock`, lock) what routing a new order of these products needs."""
+    """Read (and with `lock`, lock) what routing a new order of these products needs.
+
+    With `late` too, on PostgreSQL and with no supplier in the rules, the levels are read
+    without a lock (`Prepared.locked` is False): the caller reserves them with one
+    conditional statement at the end of its transaction (`ledger.reserve`), so orders for
+    the same stock do not queue for the whole request.
+    """
     rule_set = active_rule_set(uow, client_id)
     places = live_places(uow, [client_id])
     product_ids = [product.id for product in products]
+    if lock and late and not uses_suppliers(rule_set):
+        lock = uow.session.get_bind().dialect.name != "postgresql"
     levels = (lock_levels if lock else read_levels)(uow, product_ids, places)
     network = network_for(
         uow,
@@ -56,4 +70,4 @@ def prepare_routing(
         with_suppliers=uses_suppliers(rule_set),
         lock=lock,
     )
-    return Prepared(rule_set, network, levels)
+    return Prepared(rule_set, network, levels, locked=lock)

@@ -27,8 +27,9 @@ ORDER_LINES = "query($id: ID!) { order(id: $id) { lines { sku allocatedQuantity 
 MOST = 16
 """The issue's goal. Measured 16 on PostgreSQL (14 on SQLite, which has no tenant
 setting): the key (setting + lookup), the request's tenant setting, products, rules,
-warehouses, levels locked, then one INSERT per table (orders, lines, fulfillment orders
-and their lines, ledger, outbox, decision, audit) and one UPDATE of the warehouse's levels."""
+warehouses, levels (read without a lock on PostgreSQL, locked on SQLite), then one INSERT
+per table (orders, lines, fulfillment orders and their lines, ledger, outbox, decision,
+audit) and one UPDATE of the levels (on PostgreSQL the conditional one that locks them)."""
 THREE_LINES = (("SKU-1", 2), ("SKU-2", 1), ("SKU-3", 3))
 
 
@@ -81,7 +82,7 @@ def test_create_order_of_three_lines_costs_at_most_16_statements(database):
     }
 
 
-def test_levels_of_two_warehouses_cost_one_update_each(database):
+def test_levels_of_two_warehouses_cost_one_update(database):
     # given: SKU-1 only in WH-A, SKU-2 only in WH-B (the world's stock)
     world = make_order_world(database)
     app = create_app(database.settings(), background=False)
@@ -96,10 +97,11 @@ def test_levels_of_two_warehouses_cost_one_update_each(database):
                 {"input": order_input("SO-2", (("SKU-1", 4), ("SKU-2", 2)))},
                 key=world.tenant.clients["A"].key,
             )
-    # then
+    # then: one conditional UPDATE reserves both on PostgreSQL (one per warehouse on SQLite)
     assert made["data"]["createOrder"]["order"]["status"] == "ALLOCATED"
     updates = [s for s in statements if s.startswith("UPDATE inventory_levels")]
-    assert len(updates) == 2
+    assert len(updates) == (1 if database.backend == "postgresql" else 2)
+    assert not [s for s in statements if "FOR UPDATE" in s and "UPDATE inventory" not in s]
     assert levels_match_ledger(database)
 
 
