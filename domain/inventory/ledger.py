@@ -197,7 +197,7 @@ def reserve(uow: TenantUnitOfWork, postings: list[Posting]) -> list[InventoryMov
     for posting in postings:
         assert posting.kind is MovementKind.ALLOCATION
         assert posting.allocated > 0
-        assert not (posting.on_hand or posting.unsellable or posting.incoming)
+        assert (posting.on_hand, posting.unsellable, posting.incoming) == (0, 0, 0)
         key = (posting.level.product_id, posting.level.warehouse_id)
         totals[key] = totals.get(key, 0) + posting.allocated
     keys = sorted(totals)
