@@ -8,16 +8,51 @@ export function socketUrl(location: Location = window.location): string {
   return `${scheme}//${location.host}/graphql`;
 }
 
+const reconnectListeners = new Set<() => void>();
+
+/**
+ * Call `listener` each time the subscription socket is connected again after it was lost
+ * (any close but the normal one the lazy socket makes when nothing listens): events sent
+ * meanwhile were missed, so a page kept live by them should read its data afresh.
+ * Answers the function that stops it.
+ */
+export function onReconnect(listener: () => void): () => void {
+  reconnectListeners.add(listener);
+  return () => reconnectListeners.delete(listener);
+}
+
+/** Tells, on each connection, whether the one before it was lost (closed abnormally). */
+export function connectionWatch() {
+  let lost = false;
+  return {
+    closed(code: number | undefined) {
+      if (code !== 1000) lost = true;
+    },
+    connected(): boolean {
+      const again = lost;
+      lost = false;
+      return again;
+    },
+  };
+}
+
 /**
  * One urql client for the signed-in session: queries and mutations over HTTP with the
  * session cookie and the CSRF header, subscriptions over graphql-transport-ws.
  */
 export function makeClient(): Client {
+  const watch = connectionWatch();
   const ws = createWsClient({
     url: socketUrl(),
     lazy: true,
     retryAttempts: Infinity,
     connectionParams: () => ({ csrfToken: csrfToken() }),
+    on: {
+      closed: (event) => watch.closed((event as CloseEvent | undefined)?.code),
+      connected: () => {
+        if (watch.connected()) reconnectListeners.forEach((listener) => listener());
+      },
+    },
   });
   return new Client({
     url: "/graphql",

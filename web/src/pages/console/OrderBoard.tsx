@@ -1,4 +1,5 @@
 import { useClient, useQuery, useSubscription } from "@urql/preact";
+import { onReconnect } from "../../api/client";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { humanize, formatTime } from "../../format";
 import { graphql } from "../../gql";
@@ -231,6 +232,10 @@ export function OrderBoard() {
   }, [live.data]);
 
   useEffect(() => () => window.clearTimeout(burst.current), []);
+  // Events sent while the socket was down are lost: read the page and counts afresh.
+  const latestRefetch = useRef(refetch);
+  latestRefetch.current = refetch;
+  useEffect(() => onReconnect(() => latestRefetch.current({ requestPolicy: "network-only" })), []);
 
   useEffect(() => pages.reset(), [status, clientId, warehouse, from, to]);
 
