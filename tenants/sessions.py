@@ -323,6 +323,27 @@ def _as_provider(
         bind_tenant(session, None)
 
 
+SESSION_CHANGED = AuthenticationError(
+    "SCOPES_CHANGED", "The person's role changed; subscribe again to hear with the new one."
+)
+
+
+def session_standing(uow: TenantUnitOfWork) -> AuthenticationError | None:
+    """For a caller holding a session's scope for long (a subscription): None while its
+    session lives with the rights it had, else why it must stop (SESSION_EXPIRED: signed
+    out, deactivated, password changed or past its end; SCOPES_CHANGED: a new role)."""
+    row = uow.execute(
+        uow.select(UserSession, UserSession.role, UserSession.expires_at).where(
+            UserSession.id == uow.scope.session_id
+        )
+    ).one_or_none()
+    if row is None or row.expires_at <= utcnow():
+        return SESSION_ENDED
+    if ROLE_SCOPES[row.role] != uow.scope.scopes:
+        return SESSION_CHANGED
+    return None
+
+
 def prune_sessions(uow: TenantUnitOfWork, now: datetime) -> int:
     """Delete the provider's sessions past their absolute end (idle ones end by then too)."""
     return uow.execute(uow.delete(UserSession).where(UserSession.expires_at < now)).rowcount

@@ -15,6 +15,7 @@ from api.events.types import Event
 from domain.outbox.queries import events_after, id_floor
 from tenants.scope import TenantScope
 from tenants.service import key_is_active
+from tenants.sessions import session_standing
 from tenants.unit_of_work import TenantUnitOfWork
 
 POLL_SECONDS = 0.25
@@ -32,7 +33,8 @@ class EventFeed:
     """A caller's events of some topics, from the moment the feed starts."""
 
     key_recheck_seconds: float = 5.0
-    """How long the feed trusts its key between checks that it is still active.
+    """How long the feed trusts its key (or session) between checks that it is still active
+    (a session: still there, with the role it had).
 
     The first poll checks too, so a feed started on a socket whose key was revoked since
     `connection_init` ends at once.
@@ -79,14 +81,19 @@ class EventFeed:
         checked = self.key_checked_at
         if checked is not None and now - checked < self.key_recheck_seconds:
             return
-        if not key_is_active(uow):
+        if self.scope.session_id is not None:
+            ended = session_standing(uow)
+            if ended is not None:
+                raise PublicError(ended.code, ended.message)
+        elif not key_is_active(uow):
             raise PublicError("API_KEY_REVOKED", "The API key has been revoked.")
         self.key_checked_at = now
 
     async def follow(self, interval: float = POLL_SECONDS) -> AsyncIterator[Event]:
         """Yield events as they commit, polling every `interval` seconds, until cancelled.
 
-        Ends with API_KEY_REVOKED within about `key_recheck_seconds` of the key's revocation.
+        Ends with API_KEY_REVOKED within about `key_recheck_seconds` of the key's revocation
+        (a session's: SESSION_EXPIRED once it ended, SCOPES_CHANGED once its role changed).
         """
         while True:
             for event in await anyio.to_thread.run_sync(self.poll):
