@@ -2,7 +2,7 @@ import { Provider as UrqlProvider } from "@urql/preact";
 import type { Client } from "@urql/core";
 import { useEffect, useMemo, useState } from "preact/hooks";
 import { signOut as postSignOut } from "./api/auth";
-import { makeClient } from "./api/client";
+import { makeClient, onRightsChanged } from "./api/client";
 import { ConsoleFace } from "./pages/console/ConsoleFace";
 import { ClientFace } from "./pages/client/ClientFace";
 import { AcceptInvitation } from "./pages/AcceptInvitation";
@@ -64,6 +64,17 @@ export function App() {
     setState({ kind: "checking" });
     setGeneration((n) => n + 1);
   };
+  // A role changed or a session ended under an open subscription: read who is signed in
+  // afresh, so the face and its links match what the person may do now.
+  useEffect(() => {
+    const stop = onRightsChanged(() => {
+      setState({ kind: "checking" });
+      setGeneration((n) => n + 1);
+    });
+    return () => {
+      stop();
+    };
+  }, []);
   if (match("/accept-invitation", path)) return <AcceptInvitation onSignedIn={signedInAgain} />;
   if (state.kind === "checking") return <Loading what="Crossdock" />;
   if (state.kind === "signedOut" || !session) {

@@ -21,6 +21,24 @@ export function onReconnect(listener: () => void): () => void {
   return () => reconnectListeners.delete(listener);
 }
 
+const rightsListeners = new Set<() => void>();
+
+/**
+ * Call `listener` when a subscription ends because the person's role changed
+ * (SCOPES_CHANGED) or their session ended (SESSION_EXPIRED): who is signed in, and what
+ * they may do, should be read afresh. Answers the function that stops it.
+ */
+export function onRightsChanged(listener: () => void): () => void {
+  rightsListeners.add(listener);
+  return () => rightsListeners.delete(listener);
+}
+
+/** Whether a subscription's message is the server ending it for the person's rights. */
+export function endsForRights(message: unknown): boolean {
+  const errors = (message as { errors?: readonly { extensions?: { code?: unknown } }[] } | null)?.errors;
+  return (errors ?? []).some((e) => e.extensions?.code === "SCOPES_CHANGED" || e.extensions?.code === "SESSION_EXPIRED");
+}
+
 /** Tells, on each connection, whether the one before it was lost (closed abnormally). */
 export function connectionWatch() {
   let lost = false;
@@ -70,7 +88,14 @@ export function makeClient(): Client {
           const input = { ...request, query: request.query || "" };
           return {
             subscribe(sink) {
-              const unsubscribe = ws.subscribe(input, sink);
+              const unsubscribe = ws.subscribe(input, {
+                next(message) {
+                  sink.next(message as Parameters<typeof sink.next>[0]);
+                  if (endsForRights(message)) rightsListeners.forEach((listener) => listener());
+                },
+                error: (error) => sink.error(error),
+                complete: () => sink.complete(),
+              });
               return { unsubscribe };
             },
           };
