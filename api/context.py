@@ -17,6 +17,7 @@ from strawberry.dataloader import DataLoader
 from api.database import RequestDatabase
 from api.errors import PublicError, statement_values_hidden
 from tenants.errors import AuthenticationError
+from tenants.key_cache import VERIFIED
 from tenants.scope import TenantScope
 from tenants.service import authenticate
 from tenants.sessions import SessionPolicy, authenticate_session
@@ -140,7 +141,7 @@ class Context:
             if bearer_token(header) is None and self.session_cookie is not None:
                 token, csrf_token = self.session_cookie
                 return authenticate_session(session, token, csrf_token, self.session_policy)
-            return authenticate(session, bearer_token(header))
+            return VERIFIED.authenticate(session, bearer_token(header), authenticate)
 
 
 def bearer_token(header: str) -> str | None:

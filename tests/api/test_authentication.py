@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.factories import make_key, make_tenant
+from tests.sql_statements import every_statement, verbs
 
 VIEWER = "{ viewer { kind scopes keyPrefix provider { name } client { code } } }"
 
@@ -114,3 +115,16 @@ def test_supplier_key_sees_its_supplier(database, gql):
         ],
         "supplier": {"code": "DS1"},
     }
+
+
+def test_a_key_verified_a_moment_ago_is_not_read_again(database, app, gql):
+    # given: a key used once
+    tenant = make_tenant(database)
+    gql(VIEWER, key=tenant.key)
+    engine = app.app.state.session_factory.kw["bind"]
+    # when
+    with every_statement(engine) as statements:
+        viewer = gql(VIEWER, key=tenant.key)["data"]["viewer"]
+    # then: the request reads no key (nor commits a transaction of its own for it)
+    assert viewer["provider"] == {"name": "Northwind"}
+    assert not [s for s in statements if "api_keys" in s], verbs(statements)
