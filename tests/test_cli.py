@@ -15,8 +15,11 @@ from starlette.testclient import TestClient
 
 from crossdock.app import create_app
 from crossdock.settings import Settings, sqlite_url
+from tenants import key_cache
+from tenants.key_cache import VerifiedKeys
 from tests.conftest import TEST_SECRET_KEY, GraphQLClient
 from tests.factories import count_rows
+from tests.tenants.test_key_cache import Clock
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWER = "{ viewer { kind provider { name } client { code } } }"
@@ -66,8 +69,10 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Target:
     return Target(database.url, database.admin_url)
 
 
-def test_operator_creates_a_provider_a_client_key_and_revokes_it(target):
-    # given
+def test_operator_creates_a_provider_a_client_key_and_revokes_it(target, monkeypatch):
+    # given: the server's verified keys on a clock the test moves (the CLI is another process)
+    clock = Clock()
+    monkeypatch.setattr("api.context.VERIFIED", VerifiedKeys(clock=clock))
     migrated = target.crossdock("migrate", admin=True)
     assert migrated.returncode == 0, migrated.stderr
     # when
@@ -85,6 +90,8 @@ def test_operator_creates_a_provider_a_client_key_and_revokes_it(target):
         )  # fmt: skip
         as_client = gql(VIEWER, key=client_key["api_key"])["data"]["viewer"]
         revoked = target.json("key", "revoke", client_key["key_prefix"])
+        remembered = gql(VIEWER, key=client_key["api_key"])["data"]["viewer"]
+        clock.now += key_cache.SECONDS  # revoked elsewhere: refused here once remembered no more
         refused = gql(VIEWER, key=client_key["api_key"])
         still_admin = gql(VIEWER, key=provider["api_key"])["data"]["viewer"]
     # then
@@ -97,6 +104,7 @@ def test_operator_creates_a_provider_a_client_key_and_revokes_it(target):
         "provider": {"name": "Northwind"},
         "client": {"code": "ACME"},
     }
+    assert remembered == as_client
     assert revoked["key_prefix"] == client_key["key_prefix"]
     assert revoked["revoked_at"]
     assert refused["errors"][0]["extensions"]["code"] == "API_KEY_REVOKED"
