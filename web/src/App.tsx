@@ -13,6 +13,8 @@ import { SessionContext, userTimeZone, type Viewer } from "./session";
 import { Loading } from "./ui/states";
 import { isSignedOut, ViewerDocument } from "./viewer";
 
+export const SESSION_ENDED = "Your session has ended; sign in again to carry on.";
+
 type State =
   | { kind: "checking" }
   | { kind: "signedOut"; note?: string }
@@ -21,8 +23,17 @@ type State =
 /** Who is signed in decides the face: console (provider), client portal, supplier portal. */
 export function App() {
   const [generation, setGeneration] = useState(0);
-  const client: Client = useMemo(() => makeClient(), [generation]);
   const [state, setState] = useState<State>({ kind: "checking" });
+  // A session that ends under an open page (expired, or ended by a password change or a
+  // sign-out elsewhere) brings back the sign-in form; the path stays, so signing in again
+  // returns to the same page.
+  const client: Client = useMemo(
+    () =>
+      makeClient(() => {
+        setState((now) => (now.kind === "signedIn" ? { kind: "signedOut", note: SESSION_ENDED } : now));
+      }),
+    [generation],
+  );
   const path = usePath();
 
   useEffect(() => {

@@ -1,6 +1,7 @@
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from "@urql/core";
 import { createClient as createWsClient } from "graphql-ws";
 import { csrfToken } from "./cookies";
+import { signedOutExchange } from "./signedOut";
 
 /** The GraphQL endpoint's WebSocket URL on this page's origin. */
 export function socketUrl(location: Location = window.location): string {
@@ -56,9 +57,10 @@ export function connectionWatch() {
 
 /**
  * One urql client for the signed-in session: queries and mutations over HTTP with the
- * session cookie and the CSRF header, subscriptions over graphql-transport-ws.
+ * session cookie and the CSRF header, subscriptions over graphql-transport-ws;
+ * `onSignedOut` is called when an answer says the session has ended.
  */
-export function makeClient(): Client {
+export function makeClient(onSignedOut: () => void = () => undefined): Client {
   const watch = connectionWatch();
   const ws = createWsClient({
     url: socketUrl(),
@@ -81,6 +83,7 @@ export function makeClient(): Client {
       headers: { "X-CSRF-Token": csrfToken() },
     }),
     exchanges: [
+      signedOutExchange(onSignedOut),
       cacheExchange,
       fetchExchange,
       subscriptionExchange({

@@ -1,10 +1,15 @@
 import type { ComponentChildren } from "preact";
 import { Link, usePath } from "../router";
+import { ChangePassword } from "../pages/people/ChangePassword";
 import { useSession } from "../session";
 
 export type NavItem = { href: string; label: string };
 
-/** Header with the face's navigation, who is signed in, GraphiQL and sign-out. */
+/** The path of the signed-in person's own password page, the same in every face. */
+export const PASSWORD_PATH = "/password";
+
+/** Header with the face's navigation, who is signed in, GraphiQL, the person's password and
+ * sign-out; the password page is the Shell's own, so every face has it. */
 export function Shell({
   title,
   nav,
@@ -39,11 +44,16 @@ export function Shell({
           </a>
         </nav>
         <span class="who">{tenant}</span>
+        {viewer.user ? (
+          <Link href={PASSWORD_PATH} aria-current={path === PASSWORD_PATH ? "page" : undefined}>
+            Password
+          </Link>
+        ) : null}
         <button type="button" onClick={signOut}>
           Sign out
         </button>
       </header>
-      <main>{children}</main>
+      <main>{viewer.user && path === PASSWORD_PATH ? <ChangePassword /> : children}</main>
     </div>
   );
 }
