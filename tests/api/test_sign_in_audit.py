@@ -136,3 +136,22 @@ def test_accepting_an_invitation_is_recorded_for_the_clients_admin(app, demo_key
     viewer = Browser(accepted.cookies["crossdock_session"], accepted.cookies["crossdock_csrf"])
     refused = graphql(app, viewer, SIGN_INS).json()
     assert refused["errors"][0]["extensions"]["code"] == "MISSING_SCOPE"
+
+
+def test_one_persons_sign_ins_by_their_id(app, demo_keys):
+    # given: the merchant and staff both signed in
+    merchant = signed_in(app, MERCHANT)
+    staff = signed_in(app, STAFF)
+    merchant_id = graphql(app, merchant, "{ viewer { user { id } } }").json()["data"]["viewer"][
+        "user"
+    ]["id"]
+    # when staff ask for the merchant's only
+    answer = graphql(
+        app, staff,
+        """query($id: ID) { auditEvents(first: 10, filter: {mutation: ["signIn"], objectId: $id})
+             { edges { node { actorName objectId } } } }""",
+        {"id": merchant_id},
+    ).json()  # fmt: skip
+    # then
+    nodes = [edge["node"] for edge in answer["data"]["auditEvents"]["edges"]]
+    assert nodes == [{"actorName": "Marco Rossi", "objectId": merchant_id}]

@@ -2,6 +2,7 @@ import { useMutation, useQuery } from "@urql/preact";
 import { useState } from "preact/hooks";
 import { formatTime, humanize } from "../../format";
 import type { UserRole } from "../../gql/graphql";
+import { Link } from "../../router";
 import { useSession } from "../../session";
 import { DataTable } from "../../ui/DataTable";
 import { Field } from "../../ui/Field";
@@ -81,6 +82,14 @@ export function People() {
             { header: "Of", cell: (p) => p.client?.code ?? p.supplier?.code ?? "—" },
             { header: "Status", cell: (p) => humanize(p.status) },
             { header: "Since", cell: (p) => formatTime(p.createdAt, timeZone) },
+            {
+              header: "",
+              cell: (p) => (
+                <Link href={`/sign-ins?${new URLSearchParams({ person: p.id, name: p.name || p.email })}`}>
+                  Sign-ins<span class="sr-only"> of {p.email}</span>
+                </Link>
+              ),
+            },
             {
               header: "",
               cell: (p) =>

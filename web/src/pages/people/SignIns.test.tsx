@@ -12,6 +12,16 @@ const event = (mutation: string, outcome: string, errorCodes: string[] = [], inp
 });
 
 describe("sign-ins", () => {
+  it("shows one person's when the address names them", () => {
+    window.history.pushState(null, "", "/sign-ins?person=U2&name=Marco+Rossi");
+    const { sent } = renderSignedIn(<SignIns />, {
+      SignIns: { auditEvents: { edges: [], pageInfo: { hasNextPage: false, endCursor: null } } },
+    });
+    expect(screen.getByRole("heading", { name: "Sign-ins of Marco Rossi" })).toBeTruthy();
+    expect(sent).toHaveBeenCalledWith("SignIns", expect.objectContaining({ objectId: "U2" }));
+    window.history.pushState(null, "", "/");
+  });
+
   it("says what happened, refusals with their reason", () => {
     expect(describeSignIn(event("signIn", "OK"))).toBe("Signed in");
     expect(describeSignIn(event("signOut", "OK"))).toBe("Signed out");
@@ -56,6 +66,7 @@ describe("sign-ins", () => {
       after: null,
       mutation: ["signIn", "signOut", "acceptInvitation"],
       outcome: null,
+      objectId: null,
     });
     fireEvent.click(screen.getByLabelText("Refused only"));
     await waitFor(() =>
