@@ -177,6 +177,33 @@ def test_a_client_order_appears_on_the_staff_board_without_reload(served, staff,
     assert page_is_marked(staff)
 
 
+def test_the_client_s_order_list_changes_its_rows_in_place(served, merchant):
+    # given the merchant's order list open, counting the times it asks for its page
+    link(merchant, "Orders").click()
+    wait_for(merchant, "table[aria-label='Orders']")
+    mark_page(merchant)
+    merchant.execute_script(COUNT_PAGE_REQUESTS.replace("BoardOrders", "ClientOrderList"))
+    # when an order arrives through the API, then staff hold it
+    created = served.graphql(
+        "client key (ACME",
+        """mutation { createOrder(input: {externalReference: "WEB-LIST-1",
+             shipTo: {name: "Noa Bell", line1: "5 Elm St", city: "Reno", region: "NV",
+                      postalCode: "89501", country: "US"},
+             lines: [{sku: "STOVE-1", quantity: 1}]}) { order { id } userErrors { code } } }""",
+    )["createOrder"]
+    assert created["order"], created
+    row = "//table[@aria-label='Orders']//tr[.//a[normalize-space()='WEB-LIST-1']]"
+    WebDriverWait(merchant, WAIT_S).until(lambda d: d.find_elements(By.XPATH, row))
+    held = served.graphql("provider key", HOLD, {"id": created["order"]["id"]})["placeOrderHold"]
+    assert held["userErrors"] == [], held
+    # then its row says so, at the top, and the list never asked for its page again
+    WebDriverWait(merchant, WAIT_S).until(lambda d: "On hold" in d.find_element(By.XPATH, row).text)
+    first = merchant.find_element(By.CSS_SELECTOR, "table[aria-label='Orders'] tbody tr")
+    assert "WEB-LIST-1" in first.text
+    assert merchant.execute_script("return window.__boardPageRequests") == 0
+    assert page_is_marked(merchant)
+
+
 def test_a_form_error_shows_beside_its_field_and_creates_nothing(served, merchant):
     # when the SKU is not in the catalog
     _fill_new_order(merchant, "WEB-BAD-SKU", "NO-SUCH-SKU", 1)

@@ -1,7 +1,8 @@
-import { useQuery, useSubscription } from "@urql/preact";
-import { useEffect } from "preact/hooks";
+import { useClient, useQuery } from "@urql/preact";
+import { useEffect, useState } from "preact/hooks";
 import { formatTime, humanize } from "../../format";
 import { graphql } from "../../gql";
+import type { ClientOrderEventsSubscription, ClientOrderRowFragment } from "../../gql/graphql";
 import { Link, navigate } from "../../router";
 import { useSession } from "../../session";
 import { DataTable } from "../../ui/DataTable";
@@ -10,21 +11,41 @@ import { Pager, useCursorPages } from "../../ui/Pager";
 import { ErrorNote, Loading } from "../../ui/states";
 import { toCsv } from "../shared/exports";
 import { StatusBadge } from "../shared/StatusBadge";
+import { type BoardPage, endCursorOf, orderNodeId, placeOrder } from "../console/boardUpdates";
+import { useOrderEventBursts } from "../shared/orderEventBursts";
+
+graphql(`
+  fragment ClientOrderRow on Order {
+    id
+    externalReference
+    status
+    serviceLevel
+    createdAt
+    lines {
+      sku
+      quantity
+    }
+  }
+`);
+
+/** The orders a burst of events named, as they are now. */
+const ClientChangedOrders = graphql(`
+  query ClientChangedOrders($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Order {
+        ...ClientOrderRow
+      }
+    }
+  }
+`);
 
 const ClientOrderList = graphql(`
   query ClientOrderList($first: Int!, $after: String) {
     orders(first: $first, after: $after) {
       edges {
+        cursor
         node {
-          id
-          externalReference
-          status
-          serviceLevel
-          createdAt
-          lines {
-            sku
-            quantity
-          }
+          ...ClientOrderRow
         }
       }
       pageInfo {
@@ -44,19 +65,53 @@ const ClientOrderEvents = graphql(`
   }
 `);
 
-/** The client's orders, newest first, statuses kept live. */
+const PAGE_SIZE = 50;
+type OrderEvent = ClientOrderEventsSubscription["orderEvents"];
+
+/** The client's orders, newest first, kept live: an event changes only its order's row. */
 export function ClientOrders() {
   const { timeZone } = useSession();
   const pages = useCursorPages();
+  const client = useClient();
   const [result, refetch] = useQuery({
     query: ClientOrderList,
-    variables: { first: 50, after: pages.after },
+    variables: { first: PAGE_SIZE, after: pages.after },
   });
-  const [live] = useSubscription({ query: ClientOrderEvents });
+  const [page, setPage] = useState<BoardPage<ClientOrderRowFragment> | null>(null);
   useEffect(() => {
-    if (live.data) refetch({ requestPolicy: "network-only" });
-  }, [live.data]);
-  const orders = result.data?.orders.edges.map((e) => e.node) ?? [];
+    const found = result.data?.orders;
+    if (!found) return;
+    setPage({
+      rows: found.edges.map((e) => e.node),
+      cursors: Object.fromEntries(found.edges.map((e) => [e.node.id, e.cursor])),
+      hasNextPage: found.pageInfo.hasNextPage,
+      first: pages.page === 1,
+    });
+  }, [result.data]);
+  const resync = () => refetch({ requestPolicy: "network-only" });
+  useOrderEventBursts(
+    ClientOrderEvents,
+    async (events: OrderEvent[]) => {
+      const ids = [...new Set(events.map((event) => orderNodeId(event.aggregateId)))];
+      if (ids.length > PAGE_SIZE) return resync();
+      const answer = await client
+        .query(ClientChangedOrders, { ids }, { requestPolicy: "network-only" })
+        .toPromise();
+      if (!answer.data) return resync();
+      const first = pages.page === 1;
+      setPage((before) =>
+        answer.data!.nodes.reduce(
+          (current, node) =>
+            current && node && "status" in node
+              ? placeOrder({ ...current, first }, node, {}, PAGE_SIZE)
+              : current,
+          before,
+        ),
+      );
+    },
+    resync,
+  );
+  const orders = page?.rows ?? result.data?.orders.edges.map((e) => e.node) ?? [];
 
   function exportCsv() {
     const rows = orders.flatMap((o) =>
@@ -102,8 +157,8 @@ export function ClientOrders() {
       )}
       <Pager
         page={pages.page}
-        hasNext={Boolean(result.data?.orders.pageInfo.hasNextPage)}
-        onNext={() => pages.next(result.data?.orders.pageInfo.endCursor)}
+        hasNext={Boolean(page?.hasNextPage)}
+        onNext={() => page && pages.next(endCursorOf(page))}
         onPrevious={pages.previous}
       />
     </section>

@@ -1,5 +1,4 @@
-import { useClient, useQuery, useSubscription } from "@urql/preact";
-import { onReconnect } from "../../api/client";
+import { useClient, useQuery } from "@urql/preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { humanize, formatTime } from "../../format";
 import { graphql } from "../../gql";
@@ -11,6 +10,7 @@ import { Pager, useCursorPages } from "../../ui/Pager";
 import { ErrorNote, Loading } from "../../ui/states";
 import { ORDER_STATUSES, StatusBadge } from "../shared/StatusBadge";
 import { dayStartIso } from "../shared/dates";
+import { useOrderEventBursts } from "../shared/orderEventBursts";
 import {
   type BoardPage,
   countEvent,
@@ -115,21 +115,11 @@ const BoardOrderEvents = graphql(`
 `);
 
 export const PAGE_SIZE = 50;
-/** Events heard within this long are applied together, with one request for their orders. */
-const BURST_MS = 30;
-const HEARD_KEPT = 200;
 /** A burst naming more orders than this is cheaper as the page asked for again. */
 const MOST_CHANGED = 50;
 
 type OrderEvent = BoardOrderEventsSubscription["orderEvents"];
-type Heard = { total: number; events: OrderEvent[] };
 type Board = { page: BoardPage<BoardRowFragment>; counts: StatusCount<OrderStatus>[] };
-
-/** Every event the subscription delivers, numbered, not only the latest. */
-function hear(heard: Heard | undefined, data: BoardOrderEventsSubscription): Heard {
-  const events = [...(heard?.events ?? []), data.orderEvents].slice(-HEARD_KEPT);
-  return { total: (heard?.total ?? 0) + 1, events };
-}
 
 /**
  * The live order board: filters, pages of 50. An order event updates the row of the order it
@@ -157,13 +147,8 @@ export function OrderBoard() {
     requestPolicy: "cache-and-network",
   });
   const [lookups] = useQuery({ query: BoardClients });
-  const [live] = useSubscription({ query: BoardOrderEvents }, hear);
   const client = useClient();
   const [board, setBoard] = useState<Board | null>(null);
-  const applied = useRef(0);
-  const waiting = useRef<OrderEvent[]>([]);
-  const burst = useRef<number | undefined>(undefined);
-  const applying = useRef<Promise<unknown>>(Promise.resolve());
   const view = useRef({ filter, counted, first: pages.page === 1 });
   view.current = { filter, counted, first: pages.page === 1 };
 
@@ -182,16 +167,13 @@ export function OrderBoard() {
     });
   }, [result.data]);
 
-  async function applyBurst() {
-    const events = waiting.current;
-    waiting.current = [];
+  async function applyBurst(events: OrderEvent[]) {
     const ids = [...new Set(events.map((event) => orderNodeId(event.aggregateId)))];
-    if (ids.length === 0) return;
-    if (ids.length > MOST_CHANGED) return refetch({ requestPolicy: "network-only" });
+    if (ids.length > MOST_CHANGED) return resync();
     const answer = await client
       .query(BoardChangedOrders, { ids }, { requestPolicy: "network-only" })
       .toPromise();
-    if (!answer.data) return refetch({ requestPolicy: "network-only" });
+    if (!answer.data) return resync();
     const now = new Map<string, BoardRowFragment>();
     for (const node of answer.data.nodes) {
       if (node && "status" in node) now.set(node.id, node);
@@ -211,37 +193,13 @@ export function OrderBoard() {
     });
   }
 
-  useEffect(() => {
-    const heard = live.data;
-    if (!heard) return;
-    // (fewer than applied: the subscription started over, and all it holds is new)
-    const fresh = heard.total > applied.current ? heard.total - applied.current : heard.total;
-    applied.current = heard.total;
-    if (fresh > heard.events.length) {
-      // more arrived at once than are kept: the page as a whole is surer
-      waiting.current = [];
-      refetch({ requestPolicy: "network-only" });
-      return;
-    }
-    waiting.current.push(...heard.events.slice(-fresh));
-    window.clearTimeout(burst.current);
-    // one burst at a time, in order: an older answer never overwrites a newer one
-    burst.current = window.setTimeout(() => {
-      applying.current = applying.current.then(applyBurst, applyBurst);
-    }, BURST_MS);
-  }, [live.data]);
-
-  useEffect(() => () => window.clearTimeout(burst.current), []);
-  // Events sent while the socket was down are lost: read the page and counts afresh.
-  const latestRefetch = useRef(refetch);
-  latestRefetch.current = refetch;
-  useEffect(() => onReconnect(() => latestRefetch.current({ requestPolicy: "network-only" })), []);
+  const resync = () => refetch({ requestPolicy: "network-only" });
+  const latest = useOrderEventBursts(BoardOrderEvents, applyBurst, resync);
 
   useEffect(() => pages.reset(), [status, clientId, warehouse, from, to]);
 
   const orders = board?.page.rows ?? [];
   const counts = board?.counts ?? [];
-  const latest = live.data?.events[live.data.events.length - 1];
 
   return (
     <section aria-labelledby="board-title">

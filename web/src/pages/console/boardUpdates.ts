@@ -9,7 +9,7 @@ export type BoardOrder = {
   status: string;
   createdAt: string;
   client?: { id: string } | null;
-  fulfillmentOrders: readonly { warehouse?: { id: string } | null }[];
+  fulfillmentOrders?: readonly { warehouse?: { id: string } | null }[];
 };
 
 /** The board's filters as it sends them (ids are global ids; times ISO 8601). */
@@ -46,7 +46,7 @@ export function matchesFilter(order: BoardOrder, filter: BoardFilter): boolean {
   if (filter.clientId && order.client?.id !== filter.clientId) return false;
   if (
     filter.warehouseId &&
-    !order.fulfillmentOrders.some((fo) => fo.warehouse?.id === filter.warehouseId)
+    !(order.fulfillmentOrders ?? []).some((fo) => fo.warehouse?.id === filter.warehouseId)
   )
     return false;
   const created = Date.parse(order.createdAt);

@@ -1,0 +1,63 @@
+import { useSubscription } from "@urql/preact";
+import type { TypedDocumentNode } from "@urql/core";
+import { useEffect, useRef } from "preact/hooks";
+import { onReconnect } from "../../api/client";
+
+/** Events heard within this long are handed over together (one request for their orders). */
+export const BURST_MS = 30;
+const HEARD_KEPT = 200;
+
+type Heard<E> = { total: number; events: E[] };
+
+/**
+ * Order events in bursts, for a page that changes its rows in place: every event the
+ * subscription delivers (not only the latest), gathered for BURST_MS and handed to `onBurst`
+ * one burst at a time, in order, so an older answer never overwrites a newer one. `resync`
+ * is called instead when events were lost: more at once than are kept, or the socket was
+ * down. Answers the latest event heard.
+ */
+export function useOrderEventBursts<E>(
+  query: TypedDocumentNode<{ orderEvents: E }, Record<string, never>>,
+  onBurst: (events: E[]) => Promise<unknown> | unknown,
+  resync: () => void,
+): E | undefined {
+  const [live] = useSubscription({ query }, (heard: Heard<E> | undefined, data) => ({
+    total: (heard?.total ?? 0) + 1,
+    events: [...(heard?.events ?? []), data.orderEvents].slice(-HEARD_KEPT),
+  }));
+  const handlers = useRef({ onBurst, resync });
+  handlers.current = { onBurst, resync };
+  const applied = useRef(0);
+  const waiting = useRef<E[]>([]);
+  const burst = useRef<number | undefined>(undefined);
+  const applying = useRef<Promise<unknown>>(Promise.resolve());
+
+  useEffect(() => {
+    const heard = live.data;
+    if (!heard) return;
+    // (fewer than applied: the subscription started over, and all it holds is new)
+    const fresh = heard.total > applied.current ? heard.total - applied.current : heard.total;
+    applied.current = heard.total;
+    if (fresh > heard.events.length) {
+      waiting.current = [];
+      handlers.current.resync();
+      return;
+    }
+    waiting.current.push(...heard.events.slice(-fresh));
+    window.clearTimeout(burst.current);
+    burst.current = window.setTimeout(() => {
+      const take = () => {
+        const events = waiting.current;
+        waiting.current = [];
+        return events.length ? handlers.current.onBurst(events) : undefined;
+      };
+      applying.current = applying.current.then(take, take);
+    }, BURST_MS);
+  }, [live.data]);
+
+  useEffect(() => () => window.clearTimeout(burst.current), []);
+  // Events sent while the socket was down are lost: the page reads its data afresh.
+  useEffect(() => onReconnect(() => handlers.current.resync()), []);
+
+  return live.data?.events[live.data.events.length - 1];
+}
