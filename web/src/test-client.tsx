@@ -37,6 +37,12 @@ export function renderSignedIn(
       return answer(operation, mutations);
     },
     executeSubscription: () => never,
+    // a page asking once, outside a hook (client.query(...).toPromise())
+    query: (query: unknown, variables: unknown) => {
+      const operation = { query, variables };
+      sent(operationName(operation), variables);
+      return { toPromise: async () => ({ operation, data: queries[operationName(operation)] }) };
+    },
   } as unknown as Client;
   const signedIn: Session = {
     viewer: {

@@ -38,6 +38,7 @@ export function clientNav(scopes: readonly ApiScope[]): NavItem[] {
 export function ClientFace() {
   const path = usePath();
   const { viewer } = useSession();
+  const canAnnounce = viewer.scopes.includes("INBOUND_WRITE");
   const order = match("/orders/:id", path);
   let page;
   if (match("/orders/new", path)) page = <NewOrder />;
@@ -48,7 +49,7 @@ export function ClientFace() {
   else if (match("/people", path)) page = <People />;
   else if (match("/keys", path)) page = <ApiKeys />;
   else if (match("/sign-ins", path)) page = <SignIns />;
-  else if (match("/inbound", path)) page = <Inbound />;
+  else if (match("/inbound", path)) page = <Inbound canAnnounce={canAnnounce} />;
   else if (match("/webhooks", path)) page = <Webhooks />;
   else page = <ClientOrders />;
   return (

@@ -7,6 +7,7 @@ import { useSession } from "../../session";
 import { problemOf } from "../../ui/mutationResult";
 import { Pager, useCursorPages } from "../../ui/Pager";
 import { ErrorNote, Loading } from "../../ui/states";
+import { AnnounceInbound } from "./AnnounceInbound";
 import { StatusBadge } from "./StatusBadge";
 
 const InboundDocument = graphql(`
@@ -89,8 +90,16 @@ export function receivedLines(
     .filter((line) => line.quantity > 0);
 }
 
-/** Inbound shipments; staff receive what arrived (partly or over) and close what never will. */
-export function Inbound({ canReceive = false }: { canReceive?: boolean }) {
+/** Inbound shipments; a client announces what it sends, staff receive what arrived (partly
+ * or over) and close what never will. */
+export function Inbound({
+  canReceive = false,
+  canAnnounce = false,
+}: {
+  canReceive?: boolean;
+  canAnnounce?: boolean;
+}) {
+  const [announced, setAnnounced] = useState<string>();
   const [open, setOpen] = useState(true);
   const pages = useCursorPages();
   const [result, refetch] = useQuery({
@@ -110,6 +119,15 @@ export function Inbound({ canReceive = false }: { canReceive?: boolean }) {
           All
         </button>
       </div>
+      {canAnnounce ? (
+        <AnnounceInbound
+          onAnnounced={(reference) => {
+            setAnnounced(reference);
+            refresh();
+          }}
+        />
+      ) : null}
+      {announced ? <p role="status">Announced {announced}: the warehouse expects it.</p> : null}
       <ErrorNote error={result.error} />
       {result.fetching && !result.data ? <Loading what="inbound shipments" /> : null}
       {result.data && shipments.length === 0 ? <p class="empty">Nothing expected.</p> : null}

@@ -1,0 +1,84 @@
+"""A merchant announces an inbound shipment in the client portal of a real demo server: an
+unknown SKU is named beside its line and nothing is created; fixed, the shipment is listed as
+expected and the warehouse's staff read it through the API with its lines."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from crossdock.demo import DEMO_USERS
+from tests.web.browser import (
+    DemoServer,
+    button,
+    chromium,
+    demo_server,
+    link,
+    sign_in,
+    wait_for,
+    wait_for_text,
+)
+
+pytestmark = pytest.mark.timeout(600)
+
+PEOPLE = {face: (email, password) for face, email, _, _, _, password in DEMO_USERS}
+ANNOUNCED = """{ inboundShipments(first: 10) { edges { node {
+  reference status client { code } warehouse { code }
+  lines { expectedQuantity product { sku } } } } } }"""
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    with demo_server(tmp_path_factory.mktemp("inbound-demo")) as server:
+        yield server
+
+
+def _type(driver, box_id: str, text: str) -> None:
+    box = driver.find_element(By.ID, box_id)
+    box.clear()
+    box.send_keys(text)
+
+
+def test_a_merchant_announces_an_inbound_shipment_staff_then_expect(served, tmp_path):
+    with chromium(tmp_path) as driver:
+        sign_in(driver, served.url, *PEOPLE["merchant"])
+        link(driver, "Inbound").click()
+        wait_for(driver, "form[aria-label='Announce a shipment']")
+        _type(driver, "inbound-reference", "ASN-AUDIT-1")
+        warehouse = Select(driver.find_element(By.ID, "inbound-warehouse"))
+        wait_for(driver, "#inbound-warehouse option:nth-child(2)")
+        warehouse.select_by_visible_text("ATL · Atlanta DC")
+        # when a line names a SKU the client does not have
+        _type(driver, "inbound-line-0-sku", "NO-SUCH-SKU")
+        _type(driver, "inbound-line-0-quantity", "40")
+        button(driver, "Announce shipment").click()
+        wait_for_text(driver, "#inbound-line-0-sku-error", 'No product with SKU "NO-SUCH-SKU".')
+        assert _announced(served) == []
+
+        # then with the SKU fixed the shipment is announced and listed as expected
+        _type(driver, "inbound-line-0-sku", "TENT-2P")
+        button(driver, "Announce shipment").click()
+        wait_for_text(driver, "main [role=status]", "Announced ASN-AUDIT-1")
+        wait_for_text(driver, "main", "ASN-AUDIT-1")
+
+    assert _announced(served) == [
+        {
+            "reference": "ASN-AUDIT-1",
+            "status": "OPEN",
+            "client": {"code": "ACME"},
+            "warehouse": {"code": "ATL"},
+            "lines": [{"expectedQuantity": 40, "product": {"sku": "TENT-2P"}}],
+        }
+    ]
+
+
+def _announced(served: DemoServer) -> list[dict]:
+    data = served.graphql("provider", ANNOUNCED)
+    return [
+        edge["node"]
+        for edge in data["inboundShipments"]["edges"]
+        if edge["node"]["reference"].startswith("ASN-AUDIT")
+    ]

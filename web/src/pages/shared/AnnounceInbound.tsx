@@ -1,0 +1,234 @@
+import { useClient, useMutation, useQuery } from "@urql/preact";
+import { useRef, useState } from "preact/hooks";
+import { graphql } from "../../gql";
+import { Field } from "../../ui/Field";
+import { byField, type FieldErrors } from "../../ui/fieldErrors";
+import { ErrorNote } from "../../ui/states";
+import { TextField } from "../../ui/TextField";
+import { useSettled } from "../client/NewOrder";
+
+const AnnounceChoices = graphql(`
+  query AnnounceChoices($search: String) {
+    warehouses(first: 100) {
+      edges {
+        node {
+          id
+          code
+          name
+        }
+      }
+    }
+    products(first: 8, filter: { search: $search }) {
+      edges {
+        node {
+          id
+          sku
+          name
+        }
+      }
+    }
+  }
+`);
+
+const AnnounceInboundDocument = graphql(`
+  mutation AnnounceInbound($input: CreateInboundShipmentInput!) {
+    createInboundShipment(input: $input) {
+      inboundShipment {
+        id
+        reference
+      }
+      userErrors {
+        field
+        code
+        message
+      }
+    }
+  }
+`);
+
+type Line = { sku: string; quantity: string };
+
+/** `2026-12-24` typed in a date box as the start of that day in the person's own zone. */
+export function expectedAtOf(date: string): string | null {
+  if (!date) return null;
+  const [year, month, day] = date.split("-").map(Number);
+  return new Date(year, month - 1, day).toISOString();
+}
+
+/**
+ * A client announcing goods on their way to a warehouse (`createInboundShipment`): lines by
+ * SKU, searched as the person types; an unknown SKU is caught before sending, the server's
+ * refusals show beside their fields.
+ */
+export function AnnounceInbound({ onAnnounced }: { onAnnounced: (reference: string) => void }) {
+  const urql = useClient();
+  const [search, setSearch] = useState("");
+  const settled = useSettled(search.trim());
+  const [choices] = useQuery({ query: AnnounceChoices, variables: { search: settled || null } });
+  const [, announce] = useMutation(AnnounceInboundDocument);
+  const known = useRef(new Map<string, { id: string; name: string }>());
+  const [reference, setReference] = useState("");
+  const [warehouseId, setWarehouseId] = useState("");
+  const [expected, setExpected] = useState("");
+  const [lines, setLines] = useState<Line[]>([{ sku: "", quantity: "1" }]);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const warehouses = choices.data?.warehouses.edges.map((e) => e.node) ?? [];
+  const products = choices.data?.products.edges.map((e) => e.node) ?? [];
+  for (const p of products) known.current.set(p.sku, { id: p.id, name: p.name });
+
+  function setLine(index: number, change: Partial<Line>) {
+    setLines(lines.map((line, i) => (i === index ? { ...line, ...change } : line)));
+  }
+
+  /** The product of a typed SKU: from the searches so far, else asked for exactly. */
+  async function productOf(sku: string): Promise<string | undefined> {
+    if (!known.current.has(sku)) {
+      const found = await urql.query(AnnounceChoices, { search: sku }).toPromise();
+      for (const p of found.data?.products.edges.map((e) => e.node) ?? [])
+        known.current.set(p.sku, { id: p.id, name: p.name });
+    }
+    return known.current.get(sku)?.id;
+  }
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    const found: FieldErrors = {};
+    const sent = [];
+    for (const [index, line] of lines.entries()) {
+      const productId = await productOf(line.sku.trim());
+      if (!productId) found[`lines.${index}.productId`] = `No product with SKU "${line.sku.trim()}".`;
+      else sent.push({ productId, quantity: Number.parseInt(line.quantity, 10) || 0 });
+    }
+    if (!warehouseId) found.warehouseId = "Choose the warehouse the goods go to.";
+    if (Object.keys(found).length) {
+      setErrors(found);
+      setBusy(false);
+      return;
+    }
+    const result = await announce({
+      input: { warehouseId, reference: reference.trim(), expectedAt: expectedAtOf(expected), lines: sent },
+    });
+    setBusy(false);
+    const payload = result.data?.createInboundShipment;
+    if (result.error) setErrors({ "": result.error.message });
+    else if (payload?.userErrors.length) setErrors(byField(payload.userErrors));
+    else if (payload?.inboundShipment) {
+      setErrors({});
+      setReference("");
+      setExpected("");
+      setLines([{ sku: "", quantity: "1" }]);
+      onAnnounced(payload.inboundShipment.reference);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} aria-label="Announce a shipment" class="order-form">
+      <h2>Announce a shipment</h2>
+      <TextField
+        id="inbound-reference"
+        label="Shipment reference"
+        required
+        value={reference}
+        onValue={setReference}
+        error={errors.reference}
+      />
+      <Field id="inbound-warehouse" label="Warehouse" error={errors.warehouseId}>
+        {(describedBy) => (
+          <select
+            id="inbound-warehouse"
+            aria-describedby={describedBy}
+            value={warehouseId}
+            onChange={(e) => setWarehouseId(e.currentTarget.value)}
+          >
+            <option value="">Choose…</option>
+            {warehouses.map((w) => (
+              <option value={w.id}>
+                {w.code} · {w.name}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <TextField
+        id="inbound-expected"
+        label="Expected on (optional)"
+        type="date"
+        value={expected}
+        onValue={setExpected}
+        error={errors.expectedAt}
+      />
+      <fieldset>
+        <legend>Lines</legend>
+        <datalist id="inbound-sku-options">
+          {products.map((p) => (
+            <option value={p.sku}>{p.name}</option>
+          ))}
+        </datalist>
+        {lines.map((line, index) => (
+          <div class="line-row">
+            <Field
+              id={`inbound-line-${index}-sku`}
+              label={`Line ${index + 1} SKU`}
+              error={errors[`lines.${index}.productId`] ?? errors[`lines.${index}`]}
+            >
+              {(describedBy) => (
+                <input
+                  id={`inbound-line-${index}-sku`}
+                  list="inbound-sku-options"
+                  required
+                  aria-describedby={describedBy}
+                  value={line.sku}
+                  onFocus={() => setSearch(line.sku)}
+                  onInput={(e) => {
+                    setLine(index, { sku: e.currentTarget.value });
+                    setSearch(e.currentTarget.value);
+                  }}
+                />
+              )}
+            </Field>
+            <Field
+              id={`inbound-line-${index}-quantity`}
+              label={`Line ${index + 1} quantity`}
+              error={errors[`lines.${index}.quantity`]}
+            >
+              {(describedBy) => (
+                <input
+                  id={`inbound-line-${index}-quantity`}
+                  type="number"
+                  min="1"
+                  aria-describedby={describedBy}
+                  value={line.quantity}
+                  onInput={(e) => setLine(index, { quantity: e.currentTarget.value })}
+                />
+              )}
+            </Field>
+            <span class="muted">{known.current.get(line.sku.trim())?.name ?? ""}</span>
+            {lines.length > 1 ? (
+              <button
+                type="button"
+                aria-label={`Remove line ${index + 1}`}
+                onClick={() => setLines(lines.filter((_, i) => i !== index))}
+              >
+                Remove
+              </button>
+            ) : null}
+          </div>
+        ))}
+        <button type="button" onClick={() => setLines([...lines, { sku: "", quantity: "1" }])}>
+          Add line
+        </button>
+        {errors.lines ? (
+          <p class="field-error" role="alert">
+            {errors.lines}
+          </p>
+        ) : null}
+      </fieldset>
+      <ErrorNote error={errors[""]} />
+      <button type="submit" disabled={busy}>
+        {busy ? "Announcing…" : "Announce shipment"}
+      </button>
+    </form>
+  );
+}
