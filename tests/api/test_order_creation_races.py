@@ -6,16 +6,24 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 from starlette.testclient import TestClient
 
 from crossdock.app import create_app
 from crossdock.database import make_engine
 from domain.inventory.adjustments import AdjustmentReason, adjust
+from domain.orders.creation import create_order
+from persistence.deadlocks import is_deadlock
 from tenants.unit_of_work import TenantUnitOfWork
 from tests.api.test_order_creation_statements import CREATE
 from tests.conftest import GraphQLClient, TestDatabase
 from tests.factories import count_rows
-from tests.factories_orders import levels_match_ledger, make_order_world, order_input
+from tests.factories_orders import (
+    levels_match_ledger,
+    make_order_world,
+    order_command,
+    order_input,
+)
 
 RESERVING = "UPDATE inventory_levels AS l%"
 
@@ -70,4 +78,44 @@ def test_an_order_whose_stock_goes_while_it_is_made_is_made_again_on_locked_stoc
     assert made["order"]["status"] == "BACKORDERED"
     assert count_rows(database, "orders") == 1
     assert count_rows(database, "fulfillment_orders") == 0
+    assert levels_match_ledger(database)
+
+
+def test_the_same_order_sent_twice_at_once_on_both_paths_is_made_once_without_an_error(
+    postgres_database,
+):
+    # given: a copy of SO-DUP on the locked path holds SKU-1's level (the test's transaction)
+    database = postgres_database
+    world = make_order_world(database)
+    app = create_app(database.settings(), background=False)
+    client = world.tenant.clients["A"]
+    with TestClient(app) as http, ThreadPoolExecutor(max_workers=1) as pool:
+        gql = GraphQLClient(http)
+        uow = TenantUnitOfWork(database.session_factory, world.tenant.scope)
+        with uow:
+            product, warehouse = world.products["SKU-1"], world.warehouses["WH-A"]
+            adjust(uow, product, warehouse, -1, AdjustmentReason.LOST)  # 9 left, level held
+            # when: the API's copy takes the reference, then waits to reserve the level,
+            pending = pool.submit(
+                gql, CREATE, {"input": order_input("SO-DUP", (("SKU-1", 2),))}, key=client.key
+            )
+            _wait_until_reserving_waits(database, pending)
+            # and the locked copy inserts the same reference: a lock cycle PostgreSQL breaks
+            command = order_command("SO-DUP", (("SKU-1", 2),), client_id=client.id)
+            stopped: OperationalError | None = None
+            try:
+                mine = create_order(uow, command)
+                uow.commit()
+            except OperationalError as error:
+                stopped, mine = error, None
+                uow.rollback()
+        answer = pending.result(timeout=60)
+    assert stopped is None or is_deadlock(stopped)
+    # then: whichever copy PostgreSQL stopped, the API answers without an error, one order
+    assert "errors" not in answer, answer
+    made = answer["data"]["createOrder"]
+    assert made["userErrors"] == []
+    assert made["created"] is (mine is None)
+    assert made["order"]["status"] == "ALLOCATED"
+    assert count_rows(database, "orders") == 1
     assert levels_match_ledger(database)
