@@ -9,7 +9,7 @@ import { type Session, SessionContext } from "./session";
 type Answers = Record<string, unknown>;
 
 function operationName(operation: any): string {
-  const definition = operation.query.definitions.find((d: any) => d.kind === "OperationDefinition");
+  const definition = operation.query?.definitions?.find((d: any) => d.kind === "OperationDefinition");
   return definition?.name?.value ?? "";
 }
 
