@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import strawberry
-from sqlalchemy.exc import OperationalError
 from strawberry.types import Info
 
 from api.context import Context
@@ -27,7 +26,6 @@ from api.permissions import requires
 from domain.inventory.ledger import StockMoved
 from domain.orders import cancellation, creation, fulfillment, holds
 from domain.orders.ship_to import update_ship_to
-from persistence.deadlocks import is_deadlock
 
 _write = requires("orders:write")
 _operate = requires("orders:write", provider_only=True)
@@ -164,12 +162,7 @@ class Mutation:
                 lambda uow: creation.create_order(uow, input.command(), late=True),
                 done,
             )
-        except (StockMoved, OperationalError) as error:
-            # Rolled back: again, with the levels locked before reading. A deadlock is the
-            # same order sent twice at once, the other copy on the locked path (levels, then
-            # the reference) while this one held the reference and waited for the levels.
-            if not (isinstance(error, StockMoved) or is_deadlock(error)):
-                raise
+        except StockMoved:  # rolled back: again, with the levels locked before reading
             return await mutate(
                 info,
                 CreateOrderPayload,

@@ -16,6 +16,7 @@ from itertools import groupby
 from sqlalchemy import case, insert, inspect, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.errors import DomainError, DomainErrorCode
@@ -23,6 +24,7 @@ from domain.inventory.models import InventoryLevel, InventoryMovement, MovementK
 from domain.limits import check_stock_level
 from domain.outbox.events import Topic, record
 from persistence.base import new_id, utcnow
+from persistence.deadlocks import is_deadlock
 from tenants.unit_of_work import TenantUnitOfWork
 
 LevelKey = tuple[uuid.UUID, uuid.UUID]
@@ -191,7 +193,8 @@ def reserve(uow: TenantUnitOfWork, postings: list[Posting]) -> list[InventoryMov
 
     The levels are locked and updated by one conditional statement as late as the caller
     chooses; the ledger and outbox rows go in with the next flush. Raises StockMoved, with
-    some levels possibly changed, when one no longer has the stock: roll back and retry.
+    some levels possibly changed, when one no longer has the stock, or when PostgreSQL
+    stopped the statement to break a deadlock: roll back and retry.
     """
     totals: dict[LevelKey, int] = {}
     for posting in postings:
@@ -202,17 +205,22 @@ def reserve(uow: TenantUnitOfWork, postings: list[Posting]) -> list[InventoryMov
         totals[key] = totals.get(key, 0) + posting.allocated
     keys = sorted(totals)
     now = utcnow()
-    with uow.session.no_autoflush:  # staged rows go in later, with the next flush
-        rows = uow.execute(
-            RESERVE,
-            {
-                "now": now,
-                "provider": uow.scope.provider_id,
-                "products": [key[0] for key in keys],
-                "warehouses": [key[1] for key in keys],
-                "quantities": [totals[key] for key in keys],
-            },
-        ).all()
+    values = {
+        "now": now,
+        "provider": uow.scope.provider_id,
+        "products": [key[0] for key in keys],
+        "warehouses": [key[1] for key in keys],
+        "quantities": [totals[key] for key in keys],
+    }
+    try:
+        with uow.session.no_autoflush:  # staged rows go in later, with the next flush
+            rows = uow.execute(RESERVE, values).all()
+    except OperationalError as error:
+        # The caller's earlier rows (an order's reference) hold a lock that a writer holding
+        # these levels waits for: PostgreSQL ended this transaction to break the cycle.
+        if is_deadlock(error):
+            raise StockMoved("the levels were held by a change waiting for this one") from error
+        raise
     if len(rows) != len(keys):
         raise StockMoved(f"{len(keys) - len(rows)} of {len(keys)} levels no longer cover it")
     levels = {(p.level.product_id, p.level.warehouse_id): p.level for p in postings}
