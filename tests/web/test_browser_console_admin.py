@@ -1,4 +1,4 @@
-"""The console's carrier accounts, rate cards, role changes and sign-ins in a real browser
+"""The console's carrier accounts, rate cards, role changes, sign-ins and exceptions in a real browser
 against a real demo server: staff sign in, open each page and do its main action, and the
 API answers the change at once."""
 
@@ -31,6 +31,10 @@ pytestmark = pytest.mark.timeout(900)
 PEOPLE = {face: (email, password) for face, email, _, _, _, password in DEMO_USERS}
 ACCOUNTS = """{ carrierAccounts(first: 20) { edges { node { name enabled client { code } } } } }"""
 CARDS = "{ rateCards(first: 20) { edges { node { version pickPerOrder client { code } } } } }"
+EXCEPTIONS = (
+    "{ orders(first: 100, filter: {status: [EXCEPTION]}) { edges { node { externalReference } } } }"
+)
+EXCEPTIONS_TABLE = "table[aria-label='Fulfillment orders in exception']"
 USERS = '{ users(first: 50, filter: {email: "rey@northwind.example"}) { edges { node { role } } } }'
 
 
@@ -135,3 +139,22 @@ def test_staff_change_a_persons_role_and_see_refused_sign_ins(served, tmp_path):
         )
         screenshot(staff, "console-sign-ins")
         assert "not-the-password" not in staff.page_source
+
+
+def test_staff_open_the_exceptions_page(served, tmp_path):
+    """The page's query is one the real server answers: its table lists what the API lists."""
+    with chromium(tmp_path) as staff:
+        sign_in(staff, served.url, *PEOPLE["staff"])
+        link(staff, "Exceptions").click()
+        table = wait_for(staff, EXCEPTIONS_TABLE)
+        references = [
+            edge["node"]["externalReference"]
+            for edge in served.graphql("provider", EXCEPTIONS)["orders"]["edges"]
+        ]
+        if references:
+            for reference in references:
+                wait_for_text(staff, EXCEPTIONS_TABLE, reference)
+        else:
+            assert "No fulfillment order is in exception." in table.text
+        assert not staff.find_elements(By.CSS_SELECTOR, "[role='alert']")
+        screenshot(staff, "console-exceptions")

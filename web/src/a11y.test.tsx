@@ -6,6 +6,7 @@ import { ClientOrders } from "./pages/client/ClientOrders";
 import { NewOrder } from "./pages/client/NewOrder";
 import { CarrierAccounts } from "./pages/console/CarrierAccounts";
 import { Clients } from "./pages/console/Clients";
+import { Exceptions } from "./pages/console/Exceptions";
 import { OrderBoard } from "./pages/console/OrderBoard";
 import { RateCards } from "./pages/console/RateCards";
 import { Webhooks } from "./pages/integrations/Webhooks";
@@ -59,6 +60,7 @@ function unnamedControls(): string[] {
 
 const PAGES: [string, () => ComponentChildren][] = [
   ["order board", () => <OrderBoard />],
+  ["exceptions", () => <Exceptions />],
   ["inventory (staff)", () => <Stock canAdjust />],
   ["inbound (staff)", () => <Inbound canReceive />],
   ["inbound (client)", () => <Inbound canAnnounce />],

@@ -12,6 +12,7 @@ import { Invoices } from "../shared/Invoices";
 import { Stock } from "../shared/Stock";
 import { CarrierAccounts } from "./CarrierAccounts";
 import { Clients } from "./Clients";
+import { Exceptions } from "./Exceptions";
 import { OrderBoard } from "./OrderBoard";
 import { OrderDetail } from "./OrderDetail";
 import { RateCards } from "./RateCards";
@@ -19,6 +20,7 @@ import { RateCards } from "./RateCards";
 /** The console's pages, each shown to people whose role may read what it lists. */
 const NAV: ScopedNavItem[] = [
   { href: "/", label: "Orders", scope: "ORDERS_READ" },
+  { href: "/exceptions", label: "Exceptions", scope: "ORDERS_READ" },
   { href: "/inventory", label: "Inventory", scope: "INVENTORY_READ" },
   { href: "/inbound", label: "Inbound", scope: "INVENTORY_READ" },
   { href: "/invoices", label: "Invoices", scope: "BILLING_READ" },
@@ -43,6 +45,7 @@ export function ConsoleFace() {
   const order = match("/orders/:id", path);
   let page;
   if (order) page = <OrderDetail id={order.id} />;
+  else if (match("/exceptions", path)) page = <Exceptions />;
   else if (match("/inventory", path)) page = <Stock canAdjust />;
   else if (match("/invoices", path)) page = <Invoices canRun />;
   else if (match("/people", path)) page = <People />;

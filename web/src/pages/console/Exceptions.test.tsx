@@ -1,0 +1,163 @@
+import type { Client } from "@urql/core";
+import { Provider } from "@urql/preact";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
+import { describe, expect, it, vi } from "vitest";
+import { never } from "wonka";
+import { SessionContext } from "../../session";
+import { renderSignedIn } from "../../test-client";
+import { Exceptions } from "./Exceptions";
+
+const staff = {
+  viewer: {
+    kind: "PROVIDER" as const,
+    scopes: [],
+    keyPrefix: null,
+    user: { id: "U1", name: "Olivia Ortega", role: "PROVIDER_ADMIN" as const },
+    provider: { id: "p", name: "Northwind Fulfilment" },
+    client: null,
+    supplier: null,
+  },
+};
+
+const fo = {
+  labelRefusal: null,
+  overdueAt: null,
+  warehouse: null,
+  supplier: null,
+  dispatch: null,
+  updatedAt: "2026-12-01T09:00:00Z",
+};
+
+/** Two orders in EXCEPTION: a warehouse's refused dispatch (beside a packed share) and a late supplier. */
+function exceptionOrders() {
+  return {
+    orders: {
+      edges: [
+        {
+          node: {
+            id: "O1",
+            externalReference: "ACME-1001",
+            client: { id: "C1", code: "ACME" },
+            fulfillmentOrders: [
+              {
+                ...fo,
+                id: "FO1",
+                status: "EXCEPTION",
+                exceptionReason: "DISPATCH_FAILED",
+                warehouse: { id: "W1", code: "LEEDS" },
+                dispatch: { exceptionReason: "Address refused: no such street", updatedAt: "2026-12-01T08:30:00Z" },
+              },
+              { ...fo, id: "FO2", status: "PACKED", exceptionReason: null, warehouse: { id: "W2", code: "YORK" } },
+            ],
+          },
+        },
+        {
+          node: {
+            id: "O2",
+            externalReference: "BETA-7",
+            client: { id: "C2", code: "BETA" },
+            fulfillmentOrders: [
+              {
+                ...fo,
+                id: "FO3",
+                status: "EXCEPTION",
+                exceptionReason: "SHIP_OVERDUE",
+                overdueAt: "2026-12-01T07:15:00Z",
+                supplier: { id: "S1", name: "Trail Gear Co" },
+              },
+            ],
+          },
+        },
+      ],
+      pageInfo: { hasNextPage: false },
+    },
+  };
+}
+
+const noneLeft = { orders: { edges: [], pageInfo: { hasNextPage: false } } };
+
+function rowsOf() {
+  const table = screen.getByRole("table", { name: "Fulfillment orders in exception" });
+  return within(table).getAllByRole("row").slice(1);
+}
+
+describe("exceptions page", () => {
+  it("lists each fulfillment order in exception, oldest first, with client, order, source, reason and since", () => {
+    const { sent } = renderSignedIn(<Exceptions />, { ExceptionOrders: exceptionOrders() }, {}, staff);
+
+    const rows = rowsOf();
+    expect(rows.map((row) => row.textContent)).toEqual([
+      expect.stringContaining("BETA"),
+      expect.stringContaining("ACME"),
+    ]);
+    expect(rows).toHaveLength(2); // the packed share is not an exception
+    const [late, refused] = rows;
+    expect(late.textContent).toContain("Trail Gear Co");
+    expect(late.textContent).toContain("Ship overdue");
+    expect(within(late).getByText(/Dec 1, 2026/).getAttribute("dateTime")).toBe("2026-12-01T07:15:00Z");
+    expect(refused.textContent).toContain("LEEDS");
+    expect(refused.textContent).toContain("Dispatch failed: Address refused: no such street");
+    expect(within(refused).getByRole("link", { name: "ACME-1001" }).getAttribute("href")).toBe("/orders/O1");
+    expect(within(refused).getByText(/Dec 1, 2026/).getAttribute("dateTime")).toBe("2026-12-01T08:30:00Z");
+    expect(sent).toHaveBeenCalledWith("ExceptionOrders", { first: 100 });
+  });
+
+  it("shows a refused retry beside its row and keeps the row", async () => {
+    const { sent } = renderSignedIn(
+      <Exceptions />,
+      { ExceptionOrders: exceptionOrders() },
+      {
+        RetryDispatch: {
+          retryDispatch: {
+            userErrors: [{ field: ["input", "id"], code: "ILLEGAL_TRANSITION", message: "Fix the address first." }],
+          },
+        },
+      },
+      staff,
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Retry ACME-1001 from LEEDS" }));
+
+    await waitFor(() => expect(within(rowsOf()[1]).getByRole("alert").textContent).toContain("Fix the address first."));
+    expect(sent).toHaveBeenCalledWith("RetryDispatch", { id: "FO1" });
+    expect(within(rowsOf()[0]).queryByRole("alert")).toBeNull();
+    expect(rowsOf()).toHaveLength(2);
+  });
+
+  it("drops a row retried successfully, asking for the list again", async () => {
+    const queries: Record<string, unknown> = { ExceptionOrders: exceptionOrders() };
+    const { sent } = renderSignedIn(
+      <Exceptions />,
+      queries,
+      { RetryDispatch: { retryDispatch: { userErrors: [] } } },
+      staff,
+    );
+    const answer = exceptionOrders();
+    answer.orders.edges = answer.orders.edges.slice(1); // the server has it PACKED again
+    queries.ExceptionOrders = answer;
+    fireEvent.click(screen.getByRole("button", { name: "Retry ACME-1001 from LEEDS" }));
+
+    await waitFor(() => expect(rowsOf()).toHaveLength(1));
+    expect(rowsOf()[0].textContent).toContain("BETA-7");
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(sent.mock.calls.filter(([name]) => name === "ExceptionOrders").length).toBeGreaterThan(1);
+  });
+
+  it("says so when nothing is in exception", () => {
+    renderSignedIn(<Exceptions />, { ExceptionOrders: noneLeft }, {}, staff);
+    expect(screen.getByText("No fulfillment order is in exception.")).toBeTruthy();
+    expect(screen.queryByRole("button", { name: /Retry/ })).toBeNull();
+  });
+
+  it("says it is loading until the list comes", () => {
+    const client = { executeQuery: vi.fn(() => never) } as unknown as Client;
+    render(
+      <Provider value={client}>
+        <SessionContext.Provider value={{ ...staff, timeZone: "UTC", signOut: () => undefined }}>
+          <Exceptions />
+        </SessionContext.Provider>
+      </Provider>,
+    );
+    expect(screen.getByRole("status").textContent).toBe("Loading exceptions…");
+    expect(screen.queryByRole("table")).toBeNull();
+  });
+});
