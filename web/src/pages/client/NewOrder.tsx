@@ -7,6 +7,7 @@ import { navigate } from "../../router";
 import { AddressFields, type AddressDraft, addressInput } from "../../ui/AddressFields";
 import { Field } from "../../ui/Field";
 import { byField, type FieldErrors } from "../../ui/fieldErrors";
+import { EMPTY_LINE, type SkuLine, SkuLines } from "../../ui/SkuLines";
 import { ErrorNote } from "../../ui/states";
 
 const CatalogForOrder = graphql(`
@@ -40,7 +41,6 @@ const CreateOrderFromForm = graphql(`
   }
 `);
 
-type Line = { sku: string; quantity: string };
 const SHIP_TO_PARTS = ["name", "line1", "line2", "city", "region", "postalCode", "country"] as const;
 const SERVICE_LEVELS: ServiceLevel[] = ["STANDARD", "EXPRESS", "OVERNIGHT"];
 
@@ -66,15 +66,11 @@ export function NewOrder() {
   const [reference, setReference] = useState("");
   const [service, setService] = useState<ServiceLevel>("STANDARD");
   const [address, setAddress] = useState<AddressDraft>({ country: "US" });
-  const [lines, setLines] = useState<Line[]>([{ sku: "", quantity: "1" }]);
+  const [lines, setLines] = useState<SkuLine[]>([{ ...EMPTY_LINE }]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const products = catalog.data?.products.edges.map((e) => e.node) ?? [];
   for (const p of products) names.current.set(p.sku, p.name);
-
-  function setLine(index: number, change: Partial<Line>) {
-    setLines(lines.map((line, i) => (i === index ? { ...line, ...change } : line)));
-  }
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -135,71 +131,16 @@ export function NewOrder() {
           errors={errors}
           parts={SHIP_TO_PARTS}
         />
-        <fieldset>
-          <legend>Lines</legend>
-          <datalist id="sku-options">
-            {products.map((p) => (
-              <option value={p.sku}>{p.name}</option>
-            ))}
-          </datalist>
-          {lines.map((line, index) => (
-            <div class="line-row">
-              <Field
-                id={`line-${index}-sku`}
-                label={`Line ${index + 1} SKU`}
-                error={errors[`lines.${index}.sku`] ?? errors[`lines.${index}`]}
-              >
-                {(describedBy) => (
-                  <input
-                    id={`line-${index}-sku`}
-                    list="sku-options"
-                    aria-describedby={describedBy}
-                    value={line.sku}
-                    onFocus={() => setSearch(line.sku)}
-                    onInput={(e) => {
-                      setLine(index, { sku: e.currentTarget.value });
-                      setSearch(e.currentTarget.value);
-                    }}
-                  />
-                )}
-              </Field>
-              <Field
-                id={`line-${index}-quantity`}
-                label={`Line ${index + 1} quantity`}
-                error={errors[`lines.${index}.quantity`]}
-              >
-                {(describedBy) => (
-                  <input
-                    id={`line-${index}-quantity`}
-                    type="number"
-                    min="1"
-                    aria-describedby={describedBy}
-                    value={line.quantity}
-                    onInput={(e) => setLine(index, { quantity: e.currentTarget.value })}
-                  />
-                )}
-              </Field>
-              <span class="muted">{names.current.get(line.sku.trim()) ?? ""}</span>
-              {lines.length > 1 ? (
-                <button
-                  type="button"
-                  aria-label={`Remove line ${index + 1}`}
-                  onClick={() => setLines(lines.filter((_, i) => i !== index))}
-                >
-                  Remove
-                </button>
-              ) : null}
-            </div>
-          ))}
-          <button type="button" onClick={() => setLines([...lines, { sku: "", quantity: "1" }])}>
-            Add line
-          </button>
-          {errors.lines ? (
-            <p class="field-error" role="alert">
-              {errors.lines}
-            </p>
-          ) : null}
-        </fieldset>
+        <SkuLines
+          idPrefix=""
+          lines={lines}
+          onLines={setLines}
+          products={products}
+          nameOf={(sku) => names.current.get(sku)}
+          onSearch={setSearch}
+          errors={errors}
+          skuField="sku"
+        />
         <ErrorNote error={errors[""]} />
         <button type="submit" disabled={busy}>
           {busy ? "Creating…" : "Create order"}

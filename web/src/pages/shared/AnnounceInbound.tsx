@@ -3,6 +3,7 @@ import { useRef, useState } from "preact/hooks";
 import { graphql } from "../../gql";
 import { Field } from "../../ui/Field";
 import { byField, type FieldErrors } from "../../ui/fieldErrors";
+import { EMPTY_LINE, type SkuLine, SkuLines } from "../../ui/SkuLines";
 import { ErrorNote } from "../../ui/states";
 import { TextField } from "../../ui/TextField";
 import { useSettled } from "../client/NewOrder";
@@ -46,8 +47,6 @@ const AnnounceInboundDocument = graphql(`
   }
 `);
 
-type Line = { sku: string; quantity: string };
-
 /** `2026-12-24` typed in a date box as the start of that day in the person's own zone. */
 export function expectedAtOf(date: string): string | null {
   if (!date) return null;
@@ -70,16 +69,12 @@ export function AnnounceInbound({ onAnnounced }: { onAnnounced: (reference: stri
   const [reference, setReference] = useState("");
   const [warehouseId, setWarehouseId] = useState("");
   const [expected, setExpected] = useState("");
-  const [lines, setLines] = useState<Line[]>([{ sku: "", quantity: "1" }]);
+  const [lines, setLines] = useState<SkuLine[]>([{ ...EMPTY_LINE }]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const warehouses = choices.data?.warehouses.edges.map((e) => e.node) ?? [];
   const products = choices.data?.products.edges.map((e) => e.node) ?? [];
   for (const p of products) known.current.set(p.sku, { id: p.id, name: p.name });
-
-  function setLine(index: number, change: Partial<Line>) {
-    setLines(lines.map((line, i) => (i === index ? { ...line, ...change } : line)));
-  }
 
   /** The product of a typed SKU: from the searches so far, else asked for exactly. */
   async function productOf(sku: string): Promise<string | undefined> {
@@ -118,7 +113,7 @@ export function AnnounceInbound({ onAnnounced }: { onAnnounced: (reference: stri
       setErrors({});
       setReference("");
       setExpected("");
-      setLines([{ sku: "", quantity: "1" }]);
+      setLines([{ ...EMPTY_LINE }]);
       onAnnounced(payload.inboundShipment.reference);
     }
   }
@@ -159,72 +154,17 @@ export function AnnounceInbound({ onAnnounced }: { onAnnounced: (reference: stri
         onValue={setExpected}
         error={errors.expectedAt}
       />
-      <fieldset>
-        <legend>Lines</legend>
-        <datalist id="inbound-sku-options">
-          {products.map((p) => (
-            <option value={p.sku}>{p.name}</option>
-          ))}
-        </datalist>
-        {lines.map((line, index) => (
-          <div class="line-row">
-            <Field
-              id={`inbound-line-${index}-sku`}
-              label={`Line ${index + 1} SKU`}
-              error={errors[`lines.${index}.productId`] ?? errors[`lines.${index}`]}
-            >
-              {(describedBy) => (
-                <input
-                  id={`inbound-line-${index}-sku`}
-                  list="inbound-sku-options"
-                  required
-                  aria-describedby={describedBy}
-                  value={line.sku}
-                  onFocus={() => setSearch(line.sku)}
-                  onInput={(e) => {
-                    setLine(index, { sku: e.currentTarget.value });
-                    setSearch(e.currentTarget.value);
-                  }}
-                />
-              )}
-            </Field>
-            <Field
-              id={`inbound-line-${index}-quantity`}
-              label={`Line ${index + 1} quantity`}
-              error={errors[`lines.${index}.quantity`]}
-            >
-              {(describedBy) => (
-                <input
-                  id={`inbound-line-${index}-quantity`}
-                  type="number"
-                  min="1"
-                  aria-describedby={describedBy}
-                  value={line.quantity}
-                  onInput={(e) => setLine(index, { quantity: e.currentTarget.value })}
-                />
-              )}
-            </Field>
-            <span class="muted">{known.current.get(line.sku.trim())?.name ?? ""}</span>
-            {lines.length > 1 ? (
-              <button
-                type="button"
-                aria-label={`Remove line ${index + 1}`}
-                onClick={() => setLines(lines.filter((_, i) => i !== index))}
-              >
-                Remove
-              </button>
-            ) : null}
-          </div>
-        ))}
-        <button type="button" onClick={() => setLines([...lines, { sku: "", quantity: "1" }])}>
-          Add line
-        </button>
-        {errors.lines ? (
-          <p class="field-error" role="alert">
-            {errors.lines}
-          </p>
-        ) : null}
-      </fieldset>
+      <SkuLines
+        idPrefix="inbound-"
+        lines={lines}
+        onLines={setLines}
+        products={products}
+        nameOf={(sku) => known.current.get(sku)?.name}
+        onSearch={setSearch}
+        errors={errors}
+        skuField="productId"
+        required
+      />
       <ErrorNote error={errors[""]} />
       <button type="submit" disabled={busy}>
         {busy ? "Announcing…" : "Announce shipment"}
