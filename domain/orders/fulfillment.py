@@ -14,6 +14,7 @@ from domain.inventory import ledger
 from domain.inventory.models import InventoryLevel, MovementKind
 from domain.orders import events
 from domain.orders.models import (
+    ExceptionReason,
     FulfillmentOrder,
     FulfillmentOrderLine,
     FulfillmentStatus,
@@ -96,6 +97,7 @@ def mark_exception(
 ) -> Step:
     """Dispatch failed for good: the fulfillment order and its order wait for an operator."""
     fo, order = _advance(uow, fulfillment_id, FulfillmentStatus.EXCEPTION)
+    fo.exception_reason = ExceptionReason.DISPATCH_FAILED  # as a supplier's refused label
     events.order_exception(uow, order, fo, reason, code)
     return fo, order
 
@@ -110,6 +112,8 @@ def mark_delivered(uow: TenantUnitOfWork, fulfillment_id: uuid.UUID) -> Step:
 def _advance(uow: TenantUnitOfWork, fulfillment_id: uuid.UUID, target: FulfillmentStatus) -> Step:
     fo, order = _lock_step(uow, fulfillment_id, target)
     fo.status = target
+    if target is not FulfillmentStatus.EXCEPTION:
+        fo.exception_reason = None  # a retried or hand-shipped exception is over
     fo.updated_at = utcnow()
     refresh_status(uow, order)
     return fo, order
