@@ -151,6 +151,14 @@ def postgres_database(postgres_server: tuple[str, str]) -> Iterator[TestDatabase
     owner = make_engine(admin_url)
     tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
     with owner.begin() as connection:
+        # A connection the test left open (a stopped server's backend still finishing, an
+        # abandoned transaction) must not make every later test's TRUNCATE wait for it.
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
         connection.execute(text(f"TRUNCATE {tables} CASCADE"))
     owner.dispose()
 
