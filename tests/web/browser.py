@@ -24,12 +24,15 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+from crossdock.demo import DEMO_USERS
 from tests.serve_process import Server, crossdock_env, free_port, running
 from tests.web.node_tools import CHROMEDRIVER, CHROMIUM, ensure_built, require_browser
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 WAIT_S = 30.0
+PEOPLE = {face: (email, password) for face, email, _, _, _, password in DEMO_USERS}
+"""The demo's sign-in details by face (PROVIDER, CLIENT, SUPPLIER)."""
 NO_OUTSIDE = "127.0.0.1:9"  # the discard port: nothing listens, every outside request fails
 
 

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from selenium.webdriver.common.by import By
 
-from crossdock.demo import DEMO_USERS
 from tests.web.browser import (
+    PEOPLE,
     DemoServer,
     button,
     chromium,
@@ -26,7 +26,6 @@ from tests.web.browser import (
 
 pytestmark = pytest.mark.timeout(600)
 
-PEOPLE = {face: (email, password) for face, email, _, _, _, password in DEMO_USERS}
 NEW_PASSWORD = "a longer one for the audit"
 CHANGE = """mutation($input: ChangePasswordInput!) {
   changePassword(input: $input) { userErrors { field code message } user { id } }

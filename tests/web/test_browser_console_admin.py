@@ -13,8 +13,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from crossdock.demo import DEMO_USERS
 from tests.web.browser import (
+    PEOPLE,
     DemoServer,
     button,
     chromium,
@@ -28,7 +28,6 @@ from tests.web.browser import (
 
 pytestmark = pytest.mark.timeout(900)
 
-PEOPLE = {face: (email, password) for face, email, _, _, _, password in DEMO_USERS}
 ACCOUNTS = """{ carrierAccounts(first: 20) { edges { node { name enabled client { code } } } } }"""
 CARDS = "{ rateCards(first: 20) { edges { node { version pickPerOrder client { code } } } } }"
 EXCEPTIONS = (

@@ -12,8 +12,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from crossdock.demo import DEMO_USERS
 from tests.web.browser import (
+    PEOPLE,
     DemoServer,
     chromium,
     demo_server,
@@ -27,7 +27,7 @@ from tests.web.browser import (
 pytestmark = pytest.mark.timeout(900)
 
 DISPATCH_WAIT_S = 120.0  # the in-process worker asks the carrier; generous for a loaded machine
-STAFF = next((email, password) for face, email, *_, password in DEMO_USERS if face == "staff")
+STAFF = PEOPLE["staff"]
 TABLE = "table[aria-label='Fulfillment orders in exception']"
 REFERENCE = "HEAVY-TENT-1"
 RETRY = f"button[aria-label='Retry {REFERENCE} from RNO']"

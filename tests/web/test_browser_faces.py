@@ -12,8 +12,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from crossdock.demo import DEMO_USERS
 from tests.web.browser import (
+    PEOPLE,
     WAIT_S,
     DemoServer,
     button,
@@ -31,7 +31,6 @@ from tests.web.browser import (
 
 pytestmark = pytest.mark.timeout(900)
 
-PEOPLE = {face: (email, password) for face, email, _, _, _, password in DEMO_USERS}
 HOLD = """mutation($id: ID!) { placeOrderHold(input: {id: $id, reason: CLIENT_REQUEST}) {
   userErrors { code message } } }"""
 # Counts the board's requests for its page of orders (events must change rows in place).

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.common.by import By
 
-from crossdock.demo import DEMO_USERS
 from tests.web.browser import (
+    PEOPLE,
     DemoServer,
     button,
     chromium,
@@ -25,7 +25,7 @@ from tests.web.browser import (
 
 pytestmark = pytest.mark.timeout(900)
 
-MERCHANT = next((email, password) for face, email, *_, password in DEMO_USERS if face == "merchant")
+MERCHANT = PEOPLE["merchant"]
 ORDERS = 500
 CREATE_WAIT_S = 400.0  # 500 createOrder calls on a loaded two-core machine
 HEADER = ["reference", "service_level", "name", "line1", "city", "region", "postal_code"]

@@ -10,8 +10,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from crossdock.demo import DEMO_USERS
 from tests.web.browser import (
+    PEOPLE,
     DemoServer,
     button,
     chromium,
@@ -24,7 +24,6 @@ from tests.web.browser import (
 
 pytestmark = pytest.mark.timeout(600)
 
-PEOPLE = {face: (email, password) for face, email, _, _, _, password in DEMO_USERS}
 ANNOUNCED = """{ inboundShipments(first: 10) { edges { node {
   reference status client { code } warehouse { code }
   lines { expectedQuantity product { sku } } } } } }"""

@@ -11,8 +11,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from crossdock.demo import DEMO_USERS
 from tests.web.browser import (
+    PEOPLE,
     DemoServer,
     button,
     chromium,
@@ -26,7 +26,6 @@ from tests.web.browser import (
 
 pytestmark = pytest.mark.timeout(900)
 
-PEOPLE = {face: (email, password) for face, email, _, _, _, password in DEMO_USERS}
 VIEWER = "{ viewer { kind client { code } } }"
 
 

@@ -10,8 +10,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from crossdock.demo import DEMO_USERS
 from tests.web.browser import (
+    PEOPLE,
     WAIT_S,
     DemoServer,
     button,
@@ -28,7 +28,7 @@ from tests.web.browser import (
 
 pytestmark = pytest.mark.timeout(900)
 
-SUPPLIER = next((email, password) for face, email, *_, password in DEMO_USERS if face == "supplier")
+SUPPLIER = PEOPLE["supplier"]
 DROP_SHIP_ORDER = """mutation($reference: String!, $name: String!) {
   createOrder(input: {externalReference: $reference,
     shipTo: {name: $name, line1: "3 River Rd", city: "Reno", region: "NV", postalCode: "89501",

@@ -12,8 +12,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from crossdock.demo import DEMO_USERS
 from tests.web.browser import (
+    PEOPLE,
     WAIT_S,
     DemoServer,
     button,
@@ -32,7 +32,7 @@ from tests.web.browser import (
 pytestmark = pytest.mark.timeout(900)
 
 LABEL_WAIT_S = 120.0  # the in-process worker buys it; generous for a loaded machine
-SUPPLIER = next((email, password) for face, email, *_, password in DEMO_USERS if face == "supplier")
+SUPPLIER = PEOPLE["supplier"]
 # The README tour's rules: Colorado from ACME's store, the rest from the warehouses, with what
 # they lack (the hammock: only the supplier carries it) going to a drop-ship supplier.
 TOUR_RULES = """mutation($acme: ID!, $shop: ID!, $reno: ID!, $atl: ID!) {

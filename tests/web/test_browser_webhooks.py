@@ -12,9 +12,9 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from crossdock.demo import DEMO_USERS
 from domain.webhooks.signing import verify
 from tests.web.browser import (
+    PEOPLE,
     DemoServer,
     button,
     chromium,
@@ -28,7 +28,7 @@ from tests.web.browser import (
 
 pytestmark = pytest.mark.timeout(900)
 
-MERCHANT = next((email, password) for face, email, *_, password in DEMO_USERS if face == "merchant")
+MERCHANT = PEOPLE["merchant"]
 DELIVERY_WAIT_S = 90.0
 
 
