@@ -18,9 +18,7 @@ import asyncio
 import base64
 import re
 import secrets
-import socket
 import threading
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,6 +34,7 @@ from starlette.routing import Route
 
 from domain.addresses import Address
 from domain.shipping.labels import LabelContent, render_pdf, render_zpl
+from tests.fakes.background_server import BackgroundServer
 
 US_ZIP = re.compile(r"\d{5}(-\d{4})?")
 # (carrier, service, base price, price per ounce, delivery days)
@@ -403,41 +402,12 @@ def to_address(raw: dict[str, Any]) -> Address:
     )
 
 
-class FakeAggregatorServer:
+class FakeAggregatorServer(BackgroundServer):
     """The fake served by uvicorn in a background thread on 127.0.0.1, on a free port."""
 
     def __init__(self, fake: FakeAggregator | None = None, port: int = 0):
         self.fake = fake or FakeAggregator()
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", port))
-        self.port: int = self._socket.getsockname()[1]
-        config = uvicorn.Config(
-            self.fake.app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        """The base URL, e.g. http://127.0.0.1:54321."""
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> FakeAggregatorServer:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the fake aggregator did not start")
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
-        self._socket.close()
+        super().__init__(self.fake.app, port)
 
 
 @pytest.fixture(scope="session")

@@ -8,16 +8,16 @@ gives up sooner). `down()` fails everything until `up()`.
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-import uvicorn
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+
+from tests.fakes.background_server import BackgroundServer
+
+__all__ = ["BackgroundServer", "Fault", "FaultyShop"]
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -85,39 +85,3 @@ class FaultyShop:
             return await endpoint(request)
 
         return run
-
-
-class BackgroundServer:
-    """An app served by uvicorn in a thread on 127.0.0.1 (a free port unless given)."""
-
-    def __init__(self, app: Starlette, port: int = 0):
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind(("127.0.0.1", port))
-        self.port: int = self._socket.getsockname()[1]
-        config = uvicorn.Config(
-            app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        """The base URL."""
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> BackgroundServer:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the fake shop did not start")
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=5)
-        self._socket.close()
