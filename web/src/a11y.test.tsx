@@ -1,6 +1,7 @@
 import { cleanup, screen } from "@testing-library/preact";
 import type { ComponentChildren } from "preact";
 import { afterEach, describe, expect, it } from "vitest";
+import { SalesChannels } from "./pages/channels/SalesChannels";
 import { ImportOrders } from "./pages/client/ImportOrders";
 import { ClientOrders } from "./pages/client/ClientOrders";
 import { NewOrder } from "./pages/client/NewOrder";
@@ -75,6 +76,7 @@ const PAGES: [string, () => ComponentChildren][] = [
   ["client orders", () => <ClientOrders />],
   ["new order", () => <NewOrder />],
   ["CSV import", () => <ImportOrders />],
+  ["sales channels (client)", () => <SalesChannels canChange />],
   ["supplier work", () => <SupplierWork />],
   ["supplier stock", () => <SupplierStock />],
   ["ship-from", () => <ShipFrom />],

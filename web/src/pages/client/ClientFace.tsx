@@ -4,6 +4,8 @@ import { useSession } from "../../session";
 import { type NavItem, Shell } from "../../ui/Shell";
 import { type ScopedNavItem, allowedNav } from "../../ui/nav";
 import { OrderDetail } from "../console/OrderDetail";
+import { ChannelConnection } from "../channels/ChannelConnection";
+import { SalesChannels } from "../channels/SalesChannels";
 import { Webhooks } from "../integrations/Webhooks";
 import { ApiKeys } from "../people/ApiKeys";
 import { People } from "../people/People";
@@ -20,6 +22,7 @@ const NAV: ScopedNavItem[] = [
   { href: "/", label: "Orders", scope: "ORDERS_READ" },
   { href: "/orders/new", label: "New order", scope: "ORDERS_WRITE" },
   { href: "/import", label: "Import CSV", scope: "ORDERS_WRITE" },
+  { href: "/channels", label: "Sales channels", scope: "ORDERS_READ" },
   { href: "/stock", label: "Stock", scope: "INVENTORY_READ" },
   { href: "/invoices", label: "Invoices", scope: "BILLING_READ" },
   { href: "/people", label: "People", scope: "USERS_READ" },
@@ -39,11 +42,15 @@ export function ClientFace() {
   const path = usePath();
   const { viewer } = useSession();
   const canAnnounce = viewer.scopes.includes("INBOUND_WRITE");
+  const canChangeChannels = viewer.scopes.includes("ORDERS_WRITE");
   const order = match("/orders/:id", path);
+  const channel = match("/channels/:id", path);
   let page;
   if (match("/orders/new", path)) page = <NewOrder />;
   else if (order) page = <OrderDetail id={order.id} readOnly />;
   else if (match("/import", path)) page = <ImportOrders />;
+  else if (channel) page = <ChannelConnection id={channel.id} canChange={canChangeChannels} />;
+  else if (match("/channels", path)) page = <SalesChannels canChange={canChangeChannels} />;
   else if (match("/stock", path)) page = <Stock />;
   else if (match("/invoices", path)) page = <Invoices />;
   else if (match("/people", path)) page = <People />;

@@ -1,0 +1,109 @@
+"""A merchant connects a WooCommerce shop (a fake one speaking its REST API and webhooks) in the
+client portal of a real demo server: checks it and sees what the shop said, an order with a SKU
+the catalog lacks waits for a mapping, mapping it from the page releases the order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from tests.fakes.background_server import BackgroundServer
+from tests.fakes.woocommerce_server import FakeWooCommerce
+from tests.web.browser import (
+    PEOPLE,
+    DemoServer,
+    button,
+    chromium,
+    demo_server,
+    link,
+    screenshot,
+    sign_in,
+    wait_for,
+    wait_for_text,
+)
+
+pytestmark = pytest.mark.timeout(600)
+
+WAITING = "table[aria-label='Channel SKUs with no product']"
+ORDER = """query($ref: String!) { orders(first: 1, filter: {externalReference: $ref}) {
+  edges { node { status lines { sku quantity } } } } }"""
+MAPPINGS = "{ channelSkuMappings(first: 10) { edges { node { channelSku product { sku } } } } }"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    with demo_server(tmp_path_factory.mktemp("channels-demo")) as server:
+        yield server
+
+
+def test_a_merchant_connects_a_shop_and_maps_a_sku(served, tmp_path):
+    shop = FakeWooCommerce()
+    with BackgroundServer(shop.app) as shop_server, chromium(tmp_path) as driver:
+        sign_in(driver, served.url, *PEOPLE["merchant"])
+        link(driver, "Sales channels").click()
+        # when the merchant connects the shop with its consumer key and secret
+        form = wait_for(driver, "form[aria-label='Connect a shop']")
+        Select(driver.find_element(By.ID, "channel-kind")).select_by_visible_text("WooCommerce")
+        driver.find_element(By.ID, "channel-name").send_keys("acme-woo")
+        driver.find_element(By.ID, "channel-shop-url").send_keys(shop_server.url)
+        wait_for_text(driver, "#channel-warehouse", "RNO")
+        Select(driver.find_element(By.ID, "channel-warehouse")).select_by_visible_text(
+            "RNO · Reno DC"
+        )
+        driver.find_element(By.ID, "channel-api-key").send_keys(shop.consumer_key)
+        driver.find_element(By.ID, "channel-api-secret").send_keys(shop.consumer_secret)
+        button(driver, "Connect shop").click()
+        # then the webhook address and its secret are shown once; the credentials are gone
+        wait_for_text(driver, "form[aria-label='Connect a shop'] [role=status]", "Connected")
+        secret = form.find_element(By.CSS_SELECTOR, ".secret-value").get_attribute("value")
+        address = form.find_element(By.CSS_SELECTOR, "code").text
+        assert secret
+        assert address.startswith(served.url + "/channels/woocommerce/webhook/")
+        assert driver.find_element(By.ID, "channel-api-secret").get_attribute("value") == ""
+        assert shop.consumer_secret not in driver.page_source
+        wait_for_text(driver, "table[aria-label='Sales channels']", "acme-woo")
+
+        # when they check it: the shop's own name comes back
+        link(driver, "Check it and map SKUs").click()
+        button(driver, "Check connection").click()
+        wait_for_text(driver, "main [role=status]", "Reached the shop: 1 Fake Street")
+
+        # when the shop sends an order whose SKU names no product, signed with that secret
+        placed = shop.place_order([("SHOP-TENT", 2)])
+        headers, body = shop.webhook(placed, secret, "order.created")
+        assert httpx.post(address, content=body, headers=headers, timeout=30).status_code == 200
+        reference = f"acme-woo-{placed['id']}"
+        # then the page lists the SKU with the order held for it
+        driver.refresh()
+        wait_for_text(driver, WAITING, "SHOP-TENT")
+        wait_for_text(driver, WAITING, reference)
+        screenshot(driver, "client-sales-channel")
+        assert _order(served, reference)["status"] == "ON_HOLD"
+
+        # when they map it to the tent from that row
+        button(driver, "Map SHOP-TENT").click()
+        product = driver.switch_to.active_element
+        assert product.get_attribute("id") == "map-product-sku"
+        product.send_keys("TENT-2P")
+        button(driver, "Map SKU").click()
+        # then the order is released with the tent, and nothing waits any more
+        wait_for_text(driver, "main [role=status]", "Mapped SHOP-TENT to TENT-2P")
+        wait_for_text(driver, WAITING, "None")
+        assert _order(served, reference) == {
+            "status": "ALLOCATED",
+            "lines": [{"sku": "TENT-2P", "quantity": 2}],
+        }
+        mappings = served.graphql("client key (ACME", MAPPINGS)["channelSkuMappings"]["edges"]
+        assert [m["node"] for m in mappings] == [
+            {"channelSku": "SHOP-TENT", "product": {"sku": "TENT-2P"}}
+        ]
+
+
+def _order(served: DemoServer, reference: str) -> dict:
+    edges = served.graphql("client key (ACME", ORDER, {"ref": reference})["orders"]["edges"]
+    assert edges, f"no order {reference}"
+    return edges[0]["node"]
