@@ -1,10 +1,13 @@
 """A merchant connects a WooCommerce shop (a fake one speaking its REST API and webhooks) in the
 client portal of a real demo server: checks it and sees what the shop said, an order with a SKU
-the catalog lacks waits for a mapping, mapping it from the page releases the order."""
+the catalog lacks waits for a mapping, mapping it from the page releases the order; staff see
+the connection, with what it imported, on the console's Sales channels page and push all its
+stock again."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -15,6 +18,7 @@ from tests.fakes.background_server import BackgroundServer
 from tests.fakes.woocommerce_server import FakeWooCommerce
 from tests.web.browser import (
     PEOPLE,
+    WAIT_S,
     DemoServer,
     button,
     chromium,
@@ -31,6 +35,7 @@ pytestmark = pytest.mark.timeout(600)
 WAITING = "table[aria-label='Channel SKUs with no product']"
 ORDER = """query($ref: String!) { orders(first: 1, filter: {externalReference: $ref}) {
   edges { node { status lines { sku quantity } } } } }"""
+LEVELS = "{ inventoryLevels(first: 50) { edges { node { product { sku } warehouse { code } available } } } }"
 MAPPINGS = "{ channelSkuMappings(first: 10) { edges { node { channelSku product { sku } } } } }"
 
 
@@ -40,8 +45,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
         yield server
 
 
-def test_a_merchant_connects_a_shop_and_maps_a_sku(served, tmp_path):
+def test_a_merchant_connects_a_shop_maps_a_sku_and_staff_see_it(served, tmp_path):
     shop = FakeWooCommerce()
+    shop_tent = shop.add_product("SHOP-TENT", stock=0)
     with BackgroundServer(shop.app) as shop_server, chromium(tmp_path) as driver:
         sign_in(driver, served.url, *PEOPLE["merchant"])
         link(driver, "Sales channels").click()
@@ -101,6 +107,53 @@ def test_a_merchant_connects_a_shop_and_maps_a_sku(served, tmp_path):
         assert [m["node"] for m in mappings] == [
             {"channelSku": "SHOP-TENT", "product": {"sku": "TENT-2P"}}
         ]
+
+        # when staff open the console's Sales channels page
+        button(driver, "Sign out").click()
+        sign_in(driver, served.url, *PEOPLE["staff"])
+        link(driver, "Sales channels").click()
+        # then ACME's shop is listed with what it imported
+        wait_for_text(driver, "table[aria-label='Sales channels']", "acme-woo")
+        row = driver.find_element(By.XPATH, "//table[@aria-label='Sales channels']//tr[.//a]")
+        assert "ACME" in row.text
+        assert "1 Fake Street" in row.text
+        assert "1 imported · 0 held · 0 failed" in row.text
+        # when the shop's count of the tent goes wrong, and they push all its stock again
+        tents = _available(served, "TENT-2P", "RNO")
+        _wait(lambda: _shop_stock(shop, shop_tent) == tents, "the pushes after the mapping")
+        with shop.lock:
+            shop.products[shop_tent]["stock_quantity"] = 999
+        link(driver, "acme-woo").click()
+        wait_for_text(driver, "main dl", "ACME · ACME Outdoor")
+        driver.find_element(By.XPATH, "//label[contains(., 'Push all stock again')]/input").click()
+        button(driver, "Resync").click()
+        wait_for_text(
+            driver, "form[aria-label='Resync'] [role=status]", "All stock is pushed again."
+        )
+        # then the shop shows the warehouse's available tents again
+        _wait(lambda: _shop_stock(shop, shop_tent) == tents, "the full stock push")
+
+
+def _available(served: DemoServer, sku: str, warehouse: str) -> int:
+    edges = served.graphql("client key (ACME", LEVELS)["inventoryLevels"]["edges"]
+    [level] = [
+        e["node"]
+        for e in edges
+        if e["node"]["product"]["sku"] == sku and e["node"]["warehouse"]["code"] == warehouse
+    ]
+    return level["available"]
+
+
+def _shop_stock(shop: FakeWooCommerce, product_id: int) -> int:
+    with shop.lock:
+        return shop.products[product_id]["stock_quantity"]
+
+
+def _wait(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.1)
 
 
 def _order(served: DemoServer, reference: str) -> dict:

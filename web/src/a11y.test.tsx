@@ -77,6 +77,7 @@ const PAGES: [string, () => ComponentChildren][] = [
   ["new order", () => <NewOrder />],
   ["CSV import", () => <ImportOrders />],
   ["sales channels (client)", () => <SalesChannels canChange />],
+  ["sales channels (staff)", () => <SalesChannels staff canChange />],
   ["supplier work", () => <SupplierWork />],
   ["supplier stock", () => <SupplierStock />],
   ["ship-from", () => <ShipFrom />],

@@ -26,11 +26,12 @@ export function Resync({ id, onDone }: { id: string; onDone: () => void }) {
     const found = fieldErrorsOf(await resync({ input }));
     setErrors(found);
     if (Object.keys(found).length === 0) {
-      setDone(
-        [input.ordersSince ? "Orders are imported again from that time" : "", input.fullStockPush ? "all stock is pushed again" : ""]
-          .filter(Boolean)
-          .join("; ") + ".",
-      );
+      const parts = [
+        input.ordersSince ? "orders changed since then are imported again" : "",
+        input.fullStockPush ? "all stock is pushed again" : "",
+      ].filter(Boolean);
+      const said = parts.join("; ");
+      setDone(`${said.charAt(0).toUpperCase()}${said.slice(1)}.`);
       setSince("");
       setStock(false);
       onDone();

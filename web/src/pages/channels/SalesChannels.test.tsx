@@ -367,6 +367,16 @@ describe("a sales channel's page", () => {
     expect(document.body.innerHTML).not.toContain("cs_new");
   });
 
+  it("shows staff the client, and looks products up among that client's only", async () => {
+    const { sent } = renderSignedIn(<ChannelConnection id="CH1" staff canChange />, detailQueries, {}, staff);
+    expect(screen.getByText("ACME · ACME Outdoor")).toBeTruthy();
+    expect(sent).toHaveBeenCalledWith("ChannelProductSearch", { search: null, clientId: "C1" });
+    type("Channel SKU", "SHOP-TENT");
+    type("Product SKU", "BOLT-BEANS");
+    fireEvent.click(screen.getByRole("button", { name: "Map SKU" }));
+    await waitFor(() => expect(sent).toHaveBeenCalledWith("ChannelProductBySku", { sku: "BOLT-BEANS", clientId: "C1" }));
+  });
+
   it("gives every control drawn from its data a name a screen reader says", () => {
     renderSignedIn(<ChannelConnection id="CH1" canChange />, detailQueries, {}, merchant);
     for (const role of ["button", "link", "textbox", "checkbox", "combobox"] as const)

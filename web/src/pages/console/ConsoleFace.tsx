@@ -3,6 +3,8 @@ import type { ApiScope } from "../../gql/graphql";
 import { useSession } from "../../session";
 import { type NavItem, Shell } from "../../ui/Shell";
 import { type ScopedNavItem, allowedNav } from "../../ui/nav";
+import { ChannelConnection } from "../channels/ChannelConnection";
+import { SalesChannels } from "../channels/SalesChannels";
 import { Webhooks } from "../integrations/Webhooks";
 import { ApiKeys } from "../people/ApiKeys";
 import { People } from "../people/People";
@@ -27,6 +29,7 @@ const NAV: ScopedNavItem[] = [
   { href: "/rate-cards", label: "Rate cards", scope: "BILLING_READ" },
   { href: "/clients", label: "Clients", scope: "CLIENTS_READ" },
   { href: "/carriers", label: "Carriers", scope: "ORDERS_READ" },
+  { href: "/channels", label: "Sales channels", scope: "ORDERS_READ" },
   { href: "/people", label: "People", scope: "USERS_READ" },
   { href: "/sign-ins", label: "Sign-ins", scope: "AUDIT_READ" },
   { href: "/keys", label: "API keys", scope: "KEYS_READ" },
@@ -43,6 +46,8 @@ export function ConsoleFace() {
   const path = usePath();
   const { viewer } = useSession();
   const order = match("/orders/:id", path);
+  const channel = match("/channels/:id", path);
+  const canChangeChannels = viewer.scopes.includes("ORDERS_WRITE");
   let page;
   if (order) page = <OrderDetail id={order.id} />;
   else if (match("/exceptions", path)) page = <Exceptions />;
@@ -54,6 +59,8 @@ export function ConsoleFace() {
   else if (match("/inbound", path)) page = <Inbound canReceive />;
   else if (match("/clients", path)) page = <Clients />;
   else if (match("/carriers", path)) page = <CarrierAccounts />;
+  else if (channel) page = <ChannelConnection id={channel.id} staff canChange={canChangeChannels} />;
+  else if (match("/channels", path)) page = <SalesChannels staff canChange={canChangeChannels} />;
   else if (match("/rate-cards", path)) page = <RateCards />;
   else if (match("/webhooks", path)) page = <Webhooks />;
   else page = <OrderBoard />;
