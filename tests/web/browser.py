@@ -18,8 +18,10 @@ from typing import Any
 
 import httpx
 from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -131,6 +133,25 @@ def wait_for_text(driver: webdriver.Chrome, css: str, text: str, timeout: float 
     WebDriverWait(driver, timeout).until(
         ec.text_to_be_present_in_element((By.CSS_SELECTOR, css), text)
     )
+
+
+def replace_text(box: WebElement, text: str, timeout: float = WAIT_S) -> None:
+    """Replace what `box` holds with `text` as a person would: select all, then type.
+
+    WebDriver's `clear()` empties the box without the input event React listens for, so
+    any re-render before the next keystroke (a live event, a blur) puts the old value back
+    and the typing lands after it. Keystrokes keep React's state and the box in step; the
+    wait makes a box that still disagrees fail here, naming both values.
+    """
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(Keys.BACKSPACE)
+    box.send_keys(text)
+    try:
+        WebDriverWait(box.parent, timeout).until(lambda _: box.get_attribute("value") == text)
+    except TimeoutException:
+        raise AssertionError(
+            f"the box holds {box.get_attribute('value')!r}, not {text!r}"
+        ) from None
 
 
 def screenshot(driver: webdriver.Chrome, name: str) -> Path:

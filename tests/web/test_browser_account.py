@@ -19,6 +19,7 @@ from tests.web.browser import (
     link,
     mark_page,
     page_is_marked,
+    replace_text,
     sign_in,
     wait_for,
     wait_for_text,
@@ -57,9 +58,7 @@ class Session:
 
 
 def _fill(driver, label_for: str, text: str) -> None:
-    box = driver.find_element(By.ID, label_for)
-    box.clear()
-    box.send_keys(text)
+    replace_text(driver.find_element(By.ID, label_for), text)
 
 
 @pytest.mark.parametrize("face", ["staff", "merchant"])

@@ -22,6 +22,7 @@ from tests.web.browser import (
     link,
     mark_page,
     page_is_marked,
+    replace_text,
     screenshot,
     sign_in,
     wait_for,
@@ -118,9 +119,7 @@ def _fill_new_order(driver, reference: str, sku: str, quantity: int) -> None:
     ):
         driver.find_element(By.ID, f"shipTo-{field}").send_keys(value)
     driver.find_element(By.ID, "line-0-sku").send_keys(sku)
-    quantity_box = driver.find_element(By.ID, "line-0-quantity")
-    quantity_box.clear()
-    quantity_box.send_keys(str(quantity))
+    replace_text(driver.find_element(By.ID, "line-0-quantity"), str(quantity))
 
 
 def _count_of(driver, status: str) -> int:
@@ -323,8 +322,7 @@ def test_staff_receive_an_announced_inbound_shipment(served, staff):
     link(staff, "Inbound").click()
     card = wait_for(staff, "form[aria-label='Inbound PO-WEB-1']")
     box = card.find_element(By.CSS_SELECTOR, "input[aria-label='Receive LAMP-LED']")
-    box.clear()
-    box.send_keys("48")
+    replace_text(box, "48")
     screenshot(staff, "console-inbound")
     card.find_element(By.XPATH, ".//button[.='Receive']").click()
     # then

@@ -17,6 +17,7 @@ from tests.web.browser import (
     chromium,
     demo_server,
     link,
+    replace_text,
     sign_in,
     wait_for,
     wait_for_text,
@@ -36,9 +37,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
 
 
 def _type(driver, box_id: str, text: str) -> None:
-    box = driver.find_element(By.ID, box_id)
-    box.clear()
-    box.send_keys(text)
+    replace_text(driver.find_element(By.ID, box_id), text)
 
 
 def test_a_merchant_announces_an_inbound_shipment_staff_then_expect(served, tmp_path):

@@ -20,6 +20,7 @@ from tests.web.browser import (
     link,
     mark_page,
     page_is_marked,
+    replace_text,
     screenshot,
     sign_in,
     wait_for,
@@ -159,8 +160,7 @@ def test_the_supplier_reports_stock_one_product_and_by_csv(served, supplier, tmp
     wait_for(supplier, "table[aria-label='Stock']")
     # when one product's available units are reported
     box = wait_for(supplier, "input[aria-label='Available of TG-HAM-1']")
-    box.clear()
-    box.send_keys("12")
+    replace_text(box, "12")
     button(supplier, "Save").click()
     # then
     WebDriverWait(supplier, WAIT_S).until(lambda d: _available(served) == 12)

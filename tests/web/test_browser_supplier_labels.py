@@ -22,6 +22,7 @@ from tests.web.browser import (
     link,
     mark_page,
     page_is_marked,
+    replace_text,
     screenshot,
     sign_in,
     wait_for,
@@ -110,9 +111,7 @@ def _set_ship_from(driver, country: str) -> None:
         ("address-postalCode", "89502"),
         ("address-country", country),
     ):
-        field = wait_for(driver, f"input#{box}")
-        field.clear()
-        field.send_keys(value)
+        replace_text(wait_for(driver, f"input#{box}"), value)
     button(driver, "Save address").click()
 
 
