@@ -15,7 +15,11 @@ from api.channels.inputs import (
     SetChannelSkuMappingInput,
     UpdateChannelConnectionInput,
 )
-from api.channels.types import ChannelConnectionType, ChannelSkuMappingType
+from api.channels.types import (
+    ChannelCheckDetailType,
+    ChannelConnectionType,
+    ChannelSkuMappingType,
+)
 from api.context import Context
 from api.mutations import Payload, decode_id, mutate, mutate_by_service, optional_id
 from api.permissions import requires
@@ -85,6 +89,13 @@ class CheckChannelConnectionPayload(Payload):
     )
     message: str | None = strawberry.field(
         default=None, description="What the shop said when it did not (never the credentials)."
+    )
+    details: list[ChannelCheckDetailType] | None = strawberry.field(
+        default=None,
+        description=(
+            "What else the shop told about itself (shop name and location are on the "
+            "connection); null when it was not reached."
+        ),
     )
 
 
@@ -191,6 +202,7 @@ class Mutation:
                 channel_connection=ChannelConnectionType.from_row(row) if row else None,
                 reachable=result[0] is not None,
                 message=result[1],
+                details=_details(result[0]),
             )
 
         return await mutate_by_service(info, CheckChannelConnectionPayload, run, done)
@@ -213,6 +225,16 @@ class Mutation:
                 channel_connection=ChannelConnectionType.from_row(row)
             ),
         )
+
+
+def _details(found: ChannelCheck | None) -> list[ChannelCheckDetailType] | None:
+    if found is None:
+        return None
+    return [
+        ChannelCheckDetailType(name=name, value=value)
+        for name, value in sorted(found.details.items())
+        if value
+    ]
 
 
 def _connection(uow: TenantUnitOfWork, connection_id: uuid.UUID) -> ChannelConnection | None:

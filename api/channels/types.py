@@ -55,6 +55,16 @@ ChannelOrderStatusEnum = described_enum(
 )
 
 
+@strawberry.type(name="ChannelCheckDetail")
+class ChannelCheckDetailType:
+    """One more thing a check read from the shop, e.g. its currency."""
+
+    name: str = strawberry.field(
+        description="What it is: `currency` (WooCommerce), `domain` (Shopify's myshopify domain)."
+    )
+    value: str = strawberry.field(description="What the shop said.")
+
+
 @strawberry.type(name="ChannelConnectionStats")
 class ConnectionStatsType:
     """What a connection has imported and what waits to be pushed."""

@@ -23,7 +23,8 @@ NODE = """query($id: ID!) { node(id: $id) { id } }"""
 UPDATE = """mutation($input: UpdateChannelConnectionInput!) { updateChannelConnection(input: $input) {
   channelConnection { id name syncInventory } userErrors { field code message } } }"""
 CHECK = """mutation($id: ID!) { checkChannelConnection(input: {id: $id}) {
-  reachable message channelConnection { shopName lastError } userErrors { field code } } }"""
+  reachable message details { name value } channelConnection { shopName lastError }
+  userErrors { field code } } }"""
 RESYNC = """mutation($input: ResyncChannelInput!) { resyncChannel(input: $input) {
   channelConnection { cursor counts { stockPending } } userErrors { field code } } }"""
 MAP = """mutation($input: SetChannelSkuMappingInput!) { setChannelSkuMapping(input: $input) {
@@ -115,10 +116,12 @@ def test_check_reaches_the_shop_and_reports_a_refusal_without_secrets(channel_wo
     assert ok == {
         "reachable": True,
         "message": None,
+        "details": [{"name": "currency", "value": "USD"}],
         "channelConnection": {"shopName": "1 Fake Street", "lastError": None},
         "userErrors": [],
     }
     assert refused["reachable"] is False
+    assert refused["details"] is None
     assert "401" in refused["message"]
     assert "TOPSECRET" not in str(refused)
     assert "check" in refused["channelConnection"]["lastError"]
