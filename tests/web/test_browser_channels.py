@@ -76,7 +76,7 @@ def test_a_merchant_connects_a_shop_maps_a_sku_and_staff_see_it(served, tmp_path
         # when they check it: the shop's own name comes back
         link(driver, "Check it and map SKUs").click()
         button(driver, "Check connection").click()
-        wait_for_text(driver, "main [role=status]", "Reached the shop: 1 Fake Street")
+        wait_for_text(driver, "main [role=status]", "Reached the shop: 1 Fake Street; currency USD")
 
         # when the shop sends an order whose SKU names no product, signed with that secret
         placed = shop.place_order([("SHOP-TENT", 2)])

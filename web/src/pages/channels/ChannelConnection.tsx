@@ -17,7 +17,13 @@ import { webhookUrl } from "./ConnectShop";
 import { countsText } from "./SalesChannels";
 import { SkuMappings } from "./SkuMappings";
 
-type Check = { reachable: boolean; message?: string | null; shopName?: string | null; locationId?: string | null };
+type Check = {
+  reachable: boolean;
+  message?: string | null;
+  shopName?: string | null;
+  locationId?: string | null;
+  details?: readonly { name: string; value: string }[] | null;
+};
 
 /** One shop connection: what it has done, checking it, its switches, new credentials,
  * resyncing, its SKU mappings and the orders waiting for them. */
@@ -47,6 +53,7 @@ export function ChannelConnection({ id, staff = false, canChange = false }: { id
         message: payload.message,
         shopName: payload.channelConnection?.shopName,
         locationId: payload.channelConnection?.locationId,
+        details: payload.details,
       });
     refresh();
   }
@@ -157,7 +164,9 @@ function CheckResult({ checked }: { checked: Check }) {
   return (
     <p role="status">
       Reached the shop{checked.shopName ? `: ${checked.shopName}` : ""}
-      {checked.locationId ? `, fulfilling from its location ${checked.locationId}` : ""}. The credentials work.
+      {checked.locationId ? `, fulfilling from its location ${checked.locationId}` : ""}
+      {checked.details?.length ? `; ${checked.details.map((d) => `${d.name} ${d.value}`).join(", ")}` : ""}. The
+      credentials work.
     </p>
   );
 }

@@ -151,7 +151,7 @@ function Connected({ connected }: { connected: Connected }) {
         <br />
         <span class="muted">
           {connected.kind === "SHOPIFY"
-            ? "Shopify sends its fulfillment requests here, signed with the app's client secret."
+            ? "Shopify sends its fulfillment requests here, signed with the app's client secret. Check the connection next: that registers Crossdock as the shop's fulfillment service (a location)."
             : "Enter it as the delivery URL of the shop's order webhooks (created and updated)."}
         </span>
       </p>

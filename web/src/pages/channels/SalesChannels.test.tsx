@@ -240,6 +240,7 @@ describe("a sales channel's page", () => {
           checkChannelConnection: {
             reachable: true,
             message: null,
+            details: [{ name: "currency", value: "USD" }],
             channelConnection: { ...connection, shopName: "1 Fake Street", lastError: null },
             userErrors: [],
           },
@@ -248,7 +249,11 @@ describe("a sales channel's page", () => {
       merchant,
     );
     fireEvent.click(screen.getByRole("button", { name: "Check connection" }));
-    await waitFor(() => expect(screen.getByText(/Reached the shop: 1 Fake Street/)).toBeTruthy());
+    await waitFor(() =>
+      expect(screen.getByText(/Reached the shop/).textContent).toBe(
+        "Reached the shop: 1 Fake Street; currency USD. The credentials work.",
+      ),
+    );
     expect(sent).toHaveBeenCalledWith("CheckChannelConnection", { id: "CH1" });
   });
 
@@ -261,6 +266,7 @@ describe("a sales channel's page", () => {
           checkChannelConnection: {
             reachable: false,
             message: "The shop refused the credentials (401).",
+            details: null,
             channelConnection: connection,
             userErrors: [],
           },
@@ -304,6 +310,22 @@ describe("a sales channel's page", () => {
     // the mappings and the import that failed are listed
     expect(screen.getByRole("table", { name: "SKU mappings" }).textContent).toContain("LAMP-LED · LED lantern");
     expect(screen.getByRole("table", { name: "Orders that could not be imported" }).textContent).toContain("no ship-to country");
+  });
+
+  it("lists no SKU that has been mapped since the order was held", () => {
+    const mappedSince = {
+      ...detailQueries,
+      ChannelConnection: {
+        ...detailQueries.ChannelConnection,
+        channelSkuMappings: {
+          edges: [{ node: { id: "M3", channelSku: "SHOP-TENT", product: { id: "P1", sku: "TENT-2P", name: "Two-person tent" } } }],
+        },
+      },
+    };
+    renderSignedIn(<ChannelConnection id="CH1" canChange />, mappedSince, {}, merchant);
+    const waiting = screen.getByRole("table", { name: "Channel SKUs with no product" });
+    expect(waiting.textContent).toContain("None");
+    expect(within(waiting).queryByRole("button")).toBeNull();
   });
 
   it("names an unknown product beside its field and sends nothing; a refusal shows beside the channel SKU", async () => {

@@ -178,6 +178,10 @@ export const CheckChannelConnectionDocument = graphql(`
     checkChannelConnection(input: { id: $id }) {
       reachable
       message
+      details {
+        name
+        value
+      }
       channelConnection {
         ...ChannelConnectionRow
       }
