@@ -123,23 +123,61 @@ describe("exceptions page", () => {
     expect(rowsOf()).toHaveLength(2);
   });
 
-  it("drops a row retried successfully, asking for the list again", async () => {
+  /** The page after a successful Retry of ACME-1001's LEEDS part, the server answering `parts`. */
+  function retried(list: ReturnType<typeof exceptionOrders> | typeof noneLeft, parts: object[]) {
     const queries: Record<string, unknown> = { ExceptionOrders: exceptionOrders() };
-    const { sent } = renderSignedIn(
+    const view = renderSignedIn(
       <Exceptions />,
       queries,
       { RetryDispatch: { retryDispatch: { userErrors: [] } } },
       staff,
     );
+    queries.ExceptionOrders = list;
+    queries.RetriedParts = { nodes: [{ id: "O1", fulfillmentOrders: parts }] };
+    fireEvent.click(screen.getByRole("button", { name: "Retry ACME-1001 from LEEDS" }));
+    return view;
+  }
+
+  function withoutAcme() {
     const answer = exceptionOrders();
     answer.orders.edges = answer.orders.edges.slice(1); // the server has it PACKED again
-    queries.ExceptionOrders = answer;
-    fireEvent.click(screen.getByRole("button", { name: "Retry ACME-1001 from LEEDS" }));
+    return answer;
+  }
+
+  it("keeps a retried row, marked as retrying, while the carrier has not answered", async () => {
+    const { sent } = retried(withoutAcme(), [
+      { id: "FO1", status: "PACKED", updatedAt: "2026-12-01T09:05:00Z" },
+      { id: "FO2", status: "PACKED", updatedAt: "2026-12-01T09:00:00Z" },
+    ]);
+
+    await waitFor(() => expect(sent).toHaveBeenCalledWith("RetriedParts", { ids: ["O1"] }));
+    await waitFor(() => expect(rowsOf()[1].textContent).toContain("Retrying: waiting for the carrier's answer"));
+    expect(rowsOf()).toHaveLength(2);
+    const button = within(rowsOf()[1]).getByRole("button", { name: "Retry ACME-1001 from LEEDS" });
+    expect((button as HTMLButtonElement).disabled).toBe(true);
+    expect(sent.mock.calls.filter(([name]) => name === "ExceptionOrders").length).toBeGreaterThan(1);
+  });
+
+  it("shows the carrier's new words when the retry is refused again", async () => {
+    const again = exceptionOrders();
+    const part = again.orders.edges[0].node.fulfillmentOrders[0];
+    part.updatedAt = "2026-12-01T09:06:00Z";
+    part.dispatch = { exceptionReason: "Parcel too heavy: 40 kg", updatedAt: "2026-12-01T09:06:00Z" };
+    retried(again, [{ id: "FO1", status: "EXCEPTION", updatedAt: "2026-12-01T09:06:00Z" }]);
+
+    await waitFor(() => expect(rowsOf()[1].textContent).toContain("Refused again"));
+    expect(rowsOf()[1].textContent).toContain("Dispatch failed: Parcel too heavy: 40 kg");
+    const button = within(rowsOf()[1]).getByRole("button", { name: "Retry ACME-1001 from LEEDS" });
+    expect((button as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("drops a retried row once it ships, and says so", async () => {
+    retried(withoutAcme(), [{ id: "FO1", status: "SHIPPED", updatedAt: "2026-12-01T09:07:00Z" }]);
 
     await waitFor(() => expect(rowsOf()).toHaveLength(1));
     expect(rowsOf()[0].textContent).toContain("BETA-7");
+    expect(screen.getByRole("status").textContent).toBe("ACME-1001 from LEEDS shipped.");
     expect(screen.queryByRole("alert")).toBeNull();
-    expect(sent.mock.calls.filter(([name]) => name === "ExceptionOrders").length).toBeGreaterThan(1);
   });
 
   it("says so when nothing is in exception", () => {
@@ -149,7 +187,7 @@ describe("exceptions page", () => {
   });
 
   it("says it is loading until the list comes", () => {
-    const client = { executeQuery: vi.fn(() => never) } as unknown as Client;
+    const client = { executeQuery: vi.fn(() => never), executeSubscription: () => never } as unknown as Client;
     render(
       <Provider value={client}>
         <SessionContext.Provider value={{ ...staff, timeZone: "UTC", signOut: () => undefined }}>

@@ -1,17 +1,20 @@
-import { useMutation, useQuery } from "@urql/preact";
-import { useState } from "preact/hooks";
+import { useMutation, useQuery, useSubscription } from "@urql/preact";
+import { useEffect, useState } from "preact/hooks";
 import { formatTime, humanize } from "../../format";
 import { graphql } from "../../gql";
-import type { ExceptionOrdersQuery } from "../../gql/graphql";
+import type { ExceptionOrdersQuery, RetriedPartsQuery } from "../../gql/graphql";
 import { Link } from "../../router";
 import { useSession } from "../../session";
 import { DataTable } from "../../ui/DataTable";
 import { problemOf } from "../../ui/mutationResult";
 import { ErrorNote, Loading } from "../../ui/states";
 import { RetryDispatchDocument } from "./fulfillmentSteps";
+import { OrderLiveDocument } from "./orderDetailQuery";
 
 /** How many orders in EXCEPTION one page lists. */
 export const MOST_ORDERS = 100;
+/** How often a retried part is asked about while no order event says it moved (ms). */
+export const RETRY_CHECK_MS = 3000;
 
 const ExceptionOrders = graphql(`
   query ExceptionOrders($first: Int!) {
@@ -53,6 +56,21 @@ const ExceptionOrders = graphql(`
   }
 `);
 
+const RetriedParts = graphql(`
+  query RetriedParts($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Order {
+        id
+        fulfillmentOrders {
+          id
+          status
+          updatedAt
+        }
+      }
+    }
+  }
+`);
+
 type Order = ExceptionOrdersQuery["orders"]["edges"][number]["node"];
 type FulfillmentOrder = Order["fulfillmentOrders"][number];
 /** One fulfillment order in EXCEPTION, with the order it belongs to. */
@@ -73,15 +91,71 @@ export function exceptionSince(fo: FulfillmentOrder): string {
   return fo.overdueAt ?? fo.updatedAt;
 }
 
+function sourceOf(row: ExceptionRow): string {
+  return row.fo.warehouse?.code ?? row.fo.supplier?.name ?? "elsewhere";
+}
+
 function reasonOf(fo: FulfillmentOrder): string {
   const kind = fo.exceptionReason ? humanize(fo.exceptionReason) : "Exception";
   const words = fo.dispatch?.exceptionReason ?? fo.labelRefusal;
   return words ? `${kind}: ${words}` : kind;
 }
 
+/** A listed row, marked while its retry waits for the carrier or after it was refused again. */
+export type ListedRow = ExceptionRow & { retry?: "retrying" | "refused again" };
+
+/**
+ * The rows to show: the list's, with a row that is being retried kept (as it was) though the
+ * server has it PACKED again, and a row refused again since its retry marked as such.
+ */
+export function listedRows(rows: ExceptionRow[], retried: Record<string, Retried>): ListedRow[] {
+  const listed: ListedRow[] = rows.map((row) => {
+    const entry = retried[row.fo.id];
+    if (!entry || entry.outcome === "shipped") return row;
+    if (row.fo.updatedAt !== entry.row.fo.updatedAt) return { ...row, retry: "refused again" };
+    return { ...entry.row, retry: entry.outcome };
+  });
+  const ids = new Set(rows.map((row) => row.fo.id));
+  for (const [id, entry] of Object.entries(retried)) {
+    if (!ids.has(id) && entry.outcome !== "shipped") listed.push({ ...entry.row, retry: entry.outcome });
+  }
+  return listed.sort((a, b) => Date.parse(exceptionSince(a.fo)) - Date.parse(exceptionSince(b.fo)));
+}
+
+/** A row whose Retry the server took: it stays listed until the carrier answers. */
+export type Retried = { row: ExceptionRow; outcome: "retrying" | "refused again" | "shipped" };
+
+type Part = { id: string; status: string; updatedAt: string };
+
+/** The parts of the retried orders as the server has them now. */
+function partsOf(data: RetriedPartsQuery | undefined): Map<string, Part> {
+  const parts = new Map<string, Part>();
+  for (const node of data?.nodes ?? []) {
+    if (node && "fulfillmentOrders" in node) {
+      for (const fo of node.fulfillmentOrders) parts.set(fo.id, fo);
+    }
+  }
+  return parts;
+}
+
+/**
+ * What became of a retried part: in EXCEPTION again since the retry (its `updatedAt` moved:
+ * the retry made it PACKED, the refusal EXCEPTION), past the carrier (shipped, delivered,
+ * cancelled), or still waiting for the carrier's answer.
+ */
+export function retryOutcome(retried: Retried, part: Part | undefined): Retried["outcome"] {
+  if (!part) return retried.outcome;
+  if (part.status === "EXCEPTION") {
+    return part.updatedAt !== retried.row.fo.updatedAt ? "refused again" : retried.outcome;
+  }
+  return part.status === "PACKED" ? "retrying" : "shipped";
+}
+
 /**
  * Fulfillment orders in EXCEPTION across clients, with why and since when; Retry dispatches
- * one again, its refusal shown on its row, and the list is asked for again after each retry.
+ * one again and keeps its row, marked as retrying, until the carrier answers: a refusal
+ * shows the carrier's new words on the row, a shipment takes the row away. Order events
+ * (and, while a retry waits, a check every few seconds) keep the page current.
  */
 export function Exceptions() {
   const { timeZone } = useSession();
@@ -93,18 +167,58 @@ export function Exceptions() {
   const [, retry] = useMutation(RetryDispatchDocument);
   const [busy, setBusy] = useState<string>();
   const [problems, setProblems] = useState<Record<string, string | undefined>>({});
+  const [retried, setRetried] = useState<Record<string, Retried>>({});
+  const waiting = Object.values(retried).filter((r) => r.outcome === "retrying");
+  const [parts, checkParts] = useQuery({
+    query: RetriedParts,
+    variables: { ids: [...new Set(waiting.map((r) => r.row.order.id))] },
+    pause: waiting.length === 0,
+    requestPolicy: "network-only",
+  });
+  const [orderLive] = useSubscription({ query: OrderLiveDocument });
 
-  async function retryRow(id: string) {
+  const refresh = () => refetch({ requestPolicy: "network-only" });
+  useEffect(() => {
+    if (!orderLive.data) return;
+    refresh();
+    if (waiting.length) checkParts({ requestPolicy: "network-only" });
+  }, [orderLive.data]);
+  useEffect(() => {
+    if (!waiting.length) return;
+    const timer = setInterval(() => checkParts({ requestPolicy: "network-only" }), RETRY_CHECK_MS);
+    return () => clearInterval(timer);
+  }, [waiting.length]);
+  useEffect(() => {
+    const now = partsOf(parts.data);
+    let moved = false;
+    const next = { ...retried };
+    for (const [id, entry] of Object.entries(retried)) {
+      const outcome = retryOutcome(entry, now.get(id));
+      if (outcome !== entry.outcome) {
+        next[id] = { ...entry, outcome };
+        moved = true;
+      }
+    }
+    if (moved) {
+      setRetried(next);
+      refresh();
+    }
+  }, [parts.data]);
+
+  async function retryRow(row: ExceptionRow) {
+    const id = row.fo.id;
     setBusy(id);
     setProblems((was) => ({ ...was, [id]: undefined }));
     const problem = problemOf(await retry({ id }));
     setProblems((was) => ({ ...was, [id]: problem }));
+    if (!problem) setRetried((was) => ({ ...was, [id]: { row, outcome: "retrying" } }));
     setBusy(undefined);
-    refetch({ requestPolicy: "network-only" });
+    refresh();
   }
 
   const orders = result.data?.orders;
-  const rows = exceptionRows(orders?.edges.map((edge) => edge.node) ?? []);
+  const rows = listedRows(exceptionRows(orders?.edges.map((edge) => edge.node) ?? []), retried);
+  const shipped = Object.values(retried).filter((r) => r.outcome === "shipped");
   return (
     <section aria-labelledby="exceptions-title">
       <h1 id="exceptions-title">Exceptions</h1>
@@ -113,6 +227,13 @@ export function Exceptions() {
         result.fetching ? <Loading what="exceptions" /> : null
       ) : (
         <>
+          {shipped.length ? (
+            <p role="status">
+              {shipped
+                .map(({ row }) => `${row.order.externalReference} from ${sourceOf(row)} shipped.`)
+                .join(" ")}
+            </p>
+          ) : null}
           <DataTable
             label="Fulfillment orders in exception"
             rows={rows}
@@ -132,7 +253,11 @@ export function Exceptions() {
                 header: "From",
                 cell: (row) => row.fo.warehouse?.code ?? row.fo.supplier?.name ?? "—",
               },
-              { header: "Reason", cell: (row) => reasonOf(row.fo) },
+              {
+                header: "Reason",
+                cell: (row) =>
+                  row.retry === "retrying" ? "Retrying: waiting for the carrier's answer" : reasonOf(row.fo),
+              },
               {
                 header: "Since",
                 cell: (row) => (
@@ -147,14 +272,13 @@ export function Exceptions() {
                   <>
                     <button
                       type="button"
-                      disabled={busy === row.fo.id}
-                      aria-label={`Retry ${row.order.externalReference} from ${
-                        row.fo.warehouse?.code ?? row.fo.supplier?.name ?? "elsewhere"
-                      }`}
-                      onClick={() => retryRow(row.fo.id)}
+                      disabled={busy === row.fo.id || row.retry === "retrying"}
+                      aria-label={`Retry ${row.order.externalReference} from ${sourceOf(row)}`}
+                      onClick={() => retryRow(row)}
                     >
                       Retry
                     </button>
+                    {row.retry === "refused again" ? <span class="muted"> Refused again</span> : null}
                     {problems[row.fo.id] ? (
                       <span class="error" role="alert">
                         {" "}
