@@ -4,22 +4,30 @@ Both sides create orders of 3 lines allocated in one warehouse: the order, its l
 fulfillment order and its lines, one UPDATE of the levels, three ledger rows, five
 outbox events, the routing decision and the audit row, one transaction per order, with
 the tenant setting row-level security needs. The baseline sends those statements by hand
-over psycopg (no HTTP, no GraphQL, no ORM); the server answers GraphQL over HTTP as
-production runs it (application role, rate limiter on). Rounds alternate (A, B, A, B...)
-so load from neighbours lands on both; the table shows medians and the ratio.
+over psycopg (no HTTP, no GraphQL, no ORM), from as many threads as the server has
+concurrent clients; the server is `crossdock serve` as production runs it (application
+role, rate limiter on in Redis, Redis broker), with `--server-workers` processes (default:
+one per core, as production would run on this machine), driven over keep-alive HTTP/1.1
+sockets by a light client (benchmarks/harness.py's kind). Rounds alternate (A, B, A, B...)
+so load from neighbours lands on both; the table shows medians, the servers' CPU per
+order (every process of the server) and the ratio.
+
+With `--before DIR` (a `git archive` of an earlier revision), that revision's server runs
+beside this one's, one more side in every round.
 
     .venv/bin/python -m benchmarks.create_order_bench [--orders 300] [--rounds 3]
+        [--concurrency 4] [--server-workers 1,2] [--before DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import random
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -27,18 +35,19 @@ import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.background_bench import postgres_url, redis_url
-from benchmarks.load import Result, measure, table
+from benchmarks.background_bench import parse_counts, postgres_url, redis_url
+from benchmarks.harness import ROOT, Server, read_response, serve
+from benchmarks.load import Result, table
+from benchmarks.read_bench import graphql_command
 from benchmarks.redis_rounds import flush, fresh_namespace
 from benchmarks.seed import BenchDatabase, Seeded, create_database, seed
 from persistence.base import new_id, utcnow
@@ -50,45 +59,101 @@ mutation Create($input: CreateOrderInput!) {
 """
 UNLIMITED = {"CROSSDOCK_RATE_LIMIT_POINTS": str(10**12)}
 """The rate limiter still runs (its cost is measured) but never refuses the load."""
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+BASELINE = "psycopg by hand"
 
 
 @dataclass(frozen=True)
 class Sample:
-    """One round of one side: the result and the CPU seconds its process spent."""
+    """One round of one side: the result and the CPU seconds its process(es) spent."""
 
     result: Result
     cpu_seconds: float
 
 
-def run(server_url: str, redis: str, orders: int, rounds: int, concurrency: int, keep: bool) -> str:
-    """Seed a small catalog, alternate the two sides `rounds` times, return the table."""
+@dataclass(frozen=True)
+class Options:
+    """What to measure: orders per side per round, rounds, clients, server processes."""
+
+    orders: int = 300
+    rounds: int = 3
+    concurrency: int = 4
+    server_workers: tuple[int, ...] = (os.cpu_count() or 1,)
+    """API processes (`crossdock serve --workers N`); production runs one per core."""
+    before: Path | None = None
+    keep: bool = False
+
+
+def run(server_url: str, redis: str, options: Options) -> str:
+    """Seed a small catalog; per server process count, alternate the sides; the tables."""
     namespace = fresh_namespace()
     database = create_database(server_url, name=f"crossdock_bench_co_{uuid.uuid4().hex[:6]}")
     try:
         seeded = seed(database, clients=2, products=60, orders=100)
         client_id, skus = seeded.client_ids[0], seeded.skus[seeded.client_ids[0]]
         plain = PlainOrders(database, seeded.provider_id, client_id)
-        samples: dict[str, list[Sample]] = {"createOrder (GraphQL)": [], "psycopg by hand": []}
-        with _server(database, redis, namespace) as (url, pid):
-            for number in range(rounds):
-                rng = random.Random(number)
-                samples["createOrder (GraphQL)"].append(
-                    _graphql_round(url, pid, seeded, skus, f"G{number}", orders, concurrency, rng)
-                )
-                samples["psycopg by hand"].append(
-                    plain.round(f"P{number}", orders, concurrency, skus, rng)
-                )
-        return _table(samples, orders, rounds, concurrency)
+        env = {
+            **database.env(),
+            **UNLIMITED,
+            "CROSSDOCK_BROKER_URL": redis,  # as production: the events go to Redis
+            "CROSSDOCK_BROKER_NAMESPACE": namespace,
+            "CROSSDOCK_RATE_LIMIT_REDIS_URL": redis,
+        }
+        tables = []
+        for workers in options.server_workers:
+            name = f"createOrder, {workers} process{'es' if workers > 1 else ''}"
+            roots = {name: ROOT}
+            if options.before is not None:
+                roots[f"{name}, before"] = options.before
+            with ExitStack() as stack:
+                servers = {
+                    side: stack.enter_context(_crossdock_serve(side, root, workers, env))
+                    for side, root in roots.items()
+                }
+                samples = _rounds(servers, plain, seeded, skus, options)
+            tables.append(_table(samples, options, workers))
+        return "\n\n".join(tables)
     finally:
         flush(redis, namespace)
-        if not keep:
+        if not options.keep:
             database.drop()
 
 
+@contextmanager
+def _crossdock_serve(name: str, root: Path, workers: int, env: dict[str, str]) -> Iterator[Server]:
+    """`crossdock serve --workers N` from the checkout `root`, on a free port."""
+    port = _free_port()
+    with tempfile.TemporaryDirectory(prefix="crossdock-bench-metrics-") as metrics:
+        shared = {**env, "CROSSDOCK_METRICS_DIR": metrics} if workers > 1 else env
+        with serve(name, graphql_command(port, workers), port, shared, root=root) as server:
+            yield server
+
+
+def _rounds(
+    servers: dict[str, Server],
+    plain: PlainOrders,
+    seeded: Seeded,
+    skus: list[str],
+    options: Options,
+) -> dict[str, list[Sample]]:
+    """Each side once per round, in turn (the order reversed every other round)."""
+    sides: list[str] = [*servers, BASELINE]
+    samples: dict[str, list[Sample]] = {side: [] for side in sides}
+    for number in range(options.rounds):
+        for index, side in enumerate(sides if number % 2 == 0 else reversed(sides)):
+            rng = random.Random(number)  # every side creates the same orders in a round
+            prefix = f"{number}-{index}-{uuid.uuid4().hex[:6]}"
+            if side == BASELINE:
+                sample = plain.round(prefix, options.orders, options.concurrency, skus, rng)
+            else:
+                sample = _graphql_round(
+                    servers[side], seeded, skus, prefix, options.orders, options.concurrency, rng
+                )
+            samples[side].append(sample)
+    return samples
+
+
 def _graphql_round(
-    url: str,
-    pid: int,
+    server: Server,
     seeded: Seeded,
     skus: list[str],
     prefix: str,
@@ -100,18 +165,56 @@ def _graphql_round(
         {"query": CREATE_ORDER, "variables": {"input": order_input(f"{prefix}-{n}", skus, rng)}}
         for n in range(count)
     ]
-
-    def created(answer: dict[str, Any]) -> None:
-        if answer.get("data") is None:
-            raise RuntimeError(answer)
-        payload = answer["data"]["createOrder"]
-        if payload["userErrors"] or payload["order"]["status"] != "ALLOCATED":
-            raise RuntimeError(payload)
-
     headers = {"Authorization": f"Bearer {seeded.client_keys[0]}"}
-    cpu = _cpu_seconds(pid)
-    result = measure("createOrder", url + "/graphql", bodies, headers, concurrency, created)
-    return Sample(result, _cpu_seconds(pid) - cpu)
+    cpu = server.cpu_seconds()
+    result = asyncio.run(_post_all(server, bodies, headers, concurrency))
+    return Sample(result, server.cpu_seconds() - cpu)
+
+
+async def _post_all(
+    server: Server, bodies: list[dict[str, Any]], headers: dict[str, str], concurrency: int
+) -> Result:
+    """POST each body once over `concurrency` keep-alive sockets; each must be ALLOCATED."""
+    host, port = server.base_url.removeprefix("http://").split(":")
+    head = f"POST /graphql HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+    head += "".join(f"{key}: {value}\r\n" for key, value in headers.items())
+    messages = []
+    for body in bodies:
+        payload = json.dumps(body).encode()
+        messages.append(f"{head}Content-Length: {len(payload)}\r\n\r\n".encode() + payload)
+    pending = iter(messages)
+    latencies: list[float] = []
+
+    async def connection() -> None:
+        reader, writer = await asyncio.open_connection(host, int(port))
+        try:
+            for message in pending:  # one shared iterator: each body is sent once
+                started = time.perf_counter()
+                writer.write(message)
+                status, answer = await read_response(reader)
+                latencies.append(time.perf_counter() - started)
+                _created(server.name, status, answer)
+        finally:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(connection() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return Result(
+        server.name,
+        len(latencies),
+        elapsed,
+        statistics.median(latencies) * 1000,
+        latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
+    )
+
+
+def _created(name: str, status: int, answer: bytes) -> None:
+    data = json.loads(answer) if status == 200 else None
+    payload = (data.get("data") or {}).get("createOrder") if isinstance(data, dict) else None
+    if not payload or payload["userErrors"] or payload["order"]["status"] != "ALLOCATED":
+        raise RuntimeError(f"{name}: HTTP {status}: {answer[:300]!r}")
 
 
 def order_input(reference: str, skus: list[str], rng: random.Random) -> dict[str, Any]:
@@ -335,37 +438,6 @@ def _tenant(executor: Any, provider_id: uuid.UUID) -> None:
     executor.execute("SELECT set_config('app.provider_id', %s, true)", (str(provider_id),))
 
 
-@contextmanager
-def _server(database: BenchDatabase, redis: str, namespace: str) -> Iterator[tuple[str, int]]:
-    port = _free_port()
-    command = [
-        sys.executable, "-m", "uvicorn", "--factory", "crossdock.app:from_env",
-        "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-    env = {
-        **os.environ,
-        **database.env(),
-        **UNLIMITED,
-        "CROSSDOCK_BROKER_URL": redis,  # as production: the events go to Redis, no workers here
-        "CROSSDOCK_BROKER_NAMESPACE": namespace,
-        "CROSSDOCK_RATE_LIMIT_REDIS_URL": redis,
-    }
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=log)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while not _healthy(url):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    log.seek(0)
-                    raise RuntimeError(f"the server did not start: {log.read()[-2000:]!r}")
-                time.sleep(0.2)
-            yield url, process.pid
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-
-
 def _free_port() -> int:
     # A port no other benchmark is serving on (several may run on one machine).
     with socket.socket() as probe:
@@ -373,44 +445,27 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _healthy(url: str) -> bool:
-    try:
-        return httpx.get(url + "/healthz", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime, stime
-
-
-def _table(samples: dict[str, list[Sample]], orders: int, rounds: int, concurrency: int) -> str:
-    medians = {
-        name: (
-            statistics.median(s.result.per_second for s in runs),
-            statistics.median(s.result.p50_ms for s in runs),
-            statistics.median(s.result.p99_ms for s in runs),
-            statistics.median(s.cpu_seconds * 1000 / s.result.requests for s in runs),
+def _table(samples: dict[str, list[Sample]], options: Options, workers: int) -> str:
+    baseline = samples[BASELINE]
+    rows = []
+    for name, runs in samples.items():
+        pairs = zip(runs, baseline, strict=True)  # rounds are paired in time
+        ratios = [a.result.per_second / b.result.per_second for a, b in pairs]
+        rows.append(
+            [
+                name,
+                " ".join(f"{s.result.per_second:.0f}" for s in runs),
+                f"{statistics.median(s.result.per_second for s in runs):.0f}",
+                f"{statistics.median(s.result.p50_ms for s in runs):.1f}",
+                f"{statistics.median(s.result.p99_ms for s in runs):.1f}",
+                f"{statistics.median(s.cpu_seconds * 1000 / s.result.requests for s in runs):.2f}",
+                f"{statistics.median(ratios):.2f}",
+            ]
         )
-        for name, runs in samples.items()
-    }
-    baseline = medians["psycopg by hand"][0]
-    rows = [
-        [
-            name,
-            " ".join(f"{s.result.per_second:.0f}" for s in samples[name]),
-            f"{rate:.0f}",
-            f"{p50:.1f}",
-            f"{p99:.1f}",
-            f"{cpu:.2f}",
-            f"{rate / baseline:.2f}",
-        ]
-        for name, (rate, p50, p99, cpu) in medians.items()
-    ]
     title = (
-        f"order creation, 3 lines in one warehouse: {orders} orders x {rounds} interleaved "
-        f"rounds, concurrency {concurrency} (medians; CPU of the creating process only)"
+        f"order creation, 3 lines in one warehouse, server of {workers} process"
+        f"{'es' if workers > 1 else ''}: {options.orders} orders x {options.rounds} interleaved "
+        f"rounds, concurrency {options.concurrency} (medians; CPU of the creating processes)"
     )
     header = ["side", "orders/s per round", "orders/s", "p50 ms", "p99 ms", "CPU ms/order"]
     return table(title, rows, [*header, "vs psycopg"])
@@ -422,9 +477,24 @@ def main() -> None:
     parser.add_argument("--orders", type=int, default=300, help="orders per side per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--server-workers",
+        default=str(os.cpu_count() or 1),
+        help="API processes, comma-separated for several runs (default: one per core, "
+        f"{os.cpu_count() or 1} here, as production would run)",
+    )
+    parser.add_argument("--before", type=Path, help="a checkout of an earlier revision")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     args = parser.parse_args()
-    print(run(postgres_url(), redis_url(), args.orders, args.rounds, args.concurrency, args.keep))
+    options = Options(
+        args.orders,
+        args.rounds,
+        args.concurrency,
+        parse_counts(args.server_workers),
+        args.before,
+        args.keep,
+    )
+    print(run(postgres_url(), redis_url(), options))
 
 
 if __name__ == "__main__":

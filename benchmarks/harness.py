@@ -223,7 +223,7 @@ async def _drive(endpoint: Endpoint, requests: int, concurrency: int) -> list[fl
                 remaining[0] -= 1
                 started = time.perf_counter()
                 writer.write(message)
-                status, _ = await _response(reader)
+                status, _ = await read_response(reader)
                 latencies.append(time.perf_counter() - started)
                 if status != 200:
                     raise RuntimeError(f"{endpoint.name}: HTTP {status}")
@@ -234,7 +234,7 @@ async def _drive(endpoint: Endpoint, requests: int, concurrency: int) -> list[fl
     return latencies
 
 
-async def _response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+async def read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     """One HTTP/1.1 response with a Content-Length body: its status and body."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
