@@ -67,8 +67,11 @@ class Context:
         async with self._auth_lock:
             if self._scope is None and self._auth_error is None:
                 try:
-                    with statement_values_hidden():
-                        self._scope = await anyio.to_thread.run_sync(self._authenticate)
+                    # a key verified a moment ago needs no thread (nor the database)
+                    self._scope = self._remembered()
+                    if self._scope is None:
+                        with statement_values_hidden():
+                            self._scope = await anyio.to_thread.run_sync(self._authenticate)
                     self.db.bind(self._scope)
                 except AuthenticationError as error:
                     self._auth_error = PublicError(error.code, error.message)
@@ -134,14 +137,22 @@ class Context:
             return await anyio.to_thread.run_sync(partial(fn, new_unit, *args, **kwargs))
 
     def _authenticate(self) -> TenantScope:
-        header = self.request.headers.get("authorization", "")
-        if self.connection_params and self.connection_params.get("Authorization"):
-            header = str(self.connection_params["Authorization"])
+        header = self._authorization()
         with self.session_factory() as session:
             if bearer_token(header) is None and self.session_cookie is not None:
                 token, csrf_token = self.session_cookie
                 return authenticate_session(session, token, csrf_token, self.session_policy)
             return VERIFIED.authenticate(session, bearer_token(header), authenticate)
+
+    def _remembered(self) -> TenantScope | None:
+        """The scope of a key verified in the last few seconds (tenants/key_cache.py)."""
+        key = bearer_token(self._authorization())
+        return VERIFIED.get(key) if key else None
+
+    def _authorization(self) -> str:
+        if self.connection_params and self.connection_params.get("Authorization"):
+            return str(self.connection_params["Authorization"])
+        return self.request.headers.get("authorization", "")
 
 
 def bearer_token(header: str) -> str | None:

@@ -77,7 +77,10 @@ class RequestDatabase:
     async def _close_now(self) -> None:
         if self._uow is not None:
             uow, self._uow = self._uow, None
-            await anyio.to_thread.run_sync(uow.close)
+            if uow.idle:  # committed (a mutation) or never used: no rollback to wait for
+                uow.close()
+            else:
+                await anyio.to_thread.run_sync(uow.close)
 
     def _bound(self) -> TenantUnitOfWork:
         if self._uow is None:

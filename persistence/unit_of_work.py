@@ -55,6 +55,12 @@ class UnitOfWork:
     ) -> None:
         self.close()
 
+    @property
+    def idle(self) -> bool:
+        """Whether no transaction is open (none begun, or committed): closing is then
+        bookkeeping, with nothing to send to the database."""
+        return self._session is None or not self._session.in_transaction()
+
     def commit(self) -> None:
         """Make the work durable."""
         self.session.commit()
