@@ -271,7 +271,14 @@ function Holds({
         {order.holds.map((hold) => (
           <li key={hold.id}>
             {humanize(hold.reason)}
-            {hold.note ? ` — ${hold.note}` : ""} · placed by {hold.placedBy}{" "}
+            {hold.note ? ` — ${hold.note}` : ""}
+            {hold.reason === "UNMAPPED_SKU" && !hold.releasedAt ? (
+              <>
+                {" "}
+                (<Link href="/channels">map them under Sales channels</Link>)
+              </>
+            ) : null}{" "}
+            · placed by {hold.placedBy}{" "}
             {formatTime(hold.placedAt, timeZone)}
             {hold.releasedAt ? (
               ` · released by ${hold.releasedBy} ${formatTime(hold.releasedAt, timeZone)}`
