@@ -11,7 +11,7 @@ import { Pager, useCursorPages } from "../../ui/Pager";
 import { ErrorNote, Loading } from "../../ui/states";
 import { toCsv } from "../shared/exports";
 import { StatusBadge } from "../shared/StatusBadge";
-import { type BoardPage, endCursorOf, orderNodeId, placeOrder } from "../console/boardUpdates";
+import { type BoardPage, endCursorOf, orderNodeId, placeOrder } from "../shared/boardUpdates";
 import { useOrderEventBursts } from "../shared/orderEventBursts";
 
 graphql(`

@@ -19,7 +19,7 @@ import {
   orderNodeId,
   placeOrder,
   type StatusCount,
-} from "./boardUpdates";
+} from "../shared/boardUpdates";
 
 graphql(`
   fragment BoardRow on Order {
