@@ -56,7 +56,8 @@ export function ConsoleFace() {
   else if (match("/people", path)) page = <People />;
   else if (match("/keys", path)) page = <ApiKeys />;
   else if (match("/sign-ins", path)) page = <SignIns />;
-  else if (match("/inbound", path)) page = <Inbound canReceive />;
+  else if (match("/inbound", path))
+    page = <Inbound canReceive canAnnounce={viewer.scopes.includes("INBOUND_WRITE")} staff />;
   else if (match("/clients", path)) page = <Clients />;
   else if (match("/carriers", path)) page = <CarrierAccounts />;
   else if (channel) page = <ChannelConnection id={channel.id} staff canChange={canChangeChannels} />;

@@ -40,6 +40,7 @@ describe("a client announcing an inbound shipment", () => {
     await waitFor(() => expect(announced).toEqual(["ASN-7"]));
     expect(sent).toHaveBeenCalledWith("AnnounceInbound", {
       input: {
+        clientId: null,
         warehouseId: "W1",
         reference: "ASN-7",
         expectedAt: expectedAtOf("2026-12-24"),
@@ -84,5 +85,56 @@ describe("a client announcing an inbound shipment", () => {
     expect(expectedAtOf("")).toBeNull();
     const start = new Date(expectedAtOf("2026-12-24") as string);
     expect([start.getFullYear(), start.getMonth(), start.getDate(), start.getHours()]).toEqual([2026, 11, 24, 0]);
+  });
+});
+
+describe("staff announcing an inbound shipment for a client", () => {
+  const targets = {
+    InviteTargets: {
+      clients: {
+        edges: [
+          { node: { id: "C1", code: "ACME", name: "ACME Outdoor" } },
+          { node: { id: "C2", code: "BOLT", name: "Bolt Bikes" } },
+        ],
+      },
+      suppliers: { edges: [] },
+    },
+  };
+
+  it("asks for the client first, then sends it with lines of that client's products", async () => {
+    const announced: string[] = [];
+    const created = {
+      createInboundShipment: { userErrors: [], inboundShipment: { id: "I1", reference: "ASN-7" } },
+    };
+    const { sent } = renderSignedIn(
+      <AnnounceInbound staff onAnnounced={(reference) => announced.push(reference)} />,
+      { ...choices, ...targets },
+      { AnnounceInbound: created },
+    );
+    expect(sent).not.toHaveBeenCalledWith("AnnounceChoices", expect.anything());
+    fireEvent.submit(screen.getByRole("form", { name: "Announce a shipment" }));
+    await waitFor(() =>
+      expect(document.getElementById("inbound-client-error")?.textContent).toBe(
+        "Choose the client whose goods these are.",
+      ),
+    );
+
+    await screen.findByRole("option", { name: "ACME · ACME Outdoor" });
+    fireEvent.change(screen.getByLabelText("Client"), { target: { value: "C1" } });
+    await screen.findByRole("option", { name: "ATL · Atlanta DC" });
+    expect(sent).toHaveBeenCalledWith("AnnounceChoices", { search: null, clientId: "C1" });
+    fillShipment("TENT-2P");
+    fireEvent.click(screen.getByRole("button", { name: "Announce shipment" }));
+
+    await waitFor(() => expect(announced).toEqual(["ASN-7"]));
+    expect(sent).toHaveBeenCalledWith("AnnounceInbound", {
+      input: {
+        clientId: "C1",
+        warehouseId: "W1",
+        reference: "ASN-7",
+        expectedAt: null,
+        lines: [{ productId: "P1", quantity: 40 }],
+      },
+    });
   });
 });

@@ -7,9 +7,10 @@ import { EMPTY_LINE, type SkuLine, SkuLines } from "../../ui/SkuLines";
 import { ErrorNote } from "../../ui/states";
 import { TextField } from "../../ui/TextField";
 import { useSettled } from "../client/NewOrder";
+import { OwnerField } from "../people/OwnerField";
 
 const AnnounceChoices = graphql(`
-  query AnnounceChoices($search: String) {
+  query AnnounceChoices($search: String, $clientId: ID) {
     warehouses(first: 100) {
       edges {
         node {
@@ -19,7 +20,7 @@ const AnnounceChoices = graphql(`
         }
       }
     }
-    products(first: 8, filter: { search: $search }) {
+    products(first: 8, filter: { search: $search, clientId: $clientId }) {
       edges {
         node {
           id
@@ -55,16 +56,30 @@ export function expectedAtOf(date: string): string | null {
 }
 
 /**
- * A client announcing goods on their way to a warehouse (`createInboundShipment`): lines by
- * SKU, searched as the person types; an unknown SKU is caught before sending, the server's
- * refusals show beside their fields.
+ * Goods announced on their way to a warehouse (`createInboundShipment`) by a client, or by
+ * staff for the client they choose (`staff`): lines by SKU of that client, searched as the
+ * person types; an unknown SKU is caught before sending, the server's refusals show beside
+ * their fields.
  */
-export function AnnounceInbound({ onAnnounced }: { onAnnounced: (reference: string) => void }) {
+export function AnnounceInbound({
+  onAnnounced,
+  staff = false,
+}: {
+  onAnnounced: (reference: string) => void;
+  staff?: boolean;
+}) {
   const urql = useClient();
+  const [clientId, setClientId] = useState("");
   const [search, setSearch] = useState("");
   const settled = useSettled(search.trim());
-  const [choices] = useQuery({ query: AnnounceChoices, variables: { search: settled || null } });
+  const owner = staff ? clientId || null : null;
+  const [choices] = useQuery({
+    query: AnnounceChoices,
+    variables: { search: settled || null, clientId: owner },
+    pause: staff && !clientId,
+  });
   const [, announce] = useMutation(AnnounceInboundDocument);
+  // SKUs are unique per client only: what was learnt of one client's is forgotten on a change
   const known = useRef(new Map<string, { id: string; name: string }>());
   const [reference, setReference] = useState("");
   const [warehouseId, setWarehouseId] = useState("");
@@ -79,7 +94,7 @@ export function AnnounceInbound({ onAnnounced }: { onAnnounced: (reference: stri
   /** The product of a typed SKU: from the searches so far, else asked for exactly. */
   async function productOf(sku: string): Promise<string | undefined> {
     if (!known.current.has(sku)) {
-      const found = await urql.query(AnnounceChoices, { search: sku }).toPromise();
+      const found = await urql.query(AnnounceChoices, { search: sku, clientId: owner }).toPromise();
       for (const p of found.data?.products.edges.map((e) => e.node) ?? [])
         known.current.set(p.sku, { id: p.id, name: p.name });
     }
@@ -90,6 +105,11 @@ export function AnnounceInbound({ onAnnounced }: { onAnnounced: (reference: stri
     event.preventDefault();
     setBusy(true);
     const found: FieldErrors = {};
+    if (staff && !clientId) {
+      setErrors({ clientId: "Choose the client whose goods these are." });
+      setBusy(false);
+      return;
+    }
     const sent = [];
     for (const [index, line] of lines.entries()) {
       const productId = await productOf(line.sku.trim());
@@ -103,7 +123,13 @@ export function AnnounceInbound({ onAnnounced }: { onAnnounced: (reference: stri
       return;
     }
     const result = await announce({
-      input: { warehouseId, reference: reference.trim(), expectedAt: expectedAtOf(expected), lines: sent },
+      input: {
+        clientId: owner,
+        warehouseId,
+        reference: reference.trim(),
+        expectedAt: expectedAtOf(expected),
+        lines: sent,
+      },
     });
     setBusy(false);
     const payload = result.data?.createInboundShipment;
@@ -121,6 +147,18 @@ export function AnnounceInbound({ onAnnounced }: { onAnnounced: (reference: stri
   return (
     <form onSubmit={submit} aria-label="Announce a shipment" class="order-form">
       <h2>Announce a shipment</h2>
+      {staff ? (
+        <OwnerField
+          id="inbound-client"
+          which="client"
+          value={clientId}
+          onChange={(id) => {
+            known.current.clear();
+            setClientId(id);
+          }}
+          error={errors.clientId}
+        />
+      ) : null}
       <TextField
         id="inbound-reference"
         label="Shipment reference"

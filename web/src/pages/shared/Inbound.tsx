@@ -90,14 +90,16 @@ export function receivedLines(
     .filter((line) => line.quantity > 0);
 }
 
-/** Inbound shipments; a client announces what it sends, staff receive what arrived (partly
- * or over) and close what never will. */
+/** Inbound shipments; a client announces what it sends (or staff for a client they choose),
+ * staff receive what arrived (partly or over) and close what never will. */
 export function Inbound({
   canReceive = false,
   canAnnounce = false,
+  staff = false,
 }: {
   canReceive?: boolean;
   canAnnounce?: boolean;
+  staff?: boolean;
 }) {
   const [announced, setAnnounced] = useState<string>();
   const [open, setOpen] = useState(true);
@@ -121,6 +123,7 @@ export function Inbound({
       </div>
       {canAnnounce ? (
         <AnnounceInbound
+          staff={staff}
           onAnnounced={(reference) => {
             setAnnounced(reference);
             refresh();
