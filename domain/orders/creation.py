@@ -24,6 +24,7 @@ from domain.routing.orders import route_and_allocate
 from domain.routing.preparation import prepare_routing
 from domain.routing.route import route
 from persistence.base import new_id, utcnow
+from persistence.new_rows import insert_new_rows
 from tenants.errors import UserFacingError
 from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
@@ -93,6 +94,9 @@ def create_order(
     )
     suppliers = any(pick.source.is_supplier for pick in decision.picks)
     settle_new_order(uow, order, lines, staged=not suppliers)
+    # Lines, fulfillment orders, ledger, outbox and decision are not read again: one plain
+    # INSERT per table, without the ORM flush's bookkeeping for each row.
+    insert_new_rows(uow.session)
     uow.flush()
     return CreatedOrder(order, created=True)
 
