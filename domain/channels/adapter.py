@@ -14,6 +14,9 @@ from typing import Protocol, runtime_checkable
 
 from domain.addresses import Address
 
+CHANNEL_ORDER_ID_MAX = 64
+"""The longest channel order id kept (`ChannelOrder.channel_order_id`); longer is malformed."""
+
 
 class ChannelOrderState(StrEnum):
     """Where the channel says an order stands, as far as fulfilment cares."""
@@ -50,6 +53,8 @@ class ChannelOrderData:
     """Whatever the adapter needs later to act on this order (Shopify: the fulfillment order)."""
 
     def __post_init__(self) -> None:
+        if not self.channel_order_id or len(self.channel_order_id) > CHANNEL_ORDER_ID_MAX:
+            raise ValueError(f"an order id of 1 to {CHANNEL_ORDER_ID_MAX} characters is needed")
         if self.updated_at.tzinfo is None:
             raise ValueError("updated_at must be tz-aware")
         object.__setattr__(self, "updated_at", self.updated_at.astimezone(UTC))

@@ -13,7 +13,12 @@ from enum import StrEnum
 
 from sqlalchemy.exc import IntegrityError
 
-from domain.channels.adapter import ChannelOrderData, ChannelOrderState, MalformedOrder
+from domain.channels.adapter import (
+    CHANNEL_ORDER_ID_MAX,
+    ChannelOrderData,
+    ChannelOrderState,
+    MalformedOrder,
+)
 from domain.channels.models import ChannelConnection, ChannelOrder, ChannelOrderStatus
 from domain.channels.payloads import to_payload
 from domain.channels.skus import resolve_lines
@@ -105,7 +110,7 @@ def record_malformed(
     connection.last_error_at = utcnow()
     if bad.channel_order_id is None:
         return
-    row = _locked(uow, connection, bad.channel_order_id[:64])
+    row = _locked(uow, connection, bad.channel_order_id[:CHANNEL_ORDER_ID_MAX])
     if row is None:
         uow.add(
             ChannelOrder(
@@ -113,7 +118,7 @@ def record_malformed(
                 id=new_id(),
                 client_id=connection.client_id,
                 connection_id=connection.id,
-                channel_order_id=bad.channel_order_id[:64],
+                channel_order_id=bad.channel_order_id[:CHANNEL_ORDER_ID_MAX],
                 status=ChannelOrderStatus.FAILED,
                 channel_updated_at=UNREAD,
                 payload={},
