@@ -77,6 +77,55 @@ def test_an_older_version_arriving_late_changes_nothing(channel_world):
     assert [c.status for c in channel_world.channel_orders()] == [ChannelOrderStatus.SKIPPED]
 
 
+def subscribed(world: ChannelWorld, copies: int = 1) -> tuple[str, str]:
+    """A connection whose shop delivers its webhooks to the app, each `copies` times."""
+    path, secret = connected(world)
+    world.shop.subscribe(lambda h, body: world.post_webhook(path, h, body).status_code, secret)
+    world.shop.duplicate_webhooks(copies - 1)
+    return path, secret
+
+
+def test_duplicated_and_reordered_deliveries_make_one_order_of_the_newest_version(
+    channel_world,
+):
+    # given a shop delivering every webhook three times, held back and sent newest first
+    world = channel_world
+    subscribed(world, copies=3)
+    world.shop.hold_webhooks()
+    # when an order is placed, then its address corrected five minutes later
+    placed = world.shop.place_order([("SKU-1", 2)], date_modified_gmt="2026-11-30T10:00:00")
+    shipping = dict(placed["shipping"], city="Denver")
+    world.shop.change_order(
+        placed["id"], shipping=shipping, date_modified_gmt="2026-11-30T10:05:00"
+    )
+    sent = world.shop.release_webhooks()
+    # then all six deliveries were taken, and they made one order, of the newer version
+    assert sent == [200] * 6
+    [order] = world.orders()
+    assert (order.external_reference, order.status) == (
+        f"woo-{placed['id']}",
+        OrderStatus.ALLOCATED,
+    )
+    assert order.ship_to.city == "Denver"
+    [row] = world.channel_orders()
+    assert row.status is ChannelOrderStatus.IMPORTED
+
+
+def test_a_duplicated_cancellation_cancels_the_one_order_once(channel_world):
+    # given a shop delivering every webhook twice, in order
+    world = channel_world
+    subscribed(world, copies=2)
+    placed = world.shop.place_order([("SKU-1", 1)], date_modified_gmt="2026-11-30T10:00:00")
+    # when the merchant cancels it
+    world.shop.change_order(
+        placed["id"], status="cancelled", date_modified_gmt="2026-11-30T10:05:00"
+    )
+    # then one order was made and cancelled; every delivery was accepted
+    assert world.shop.delivered == [200] * 4
+    assert [o.status for o in world.orders()] == [OrderStatus.CANCELLED]
+    assert len(world.channel_orders()) == 1
+
+
 def test_a_cancellation_in_the_shop_cancels_the_order(channel_world):
     # given
     path, secret = connected(channel_world)

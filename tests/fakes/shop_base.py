@@ -1,8 +1,14 @@
-"""What the fake shops share: programmable faults, a request log, and a background server.
+"""What the fake shops share: programmable faults, a request log, webhooks, and a server.
 
 A fault answers the next `remaining` requests whose path contains `path` with `status`
 (and `Retry-After`), or with nothing for `delay` seconds first (a timeout when the client
 gives up sooner). `down()` fails everything until `up()`.
+
+Webhooks: `subscribe(send)` makes the shop deliver its webhooks (signed, as the platform
+does) through `send(headers, body)` when its state changes; `post_to(url)` makes such a
+sender for a served Crossdock. Their faults as platforms have them: `duplicate_webhooks(n)`
+sends every delivery n more times, `hold_webhooks()` keeps deliveries back until
+`release_webhooks()` sends them, newest first (reordered) unless told otherwise.
 """
 
 from __future__ import annotations
@@ -12,14 +18,27 @@ import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+import httpx
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from tests.fakes.background_server import BackgroundServer
 
-__all__ = ["BackgroundServer", "Fault", "FaultyShop"]
+__all__ = ["BackgroundServer", "Fault", "FaultyShop", "post_to"]
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+Delivery = tuple[dict[str, str], bytes]
+Sender = Callable[[dict[str, str], bytes], int]
+"""Delivers one webhook (headers, body); the receiver's status code."""
+
+
+def post_to(url: str) -> Sender:
+    """A sender POSTing deliveries to `url` (a served Crossdock's webhook address)."""
+
+    def send(headers: dict[str, str], body: bytes) -> int:
+        return httpx.post(url, content=body, headers=headers, timeout=20).status_code
+
+    return send
 
 
 @dataclass
@@ -42,6 +61,12 @@ class FaultyShop:
     faults: list[Fault] = field(default_factory=list)
     calls: list[tuple[str, str]] = field(default_factory=list)
     is_down: bool = False
+    webhook_sender: Sender | None = None
+    webhook_copies: int = 1
+    holding_webhooks: bool = False
+    held_webhooks: list[Delivery] = field(default_factory=list)
+    delivered: list[int] = field(default_factory=list)
+    """The receiver's status code for every delivery sent, duplicates included."""
 
     def add_fault(self, **spec: object) -> None:
         """Queue a fault (see the module docstring)."""
@@ -55,6 +80,42 @@ class FaultyShop:
     def up(self) -> None:
         """Answer normally again."""
         self.is_down = False
+
+    def subscribe(self, send: Sender) -> None:
+        """Deliver the shop's webhooks through `send` from now on."""
+        self.webhook_sender = send
+
+    def duplicate_webhooks(self, extra: int = 1) -> None:
+        """Send every delivery `extra` more times (platforms retry what they think failed)."""
+        self.webhook_copies = 1 + extra
+
+    def hold_webhooks(self) -> None:
+        """Keep deliveries back until `release_webhooks`."""
+        self.holding_webhooks = True
+
+    def release_webhooks(self, reverse: bool = True) -> list[int]:
+        """Send the held deliveries, newest first unless `reverse` is False; status codes."""
+        self.holding_webhooks = False
+        held, self.held_webhooks = self.held_webhooks, []
+        sent: list[int] = []
+        for headers, body in reversed(held) if reverse else held:
+            sent.extend(self._send(headers, body))
+        return sent
+
+    def emit(self, delivery: Delivery) -> list[int]:
+        """Deliver one webhook as subscribed and faulted (call outside `lock`)."""
+        if self.webhook_sender is None:
+            return []
+        if self.holding_webhooks:
+            self.held_webhooks.append(delivery)
+            return []
+        return self._send(*delivery)
+
+    def _send(self, headers: dict[str, str], body: bytes) -> list[int]:
+        assert self.webhook_sender is not None
+        sent = [self.webhook_sender(headers, body) for _ in range(self.webhook_copies)]
+        self.delivered.extend(sent)
+        return sent
 
     def count(self, method: str, fragment: str) -> int:
         """Requests made with `method` to a path containing `fragment`."""

@@ -8,7 +8,9 @@ Each document is parsed (graphql-core) to find its root field; answers carry Sho
 a call that does not fit is answered THROTTLED. Fulfillment orders move through Shopify's
 states: requestStatus SUBMITTED -> ACCEPTED -> CLOSED (fulfilled), or
 CANCELLATION_REQUESTED -> CANCELLATION_ACCEPTED / CANCELLATION_REJECTED. Webhooks and the
-fulfillment service's notifications are signed with the app's client secret.
+fulfillment service's notifications are signed with the app's client secret; after
+`subscribe(send)` the merchant's side (`place_order`, `request_cancellation`) delivers
+them, with the faults of `shop_base`.
 """
 
 from __future__ import annotations
@@ -132,7 +134,9 @@ class FakeShopify(FaultyShop):
                 },
                 **changes,
             }
-            return json.loads(json.dumps(self.fulfillment_orders[gid]))
+            placed = json.loads(json.dumps(self.fulfillment_orders[gid]))
+        self.emit(self.notification("FULFILLMENT_REQUEST"))
+        return placed
 
     def request_cancellation(self, gid: str) -> None:
         """The merchant asks the service to cancel a fulfillment order."""
@@ -140,6 +144,7 @@ class FakeShopify(FaultyShop):
             fo = self.fulfillment_orders[gid]
             fo["requestStatus"] = "CANCELLATION_REQUESTED"
             fo["updatedAt"] = now_iso()
+        self.emit(self.notification("CANCELLATION_REQUEST"))
 
     def notification(self, kind: str = "FULFILLMENT_REQUEST") -> tuple[dict[str, str], bytes]:
         """(headers, body) of the fulfillment-service notification Shopify posts."""
@@ -149,7 +154,7 @@ class FakeShopify(FaultyShop):
             "Content-Type": "application/json",
             "X-Shopify-Hmac-Sha256": base64.b64encode(digest).decode(),
             "X-Shopify-Shop-Domain": "fake.myshopify.com",
-            "X-Shopify-Topic": "fulfillment_orders/fulfillment_request_submitted",
+            "X-Shopify-Topic": "fulfillment_orders/" + kind.lower() + "_submitted",
         }, body
 
     # --- the API ----------------------------------------------------------------------

@@ -3,7 +3,9 @@
 Orders (``/wp-json/wc/v3/orders``: list with status, modified_after, orderby=modified,
 paging; get; update; notes), products (list by SKU, batch update), general settings.
 Basic auth with the consumer key and secret. Timestamps to the second, as WooCommerce
-keeps them. `webhook(order_id)` builds the signed delivery WooCommerce would POST.
+keeps them. `webhook(order, secret)` builds the signed delivery WooCommerce would POST;
+after `subscribe(send, secret)` the merchant's side (`place_order`: order.created,
+`change_order`: order.updated) delivers it, with the faults of `shop_base`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.shop_base import FaultyShop
+from tests.fakes.shop_base import FaultyShop, Sender
 
 API = "/wp-json/wc/v3"
 SHIP_TO = {
@@ -53,6 +55,7 @@ class FakeWooCommerce(FaultyShop):
     orders: dict[int, dict[str, Any]] = field(default_factory=dict)
     products: dict[int, dict[str, Any]] = field(default_factory=dict)
     notes: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    webhook_secret: str = ""
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1001)
@@ -69,6 +72,11 @@ class FakeWooCommerce(FaultyShop):
         )
 
     # --- the merchant's side ----------------------------------------------------------
+
+    def subscribe(self, send: Sender, secret: str = "") -> None:
+        """Deliver order webhooks, signed with `secret`, through `send` (see shop_base)."""
+        self.webhook_secret = secret
+        super().subscribe(send)
 
     def add_product(self, sku: str, stock: int = 0) -> int:
         """A product of the shop; its id."""
@@ -109,14 +117,19 @@ class FakeWooCommerce(FaultyShop):
                 **changes,
             }
             self.orders[order_id] = order
-            return json.loads(json.dumps(order))
+            placed = json.loads(json.dumps(order))
+        self.emit(self.webhook(placed, self.webhook_secret, "order.created"))
+        return placed
 
     def change_order(self, order_id: int, **changes: Any) -> dict[str, Any]:
-        """Change an order as the merchant would (e.g. cancel it); its JSON."""
+        """Change an order as the merchant would (e.g. cancel it; now unless a
+        `date_modified_gmt` is given); its JSON."""
         with self.lock:
             order = self.orders[order_id]
-            order.update(changes, date_modified_gmt=now_gmt())
-            return json.loads(json.dumps(order))
+            order.update({"date_modified_gmt": now_gmt(), **changes})
+            changed = json.loads(json.dumps(order))
+        self.emit(self.webhook(changed, self.webhook_secret, "order.updated"))
+        return changed
 
     def webhook(self, order: dict[str, Any], secret: str, topic: str = "order.updated"):
         """(headers, body) of the delivery WooCommerce sends for an order."""

@@ -84,6 +84,65 @@ def test_a_signed_notification_asks_for_a_poll_and_a_forged_one_is_refused(shopi
     assert event.payload["poll"] is True
 
 
+def number(fulfillment_order: dict) -> str:
+    """The Crossdock reference's part of a fulfillment order's gid."""
+    return fulfillment_order["id"].rsplit("/", 1)[1]
+
+
+def test_duplicated_and_reordered_notifications_take_each_request_once(shopify_world):
+    # given a shop delivering every notification three times, held back, sent newest first
+    world = shopify_world
+    connection_id = registered(world)
+    path = f"/channels/shopify/webhook/{world.tenant.provider_id}/{connection_id}"
+    world.shop.subscribe(lambda headers, body: world.post_webhook(path, headers, body).status_code)
+    world.shop.duplicate_webhooks(2)
+    world.shop.hold_webhooks()
+    # when two orders are placed, and the first one's cancellation requested
+    first = world.shop.place_order([("SKU-1", 1)])
+    second = world.shop.place_order([("SKU-2", 1)])
+    world.shop.request_cancellation(first["id"])
+    assert world.shop.release_webhooks() == [200] * 9
+    # and the worker runs the poll each notification asked for
+    requests = world.events(Topic.CHANNEL_SYNC_REQUESTED.value)
+    assert len(requests) == 9
+    for _ in requests:
+        poll_connection(world.uow, connection_id)
+    # then the second is one order, accepted; the first was called off before it was taken
+    assert [o.external_reference for o in world.orders()] == [f"shopify-{number(second)}"]
+    fos = world.shop.fulfillment_orders
+    assert fos[second["id"]]["requestStatus"] == "ACCEPTED"
+    assert (fos[first["id"]]["status"], fos[first["id"]]["requestStatus"]) == (
+        "CANCELLED", "CANCELLATION_ACCEPTED",
+    )  # fmt: skip
+
+
+def test_a_malformed_fulfillment_order_is_an_import_error_and_the_rest_come_in(shopify_world):
+    # given a good request, one whose line is unreadable and one with no address
+    world = shopify_world
+    connection_id = registered(world)
+    good = world.shop.place_order([("SKU-1", 1)])
+    unreadable = world.shop.place_order([("SKU-1", 1)])
+    world.shop.fulfillment_orders[unreadable["id"]]["lineItems"]["nodes"][0][
+        "remainingQuantity"
+    ] = "lots"
+    nowhere = world.shop.place_order([("SKU-2", 1)], destination=None)
+    # when polled
+    summary = poll_connection(world.uow, connection_id)
+    # then the good one is an order; the others are failed imports, nothing half-made
+    assert (summary.imported, summary.malformed) == (1, 1)
+    assert [o.external_reference for o in world.orders()] == [f"shopify-{number(good)}"]
+    failed = {r.channel_order_id: r for r in world.channel_orders() if r.order_id is None}
+    assert set(failed) == {number(unreadable), number(nowhere)}
+    assert "Unreadable Shopify fulfillment order" in (failed[number(unreadable)].error or "")
+    assert failed[number(nowhere)].error
+    assert world.connection(connection_id).last_error
+    # and neither was accepted: Shopify keeps them listed for a fixed version
+    fos = world.shop.fulfillment_orders
+    assert [fos[o["id"]]["requestStatus"] for o in (good, unreadable, nowhere)] == [
+        "ACCEPTED", "SUBMITTED", "SUBMITTED",
+    ]  # fmt: skip
+
+
 def test_a_shipment_creates_the_fulfillment_with_tracking(shopify_world):
     world = shopify_world
     connection_id = registered(world)

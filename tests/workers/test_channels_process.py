@@ -14,7 +14,7 @@ from domain.inventory.models import MovementKind
 from domain.shipping.models import CarrierKind
 from tenants.unit_of_work import TenantUnitOfWork
 from tests.factories import global_id
-from tests.fakes.shop_base import BackgroundServer
+from tests.fakes.shop_base import BackgroundServer, post_to
 from tests.fakes.shopify_server import FakeShopify
 from tests.fakes.woocommerce_server import FakeWooCommerce
 from tests.serve_process import CROSSDOCK, crossdock_env, free_port, running
@@ -81,14 +81,22 @@ def test_a_shopify_shop_end_to_end(database, redis_url, redis_namespace, tmp_pat
             assert checked["reachable"] is True
             assert checked["channelConnection"]["locationId"] == shop.location_id
 
-            # when: a fulfillment request is submitted and Shopify notifies the service
+            # when: a fulfillment request is submitted; Shopify notifies the service twice,
+            # and a forgery arrives too
+            path = made["channelConnection"]["webhookPath"]
+            shop.subscribe(post_to(server.http_url + path))
+            shop.duplicate_webhooks(1)
             placed = shop.place_order([("SKU-1", 3)])
             headers, body = shop.notification()
-            path = made["channelConnection"]["webhookPath"]
-            assert httpx.post(server.http_url + path, content=body, headers=headers).is_success
-            # then: the worker polls, imports and accepts it
+            forged = dict(headers, **{"X-Shopify-Hmac-Sha256": "bm90IGl0"})
+            assert (
+                httpx.post(server.http_url + path, content=body, headers=forged).status_code == 401
+            )
+            assert shop.delivered == [200, 200]
+            # then: the worker polls, imports and accepts it, once
             fo_state = lambda: shop.fulfillment_orders[placed["id"]]["requestStatus"]  # noqa: E731
             wait_for(lambda: fo_state() == "ACCEPTED", "the request to be accepted")
+            time.sleep(1.0)  # the second notification's poll has run by now
             [order] = gql(ORDERS)["orders"]["edges"]
             assert order["node"]["status"] == "ALLOCATED"
 
@@ -202,10 +210,6 @@ def test_a_woocommerce_shop_end_to_end(database, redis_url, redis_namespace, tmp
             assert tracking in shop.notes[placed["id"]][0]["note"]
 
             # when: a receipt arrives at the warehouse
-            with world.db.session_factory() as _:
-                pass
-            from tenants.unit_of_work import TenantUnitOfWork
-
             with TenantUnitOfWork.operator(
                 database.session_factory, world.tenant.provider_id
             ) as uow:
