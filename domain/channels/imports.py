@@ -27,6 +27,7 @@ from domain.orders.commands import CreateOrder, LineRequest
 from domain.orders.creation import create_held_order, create_order
 from domain.orders.models import HoldReason
 from domain.orders.validation import REFERENCE_MAX
+from domain.outbox.events import Topic, record
 from persistence.base import new_id, utcnow
 from tenants.errors import UserFacingError
 from tenants.unit_of_work import TenantUnitOfWork
@@ -103,14 +104,19 @@ def import_order(
 def record_malformed(
     uow: TenantUnitOfWork, connection: ChannelConnection, bad: MalformedOrder
 ) -> None:
-    """Keep an unreadable order as a failed import (by its id when it has one) and as the
-    connection's last error."""
+    """Keep an unreadable order as a failed import (by its id when it has one), as the
+    connection's last error, and tell the provider (unless this very error was told)."""
     message = bad.message[:ERROR_MAX]
-    connection.last_error = f"Order {bad.channel_order_id or '?'}: {message}"[:ERROR_MAX]
-    connection.last_error_at = utcnow()
     if bad.channel_order_id is None:
+        import_failed(uow, connection, None, message)
         return
     row = _locked(uow, connection, bad.channel_order_id[:CHANNEL_ORDER_ID_MAX])
+    told = row is not None and row.status is ChannelOrderStatus.FAILED and row.error == message
+    if not told:  # Shopify lists an unreadable request at every poll: tell each error once
+        import_failed(uow, connection, bad.channel_order_id, message)
+    else:
+        connection.last_error = _order_error(bad.channel_order_id, message)
+        connection.last_error_at = utcnow()
     if row is None:
         uow.add(
             ChannelOrder(
@@ -128,6 +134,35 @@ def record_malformed(
     elif row.status is ChannelOrderStatus.FAILED:
         row.error = message
     uow.flush()
+
+
+def import_failed(
+    uow: TenantUnitOfWork,
+    connection: ChannelConnection,
+    channel_order_id: str | None,
+    message: str,
+) -> None:
+    """Keep a failed import as the connection's last error and tell the provider (a webhook)."""
+    connection.last_error = _order_error(channel_order_id, message)
+    connection.last_error_at = utcnow()
+    record(
+        uow,
+        Topic.CHANNEL_IMPORT_FAILED,
+        aggregate_type="channel_connection",
+        aggregate_id=connection.id,
+        client_id=connection.client_id,
+        payload={
+            "connection_id": str(connection.id),
+            "client_id": str(connection.client_id),
+            "kind": connection.kind.value,
+            "channel_order_id": channel_order_id,
+            "message": message[:ERROR_MAX],
+        },
+    )
+
+
+def _order_error(channel_order_id: str | None, message: str) -> str:
+    return f"Order {channel_order_id or '?'}: {message}"[:ERROR_MAX]
 
 
 def _create(
@@ -168,8 +203,7 @@ def _create(
         row.status = ChannelOrderStatus.FAILED
         row.order_id = None
         row.error = _describe(error)[:ERROR_MAX]
-        connection.last_error = f"Order {data.channel_order_id}: {row.error}"[:ERROR_MAX]
-        connection.last_error_at = utcnow()
+        import_failed(uow, connection, data.channel_order_id, row.error)
         uow.flush()
         return ImportResult(ImportOutcome.FAILED, row)
     held = row.status is ChannelOrderStatus.HELD

@@ -40,6 +40,8 @@ class Topic(StrEnum):
     SHIPMENT_TRACKING_UPDATED = "shipment.tracking_updated"
     CHANNEL_SYNC_REQUESTED = "channel.sync_requested"
     CHANNEL_SYNC_FAILED = "channel.sync_failed"
+    CHANNEL_IMPORT_FAILED = "channel.import_failed"
+    """A channel's order could not be imported (unreadable, or refused as an order)."""
 
 
 SUPPLIER_TOPICS = frozenset(

@@ -1,0 +1,214 @@
+"""The sales-channel actors: a shop that fails for a while is retried with its own delay, one
+that refuses is recorded and not retried, and every failure reaches the provider's endpoint
+as a webhook that names no credential."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+
+import dramatiq
+import dramatiq.broker
+import pytest
+from dramatiq.brokers.stub import StubBroker
+from sqlalchemy import select
+
+if dramatiq.broker.global_broker is None:  # never let an import reach for RabbitMQ
+    dramatiq.set_broker(StubBroker())
+
+from domain.channels.adapter import PermanentChannelError
+from domain.orders.fulfillment import mark_packed, mark_shipped, start_picking
+from domain.orders.models import FulfillmentOrder
+from domain.outbox.consumption import first_time
+from domain.outbox.events import Topic
+from services.channel_imports import poll_connection
+from tests.channel_factories import ChannelWorld, channel_world, row_id
+from tests.factories_webhooks import make_endpoint
+from tests.fakes.webhook_receiver import WebhookReceiver
+from workers import channels as actors
+from workers import runtime
+from workers import webhooks as webhook_actors
+
+__all__ = ["channel_world"]
+
+SECRET = "cs_fake"
+"""The fake shop's consumer secret: the connection's apiSecret."""
+
+
+@pytest.fixture
+def world(channel_world, monkeypatch) -> ChannelWorld:
+    """The channel world with the actors running against its database."""
+    monkeypatch.setattr(runtime, "_session_factory", channel_world.db.session_factory)
+    return channel_world
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebhookReceiver]:
+    with WebhookReceiver() as running:
+        yield running
+
+
+def shipped_event(world: ChannelWorld) -> tuple[uuid.UUID, str]:
+    """A connection, an order imported from the shop and shipped: the connection and the
+    `fulfillment_order.shipped` event's id."""
+    made = world.connect()
+    assert made["userErrors"] == []
+    connection_id = row_id(made["channelConnection"]["id"])
+    world.shop.place_order([("SKU-1", 1)])
+    poll_connection(world.uow, connection_id)
+    [order] = world.orders()
+    with world.uow() as uow:
+        fo_id = uow.session.scalars(
+            select(FulfillmentOrder.id).where(FulfillmentOrder.order_id == order.id)
+        ).one()
+        start_picking(uow, fo_id)
+        mark_packed(uow, fo_id)
+        mark_shipped(uow, fo_id, "UPS", "1ZRETRY")
+        uow.commit()
+    [event] = world.events(Topic.FULFILLMENT_SHIPPED.value)
+    return connection_id, str(event.id)
+
+
+def processed(world: ChannelWorld, event_id: str, consumer: str) -> bool:
+    """Whether `consumer` has marked the event (marking it again answers False)."""
+    with world.uow() as uow:
+        fresh = first_time(uow, uuid.UUID(event_id), consumer)
+        uow.rollback()
+    return not fresh
+
+
+def test_every_channel_actor_sets_its_retries_backoff_and_time_limit():
+    for actor in (
+        actors.poll_channel,
+        actors.sync_channel,
+        actors.report_channel_shipment,
+        actors.note_channel_stock,
+        actors.push_channel_stock,
+    ):
+        options = actor.options
+        assert options["max_retries"] == 8, actor
+        assert (options["min_backoff"], options["max_backoff"]) == (2_000, 300_000), actor
+        assert options["time_limit"] == 120_000, actor
+        assert PermanentChannelError in options["throws"], actor
+        assert actor.queue_name == "channels", actor
+
+
+def test_a_throttled_shipment_report_is_retried_after_the_shops_delay(world):
+    # given a shipped order, and a shop that answers the next update 429, Retry-After 7
+    connection_id, event_id = shipped_event(world)
+    provider = str(world.tenant.provider_id)
+    world.shop.add_fault(remaining=1, status=429, retry_after="7", path="/orders/")
+    # when the actor runs
+    with pytest.raises(dramatiq.Retry) as retry:
+        actors.report_channel_shipment(provider, event_id)
+    # then it asks Dramatiq to try again in 7 s; the failure is shown, the event not done
+    assert retry.value.delay == 7_000
+    assert "429" in (world.connection(connection_id).last_error or "")
+    assert not processed(world, event_id, "report_channel_shipment")
+    # when the retry runs
+    actors.report_channel_shipment(provider, event_id)
+    # then the shop has the tracking once, and the event is done
+    [shop_order] = world.shop.orders.values()
+    assert shop_order["status"] == "completed"
+    assert world.connection(connection_id).shipments_reported == 1
+    assert processed(world, event_id, "report_channel_shipment")
+
+
+def test_a_refused_shipment_report_is_recorded_and_not_retried(world):
+    # given a shipped order whose shop order was deleted (WooCommerce answers 404)
+    connection_id, event_id = shipped_event(world)
+    world.shop.orders.clear()
+    # when the actor runs
+    with pytest.raises(PermanentChannelError):
+        actors.report_channel_shipment(str(world.tenant.provider_id), event_id)
+    # then the error is the connection's last, and the provider is told it will not work
+    assert "report shipment" in (world.connection(connection_id).last_error or "")
+    assert "404" in (world.connection(connection_id).last_error or "")
+    [failed] = world.events(Topic.CHANNEL_SYNC_FAILED.value)
+    assert (failed.payload["work"], failed.payload["transient"]) == ("report shipment", False)
+
+
+def test_a_stock_push_to_a_shop_that_is_down_is_retried(world):
+    # given a connection with a dirty product, and a shop that is down
+    made = world.connect()
+    connection_id = row_id(made["channelConnection"]["id"])
+    provider = str(world.tenant.provider_id)
+    world.gql(
+        """mutation($id: ID!) { resyncChannel(input: {id: $id, fullStockPush: true}) {
+        userErrors { code } } }""",
+        {"id": made["channelConnection"]["id"]},
+        key=world.tenant.key,
+    )
+    world.shop.down()
+    # when the push runs
+    with pytest.raises(dramatiq.Retry) as retry:
+        actors.push_channel_stock(provider, str(connection_id))
+    # then Dramatiq backs off by its own schedule (no Retry-After) and nothing is lost
+    assert retry.value.delay is None
+    assert "stock push" in (world.connection(connection_id).last_error or "")
+    world.shop.up()
+    actors.push_channel_stock(provider, str(connection_id))
+    assert world.shop.count("POST", "/products/batch") == 1
+    assert world.connection(connection_id).stock_pushes == 1
+
+
+def test_sync_and_import_failures_reach_the_providers_endpoint_without_credentials(
+    world, receiver, monkeypatch
+):
+    # given the provider's endpoint for channel failures, and a connection
+    _, receiver.secret = make_endpoint(
+        world.db,
+        world.tenant,
+        receiver.url,
+        topics=(Topic.CHANNEL_SYNC_FAILED, Topic.CHANNEL_IMPORT_FAILED),
+    )
+    made = world.connect()
+    connection_id = row_id(made["channelConnection"]["id"])
+    path, secret = made["channelConnection"]["webhookPath"], made["webhookSecret"]
+    # when a poll finds the shop down, and the shop sends an order with no address
+    world.shop.down()
+    with pytest.raises(dramatiq.Retry):
+        actors.poll_channel(str(world.tenant.provider_id), str(connection_id))
+    world.shop.up()
+    bad = world.shop.place_order([("SKU-1", 1)], shipping={})
+    world.post_webhook(path, *world.shop.webhook(bad, secret))
+    # and the webhook actor handles the events
+    monkeypatch.setattr(webhook_actors, "schedule", lambda *args, **kwargs: None)
+    events = [
+        *world.events(Topic.CHANNEL_SYNC_FAILED.value),
+        *world.events(Topic.CHANNEL_IMPORT_FAILED.value),
+    ]
+    for event in events:
+        webhook_actors.deliver_event_webhooks(str(world.tenant.provider_id), str(event.id))
+    # then the endpoint heard both, with what failed, and never a credential
+    heard = {message.body["topic"]: message.body for message in receiver.received}
+    assert set(heard) == {"channel.sync_failed", "channel.import_failed"}
+    assert heard["channel.sync_failed"]["data"]["work"] == "poll"
+    assert "503" in heard["channel.sync_failed"]["data"]["message"]
+    imported = heard["channel.import_failed"]["data"]
+    assert imported["channel_order_id"] == str(bad["id"])
+    assert imported["connection_id"] == str(connection_id)
+    text = json.dumps([m.body for m in receiver.received])
+    for credential in (world.shop.consumer_key, SECRET, secret):
+        assert credential not in text
+
+
+def test_an_unreadable_request_listed_at_every_poll_is_told_once(world):
+    # given an order with a line the shop cannot state, polled three times
+    made = world.connect()
+    connection_id = row_id(made["channelConnection"]["id"])
+    bad = world.shop.place_order([("SKU-1", 1)])
+    world.shop.orders[bad["id"]]["line_items"][0]["quantity"] = "lots"
+    for _ in range(3):
+        world.gql(
+            """mutation($id: ID!) { resyncChannel(input: {id: $id,
+            ordersSince: "2020-01-01T00:00:00Z"}) { userErrors { code } } }""",
+            {"id": made["channelConnection"]["id"]},
+            key=world.tenant.key,
+        )
+        poll_connection(world.uow, connection_id)
+    # then one failed import, told to the provider once
+    [row] = world.channel_orders()
+    assert "Unreadable" in (row.error or "")
+    assert len(world.events(Topic.CHANNEL_IMPORT_FAILED.value)) == 1
