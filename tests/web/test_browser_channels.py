@@ -122,6 +122,7 @@ def test_a_merchant_connects_a_shop_maps_a_sku_and_staff_see_it(served, tmp_path
         assert "ACME" in row.text
         assert "1 Fake Street" in row.text
         assert "1 imported · 0 held · 0 failed" in row.text
+        screenshot(driver, "console-sales-channels")
         # when the shop's count of the tent goes wrong, and they push all its stock again
         tents = _available(served, "TENT-2P", "RNO")
         _wait(lambda: _shop_stock(shop, shop_tent) == tents, "the pushes after the mapping")

@@ -29,6 +29,11 @@ export function countsText(counts: ChannelConnectionRowFragment["counts"]): stri
   return `${counts.imported} imported · ${counts.held} held · ${counts.failed} failed`;
 }
 
+function HealthBadge({ connection }: { connection: ChannelConnectionRowFragment }) {
+  const health = healthOf(connection);
+  return <span class={`badge health-${health.toLowerCase().replaceAll(" ", "-")}`}>{health}</span>;
+}
+
 /** Shops connected as sales channels, with their health: a client's own, or (staff) every
  * client's; a form to connect one. */
 export function SalesChannels({ staff = false, canChange = false }: Props) {
@@ -50,7 +55,6 @@ export function SalesChannels({ staff = false, canChange = false }: Props) {
       <p class="muted">
         Shops whose orders come in by themselves; shipments and stock go back to them.
       </p>
-      {canChange ? <ConnectShop staff={staff} onConnected={refresh} /> : null}
       {staff ? (
         <div class="filters">
           <label>
@@ -81,12 +85,21 @@ export function SalesChannels({ staff = false, canChange = false }: Props) {
           rows={connections}
           rowKey={(c) => c.id}
           onOpen={(c) => navigate(channelPath(c.id))}
-          empty={staff ? "No shops connected yet." : "No shops connected yet: connect one above."}
+          empty={staff || !canChange ? "No shops connected yet." : "No shops connected yet: connect one below."}
           columns={[
             ...(staff ? [{ header: "Client", cell: (c: ChannelConnectionRowFragment) => c.client?.code ?? "—" }] : []),
             { header: "Name", cell: (c) => <Link href={channelPath(c.id)}>{c.name}</Link> },
+            { header: "Health", cell: (c) => <HealthBadge connection={c} /> },
+            { header: "Lag", cell: (c) => formatLag(c.lagSeconds), className: "num" },
+            { header: "Last import", cell: (c) => formatTime(c.lastImportAt, timeZone) },
+            { header: "Orders", cell: (c) => countsText(c.counts) },
+            {
+              header: "Last error",
+              cell: (c) => (c.lastError ? `${c.lastError} (${formatTime(c.lastErrorAt, timeZone)})` : "—"),
+              className: "wrap",
+            },
             { header: "Platform", cell: (c) => KIND_LABELS[c.kind] },
-            { header: "Shop", cell: (c) => c.shopName ? `${c.shopName} (${c.shopUrl})` : c.shopUrl },
+            { header: "Shop", cell: (c) => (c.shopName ? `${c.shopName} (${c.shopUrl})` : c.shopUrl) },
             { header: "Warehouse", cell: (c) => c.warehouse?.code ?? "—" },
             {
               header: "Switches",
@@ -94,15 +107,6 @@ export function SalesChannels({ staff = false, canChange = false }: Props) {
                 SWITCHES.filter((s) => c[s.name])
                   .map((s) => s.label)
                   .join(", ") || "All off",
-            },
-            { header: "Health", cell: (c) => <span class={`badge health-${healthOf(c).toLowerCase().replaceAll(" ", "-")}`}>{healthOf(c)}</span> },
-            { header: "Last import", cell: (c) => formatTime(c.lastImportAt, timeZone) },
-            { header: "Lag", cell: (c) => formatLag(c.lagSeconds), className: "num" },
-            { header: "Orders", cell: (c) => countsText(c.counts) },
-            {
-              header: "Last error",
-              cell: (c) => (c.lastError ? `${c.lastError} (${formatTime(c.lastErrorAt, timeZone)})` : "—"),
-              className: "wrap",
             },
           ]}
         />
@@ -113,6 +117,7 @@ export function SalesChannels({ staff = false, canChange = false }: Props) {
         onNext={() => pages.next(result.data?.channelConnections.pageInfo.endCursor)}
         onPrevious={pages.previous}
       />
+      {canChange ? <ConnectShop staff={staff} onConnected={refresh} /> : null}
     </section>
   );
 }

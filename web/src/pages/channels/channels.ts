@@ -118,6 +118,8 @@ export function healthOf(connection: {
   return connection.lagSeconds > STALE_LAG_SECONDS ? "Behind" : "OK";
 }
 
+/** How the API begins the note of an UNMAPPED_SKU hold (domain/channels/imports.py); the
+ * browser test fails if it changes under this page. */
 const UNMAPPED_NOTE = "Unmapped channel SKUs: ";
 
 type Hold = { reason: string; note?: string | null; releasedAt?: string | null };
