@@ -1,12 +1,13 @@
 """The HTTP call every channel adapter makes: timeouts, throttling and errors as ChannelError.
 
 Messages name the method, path and status, never a header, a query string or a body
-that could hold a credential.
+that could hold a credential; the shop's own words are kept, with the credentials given
+to the client cut out (a shop that echoes a key must not put it in a log or an answer).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import httpx
@@ -16,6 +17,7 @@ from domain.channels.adapter import PermanentChannelError, TransientChannelError
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 TRANSIENT_4XX = {408, 409, 425, 429}
+REDACTED = "[redacted]"
 
 
 class ChannelHttp:
@@ -29,8 +31,10 @@ class ChannelHttp:
         headers: Mapping[str, str] | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         client: httpx.Client | None = None,
+        secrets: Iterable[str] = (),
     ):
         self.base_url = base_url.rstrip("/")
+        self._secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
         self._client = client or httpx.Client(auth=auth, headers=dict(headers or {}))
         self._owns = client is None
         self.timeout = timeout
@@ -65,12 +69,18 @@ class ChannelHttp:
         status = response.status_code
         if status < 400:
             return response
-        text = f"{method} {path} answered {status}: {_reason(response)}"
+        text = f"{method} {path} answered {status}: {self.redact(_reason(response))}"
         if status >= 500 or status in TRANSIENT_4XX:
             raise TransientChannelError(
                 text, retry_after=retry_after(response.headers.get("Retry-After"))
             )
         raise PermanentChannelError(text)
+
+    def redact(self, text: str) -> str:
+        """`text` with every credential of this client cut out."""
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
 
     def json(self, method: str, path: str, **kwargs: Any) -> Any:
         """The decoded JSON answer; a malformed one is transient (the next try may be sound)."""

@@ -104,6 +104,7 @@ class ShopifyChannel:
             headers={"X-Shopify-Access-Token": access_token},
             client=client,
             timeout=timeout,
+            secrets=(access_token, client_secret),
         )
         self._secret = client_secret
         self._location = location_id
@@ -125,7 +126,7 @@ class ShopifyChannel:
         if service is None:
             made = self.query(mapping.CREATE_SERVICE, {"name": mapping.SERVICE_NAME})
             created = made["fulfillmentServiceCreate"]
-            _refuse_user_errors(created, "registering the fulfillment service")
+            _refuse_user_errors(created, "registering the fulfillment service", self._http.redact)
             service = created["fulfillmentService"]
         self._location = str(service["location"]["id"])
         return ChannelCheck(
@@ -177,14 +178,16 @@ class ShopifyChannel:
     def report_shipment(self, order: ChannelOrderData, shipment: ShipmentReport) -> None:
         """Create the fulfillment with carrier and tracking; Shopify tells the customer."""
         answer = self.query(mapping.FULFIL, {"fulfillment": mapping.fulfillment(order, shipment)})
-        _refuse_user_errors(answer["fulfillmentCreate"], "creating the fulfillment")
+        _refuse_user_errors(
+            answer["fulfillmentCreate"], "creating the fulfillment", self._http.redact
+        )
 
     def cancel(self, order: ChannelOrderData, accepted: bool, message: str) -> None:
         """Accept a cancellation request (nothing shipped) or reject it (too late)."""
         document = mapping.ACCEPT_CANCELLATION if accepted else mapping.REJECT_CANCELLATION
         answer = self.query(document, {"id": order.handle, "message": message[:255]})
         field = "fulfillmentOrder" + ("Accept" if accepted else "Reject") + "CancellationRequest"
-        _refuse_user_errors(answer[field], "answering the cancellation request")
+        _refuse_user_errors(answer[field], "answering the cancellation request", self._http.redact)
 
     def set_stock(self, levels: Sequence[StockLevel]) -> int:
         """Set `available` at Crossdock's location for every SKU the shop has."""
@@ -203,7 +206,9 @@ class ShopifyChannel:
             answer = self.query(
                 mapping.SET_QUANTITIES, {"input": mapping.quantities(chunk, items, location)}
             )
-            _refuse_user_errors(answer["inventorySetQuantities"], "setting quantities")
+            _refuse_user_errors(
+                answer["inventorySetQuantities"], "setting quantities", self._http.redact
+            )
         return len(known)
 
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> bool:
@@ -254,7 +259,9 @@ class ShopifyChannel:
                 continue
             if errors:
                 messages = "; ".join(str(e.get("message")) for e in errors if isinstance(e, dict))
-                raise PermanentChannelError(f"Shopify refused the query: {messages[:300]}")
+                raise PermanentChannelError(
+                    f"Shopify refused the query: {self._http.redact(messages)[:300]}"
+                )
             data = answer.get("data") if isinstance(answer, dict) else None
             if not isinstance(data, dict):
                 raise TransientChannelError("Shopify answered without data.")
@@ -290,10 +297,10 @@ def _our_service(shop: dict[str, Any]) -> dict[str, Any] | None:
     )
 
 
-def _refuse_user_errors(payload: dict[str, Any], what: str) -> None:
+def _refuse_user_errors(payload: dict[str, Any], what: str, redact: Callable[[str], str]) -> None:
     errors = payload.get("userErrors") or []
     if errors:
-        messages = "; ".join(str(e.get("message")) for e in errors)
+        messages = redact("; ".join(str(e.get("message")) for e in errors))
         raise PermanentChannelError(f"Shopify refused {what}: {messages[:300]}")
 
 

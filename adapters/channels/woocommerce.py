@@ -70,6 +70,7 @@ class WooCommerceChannel:
             auth=httpx.BasicAuth(consumer_key, consumer_secret),
             client=client,
             timeout=timeout,
+            secrets=(consumer_key, consumer_secret, webhook_secret),
         )
         self._webhook_secret = webhook_secret
 

@@ -3,7 +3,13 @@ and isolation of every channel type by list, node and mutation."""
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
+from domain.channels.adapter import PermanentChannelError
 from domain.outbox.events import Topic
+from services.channel_imports import poll_connection
 from tests.channel_factories import ChannelWorld, channel_world, row_id
 from tests.factories import global_id, make_tenant
 
@@ -125,6 +131,34 @@ def test_check_reaches_the_shop_and_reports_a_refusal_without_secrets(channel_wo
     assert "401" in refused["message"]
     assert "TOPSECRET" not in str(refused)
     assert "check" in refused["channelConnection"]["lastError"]
+
+
+def test_a_shop_echoing_the_credentials_puts_them_in_no_log_error_or_answer(channel_world, caplog):
+    # given a shop that repeats the key and secret it was sent in its refusals
+    world = channel_world
+    made = world.connect()
+    connection = made["channelConnection"]["id"]
+    echoed = f"Consumer key {world.shop.consumer_key} with {world.shop.consumer_secret} refused"
+    world.shop.add_fault(remaining=3, status=401, body={"message": echoed}, path="/orders")
+    secrets = (world.shop.consumer_key, world.shop.consumer_secret, made["webhookSecret"])
+    # when it is checked through the API and polled by a worker, with every log kept
+    with caplog.at_level(logging.DEBUG):
+        checked = world.gql(CHECK, {"id": connection}, key=world.tenant.key)
+        with pytest.raises(PermanentChannelError) as polled:
+            poll_connection(world.uow, row_id(connection))
+        listed = world.gql(
+            "{ channelConnections { edges { node { lastError } } } }", key=world.tenant.key
+        )
+    # then the shop's words are kept, the credentials cut out of all of it
+    refusal = checked["data"]["checkChannelConnection"]["message"]
+    assert "Consumer key [redacted] with [redacted] refused" in refusal
+    last_error = listed["data"]["channelConnections"]["edges"][0]["node"]["lastError"]
+    assert "[redacted]" in last_error
+    [failed, *_] = world.events(Topic.CHANNEL_SYNC_FAILED.value)
+    told = " ".join([refusal, last_error, polled.value.message, str(failed.payload), caplog.text])
+    assert "channel" in caplog.text  # the failure was logged
+    for secret in secrets:
+        assert secret not in told
 
 
 def test_resync_moves_the_cursor_back_and_marks_all_stock(channel_world):

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from adapters.channels.shopify import ShopifyChannel
-from domain.channels.adapter import StockLevel, TransientChannelError
+from domain.channels.adapter import PermanentChannelError, StockLevel, TransientChannelError
 from domain.orders.fulfillment import mark_packed, mark_shipped, start_picking
 from domain.orders.models import FulfillmentOrder, OrderStatus
 from domain.outbox.events import Topic
@@ -189,6 +189,19 @@ def test_stock_is_set_at_crossdocks_location(shopify_world):
     assert shop.set_stock([StockLevel("SKU-1", 7), StockLevel("UNKNOWN", 1)]) == 1
     assert world.shop.stock_of("SKU-1") == 7
     assert world.shop.stock_of("SKU-2") is None
+
+
+def test_a_refusal_echoing_the_token_is_kept_without_it(shopify_world):
+    world = shopify_world
+    registered(world)
+    echoed = {"errors": [{"message": "Invalid token shpat_fake for app shpss_fake"}]}
+    world.shop.add_fault(remaining=1, status=200, body=echoed)
+    adapter = ShopifyChannel(world.shop_url, "shpat_fake", "shpss_fake")
+    with pytest.raises(PermanentChannelError) as refused:
+        adapter.orders_since(None)
+    assert refused.value.message == (
+        "Shopify refused the query: Invalid token [redacted] for app [redacted]"
+    )
 
 
 def test_the_cost_meter_is_respected_by_waiting():
