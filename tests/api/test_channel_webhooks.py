@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 import uuid
 
+from sqlalchemy import select
+
 from domain.channels.models import ChannelOrderStatus
-from domain.orders.models import HoldReason, OrderStatus
+from domain.orders.models import HoldReason, OrderLine, OrderStatus
 from tests.channel_factories import ChannelWorld, channel_world
-from tests.factories import global_id
+from tests.factories import global_id, make_tenant
 
 __all__ = ["channel_world"]
 
@@ -208,3 +210,94 @@ def test_a_malformed_order_is_recorded_as_an_import_error(channel_world):
     connection = channel_world.connection(uuid.UUID(path.rsplit("/", 1)[1]))
     assert connection.last_error is not None
     assert "an order id of 1 to 64 characters" in connection.last_error
+
+
+def test_lines_map_by_exact_sku_by_default_and_by_channel_sku_or_variant_id(channel_world):
+    # given: SKU-1 as Crossdock names it, a shop SKU mapped to SKU-2, a line with no SKU
+    # whose variant is mapped, and one whose variant is not
+    world = channel_world
+    path, secret = connected(world)
+    connection_id = world.gql(
+        "{ channelConnections { edges { node { id } } } }", key=world.tenant.key
+    )["data"]["channelConnections"]["edges"][0]["node"]["id"]
+
+    def map_to(channel_sku: str, sku: str) -> None:
+        mapping = {"connectionId": connection_id, "channelSku": channel_sku,
+                   "productId": global_id("Product", world.products[sku])}  # fmt: skip
+        answer = world.gql(MAP, {"input": mapping}, key=world.tenant.key)["data"]
+        assert answer["setChannelSkuMapping"]["userErrors"] == []
+
+    map_to("SHOP-BLUE", "SKU-2")
+    map_to("variant:77", "SKU-2")
+    order = world.shop.place_order([("SKU-1", 1), ("SHOP-BLUE", 1), ("", 1), ("", 4)])
+    order["line_items"][2]["variation_id"] = 77
+    order["line_items"][3]["variation_id"] = 78
+    # when it arrives
+    world.post_webhook(path, *world.shop.webhook(order, secret))
+    # then it waits for the one unknown variant only, named as a mapping would name it
+    [held] = world.orders()
+    [hold] = world.holds(held.id)
+    assert hold.note == "Unmapped channel SKUs: variant:78"
+    # when that variant is mapped
+    map_to("variant:78", "SKU-1")
+    # then the order is released with the lines merged per product
+    with world.uow() as uow:
+        lines = uow.session.scalars(
+            select(OrderLine).where(OrderLine.order_id == held.id).order_by(OrderLine.sku)
+        ).all()
+        assert [(line.sku, line.quantity) for line in lines] == [("SKU-1", 5), ("SKU-2", 2)]
+    assert [o.status for o in world.orders()] == [OrderStatus.ALLOCATED]
+
+
+def test_a_mapping_wins_over_the_exact_sku(channel_world):
+    # given the shop's SKU-1 is, for this shop, Crossdock's SKU-2
+    world = channel_world
+    path, secret = connected(world)
+    connection_id = world.gql(
+        "{ channelConnections { edges { node { id } } } }", key=world.tenant.key
+    )["data"]["channelConnections"]["edges"][0]["node"]["id"]
+    mapping = {"connectionId": connection_id, "channelSku": "SKU-1",
+               "productId": global_id("Product", world.products["SKU-2"])}  # fmt: skip
+    world.gql(MAP, {"input": mapping}, key=world.tenant.key)
+    # when an order of SKU-1 arrives
+    order = world.shop.place_order([("SKU-1", 2)])
+    world.post_webhook(path, *world.shop.webhook(order, secret))
+    # then it is an order of SKU-2
+    [made] = world.orders()
+    with world.uow() as uow:
+        [line] = uow.session.scalars(select(OrderLine).where(OrderLine.order_id == made.id))
+        assert (line.sku, line.quantity) == ("SKU-2", 2)
+
+
+def test_a_webhook_imports_only_into_its_own_connections_client(channel_world):
+    # given shops of client A (X) and client B (Y), each with its own signing secret
+    world = channel_world
+    x = world.connect()
+    y = world.connect(client="B", name="woo-b")
+    x_path, x_secret = x["channelConnection"]["webhookPath"], x["webhookSecret"]
+    y_path, y_secret = y["channelConnection"]["webhookPath"], y["webhookSecret"]
+    assert x_secret != y_secret
+    order = world.shop.place_order([("SKU-B", 1)])
+    provider_id = x_path.rsplit("/", 2)[1]
+    elsewhere = make_tenant(world.db, "Elsewhere")
+    # when B's secret signs a delivery to A's shop, A's is sent under another provider's
+    # address or as another platform's, and B's is sent to B
+    refused = [
+        world.post_webhook(x_path, *world.shop.webhook(order, y_secret)),
+        world.post_webhook(
+            x_path.replace(provider_id, str(elsewhere.provider_id)),
+            *world.shop.webhook(order, x_secret),
+        ),
+        world.post_webhook(
+            x_path.replace("/woocommerce/", "/shopify/"), *world.shop.webhook(order, x_secret)
+        ),
+    ]
+    accepted = world.post_webhook(y_path, *world.shop.webhook(order, y_secret))
+    # then only the last one made an order, B's, through B's connection
+    assert [answer.status_code for answer in refused] == [401, 401, 401]
+    assert accepted.status_code == 200
+    [made] = world.orders()
+    assert made.client_id == world.tenant.clients["B"].id
+    assert made.external_reference == f"woo-b-{order['id']}"
+    [row] = world.channel_orders()
+    assert str(row.connection_id) == y_path.rsplit("/", 1)[1]

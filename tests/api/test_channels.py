@@ -178,12 +178,48 @@ def test_resync_moves_the_cursor_back_and_marks_all_stock(channel_world):
     assert event.payload == {"connection_id": str(row_id(connection)), "poll": True, "stock": True}
 
 
+def test_resync_has_two_modes_each_alone(channel_world):
+    # given a connection that has polled up to now
+    world = channel_world
+    connection = world.connect()["channelConnection"]["id"]
+    poll_connection(world.uow, row_id(connection))
+    # when orders are asked for again from a time
+    orders = world.gql(
+        RESYNC, {"input": {"id": connection, "ordersSince": "2026-11-01T00:00:00Z"}},
+        key=world.tenant.key,
+    )["data"]["resyncChannel"]  # fmt: skip
+    # then the cursor moves back and no stock is marked
+    assert orders["channelConnection"] == {
+        "cursor": "2026-11-01T00:00:00", "counts": {"stockPending": 0},
+    }  # fmt: skip
+    # when all stock is pushed again
+    stock = world.gql(
+        RESYNC, {"input": {"id": connection, "fullStockPush": True}}, key=world.tenant.key
+    )["data"]["resyncChannel"]
+    # then the cursor stays, and every product of the client waits for a push
+    assert stock["channelConnection"] == {
+        "cursor": "2026-11-01T00:00:00", "counts": {"stockPending": 2},
+    }  # fmt: skip
+    asked = [e.payload for e in world.events(Topic.CHANNEL_SYNC_REQUESTED.value)]
+    assert [(p["poll"], p["stock"]) for p in asked] == [(True, False), (False, True)]
+
+
 def test_another_client_sees_and_changes_none_of_it(channel_world):
     world = channel_world
     ids = setup(world)
     other_client = world.tenant.clients["B"].key
     other_provider = make_tenant(world.db, "Elsewhere").key
-    for key in (other_client, other_provider):
+    supplier = world.gql(
+        'mutation { createSupplier(input: {code: "DS", name: "Drop"}) { supplier { id } } }',
+        key=world.tenant.key,
+    )["data"]["createSupplier"]["supplier"]["id"]
+    own_supplier = world.gql(
+        """mutation($s: ID!) { createApiKey(input: {name: "ds", kind: SUPPLIER,
+        supplierId: $s}) { plaintextKey } }""",
+        {"s": supplier},
+        key=world.tenant.key,
+    )["data"]["createApiKey"]["plaintextKey"]
+    for key in (other_client, other_provider, own_supplier):
         lists = world.gql(LISTS, key=key)["data"]
         assert all(found["edges"] == [] for found in lists.values()), lists
         for object_id in ids.values():

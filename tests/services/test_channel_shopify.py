@@ -8,7 +8,7 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from adapters.channels.shopify import ShopifyChannel
+from adapters.channels.shopify import ShopifyChannel, signature
 from domain.channels.adapter import PermanentChannelError, StockLevel, TransientChannelError
 from domain.orders.fulfillment import mark_packed, mark_shipped, start_picking
 from domain.orders.models import FulfillmentOrder, OrderStatus
@@ -141,6 +141,26 @@ def test_a_malformed_fulfillment_order_is_an_import_error_and_the_rest_come_in(s
     assert [fos[o["id"]]["requestStatus"] for o in (good, unreadable, nowhere)] == [
         "ACCEPTED", "SUBMITTED", "SUBMITTED",
     ]  # fmt: skip
+
+
+def test_a_notification_signed_with_another_connections_secret_is_refused(shopify_world):
+    # given A's connection (the shop's app secret) and B's (another app's secret)
+    world = shopify_world
+    a = world.connect()["channelConnection"]["webhookPath"]
+    b = world.connect(client="B", name="shopify-b", apiSecret="shpss_other")
+    b_path = b["channelConnection"]["webhookPath"]
+    headers, body = world.shop.notification()
+    b_signed = dict(headers, **{"X-Shopify-Hmac-Sha256": signature("shpss_other", body)})
+    # when each is sent to the other's address, and to its own
+    crossed = [world.post_webhook(a, b_signed, body), world.post_webhook(b_path, headers, body)]
+    own = [world.post_webhook(a, headers, body), world.post_webhook(b_path, b_signed, body)]
+    # then only each connection's own secret is accepted, and asks a poll of that one only
+    assert [answer.status_code for answer in crossed] == [401, 401]
+    assert [answer.status_code for answer in own] == [200, 200]
+    polls = sorted(
+        e.payload["connection_id"] for e in world.events(Topic.CHANNEL_SYNC_REQUESTED.value)
+    )
+    assert polls == sorted([a.rsplit("/", 1)[1], b_path.rsplit("/", 1)[1]])
 
 
 def test_a_shipment_creates_the_fulfillment_with_tracking(shopify_world):

@@ -172,3 +172,57 @@ def test_a_change_made_while_a_push_runs_is_pushed_after_it(channel_world):
     assert more is True
     assert push_stock(world.uow, connection_id) is False
     assert {p["sku"]: p["stock_quantity"] for p in world.shop.products.values()}["SKU-1"] == 15
+
+
+UPDATE = """mutation($input: UpdateChannelConnectionInput!) { updateChannelConnection(input: $input) {
+  userErrors { code } } }"""
+
+
+def test_each_switch_turned_off_stops_its_flow(channel_world):
+    # given a connection with one order imported, then every switch turned off
+    world = channel_world
+    made = world.connect()
+    connection_id = row_id(made["channelConnection"]["id"])
+    path, secret = made["channelConnection"]["webhookPath"], made["webhookSecret"]
+    imported = world.shop.place_order([("SKU-1", 1)])
+    assert poll_connection(world.uow, connection_id).imported == 1
+    switches = {"importOrders": False, "syncFulfillments": False, "syncInventory": False}
+    answer = world.gql(
+        UPDATE, {"input": {"id": made["channelConnection"]["id"], **switches}}, key=world.tenant.key
+    )
+    assert answer["data"]["updateChannelConnection"]["userErrors"] == []
+    calls = len(world.shop.calls)
+    # when an order comes by webhook and by poll, the imported one ships, and stock changes
+    later = world.shop.place_order([("SKU-1", 1)])
+    hooked = world.post_webhook(path, *world.shop.webhook(later, secret))
+    polled = poll_connection(world.uow, connection_id)
+    [order] = world.orders()
+    with world.uow() as uow:
+        fo_id = uow.session.scalars(
+            select(FulfillmentOrder.id).where(FulfillmentOrder.order_id == order.id)
+        ).one()
+        start_picking(uow, fo_id)
+        mark_packed(uow, fo_id)
+        mark_shipped(uow, fo_id, "UPS", "1ZOFF")
+        level = ledger.ensure_level(
+            uow, world.tenant.clients["A"].id, world.products["SKU-1"], world.warehouses["WH-A"]
+        )
+        ledger.post(uow, level, MovementKind.RECEIPT, on_hand=5)
+        uow.commit()
+    [shipped] = world.events(Topic.FULFILLMENT_SHIPPED.value)
+    reported = report_shipment(world.uow, shipped.id)
+    woken = [
+        c
+        for e in world.events(Topic.STOCK_CHANGED.value)
+        for c in note_stock_change(world.uow, e.id)
+    ]
+    # then the webhook is accepted (signature checked) but nothing flows either way
+    assert hooked.status_code == 200
+    assert hooked.json()["imported"] == 0
+    assert polled.imported == 0
+    assert reported is False
+    assert woken == []
+    assert push_stock(world.uow, connection_id) is False
+    assert len(world.orders()) == 1
+    assert world.shop.orders[imported["id"]]["status"] == "processing"
+    assert len(world.shop.calls) == calls
