@@ -10,6 +10,7 @@ a file serialises concurrent builders (parallel test workers).
 from __future__ import annotations
 
 import fcntl
+import gzip
 import hashlib
 import os
 import re
@@ -26,6 +27,8 @@ WEB = ROOT / "web"
 BUILD = ROOT / "api" / "static" / "app"
 SCHEMA = ROOT / "api" / "schema.graphql"
 MIN_NODE_MAJOR = 20
+BUNDLE_BUDGET_GZIP_BYTES = 300 * 1024
+"""What a first visit may download (index.html, its scripts and stylesheets), gzip."""
 _SKIPPED_DIRS = {"node_modules", "gql"}
 HOW_TO_GET_THE_APP = (
     "install Node.js 20 or newer (https://nodejs.org or your package manager) and run "
@@ -76,6 +79,14 @@ def is_stale() -> bool:
     """Whether api/static/app is missing or was built from other sources."""
     stamp = BUILD / ".source-hash"
     return not stamp.is_file() or stamp.read_text().strip() != source_hash()
+
+
+def first_visit_bytes(build: Path = BUILD) -> tuple[int, int]:
+    """Raw and gzip bytes of the built index.html and every script and stylesheet it names."""
+    index = (build / "index.html").read_bytes()
+    names = re.findall(rb'(?:src|href)="/(?:app/)?([^"]+\.(?:js|css))"', index)
+    bodies = [index] + [(build / name.decode()).read_bytes() for name in names]
+    return sum(map(len, bodies)), sum(len(gzip.compress(body, 9)) for body in bodies)
 
 
 def build_if_stale(*, quiet: bool = True) -> BuildOutcome:

@@ -1,4 +1,5 @@
-"""The web app's own checks, inside `./dev test`: component tests, types against the SDL."""
+"""The web app's own checks, inside `./dev test`: component tests, types against the SDL, and
+the size of what a first visit downloads."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ import re
 
 import pytest
 
+from crossdock import web_build
 from crossdock.web_build import SCHEMA
-from tests.web.node_tools import npm
+from tests.web.node_tools import ensure_built, npm
 
 pytestmark = pytest.mark.timeout(600)  # the first one may run npm ci
 
@@ -49,3 +51,16 @@ def test_a_schema_change_that_breaks_a_page_fails_the_type_check(tmp_path):
     # then
     assert done.returncode != 0
     assert "externalReference" in done.stdout + done.stderr
+
+
+def test_a_first_visit_downloads_less_than_the_budget():
+    # the size is deterministic for the sources, so the budget is a test, not a benchmark
+    ensure_built()
+
+    raw, gzipped = web_build.first_visit_bytes()
+
+    assert raw > gzipped > 10_000  # index.html and at least its script were found
+    assert gzipped <= web_build.BUNDLE_BUDGET_GZIP_BYTES, (
+        f"a first visit downloads {gzipped / 1024:.0f} KB gzip, over the budget of "
+        f"{web_build.BUNDLE_BUDGET_GZIP_BYTES // 1024} KB"
+    )
