@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from domain.audit.models import ActorKind, AuditEvent, AuditOutcome
@@ -77,23 +78,28 @@ def record(
     error_codes: Sequence[str] = (),
     at: datetime | None = None,
 ) -> AuditEvent:
-    """Append one event in the session's transaction; with `error_codes` it is a refusal."""
-    event = AuditEvent(
-        provider_id=provider_id,
-        id=new_id(),
-        occurred_at=at or utcnow(),
-        actor_kind=actor.kind,
-        actor_id=actor.id,
-        actor_name=actor.name[:100],
-        client_id=actor.client_id,
-        supplier_id=actor.supplier_id,
-        mutation=change.mutation,
-        object_type=change.object_type,
-        object_id=change.object_id,
-        input=redact(dict(change.input)),
-        outcome=AuditOutcome.REFUSED if error_codes else AuditOutcome.OK,
-        error_codes=list(error_codes),
-    )
-    session.add(event)
+    """Append one event in the session's transaction; with `error_codes` it is a refusal.
+
+    The row goes in at once, as a plain INSERT after whatever the session still holds
+    (the change it records); the event returned is not attached to the session: audit rows
+    are append-only, never changed after.
+    """
+    values = {
+        "provider_id": provider_id,
+        "id": new_id(),
+        "occurred_at": at or utcnow(),
+        "actor_kind": actor.kind,
+        "actor_id": actor.id,
+        "actor_name": actor.name[:100],
+        "client_id": actor.client_id,
+        "supplier_id": actor.supplier_id,
+        "mutation": change.mutation,
+        "object_type": change.object_type,
+        "object_id": change.object_id,
+        "input": redact(dict(change.input)),
+        "outcome": AuditOutcome.REFUSED if error_codes else AuditOutcome.OK,
+        "error_codes": list(error_codes),
+    }
     session.flush()
-    return event
+    session.connection().execute(insert(AuditEvent.__table__), [values])
+    return AuditEvent(**values)
