@@ -144,6 +144,10 @@ async def _step(info: Info[Context, None], kind: type[S], step: Any, input: Any,
     )
 
 
+def _locked(input: CreateOrderInput) -> Callable[[Any], creation.CreatedOrder]:
+    return lambda uow: creation.create_order(uow, input.command())
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation(permission_classes=[_write])
@@ -163,12 +167,11 @@ class Mutation:
                 done,
             )
         except StockMoved:  # rolled back: again, with the levels locked before reading
-            return await mutate(
-                info,
-                CreateOrderPayload,
-                lambda uow: creation.create_order(uow, input.command()),
-                done,
-            )
+            pass
+        try:
+            return await mutate(info, CreateOrderPayload, _locked(input), done)
+        except StockMoved:  # deadlocked with a copy of itself, whose order now stands
+            return await mutate(info, CreateOrderPayload, _locked(input), done)
 
     @strawberry.mutation(permission_classes=[_write])
     async def place_order_hold(

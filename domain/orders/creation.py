@@ -7,11 +7,13 @@ from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from domain.addresses import ADDRESS_PARTS
 from domain.catalog.models import Product
 from domain.errors import DomainError, DomainErrorCode
+from domain.inventory.ledger import StockMoved
 from domain.orders import events
 from domain.orders.commands import CreateOrder, LineRequest
 from domain.orders.models import HoldReason, Order, OrderHold, OrderLine, OrderStatus
@@ -24,6 +26,7 @@ from domain.routing.orders import route_and_allocate
 from domain.routing.preparation import prepare_routing
 from domain.routing.route import route
 from persistence.base import new_id, utcnow
+from persistence.deadlocks import is_deadlock
 from persistence.new_rows import insert_new_rows
 from tenants.errors import UserFacingError
 from tenants.scope import TenantScope
@@ -224,7 +227,14 @@ def _insert_order(uow: TenantUnitOfWork, values: dict[str, Any]) -> Order | None
         .on_conflict_do_nothing(index_elements=REFERENCE_KEY)
         .returning(Order)
     )
-    return uow.session.scalars(stmt, execution_options={"populate_existing": True}).first()
+    try:
+        return uow.session.scalars(stmt, execution_options={"populate_existing": True}).first()
+    except OperationalError as error:
+        # A copy of this order holds the reference and waits for levels this transaction
+        # locked: PostgreSQL ended this one. Run again, it finds that copy's order.
+        if is_deadlock(error):
+            raise StockMoved("the reference was held by a copy waiting for this one") from error
+        raise
 
 
 def _add_lines(
