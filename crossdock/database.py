@@ -26,6 +26,7 @@ def make_engine(url: str, **options: Any) -> Engine:
         # read request, the key lookup, every refused mutation) and sends DEALLOCATE ALL
         # before the next statement, so they cost a round trip more than they saved.
         options["connect_args"] = {"prepare_threshold": None, **options.get("connect_args", {})}
+        _parse_queries_once()
         return _multi_row_inserts(create_engine(parsed, **options))
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
@@ -37,6 +38,24 @@ def make_engine(url: str, **options: Any) -> Engine:
         event.listen(engine, "begin", _begin_immediate)
         return _multi_row_inserts(engine)
     raise ValueError(f"unsupported database: {parsed.get_backend_name()}")
+
+
+PSYCOPG_CACHED_PARAMS = 200
+"""Queries of up to this many parameters have their placeholders parsed once per process."""
+
+
+def _parse_queries_once() -> None:
+    # psycopg remembers how it split a query's placeholders only for queries of at most 50
+    # parameters (and 4 kB); a multi-row INSERT of five outbox events (5 x 11 columns) was
+    # split again, by regular expression, on every order. The length limit still bounds
+    # what is kept (an LRU of 128 queries).
+    from psycopg import _queries
+
+    if (
+        getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", PSYCOPG_CACHED_PARAMS)
+        < PSYCOPG_CACHED_PARAMS
+    ):
+        _queries.MAX_CACHED_STATEMENT_PARAMS = PSYCOPG_CACHED_PARAMS
 
 
 def _multi_row_inserts(engine: Engine) -> Engine:

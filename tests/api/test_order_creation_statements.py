@@ -146,3 +146,28 @@ def test_postgresql_connections_prepare_nothing_so_rollbacks_deallocate_nothing(
     finally:
         engine.dispose()
     assert prepared == 0
+
+
+def test_psycopg_parses_each_statement_of_create_order_once(postgres_database, monkeypatch):
+    # given: the server has created one order (every statement seen once)
+    import psycopg._queries as queries
+
+    world = _three_products_in_one_warehouse(postgres_database)
+    app = create_app(postgres_database.settings(), background=False)
+    parsed: list[bytes] = []
+    uncached = queries._query2pg_nocache  # what runs when psycopg's query cache is bypassed
+
+    def counting(query: bytes, *args):
+        parsed.append(query)
+        return uncached(query, *args)
+
+    with TestClient(app) as http:
+        gql = GraphQLClient(http)
+        key = world.tenant.clients["A"].key
+        gql(CREATE, {"input": order_input("SO-1", THREE_LINES[:1])}, key=key)
+        monkeypatch.setattr(queries, "_query2pg_nocache", counting)
+        # when: the next order, five outbox events and all
+        made = gql(CREATE, {"input": order_input("SO-2", THREE_LINES)}, key=key)
+    # then: no statement was split into its placeholders again
+    assert made["data"]["createOrder"]["order"]["status"] == "ALLOCATED"
+    assert parsed == []
