@@ -10,11 +10,13 @@ import dramatiq
 
 from domain.billing.accrual import BILLED_TOPICS, accrue_event
 from domain.billing.periods import Period, period_to_close
-from domain.outbox.consumption import first_time
+from domain.outbox.consumption import first_times
 from persistence.base import utcnow
 from services.billing import bill_period, catch_up_storage
 from telemetry.metrics import instruments
 from workers import queues
+from workers.consumption import consume_batch
+from workers.consumption import event_ids as event_ids_of
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids
@@ -29,14 +31,23 @@ RETRIES = {
 sweep sends an event whose charge was never marked processed again."""
 
 
-@consumes(*BILLED_TOPICS)
+@consumes(*BILLED_TOPICS, batched=True)
 @dramatiq.actor(**RETRIES, time_limit=60_000)
-def accrue_charges(provider_id: str, event_id: str) -> None:
-    """Bill one outbox event; a redelivered event adds nothing."""
-    with counted_run("accrual"), unit_of_work(provider_id) as uow:
-        if first_time(uow, uuid.UUID(event_id), "accrue_charges"):
-            accrue_event(uow, uuid.UUID(event_id))
+def accrue_charges(provider_id: str, event_ids: str | list[str]) -> None:
+    """Bill a batch of outbox events in one transaction; a redelivered event adds nothing."""
+    with counted_run("accrual"):
+        consume_batch(event_ids_of(event_ids), lambda batch: _accrue(provider_id, batch))
+
+
+def _accrue(provider_id: str, ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    # the marks and the charges of the events that were new, in one transaction
+    with unit_of_work(provider_id) as uow:
+        fresh = first_times(uow, ids, "accrue_charges")
+        billed = [event_id for event_id in ids if event_id in fresh]
+        for event_id in billed:
+            accrue_event(uow, event_id)
         uow.commit()
+    return billed
 
 
 @dramatiq.actor(**RETRIES, time_limit=30 * 60_000)

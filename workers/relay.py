@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import dramatiq
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,9 +27,16 @@ def message_id(event_id: uuid.UUID, actor_name: str) -> str:
     return str(uuid.uuid5(MESSAGE_NAMESPACE, f"{event_id}:{actor_name}"))
 
 
+MAX_BATCHED_EVENTS = 100
+"""Event ids one message to a batched consumer carries at most (one transaction's worth)."""
+
+
 def event_message(event: OutboxEvent, route: Route) -> dramatiq.Message:
-    """The message that hands one event to one consumer actor: ``(provider_id, event_id)``,
-    with the id of the request that caused the event (the actor logs under it)."""
+    """The message that hands one event to one consumer actor: ``(provider_id, event_id)``
+    (``(provider_id, [event_id])`` for a batched route), with the id of the request that
+    caused the event (the actor logs under it)."""
+    if route.batched:
+        return batch_message([event], route)
     return dramatiq.Message(
         queue_name=route.queue_name,
         actor_name=route.actor_name,
@@ -38,6 +45,44 @@ def event_message(event: OutboxEvent, route: Route) -> dramatiq.Message:
         options={"request_id": event.request_id} if event.request_id else {},
         message_id=message_id(event.id, route.actor_name),
     )
+
+
+def batch_message(events: Sequence[OutboxEvent], route: Route) -> dramatiq.Message:
+    """One message handing several events of one provider to a batched consumer:
+    ``(provider_id, [event_id, ...])``; its id is derived from the ids (one event's is that
+    event's message id), and it carries a request id only when all the events share it."""
+    ids = [str(event.id) for event in events]
+    request_ids = {event.request_id for event in events}
+    request_id = request_ids.pop() if len(request_ids) == 1 else None
+    return dramatiq.Message(
+        queue_name=route.queue_name,
+        actor_name=route.actor_name,
+        args=(str(events[0].provider_id), ids),
+        kwargs={},
+        options={"request_id": request_id} if request_id else {},
+        message_id=str(uuid.uuid5(MESSAGE_NAMESPACE, f"{','.join(ids)}:{route.actor_name}")),
+    )
+
+
+def event_messages(
+    events: Sequence[OutboxEvent], routes: Iterable[Route]
+) -> list[dramatiq.Message]:
+    """The messages handing `events` to their consumers: one per event and route, except
+    that a batched route gets one per provider (at most MAX_BATCHED_EVENTS ids each), after
+    the others, so that a label is not queued behind a batch."""
+    routes = list(routes)
+    single: list[dramatiq.Message] = []
+    batches: dict[tuple[Route, uuid.UUID], list[OutboxEvent]] = {}
+    for event in events:
+        for route in matching_routes(event.topic, routes):
+            if route.batched:
+                batches.setdefault((route, event.provider_id), []).append(event)
+            else:
+                single.append(event_message(event, route))
+    for (route, _), batch in batches.items():
+        for start in range(0, len(batch), MAX_BATCHED_EVENTS):
+            single.append(batch_message(batch[start : start + MAX_BATCHED_EVENTS], route))
+    return single
 
 
 class RelayMisconfigured(RuntimeError):
@@ -75,11 +120,10 @@ def publish_pending(
     with UnitOfWork(session_factory, system_task=RELAY_TASK) as unit:
         session = unit.session
         events = claim_pending(session, batch)
-        for event in events:
-            for route in matching_routes(event.topic, routes):
-                if route.queue_name not in broker.get_declared_queues():
-                    broker.declare_queue(route.queue_name)
-                broker.enqueue(event_message(event, route))
+        for message in event_messages(events, routes):
+            if message.queue_name not in broker.get_declared_queues():
+                broker.declare_queue(message.queue_name)
+            broker.enqueue(message)
         mark_published(session, [event.id for event in events])
         unit.commit()
     if events:

@@ -6,6 +6,11 @@ the relay publishes at least once. Register with :func:`consumes` under the acto
     @consumes(Topic.FULFILLMENT_PACKED)
     @dramatiq.actor(max_retries=5, min_backoff=1_000, max_backoff=60_000, time_limit=60_000)
     def dispatch_fulfillment(provider_id: str, event_id: str) -> None: ...
+
+A cheap consumer registered with ``batched=True`` takes ``(provider_id, event_ids)``
+instead: the relay sends it one message per provider for all the events of a batch it
+claims, so a few statements of work are not wrapped in a message and a transaction each.
+Its actor must also accept a single id (a message sent before the route was batched).
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ A = TypeVar("A")
 
 @dataclass(frozen=True)
 class Route:
-    """An actor, the topics it consumes (None: every topic) and the queue it listens on."""
+    """An actor, the topics it consumes (None: every topic), the queue it listens on, and
+    whether it takes a list of event ids (`batched`) rather than one."""
 
     actor_name: str
     topics: frozenset[str] | None
     queue_name: str = "default"
+    batched: bool = False
 
     def wants(self, topic: str) -> bool:
         """Whether an event of `topic` goes to this actor."""
@@ -35,12 +42,13 @@ class Route:
 ROUTES: list[Route] = []
 
 
-def consumes(*topics: Topic) -> Callable[[A], A]:
-    """Register the decorated actor for `topics` (none given: every topic)."""
+def consumes(*topics: Topic, batched: bool = False) -> Callable[[A], A]:
+    """Register the decorated actor for `topics` (none given: every topic); `batched`, it
+    takes ``(provider_id, event_ids)``."""
 
     def register(actor: Any) -> Any:
         wanted = frozenset(t.value for t in topics) if topics else None
-        route = Route(actor.actor_name, wanted, actor.queue_name)
+        route = Route(actor.actor_name, wanted, actor.queue_name, batched)
         if route not in ROUTES:
             ROUTES.append(route)
         return actor

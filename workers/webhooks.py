@@ -15,13 +15,15 @@ from datetime import datetime
 
 import dramatiq
 
-from domain.outbox.consumption import first_time
+from domain.outbox.consumption import first_times
 from domain.webhooks import delivery, queries
 from domain.webhooks.models import DeliveryStatus, WebhookDelivery
 from persistence.base import utcnow
 from services import webhooks as webhook_sending
 from telemetry.metrics import instruments
 from workers import queues
+from workers.consumption import consume_batch
+from workers.consumption import event_ids as event_ids_of
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids
@@ -52,29 +54,37 @@ DELIVERY_OUTCOMES = {
 }
 """A delivery's status after an attempt, as the outcome label of the attempt."""
 
+CONSUMER = "deliver_event_webhooks"
+"""The fan-out's name on its processed-event marks (its actor's name, as the sweep reads it)."""
+
 clock: Callable[[], datetime] = utcnow
 """The time actors schedule by (tests move it forward)."""
 
 
-@consumes()
+@consumes(batched=True)
 @dramatiq.actor(time_limit=TIME_LIMIT_MS, **FAN_OUT_OPTIONS)
-def deliver_event_webhooks(provider_id: str, event_id: str) -> None:
-    """Create an event's deliveries (once, however often it runs) and send them.
+def deliver_event_webhooks(provider_id: str, event_ids: str | list[str]) -> None:
+    """Create the deliveries of a batch of events (once, however often it runs) and send them.
 
-    An event heard the first time that no endpoint wants (most of them) ends there: before
-    its mark it had no delivery, so there is nothing to send (the sweep sends any due one).
+    One transaction marks them all and creates their deliveries. An event heard the first
+    time that no endpoint wants (most of them) ends there: before its mark it had no
+    delivery, so there is nothing to send (the sweep sends any due one).
     """
+    ids = event_ids_of(event_ids)
+    for event_id in consume_batch(ids, lambda batch: _fan_out(provider_id, batch)):
+        send_due(provider_id, event_id=event_id)
+
+
+def _fan_out(provider_id: str, ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    # marks and deliveries of the events in one transaction; the events to send for
     with unit_of_work(provider_id) as uow:
-        event = queries.event(uow, uuid.UUID(event_id))
-        if event is None:
-            log.warning("webhooks: no event %s of provider %s", event_id, provider_id)
-            return
-        fresh = first_time(uow, event.id, "deliver_event_webhooks")
-        created = delivery.fan_out(uow, event, clock()) if fresh else []
+        events = queries.events(uow, ids)
+        for missing in sorted(set(ids) - {event.id for event in events}):
+            log.warning("webhooks: no event %s of provider %s", missing, provider_id)
+        fresh = first_times(uow, [event.id for event in events], CONSUMER)
+        created = delivery.fan_out_events(uow, [e for e in events if e.id in fresh], clock())
         uow.commit()
-    if fresh and not created:
-        return
-    send_due(provider_id, event_id=uuid.UUID(event_id))
+    return [event.id for event in events if event.id not in fresh or event.id in created]
 
 
 @dramatiq.actor(time_limit=TIME_LIMIT_MS, **ACTOR_OPTIONS)

@@ -36,6 +36,29 @@ def first_time(uow: TenantUnitOfWork, event_id: uuid.UUID, consumer: str) -> boo
     return uow.execute(stmt).scalar_one_or_none() is not None  # no row: marked before
 
 
+def first_times(
+    uow: TenantUnitOfWork, event_ids: Iterable[uuid.UUID], consumer: str
+) -> set[uuid.UUID]:
+    """Mark each of `event_ids` processed by `consumer` in the caller's transaction; the ones
+    that were new. One statement for them all, with `first_time`'s guarantees for each."""
+    ids = list(dict.fromkeys(event_ids))
+    if not ids:
+        return set()
+    dialect = postgresql if uow.session.get_bind().dialect.name == "postgresql" else sqlite
+    now, provider_id = utcnow(), uow.scope.provider_id
+    rows = [
+        {"provider_id": provider_id, "event_id": i, "consumer": consumer, "processed_at": now}
+        for i in ids
+    ]
+    stmt = (
+        dialect.insert(ProcessedEvent)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["provider_id", "event_id", "consumer"])
+        .returning(ProcessedEvent.event_id)
+    )
+    return set(uow.execute(stmt).scalars())
+
+
 def processed_pairs(
     uow: TenantUnitOfWork, event_ids: Iterable[uuid.UUID]
 ) -> set[tuple[uuid.UUID, str]]:

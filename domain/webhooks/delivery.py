@@ -6,12 +6,11 @@ import json
 import random
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import and_, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -62,28 +61,50 @@ def fan_out(
     Insert-if-absent on (endpoint, event): processing an event again creates nothing. New
     deliveries are due at `now` (the sender's clock, so that skew cannot make them wait).
     """
+    return fan_out_events(uow, [event], now).get(event.id, [])
+
+
+def fan_out_events(
+    uow: TenantUnitOfWork, events: Sequence[OutboxEvent], now: datetime | None = None
+) -> dict[uuid.UUID, list[WebhookDelivery]]:
+    """`fan_out` for several events of the caller's provider: the new deliveries by event
+    (events that got none are left out). The enabled endpoints are read once for them all."""
+    if not events:
+        return {}
     due = now or utcnow()
-    # the provider's own endpoints hear everything; a client's or a supplier's only its own
-    audience = and_(WebhookEndpoint.client_id.is_(None), WebhookEndpoint.supplier_id.is_(None))
-    if event.client_id is not None:
-        audience = or_(audience, WebhookEndpoint.client_id == event.client_id)
-    if event.supplier_id is not None:
-        audience = or_(audience, WebhookEndpoint.supplier_id == event.supplier_id)
-    endpoints = uow.scalars(
-        uow.select(WebhookEndpoint)
-        .where(WebhookEndpoint.enabled.is_(True), audience)
-        .order_by(WebhookEndpoint.id)
+    endpoints = list(
+        uow.scalars(
+            uow.select(WebhookEndpoint)
+            .where(WebhookEndpoint.enabled.is_(True))
+            .order_by(WebhookEndpoint.id)
+        )
     )
-    created = [
-        delivery_id
-        for endpoint in endpoints
-        if event.topic in endpoint.topics
-        and (delivery_id := _insert_delivery(uow.session, endpoint, event, due)) is not None
-    ]
-    if not created:
-        return []
-    stmt = uow.select(WebhookDelivery).where(WebhookDelivery.id.in_(created))
-    return list(uow.scalars(stmt.order_by(WebhookDelivery.id)))
+    created = {
+        event.id: [
+            delivery_id
+            for endpoint in endpoints
+            if _hears(endpoint, event)
+            and (delivery_id := _insert_delivery(uow.session, endpoint, event, due)) is not None
+        ]
+        for event in events
+    }
+    every = [delivery_id for ids in created.values() for delivery_id in ids]
+    if not every:
+        return {}
+    stmt = uow.select(WebhookDelivery).where(WebhookDelivery.id.in_(every))
+    rows = {row.id: row for row in uow.scalars(stmt.order_by(WebhookDelivery.id))}
+    return {event_id: [rows[i] for i in sorted(ids)] for event_id, ids in created.items() if ids}
+
+
+def _hears(endpoint: WebhookEndpoint, event: OutboxEvent) -> bool:
+    # the provider's own endpoints hear everything; a client's or a supplier's only its own
+    if event.topic not in endpoint.topics:
+        return False
+    if endpoint.client_id is None and endpoint.supplier_id is None:
+        return True
+    return (endpoint.client_id is not None and endpoint.client_id == event.client_id) or (
+        endpoint.supplier_id is not None and endpoint.supplier_id == event.supplier_id
+    )
 
 
 def claim_due(

@@ -77,3 +77,11 @@ def next_attempt_at(uow: TenantUnitOfWork, delivery_id: uuid.UUID) -> datetime |
 def event(uow: TenantUnitOfWork, event_id: uuid.UUID) -> OutboxEvent | None:
     """One outbox event of the caller's provider, or None."""
     return uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == event_id))
+
+
+def events(uow: TenantUnitOfWork, event_ids: Collection[uuid.UUID]) -> list[OutboxEvent]:
+    """The caller's provider's outbox events among `event_ids`, oldest first."""
+    if not event_ids:
+        return []
+    stmt = uow.select(OutboxEvent).where(OutboxEvent.id.in_(list(event_ids)))
+    return list(uow.scalars(stmt.order_by(OutboxEvent.id)))
