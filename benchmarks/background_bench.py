@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.background_bench --labels 500 --processes 1,2 --events 5000
     .venv/bin/python -m benchmarks.background_bench --labels 300 --rounds 3 --events 0
+    .venv/bin/python -m benchmarks.background_bench --labels 300 --rounds 3 --events 0 --before DIR
 
 Labels: per round, L orders of one client (one line each, 100 SKUs, a US warehouse, a
 rate-table carrier account) are created and allocated, then picked and packed through the
@@ -10,14 +11,24 @@ and the order's status change; the creation events are marked published as a rel
 keeps up would have). `python -m dramatiq crossdock.worker_main:setup -p N -t 4` starts on
 a fresh Redis namespace with the application role; once every process has polled Redis,
 the relay starts in this process (interval 0.5 s, batch 100, as `crossdock worker` runs
-it) and the clock runs until all L fulfillment orders have a shipment (polled every 0.2 s).
+it) and the clock runs until all L fulfillment orders have a shipment (polled every 0.2 s);
+CPU is read once every consumer of their events is done (the outbox relayed, every message
+acknowledged: "settled").
 Baselines in the same run: the plain broker enqueuing L messages of the relay's shape from
 one producer, and N processes of a do-nothing actor draining L such messages. With
 `--rounds R` the process counts alternate R times (1, 2, 1, 2, ...), and a second table
 gives each count's median labels/s and its ratio to the first count's. Each round's CPU is
 read from /proc (worker process group, the PostgreSQL backends of the benchmark's database,
-this process with the relay) and shown per label, with the cores it kept busy: on a 2-core
-machine a second worker process cannot help once one already keeps both cores busy.
+this process with the relay; Redis's own, from INFO, though other clients of a shared server
+count too) and shown per label, with each worker process's share, the cores kept busy and
+labels per CPU-second (equal at 1 and 2 processes: the processes do not contend); a thread
+samples pg_stat_activity every 50 ms for lock waits. On a 2-core machine a second worker
+process cannot help once one already keeps both cores busy.
+
+With `--before DIR` (a `git archive` of an earlier revision holding this file), every round
+runs in a child process importing DIR, then one importing this checkout, alternating, each
+on its own database and Redis namespace (the relay too is the revision's own); the scaling
+table then has a row per revision and process count.
 
 Relay: E `fulfillment_order.packed` events are inserted as the owner, then `publish_pending`
 runs in a loop until the outbox is drained (batch 100, then 500, the events reset between);
@@ -28,12 +39,17 @@ same messages enqueued straight to the broker.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import os
 import statistics
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import redis
@@ -45,8 +61,9 @@ from benchmarks.redis_rounds import QUEUE, Rate, flush, fresh_namespace, message
 from benchmarks.relay_bench import mark_all_published, relay_table
 from benchmarks.seed import BenchDatabase, create_database
 from benchmarks.worker_processes import (
+    ROOT,
     THREADS,
-    group_cpu_seconds,
+    group_cpu_by_process,
     processes_cpu_seconds,
     relay_loop,
     wait_for,
@@ -175,26 +192,46 @@ def labelsrate_table(
 
 
 def scaling_table(rows: list[Rate], processes: tuple[int, ...], rounds: int) -> str:
-    """Each process count's median labels/s over the rounds, and its ratio to the first's."""
-    dispatched = [r for r in rows if r.name.startswith("dispatch")]
-    medians = {
-        count: statistics.median(r.per_second for r in dispatched if r.processes == str(count))
-        for count in processes
-    }
-    first = medians[processes[0]]
-    out = [
-        [
-            str(count),
-            " / ".join(f"{r.per_second:.1f}" for r in dispatched if r.processes == str(count)),
-            f"{medians[count]:.1f}",
-            f"{medians[count] / first:.2f}",
-        ]
-        for count in processes
-    ]
+    """Each revision's and process count's median labels/s and labels per CPU-second over
+    the rounds, and the labels/s ratio to the revision's first count."""
+    dispatched = [r for r in rows if r.cpu is not None]
+    revisions = list(dict.fromkeys(r.name.split(":")[0] for r in dispatched))
+    out = []
+    for revision in revisions:
+        first = None
+        for count in processes:
+            mine = [
+                r for r in dispatched
+                if r.processes == str(count) and r.name.split(":")[0] == revision
+            ]  # fmt: skip
+            median = statistics.median(r.per_second for r in mine)
+            first = first or median
+            per_cpu = [r.count / _total_cpu(r) for r in mine if r.cpu is not None]
+            out.append(
+                [
+                    revision,
+                    str(count),
+                    " / ".join(f"{r.per_second:.1f}" for r in mine),
+                    f"{median:.1f}",
+                    f"{median / first:.2f}",
+                    f"{statistics.median(per_cpu):.1f}" if per_cpu else "-",
+                ]
+            )
     return table(
         f"Scaling: labels/s by worker processes, {rounds} interleaved rounds",
         out,
-        ["processes", "rounds (labels/s)", "median", f"vs {processes[0]}"],
+        ["revision", "processes", "rounds (labels/s)", "median", f"vs {processes[0]}",
+         "labels/CPU-s"],
+    )  # fmt: skip
+
+
+def _total_cpu(r: Rate) -> float:
+    assert r.cpu is not None
+    return (
+        sum(r.cpu["workers"].values())
+        + sum(r.cpu["backends"].values())
+        + r.cpu["bench"]
+        + r.cpu["redis"]
     )
 
 
@@ -307,11 +344,13 @@ def dispatch_rate(
     relay = threading.Thread(
         target=relay_loop, args=(stop, app_factory, broker), name="bench-relay", daemon=True
     )
+    locks = LockWaits(owner)
     try:
         with workers(command, processes, redis_url, namespace, env) as check:
-            before = _cpu(owner, check.pid)
+            before = _cpu(owner, check.pid, redis_url)
             started = time.perf_counter()
             relay.start()
+            locks.start()
 
             def shipped() -> int:
                 with owner.connect() as connection:
@@ -323,7 +362,26 @@ def dispatch_rate(
 
             wait_for(shipped, len(fo_ids), check, f"{len(fo_ids)} shipments")
             seconds = time.perf_counter() - started
-            after = _cpu(owner, check.pid)
+
+            def settled() -> int:
+                # the outbox relayed and every message acknowledged: all consumers done
+                with owner.connect() as connection:
+                    pending = connection.scalar(
+                        select(func.count())
+                        .select_from(OutboxEvent)
+                        .where(OutboxEvent.published_at.is_(None))
+                    )
+                held = sum(client.hlen(key) for key in client.scan_iter(f"{namespace}:*.msgs"))
+                return int(pending == 0 and held == 0)
+
+            client = redis.Redis.from_url(redis_url)
+            try:
+                wait_for(settled, 1, check, "every consumer message acknowledged")
+            finally:
+                client.close()
+            all_done = time.perf_counter() - started
+            after = _cpu(owner, check.pid, redis_url)
+            locks.stop()
         with owner.connect() as connection:
             failed = connection.scalar(
                 select(func.count())
@@ -336,6 +394,7 @@ def dispatch_rate(
         if failed:
             raise RuntimeError(f"{failed} fulfillment orders did not ship")
     finally:
+        locks.stop()
         stop.set()
         if relay.is_alive():
             relay.join(15)
@@ -343,17 +402,47 @@ def dispatch_rate(
         owner.dispose()
         flush(redis_url, namespace)
     name = name or f"dispatch: relay + workers, {THREADS} threads each"
-    spent = {part: after[part] - before[part] for part in ("workers", "bench")}
-    backends = after["backends"]
-    spent["postgresql"] = sum(
-        cpu - before["backends"].get(pid, 0.0) for pid, cpu in backends.items()
-    )
+    spent = {part: after[part] - before[part] for part in ("bench", "redis", "redis_commands")}
+    for part in ("workers", "backends"):
+        spent[part] = {pid: cpu - before[part].get(pid, 0.0) for pid, cpu in after[part].items()}  # type: ignore[assignment]
+    spent["lock_waits"] = locks.seen
+    spent["settled_s"] = all_done
     return Rate(name, str(processes), len(fo_ids), seconds, cpu=spent)
 
 
-def _cpu(owner: Engine, workers_pid: int) -> dict[str, Any]:
-    # CPU seconds so far: the worker process group, this process (relay and polling), and
-    # each PostgreSQL backend connected to the benchmark's database, by pid
+class LockWaits:
+    """Samples pg_stat_activity every 50 ms in a thread: how many samples saw a `Lock` wait."""
+
+    def __init__(self, owner: Engine) -> None:
+        self.owner, self.seen = owner, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-locks", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(5)
+
+    def _run(self) -> None:
+        with self.owner.connect() as connection:
+            while not self._stop.wait(0.05):
+                waiting = connection.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity"
+                        " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                    )
+                )
+                connection.rollback()
+                self.seen += 1 if waiting else 0
+
+
+def _cpu(owner: Engine, workers_pid: int, redis_url: str) -> dict[str, Any]:
+    # CPU seconds so far: the worker processes by pid, this process (relay and polling),
+    # each PostgreSQL backend connected to the benchmark's database by pid, and the Redis
+    # server (shared: other clients' commands count too), with its commands processed
     with owner.connect() as connection:
         pids = set(
             connection.scalars(
@@ -361,35 +450,57 @@ def _cpu(owner: Engine, workers_pid: int) -> dict[str, Any]:
             )
         )
     own = os.times()
+    client = redis.Redis.from_url(redis_url)
+    try:
+        used, stats = client.info("cpu"), client.info("stats")
+    finally:
+        client.close()
     return {
-        "workers": group_cpu_seconds(workers_pid),
+        "workers": group_cpu_by_process(workers_pid),
         "bench": own.user + own.system,
         "backends": processes_cpu_seconds(pids),
+        "redis": used["used_cpu_sys"] + used["used_cpu_user"],
+        "redis_commands": stats["total_commands_processed"],
     }
 
 
 def cpu_table(rows: list[Rate]) -> str:
-    """Where the CPU of each dispatch round went, per label, and how many cores were busy."""
+    """Where the CPU of each dispatch round went, per label, how many cores were busy, and
+    labels per CPU-second (the processes contend if it falls with more of them)."""
     out = []
     for r in rows:
         if r.cpu is None:
             continue
-        parts = [r.cpu["workers"], r.cpu["postgresql"], r.cpu["bench"]]
+        workers_cpu = sorted(r.cpu["workers"].values(), reverse=True)
+        parts = [sum(workers_cpu), sum(r.cpu["backends"].values()), r.cpu["bench"]]
+        total = sum(parts) + r.cpu["redis"]
         out.append(
             [
+                r.name.split(":")[0],
                 r.processes,
                 f"{r.per_second:.1f}",
+                "+".join(f"{1000 * cpu / r.count:.1f}" for cpu in workers_cpu if cpu > 0),
                 *(f"{1000 * part / r.count:.1f}" for part in parts),
-                f"{1000 * sum(parts) / r.count:.1f}",
-                f"{sum(parts) / r.seconds:.2f}",
+                f"{1000 * r.cpu['redis'] / r.count:.1f}",
+                f"{r.cpu['redis_commands'] / r.count:.0f}",
+                f"{1000 * total / r.count:.1f}",
+                f"{r.count / r.cpu['settled_s']:.1f}",
+                f"{total / r.cpu['settled_s']:.2f}",
+                f"{r.count / total:.1f}",
+                str(r.cpu["lock_waits"]),
             ]
         )
     return table(
-        "CPU per label (ms): worker processes, PostgreSQL backends of the benchmark's database, "
-        "this process (relay, polling); cores busy = their CPU seconds / wall seconds",
+        "CPU per label (ms): worker processes (each, then all), PostgreSQL backends of the "
+        "benchmark's database, this process (relay, polling), the Redis server (shared: other "
+        "clients count too) and its commands per label, until every consumer of the labels' "
+        "events is done (settled/s: labels per second to then; cores busy = CPU seconds / "
+        "those wall seconds);"
+        " lock waits = 50 ms samples of pg_stat_activity with a Lock wait",
         out,
-        ["processes", "labels/s", "workers", "postgresql", "relay", "total", "cores busy"],
-    )
+        ["revision", "processes", "labels/s", "each worker", "workers", "postgresql", "relay",
+         "redis", "redis cmds", "total", "settled/s", "cores busy", "labels/CPU-s", "lock waits"],
+    )  # fmt: skip
 
 
 def noop_rate(redis_url: str, messages: int, processes: int) -> Rate:
@@ -444,6 +555,47 @@ def enqueue_rate(redis_url: str, messages: int) -> Rate:
 # --- shared -------------------------------------------------------------------------------
 
 
+def one_round(server_url: str, redis_url: str, labels: int, processes: int) -> Rate:
+    """One dispatch round of this revision on a fresh database (the child of `--before`)."""
+    database = create_database(server_url, name=f"crossdock_background_{uuid.uuid4().hex[:6]}")
+    owner = make_engine(database.admin_url)
+    app = make_engine(database.app_url, pool_size=2)
+    try:
+        owner_factory = make_session_factory(owner)
+        world = make_world(owner_factory)
+        fo_ids = pack_orders(owner_factory, world, labels)
+        return dispatch_rate(
+            database, redis_url, make_session_factory(app), world, fo_ids, processes
+        )
+    finally:
+        owner.dispose()
+        app.dispose()
+        database.drop()
+
+
+def revisions_table(before: Path, labels: int, processes: tuple[int, ...], rounds: int) -> str:
+    """Rounds of the revision in `before` and of this checkout, alternating, each in a child
+    process importing its own files (relay included); CPU and scaling tables."""
+    rows = []
+    for _ in range(rounds):
+        for count in processes:
+            for revision, directory in (("before", before.resolve()), ("now", ROOT)):
+                env = {k: v for k, v in os.environ.items() if not k.startswith("CROSSDOCK_")}
+                env.update(PYTHONPATH=str(directory), CROSSDOCK_BENCH_POSTGRES_URL=postgres_url(),
+                           CROSSDOCK_BENCH_REDIS_URL=redis_url())  # fmt: skip
+                command = [sys.executable, "-m", "benchmarks.background_bench", "--child",
+                           "--labels", str(labels), "--processes", str(count)]  # fmt: skip
+                done = subprocess.run(
+                    command, cwd=directory, env=env, capture_output=True, text=True, check=True
+                )
+                fields = json.loads(done.stdout.strip().splitlines()[-1])
+                fields["name"] = f"{revision}: {fields['name']}"
+                rows.append(Rate(**fields))
+                print(f"{fields['name']}, {count} processes: {rows[-1].per_second:.1f}/s",
+                      file=sys.stderr, flush=True)  # fmt: skip
+    return cpu_table(rows) + "\n\n" + scaling_table(rows, processes, rounds)
+
+
 def main() -> None:
     """Command line: sizes as flags; servers from CROSSDOCK_BENCH_POSTGRES_URL, _REDIS_URL."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -454,13 +606,23 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=1, help="repeat the process counts, alternating"
     )
+    parser.add_argument("--before", type=Path, help="an earlier revision's files (labels only)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    counts = parse_counts(args.processes)
+    if args.child:
+        rate = one_round(postgres_url(), redis_url(), args.labels, counts[0])
+        print(json.dumps(dataclasses.asdict(rate)))
+        return
+    if args.before is not None:
+        print(revisions_table(args.before, args.labels, counts, args.rounds))
+        return
     print(
         run(
             postgres_url(),
             redis_url(),
             args.labels,
-            parse_counts(args.processes),
+            counts,
             args.events,
             args.keep,
             args.rounds,

@@ -81,6 +81,11 @@ def group_cpu_seconds(pgid: int) -> float:
     return sum(cpu for _, group, cpu in _processes() if group == pgid)
 
 
+def group_cpu_by_process(pgid: int) -> dict[int, float]:
+    """CPU seconds used so far by each live process of a process group, by pid."""
+    return {pid: cpu for pid, group, cpu in _processes() if group == pgid}
+
+
 def processes_cpu_seconds(pids: set[int]) -> dict[int, float]:
     """CPU seconds (user + system) used so far by each of `pids` still alive."""
     return {pid: cpu for pid, _, cpu in _processes() if pid in pids}
