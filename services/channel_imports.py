@@ -22,7 +22,7 @@ from domain.channels.adapter import (
 from domain.channels.connections import build_channel, close_channel
 from domain.channels.imports import ImportOutcome, import_order, record_malformed
 from domain.channels.models import ChannelConnection
-from domain.channels.syncs import record_failure, request_sync
+from domain.channels.syncs import record_failure, request_sync, start_syncing
 from persistence.base import utcnow
 from tenants.unit_of_work import UnitFactory
 
@@ -168,7 +168,11 @@ def import_batch(
 
 
 def check_connection(new_unit: UnitFactory, connection_id: uuid.UUID) -> ChannelCheck:
-    """Reach the shop; keep what it told us (e.g. Shopify's location). Raises ChannelError."""
+    """Reach the shop; keep what it told us (e.g. Shopify's location). Raises ChannelError.
+
+    The first check that succeeds starts the connection: all of its stock is pushed (a
+    shop showed nothing until some level changed) and its orders are polled once.
+    """
     with new_unit() as uow:
         connection = uow.get_or_not_found(ChannelConnection, connection_id, "channel connection")
         channel = build_channel(connection)
@@ -182,11 +186,14 @@ def check_connection(new_unit: UnitFactory, connection_id: uuid.UUID) -> Channel
     with new_unit() as uow:
         connection = uow.get(ChannelConnection, connection_id, lock=True)
         if connection is not None:
+            first = "shop_name" not in (connection.settings or {})
             settings = dict(connection.settings or {}, shop_name=found.shop_name)
             if found.location_id:
                 settings["location_id"] = found.location_id
             connection.settings = settings
             connection.last_error = None
+            if first:
+                start_syncing(uow, connection)
             uow.commit()
     return found
 

@@ -19,7 +19,8 @@ class CreateChannelConnectionInput:
     name: str = strawberry.field(description="Unique per client; prefixes imported references.")
     shop_url: str = strawberry.field(description="The shop's address, e.g. https://shop.example.")
     warehouse_id: relay.GlobalID = strawberry.field(
-        description="The warehouse whose available stock the shop shows and that ships its orders."
+        description="The warehouse whose available stock the shop shows (which warehouse "
+        "ships an order is the client's routing's choice)."
     )
     api_key: str = strawberry.field(
         description="Shopify: the Admin API access token; WooCommerce: the consumer key. "

@@ -132,6 +132,16 @@ def mark_all_stock(uow: TenantUnitOfWork, connection: ChannelConnection) -> int:
     return len(products)
 
 
+def start_syncing(uow: TenantUnitOfWork, connection: ChannelConnection) -> None:
+    """A connection's first sync: all of its stock pushed, its orders polled (per switch)."""
+    if connection.sync_inventory:
+        mark_all_stock(uow, connection)
+    if connection.sync_inventory or connection.import_orders:
+        request_sync(
+            uow, connection, poll=connection.import_orders, stock=connection.sync_inventory
+        )
+
+
 @dataclass(frozen=True)
 class StockBatch:
     """What one push sends: levels by channel SKU, and the marks it will clear."""

@@ -178,6 +178,25 @@ def test_resync_moves_the_cursor_back_and_marks_all_stock(channel_world):
     assert event.payload == {"connection_id": str(row_id(connection)), "poll": True, "stock": True}
 
 
+def test_the_first_check_pushes_all_stock_and_polls_once(channel_world):
+    # given a new connection: the shop shows no stock of Crossdock's yet
+    world = channel_world
+    connection = world.connect()["channelConnection"]["id"]
+    # when it is checked, twice
+    first = world.gql(CHECK, {"id": connection}, key=world.tenant.key)
+    again = world.gql(CHECK, {"id": connection}, key=world.tenant.key)
+    # then the first check asked for a full stock push and a poll; the second for nothing
+    assert first["data"]["checkChannelConnection"]["reachable"] is True
+    assert again["data"]["checkChannelConnection"]["reachable"] is True
+    [asked] = world.events(Topic.CHANNEL_SYNC_REQUESTED.value)
+    assert asked.payload == {"connection_id": str(row_id(connection)), "poll": True, "stock": True}
+    listed = world.gql(
+        "{ channelConnections { edges { node { counts { stockPending } } } } }",
+        key=world.tenant.key,
+    )["data"]["channelConnections"]["edges"]
+    assert listed[0]["node"]["counts"]["stockPending"] == 2
+
+
 def test_resync_has_two_modes_each_alone(channel_world):
     # given a connection that has polled up to now
     world = channel_world
