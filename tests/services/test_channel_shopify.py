@@ -163,6 +163,29 @@ def test_a_notification_signed_with_another_connections_secret_is_refused(shopif
     assert polls == sorted([a.rsplit("/", 1)[1], b_path.rsplit("/", 1)[1]])
 
 
+def test_a_shop_unreachable_for_a_while_is_caught_up_with_nothing_lost_or_doubled(
+    shopify_world,
+):
+    # given a registered shop with one request taken
+    world = shopify_world
+    connection_id = registered(world)
+    world.shop.place_order([("SKU-1", 1)])
+    assert poll_connection(world.uow, connection_id).imported == 1
+    # when it is down while two more requests are submitted
+    world.shop.down()
+    missed = [world.shop.place_order([("SKU-1", 1)]) for _ in range(2)]
+    with pytest.raises(TransientChannelError):
+        poll_connection(world.uow, connection_id)
+    assert "503" in (world.connection(connection_id).last_error or "")
+    # then, back, one poll takes both, and another finds nothing new
+    world.shop.up()
+    assert poll_connection(world.uow, connection_id).imported == 2
+    assert poll_connection(world.uow, connection_id).imported == 0
+    references = sorted(o.external_reference for o in world.orders())
+    assert len(references) == len(set(references)) == 3
+    assert {f"shopify-{number(o)}" for o in missed} <= set(references)
+
+
 def test_a_shipment_creates_the_fulfillment_with_tracking(shopify_world):
     world = shopify_world
     connection_id = registered(world)
