@@ -54,6 +54,11 @@ class UpdateChannelConnectionInput:
     import_orders: bool | None = strawberry.field(default=None, description="Import orders.")
     sync_fulfillments: bool | None = strawberry.field(default=None, description="Report shipments.")
     sync_inventory: bool | None = strawberry.field(default=None, description="Push stock.")
+    rotate_webhook_secret: bool = strawberry.field(
+        default=False,
+        description="WooCommerce: make a new webhook signing secret, returned once in the "
+        "payload; deliveries signed with the old one are refused from now on.",
+    )
 
 
 @strawberry.input(description="Map a channel SKU to a product (replacing an earlier mapping).")

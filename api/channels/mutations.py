@@ -44,6 +44,7 @@ def _changes(
         import_orders=input.import_orders,
         sync_fulfillments=input.sync_fulfillments,
         sync_inventory=input.sync_inventory,
+        rotate_webhook_secret=getattr(input, "rotate_webhook_secret", False),
     )
 
 
@@ -62,6 +63,11 @@ class CreateChannelConnectionPayload(Payload):
 class UpdateChannelConnectionPayload(Payload):
     channel_connection: ChannelConnectionType | None = strawberry.field(
         default=None, description="The connection after the change; null when refused."
+    )
+    webhook_secret: str | None = strawberry.field(
+        default=None,
+        description="WooCommerce, with rotateWebhookSecret: the new secret to enter in the "
+        "shop's webhook settings. Shown once.",
     )
 
 
@@ -143,8 +149,9 @@ class Mutation:
                 _changes(input),
                 allow_private_urls=info.context.allow_private_urls,
             ),
-            lambda row: UpdateChannelConnectionPayload(
-                channel_connection=ChannelConnectionType.from_row(row)
+            lambda made: UpdateChannelConnectionPayload(
+                channel_connection=ChannelConnectionType.from_row(made.connection),
+                webhook_secret=made.webhook_secret,
             ),
         )
 

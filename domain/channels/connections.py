@@ -35,11 +35,13 @@ class ConnectionChanges:
     import_orders: bool | None = None
     sync_fulfillments: bool | None = None
     sync_inventory: bool | None = None
+    rotate_webhook_secret: bool = False
 
 
 @dataclass(frozen=True)
 class CreatedConnection:
-    """A new connection and the secret its webhooks are signed with (WooCommerce; shown once)."""
+    """A new or changed connection and, when one was made, the secret its webhooks are
+    signed with (WooCommerce; shown once)."""
 
     connection: ChannelConnection
     webhook_secret: str | None
@@ -76,6 +78,10 @@ def create_connection(
     if kind is ChannelKind.WOOCOMMERCE:
         # WooCommerce signs with a secret the merchant types into the shop's webhook form
         connection.webhook_secret = secrets.token_urlsafe(32)
+    if changes.rotate_webhook_secret:
+        raise DomainError(
+            DomainErrorCode.INVALID, "A new connection's secret is new.", "rotateWebhookSecret"
+        )
     apply_changes(uow, connection, changes, allow_private_urls)
     uow.add(connection)
     uow.flush()
@@ -88,13 +94,23 @@ def update_connection(
     changes: ConnectionChanges,
     *,
     allow_private_urls: bool = False,
-) -> ChannelConnection:
-    """Rename a connection, move it, change its credentials or its switches."""
+) -> CreatedConnection:
+    """Rename a connection, move it, change its credentials or its switches, or give its
+    webhooks a new signing secret (WooCommerce: the old one stops working at once)."""
     connection = find_connection(uow, connection_id)
     apply_changes(uow, connection, changes, allow_private_urls)
+    made = None
+    if changes.rotate_webhook_secret:
+        if connection.kind is not ChannelKind.WOOCOMMERCE:
+            raise DomainError(
+                DomainErrorCode.INVALID,
+                "Shopify signs webhooks with the app's client secret: change apiSecret.",
+                "rotateWebhookSecret",
+            )
+        made = connection.webhook_secret = secrets.token_urlsafe(32)
     connection.updated_at = utcnow()
     uow.flush()
-    return connection
+    return CreatedConnection(connection, made)
 
 
 def find_connection(

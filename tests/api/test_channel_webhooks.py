@@ -301,3 +301,33 @@ def test_a_webhook_imports_only_into_its_own_connections_client(channel_world):
     assert made.external_reference == f"woo-b-{order['id']}"
     [row] = world.channel_orders()
     assert str(row.connection_id) == y_path.rsplit("/", 1)[1]
+
+
+ROTATE = """mutation($id: ID!) { updateChannelConnection(input: {id: $id,
+  rotateWebhookSecret: true}) { webhookSecret userErrors { field code } } }"""
+
+
+def test_a_lost_webhook_secret_is_replaced_and_the_old_one_refused(channel_world):
+    # given a connection whose webhook secret the merchant lost
+    world = channel_world
+    made = world.connect()
+    path, old = made["channelConnection"]["webhookPath"], made["webhookSecret"]
+    # when a new one is made
+    rotated = world.gql(ROTATE, {"id": made["channelConnection"]["id"]}, key=world.tenant.key)
+    answer = rotated["data"]["updateChannelConnection"]
+    new = answer["webhookSecret"]
+    # then it is shown once, and only deliveries signed with it are taken
+    assert answer["userErrors"] == []
+    assert new
+    assert new != old
+    order = world.shop.place_order([("SKU-1", 1)])
+    assert world.post_webhook(path, *world.shop.webhook(order, old)).status_code == 401
+    assert world.post_webhook(path, *world.shop.webhook(order, new)).status_code == 200
+    assert len(world.orders()) == 1
+    plain = world.gql(
+        'mutation($id: ID!) { updateChannelConnection(input: {id: $id, name: "woo2"}) {'
+        " webhookSecret userErrors { code } } }",
+        {"id": made["channelConnection"]["id"]},
+        key=world.tenant.key,
+    )["data"]["updateChannelConnection"]
+    assert plain == {"webhookSecret": None, "userErrors": []}

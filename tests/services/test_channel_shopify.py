@@ -186,6 +186,21 @@ def test_a_shop_unreachable_for_a_while_is_caught_up_with_nothing_lost_or_double
     assert {f"shopify-{number(o)}" for o in missed} <= set(references)
 
 
+def test_a_shopify_connection_has_no_webhook_secret_to_rotate(shopify_world):
+    world = shopify_world
+    made = world.connect()["channelConnection"]["id"]
+    answer = world.gql(
+        """mutation($id: ID!) { updateChannelConnection(input: {id: $id,
+        rotateWebhookSecret: true}) { webhookSecret userErrors { field code } } }""",
+        {"id": made},
+        key=world.tenant.key,
+    )["data"]["updateChannelConnection"]
+    assert answer == {
+        "webhookSecret": None,
+        "userErrors": [{"field": ["rotateWebhookSecret"], "code": "INVALID"}],
+    }
+
+
 def test_a_shipment_creates_the_fulfillment_with_tracking(shopify_world):
     world = shopify_world
     connection_id = registered(world)
