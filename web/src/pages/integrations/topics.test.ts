@@ -8,7 +8,7 @@ describe("webhook topics", () => {
     expect(offeredTopics("SUPPLIER")).toEqual(expect.arrayContaining(["FULFILLMENT_ROUTED"]));
     expect(offeredTopics("SUPPLIER")).not.toContain("ORDER_CREATED");
     expect(offeredTopics("PROVIDER")).toEqual(
-      expect.arrayContaining(["ORDER_CREATED", "FULFILLMENT_ROUTED", "CHANNEL_SYNC_FAILED"]),
+      expect.arrayContaining(["ORDER_CREATED", "FULFILLMENT_ROUTED", "CHANNEL_SYNC_FAILED", "CHANNEL_IMPORT_FAILED"]),
     );
   });
 

@@ -30,7 +30,7 @@ const SUPPLIER_TOPICS: WebhookTopic[] = [
 export function offeredTopics(kind: KeyKind): WebhookTopic[] {
   if (kind === "SUPPLIER") return SUPPLIER_TOPICS;
   if (kind === "CLIENT") return ORDER_TOPICS;
-  return [...ORDER_TOPICS, ...SUPPLIER_TOPICS, "CHANNEL_SYNC_REQUESTED", "CHANNEL_SYNC_FAILED"];
+  return [...ORDER_TOPICS, ...SUPPLIER_TOPICS, "CHANNEL_SYNC_REQUESTED", "CHANNEL_SYNC_FAILED", "CHANNEL_IMPORT_FAILED"];
 }
 
 /** Add `topic` to the chosen ones, or take it out. */
