@@ -18,9 +18,10 @@ from domain.outbox.consumption import first_time
 from domain.outbox.events import Topic
 from domain.outbox.models import OutboxEvent
 from services.channel_imports import poll_connection
-from services.channel_syncs import note_stock_change, push_stock, report_shipment
+from services.channel_syncs import note_stock_changes, push_stock, report_shipment
 from workers import queues
-from workers.consumption import mark_processed
+from workers.consumption import consume_batch, mark_processed
+from workers.consumption import event_ids as event_ids_of
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids
@@ -110,14 +111,18 @@ def report_channel_shipment(provider_id: str, event_id: str) -> None:
     mark_processed(provider_id, event_id, "report_channel_shipment")  # reported once per order
 
 
-@consumes(Topic.STOCK_CHANGED)
+@consumes(Topic.STOCK_CHANGED, batched=True)
 @dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
-def note_channel_stock(provider_id: str, event_id: str) -> None:
-    """Mark a stock change dirty on the shops showing it; wake a push where none is coming."""
-    woken = note_stock_change(
-        lambda: unit_of_work(provider_id), uuid.UUID(event_id), "note_channel_stock"
+def note_channel_stock(provider_id: str, event_ids: str | list[str]) -> None:
+    """Mark a batch of stock changes dirty on the shops showing them, in one transaction;
+    wake a push where none is coming, once per shop."""
+    woken = consume_batch(
+        event_ids_of(event_ids),
+        lambda batch: note_stock_changes(
+            lambda: unit_of_work(provider_id), batch, "note_channel_stock"
+        ),
     )
-    for connection_id in woken:
+    for connection_id in dict.fromkeys(woken):
         push_channel_stock.send_with_options(
             args=(provider_id, str(connection_id)), delay=COALESCE_DELAY_MS
         )

@@ -60,22 +60,39 @@ def request_sync(
     )
 
 
+def stock_connections(
+    uow: TenantUnitOfWork, client_id: uuid.UUID, warehouse_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """The connections showing the client's stock in that warehouse (syncing inventory)."""
+    return list(
+        uow.scalars(
+            uow.select(ChannelConnection, ChannelConnection.id).where(
+                ChannelConnection.client_id == client_id,
+                ChannelConnection.warehouse_id == warehouse_id,
+                ChannelConnection.sync_inventory.is_(True),
+            )
+        ).all()
+    )
+
+
 def mark_stock_changed(
-    uow: TenantUnitOfWork, client_id: uuid.UUID, warehouse_id: uuid.UUID, product_id: uuid.UUID
+    uow: TenantUnitOfWork,
+    client_id: uuid.UUID,
+    warehouse_id: uuid.UUID,
+    product_id: uuid.UUID,
+    connections: list[uuid.UUID] | None = None,
 ) -> list[uuid.UUID]:
     """Mark the product dirty on every connection showing that warehouse's stock.
 
     The connections that were clean before (they need a push sent); the others have one
     coming, and it reads the level when it runs, so the latest value wins. A push that
     read the product before this mark leaves it dirty (see `stock_pushed`) and goes again.
+    `connections`, when given, are `stock_connections` already read in this transaction.
     """
-    connections = uow.scalars(
-        uow.select(ChannelConnection, ChannelConnection.id).where(
-            ChannelConnection.client_id == client_id,
-            ChannelConnection.warehouse_id == warehouse_id,
-            ChannelConnection.sync_inventory.is_(True),
-        )
-    ).all()
+    if connections is None:
+        connections = stock_connections(uow, client_id, warehouse_id)
+    if not connections:
+        return []
     woken = []
     now = utcnow()
     for connection_id in connections:

@@ -18,6 +18,9 @@ if dramatiq.broker.global_broker is None:  # never let an import reach for Rabbi
     dramatiq.set_broker(StubBroker())
 
 from domain.channels.adapter import PermanentChannelError
+from domain.channels.models import ChannelStockPush
+from domain.inventory import ledger
+from domain.inventory.models import MovementKind
 from domain.orders.fulfillment import mark_packed, mark_shipped, start_picking
 from domain.orders.models import FulfillmentOrder
 from domain.outbox.consumption import first_time
@@ -26,6 +29,7 @@ from services.channel_imports import poll_connection
 from tests.channel_factories import ChannelWorld, channel_world, row_id
 from tests.factories_webhooks import make_endpoint
 from tests.fakes.webhook_receiver import WebhookReceiver
+from tests.sql_statements import every_statement, verbs
 from workers import channels as actors
 from workers import runtime
 from workers import webhooks as webhook_actors
@@ -212,3 +216,67 @@ def test_an_unreadable_request_listed_at_every_poll_is_told_once(world):
     [row] = world.channel_orders()
     assert "Unreadable" in (row.error or "")
     assert len(world.events(Topic.CHANNEL_IMPORT_FAILED.value)) == 1
+
+
+def test_a_batch_of_stock_changes_wakes_each_shop_once_however_often_it_comes(world, monkeypatch):
+    # given a connection, and five receipts at its warehouse (SKU-1 three times, SKU-2 twice)
+    connection_id = row_id(world.connect()["channelConnection"]["id"])
+    client_id = world.tenant.clients["A"].id
+    before = len(world.events(Topic.STOCK_CHANGED.value))
+    with world.uow() as uow:
+        for sku in ("SKU-1", "SKU-2", "SKU-1", "SKU-2", "SKU-1"):
+            level = ledger.ensure_level(
+                uow, client_id, world.products[sku], world.warehouses["WH-A"]
+            )
+            ledger.post(uow, level, MovementKind.RECEIPT, on_hand=5)
+        uow.commit()
+    events = [str(e.id) for e in world.events(Topic.STOCK_CHANGED.value)[before:]]
+    assert len(events) == 5
+    woken: list[tuple] = []
+    monkeypatch.setattr(
+        actors.push_channel_stock,
+        "send_with_options",
+        lambda args, delay: woken.append(args),
+    )
+    provider = str(world.tenant.provider_id)
+    # when the batch comes, again (at-least-once), and one event alone
+    actors.note_channel_stock(provider, events)
+    actors.note_channel_stock(provider, events)
+    actors.note_channel_stock(provider, events[0])
+    # then one push is woken, every event is marked, both products are dirty once
+    assert woken == [(provider, str(connection_id))]
+    assert all(processed(world, e, "note_channel_stock") for e in events)
+    with world.uow() as uow:
+        rows = uow.session.execute(
+            select(ChannelStockPush.product_id, ChannelStockPush.dirty_since).where(
+                ChannelStockPush.connection_id == connection_id
+            )
+        ).all()
+    assert sorted(product for product, _ in rows) == sorted(
+        [world.products["SKU-1"], world.products["SKU-2"]]
+    )
+    assert all(dirty is not None for _, dirty in rows)
+
+
+def test_a_batch_of_stock_changes_no_shop_shows_costs_what_one_does(world):
+    # given eleven stock changes at one warehouse and no connection
+    client_id = world.tenant.clients["A"].id
+    before = len(world.events(Topic.STOCK_CHANGED.value))
+    with world.uow() as uow:
+        for _ in range(11):
+            level = ledger.ensure_level(
+                uow, client_id, world.products["SKU-1"], world.warehouses["WH-A"]
+            )
+            ledger.post(uow, level, MovementKind.RECEIPT, on_hand=1)
+        uow.commit()
+    events = [str(e.id) for e in world.events(Topic.STOCK_CHANGED.value)[before:]]
+    assert len(events) == 11
+    provider = str(world.tenant.provider_id)
+    # when
+    with every_statement(world.db.engine) as one:
+        actors.note_channel_stock(provider, events[:1])
+    with every_statement(world.db.engine) as ten:
+        actors.note_channel_stock(provider, events[1:])
+    # then: the events, their marks, the connections of the one warehouse
+    assert len(ten) == len(one), "\n".join(verbs(ten))
+    assert all(processed(world, e, "note_channel_stock") for e in events)
