@@ -16,10 +16,11 @@ from domain.channels.payloads import from_payload
 from domain.channels.syncs import (
     dirty_stock,
     mark_stock_changed,
+    orders_from_channels,
     stock_connections,
     stock_pushed,
 )
-from domain.outbox.consumption import first_time, first_times
+from domain.outbox.consumption import first_time, first_times, processed_pairs
 from domain.outbox.models import OutboxEvent
 from persistence.base import utcnow
 from services.channel_imports import fail
@@ -70,6 +71,30 @@ def report_shipment(new_unit: UnitFactory, event_id: uuid.UUID) -> bool:
             connection.shipments_reported += 1
         uow.commit()
     return True
+
+
+def shipments_to_report(
+    new_unit: UnitFactory, event_ids: list[uuid.UUID], consumer: str
+) -> list[uuid.UUID]:
+    """Of a batch of `fulfillment_order.shipped` events, those a shop may need to hear of
+    (`report_shipment` each, then mark it processed by `consumer`), not yet marked.
+
+    The others, shipments of orders no channel sent, are marked processed by `consumer`
+    in one transaction, so a batch of them costs a few statements however many it holds; a
+    redelivered batch marks nothing twice and returns no event already reported.
+    """
+    with new_unit() as uow:
+        events = uow.scalars(uow.select(OutboxEvent).where(OutboxEvent.id.in_(event_ids))).all()
+        order_of = {event.id: uuid.UUID(str(event.payload["order_id"])) for event in events}
+        from_shops = orders_from_channels(uow, set(order_of.values()))
+        ids = [i for i in dict.fromkeys(event_ids) if i in order_of]
+        first_times(uow, [i for i in ids if order_of[i] not in from_shops], consumer)
+        to_report = [i for i in ids if order_of[i] in from_shops]
+        if to_report:
+            done = {event for event, by in processed_pairs(uow, to_report) if by == consumer}
+            to_report = [i for i in to_report if i not in done]
+        uow.commit()
+    return to_report
 
 
 def note_stock_change(

@@ -12,15 +12,20 @@ import uuid
 
 import dramatiq
 
-from domain.channels.adapter import PermanentChannelError, TransientChannelError
+from domain.channels.adapter import ChannelError, PermanentChannelError, TransientChannelError
 from domain.channels.models import ChannelConnection
 from domain.outbox.consumption import first_time
 from domain.outbox.events import Topic
 from domain.outbox.models import OutboxEvent
 from services.channel_imports import poll_connection
-from services.channel_syncs import note_stock_changes, push_stock, report_shipment
+from services.channel_syncs import (
+    note_stock_changes,
+    push_stock,
+    report_shipment,
+    shipments_to_report,
+)
 from workers import queues
-from workers.consumption import consume_batch, mark_processed
+from workers.consumption import consume_batch, mark_processed, try_batch
 from workers.consumption import event_ids as event_ids_of
 from workers.routing import consumes
 from workers.runtime import unit_of_work
@@ -100,15 +105,29 @@ def sync_channel(provider_id: str, event_id: str) -> None:
         uow.commit()  # after the sends: a failed send leaves the event unmarked, for a retry
 
 
-@consumes(Topic.FULFILLMENT_SHIPPED)
+@consumes(Topic.FULFILLMENT_SHIPPED, batched=True)
 @dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
-def report_channel_shipment(provider_id: str, event_id: str) -> None:
-    """Tell the shop an order shipped, with carrier and tracking."""
-    try:
-        report_shipment(lambda: unit_of_work(provider_id), uuid.UUID(event_id))
-    except TransientChannelError as error:
-        raise _retrying(error) from error
-    mark_processed(provider_id, event_id, "report_channel_shipment")  # reported once per order
+def report_channel_shipment(provider_id: str, event_ids: str | list[str]) -> None:
+    """Tell the shops of a batch of shipments, with carrier and tracking, once per order;
+    the shipments of orders no shop sent are marked done in one transaction."""
+    to_report, unreadable = try_batch(
+        event_ids_of(event_ids),
+        lambda batch: shipments_to_report(
+            lambda: unit_of_work(provider_id), batch, "report_channel_shipment"
+        ),
+    )
+    failure: Exception | None = unreadable
+    for event_id in to_report:  # one shop's failure does not hold back the others' reports
+        try:
+            report_shipment(lambda: unit_of_work(provider_id), event_id)
+        except ChannelError as error:
+            failure = failure or error
+            continue
+        mark_processed(provider_id, str(event_id), "report_channel_shipment")
+    if isinstance(failure, TransientChannelError):
+        raise _retrying(failure) from failure
+    if failure is not None:
+        raise failure
 
 
 @consumes(Topic.STOCK_CHANGED, batched=True)

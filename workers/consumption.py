@@ -42,11 +42,22 @@ def consume_batch(ids: list[uuid.UUID], work: Callable[[list[uuid.UUID]], list[R
     is retried, and the events already marked are skipped). Either way no event is
     half-processed: its mark and its effects commit or roll back together.
     """
+    done, failure = try_batch(ids, work)
+    if failure is not None:
+        raise failure
+    return done
+
+
+def try_batch(
+    ids: list[uuid.UUID], work: Callable[[list[uuid.UUID]], list[R]]
+) -> tuple[list[R], Exception | None]:
+    """`consume_batch` that hands back the first failure instead of raising it, with what
+    the events that succeeded returned (for work that goes on after the transaction)."""
     try:
-        return work(ids)
-    except Exception:
+        return work(ids), None
+    except Exception as error:
         if len(ids) < 2:
-            raise
+            return [], error
         log.warning("a batch of %d events failed; processing them one by one", len(ids))
     done: list[R] = []
     failure: Exception | None = None
@@ -56,6 +67,4 @@ def consume_batch(ids: list[uuid.UUID], work: Callable[[list[uuid.UUID]], list[R
         except Exception as error:  # the first is raised once every event had its chance
             log.warning("event %s failed alone: %r", one, error)
             failure = failure or error
-    if failure is not None:
-        raise failure
-    return done
+    return done, failure

@@ -11,7 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from domain.catalog.models import Product
 from domain.channels.adapter import ChannelError, StockLevel
 from domain.channels.connections import find_connection
-from domain.channels.models import ChannelConnection, ChannelSkuMapping, ChannelStockPush
+from domain.channels.models import (
+    ChannelConnection,
+    ChannelOrder,
+    ChannelSkuMapping,
+    ChannelStockPush,
+)
 from domain.errors import DomainError, DomainErrorCode
 from domain.inventory.models import InventoryLevel
 from domain.outbox.events import Topic, record
@@ -57,6 +62,19 @@ def request_sync(
         aggregate_id=connection.id,
         client_id=connection.client_id,
         payload={"connection_id": str(connection.id), "poll": poll, "stock": stock},
+    )
+
+
+def orders_from_channels(uow: TenantUnitOfWork, order_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Those of `order_ids` that a channel sent (a shop may want to hear of their shipments)."""
+    if not order_ids:
+        return set()
+    return set(
+        uow.scalars(
+            uow.select(ChannelOrder, ChannelOrder.order_id).where(
+                ChannelOrder.order_id.in_(order_ids)
+            )
+        )
     )
 
 

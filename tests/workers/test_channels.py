@@ -27,7 +27,7 @@ from domain.outbox.consumption import first_time
 from domain.outbox.events import Topic
 from services.channel_imports import poll_connection
 from tests.channel_factories import ChannelWorld, channel_world, row_id
-from tests.factories_webhooks import make_endpoint
+from tests.factories_webhooks import make_endpoint, make_event
 from tests.fakes.webhook_receiver import WebhookReceiver
 from tests.sql_statements import every_statement, verbs
 from workers import channels as actors
@@ -280,3 +280,78 @@ def test_a_batch_of_stock_changes_no_shop_shows_costs_what_one_does(world):
     # then: the events, their marks, the connections of the one warehouse
     assert len(ten) == len(one), "\n".join(verbs(ten))
     assert all(processed(world, e, "note_channel_stock") for e in events)
+
+
+def shipped_elsewhere(world: ChannelWorld, count: int) -> list[str]:
+    """`count` `fulfillment_order.shipped` events of orders no shop sent; their ids."""
+    return [
+        str(
+            make_event(
+                world.db,
+                world.tenant,
+                Topic.FULFILLMENT_SHIPPED,
+                payload={"order_id": str(uuid.uuid4()), "fulfillment_order_id": str(uuid.uuid4())},
+            )
+        )
+        for _ in range(count)
+    ]
+
+
+def test_a_batch_of_shipments_no_shop_sent_costs_what_one_does(world):
+    # given eleven shipments of orders entered by hand or by API
+    events = shipped_elsewhere(world, 11)
+    provider = str(world.tenant.provider_id)
+    # when
+    with every_statement(world.db.engine) as one:
+        actors.report_channel_shipment(provider, events[:1])
+    with every_statement(world.db.engine) as ten:
+        actors.report_channel_shipment(provider, events[1:])
+    # then: the events, the channel orders among theirs, the marks (and the tenant setting)
+    most = 4 if world.db.backend == "postgresql" else 3
+    assert len(one) <= most, "\n".join(verbs(one))
+    assert len(ten) == len(one), "\n".join(verbs(ten))
+    assert all(processed(world, e, "report_channel_shipment") for e in events)
+
+
+def test_a_batch_of_shipments_tells_the_shop_once_however_often_it_comes(world):
+    # given a shipment of a shop's order between two of orders no shop sent
+    connection_id, from_shop = shipped_event(world)
+    first, last = shipped_elsewhere(world, 2)
+    batch = [first, from_shop, last]
+    provider = str(world.tenant.provider_id)
+    # when the batch comes twice (at-least-once), then the shop's event alone
+    actors.report_channel_shipment(provider, batch)
+    with every_statement(world.db.engine) as again:
+        actors.report_channel_shipment(provider, batch)
+    actors.report_channel_shipment(provider, from_shop)
+    # then the shop heard once, every event is marked, and the redelivery only read
+    assert world.shop.count("PUT", "/orders/") == 1
+    assert world.connection(connection_id).shipments_reported == 1
+    assert all(processed(world, e, "report_channel_shipment") for e in batch)
+    assert not [s for s in again if not s.lstrip().upper().startswith(("SELECT", "INSERT"))]
+    assert [o["status"] for o in world.shop.orders.values()] == ["completed"]
+
+
+def test_a_batch_with_an_unreadable_shipment_reports_the_others_and_leaves_it_unmarked(world):
+    # given a shop's shipment, one of an order no shop sent, and one without its order
+    connection_id, from_shop = shipped_event(world)
+    [elsewhere] = shipped_elsewhere(world, 1)
+    unreadable = str(
+        make_event(world.db, world.tenant, Topic.FULFILLMENT_SHIPPED, payload={"order_id": "?"})
+    )
+    batch = [elsewhere, unreadable, from_shop]
+    provider = str(world.tenant.provider_id)
+    # when the batch's transaction fails on the unreadable event
+    with pytest.raises(ValueError):
+        actors.report_channel_shipment(provider, batch)
+    # then the others are done once, and the bad one is left for a retry or the sweep
+    assert world.shop.count("PUT", "/orders/") == 1
+    assert processed(world, elsewhere, "report_channel_shipment")
+    assert processed(world, from_shop, "report_channel_shipment")
+    assert not processed(world, unreadable, "report_channel_shipment")
+    # when the message comes again
+    with pytest.raises(ValueError):
+        actors.report_channel_shipment(provider, batch)
+    # then nothing is told twice
+    assert world.shop.count("PUT", "/orders/") == 1
+    assert world.connection(connection_id).shipments_reported == 1
