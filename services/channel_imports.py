@@ -20,6 +20,7 @@ from domain.channels.adapter import (
     SalesChannel,
 )
 from domain.channels.connections import build_channel, close_channel
+from domain.channels.failures import clear_error
 from domain.channels.imports import ImportOutcome, import_order, record_malformed
 from domain.channels.models import ChannelConnection
 from domain.channels.syncs import record_failure, request_sync, start_syncing
@@ -59,6 +60,8 @@ def poll_connection(new_unit: UnitFactory, connection_id: uuid.UUID) -> ImportSu
 
     A failure is recorded on the connection (and sent to the provider as a webhook), then
     raised for the actor to retry; the cursor stays where the last imported page left it.
+    A poll that reaches the shop clears the connection's last error (an order of it that
+    cannot be imported records its own again).
     """
     summary = ImportSummary()
     with new_unit() as uow:
@@ -68,10 +71,15 @@ def poll_connection(new_unit: UnitFactory, connection_id: uuid.UUID) -> ImportSu
         cursor = connection.cursor
         channel = build_channel(connection)
     try:
-        for _ in range(POLL_ROUNDS):
+        for round_ in range(POLL_ROUNDS):
             batch = channel.orders_since(cursor)
             made = import_batch(
-                new_unit, connection_id, batch.orders, batch.malformed, batch.cursor
+                new_unit,
+                connection_id,
+                batch.orders,
+                batch.malformed,
+                batch.cursor,
+                succeeded=round_ == 0,
             )
             _acknowledge(channel, made)
             for outcome, count in made.summary.counts.items():
@@ -109,7 +117,13 @@ def receive_webhook(
             return ImportSummary()
         news = channel.read_webhook(headers, body)
         made = import_batch(
-            new_unit, connection_id, news.orders, news.malformed, NO_CURSOR, poll=news.poll
+            new_unit,
+            connection_id,
+            news.orders,
+            news.malformed,
+            NO_CURSOR,
+            poll=news.poll,
+            succeeded=bool(news.orders),
         )
         try:
             _acknowledge(channel, made)
@@ -138,8 +152,14 @@ def import_batch(
     cursor: object,
     *,
     poll: bool = False,
+    succeeded: bool = False,
 ) -> Batch:
-    """Import orders in one transaction, then move the cursor (unless NO_CURSOR)."""
+    """Import orders in one transaction, then move the cursor (unless NO_CURSOR).
+
+    `succeeded`: the shop was reached (a poll's first page, a webhook carrying orders), so
+    the connection's last error is cleared before the orders are imported; one that
+    cannot be imported records its error again.
+    """
     summary = ImportSummary()
     taken = []
     answers = []
@@ -147,6 +167,8 @@ def import_batch(
         connection = uow.get(ChannelConnection, connection_id, lock=True)
         if connection is None:
             return Batch(summary, [])
+        if succeeded:
+            clear_error(connection)
         for data in orders:
             result = import_order(uow, connection, data)
             summary.add(result.outcome)
@@ -191,7 +213,7 @@ def check_connection(new_unit: UnitFactory, connection_id: uuid.UUID) -> Channel
             if found.location_id:
                 settings["location_id"] = found.location_id
             connection.settings = settings
-            connection.last_error = None
+            clear_error(connection)
             if first:
                 start_syncing(uow, connection)
             uow.commit()

@@ -11,6 +11,7 @@ import uuid
 
 from domain.channels.adapter import ChannelError, ShipmentReport
 from domain.channels.connections import build_channel, close_channel
+from domain.channels.failures import clear_error
 from domain.channels.models import ChannelConnection, ChannelOrder
 from domain.channels.payloads import from_payload
 from domain.channels.syncs import (
@@ -69,6 +70,7 @@ def report_shipment(new_unit: UnitFactory, event_id: uuid.UUID) -> bool:
             row.reported = [*(row.reported or []), fo_id]
             row.updated_at = utcnow()
             connection.shipments_reported += 1
+            clear_error(connection)
         uow.commit()
     return True
 
@@ -183,5 +185,7 @@ def push_stock(new_unit: UnitFactory, connection_id: uuid.UUID) -> bool:
         if connection is None:
             return False
         more = stock_pushed(uow, connection, batch)
+        if batch.levels:  # the shop took them
+            clear_error(connection)
         uow.commit()
     return more

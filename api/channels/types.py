@@ -101,7 +101,13 @@ class ChannelConnectionType(RowNode):
     last_polled_at: datetime | None = strawberry.field(
         description="When a poll last reached the shop and imported what it found."
     )
-    last_error: str | None = strawberry.field(description="The last failure, if any.")
+    last_error: str | None = strawberry.field(
+        description=(
+            "The last failure; null once work with the shop succeeds again (a poll, an "
+            "order imported, a shipment reported, stock pushed, a check), unless an order "
+            "still cannot be imported."
+        )
+    )
     last_error_at: datetime | None = strawberry.field(description="When it happened.")
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it last changed.")

@@ -74,7 +74,7 @@ def import_order(
     """Make (or find) the Crossdock order of a channel order; late and repeated news do nothing."""
     row = _locked(uow, connection, data.channel_order_id)
     if row is not None:
-        return _update(uow, row, data)
+        return _update(uow, connection, row, data)
     row = ChannelOrder(
         provider_id=connection.provider_id,
         id=new_id(),
@@ -210,12 +210,18 @@ def _create(
     return ImportResult(ImportOutcome.HELD if held else ImportOutcome.IMPORTED, row)
 
 
-def _update(uow: TenantUnitOfWork, row: ChannelOrder, data: ChannelOrderData) -> ImportResult:
+def _update(
+    uow: TenantUnitOfWork, connection: ChannelConnection, row: ChannelOrder, data: ChannelOrderData
+) -> ImportResult:
     # shops keep times to the second: the same second with another state is still news
     same_state = (row.payload or {}).get("state") == data.state.value
     if data.updated_at < row.channel_updated_at or (
         data.updated_at == row.channel_updated_at and same_state
     ):
+        if row.status is ChannelOrderStatus.FAILED and row.error:
+            # still unimportable (Shopify lists it at every poll): shown again, told once
+            connection.last_error = _order_error(row.channel_order_id, row.error)
+            connection.last_error_at = utcnow()
         return ImportResult(ImportOutcome.DUPLICATE, row)
     row.channel_updated_at = data.updated_at
     row.updated_at = utcnow()
@@ -223,8 +229,6 @@ def _update(uow: TenantUnitOfWork, row: ChannelOrder, data: ChannelOrderData) ->
     retry = (ChannelOrderStatus.FAILED, ChannelOrderStatus.SKIPPED)
     if row.status in retry and data.state is ChannelOrderState.OPEN:
         row.payload = to_payload(data)
-        connection = uow.get(ChannelConnection, row.connection_id)
-        assert connection is not None
         return _create(uow, connection, row, data)
     if data.state is not ChannelOrderState.CANCELLED:
         uow.flush()
