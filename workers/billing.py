@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import dramatiq
 
-from domain.billing.accrual import BILLED_TOPICS, accrue_event
+from domain.billing.accrual import BILLED_TOPICS, accrue_events
 from domain.billing.periods import Period, period_to_close
 from domain.outbox.consumption import first_times
 from persistence.base import utcnow
@@ -40,12 +40,12 @@ def accrue_charges(provider_id: str, event_ids: str | list[str]) -> None:
 
 
 def _accrue(provider_id: str, ids: list[uuid.UUID]) -> list[uuid.UUID]:
-    # the marks and the charges of the events that were new, in one transaction
+    # the marks and the charges of the events that were new, in one transaction; the
+    # events, rate cards and open months read once for the batch
     with unit_of_work(provider_id) as uow:
         fresh = first_times(uow, ids, "accrue_charges")
         billed = [event_id for event_id in ids if event_id in fresh]
-        for event_id in billed:
-            accrue_event(uow, event_id)
+        accrue_events(uow, billed)
         uow.commit()
     return billed
 

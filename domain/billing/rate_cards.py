@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -124,6 +125,45 @@ def cards_in_force(
         else:
             own.setdefault(card.client_id, card)
     return {client_id: own.get(client_id, default) for client_id in client_ids}
+
+
+@dataclass(frozen=True)
+class CardVersions:
+    """The card versions of some clients and the provider default's, newest first, to price
+    many acts without a query each (`card_in_force` for each of them)."""
+
+    own: dict[uuid.UUID, list[RateCard]]
+    default: list[RateCard]
+
+    def in_force(self, client_id: uuid.UUID, at: datetime) -> RateCard | None:
+        """`card_in_force(client_id, at)`: the client's own version, else the default's."""
+        for card in self.own.get(client_id, ()):
+            if card.effective_from <= at:
+                return card
+        return next((card for card in self.default if card.effective_from <= at), None)
+
+
+def card_versions(
+    uow: TenantUnitOfWork, client_ids: Iterable[uuid.UUID], until: datetime
+) -> CardVersions:
+    """Every version of the clients' cards and of the default taking effect by `until`, in
+    one query (versions are few: one per price change)."""
+    stmt = (
+        uow.select(RateCard)
+        .where(
+            or_(RateCard.client_id.in_(set(client_ids)), RateCard.client_id.is_(None)),
+            RateCard.effective_from <= until,
+        )
+        .order_by(RateCard.effective_from.desc())
+    )
+    own: dict[uuid.UUID, list[RateCard]] = {}
+    default: list[RateCard] = []
+    for card in uow.scalars(stmt):
+        if card.client_id is None:
+            default.append(card)
+        else:
+            own.setdefault(card.client_id, []).append(card)
+    return CardVersions(own, default)
 
 
 def storage_rates(

@@ -12,6 +12,7 @@ if dramatiq.broker.global_broker is None:  # never let an import reach for Rabbi
 
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -181,3 +182,41 @@ def test_a_batch_failing_midway_bills_the_others_once_and_leaves_the_bad_one_unm
     # then: nothing doubled
     assert books.count(Charge) == 2
     assert marked(database, books.tenant, ids, "accrue_charges") == {good, also_good}
+
+
+def test_a_batch_of_billed_events_costs_what_one_does_at_the_card_in_force_for_each(
+    database, actors
+):
+    # given: a default card, client A's own card from March, and orders of A and B shipped
+    # in February and in March
+    books = open_books(database)
+    books.rate_card(None, utc(2026, 1, 1), pick_per_order="1.50")
+    books.rate_card("A", utc(2026, 3, 1), pick_per_order="2.00")
+    shipped = [("A", 2), ("B", 3), ("A", 2), ("A", 3), ("B", 2), ("B", 3)] * 2
+    events = [
+        str(books.shipped(client, utc(2026, month, 2), f"o-{n}", units=1))
+        for n, (client, month) in enumerate(shipped[:11])
+    ]
+    provider = str(books.tenant.provider_id)
+    # when
+    with every_statement(database.engine) as one:
+        billing.accrue_charges(provider, [events[0]])
+    with every_statement(database.engine) as ten:
+        billing.accrue_charges(provider, events[1:])
+    # then: the marks, the events, the card versions, the open months, the charges (and the
+    # tenant setting), however many events
+    most = 6 if database.backend == "postgresql" else 5
+    assert len(one) <= most, "\n".join(verbs(one))
+    assert len(ten) == len(one), "\n".join(verbs(ten))
+    # and each order at the version in force for its client when it shipped
+    prices = {charge.source_id: charge.unit_price for charge in books.charges()}
+    assert prices == {
+        f"o-{n}": Decimal("2.00") if (client, month) == ("A", 3) else Decimal("1.50")
+        for n, (client, month) in enumerate(shipped[:11])
+    }
+    # when the batch comes again
+    with every_statement(database.engine) as again:
+        billing.accrue_charges(provider, events)
+    # then: only the marks are tried
+    assert books.count(Charge) == 11
+    assert len(again) <= 2, "\n".join(verbs(again))
