@@ -6,8 +6,11 @@ Per round, on a fresh PostgreSQL database (application role): L orders of one ra
 client packed as in background_bench, then each packed event, and every event its dispatch
 records, handed to each consumer actor the relay would send it to, in this process, one
 after another (no broker, no threads): CPU milliseconds (process time) and statements per
-label for each actor, the first 5 labels left out as warm-up. Unlike the worker rounds of
-background_bench, CPU time barely moves with the machine's load.
+label for each actor, the first 5 labels left out as warm-up. As the relay does, the events
+are handed over in batches of `--relay-batch` (100, the relay's batch): a batched consumer
+gets one call per batch with its events (at most MAX_BATCHED_EVENTS), any other one call
+per event; `calls` per label shows which. Unlike the worker rounds of background_bench, CPU
+time barely moves with the machine's load.
 
 With `--before DIR` (a `git archive` of an earlier revision), each round also measures
 that revision, in a child process importing DIR first, alternating with this one; the
@@ -31,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WARM_UP = 5
 
 
-def measure(server_url: str, labels: int) -> dict[str, dict[str, float]]:
+def measure(server_url: str, labels: int, relay_batch: int = 100) -> dict[str, dict[str, float]]:
     """{actor: {"calls", "cpu_ms", "statements"}} per label, for the revision imported."""
     from sqlalchemy import event, select
 
@@ -51,7 +54,8 @@ def measure(server_url: str, labels: int) -> dict[str, dict[str, float]]:
         pack_orders(owner, world, labels + WARM_UP)
         broker = install_broker(make_broker(None))
         runtime.configure(make_session_factory(engine))
-        from workers.routing import routes_for
+        from workers.relay import MAX_BATCHED_EVENTS
+        from workers.routing import matching_routes
 
         current: list[str | None] = [None]
         statements: collections.Counter[str | None] = collections.Counter()
@@ -68,22 +72,41 @@ def measure(server_url: str, labels: int) -> dict[str, dict[str, float]]:
             )
         provider = str(world.provider_id)
 
-        def consume(event_id: uuid.UUID, topic: str, counted: bool) -> None:
-            for name in routes_for(topic):
-                actor = broker.get_actor(name)
-                current[0] = name if counted else None
-                started = time.process_time()
-                actor.fn(provider, str(event_id))
-                if counted:
-                    cpu[name] += time.process_time() - started
-                    calls[name] += 1
+        def call(name: str, ids: str | list[str], counted: bool) -> None:
+            actor = broker.get_actor(name)
+            current[0] = name if counted else None
+            started = time.process_time()
+            actor.fn(provider, ids)
+            if counted:
+                cpu[name] += time.process_time() - started
+                calls[name] += 1
             current[0] = None
 
+        def consume(events: list[tuple[uuid.UUID, str]], counted: bool, batched: bool) -> None:
+            # as the relay hands over one batch: a message per event to each unbatched
+            # consumer, one per batch (of at most MAX_BATCHED_EVENTS) to each batched one;
+            # `batched`: only the batched consumers, else only the others
+            batches: dict[str, list[str]] = {}
+            for event_id, topic in events:
+                for route in matching_routes(topic):
+                    if route.batched != batched:
+                        continue
+                    if not route.batched:
+                        call(route.actor_name, str(event_id), counted)
+                    else:
+                        batches.setdefault(route.actor_name, []).append(str(event_id))
+            for name, ids in batches.items():
+                for start in range(0, len(ids), MAX_BATCHED_EVENTS):
+                    call(name, ids[start : start + MAX_BATCHED_EVENTS], counted)
+
+        waiting: list[tuple[uuid.UUID, str]] = []
         for n, packed_id in enumerate(packed):
             counted = n >= WARM_UP
-            consume(packed_id, Topic.FULFILLMENT_PACKED.value, counted)
+            # the label is bought now; the packed event's batched consumers get it in its batch
+            consume([(packed_id, Topic.FULFILLMENT_PACKED.value)], counted, batched=False)
+            waiting.append((packed_id, Topic.FULFILLMENT_PACKED.value))
             with owner() as session:
-                recorded = session.execute(
+                rows = session.execute(
                     select(OutboxEvent.id, OutboxEvent.topic)
                     .where(
                         OutboxEvent.id > packed_id,
@@ -94,14 +117,18 @@ def measure(server_url: str, labels: int) -> dict[str, dict[str, float]]:
                     )
                     .order_by(OutboxEvent.id)
                 ).all()
+                recorded = [(event_id, topic) for event_id, topic in rows]
                 session.execute(
                     OutboxEvent.__table__.update()
-                    .where(OutboxEvent.id.in_([row[0] for row in recorded]))
+                    .where(OutboxEvent.id.in_([event_id for event_id, _ in recorded]))
                     .values(published_at=OutboxEvent.created_at)  # as a relay would
                 )
                 session.commit()
-            for event_id, topic in recorded:
-                consume(event_id, topic, counted)
+            consume(recorded, counted, batched=False)
+            waiting += recorded
+            if len(waiting) >= relay_batch or n == WARM_UP - 1 or n == len(packed) - 1:
+                consume(waiting, counted, batched=True)
+                waiting = []
         return {
             name: {
                 "calls": calls[name] / labels,
@@ -116,12 +143,15 @@ def measure(server_url: str, labels: int) -> dict[str, dict[str, float]]:
         database.drop()
 
 
-def measured_in(directory: Path, server_url: str, labels: int) -> dict[str, dict[str, float]]:
+def measured_in(
+    directory: Path, server_url: str, labels: int, relay_batch: int
+) -> dict[str, dict[str, float]]:
     """`measure` in a child process importing `directory` first; its answer."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CROSSDOCK_")}
     env["PYTHONPATH"] = str(directory)
     command = [sys.executable, str(Path(__file__).resolve()), "--measure",
-               "--labels", str(labels), "--server", server_url]  # fmt: skip
+               "--labels", str(labels), "--server", server_url,
+               "--relay-batch", str(relay_batch)]  # fmt: skip
     done = subprocess.run(
         command, cwd=directory, env=env, capture_output=True, text=True, check=True
     )
@@ -143,20 +173,23 @@ def table_of(sides: dict[str, list[dict[str, dict[str, float]]]]) -> str:
             if actor == "total":
                 cpu = totals[side]
                 count = [sum(a["statements"] for a in r.values()) for r in rounds]
+                sent = [sum(a["calls"] for a in r.values()) for r in rounds]
             else:
                 cpu = [r[actor]["cpu_ms"] for r in rounds if actor in r]
                 count = [r[actor]["statements"] for r in rounds if actor in r]
+                sent = [r[actor]["calls"] for r in rounds if actor in r]
             medians[side] = statistics.median(cpu) if cpu else float("nan")
             row += [
                 " / ".join(f"{c:.1f}" for c in cpu),
-                f"{statistics.median(count):.0f}" if count else "-",
+                f"{statistics.median(count):.1f}" if count else "-",
+                f"{statistics.median(sent):.2f}" if sent else "-",
             ]
         if "before" in medians:
             row.append(f"{medians['now'] / medians['before']:.2f}")
         rows.append(row)
     header = ["actor"]
     for side in sides:
-        header += [f"{side}: CPU ms / label, each round", "statements"]
+        header += [f"{side}: CPU ms / label, each round", "statements", "calls"]
     if "before" in sides:
         header.append("CPU now / before")
     return table("What a rate-table label costs the workers, consumers in-process", rows, header)
@@ -167,6 +200,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--labels", type=int, default=60)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--relay-batch", type=int, default=100, help="events handed to the consumers at once"
+    )
     parser.add_argument("--before", type=Path, help="an earlier revision's files")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--server", help=argparse.SUPPRESS)
@@ -175,15 +211,15 @@ def main() -> None:
         "CROSSDOCK_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
     )
     if args.measure:
-        print(json.dumps(measure(server, args.labels)))
+        print(json.dumps(measure(server, args.labels, args.relay_batch)))
         return
     sides: dict[str, list[dict[str, dict[str, float]]]] = {}
     for _ in range(args.rounds):
         if args.before is not None:
             sides.setdefault("before", []).append(
-                measured_in(args.before.resolve(), server, args.labels)
+                measured_in(args.before.resolve(), server, args.labels, args.relay_batch)
             )
-        sides.setdefault("now", []).append(measured_in(ROOT, server, args.labels))
+        sides.setdefault("now", []).append(measured_in(ROOT, server, args.labels, args.relay_batch))
     print(table_of(sides))
 
 
