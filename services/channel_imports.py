@@ -20,10 +20,10 @@ from domain.channels.adapter import (
     SalesChannel,
 )
 from domain.channels.connections import build_channel, close_channel
-from domain.channels.failures import clear_error
+from domain.channels.failures import clear_error, sync_failed
 from domain.channels.imports import ImportOutcome, import_order, record_malformed
 from domain.channels.models import ChannelConnection
-from domain.channels.syncs import record_failure, request_sync, start_syncing
+from domain.channels.syncs import request_sync, start_syncing
 from persistence.base import utcnow
 from tenants.unit_of_work import UnitFactory
 
@@ -226,7 +226,7 @@ def fail(new_unit: UnitFactory, connection_id: uuid.UUID, work: str, error: Chan
     with new_unit() as uow:
         connection = uow.get(ChannelConnection, connection_id, lock=True)
         if connection is not None:
-            record_failure(uow, connection, work, error)
+            sync_failed(uow, connection, work, error)
             uow.commit()
 
 

@@ -19,6 +19,7 @@ from domain.channels.adapter import (
     ChannelOrderState,
     MalformedOrder,
 )
+from domain.channels.failures import ERROR_MAX, import_failed
 from domain.channels.models import ChannelConnection, ChannelOrder, ChannelOrderStatus
 from domain.channels.payloads import to_payload
 from domain.channels.skus import resolve_lines
@@ -27,12 +28,10 @@ from domain.orders.commands import CreateOrder, LineRequest
 from domain.orders.creation import create_held_order, create_order
 from domain.orders.models import HoldReason
 from domain.orders.validation import REFERENCE_MAX
-from domain.outbox.events import Topic, record
 from persistence.base import new_id, utcnow
 from tenants.errors import UserFacingError
 from tenants.unit_of_work import TenantUnitOfWork
 
-ERROR_MAX = 1000
 UNREAD = datetime(1970, 1, 1, tzinfo=UTC)
 """The version of an order never read: any readable version of it is newer."""
 UNMAPPED_NOTE = "Unmapped channel SKUs: "
@@ -112,11 +111,8 @@ def record_malformed(
         return
     row = _locked(uow, connection, bad.channel_order_id[:CHANNEL_ORDER_ID_MAX])
     told = row is not None and row.status is ChannelOrderStatus.FAILED and row.error == message
-    if not told:  # Shopify lists an unreadable request at every poll: tell each error once
-        import_failed(uow, connection, bad.channel_order_id, message)
-    else:
-        connection.last_error = _order_error(bad.channel_order_id, message)
-        connection.last_error_at = utcnow()
+    # Shopify lists an unreadable request at every poll: tell each error once
+    import_failed(uow, connection, bad.channel_order_id, message, tell=not told)
     if row is None:
         uow.add(
             ChannelOrder(
@@ -134,35 +130,6 @@ def record_malformed(
     elif row.status is ChannelOrderStatus.FAILED:
         row.error = message
     uow.flush()
-
-
-def import_failed(
-    uow: TenantUnitOfWork,
-    connection: ChannelConnection,
-    channel_order_id: str | None,
-    message: str,
-) -> None:
-    """Keep a failed import as the connection's last error and tell the provider (a webhook)."""
-    connection.last_error = _order_error(channel_order_id, message)
-    connection.last_error_at = utcnow()
-    record(
-        uow,
-        Topic.CHANNEL_IMPORT_FAILED,
-        aggregate_type="channel_connection",
-        aggregate_id=connection.id,
-        client_id=connection.client_id,
-        payload={
-            "connection_id": str(connection.id),
-            "client_id": str(connection.client_id),
-            "kind": connection.kind.value,
-            "channel_order_id": channel_order_id,
-            "message": message[:ERROR_MAX],
-        },
-    )
-
-
-def _order_error(channel_order_id: str | None, message: str) -> str:
-    return f"Order {channel_order_id or '?'}: {message}"[:ERROR_MAX]
 
 
 def _create(
@@ -220,8 +187,7 @@ def _update(
     ):
         if row.status is ChannelOrderStatus.FAILED and row.error:
             # still unimportable (Shopify lists it at every poll): shown again, told once
-            connection.last_error = _order_error(row.channel_order_id, row.error)
-            connection.last_error_at = utcnow()
+            import_failed(uow, connection, row.channel_order_id, row.error, tell=False)
         return ImportResult(ImportOutcome.DUPLICATE, row)
     row.channel_updated_at = data.updated_at
     row.updated_at = utcnow()

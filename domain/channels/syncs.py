@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 
 from domain.catalog.models import Product
-from domain.channels.adapter import ChannelError, StockLevel
+from domain.channels.adapter import StockLevel
 from domain.channels.connections import find_connection
 from domain.channels.models import (
     ChannelConnection,
@@ -22,33 +22,6 @@ from domain.inventory.models import InventoryLevel
 from domain.outbox.events import Topic, record
 from persistence.base import new_id, utcnow
 from tenants.unit_of_work import TenantUnitOfWork
-
-ERROR_MAX = 1000
-
-
-def record_failure(
-    uow: TenantUnitOfWork, connection: ChannelConnection, work: str, error: ChannelError
-) -> None:
-    """Keep a failed sync as the connection's last error, and tell the provider (a webhook)."""
-    message = f"{work}: {error.message}"[:ERROR_MAX]
-    connection.last_error = message
-    connection.last_error_at = utcnow()
-    record(
-        uow,
-        Topic.CHANNEL_SYNC_FAILED,
-        aggregate_type="channel_connection",
-        aggregate_id=connection.id,
-        client_id=connection.client_id,
-        payload={
-            "connection_id": str(connection.id),
-            "client_id": str(connection.client_id),
-            "kind": connection.kind.value,
-            "work": work,
-            "message": message,
-            "transient": type(error).__name__ == "TransientChannelError",
-        },
-    )
-    uow.flush()
 
 
 def request_sync(
