@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from domain.catalog.models import Product
 from domain.orders.commands import CreateOrder
+from domain.routing import configuration
 from domain.routing.facts import Network, OrderFacts
-from domain.routing.network import Levels, live_places, lock_levels, network_for, read_levels
+from domain.routing.network import Levels, lock_levels, network_for, read_levels
 from domain.routing.orders import line_facts, order_facts, uses_suppliers
-from domain.routing.rule_sets import active_rule_set
 from domain.routing.rules import RuleSet
 from tenants.unit_of_work import TenantUnitOfWork
 
@@ -54,9 +54,12 @@ def prepare_routing(
     without a lock (`Prepared.locked` is False): the caller reserves them with one
     conditional statement at the end of its transaction (`ledger.reserve`), so orders for
     the same stock do not queue for the whole request.
+
+    The rules and the live places may be a few seconds old (domain/routing/configuration.py);
+    the levels are always read (or locked) here.
     """
-    rule_set = active_rule_set(uow, client_id)
-    places = live_places(uow, [client_id])
+    rule_set, cached_places = configuration.CONFIGURATIONS.of(uow, client_id)
+    places = list(cached_places)
     product_ids = [product.id for product in products]
     if lock and late and not uses_suppliers(rule_set):
         lock = uow.session.get_bind().dialect.name != "postgresql"
