@@ -53,6 +53,7 @@ ErrorCode = described_enum(
             "INVALID_ID": "An id that is malformed or names another type of object.",
             "OUT_OF_RANGE": "A number outside the allowed range.",
             "UNMAPPED_SKU": "A channel SKU names no product; map it first.",
+            "ALREADY_CONNECTED": "The shop has a live channel connection already.",
         }.items()
         if code in _CODES.__members__
     },

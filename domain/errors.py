@@ -25,6 +25,7 @@ class DomainErrorCode(StrEnum):
     INVALID_ID = "INVALID_ID"
     OUT_OF_RANGE = "OUT_OF_RANGE"
     UNMAPPED_SKU = "UNMAPPED_SKU"
+    ALREADY_CONNECTED = "ALREADY_CONNECTED"
 
 
 class DomainError(UserFacingError):

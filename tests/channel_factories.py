@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select
@@ -47,12 +48,17 @@ class ChannelWorld:
     gql: GraphQLClient
 
     def connect(self, client: str = "A", key: str | None = None, **changes: Any) -> dict[str, Any]:
-        """A WooCommerce connection of `client` to the fake shop; the payload."""
+        """A connection of `client` to the fake shop (WooCommerce, or Shopify in
+        `shopify_world`); the payload. A connection named otherwise than the default
+        reaches the shop at `<shop_url>/<name>`, an address of its own."""
         shopify = isinstance(self.shop, FakeShopify)
+        name = "shopify" if shopify else "woo"
+        # one live connection per shop: another name is another shop of the fake server
+        named = changes.get("name", name)
         variables = {
             "kind": "SHOPIFY" if shopify else "WOOCOMMERCE",
-            "name": "shopify" if shopify else "woo",
-            "shopUrl": self.shop_url,
+            "name": name,
+            "shopUrl": self.shop_url if named == name else f"{self.shop_url}/{quote(named)}",
             "warehouseId": global_id("Warehouse", self.warehouses["WH-A"]),
             "apiKey": self.shop.access_token if shopify else self.shop.consumer_key,
             "apiSecret": self.shop.client_secret if shopify else self.shop.consumer_secret,

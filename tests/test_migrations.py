@@ -9,6 +9,7 @@ import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
 from crossdock.database import make_engine
 from crossdock.migrate import alembic_config
@@ -216,3 +217,119 @@ def test_0018_stamps_existing_charges_with_their_billing_month_and_downgrades(fr
         name: by_id.get(uuid.UUID(str(value)) if value else None)
         for name, value in invoices.items()
     } == {name: invoice for name, (_, _, _, _, invoice) in _CHARGES.items()}
+
+
+# name: (client, kind, shop URL as typed, created at); the oldest of one shop stays live
+_CONNECTIONS = {
+    "first": ("acme", "woocommerce", "https://Shop.Example.com/", "2026-11-30 10:00:00"),
+    "twin": ("bolt", "woocommerce", "https://shop.example.com", "2026-11-30 11:00:00"),
+    "twin-again": ("acme", "woocommerce", "HTTPS://SHOP.example.com/", "2026-11-30 12:00:00"),
+    "shopify": ("bolt", "shopify", "https://shop.example.com", "2026-11-30 13:00:00"),
+    "alone": ("acme", "woocommerce", "https://other.example/shop/", "2026-11-30 14:00:00"),
+}
+
+
+def _seed_connections(url: str) -> dict[str, uuid.UUID]:
+    """Channel connections as revision 0019 held them (one shop three times), by raw SQL."""
+    engine = make_engine(url)
+    ids = {name: uuid.uuid4() for name in ["provider", "acme", "bolt", "wh", *_CONNECTIONS]}
+    stored = (lambda u: u.hex) if engine.dialect.name == "sqlite" else (lambda u: u)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO providers (id, name) VALUES (:id, 'Northwind')"),
+                {"id": stored(ids["provider"])},
+            )
+            connection.execute(
+                text("INSERT INTO clients (provider_id, id, code, name) VALUES (:p, :id, :c, :c)"),
+                [
+                    {"p": stored(ids["provider"]), "id": stored(ids[c]), "c": c}
+                    for c in ("acme", "bolt")
+                ],
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO warehouses (provider_id, id, code, name, address_line1, city,"
+                    " postal_code, country, timezone) VALUES (:p, :id, 'WH', 'WH', '1 Road',"
+                    " 'Leeds', 'LS1', 'GB', 'UTC')"
+                ),
+                {"p": stored(ids["provider"]), "id": stored(ids["wh"])},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO channel_connections (provider_id, id, client_id, kind, name,"
+                    " shop_url, warehouse_id, import_orders, sync_fulfillments, sync_inventory,"
+                    " settings, credentials, shipments_reported, stock_pushes, created_at)"
+                    " VALUES (:p, :id, :client, :kind, :name, :url, :wh, :on, :on, :on, '{}',"
+                    " 'sealed', 0, 0, :at)"
+                ),
+                [
+                    {
+                        "p": stored(ids["provider"]),
+                        "id": stored(ids[name]),
+                        "client": stored(ids[client]),
+                        "kind": kind,
+                        "name": name,
+                        "url": shop_url,
+                        "wh": stored(ids["wh"]),
+                        "on": True,
+                        "at": at,
+                    }
+                    for name, (client, kind, shop_url, at) in _CONNECTIONS.items()
+                ],
+            )
+    finally:
+        engine.dispose()
+    return ids
+
+
+def _connections(url: str) -> dict[str, tuple[object, ...]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            columns = connection.execute(text("SELECT * FROM channel_connections LIMIT 0")).keys()
+            disconnected = "disconnected_at" in columns
+            rows = connection.execute(
+                text(
+                    "SELECT name, shop_url, import_orders, sync_fulfillments, sync_inventory"
+                    + (", disconnected_at IS NOT NULL" if disconnected else "")
+                    + " FROM channel_connections"
+                )
+            )
+            return {name: tuple(rest) for name, *rest in rows}
+    finally:
+        engine.dispose()
+
+
+def test_0020_keeps_the_oldest_connection_of_a_shop_live_and_downgrades(fresh_url):
+    # given: the schema of 0019 with one shop connected three times (two clients)
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "0019")
+    _seed_connections(fresh_url)
+    # when
+    command.upgrade(config, "head")
+    upgraded = _connections(fresh_url)
+    command.downgrade(config, "0019")
+    downgraded = _connections(fresh_url)
+    # then addresses are normalised, the later twins disconnected with every switch off
+    shop = "https://shop.example.com"
+    on, off = (True, True, True), (False, False, False)
+    assert {name: (row[0], tuple(map(bool, row[1:4])), bool(row[4])) for name, row in upgraded.items()} == {
+        "first": (shop, on, False),
+        "twin": (shop, off, True),
+        "twin-again": (shop, off, True),
+        "shopify": (shop, on, False),
+        "alone": ("https://other.example/shop", on, False),
+    }  # fmt: skip
+    assert set(downgraded) == set(_CONNECTIONS)
+    assert all(len(row) == 4 for row in downgraded.values())
+    # and the index stands: a fourth live twin is refused
+    command.upgrade(config, "head")
+    engine = make_engine(fresh_url)
+    try:
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(
+                text("UPDATE channel_connections SET disconnected_at = NULL WHERE name = 'twin'")
+            )
+    finally:
+        engine.dispose()

@@ -7,6 +7,9 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy.exc import IntegrityError
 
 from domain.catalog.models import Warehouse
 from domain.channels.adapter import PermanentChannelError, SalesChannel
@@ -84,7 +87,7 @@ def create_connection(
         )
     apply_changes(uow, connection, changes, allow_private_urls)
     uow.add(connection)
-    uow.flush()
+    _flush(uow, connection)
     return CreatedConnection(connection, connection.webhook_secret)
 
 
@@ -109,7 +112,7 @@ def update_connection(
             )
         made = connection.webhook_secret = secrets.token_urlsafe(32)
     connection.updated_at = utcnow()
-    uow.flush()
+    _flush(uow, connection)
     return CreatedConnection(connection, made)
 
 
@@ -137,10 +140,15 @@ def apply_changes(
     elif not connection.name:
         raise DomainError(DomainErrorCode.REQUIRED, "name must not be blank.", "name")
     if changes.shop_url is not None:
-        connection.shop_url = clean_outbound_url(
-            changes.shop_url, field="shopUrl", max_length=URL_MAX,
-            allow_private=allow_private_urls, what="Shop URLs",
-        ).rstrip("/")  # fmt: skip
+        address = shop_address(
+            clean_outbound_url(
+                changes.shop_url, field="shopUrl", max_length=URL_MAX,
+                allow_private=allow_private_urls, what="Shop URLs",
+            )
+        )  # fmt: skip
+        if address != connection.shop_url and shop_taken(uow, connection, address):
+            raise already_connected()
+        connection.shop_url = address
     if changes.warehouse_id is not None:
         uow.get_or_not_found(Warehouse, changes.warehouse_id, "warehouse", "warehouseId")
         connection.warehouse_id = changes.warehouse_id
@@ -155,6 +163,49 @@ def apply_changes(
         value = getattr(changes, switch)
         if value is not None:
             setattr(connection, switch, value)
+
+
+def shop_address(url: str) -> str:
+    """A shop's URL as connections keep and compare it: scheme and host in lower case (they
+    name the same shop in any case), no fragment, no trailing slash."""
+    parts = urlsplit(url.strip())
+    netloc = parts.netloc.lower()
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path, parts.query, "")).rstrip("/")
+
+
+def shop_taken(uow: TenantUnitOfWork, connection: ChannelConnection, address: str) -> bool:
+    """Whether another live connection of the provider (any client's) reaches that shop."""
+    view = uow.provider_view()  # a client's key cannot see the other clients' connections
+    return (
+        view.scalar(
+            view.select(ChannelConnection, ChannelConnection.id).where(
+                ChannelConnection.kind == connection.kind,
+                ChannelConnection.shop_url == address,
+                ChannelConnection.disconnected_at.is_(None),
+                ChannelConnection.id != connection.id,
+            )
+        )
+        is not None
+    )
+
+
+def already_connected() -> DomainError:
+    """The refusal of a second live connection to one shop; it names no other client."""
+    return DomainError(
+        DomainErrorCode.ALREADY_CONNECTED,
+        "This shop is connected already; disconnect that connection first.",
+        "shopUrl",
+    )
+
+
+def _flush(uow: TenantUnitOfWork, connection: ChannelConnection) -> None:
+    try:
+        with uow.session.begin_nested():
+            uow.flush()
+    except IntegrityError:  # connected at the same moment by another request
+        if shop_taken(uow, connection, connection.shop_url):
+            raise already_connected() from None
+        raise
 
 
 def read_credentials(connection: ChannelConnection) -> dict[str, str]:

@@ -7,7 +7,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, ForeignKeyConstraint, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    String,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from persistence.base import Base, Timestamped, enum_column, new_id
@@ -44,6 +52,17 @@ class ChannelConnection(Timestamped, Base):
         ForeignKeyConstraint(
             ["provider_id", "warehouse_id"], ["warehouses.provider_id", "warehouses.id"]
         ),
+        # one live connection per shop in a provider, whichever client: a second would
+        # import every order twice, or into another client
+        Index(
+            "uq_channel_connections_shop",
+            "provider_id",
+            "kind",
+            "shop_url",
+            unique=True,
+            postgresql_where=text("disconnected_at IS NULL"),
+            sqlite_where=text("disconnected_at IS NULL"),
+        ),
     )
 
     provider_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("providers.id"), primary_key=True)
@@ -53,6 +72,7 @@ class ChannelConnection(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(32))
     """Unique per client; prefixes the external reference of every imported order."""
     shop_url: Mapped[str] = mapped_column(String(500))
+    """As `shop_address` normalises it: scheme and host in lower case, no trailing slash."""
     warehouse_id: Mapped[uuid.UUID]
     """The warehouse whose available stock the channel's stock location shows."""
     import_orders: Mapped[bool] = mapped_column(default=True)
@@ -73,6 +93,8 @@ class ChannelConnection(Timestamped, Base):
     shipments_reported: Mapped[int] = mapped_column(default=0)
     stock_pushes: Mapped[int] = mapped_column(default=0)
     """Calls that set stock in the channel (one call may carry many products)."""
+    disconnected_at: Mapped[datetime | None]
+    """When it was disconnected: nothing flows, its shop may be connected again."""
 
 
 class ChannelSkuMapping(Timestamped, Base):

@@ -19,8 +19,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import httpx
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount
 
 from tests.fakes.background_server import BackgroundServer
 
@@ -146,3 +148,10 @@ class FaultyShop:
             return await endpoint(request)
 
         return run
+
+
+def shop_app(routes: list[BaseRoute]) -> Starlette:
+    """A fake shop's app: its API at the server's root, and the same API under any one
+    path segment (`<server>/<anything>`), so that tests may connect several shops, each
+    at its own address (as WordPress sites in subdirectories), to one fake server."""
+    return Starlette(routes=[*routes, Mount("/{shop}", routes=routes)])

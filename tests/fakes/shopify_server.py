@@ -26,12 +26,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from graphql import OperationDefinitionNode, parse
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.shop_base import FaultyShop
+from tests.fakes.shop_base import FaultyShop, shop_app
 
 API = "/admin/api/2024-10/graphql.json"
 COSTS = {"shop": 2, "productVariants": 12, "assignedFulfillmentOrders": 52}
@@ -80,8 +79,8 @@ class FakeShopify(FaultyShop):
         self._ids = itertools.count(5001)
         self._available = self.bucket_size
         self._at = time.monotonic()
-        self.app = Starlette(
-            routes=[Route(API, self.guard(self.graphql, self._authorized), methods=["POST"])]
+        self.app = shop_app(
+            [Route(API, self.guard(self.graphql, self._authorized), methods=["POST"])]
         )
 
     # --- the merchant's side ----------------------------------------------------------

@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.shop_base import FaultyShop, Sender
+from tests.fakes.shop_base import FaultyShop, Sender, shop_app
 
 API = "/wp-json/wc/v3"
 SHIP_TO = {
@@ -60,8 +59,8 @@ class FakeWooCommerce(FaultyShop):
     def __post_init__(self) -> None:
         self._ids = itertools.count(1001)
         guard = lambda endpoint: self.guard(endpoint, self._authorized)  # noqa: E731
-        self.app = Starlette(
-            routes=[
+        self.app = shop_app(
+            [
                 Route(f"{API}/orders", guard(self.list_orders), methods=["GET"]),
                 Route(f"{API}/orders/{{id:int}}", guard(self.update_order), methods=["PUT"]),
                 Route(f"{API}/orders/{{id:int}}/notes", guard(self.add_note), methods=["POST"]),
