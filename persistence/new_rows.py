@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import Column, Table, insert, inspect
+from sqlalchemy import Column, Insert, Table, insert, inspect
 from sqlalchemy.orm import Mapper, Session
 
 from persistence.base import Base
@@ -44,9 +44,20 @@ def insert_new_rows(session: Session) -> None:
     connection = session.connection()
     for table in sorted(by_table, key=_dependency_rank):  # parents before children
         for rows in by_table[table].values():  # each in the order it was added
-            connection.execute(insert(table), rows)
+            connection.execute(_insert(table), rows)
     for obj in sent:
         session.expunge(obj)
+
+
+_INSERTS: dict[Table, Insert] = {}
+
+
+def _insert(table: Table) -> Insert:
+    # One statement object per table: its cache key is computed once, not on every call.
+    stmt = _INSERTS.get(table)
+    if stmt is None:
+        stmt = _INSERTS[table] = insert(table)
+    return stmt
 
 
 _RANKS: dict[Table, int] = {}
