@@ -56,6 +56,7 @@ class RequestTelemetry:
         instruments().http_responses.labels(route, str(status)).inc()
         if route in ("/healthz", "/readyz", "/metrics"):
             return  # probes and scrapes every few seconds would drown the log
+        client = scope.get("client")
         log.info(
             "%s %s %d %.1fms",
             scope.get("method", ""),
@@ -63,5 +64,6 @@ class RequestTelemetry:
             status,
             seconds * 1000,
             extra={"method": scope.get("method"), "path": path, "status": status,
-                   "duration_ms": round(seconds * 1000, 1)},
+                   "duration_ms": round(seconds * 1000, 1),
+                   "client": client[0] if client else None},
         )  # fmt: skip

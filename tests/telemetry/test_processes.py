@@ -106,6 +106,7 @@ def test_api_and_worker_processes_expose_metrics_and_follow_the_request_id(
     assert [line["status"] for line in api_lines
             if line.get("logger") == "crossdock.http" and line.get("request_id") == REQUEST_ID
             ] == [200]  # fmt: skip
+    assert not [line for line in api_lines if line.get("logger") == "uvicorn.access"]
     caused = _actor_lines(worker_log)
     assert {line["actor"] for line in caused} >= {"deliver_event_webhooks"}
     assert all(line["outcome"] == "ok" for line in caused)

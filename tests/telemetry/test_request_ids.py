@@ -61,6 +61,7 @@ def test_the_api_logs_the_request_and_stamps_its_events_with_its_id(database, ap
     [line] = [r for r in caplog.records if r.name == "crossdock.http"]
     assert line.request_id == "req-order-1"
     assert (line.method, line.path, line.status) == ("POST", "/graphql", 200)
+    assert line.client == "testclient"  # the peer, which uvicorn's access log used to give
     with database.session(world.tenant.provider_id) as session:
         stamped = set(
             session.execute(
