@@ -101,5 +101,9 @@ def record(
         "error_codes": list(error_codes),
     }
     session.flush()
-    session.connection().execute(insert(AuditEvent.__table__), [values])
+    session.connection().execute(_INSERT, values)
     return AuditEvent(**values)
+
+
+_INSERT = insert(AuditEvent.__table__)
+"""One statement object for every audit row: its cache key is computed once."""
