@@ -19,7 +19,12 @@ from domain.channels.adapter import (
     MalformedOrder,
     SalesChannel,
 )
-from domain.channels.connections import build_channel, close_channel
+from domain.channels.connections import (
+    build_channel,
+    close_channel,
+    disconnect_connection,
+    live_connection,
+)
 from domain.channels.failures import clear_error, sync_failed
 from domain.channels.imports import ImportOutcome, import_order, record_malformed
 from domain.channels.models import ChannelConnection
@@ -106,7 +111,7 @@ def receive_webhook(
     """Check a webhook's signature on the raw body, then import the orders it carries."""
     with new_unit() as uow:
         connection = uow.get(ChannelConnection, connection_id)
-        if connection is None or connection.kind.value != kind:
+        if connection is None or connection.kind.value != kind or connection.disconnected_at:
             raise WebhookRefused()
         importing = connection.import_orders
         channel = build_channel(connection)
@@ -196,7 +201,7 @@ def check_connection(new_unit: UnitFactory, connection_id: uuid.UUID) -> Channel
     shop showed nothing until some level changed) and its orders are polled once.
     """
     with new_unit() as uow:
-        connection = uow.get_or_not_found(ChannelConnection, connection_id, "channel connection")
+        connection = live_connection(uow, connection_id)
         channel = build_channel(connection)
     try:
         found = channel.check()
@@ -218,6 +223,38 @@ def check_connection(new_unit: UnitFactory, connection_id: uuid.UUID) -> Channel
                 start_syncing(uow, connection)
             uow.commit()
     return found
+
+
+@dataclass(frozen=True)
+class Disconnected:
+    """A disconnected connection, and whether the shop undid what Crossdock set up in it."""
+
+    connection: ChannelConnection
+    released: bool
+    message: str | None = None
+    """What the shop said when it could not (never the credentials)."""
+
+
+def disconnect(new_unit: UnitFactory, connection_id: uuid.UUID) -> Disconnected:
+    """Undo what Crossdock set up in the shop (Shopify: its fulfillment service), then
+    disconnect the connection. A shop that cannot be reached does not keep the connection:
+    it is disconnected all the same, and the answer says what the shop said."""
+    with new_unit() as uow:
+        connection = uow.get_or_not_found(ChannelConnection, connection_id, "channel connection")
+        channel = None if connection.disconnected_at else build_channel(connection)
+    released, message = True, None
+    if channel is not None:
+        try:
+            channel.disconnect()
+        except ChannelError as error:
+            log.warning("channel %s: disconnect failed: %s", connection_id, error.message)
+            released, message = False, error.message
+        finally:
+            close_channel(channel)
+    with new_unit() as uow:
+        connection = disconnect_connection(uow, connection_id)
+        uow.commit()
+    return Disconnected(connection, released, message)
 
 
 def fail(new_unit: UnitFactory, connection_id: uuid.UUID, work: str, error: ChannelError) -> None:

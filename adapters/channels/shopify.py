@@ -135,6 +135,19 @@ class ShopifyChannel:
             details={"domain": str(shop.get("myshopifyDomain") or "")},
         )
 
+    def disconnect(self) -> None:
+        """Delete Crossdock's fulfillment service (its location goes with it), if there."""
+        service = _our_service(self.query(mapping.SHOP)["shop"])
+        if service is None:
+            return
+        deleted = self.query(mapping.DELETE_SERVICE, {"id": service["id"]})
+        _refuse_user_errors(
+            deleted["fulfillmentServiceDelete"],
+            "deleting the fulfillment service",
+            self._http.redact,
+        )
+        self._location = None
+
     def orders_since(self, cursor: str | None) -> OrderBatch:
         """Fulfillment requests and cancellation requests waiting at Crossdock's location.
 

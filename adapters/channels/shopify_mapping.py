@@ -39,6 +39,8 @@ CREATE_SERVICE = """mutation($name: String!, $callbackUrl: URL) {
   fulfillmentServiceCreate(name: $name, callbackUrl: $callbackUrl, trackingSupport: true,
                            inventoryManagement: true) {
     fulfillmentService { id serviceName location { id } } userErrors { field message } } }"""
+DELETE_SERVICE = """mutation($id: ID!) {
+  fulfillmentServiceDelete(id: $id) { deletedId userErrors { field message } } }"""
 ASSIGNED = (
     """query($status: FulfillmentOrderAssignmentStatus!, $locations: [ID!], $after: String) {
   assignedFulfillmentOrders(first: 50, after: $after, assignmentStatus: $status,

@@ -153,6 +153,9 @@ class WooCommerceChannel:
         else:
             self._http.json("POST", path + "/notes", json={"note": message, "customer_note": False})
 
+    def disconnect(self) -> None:
+        """Nothing to undo: the merchant made the webhooks and the keys, and removes them."""
+
     def set_stock(self, levels: Sequence[StockLevel]) -> int:
         """Find the products by SKU, then set their stock in batches of 100."""
         wanted = {level.channel_sku: level.quantity for level in levels}

@@ -89,3 +89,11 @@ class ResyncChannelInput:
     full_stock_push: bool = strawberry.field(
         default=False, description="Push the stock of every product of the client."
     )
+
+
+@strawberry.input(
+    description="Disconnect a shop: nothing flows through the connection again, its imported "
+    "orders and history stay, and the shop may be connected anew."
+)
+class DisconnectChannelConnectionInput:
+    id: relay.GlobalID = strawberry.field(description="The connection.")

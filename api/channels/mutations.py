@@ -11,6 +11,7 @@ from api.channels.inputs import (
     CheckChannelConnectionInput,
     CreateChannelConnectionInput,
     DeleteChannelSkuMappingInput,
+    DisconnectChannelConnectionInput,
     ResyncChannelInput,
     SetChannelSkuMappingInput,
     UpdateChannelConnectionInput,
@@ -26,7 +27,7 @@ from api.permissions import requires
 from domain.channels import connections, release, skus, syncs
 from domain.channels.adapter import ChannelCheck, ChannelError
 from domain.channels.models import ChannelConnection, ChannelKind
-from services.channel_imports import check_connection
+from services.channel_imports import Disconnected, check_connection, disconnect
 from tenants.unit_of_work import TenantUnitOfWork
 
 _write = requires("orders:write")
@@ -109,6 +110,25 @@ class CheckChannelConnectionPayload(Payload):
 class ResyncChannelPayload(Payload):
     channel_connection: ChannelConnectionType | None = strawberry.field(
         default=None, description="The connection after the change; null when refused."
+    )
+
+
+@strawberry.type
+class DisconnectChannelConnectionPayload(Payload):
+    channel_connection: ChannelConnectionType | None = strawberry.field(
+        default=None, description="The connection, disconnected; null when refused."
+    )
+    shop_released: bool | None = strawberry.field(
+        default=None,
+        description=(
+            "Whether the shop undid what Crossdock set up in it (Shopify: its fulfillment "
+            "service and location are deleted; WooCommerce: nothing to undo, true). False: "
+            "the shop could not be reached; the connection is disconnected all the same, "
+            "and what Crossdock set up in the shop is for the merchant to remove."
+        ),
+    )
+    message: str | None = strawberry.field(
+        default=None, description="What the shop said when it could not (never the credentials)."
     )
 
 
@@ -213,6 +233,27 @@ class Mutation:
             )
 
         return await mutate_by_service(info, CheckChannelConnectionPayload, run, done)
+
+    @strawberry.mutation(permission_classes=[_write])
+    async def disconnect_channel_connection(
+        self, info: Info[Context, None], input: DisconnectChannelConnectionInput
+    ) -> DisconnectChannelConnectionPayload:
+        """Disconnect a shop: imports, polls, shipment reports and stock pushes stop, its
+        credentials are forgotten, its imported orders and history stay, and its address is
+        free for a new connection (under a new name: names prefix order references)."""
+
+        async def run() -> Disconnected:
+            connection_id = decode_id(input.id, "ChannelConnection", "id")
+            return await info.context.service(disconnect, connection_id)
+
+        async def done(result: Disconnected) -> DisconnectChannelConnectionPayload:
+            return DisconnectChannelConnectionPayload(
+                channel_connection=ChannelConnectionType.from_row(result.connection),
+                shop_released=result.released,
+                message=result.message,
+            )
+
+        return await mutate_by_service(info, DisconnectChannelConnectionPayload, run, done)
 
     @strawberry.mutation(permission_classes=[_write])
     async def resync_channel(

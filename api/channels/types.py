@@ -109,6 +109,12 @@ class ChannelConnectionType(RowNode):
         )
     )
     last_error_at: datetime | None = strawberry.field(description="When it happened.")
+    disconnected_at: datetime | None = strawberry.field(
+        description=(
+            "When it was disconnected (`disconnectChannelConnection`): nothing flows through "
+            "it since; null while it is live."
+        )
+    )
     created_at: datetime = strawberry.field(description="When it was created.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
     client_id: strawberry.Private[uuid.UUID]
@@ -133,6 +139,7 @@ class ChannelConnectionType(RowNode):
             last_polled_at=row.last_polled_at,
             last_error=row.last_error,
             last_error_at=row.last_error_at,
+            disconnected_at=row.disconnected_at,
             created_at=row.created_at,
             updated_at=row.updated_at,
             client_id=row.client_id,

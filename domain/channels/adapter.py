@@ -144,6 +144,11 @@ class SalesChannel(Protocol):
         """Set the location's quantities; how many SKUs the channel knew."""
         ...
 
+    def disconnect(self) -> None:
+        """Undo what `check` set up in the shop (Shopify: Crossdock's fulfillment service
+        and its location); nothing where the merchant set everything up (WooCommerce)."""
+        ...
+
     def verify_webhook(self, headers: Mapping[str, str], body: bytes) -> bool:
         """Whether the raw body carries the channel's valid signature. Read nothing else first."""
         ...

@@ -100,7 +100,7 @@ def update_connection(
 ) -> CreatedConnection:
     """Rename a connection, move it, change its credentials or its switches, or give its
     webhooks a new signing secret (WooCommerce: the old one stops working at once)."""
-    connection = find_connection(uow, connection_id)
+    connection = live_connection(uow, connection_id)
     apply_changes(uow, connection, changes, allow_private_urls)
     made = None
     if changes.rotate_webhook_secret:
@@ -121,6 +121,36 @@ def find_connection(
 ) -> ChannelConnection:
     """The caller's connection by id, or NOT_FOUND (also for another client's)."""
     return uow.get_or_not_found(ChannelConnection, connection_id, "channel connection", field)
+
+
+def live_connection(
+    uow: TenantUnitOfWork, connection_id: uuid.UUID, field: str = "id"
+) -> ChannelConnection:
+    """`find_connection`, refused with ARCHIVED when it was disconnected (it takes no work)."""
+    connection = find_connection(uow, connection_id, field)
+    if connection.disconnected_at is not None:
+        raise DomainError(
+            DomainErrorCode.ARCHIVED,
+            "The connection is disconnected; connect the shop again as a new connection.",
+            field,
+        )
+    return connection
+
+
+def disconnect_connection(uow: TenantUnitOfWork, connection_id: uuid.UUID) -> ChannelConnection:
+    """Stop everything flowing through a connection and free its shop's address for a new
+    one. Its imported orders, SKU mappings and counts stay; its credentials and webhook
+    secret are forgotten (nothing can reach the shop through it again). Disconnecting a
+    disconnected connection changes nothing."""
+    connection = find_connection(uow, connection_id)
+    if connection.disconnected_at is not None:
+        return connection
+    connection.disconnected_at = connection.updated_at = utcnow()
+    connection.import_orders = connection.sync_fulfillments = connection.sync_inventory = False
+    connection.credentials = json.dumps({})
+    connection.webhook_secret = None
+    uow.flush()
+    return connection
 
 
 def apply_changes(

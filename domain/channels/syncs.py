@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from domain.catalog.models import Product
 from domain.channels.adapter import StockLevel
-from domain.channels.connections import find_connection
+from domain.channels.connections import live_connection
 from domain.channels.models import (
     ChannelConnection,
     ChannelOrder,
@@ -272,7 +272,7 @@ def resync(
     full_stock_push: bool,
 ) -> ChannelConnection:
     """Move the cursor back and/or mark all stock dirty, then ask the workers to sync."""
-    connection = find_connection(uow, connection_id)
+    connection = live_connection(uow, connection_id)
     if orders_since is not None:
         if orders_since.tzinfo is None:
             raise DomainError(DomainErrorCode.INVALID, "Give a time with an offset.", "ordersSince")

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 
 import httpx
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tests.fakes.background_server import BackgroundServer
 
@@ -150,8 +152,20 @@ class FaultyShop:
         return run
 
 
-def shop_app(routes: list[BaseRoute]) -> Starlette:
-    """A fake shop's app: its API at the server's root, and the same API under any one
-    path segment (`<server>/<anything>`), so that tests may connect several shops, each
-    at its own address (as WordPress sites in subdirectories), to one fake server."""
-    return Starlette(routes=[*routes, Mount("/{shop}", routes=routes)])
+def shop_app(routes: list[BaseRoute], api_root: str) -> Starlette:
+    """A fake shop's app: its API at `api_root`, also under any path prefix
+    (`<server>/<shop>/<api_root>...`), so that tests may connect several shops, each at its
+    own address (as WordPress sites in subdirectories), to one fake server. Routes added
+    later (the merchant's side) are answered as they are."""
+
+    def strip_prefix(app: ASGIApp) -> ASGIApp:
+        async def run(scope: Scope, receive: Receive, send: Send) -> None:
+            path = scope.get("path", "")
+            at = path.find(api_root)
+            if scope["type"] == "http" and at > 0:
+                scope = {**scope, "path": path[at:], "raw_path": path[at:].encode()}
+            await app(scope, receive, send)
+
+        return run
+
+    return Starlette(routes=routes, middleware=[Middleware(strip_prefix)])

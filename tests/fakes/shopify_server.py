@@ -1,6 +1,6 @@
 """A fake Shopify shop speaking the Admin GraphQL subset Crossdock uses, as Shopify meters it.
 
-Root fields answered: shop (with fulfillmentServices), fulfillmentServiceCreate,
+Root fields answered: shop (with fulfillmentServices), fulfillmentServiceCreate/Delete,
 assignedFulfillmentOrders, fulfillmentOrderAcceptFulfillmentRequest, fulfillmentCreate,
 fulfillmentOrderAccept/RejectCancellationRequest, productVariants, inventorySetQuantities.
 Each document is parsed (graphql-core) to find its root field; answers carry Shopify's
@@ -80,7 +80,8 @@ class FakeShopify(FaultyShop):
         self._available = self.bucket_size
         self._at = time.monotonic()
         self.app = shop_app(
-            [Route(API, self.guard(self.graphql, self._authorized), methods=["POST"])]
+            api_root=API,
+            routes=[Route(API, self.guard(self.graphql, self._authorized), methods=["POST"])],
         )
 
     # --- the merchant's side ----------------------------------------------------------
@@ -202,6 +203,20 @@ class FakeShopify(FaultyShop):
         for fo in self.fulfillment_orders.values():
             fo["assignedLocationId"] = fo["assignedLocationId"] or service["location"]["id"]
         return {"fulfillmentService": service, "userErrors": []}
+
+    def _fulfillmentServiceDelete(self, variables: dict[str, Any]) -> dict[str, Any]:
+        found = [s for s in self.services if s["id"] == variables["id"]]
+        if not found:
+            return {
+                "deletedId": None,
+                "userErrors": [{"field": ["id"], "message": "Fulfillment service not found."}],
+            }
+        self.services.remove(found[0])
+        location = found[0]["location"]["id"]
+        for fo in self.fulfillment_orders.values():
+            if fo["assignedLocationId"] == location:
+                fo["assignedLocationId"] = None
+        return {"deletedId": variables["id"], "userErrors": []}
 
     def _assignedFulfillmentOrders(self, variables: dict[str, Any]) -> dict[str, Any]:
         wanted = REQUEST_STATUS[variables["status"]]

@@ -60,14 +60,15 @@ class FakeWooCommerce(FaultyShop):
         self._ids = itertools.count(1001)
         guard = lambda endpoint: self.guard(endpoint, self._authorized)  # noqa: E731
         self.app = shop_app(
-            [
+            api_root=API,
+            routes=[
                 Route(f"{API}/orders", guard(self.list_orders), methods=["GET"]),
                 Route(f"{API}/orders/{{id:int}}", guard(self.update_order), methods=["PUT"]),
                 Route(f"{API}/orders/{{id:int}}/notes", guard(self.add_note), methods=["POST"]),
                 Route(f"{API}/products", guard(self.list_products), methods=["GET"]),
                 Route(f"{API}/products/batch", guard(self.batch_products), methods=["POST"]),
                 Route(f"{API}/settings/general", guard(self.general), methods=["GET"]),
-            ]
+            ],
         )
 
     # --- the merchant's side ----------------------------------------------------------
