@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import uuid
 
+from api.limits.document import parse_document
 from api.limits.validation import ValidationResults, schema_validation_results
 from api.schema import build_schema
+from tests.api.order_documents import CREATE
 from tests.conftest import GraphQLClient
 from tests.factories import make_tenant
+from tests.factories_orders import make_order_world, order_input
 
 
 def _counts() -> tuple[int, int]:
@@ -51,3 +54,24 @@ def test_the_cache_forgets_the_least_recently_used_document_past_its_size():
     assert results.get(("b", ())) is None  # evicted: "a" was used after it
     assert results.get(("a", ())) == []
     assert (results.hits, results.misses) == (2, 4)
+
+
+def test_create_order_is_parsed_and_validated_once_for_any_variables(database, app):
+    # given: a createOrder document no other test sends, sent with different variables
+    world = make_order_world(database)
+    gql = GraphQLClient(app)
+    mutation = f"# {uuid.uuid4()}\n{CREATE}"
+    hits, misses = _counts()
+    parsed = parse_document.cache_info()
+    # when
+    made = [
+        gql(mutation, {"input": order_input(f"SO-V{n}")}, key=world.tenant.clients["A"].key)
+        for n in range(3)
+    ]
+    # then: one validation, then two hits; one parse (the text is looked up more than once
+    # per request, every later lookup a hit)
+    assert [m["data"]["createOrder"]["order"]["status"] for m in made] == ["ALLOCATED"] * 3
+    assert _counts() == (hits + 2, misses + 1)
+    after = parse_document.cache_info()
+    assert after.misses - parsed.misses == 1
+    assert after.hits - parsed.hits >= 2
