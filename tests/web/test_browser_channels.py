@@ -2,7 +2,8 @@
 client portal of a real demo server: checks it and sees what the shop said, an order with a SKU
 the catalog lacks waits for a mapping, mapping it from the page releases the order; staff see
 the connection, with what it imported, on the console's Sales channels page and push all its
-stock again."""
+stock again. A merchant (in the portal) and staff (in the console) each disconnect a shop,
+after confirming, and it is shown disconnected with nothing to change."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.fakes.background_server import BackgroundServer
 from tests.fakes.woocommerce_server import FakeWooCommerce
@@ -36,6 +38,11 @@ WAITING = "table[aria-label='Channel SKUs with no product']"
 ORDER = """query($ref: String!) { orders(first: 1, filter: {externalReference: $ref}) {
   edges { node { status lines { sku quantity } } } } }"""
 LEVELS = "{ inventoryLevels(first: 50) { edges { node { product { sku } warehouse { code } available } } } }"
+CHOICES = """{ clients(first: 10) { edges { node { id code } } }
+  warehouses(first: 10) { edges { node { id code } } } }"""
+CONNECT = """mutation($input: CreateChannelConnectionInput!) { createChannelConnection(input: $input) {
+  channelConnection { id webhookPath } webhookSecret userErrors { code } } }"""
+STATE = """query($id: ID!) { node(id: $id) { ... on ChannelConnection { disconnectedAt importOrders } } }"""
 MAPPINGS = "{ channelSkuMappings(first: 10) { edges { node { channelSku product { sku } } } } }"
 
 
@@ -137,6 +144,89 @@ def test_a_merchant_connects_a_shop_maps_a_sku_and_staff_see_it(served, tmp_path
         )
         # then the shop shows the warehouse's available tents again
         _wait(lambda: _shop_stock(shop, shop_tent) == tents, "the full stock push")
+
+
+def test_a_merchant_and_staff_disconnect_shops_after_confirming(served, tmp_path):
+    # given two WooCommerce shops of ACME, connected through the API
+    shops = [FakeWooCommerce(), FakeWooCommerce()]
+    with (
+        BackgroundServer(shops[0].app) as first_server,
+        BackgroundServer(shops[1].app) as second_server,
+        chromium(tmp_path) as driver,
+    ):
+        made = {
+            name: _connect(served, name, server.url, shop)
+            for name, server, shop in (
+                ("acme-gone", first_server, shops[0]),
+                ("acme-staff", second_server, shops[1]),
+            )
+        }
+        sign_in(driver, served.url, *PEOPLE["merchant"])
+        link(driver, "Sales channels").click()
+        link(driver, "acme-gone").click()
+        # when the merchant asks to disconnect one and says no
+        button(driver, "Disconnect shop").click()
+        alert = WebDriverWait(driver, WAIT_S).until(ec.alert_is_present())
+        assert alert.text.startswith("Disconnect acme-gone? Orders stop coming in")
+        alert.dismiss()
+        # then nothing changed
+        assert _state(served, made["acme-gone"]["id"])["disconnectedAt"] is None
+        # when they ask again and confirm
+        button(driver, "Disconnect shop").click()
+        WebDriverWait(driver, WAIT_S).until(ec.alert_is_present()).accept()
+        # then it is disconnected, with nothing left to change, and the shop's webhooks refused
+        wait_for_text(driver, "main [role=status]", "Disconnected.")
+        wait_for_text(driver, "main", "nothing flows through it any more")
+        assert not driver.find_elements(By.XPATH, "//button[normalize-space()='Check connection']")
+        state = _state(served, made["acme-gone"]["id"])
+        assert state["disconnectedAt"] is not None
+        assert state["importOrders"] is False
+        order = shops[0].place_order([("SHOP-TENT", 1)])
+        headers, body = shops[0].webhook(order, made["acme-gone"]["secret"], "order.created")
+        hook = served.url + made["acme-gone"]["path"]
+        assert httpx.post(hook, content=body, headers=headers, timeout=30).status_code == 401
+
+        # when staff disconnect the other shop in the console
+        button(driver, "Sign out").click()
+        sign_in(driver, served.url, *PEOPLE["staff"])
+        link(driver, "Sales channels").click()
+        wait_for_text(driver, "table[aria-label='Sales channels']", "acme-staff")
+        gone_row = driver.find_element(
+            By.XPATH, "//table[@aria-label='Sales channels']//tr[.//a[text()='acme-gone']]"
+        )
+        assert "Disconnected" in gone_row.text
+        link(driver, "acme-staff").click()
+        button(driver, "Disconnect shop").click()
+        WebDriverWait(driver, WAIT_S).until(ec.alert_is_present()).accept()
+        # then
+        wait_for_text(driver, "main [role=status]", "Disconnected.")
+        assert _state(served, made["acme-staff"]["id"])["disconnectedAt"] is not None
+
+
+def _connect(served: DemoServer, name: str, url: str, shop: FakeWooCommerce) -> dict[str, str]:
+    choices = served.graphql("provider", CHOICES)
+    [client] = [e["node"]["id"] for e in choices["clients"]["edges"] if e["node"]["code"] == "ACME"]
+    [warehouse] = [
+        e["node"]["id"] for e in choices["warehouses"]["edges"] if e["node"]["code"] == "RNO"
+    ]
+    answer = served.graphql(
+        "provider",
+        CONNECT,
+        {"input": {"clientId": client, "kind": "WOOCOMMERCE", "name": name, "shopUrl": url,
+                   "warehouseId": warehouse, "apiKey": shop.consumer_key,
+                   "apiSecret": shop.consumer_secret}},
+    )["createChannelConnection"]  # fmt: skip
+    assert answer["userErrors"] == [], answer
+    connection = answer["channelConnection"]
+    return {
+        "id": connection["id"],
+        "path": connection["webhookPath"],
+        "secret": answer["webhookSecret"],
+    }
+
+
+def _state(served: DemoServer, connection_id: str) -> dict:
+    return served.graphql("provider", STATE, {"id": connection_id})["node"]
 
 
 def _available(served: DemoServer, sku: str, warehouse: str) -> int:

@@ -9,6 +9,7 @@ import { ErrorNote, Loading } from "../../ui/states";
 import {
   ChannelConnectionDocument,
   CheckChannelConnectionDocument,
+  DisconnectChannelConnectionDocument,
   UpdateChannelConnectionDocument,
 } from "./channelDocuments";
 import { formatLag, healthOf, KIND_LABELS, type Switch, SWITCHES, switchInput } from "./channels";
@@ -32,7 +33,10 @@ export function ChannelConnection({ id, staff = false, canChange = false }: { id
   const [result, refetch] = useQuery({ query: ChannelConnectionDocument, variables: { id } });
   const [, check] = useMutation(CheckChannelConnectionDocument);
   const [, update] = useMutation(UpdateChannelConnectionDocument);
+  const [, disconnect] = useMutation(DisconnectChannelConnectionDocument);
   const [checking, setChecking] = useState(false);
+  const [disconnecting, setDisconnecting] = useState(false);
+  const [released, setReleased] = useState<{ shopReleased: boolean; message?: string | null }>();
   const [checked, setChecked] = useState<Check>();
   const [problem, setProblem] = useState<string>();
   const refresh = () => refetch({ requestPolicy: "network-only" });
@@ -55,6 +59,21 @@ export function ChannelConnection({ id, staff = false, canChange = false }: { id
         locationId: payload.channelConnection?.locationId,
         details: payload.details,
       });
+    refresh();
+  }
+
+  async function runDisconnect(name: string) {
+    const ask =
+      `Disconnect ${name}? Orders stop coming in from the shop, and shipments and stock stop going to it. ` +
+      "Its orders and history stay; the shop can be connected again later as a new connection.";
+    if (!window.confirm(ask)) return;
+    setDisconnecting(true);
+    const answer = await disconnect({ id });
+    setDisconnecting(false);
+    const refused = problemOf(answer);
+    const payload = answer.data?.disconnectChannelConnection;
+    if (refused) setProblem(refused);
+    else if (payload) setReleased({ shopReleased: Boolean(payload.shopReleased), message: payload.message });
     refresh();
   }
 
@@ -82,7 +101,14 @@ export function ChannelConnection({ id, staff = false, canChange = false }: { id
         {c.name} <span class="muted">· {KIND_LABELS[c.kind]}</span>
       </h1>
       <ErrorNote error={problem ?? result.error} />
-      {canChange ? (
+      {released ? <DisconnectResult released={released} /> : null}
+      {c.disconnectedAt ? (
+        <p class="muted">
+          Disconnected {formatTime(c.disconnectedAt, timeZone)}: nothing flows through it any more. Its orders and
+          history stay below; the shop can be connected again as a new connection.
+        </p>
+      ) : null}
+      {canChange && !c.disconnectedAt ? (
         <div class="actions check-row">
           <button type="button" onClick={runCheck} disabled={checking}>
             {checking ? "Checking…" : "Check connection"}
@@ -133,7 +159,7 @@ export function ChannelConnection({ id, staff = false, canChange = false }: { id
         canChange={canChange}
         onChanged={refresh}
       />
-      {canChange ? (
+      {canChange && !c.disconnectedAt ? (
         <>
           <fieldset class="panel">
             <legend>Switches</legend>
@@ -148,6 +174,18 @@ export function ChannelConnection({ id, staff = false, canChange = false }: { id
           </fieldset>
           <Resync id={id} onDone={refresh} />
           <ChangeCredentials id={id} kind={c.kind} onDone={refresh} />
+          <fieldset class="panel">
+            <legend>Disconnect</legend>
+            <div class="actions">
+              <button type="button" class="danger" onClick={() => runDisconnect(c.name)} disabled={disconnecting}>
+                {disconnecting ? "Disconnecting…" : "Disconnect shop"}
+              </button>
+              <span class="muted">
+                stops imports, shipment reports and stock pushes; keeps its orders and history
+                {c.kind === "SHOPIFY" ? "; removes Crossdock's fulfillment service from the shop" : ""}
+              </span>
+            </div>
+          </fieldset>
         </>
       ) : null}
     </section>
@@ -169,4 +207,15 @@ function CheckResult({ checked }: { checked: Check }) {
       credentials work.
     </p>
   );
+}
+
+function DisconnectResult({ released }: { released: { shopReleased: boolean; message?: string | null } }) {
+  if (!released.shopReleased)
+    return (
+      <p class="error" role="alert">
+        Disconnected, but the shop could not be told: {released.message ?? "no answer"}. Remove Crossdock's
+        fulfillment service in the shop's admin.
+      </p>
+    );
+  return <p role="status">Disconnected. Nothing flows between Crossdock and the shop any more.</p>;
 }

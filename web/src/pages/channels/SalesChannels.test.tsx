@@ -39,6 +39,7 @@ const connection = {
   lastImportAt: "2026-12-01T09:58:00Z",
   lastError: "Order 17: no ship-to country",
   lastErrorAt: "2026-12-01T09:59:00Z",
+  disconnectedAt: null as string | null,
   webhookPath: "/channels/woocommerce/webhook/p/CH1",
   createdAt: "2026-12-01T09:00:00Z",
   client: { id: "C1", code: "ACME", name: "ACME Outdoor" },
@@ -255,6 +256,43 @@ describe("a sales channel's page", () => {
       ),
     );
     expect(sent).toHaveBeenCalledWith("CheckChannelConnection", { id: "CH1" });
+  });
+
+  it("disconnects only once confirmed, then offers no changes", async () => {
+    const gone = { ...connection, importOrders: false, syncFulfillments: false, disconnectedAt: "2026-12-01T11:00:00Z" };
+    const { sent } = renderSignedIn(
+      <ChannelConnection id="CH1" canChange />,
+      detailQueries,
+      {
+        DisconnectChannelConnection: {
+          disconnectChannelConnection: { shopReleased: false, message: "HTTP 503", channelConnection: gone, userErrors: [] },
+        },
+      },
+      merchant,
+    );
+    const asked: string[] = [];
+    window.confirm = (question?: string) => {
+      asked.push(question ?? "");
+      return asked.length > 1;
+    };
+    fireEvent.click(screen.getByRole("button", { name: "Disconnect shop" }));
+    expect(sent).not.toHaveBeenCalledWith("DisconnectChannelConnection", { id: "CH1" });
+    fireEvent.click(screen.getByRole("button", { name: "Disconnect shop" }));
+    await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("the shop could not be told: HTTP 503"));
+    expect(sent).toHaveBeenCalledWith("DisconnectChannelConnection", { id: "CH1" });
+    expect(asked[0]).toMatch(/^Disconnect woo\? Orders stop coming in/);
+  });
+
+  it("shows a disconnected connection with nothing to change", () => {
+    renderSignedIn(
+      <ChannelConnection id="CH1" canChange />,
+      { ...detailQueries, ChannelConnection: { ...detailQueries.ChannelConnection, node: { __typename: "ChannelConnection", ...connection, disconnectedAt: "2026-12-01T11:00:00Z" } } },
+      {},
+      merchant,
+    );
+    expect(screen.getByText(/nothing flows through it any more/)).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Disconnect shop" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Check connection" })).toBeNull();
   });
 
   it("shows the shop's refusal when the check fails", async () => {

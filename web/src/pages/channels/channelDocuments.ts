@@ -16,6 +16,7 @@ graphql(`
     lastImportAt
     lastError
     lastErrorAt
+    disconnectedAt
     webhookPath
     createdAt
     client {
@@ -182,6 +183,21 @@ export const CheckChannelConnectionDocument = graphql(`
         name
         value
       }
+      channelConnection {
+        ...ChannelConnectionRow
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+export const DisconnectChannelConnectionDocument = graphql(`
+  mutation DisconnectChannelConnection($id: ID!) {
+    disconnectChannelConnection(input: { id: $id }) {
+      shopReleased
+      message
       channelConnection {
         ...ChannelConnectionRow
       }

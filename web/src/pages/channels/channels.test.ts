@@ -70,6 +70,9 @@ describe("sales channel health", () => {
     expect(healthOf({ importOrders: true, lagSeconds: 60 })).toBe("OK");
     expect(healthOf({ importOrders: true, lagSeconds: null })).toBe("Not polled yet");
     expect(healthOf({ importOrders: false, lagSeconds: 99999 })).toBe("Off");
+    expect(healthOf({ importOrders: false, lastError: "401", disconnectedAt: "2026-12-01T11:00:00Z" })).toBe(
+      "Disconnected",
+    );
   });
 });
 

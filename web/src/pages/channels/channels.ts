@@ -111,7 +111,9 @@ export function healthOf(connection: {
   importOrders: boolean;
   lastError?: string | null;
   lagSeconds?: number | null;
-}): "Failing" | "Behind" | "Not polled yet" | "OK" | "Off" {
+  disconnectedAt?: string | null;
+}): "Disconnected" | "Failing" | "Behind" | "Not polled yet" | "OK" | "Off" {
+  if (connection.disconnectedAt) return "Disconnected";
   if (connection.lastError) return "Failing";
   if (!connection.importOrders) return "Off";
   if (connection.lagSeconds === null || connection.lagSeconds === undefined) return "Not polled yet";
