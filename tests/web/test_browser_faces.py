@@ -229,7 +229,10 @@ def test_staff_pick_and_pack_and_the_bought_label_ships_it(served, staff, tmp_pa
              lines: [{sku: "STOVE-1", quantity: 1}]}) { order { id status } userErrors { code } } }""",
     )["createOrder"]
     assert created["order"]["status"] == "ALLOCATED", created
-    # when staff open it from the board and work it
+    # when staff open it from the board and work it (the board is read afresh: its
+    # subscription may not be listening yet when the order is made; the live update has a
+    # test of its own above)
+    staff.get(served.url)
     wait_for_text(staff, "table[aria-label='Orders']", "WEB-SHIP-1")
     link(staff, "WEB-SHIP-1").click()
     wait_for_text(staff, "#order-title", "WEB-SHIP-1")
