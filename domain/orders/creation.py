@@ -18,12 +18,18 @@ from domain.orders import events
 from domain.orders.commands import CreateOrder, LineRequest
 from domain.orders.models import HoldReason, Order, OrderHold, OrderLine, OrderStatus
 from domain.orders.status import settle_new_order
-from domain.orders.validation import clean_order, products_of, resolve_client
+from domain.orders.validation import (
+    clean_order,
+    products_of,
+    products_with_levels,
+    resolve_client,
+)
+from domain.routing import configuration
 from domain.routing.decision import Decision
 from domain.routing.facts import OrderFacts
 from domain.routing.models import DecisionKind
 from domain.routing.orders import route_and_allocate
-from domain.routing.preparation import prepare_routing
+from domain.routing.preparation import prepare_routing, reads_late
 from domain.routing.route import route
 from persistence.base import new_id, utcnow
 from persistence.deadlocks import is_deadlock
@@ -56,7 +62,8 @@ def create_order(
     multi-row INSERT per table.
 
     With `late` (on PostgreSQL, no suppliers in the rules), an order the stock as read
-    covers is routed on levels read without a lock and reserves them with one conditional
+    covers is routed on levels read without a lock (by the products' statement) and
+    reserves them with one conditional
     statement just before the flush (`ledger.reserve`); it raises ledger.StockMoved when
     the stock went elsewhere meanwhile: roll back and call again without `late`. An order
     the stock does not cover is routed again on locked levels (a backorder sees the latest).
@@ -64,12 +71,22 @@ def create_order(
     command = clean_order(uow, command, confirm_client=False)
     digest = command.content_hash()
     assert command.client_id is not None
+    levels = None
     try:
-        products = products_of(uow, command.client_id, command.lines)
+        config = configuration.CONFIGURATIONS.of(uow, command.client_id)
+        if late and reads_late(uow, config[0]):  # the levels come with the products
+            warehouses = [place.id for place in config[1]]
+            products, levels = products_with_levels(
+                uow, command.client_id, command.lines, warehouses
+            )
+        else:
+            products = products_of(uow, command.client_id, command.lines)
     except UserFacingError as error:
         # A retry finds its order even if a product has since been archived or renamed.
         return CreatedOrder(_earlier_order(uow, command, digest, error), created=False)
-    routing = prepare_routing(uow, command.client_id, products, lock=True, late=late)
+    routing = prepare_routing(
+        uow, command.client_id, products, lock=True, late=late, levels=levels, config=config
+    )
     facts = routing.facts(command, products)
     decision = route(facts, routing.rule_set, routing.network)
     status = expected_status(decision, facts)

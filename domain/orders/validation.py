@@ -6,9 +6,12 @@ import re
 import uuid
 from dataclasses import replace
 
+from sqlalchemy import and_
+
 from domain.addresses import Address
 from domain.catalog.models import SKU_MAX, Product
 from domain.errors import DomainError, DomainErrorCode, not_found
+from domain.inventory.models import InventoryLevel
 from domain.limits import check_quantity
 from domain.orders.commands import CreateOrder, LineRequest
 from domain.shipping.carriers.base import ServiceLevel
@@ -150,12 +153,45 @@ def products_of(
 ) -> list[Product]:
     """The client's active product of each line, in line order."""
     skus = [line.sku for line in lines]
-    found = {
-        product.sku: product
-        for product in uow.scalars(
-            uow.select(Product).where(Product.client_id == client_id, Product.sku.in_(skus))
+    found = uow.scalars(
+        uow.select(Product).where(Product.client_id == client_id, Product.sku.in_(skus))
+    )
+    return _in_line_order({product.sku: product for product in found}, skus)
+
+
+def products_with_levels(
+    uow: TenantUnitOfWork,
+    client_id: uuid.UUID,
+    lines: tuple[LineRequest, ...],
+    warehouse_ids: list[uuid.UUID],
+) -> tuple[list[Product], dict[tuple[uuid.UUID, uuid.UUID], InventoryLevel]]:
+    """`products_of`, and their levels in these warehouses read (without a lock) by the
+    same statement, by (product, warehouse)."""
+    skus = [line.sku for line in lines]
+    rows = uow.execute(
+        uow.select(Product, Product, InventoryLevel)
+        .outerjoin(
+            InventoryLevel,
+            and_(
+                InventoryLevel.provider_id == Product.provider_id,
+                InventoryLevel.client_id == Product.client_id,
+                InventoryLevel.product_id == Product.id,
+                InventoryLevel.warehouse_id.in_(warehouse_ids),
+            ),
         )
-    }
+        .where(Product.client_id == client_id, Product.sku.in_(skus))
+    )
+    found: dict[str, Product] = {}
+    levels: dict[tuple[uuid.UUID, uuid.UUID], InventoryLevel] = {}
+    for product, level in rows:
+        found[product.sku] = product
+        if level is not None:
+            levels[(level.product_id, level.warehouse_id)] = level
+    return _in_line_order(found, skus), levels
+
+
+def _in_line_order(found: dict[str, Product], skus: list[str]) -> list[Product]:
+    # The product of each SKU, or the first line's refusal: unknown, or archived.
     products = []
     for index, sku in enumerate(skus):
         product = found.get(sku)

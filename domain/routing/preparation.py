@@ -47,6 +47,8 @@ def prepare_routing(
     *,
     lock: bool,
     late: bool = False,
+    levels: Levels | None = None,
+    config: configuration.Configuration | None = None,
 ) -> Prepared:
     """Read (and with `lock`, lock) what routing a new order of these products needs.
 
@@ -56,14 +58,17 @@ def prepare_routing(
     the same stock do not queue for the whole request.
 
     The rules and the live places may be a few seconds old (domain/routing/configuration.py);
-    the levels are always read (or locked) here.
+    the levels are read (or locked) here, unless `levels` holds the ones read without a
+    lock already (they are used only when the levels need no lock), and from `config` the
+    client's configuration if the caller has it already.
     """
-    rule_set, cached_places = configuration.CONFIGURATIONS.of(uow, client_id)
+    rule_set, cached_places = config or configuration.CONFIGURATIONS.of(uow, client_id)
     places = list(cached_places)
     product_ids = [product.id for product in products]
-    if lock and late and not uses_suppliers(rule_set):
-        lock = uow.session.get_bind().dialect.name != "postgresql"
-    levels = (lock_levels if lock else read_levels)(uow, product_ids, places)
+    if lock and late and reads_late(uow, rule_set):
+        lock = False
+    if lock or levels is None:
+        levels = (lock_levels if lock else read_levels)(uow, product_ids, places)
     network = network_for(
         uow,
         client_id,
@@ -74,3 +79,9 @@ def prepare_routing(
         lock=lock,
     )
     return Prepared(rule_set, network, levels, locked=lock)
+
+
+def reads_late(uow: TenantUnitOfWork, rule_set: RuleSet) -> bool:
+    """Whether `late` routing reads the levels without a lock: on PostgreSQL (the one
+    conditional UPDATE reserves them), for rules that name no supplier."""
+    return not uses_suppliers(rule_set) and uow.session.get_bind().dialect.name == "postgresql"
