@@ -25,8 +25,8 @@ from services.channel_syncs import (
     shipments_to_report,
 )
 from workers import queues
-from workers.consumption import consume_batch, mark_processed, try_batch
 from workers.consumption import event_ids as event_ids_of
+from workers.consumption import mark_processed, try_batch
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids
@@ -134,8 +134,12 @@ def report_channel_shipment(provider_id: str, event_ids: str | list[str]) -> Non
 @dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
 def note_channel_stock(provider_id: str, event_ids: str | list[str]) -> None:
     """Mark a batch of stock changes dirty on the shops showing them, in one transaction;
-    wake a push where none is coming, once per shop."""
-    woken = consume_batch(
+    wake a push where none is coming, once per shop.
+
+    When one event fails, the others are noted one by one and their pushes woken before
+    the failure is raised (a push marked "coming" but never sent would wait for the poll).
+    """
+    woken, failure = try_batch(
         event_ids_of(event_ids),
         lambda batch: note_stock_changes(
             lambda: unit_of_work(provider_id), batch, "note_channel_stock"
@@ -145,6 +149,8 @@ def note_channel_stock(provider_id: str, event_ids: str | list[str]) -> None:
         push_channel_stock.send_with_options(
             args=(provider_id, str(connection_id)), delay=COALESCE_DELAY_MS
         )
+    if failure is not None:
+        raise failure
 
 
 @dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]

@@ -258,6 +258,37 @@ def test_a_batch_of_stock_changes_wakes_each_shop_once_however_often_it_comes(wo
     assert all(dirty is not None for _, dirty in rows)
 
 
+def test_a_batch_with_an_unreadable_stock_change_still_wakes_the_shops_of_the_others(
+    world, monkeypatch
+):
+    # given a connection, a receipt at its warehouse, and a stock event naming no product
+    connection_id = row_id(world.connect()["channelConnection"]["id"])
+    client_id = world.tenant.clients["A"].id
+    before = len(world.events(Topic.STOCK_CHANGED.value))
+    with world.uow() as uow:
+        level = ledger.ensure_level(
+            uow, client_id, world.products["SKU-1"], world.warehouses["WH-A"]
+        )
+        ledger.post(uow, level, MovementKind.RECEIPT, on_hand=5)
+        uow.commit()
+    [good] = [str(e.id) for e in world.events(Topic.STOCK_CHANGED.value)[before:]]
+    unreadable = str(
+        make_event(world.db, world.tenant, Topic.STOCK_CHANGED, payload={"client_id": "?"})
+    )
+    woken: list[tuple] = []
+    monkeypatch.setattr(
+        actors.push_channel_stock, "send_with_options", lambda args, delay: woken.append(args)
+    )
+    provider = str(world.tenant.provider_id)
+    # when the batch's transaction fails on the unreadable event
+    with pytest.raises(ValueError):
+        actors.note_channel_stock(provider, [unreadable, good])
+    # then the good change is noted and its shop's push woken; the bad one is left for a retry
+    assert woken == [(provider, str(connection_id))]
+    assert processed(world, good, "note_channel_stock")
+    assert not processed(world, unreadable, "note_channel_stock")
+
+
 def test_a_batch_of_stock_changes_no_shop_shows_costs_what_one_does(world):
     # given eleven stock changes at one warehouse and no connection
     client_id = world.tenant.clients["A"].id
