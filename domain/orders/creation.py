@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from domain.addresses import ADDRESS_PARTS
 from domain.catalog.models import Product
@@ -234,20 +234,29 @@ def _new_order(
 def _insert_order(uow: TenantUnitOfWork, values: dict[str, Any]) -> Order | None:
     # The row, or None when the client already has an order with this reference; columns
     # not given (change_seq, stamped by the database) are left to their defaults.
-    stmt = _order_insert(uow.session.get_bind().dialect.name)
+    session = uow.session
+    stmt = _order_insert(session.get_bind().dialect.name)
     try:
-        return uow.session.scalars(
-            stmt, values, execution_options={"populate_existing": True}
-        ).first()
+        row = session.connection().execute(stmt, values).first()
     except OperationalError as error:
         # A copy of this order holds the reference and waits for levels this transaction
         # locked: PostgreSQL ended this one. Run again, it finds that copy's order.
         if is_deadlock(error):
             raise StockMoved("the reference was held by a copy waiting for this one") from error
         raise
+    if row is None:
+        return None
+    # The returned row as a loaded, unchanged Order of the session (as a query would give
+    # it): cheaper than the ORM's INSERT ... RETURNING of an entity (~0.3 ms a call).
+    order = Order(**{key: row[index] for index, key in enumerate(_ORDER_KEYS)})
+    make_transient_to_detached(order)
+    session.add(order)
+    return order
 
 
 _ORDER_INSERTS: dict[str, Any] = {}
+_ORDER_KEYS = [prop.key for prop in Order.__mapper__.column_attrs]
+"""The order's attributes, in the order of the columns the INSERT returns."""
 
 
 def _order_insert(dialect: str) -> Any:
@@ -256,8 +265,11 @@ def _order_insert(dialect: str) -> Any:
     stmt = _ORDER_INSERTS.get(dialect)
     if stmt is None:
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        columns = [prop.columns[0] for prop in Order.__mapper__.column_attrs]
         stmt = _ORDER_INSERTS[dialect] = (
-            insert(Order).on_conflict_do_nothing(index_elements=REFERENCE_KEY).returning(Order)
+            insert(Order.__table__)
+            .on_conflict_do_nothing(index_elements=REFERENCE_KEY)
+            .returning(*columns)
         )
     return stmt
 
