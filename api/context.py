@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -52,6 +53,8 @@ class Context:
     """Where invitation links point (the public URL, else the request's own)."""
     invitation_hours: int = 72
     """How long an invitation link works (a setting)."""
+    started_ms: int = field(default_factory=lambda: time.time_ns() // 1_000_000)
+    """When the request (a WebSocket: the connection) started, before any of its reads."""
     preloaded: dict[Hashable, dict[Any, Any]] = field(default_factory=dict)
     """Relations looked ahead with a page (api/lookahead.py): store -> key -> value."""
     _scope: TenantScope | None = None

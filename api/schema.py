@@ -60,6 +60,7 @@ Query = merge_types(
         billing.Query,
         audit.Query,
         channels.Query,
+        events.Query,
     ),
 )
 Mutation = merge_types(

@@ -30,7 +30,13 @@ what it has already sent.
 
 
 class EventFeed:
-    """A caller's events of some topics, from the moment the feed starts."""
+    """A caller's events of some topics, from the moment the feed starts (or from a position).
+
+    Given `after_millis` (an event position's moment, api/events/position.py), the feed
+    starts `SETTLE_MS` before that moment instead, so an event that committed after a
+    page's read, or was still committing during it, is delivered; an event the read
+    already reflected may be delivered too (the page re-reads what it names).
+    """
 
     key_recheck_seconds: float = 5.0
     """How long the feed trusts its key (or session) between checks that it is still active
@@ -45,11 +51,13 @@ class EventFeed:
         session_factory: sessionmaker[Session],
         scope: TenantScope,
         prefixes: Sequence[str],
+        after_millis: int | None = None,
     ):
         self.session_factory = session_factory
         self.scope = scope
         self.prefixes = tuple(prefixes)
-        self.start = id_floor(_millis())
+        self.start = id_floor(_millis() if after_millis is None else after_millis - SETTLE_MS)
+        self.polled = False
         self.sent: set[uuid.UUID] = set()
         self.key_checked_at: float | None = None
 
@@ -59,7 +67,9 @@ class EventFeed:
         Raises a public API_KEY_REVOKED error, ending the feed, once the caller's key is
         found inactive.
         """
-        floor = max(self.start, id_floor(_millis() - SETTLE_MS))
+        # the first poll reads from the start, however far back a position put it
+        settled = id_floor(_millis() - SETTLE_MS)
+        floor = max(self.start, settled) if self.polled else self.start
         self.sent = {event_id for event_id in self.sent if event_id > floor}
         fresh: list[Event] = []
         with TenantUnitOfWork(self.session_factory, self.scope) as uow:
@@ -74,6 +84,7 @@ class EventFeed:
                 if len(rows) < PAGE:
                     break
                 cursor = rows[-1].id
+        self.polled = True
         return fresh
 
     def _check_key(self, uow: TenantUnitOfWork) -> None:

@@ -1,0 +1,154 @@
+"""Subscriptions from a read's event position: nothing after the read is lost, nothing
+long before it is delivered, and a position is no way into another tenant's events."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+import pytest
+
+from api.events import feed
+from api.events.position import now_millis, position_at
+from domain.outbox.events import Topic
+from tests.factories import make_tenant
+from tests.outbox_factories import record_events
+
+PROTOCOL = ["graphql-transport-ws"]
+SETTLE_MS = 200
+"""The feed's settle window, shortened so an event can be older than it in a test."""
+LISTENING_S = 0.4
+"""Long enough for a subscription's first poll to have run (polls are 0.25 s apart)."""
+FIELDS_AND_TOPICS = [
+    ("orderEvents", Topic.ORDER_CREATED),
+    ("stockEvents", Topic.STOCK_CHANGED),
+    ("shipmentEvents", Topic.SHIPMENT_CREATED),
+]
+
+
+@pytest.fixture(autouse=True)
+def short_settle_window(monkeypatch):
+    monkeypatch.setattr(feed, "SETTLE_MS", SETTLE_MS)
+
+
+@contextmanager
+def subscribed_after(app, key: str, field: str, after: str | None):
+    with app.websocket_connect("/graphql", subprotocols=PROTOCOL) as ws:
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}})
+        assert ws.receive_json() == {"type": "connection_ack"}
+        document = f"subscription($after: String) {{ {field}(after: $after) {{ id topic }} }}"
+        payload = {"query": document, "variables": {"after": after}}
+        ws.send_json({"id": "1", "type": "subscribe", "payload": payload})
+        yield ws
+        ws.send_json({"id": "1", "type": "complete"})
+
+
+def next_event(ws, field: str) -> dict:
+    message = ws.receive_json()
+    assert message["type"] == "next", message
+    assert "errors" not in message["payload"], message
+    return message["payload"]["data"][field]
+
+
+def first_error_code(ws) -> str:
+    answer = ws.receive_json()
+    assert answer["type"] in {"error", "next"}, answer
+    errors = answer["payload"] if answer["type"] == "error" else answer["payload"]["errors"]
+    return errors[0]["extensions"]["code"]
+
+
+def read_position(gql, key: str) -> str:
+    answer = gql("{ eventPosition }", key=key)
+    assert "errors" not in answer, answer
+    return answer["data"]["eventPosition"]
+
+
+@pytest.mark.parametrize(("field", "topic"), FIELDS_AND_TOPICS)
+def test_an_event_committed_between_the_read_and_the_subscription_is_delivered(
+    app, gql, database, field, topic
+):
+    # given: an event well before the read, then the read's position
+    tenant = make_tenant(database)
+    [long_before] = record_events(database, tenant, 1, topic)
+    time.sleep(2 * SETTLE_MS / 1000)
+    position = read_position(gql, tenant.key)
+    # when: an event commits after the read, and the subscription starts later still
+    [between] = record_events(database, tenant, 1, topic)
+    time.sleep(2 * SETTLE_MS / 1000)  # past the settle window: "from now" would miss it
+    with subscribed_after(app, tenant.key, field, position) as ws:
+        time.sleep(LISTENING_S)
+        [later] = record_events(database, tenant, 1, topic)
+        received = [next_event(ws, field)["id"], next_event(ws, field)["id"]]
+    # then: the one before the read would have come first, had it been delivered
+    assert received == [str(between), str(later)]
+    assert str(long_before) not in received
+
+
+def test_without_a_position_the_subscription_starts_from_now(app, gql, database):
+    # given: the same race, the subscription given no position
+    tenant = make_tenant(database)
+    [between] = record_events(database, tenant, 1)
+    time.sleep(2 * SETTLE_MS / 1000)
+    with subscribed_after(app, tenant.key, "orderEvents", None) as ws:
+        time.sleep(LISTENING_S)
+        # when
+        [later] = record_events(database, tenant, 1)
+        received = next_event(ws, "orderEvents")["id"]
+    # then: backward compatible, from now on only
+    assert received == str(later) != str(between)
+
+
+def test_events_within_the_settle_window_before_the_read_are_delivered(app, gql, database):
+    # given: an event recorded just before the read (it may still have been committing)
+    tenant = make_tenant(database)
+    [just_before] = record_events(database, tenant, 1)
+    position = read_position(gql, tenant.key)
+    time.sleep(2 * SETTLE_MS / 1000)
+    # when
+    with subscribed_after(app, tenant.key, "orderEvents", position) as ws:
+        received = next_event(ws, "orderEvents")["id"]
+    # then: delivered again, which is why the board re-reads what an event names
+    assert received == str(just_before)
+
+
+@pytest.mark.parametrize(
+    ("position", "code"),
+    [
+        ("not-a-position", "INVALID_EVENT_POSITION"),
+        ("", "INVALID_EVENT_POSITION"),
+        (position_at(now_millis() + 3_600_000), "INVALID_EVENT_POSITION"),
+        ("Y2Rwb3MxOi0x", "INVALID_EVENT_POSITION"),  # "cdpos1:-1"
+        (position_at(now_millis() - 11 * 60 * 1000), "EVENT_POSITION_EXPIRED"),
+    ],
+    ids=["garbage", "empty", "future", "negative", "too-old"],
+)
+@pytest.mark.parametrize("field", [field for field, _ in FIELDS_AND_TOPICS])
+def test_a_bad_forged_or_too_old_position_is_refused_with_a_typed_error(
+    app, database, field, position, code
+):
+    # given
+    tenant = make_tenant(database)
+    # when
+    with subscribed_after(app, tenant.key, field, position) as ws:
+        # then
+        assert first_error_code(ws) == code
+
+
+def test_a_position_from_another_tenants_read_delivers_only_the_callers_events(app, gql, database):
+    # given: the other provider's read and its event after that read
+    tenant = make_tenant(database)
+    other = make_tenant(database, "Elsewhere")
+    position = read_position(gql, other.key)
+    record_events(database, other, 2)
+    time.sleep(0.005)  # ids order events only to the millisecond
+    [own] = record_events(database, tenant, 1)
+    # when: the tenant subscribes from the other's position
+    with subscribed_after(app, tenant.key, "orderEvents", position) as ws:
+        received = next_event(ws, "orderEvents")["id"]
+    # then: its own event, not the other's (which would have come first)
+    assert received == str(own)
+
+
+def test_event_position_needs_a_valid_key(gql):
+    answer = gql("{ eventPosition }", key="cd_nope_nope")
+    assert answer["errors"][0]["extensions"]["code"] in {"INVALID_API_KEY", "UNAUTHENTICATED"}
