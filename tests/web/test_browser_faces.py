@@ -4,6 +4,7 @@ an invoice PDF, and another client's order by URL."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -173,6 +174,47 @@ def test_a_client_order_appears_on_the_staff_board_without_reload(served, staff,
     # and the board asked for its page of orders not once since it was open
     assert staff.execute_script("return window.__boardPageRequests") == 0
     assert page_is_marked(staff)
+
+
+HELD_BACK_S = 10.0
+"""How long the board's subscription is held back after its read (a test hook)."""
+CREATE_ORDER = """mutation($ref: String!) { createOrder(input: {externalReference: $ref,
+  shipTo: {name: "Noa Bell", line1: "5 Elm St", city: "Reno", region: "NV",
+           postalCode: "89501", country: "US"},
+  lines: [{sku: "STOVE-1", quantity: 1}]}) { order { id status } userErrors { code } } }"""
+
+
+def test_an_order_made_between_the_board_s_read_and_its_subscription_appears(served, tmp_path):
+    # given the board's subscription held back after its read (as a loaded machine may)
+    with chromium(tmp_path) as driver:
+        driver.execute_cdp_cmd(
+            "Page.addScriptToEvaluateOnNewDocument",
+            {"source": f"window.crossdockSubscribeDelayMs = {HELD_BACK_S * 1000:.0f};"},
+        )
+        sign_in(driver, served.url, *PEOPLE["staff"])
+        wait_for(driver, "table[aria-label='Orders'] tbody tr")
+        read_at = time.monotonic()
+        # when an order is made after the read, before the subscription is listening
+        created = served.graphql("client key (ACME", CREATE_ORDER, {"ref": "WEB-RACE-1"})
+        order = created["createOrder"]["order"]
+        assert order, created
+        status = humanized(order["status"])
+        assert time.monotonic() - read_at < HELD_BACK_S / 2, "made too late to race the board"
+        # then it still appears, once the subscription starts from the read's position
+        wait_for_text(driver, "table[aria-label='Orders']", "WEB-RACE-1", HELD_BACK_S + WAIT_S)
+
+        # and the counts are the server's (the order counted once, not again for its event)
+        def counts_agree(d) -> bool:
+            answer = served.graphql("provider key", "{ orderStatusCounts { status count } }")
+            server = {humanized(c["status"]): c["count"] for c in answer["orderStatusCounts"]}
+            return status in server and all(_count_of(d, s) == n for s, n in server.items())
+
+        WebDriverWait(driver, WAIT_S).until(counts_agree)
+
+
+def humanized(value: str) -> str:
+    """An enum value as the web app shows it (format.ts humanize)."""
+    return value.replace("_", " ").capitalize()
 
 
 def test_the_client_s_order_list_changes_its_rows_in_place(served, merchant):

@@ -41,6 +41,7 @@ const ClientChangedOrders = graphql(`
 
 const ClientOrderList = graphql(`
   query ClientOrderList($first: Int!, $after: String) {
+    eventPosition
     orders(first: $first, after: $after) {
       edges {
         cursor
@@ -57,8 +58,8 @@ const ClientOrderList = graphql(`
 `);
 
 const ClientOrderEvents = graphql(`
-  subscription ClientOrderEvents {
-    orderEvents {
+  subscription ClientOrderEvents($after: String) {
+    orderEvents(after: $after) {
       id
       aggregateId
     }
@@ -91,6 +92,7 @@ export function ClientOrders() {
   const resync = () => refetch({ requestPolicy: "network-only" });
   useOrderEventBursts(
     ClientOrderEvents,
+    result.stale ? undefined : result.data?.eventPosition,
     async (events: OrderEvent[]) => {
       const ids = [...new Set(events.map((event) => orderNodeId(event.aggregateId)))];
       if (ids.length > PAGE_SIZE) return resync();

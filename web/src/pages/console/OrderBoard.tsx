@@ -13,9 +13,7 @@ import { dayStartIso } from "../shared/dates";
 import { useOrderEventBursts } from "../shared/orderEventBursts";
 import {
   type BoardPage,
-  countEvent,
   endCursorOf,
-  matchesFilter,
   orderNodeId,
   placeOrder,
   type StatusCount,
@@ -50,6 +48,7 @@ const BoardOrders = graphql(`
     $filter: OrderFilterInput
     $counted: OrderFilterInput
   ) {
+    eventPosition
     orderStatusCounts(filter: $counted) {
       status
       count
@@ -91,9 +90,16 @@ const BoardClients = graphql(`
   }
 `);
 
-/** The orders some events named, as they are now (one request for a burst of events). */
+/**
+ * The orders some events named, as they are now, and the counts (one request for a burst of
+ * events): read, not added up, since an event the board's read already counted may come.
+ */
 const BoardChangedOrders = graphql(`
-  query BoardChangedOrders($ids: [ID!]!) {
+  query BoardChangedOrders($ids: [ID!]!, $counted: OrderFilterInput) {
+    orderStatusCounts(filter: $counted) {
+      status
+      count
+    }
     nodes(ids: $ids) {
       ... on Order {
         ...BoardRow
@@ -103,8 +109,8 @@ const BoardChangedOrders = graphql(`
 `);
 
 const BoardOrderEvents = graphql(`
-  subscription BoardOrderEvents {
-    orderEvents {
+  subscription BoardOrderEvents($after: String) {
+    orderEvents(after: $after) {
       id
       topic
       aggregateId
@@ -123,8 +129,9 @@ type Board = { page: BoardPage<BoardRowFragment>; counts: StatusCount<OrderStatu
 
 /**
  * The live order board: filters, pages of 50. An order event updates the row of the order it
- * names in place (or puts a new order at the top) and the counts per status; the page itself
- * is asked for again only when the filters or the page change.
+ * names in place (or puts a new order at the top) and the counts per status (both read again
+ * for each burst of events); the page itself is asked for again only when the filters or the
+ * page change. Events are heard from the position of the page's read, so none is missed.
  */
 export function OrderBoard() {
   const { timeZone } = useSession();
@@ -170,22 +177,19 @@ export function OrderBoard() {
   async function applyBurst(events: OrderEvent[]) {
     const ids = [...new Set(events.map((event) => orderNodeId(event.aggregateId)))];
     if (ids.length > MOST_CHANGED) return resync();
+    const { filter: showing, counted, first } = view.current;
     const answer = await client
-      .query(BoardChangedOrders, { ids }, { requestPolicy: "network-only" })
+      .query(BoardChangedOrders, { ids, counted }, { requestPolicy: "network-only" })
       .toPromise();
     if (!answer.data) return resync();
     const now = new Map<string, BoardRowFragment>();
     for (const node of answer.data.nodes) {
       if (node && "status" in node) now.set(node.id, node);
     }
-    const { filter: showing, counted: counting, first } = view.current;
+    const counts = answer.data.orderStatusCounts;
     setBoard((before) => {
       if (!before) return before;
-      let { page, counts } = before;
-      for (const event of events) {
-        const order = now.get(orderNodeId(event.aggregateId));
-        if (order && matchesFilter(order, counting)) counts = countEvent(counts, event);
-      }
+      let { page } = before;
       for (const order of now.values()) {
         page = placeOrder({ ...page, first }, order, showing, PAGE_SIZE);
       }
@@ -194,7 +198,9 @@ export function OrderBoard() {
   }
 
   const resync = () => refetch({ requestPolicy: "network-only" });
-  const latest = useOrderEventBursts(BoardOrderEvents, applyBurst, resync);
+  // a cached read (shown while the network answers) is no position to start from
+  const position = result.stale ? undefined : result.data?.eventPosition;
+  const latest = useOrderEventBursts(BoardOrderEvents, position, applyBurst, resync);
 
   useEffect(() => pages.reset(), [status, clientId, warehouse, from, to]);
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   type BoardOrder,
   type BoardPage,
-  countEvent,
   endCursorOf,
   matchesFilter,
   orderNodeId,
@@ -104,41 +103,3 @@ describe("a new order", () => {
   });
 });
 
-describe("the counts per status", () => {
-  const counts = [
-    { status: "RECEIVED", count: 1 },
-    { status: "ALLOCATED", count: 4 },
-  ];
-
-  it("add a new order to its status", () => {
-    const event = { topic: "ORDER_CREATED", aggregateId: "x", payload: { status: "RECEIVED" } };
-    expect(countEvent(counts, event)).toEqual([
-      { status: "RECEIVED", count: 2 },
-      { status: "ALLOCATED", count: 4 },
-    ]);
-  });
-
-  it("move one order from its previous status to its new one, dropping a status left empty", () => {
-    const allocated = {
-      topic: "ORDER_ALLOCATED",
-      aggregateId: "x",
-      payload: { status: "ALLOCATED", previous_status: "RECEIVED" },
-    };
-    expect(countEvent(counts, allocated)).toEqual([{ status: "ALLOCATED", count: 5 }]);
-    const picking = {
-      topic: "ORDER_STATUS_CHANGED",
-      aggregateId: "x",
-      payload: { status: "PICKING", previous_status: "ALLOCATED" },
-    };
-    expect(countEvent(counts, picking)).toEqual([
-      { status: "RECEIVED", count: 1 },
-      { status: "ALLOCATED", count: 3 },
-      { status: "PICKING", count: 1 },
-    ]);
-  });
-
-  it("are unchanged by an event that moves no status", () => {
-    const exception = { topic: "ORDER_EXCEPTION", aggregateId: "x", payload: { status: "PACKING" } };
-    expect(countEvent(counts, exception)).toEqual(counts);
-  });
-});

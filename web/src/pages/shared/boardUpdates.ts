@@ -1,7 +1,8 @@
 /**
  * The order board kept live in place: an order event changes the one row it names (or
- * places a new order where it belongs) and moves one unit between the per-status counts,
- * instead of the board asking for its whole page again.
+ * places a new order where it belongs), instead of the board asking for its whole page
+ * again. (The counts per status are read again with the changed rows: an event may name an
+ * order the board's read already counted.)
  */
 
 export type BoardOrder = {
@@ -32,9 +33,6 @@ export type BoardPage<R extends BoardOrder> = {
   first: boolean;
 };
 
-/** What an order event carries that the counts need (`payload` is the webhook's `data`). */
-export type OrderEventLike = { topic: string; aggregateId: string; payload?: unknown };
-
 /** The global id of the order an event names (events carry the bare id, the API the global one). */
 export function orderNodeId(aggregateId: string): string {
   return btoa(`Order:${aggregateId}`);
@@ -53,36 +51,6 @@ export function matchesFilter(order: BoardOrder, filter: BoardFilter): boolean {
   if (filter.createdAfter && created <= Date.parse(filter.createdAfter)) return false;
   if (filter.createdBefore && created >= Date.parse(filter.createdBefore)) return false;
   return true;
-}
-
-function statusMove(event: OrderEventLike): { from?: string; to?: string } {
-  const payload = (event.payload ?? {}) as { status?: unknown; previous_status?: unknown };
-  const to = typeof payload.status === "string" ? payload.status : undefined;
-  if (event.topic === "ORDER_CREATED") return { to };
-  const from = typeof payload.previous_status === "string" ? payload.previous_status : undefined;
-  return from && to && from !== to ? { from, to } : {};
-}
-
-/**
- * The counts after one event: a new order adds one to its status, a status change moves one
- * from the previous status to the new; other events (an exception noted, say) move nothing.
- * Statuses that reach zero leave the list, as the server leaves them out.
- */
-export function countEvent<S extends string>(
-  counts: readonly StatusCount<S>[],
-  event: OrderEventLike,
-): StatusCount<S>[] {
-  const { from, to } = statusMove(event);
-  if (!to) return [...counts];
-  const next = counts.map((c) => ({ ...c }));
-  const bump = (status: string, by: number) => {
-    const found = next.find((c) => c.status === status);
-    if (found) found.count += by;
-    else if (by > 0) next.push({ status: status as S, count: by });
-  };
-  if (from) bump(from, -1);
-  bump(to, 1);
-  return next.filter((c) => c.count > 0);
 }
 
 function newerFirst(a: BoardOrder, b: BoardOrder): number {

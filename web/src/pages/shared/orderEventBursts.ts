@@ -1,6 +1,6 @@
 import { useSubscription } from "@urql/preact";
 import type { TypedDocumentNode } from "@urql/core";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { onReconnect } from "../../api/client";
 
 /** Events heard within this long are handed over together (one request for their orders). */
@@ -9,22 +9,55 @@ const HEARD_KEPT = 200;
 
 type Heard<E> = { total: number; events: E[] };
 
+/** Codes a subscription refuses a position with: the page reads again, for a new one. */
+const POSITION_REFUSED = new Set(["EVENT_POSITION_EXPIRED", "INVALID_EVENT_POSITION"]);
+
+declare global {
+  interface Window {
+    /** Browser tests only: hold a page's subscription back this long after its read. */
+    crossdockSubscribeDelayMs?: number;
+  }
+}
+
+/** `after`, once the test hook's delay (none outside browser tests) has passed. */
+function useHeldBack(after: string | undefined): string | undefined {
+  const delay = typeof window === "undefined" ? 0 : (window.crossdockSubscribeDelayMs ?? 0);
+  const [released, setReleased] = useState(delay ? undefined : after);
+  useEffect(() => {
+    if (!delay) return setReleased(after);
+    setReleased(undefined);
+    const timer = window.setTimeout(() => setReleased(after), delay);
+    return () => window.clearTimeout(timer);
+  }, [after]);
+  return delay ? released : after;
+}
+
 /**
  * Order events in bursts, for a page that changes its rows in place: every event the
  * subscription delivers (not only the latest), gathered for BURST_MS and handed to `onBurst`
  * one burst at a time, in order, so an older answer never overwrites a newer one. `resync`
  * is called instead when events were lost: more at once than are kept, or the socket was
  * down. Answers the latest event heard.
+ *
+ * The subscription starts from `after`, the `eventPosition` of the page's read, so an event
+ * committed between the read and the subscription is heard too (it waits for the read until
+ * then); one the read already reflected may come again, so `onBurst` re-reads what events
+ * name rather than adding them up. A refused position (too old: a cached read) resyncs.
  */
 export function useOrderEventBursts<E>(
-  query: TypedDocumentNode<{ orderEvents: E }, Record<string, never>>,
+  query: TypedDocumentNode<{ orderEvents: E }, { after?: string | null }>,
+  after: string | undefined,
   onBurst: (events: E[]) => Promise<unknown> | unknown,
   resync: () => void,
 ): E | undefined {
-  const [live] = useSubscription({ query }, (heard: Heard<E> | undefined, data) => ({
-    total: (heard?.total ?? 0) + 1,
-    events: [...(heard?.events ?? []), data.orderEvents].slice(-HEARD_KEPT),
-  }));
+  const from = useHeldBack(after);
+  const [live] = useSubscription(
+    { query, variables: { after: from }, pause: from === undefined },
+    (heard: Heard<E> | undefined, data) => ({
+      total: (heard?.total ?? 0) + 1,
+      events: [...(heard?.events ?? []), data.orderEvents].slice(-HEARD_KEPT),
+    }),
+  );
   const handlers = useRef({ onBurst, resync });
   handlers.current = { onBurst, resync };
   const applied = useRef(0);
@@ -54,6 +87,11 @@ export function useOrderEventBursts<E>(
       applying.current = applying.current.then(take, take);
     }, BURST_MS);
   }, [live.data]);
+
+  useEffect(() => {
+    const codes = live.error?.graphQLErrors.map((error) => error.extensions?.code) ?? [];
+    if (codes.some((code) => POSITION_REFUSED.has(String(code)))) handlers.current.resync();
+  }, [live.error]);
 
   useEffect(() => () => window.clearTimeout(burst.current), []);
   // Events sent while the socket was down are lost: the page reads its data afresh.
