@@ -271,10 +271,9 @@ def test_staff_pick_and_pack_and_the_bought_label_ships_it(served, staff, tmp_pa
              lines: [{sku: "STOVE-1", quantity: 1}]}) { order { id status } userErrors { code } } }""",
     )["createOrder"]
     assert created["order"]["status"] == "ALLOCATED", created
-    # when staff open it from the board and work it (the board is read afresh: its
-    # subscription may not be listening yet when the order is made; the live update has a
-    # test of its own above)
-    staff.get(served.url)
+    # when staff open it from the board and work it (the board was opened at sign-in, just
+    # before the order was made: its subscription starts from the board's read, so the
+    # order appears even if the subscription was not listening yet)
     wait_for_text(staff, "table[aria-label='Orders']", "WEB-SHIP-1")
     link(staff, "WEB-SHIP-1").click()
     wait_for_text(staff, "#order-title", "WEB-SHIP-1")
