@@ -1,7 +1,7 @@
 import { type Client, CombinedError, type OperationResult } from "@urql/core";
 import { Provider } from "@urql/preact";
-import { render, screen, waitFor, within } from "@testing-library/preact";
-import { describe, expect, it, vi } from "vitest";
+import { fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fromValue, makeSubject } from "wonka";
 import { SessionContext, type Session } from "../../session";
 import { OrderBoard } from "./OrderBoard";
@@ -46,7 +46,9 @@ function renderBoard(answers: Record<string, unknown>) {
   const client = {
     executeQuery: (operation: any) => {
       sent(operationName(operation), operation.variables);
-      return fromValue({ operation, data: answers[operationName(operation)], stale: false, hasNext: false });
+      // a copy: each answer is a new object, as from a server
+      const data = structuredClone(answers[operationName(operation)]);
+      return fromValue({ operation, data, stale: false, hasNext: false });
     },
     executeSubscription: (operation: any) => {
       subscribed(operation.variables);
@@ -80,11 +82,12 @@ function renderBoard(answers: Record<string, unknown>) {
   return { subscribed, sent, hear, refuse };
 }
 
-const read = {
+let read: any;
+const firstRead = () => ({
   eventPosition: "POSITION-OF-THE-READ",
   orderStatusCounts: [{ status: "RECEIVED", count: 1 }],
   orders: { edges: [{ cursor: "c1", node: row("o1", "SO-1", "RECEIVED") }], pageInfo: { hasNextPage: false, endCursor: "c1" } },
-};
+});
 
 function countOf(status: string): string {
   const counts = screen.getByRole("list", { name: "Orders by status" });
@@ -93,6 +96,10 @@ function countOf(status: string): string {
 }
 
 describe("OrderBoard", () => {
+  beforeEach(() => {
+    read = firstRead();
+  });
+
   it("subscribes from the position of its read", async () => {
     const { subscribed } = renderBoard({ BoardOrders: read, BoardClients: { clients: { edges: [] }, warehouses: { edges: [] } } });
     await screen.findByText("SO-1");
@@ -134,9 +141,29 @@ describe("OrderBoard", () => {
     await waitFor(() => expect(subscribed).toHaveBeenCalled());
     const reads = () => sent.mock.calls.filter(([name]) => name === "BoardOrders").length;
     const before = reads();
-    // when
+    // when: refused; the server's next read has a new position
+    read.eventPosition = "POSITION-2";
     refuse("EVENT_POSITION_EXPIRED");
-    // then
+    // then: read again, and subscribed again from the new read's position
     await waitFor(() => expect(reads()).toBe(before + 1));
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(2));
+    expect(subscribed.mock.calls[1][0]).toEqual({ after: "POSITION-2" });
+  });
+
+  it("keeps its subscription when it reads again (no replay, no restart)", async () => {
+    const { subscribed, sent } = renderBoard({
+      BoardOrders: read,
+      BoardClients: { clients: { edges: [] }, warehouses: { edges: [] } },
+    });
+    await screen.findByText("SO-1");
+    await waitFor(() => expect(subscribed).toHaveBeenCalled());
+    // when: a filter changes (the board reads again, with a new position)
+    read.eventPosition = "POSITION-2";
+    fireEvent.change(screen.getByLabelText("Status"), { target: { value: "RECEIVED" } });
+    await waitFor(() =>
+      expect(sent.mock.calls.filter(([name]) => name === "BoardOrders").length).toBeGreaterThan(1),
+    );
+    // then
+    expect(subscribed).toHaveBeenCalledTimes(1);
   });
 });

@@ -42,7 +42,8 @@ function useHeldBack(after: string | undefined): string | undefined {
  * The subscription starts from `after`, the `eventPosition` of the page's read, so an event
  * committed between the read and the subscription is heard too (it waits for the read until
  * then); one the read already reflected may come again, so `onBurst` re-reads what events
- * name rather than adding them up. A refused position (too old: a cached read) resyncs.
+ * name rather than adding them up. It keeps the position it started from (reading again needs
+ * no restart); a refused position (too old) resyncs and starts from the next read's.
  */
 export function useOrderEventBursts<E>(
   query: TypedDocumentNode<{ orderEvents: E }, { after?: string | null }>,
@@ -50,7 +51,18 @@ export function useOrderEventBursts<E>(
   onBurst: (events: E[]) => Promise<unknown> | unknown,
   resync: () => void,
 ): E | undefined {
-  const from = useHeldBack(after);
+  // The subscription keeps the position it started from: a page reading again (a filter, a
+  // resync) needs no restart, since the running subscription already hears everything after
+  // that read; restarting would replay the settle window each time (a resync loop on a busy
+  // tenant). Only a refused position (or none yet) takes the next read's.
+  const [start, setStart] = useState<string | undefined>(undefined);
+  const needsStart = useRef(true);
+  useEffect(() => {
+    if (after === undefined || !needsStart.current) return;
+    needsStart.current = false;
+    setStart(after);
+  }, [after]);
+  const from = useHeldBack(start);
   const [live] = useSubscription(
     { query, variables: { after: from }, pause: from === undefined },
     (heard: Heard<E> | undefined, data) => ({
@@ -90,7 +102,9 @@ export function useOrderEventBursts<E>(
 
   useEffect(() => {
     const codes = live.error?.graphQLErrors.map((error) => error.extensions?.code) ?? [];
-    if (codes.some((code) => POSITION_REFUSED.has(String(code)))) handlers.current.resync();
+    if (!codes.some((code) => POSITION_REFUSED.has(String(code)))) return;
+    needsStart.current = true;
+    handlers.current.resync();
   }, [live.error]);
 
   useEffect(() => () => window.clearTimeout(burst.current), []);
