@@ -199,3 +199,49 @@ describe("exceptions page", () => {
     expect(screen.queryByRole("table")).toBeNull();
   });
 });
+
+describe("exceptions page, live", () => {
+  const at = (position: string) => ({ eventPosition: position, ...exceptionOrders() });
+  const event = { orderEvents: { id: "E1", topic: "order.exception", aggregateId: "O3", occurredAt: "2026-12-01T09:01:00Z" } };
+
+  function renderLive() {
+    const queries: Record<string, unknown> = { ExceptionOrders: at("POSITION-OF-THE-READ") };
+    const view = renderSignedIn(<Exceptions />, queries, {}, staff);
+    const reads = () => view.sent.mock.calls.filter(([name]) => name === "ExceptionOrders").length;
+    return { ...view, queries, reads };
+  }
+
+  it("subscribes to order events from the position of its read", async () => {
+    const { subscribed } = renderLive();
+
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    expect(subscribed).toHaveBeenCalledWith("OrderLive", { after: "POSITION-OF-THE-READ" });
+  });
+
+  it("reads again on an event and keeps its subscription (no replay, no restart)", async () => {
+    const { subscribed, hear, queries, reads } = renderLive();
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const before = reads();
+    // when: an event; the server's next read has a new position
+    queries.ExceptionOrders = at("POSITION-2");
+    hear("OrderLive", event);
+    await waitFor(() => expect(reads()).toBe(before + 1));
+    hear("OrderLive", { orderEvents: { ...event.orderEvents, id: "E2" } });
+    await waitFor(() => expect(reads()).toBe(before + 2));
+    // then
+    expect(subscribed).toHaveBeenCalledTimes(1);
+  });
+
+  it("reads afresh when its position is refused, and subscribes from the new read's", async () => {
+    const { subscribed, refuse, queries, reads } = renderLive();
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const before = reads();
+    // when
+    queries.ExceptionOrders = at("POSITION-2");
+    refuse("OrderLive", "INVALID_EVENT_POSITION");
+    // then
+    await waitFor(() => expect(reads()).toBe(before + 1));
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(2));
+    expect(subscribed).toHaveBeenLastCalledWith("OrderLive", { after: "POSITION-2" });
+  });
+});

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useSubscription } from "@urql/preact";
+import { useMutation, useQuery } from "@urql/preact";
 import { useEffect, useState } from "preact/hooks";
 import { formatTime, humanize } from "../../format";
 import { graphql } from "../../gql";
@@ -8,6 +8,7 @@ import { useSession } from "../../session";
 import { DataTable } from "../../ui/DataTable";
 import { problemOf } from "../../ui/mutationResult";
 import { ErrorNote, Loading } from "../../ui/states";
+import { useSubscriptionFrom } from "../shared/subscribeFrom";
 import { RetryDispatchDocument } from "./fulfillmentSteps";
 import { OrderLiveDocument } from "./orderDetailQuery";
 
@@ -18,6 +19,7 @@ export const RETRY_CHECK_MS = 3000;
 
 const ExceptionOrders = graphql(`
   query ExceptionOrders($first: Int!) {
+    eventPosition
     orders(first: $first, filter: { status: [EXCEPTION] }) {
       edges {
         node {
@@ -175,9 +177,14 @@ export function Exceptions() {
     pause: waiting.length === 0,
     requestPolicy: "network-only",
   });
-  const [orderLive] = useSubscription({ query: OrderLiveDocument });
-
   const refresh = () => refetch({ requestPolicy: "network-only" });
+  // From the read's position (a cached read's may be too old: it waits for the server's),
+  // kept while the page reads again on each event; a refused one reads afresh.
+  const orderLive = useSubscriptionFrom(
+    OrderLiveDocument,
+    result.stale ? undefined : result.data?.eventPosition,
+    refresh,
+  );
   useEffect(() => {
     if (!orderLive.data) return;
     refresh();

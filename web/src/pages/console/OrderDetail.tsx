@@ -1,4 +1,4 @@
-import { useClient, useMutation, useQuery, useSubscription } from "@urql/preact";
+import { useClient, useMutation, useQuery } from "@urql/preact";
 import { useEffect, useState } from "preact/hooks";
 import { formatMoney, formatTime, humanize } from "../../format";
 import type { HoldReason, OrderDetailQuery } from "../../gql/graphql";
@@ -11,6 +11,7 @@ import { ErrorNote, Loading } from "../../ui/states";
 import { TrackingForm } from "../../ui/TrackingForm";
 import { formatAddress } from "../shared/address";
 import { StatusBadge } from "../shared/StatusBadge";
+import { useSubscriptionFrom } from "../shared/subscribeFrom";
 import {
   CancelOrderDocument,
   MarkDeliveredDocument,
@@ -45,10 +46,14 @@ const HOLD_REASONS: HoldReason[] = [
 export function OrderDetail({ id, readOnly = false }: { id: string; readOnly?: boolean }) {
   const { timeZone } = useSession();
   const [result, refetch] = useQuery({ query: OrderDetailDocument, variables: { id } });
-  const [orderLive] = useSubscription({ query: OrderLiveDocument });
-  const [shipmentLive] = useSubscription({ query: ShipmentLiveDocument });
+  // Both subscribe from the read's position (nothing between the read and them is missed)
+  // and keep it while the page reads again on each event; a refused one reads afresh.
+  const position = result.stale ? undefined : result.data?.eventPosition;
+  const reread = () => refetch({ requestPolicy: "network-only" });
+  const orderLive = useSubscriptionFrom(OrderLiveDocument, position, reread);
+  const shipmentLive = useSubscriptionFrom(ShipmentLiveDocument, position, reread);
   useEffect(() => {
-    if (orderLive.data || shipmentLive.data) refetch({ requestPolicy: "network-only" });
+    if (orderLive.data || shipmentLive.data) reread();
   }, [orderLive.data, shipmentLive.data]);
 
   if (result.fetching && !result.data) return <Loading what="the order" />;

@@ -2,6 +2,7 @@ import { graphql } from "../../gql";
 
 export const OrderDetailDocument = graphql(`
   query OrderDetail($id: ID!) {
+    eventPosition
     order(id: $id) {
       id
       externalReference
@@ -92,8 +93,8 @@ export const ShipmentLabelDocument = graphql(`
 `);
 
 export const OrderLiveDocument = graphql(`
-  subscription OrderLive {
-    orderEvents {
+  subscription OrderLive($after: String) {
+    orderEvents(after: $after) {
       id
       topic
       aggregateId
@@ -103,8 +104,8 @@ export const OrderLiveDocument = graphql(`
 `);
 
 export const ShipmentLiveDocument = graphql(`
-  subscription ShipmentLive {
-    shipmentEvents {
+  subscription ShipmentLive($after: String) {
+    shipmentEvents(after: $after) {
       id
       topic
       aggregateId

@@ -1,36 +1,13 @@
-import { useSubscription } from "@urql/preact";
 import type { TypedDocumentNode } from "@urql/core";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { onReconnect } from "../../api/client";
+import { useSubscriptionFrom } from "./subscribeFrom";
 
 /** Events heard within this long are handed over together (one request for their orders). */
 export const BURST_MS = 30;
 const HEARD_KEPT = 200;
 
 type Heard<E> = { total: number; events: E[] };
-
-/** Codes a subscription refuses a position with: the page reads again, for a new one. */
-const POSITION_REFUSED = new Set(["EVENT_POSITION_EXPIRED", "INVALID_EVENT_POSITION"]);
-
-declare global {
-  interface Window {
-    /** Browser tests only: hold a page's subscription back this long after its read. */
-    crossdockSubscribeDelayMs?: number;
-  }
-}
-
-/** `after`, once the test hook's delay (none outside browser tests) has passed. */
-function useHeldBack(after: string | undefined): string | undefined {
-  const delay = typeof window === "undefined" ? 0 : (window.crossdockSubscribeDelayMs ?? 0);
-  const [released, setReleased] = useState(delay ? undefined : after);
-  useEffect(() => {
-    if (!delay) return setReleased(after);
-    setReleased(undefined);
-    const timer = window.setTimeout(() => setReleased(after), delay);
-    return () => window.clearTimeout(timer);
-  }, [after]);
-  return delay ? released : after;
-}
 
 /**
  * Order events in bursts, for a page that changes its rows in place: every event the
@@ -51,25 +28,11 @@ export function useOrderEventBursts<E>(
   onBurst: (events: E[]) => Promise<unknown> | unknown,
   resync: () => void,
 ): E | undefined {
-  // The subscription keeps the position it started from: a page reading again (a filter, a
-  // resync) needs no restart, since the running subscription already hears everything after
-  // that read; restarting would replay the settle window each time (a resync loop on a busy
-  // tenant). Only a refused position (or none yet) takes the next read's.
-  const [start, setStart] = useState<string | undefined>(undefined);
-  const needsStart = useRef(true);
-  useEffect(() => {
-    if (after === undefined || !needsStart.current) return;
-    needsStart.current = false;
-    setStart(after);
-  }, [after]);
-  const from = useHeldBack(start);
-  const [live] = useSubscription(
-    { query, variables: { after: from }, pause: from === undefined },
-    (heard: Heard<E> | undefined, data) => ({
-      total: (heard?.total ?? 0) + 1,
-      events: [...(heard?.events ?? []), data.orderEvents].slice(-HEARD_KEPT),
-    }),
-  );
+  // (keeps the position it started from; a refused one resyncs: see useSubscriptionFrom)
+  const live = useSubscriptionFrom(query, after, resync, (heard: Heard<E> | undefined, data) => ({
+    total: (heard?.total ?? 0) + 1,
+    events: [...(heard?.events ?? []), data.orderEvents].slice(-HEARD_KEPT),
+  }));
   const handlers = useRef({ onBurst, resync });
   handlers.current = { onBurst, resync };
   const applied = useRef(0);
@@ -99,13 +62,6 @@ export function useOrderEventBursts<E>(
       applying.current = applying.current.then(take, take);
     }, BURST_MS);
   }, [live.data]);
-
-  useEffect(() => {
-    const codes = live.error?.graphQLErrors.map((error) => error.extensions?.code) ?? [];
-    if (!codes.some((code) => POSITION_REFUSED.has(String(code)))) return;
-    needsStart.current = true;
-    handlers.current.resync();
-  }, [live.error]);
 
   useEffect(() => () => window.clearTimeout(burst.current), []);
   // Events sent while the socket was down are lost: the page reads its data afresh.

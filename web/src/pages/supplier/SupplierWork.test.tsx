@@ -177,3 +177,50 @@ describe("labels to print", () => {
     expect(sessionStorage.getItem("crossdock.supplier.labelsAsked")).toBe("[]");
   });
 });
+
+describe("the supplier's requests, live", () => {
+  const at = (position: string) => ({ SupplierWork: { eventPosition: position, ...page([request]).SupplierWork } });
+  const event = { shipmentEvents: { id: "E1", topic: "fulfillment.routed", occurredAt: "2026-12-01T10:01:00Z" } };
+
+  function renderLive() {
+    const queries: Record<string, unknown> = at("POSITION-OF-THE-READ");
+    const view = renderSignedIn(<SupplierWork />, queries);
+    const reads = () => view.sent.mock.calls.filter(([name]) => name === "SupplierWork").length;
+    return { ...view, queries, reads };
+  }
+
+  it("subscribes to its events from the position of its read", async () => {
+    const { subscribed } = renderLive();
+
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    expect(subscribed).toHaveBeenCalledWith("SupplierWorkEvents", { after: "POSITION-OF-THE-READ" });
+  });
+
+  it("reads again on an event or another view and keeps its subscription", async () => {
+    const { subscribed, hear, queries, reads } = renderLive();
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const before = reads();
+    // when: an event, then another view; each read has a new position
+    Object.assign(queries, at("POSITION-2"));
+    hear("SupplierWorkEvents", event);
+    await waitFor(() => expect(reads()).toBe(before + 1));
+    Object.assign(queries, at("POSITION-3"));
+    fireEvent.click(screen.getByRole("button", { name: "Shipped" }));
+    await waitFor(() => expect(reads()).toBeGreaterThan(before + 1));
+    // then
+    expect(subscribed).toHaveBeenCalledTimes(1);
+  });
+
+  it("reads afresh when its position is refused, and subscribes from the new read's", async () => {
+    const { subscribed, refuse, queries, reads } = renderLive();
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const before = reads();
+    // when
+    Object.assign(queries, at("POSITION-2"));
+    refuse("SupplierWorkEvents", "EVENT_POSITION_EXPIRED");
+    // then
+    await waitFor(() => expect(reads()).toBe(before + 1));
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(2));
+    expect(subscribed).toHaveBeenLastCalledWith("SupplierWorkEvents", { after: "POSITION-2" });
+  });
+});

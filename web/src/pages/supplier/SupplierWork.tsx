@@ -1,4 +1,4 @@
-import { useClient, useMutation, useQuery, useSubscription } from "@urql/preact";
+import { useClient, useMutation, useQuery } from "@urql/preact";
 import { useEffect, useState } from "preact/hooks";
 import { formatTime, humanize } from "../../format";
 import type {
@@ -16,6 +16,7 @@ import { ErrorNote, Loading } from "../../ui/states";
 import { TrackingForm } from "../../ui/TrackingForm";
 import { formatAddress } from "../shared/address";
 import { StatusBadge } from "../shared/StatusBadge";
+import { useSubscriptionFrom } from "../shared/subscribeFrom";
 import {
   AcknowledgeDocument,
   BuyLabelDocument,
@@ -65,11 +66,17 @@ export function SupplierWork() {
   });
   const [origin] = useQuery({ query: SupplierShipFromDocument });
   const hasShipFrom = origin.data ? Boolean(origin.data.viewer.supplier?.shipFrom) : undefined;
-  const [live] = useSubscription({ query: SupplierWorkEvents });
   const refresh = () => {
     refetch({ requestPolicy: "network-only" });
     if (asked.length) refetchLabelled({ requestPolicy: "network-only" });
   };
+  // From the work read's position, kept while the page reads again (an event, another view
+  // or page); a refused one reads afresh.
+  const live = useSubscriptionFrom(
+    SupplierWorkEvents,
+    result.stale ? undefined : result.data?.eventPosition,
+    refresh,
+  );
   useEffect(() => {
     if (live.data) refresh();
   }, [live.data]);

@@ -35,6 +35,7 @@ graphql(`
 
 export const SupplierWorkDocument = graphql(`
   query SupplierWork($first: Int!, $after: String, $status: [FulfillmentStatus!]) {
+    eventPosition
     fulfillmentOrders(first: $first, after: $after, filter: { status: $status }) {
       edges {
         node {
@@ -61,8 +62,8 @@ export const SupplierLabelledWorkDocument = graphql(`
 `);
 
 export const SupplierWorkEvents = graphql(`
-  subscription SupplierWorkEvents {
-    shipmentEvents {
+  subscription SupplierWorkEvents($after: String) {
+    shipmentEvents(after: $after) {
       id
       topic
       occurredAt
