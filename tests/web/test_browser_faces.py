@@ -212,6 +212,32 @@ def test_an_order_made_between_the_board_s_read_and_its_subscription_appears(ser
         WebDriverWait(driver, WAIT_S).until(counts_agree)
 
 
+def test_a_hold_placed_between_the_order_page_s_read_and_its_subscription_appears(served, tmp_path):
+    # given an allocated order, and its page open with its subscriptions held back after the
+    # page's read (as a loaded machine may)
+    order_id = _order_id(served, "client key (ACME", "WEB-RACE-2", "STOVE-1")
+    with chromium(tmp_path) as driver:
+        driver.execute_cdp_cmd(
+            "Page.addScriptToEvaluateOnNewDocument",
+            {"source": f"window.crossdockSubscribeDelayMs = {HELD_BACK_S * 1000:.0f};"},
+        )
+        sign_in(driver, served.url, *PEOPLE["staff"])
+        driver.get(f"{served.url}/orders/{order_id}")
+        wait_for_text(driver, "#order-title", "WEB-RACE-2")
+        assert "On hold" not in driver.find_element(By.ID, "order-title").text
+        read_at = time.monotonic()
+        mark_page(driver)
+        # when a hold is placed after the read, before the subscription is listening
+        held = served.graphql("provider key", HOLD, {"id": order_id})["placeOrderHold"]
+        assert held["userErrors"] == [], held
+        assert time.monotonic() - read_at < HELD_BACK_S / 2, "placed too late to race the page"
+        # then the page shows it, once the subscription starts from the read's position and
+        # its event makes the page read again (no reload)
+        wait_for_text(driver, "#order-title", "On hold", HELD_BACK_S + WAIT_S)
+        assert time.monotonic() - read_at >= HELD_BACK_S / 2, "shown before the subscription"
+        assert page_is_marked(driver)
+
+
 def humanized(value: str) -> str:
     """An enum value as the web app shows it (format.ts humanize)."""
     return value.replace("_", " ").capitalize()
