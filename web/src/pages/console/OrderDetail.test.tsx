@@ -1,7 +1,14 @@
 import { screen, waitFor } from "@testing-library/preact";
 import { describe, expect, it } from "vitest";
 import { renderSignedIn } from "../../test-client";
+import { orderNodeId } from "../shared/boardUpdates";
+import { BURST_MS } from "../shared/orderEventBursts";
 import { OrderDetail } from "./OrderDetail";
+
+/** The page's order (events name it by its bare id, the API by its global one). */
+const ORDER = "0c4a9d6e-0000-4000-8000-000000000001";
+const OTHER = "0c4a9d6e-0000-4000-8000-000000000002";
+const ORDER_ID = orderNodeId(ORDER);
 
 const staff = {
   viewer: {
@@ -20,7 +27,7 @@ function read(position: string) {
   return {
     eventPosition: position,
     order: {
-      id: "O1",
+      id: ORDER_ID,
       externalReference: "ACME-1001",
       status: "RECEIVED",
       serviceLevel: "STANDARD",
@@ -46,16 +53,32 @@ function read(position: string) {
   };
 }
 
-const event = (aggregateId: string) => ({
-  id: `E-${aggregateId}`,
-  topic: "order.allocated",
-  aggregateId,
+/** An order event about `order` (its aggregate). */
+const event = (order: string, n = 1) => ({
+  id: `E-${order}-${n}`,
+  topic: "ORDER_ALLOCATED",
+  aggregateType: "order",
+  aggregateId: order,
   occurredAt: "2026-12-01T09:01:00Z",
+  payload: { order_id: order, status: "ALLOCATED" },
 });
+
+/** A shipment event about a shipment of `order` (which its payload names). */
+const shipmentEvent = (order: string) => ({
+  id: `E-SH-${order}`,
+  topic: "SHIPMENT_CREATED",
+  aggregateType: "shipment",
+  aggregateId: "5b7e0000-0000-4000-8000-000000000009",
+  occurredAt: "2026-12-01T09:01:00Z",
+  payload: { shipment_id: "5b7e0000-0000-4000-8000-000000000009", order_id: order },
+});
+
+/** Longer than a burst takes to become a read (so a read that would come has come). */
+const settled = () => new Promise((done) => setTimeout(done, BURST_MS * 5));
 
 function renderOrder() {
   const queries: Record<string, unknown> = { OrderDetail: read("POSITION-OF-THE-READ") };
-  const view = renderSignedIn(<OrderDetail id="O1" />, queries, {}, staff);
+  const view = renderSignedIn(<OrderDetail id={ORDER_ID} />, queries, {}, staff);
   const reads = () => view.sent.mock.calls.filter(([name]) => name === "OrderDetail").length;
   const started = (name: string) => view.subscribed.mock.calls.filter(([n]) => n === name);
   return { ...view, queries, reads, started };
@@ -78,9 +101,9 @@ describe("order detail, live", () => {
     const before = reads();
     // when: an event; the server's next read has a new position
     queries.OrderDetail = read("POSITION-2");
-    hear("OrderLive", { orderEvents: event("O1") });
+    hear("OrderLive", { orderEvents: event(ORDER) });
     await waitFor(() => expect(reads()).toBe(before + 1));
-    hear("ShipmentLive", { shipmentEvents: event("SH1") });
+    hear("ShipmentLive", { shipmentEvents: shipmentEvent(ORDER) });
     await waitFor(() => expect(reads()).toBe(before + 2));
     // then
     expect(started("OrderLive")).toHaveLength(1);
@@ -99,5 +122,35 @@ describe("order detail, live", () => {
     await waitFor(() => expect(started("OrderLive")).toHaveLength(2));
     expect(started("OrderLive")[1][1]).toEqual({ after: "POSITION-2" });
     expect(started("ShipmentLive")).toHaveLength(1);
+  });
+
+  it("does not read again for events about other orders", async () => {
+    const { hear, reads, started } = renderOrder();
+    await waitFor(() => expect(started("ShipmentLive")).toHaveLength(1));
+    const before = reads();
+    // when: another order's event and a shipment of another order
+    hear("OrderLive", { orderEvents: event(OTHER) });
+    hear("ShipmentLive", { shipmentEvents: shipmentEvent(OTHER) });
+    await settled();
+    // then
+    expect(reads()).toBe(before);
+    // and its own order's event still does
+    hear("OrderLive", { orderEvents: event(ORDER) });
+    await waitFor(() => expect(reads()).toBe(before + 1));
+  });
+
+  it("reads once for a burst of events (on both subscriptions), however many", async () => {
+    const { hear, reads, started } = renderOrder();
+    await waitFor(() => expect(started("ShipmentLive")).toHaveLength(1));
+    const before = reads();
+    // when: ten events about the order (others' among them), and its shipment's
+    for (let n = 1; n <= 10; n++) {
+      hear("OrderLive", { orderEvents: event(n % 3 ? ORDER : OTHER, n) });
+    }
+    hear("ShipmentLive", { shipmentEvents: shipmentEvent(ORDER) });
+    await waitFor(() => expect(reads()).toBe(before + 1));
+    await settled();
+    // then
+    expect(reads()).toBe(before + 1);
   });
 });

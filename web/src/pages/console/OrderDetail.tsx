@@ -1,5 +1,5 @@
 import { useClient, useMutation, useQuery } from "@urql/preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { formatMoney, formatTime, humanize } from "../../format";
 import type { HoldReason, OrderDetailQuery } from "../../gql/graphql";
 import { Link } from "../../router";
@@ -11,7 +11,8 @@ import { ErrorNote, Loading } from "../../ui/states";
 import { TrackingForm } from "../../ui/TrackingForm";
 import { formatAddress } from "../shared/address";
 import { StatusBadge } from "../shared/StatusBadge";
-import { useSubscriptionFrom } from "../shared/subscribeFrom";
+import { eventOrderId, type OrderRelated } from "../shared/eventOrder";
+import { BURST_MS, useEventBursts } from "../shared/orderEventBursts";
 import {
   CancelOrderDocument,
   MarkDeliveredDocument,
@@ -50,11 +51,18 @@ export function OrderDetail({ id, readOnly = false }: { id: string; readOnly?: b
   // and keep it while the page reads again on each event; a refused one reads afresh.
   const position = result.stale ? undefined : result.data?.eventPosition;
   const reread = () => refetch({ requestPolicy: "network-only" });
-  const orderLive = useSubscriptionFrom(OrderLiveDocument, position, reread);
-  const shipmentLive = useSubscriptionFrom(ShipmentLiveDocument, position, reread);
-  useEffect(() => {
-    if (orderLive.data || shipmentLive.data) reread();
-  }, [orderLive.data, shipmentLive.data]);
+  // Only events about this order (its own, its fulfillment orders' and shipments'), and a
+  // burst of them (on either subscription) makes one read.
+  const thisOrder = result.data?.order?.id ?? id;
+  const later = useRef<number | undefined>(undefined);
+  const onBurst = (events: OrderRelated[]) => {
+    if (!events.some((event) => eventOrderId(event) === thisOrder)) return;
+    window.clearTimeout(later.current);
+    later.current = window.setTimeout(reread, BURST_MS);
+  };
+  useEffect(() => () => window.clearTimeout(later.current), []);
+  useEventBursts(OrderLiveDocument, "orderEvents", position, onBurst, reread);
+  useEventBursts(ShipmentLiveDocument, "shipmentEvents", position, onBurst, reread);
 
   if (result.fetching && !result.data) return <Loading what="the order" />;
   const order = result.data?.order;

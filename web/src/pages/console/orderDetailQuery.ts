@@ -97,8 +97,10 @@ export const OrderLiveDocument = graphql(`
     orderEvents(after: $after) {
       id
       topic
+      aggregateType
       aggregateId
       occurredAt
+      payload
     }
   }
 `);
@@ -108,8 +110,10 @@ export const ShipmentLiveDocument = graphql(`
     shipmentEvents(after: $after) {
       id
       topic
+      aggregateType
       aggregateId
       occurredAt
+      payload
     }
   }
 `);

@@ -28,10 +28,25 @@ export function useOrderEventBursts<E>(
   onBurst: (events: E[]) => Promise<unknown> | unknown,
   resync: () => void,
 ): E | undefined {
+  return useEventBursts(query, "orderEvents", after, onBurst, resync);
+}
+
+/**
+ * The same for any event subscription (`orderEvents`, `shipmentEvents`...): `field` names the
+ * subscription's root field. A page that re-reads its data on events (rather than changing
+ * rows in place) gets one re-read per burst instead of one per event.
+ */
+export function useEventBursts<F extends string, E>(
+  query: TypedDocumentNode<{ [K in F]: E }, { after?: string | null }>,
+  field: F,
+  after: string | undefined,
+  onBurst: (events: E[]) => Promise<unknown> | unknown,
+  resync: () => void,
+): E | undefined {
   // (keeps the position it started from; a refused one resyncs: see useSubscriptionFrom)
   const live = useSubscriptionFrom(query, after, resync, (heard: Heard<E> | undefined, data) => ({
     total: (heard?.total ?? 0) + 1,
-    events: [...(heard?.events ?? []), data.orderEvents].slice(-HEARD_KEPT),
+    events: [...(heard?.events ?? []), data[field]].slice(-HEARD_KEPT),
   }));
   const handlers = useRef({ onBurst, resync });
   handlers.current = { onBurst, resync };
