@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import { never } from "wonka";
 import { SessionContext } from "../../session";
 import { renderSignedIn } from "../../test-client";
+import { BURST_MS } from "../shared/orderEventBursts";
 import { Exceptions } from "./Exceptions";
 
 const staff = {
@@ -202,7 +203,22 @@ describe("exceptions page", () => {
 
 describe("exceptions page, live", () => {
   const at = (position: string) => ({ eventPosition: position, ...exceptionOrders() });
-  const event = { orderEvents: { id: "E1", topic: "order.exception", aggregateId: "O3", occurredAt: "2026-12-01T09:01:00Z" } };
+  /** An order event: `topic` of an order now `status` (and before `previous`, if it moved). */
+  const orderEvent = (n: number, topic: string, status: string, previous?: string) => ({
+    orderEvents: {
+      id: `E${n}`,
+      topic,
+      aggregateType: "order",
+      aggregateId: `0c4a9d6e-0000-4000-8000-00000000000${n % 10}`,
+      occurredAt: "2026-12-01T09:01:00Z",
+      payload: { order_id: `0c4a9d6e-0000-4000-8000-00000000000${n % 10}`, status, previous_status: previous },
+    },
+  });
+  const event = orderEvent(3, "ORDER_EXCEPTION", "EXCEPTION", "ALLOCATED");
+  /** Longer than a burst takes to become a read (so a read that would come has come). */
+  const settled = () => new Promise((done) => setTimeout(done, BURST_MS * 5));
+/** Long enough for the page to render what it heard (far shorter than a burst). */
+const aMoment = () => new Promise((done) => setTimeout(done, 0));
 
   function renderLive() {
     const queries: Record<string, unknown> = { ExceptionOrders: at("POSITION-OF-THE-READ") };
@@ -243,5 +259,37 @@ describe("exceptions page, live", () => {
     await waitFor(() => expect(reads()).toBe(before + 1));
     await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(2));
     expect(subscribed).toHaveBeenLastCalledWith("OrderLive", { after: "POSITION-2" });
+  });
+
+  it("reads once for a burst of events, however many", async () => {
+    const { subscribed, hear, reads } = renderLive();
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const before = reads();
+    // when: ten orders go into EXCEPTION (or come out) at once (each heard on its own)
+    for (let n = 1; n <= 10; n++) {
+      await aMoment();
+      hear("OrderLive", n % 2 ? orderEvent(n, "ORDER_EXCEPTION", "EXCEPTION", "ALLOCATED") : orderEvent(n, "ORDER_SHIPPED", "SHIPPED", "EXCEPTION"));
+    }
+    await waitFor(() => expect(reads()).toBe(before + 1));
+    await settled();
+    // then
+    expect(reads()).toBe(before + 1);
+  });
+
+  it("does not read again for events that cannot change the list", async () => {
+    const { subscribed, hear, reads } = renderLive();
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const before = reads();
+    // when: a new order, and orders (not listed) allocated, held, shipped
+    hear("OrderLive", orderEvent(1, "ORDER_CREATED", "RECEIVED"));
+    hear("OrderLive", orderEvent(2, "ORDER_ALLOCATED", "ALLOCATED", "RECEIVED"));
+    hear("OrderLive", orderEvent(4, "ORDER_HELD", "ON_HOLD", "ALLOCATED"));
+    hear("OrderLive", orderEvent(5, "ORDER_SHIPPED", "SHIPPED", "ALLOCATED"));
+    await settled();
+    // then
+    expect(reads()).toBe(before);
+    // and one taking an order out of EXCEPTION does
+    hear("OrderLive", orderEvent(6, "ORDER_RELEASED", "ALLOCATED", "EXCEPTION"));
+    await waitFor(() => expect(reads()).toBe(before + 1));
   });
 });

@@ -8,7 +8,8 @@ import { useSession } from "../../session";
 import { DataTable } from "../../ui/DataTable";
 import { problemOf } from "../../ui/mutationResult";
 import { ErrorNote, Loading } from "../../ui/states";
-import { useSubscriptionFrom } from "../shared/subscribeFrom";
+import { eventOrderId, type OrderRelated, payloadField } from "../shared/eventOrder";
+import { useEventBursts } from "../shared/orderEventBursts";
 import { RetryDispatchDocument } from "./fulfillmentSteps";
 import { OrderLiveDocument } from "./orderDetailQuery";
 
@@ -103,6 +104,25 @@ function reasonOf(fo: FulfillmentOrder): string {
   return words ? `${kind}: ${words}` : kind;
 }
 
+/**
+ * Whether an order event can change what the page lists (orders in EXCEPTION): one putting
+ * an order into EXCEPTION or taking one out (its payload's `status` / `previous_status`, as
+ * every order event carries them), `order.exception` itself, or any event about an order the
+ * page shows (`shown`: global ids). Others (a new order, an allocation or a hold of an order
+ * not listed...) cannot, and cost no read.
+ */
+export function changesExceptions(
+  event: OrderRelated & { topic: string },
+  shown: ReadonlySet<string>,
+): boolean {
+  if (event.topic === "ORDER_EXCEPTION") return true;
+  const payload = event.payload;
+  if (payloadField(payload, "status") === "EXCEPTION") return true;
+  if (payloadField(payload, "previous_status") === "EXCEPTION") return true;
+  const order = eventOrderId(event);
+  return order === undefined || shown.has(order);
+}
+
 /** A listed row, marked while its retry waits for the carrier or after it was refused again. */
 export type ListedRow = ExceptionRow & { retry?: "retrying" | "refused again" };
 
@@ -179,17 +199,22 @@ export function Exceptions() {
   });
   const refresh = () => refetch({ requestPolicy: "network-only" });
   // From the read's position (a cached read's may be too old: it waits for the server's),
-  // kept while the page reads again on each event; a refused one reads afresh.
-  const orderLive = useSubscriptionFrom(
+  // kept while the page reads again; a refused one reads afresh. One read per burst of
+  // events, and only for a burst with an event that can change the list.
+  const shown = new Set([
+    ...(result.data?.orders.edges.map((edge) => edge.node.id) ?? []),
+    ...Object.values(retried).map((r) => r.row.order.id),
+  ]);
+  useEventBursts(
     OrderLiveDocument,
+    "orderEvents",
     result.stale ? undefined : result.data?.eventPosition,
+    (events) => {
+      if (events.some((event) => changesExceptions(event, shown))) refresh();
+      if (waiting.length) checkParts({ requestPolicy: "network-only" });
+    },
     refresh,
   );
-  useEffect(() => {
-    if (!orderLive.data) return;
-    refresh();
-    if (waiting.length) checkParts({ requestPolicy: "network-only" });
-  }, [orderLive.data]);
   useEffect(() => {
     if (!waiting.length) return;
     const timer = setInterval(() => checkParts({ requestPolicy: "network-only" }), RETRY_CHECK_MS);

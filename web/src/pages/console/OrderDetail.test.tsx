@@ -75,6 +75,8 @@ const shipmentEvent = (order: string) => ({
 
 /** Longer than a burst takes to become a read (so a read that would come has come). */
 const settled = () => new Promise((done) => setTimeout(done, BURST_MS * 5));
+/** Long enough for the page to render what it heard (far shorter than a burst). */
+const aMoment = () => new Promise((done) => setTimeout(done, 0));
 
 function renderOrder() {
   const queries: Record<string, unknown> = { OrderDetail: read("POSITION-OF-THE-READ") };
@@ -145,6 +147,7 @@ describe("order detail, live", () => {
     const before = reads();
     // when: ten events about the order (others' among them), and its shipment's
     for (let n = 1; n <= 10; n++) {
+      await aMoment(); // (each heard on its own, not batched into one render)
       hear("OrderLive", { orderEvents: event(n % 3 ? ORDER : OTHER, n) });
     }
     hear("ShipmentLive", { shipmentEvents: shipmentEvent(ORDER) });

@@ -36,8 +36,8 @@ export function useOrderEventBursts<E>(
  * subscription's root field. A page that re-reads its data on events (rather than changing
  * rows in place) gets one re-read per burst instead of one per event.
  */
-export function useEventBursts<F extends string, E>(
-  query: TypedDocumentNode<{ [K in F]: E }, { after?: string | null }>,
+export function useEventBursts<D, F extends keyof D & string, E extends D[F] = D[F]>(
+  query: TypedDocumentNode<D, { after?: string | null }>,
   field: F,
   after: string | undefined,
   onBurst: (events: E[]) => Promise<unknown> | unknown,
@@ -46,7 +46,7 @@ export function useEventBursts<F extends string, E>(
   // (keeps the position it started from; a refused one resyncs: see useSubscriptionFrom)
   const live = useSubscriptionFrom(query, after, resync, (heard: Heard<E> | undefined, data) => ({
     total: (heard?.total ?? 0) + 1,
-    events: [...(heard?.events ?? []), data[field]].slice(-HEARD_KEPT),
+    events: [...(heard?.events ?? []), data[field] as E].slice(-HEARD_KEPT),
   }));
   const handlers = useRef({ onBurst, resync });
   handlers.current = { onBurst, resync };
