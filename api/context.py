@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from strawberry.dataloader import DataLoader
 
 from api.database import RequestDatabase
 from api.errors import PublicError, statement_values_hidden
+from api.events.position import now_millis
 from tenants.errors import AuthenticationError
 from tenants.key_cache import VERIFIED
 from tenants.scope import TenantScope
@@ -53,7 +53,7 @@ class Context:
     """Where invitation links point (the public URL, else the request's own)."""
     invitation_hours: int = 72
     """How long an invitation link works (a setting)."""
-    started_ms: int = field(default_factory=lambda: time.time_ns() // 1_000_000)
+    started_ms: int = field(default_factory=now_millis)
     """When the request (a WebSocket: the connection) started, before any of its reads."""
     preloaded: dict[Hashable, dict[Any, Any]] = field(default_factory=dict)
     """Relations looked ahead with a page (api/lookahead.py): store -> key -> value."""

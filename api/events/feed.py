@@ -11,6 +11,7 @@ import anyio.to_thread
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.errors import PublicError
+from api.events.position import now_millis
 from api.events.types import Event
 from domain.outbox.queries import events_after, id_floor
 from tenants.scope import TenantScope
@@ -56,7 +57,7 @@ class EventFeed:
         self.session_factory = session_factory
         self.scope = scope
         self.prefixes = tuple(prefixes)
-        self.start = id_floor(_millis() if after_millis is None else after_millis - SETTLE_MS)
+        self.start = id_floor(now_millis() if after_millis is None else after_millis - SETTLE_MS)
         self.polled = False
         self.sent: set[uuid.UUID] = set()
         self.key_checked_at: float | None = None
@@ -68,7 +69,7 @@ class EventFeed:
         found inactive.
         """
         # the first poll reads from the start, however far back a position put it
-        settled = id_floor(_millis() - SETTLE_MS)
+        settled = id_floor(now_millis() - SETTLE_MS)
         floor = max(self.start, settled) if self.polled else self.start
         self.sent = {event_id for event_id in self.sent if event_id > floor}
         fresh: list[Event] = []
@@ -110,7 +111,3 @@ class EventFeed:
             for event in await anyio.to_thread.run_sync(self.poll):
                 yield event
             await anyio.sleep(interval)
-
-
-def _millis() -> int:
-    return time.time_ns() // 1_000_000
