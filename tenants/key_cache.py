@@ -1,27 +1,31 @@
 """API keys verified a moment ago, remembered so a request need not read its key again.
 
 A hit skips the key's own transaction (tenant setting, lookup, commit). Entries live
-`SECONDS` at most and are dropped at once when this process revokes the key; a key
-revoked by another process (another `crossdock serve` worker, the `crossdock keys revoke`
-command) keeps working here for at most `SECONDS`. Only accepted keys are remembered,
-under the digest of the key (never the key itself); `SIZE` bounds the memory.
+`SECONDS` at most. A revocation is published as an invalidation (caching/invalidation.py)
+once it commits: this process forgets the key at once, and so does every other process
+that listens (Redis pub/sub), before it next answers from memory. A process that missed
+the news (no Redis, a dropped connection) still refuses the key within `SECONDS`. Only
+accepted keys are remembered, under the digest of the key (never the key itself); `SIZE`
+bounds the memory.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from caching.invalidation import INVALIDATIONS, Invalidations
+from caching.ttl_lru import TtlLru
 from tenants.keys import hash_key
 from tenants.scope import TenantScope
 
 SECONDS = 5.0
 SIZE = 4096
+REVOKED = "api-key-revoked"
+"""Invalidation topic: the message is the revoked key's id."""
 
 
 class VerifiedKeys:
@@ -32,38 +36,28 @@ class VerifiedKeys:
         seconds: float = SECONDS,
         size: int = SIZE,
         clock: Callable[[], float] = time.monotonic,
+        invalidations: Invalidations = INVALIDATIONS,
     ) -> None:
-        self.seconds, self.size, self.clock = seconds, size, clock
-        self._entries: OrderedDict[str, tuple[float, TenantScope]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._entries: TtlLru[str, TenantScope] = TtlLru(seconds, size, clock)
+        self._invalidations = invalidations
 
     def get(self, plaintext: str) -> TenantScope | None:
-        """The scope `plaintext` was verified for, if that was less than `seconds` ago."""
-        digest = hash_key(plaintext)
-        with self._lock:
-            entry = self._entries.get(digest)
-            if entry is None:
-                return None
-            if self.clock() >= entry[0]:
-                del self._entries[digest]
-                return None
-            self._entries.move_to_end(digest)
-            return entry[1]
+        """The scope `plaintext` was verified for, if that was less than `seconds` ago and
+        no revocation of it has reached this process since."""
+        self._invalidations.catch_up()
+        return self._entries.get(hash_key(plaintext))
 
-    def put(self, plaintext: str, scope: TenantScope) -> None:
-        """Remember a key just verified."""
-        digest = hash_key(plaintext)
-        with self._lock:
-            self._entries[digest] = (self.clock() + self.seconds, scope)
-            self._entries.move_to_end(digest)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+    def put(self, plaintext: str, scope: TenantScope, since: int | None = None) -> None:
+        """Remember a key just verified (unless a key was forgotten since `since`)."""
+        self._entries.put(hash_key(plaintext), scope, since)
 
     def forget(self, key_id: uuid.UUID) -> None:
-        """Drop the key with this id (revoked)."""
-        with self._lock:
-            for digest in [d for d, (_, s) in self._entries.items() if s.key_id == key_id]:
-                del self._entries[digest]
+        """Drop the key with this id (revoked); other keys stay."""
+        self._entries.forget_where(lambda _, scope: scope.key_id == key_id)
+
+    def clear(self) -> None:
+        """Drop every key (revocations may have been missed)."""
+        self._entries.clear()
 
     def authenticate(
         self, session: Session, plaintext: str | None, check: Callable[..., TenantScope]
@@ -73,11 +67,22 @@ class VerifiedKeys:
             scope = self.get(plaintext)
             if scope is not None:
                 return scope
+        # A revocation heard while the key is checked may postdate the read: not remembered.
+        since = self._entries.generation
         scope = check(session, plaintext)
         assert plaintext is not None  # a missing key never passes the check
-        self.put(plaintext, scope)
+        self._invalidations.catch_up()
+        self.put(plaintext, scope, since)
         return scope
+
+
+def announce_revoked(key_id: uuid.UUID) -> None:
+    """Tell this process and the others that `key_id` is revoked (after it commits)."""
+    INVALIDATIONS.publish(REVOKED, str(key_id))
 
 
 VERIFIED = VerifiedKeys()
 """This process's verified keys (the API's; `tenants.service.authenticate` itself reads)."""
+INVALIDATIONS.subscribe(
+    REVOKED, lambda message: VERIFIED.forget(uuid.UUID(message)), lambda: VERIFIED.clear()
+)

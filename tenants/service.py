@@ -14,7 +14,7 @@ from persistence.base import new_id, utcnow
 from persistence.unit_of_work import UnitOfWork, bind_tenant
 from tenants import keys
 from tenants.errors import AuthenticationError, NotFoundError, TenantError, TenantErrorCode
-from tenants.key_cache import VERIFIED
+from tenants.key_cache import VERIFIED, announce_revoked
 from tenants.models import CODE_MAX, NAME_MAX, ApiKey, Client, KeyKind, Provider, Supplier
 from tenants.scope import TenantScope
 from tenants.scopes import ADMIN, DEFAULT_SCOPES, KIND_SCOPES, SCOPES, effective_scopes
@@ -116,15 +116,16 @@ def create_api_key(
 def revoke_api_key(uow: TenantUnitOfWork, key_id: uuid.UUID) -> ApiKey:
     """Revoke one of the caller's visible keys; revoking twice keeps the first time.
 
-    This process forgets the key as verified now and again once the revocation commits
-    (a request verifying it in between would otherwise remember it for key_cache.SECONDS).
+    This process forgets the key as verified now; once the revocation commits, every
+    process is told to (tenants/key_cache.py), this one included (a request verifying the
+    key in between would otherwise remember it for key_cache.SECONDS).
     """
     key = uow.get_or_not_found(ApiKey, key_id, "API key", lock=True)
     if key.revoked_at is None:
         key.revoked_at = utcnow()
         uow.flush()
         VERIFIED.forget(key_id)
-        event.listen(uow.session, "after_commit", lambda _: VERIFIED.forget(key_id), once=True)
+        event.listen(uow.session, "after_commit", lambda _: announce_revoked(key_id), once=True)
     return key
 
 

@@ -23,6 +23,10 @@ FORBIDDEN = {
     "adapters": {"api", "workers", "services", "crossdock", "strawberry", "starlette", "dramatiq"},
     "api": {"persistence", "workers", "adapters"},
     "workers": {"api", "crossdock", "adapters", "strawberry", "starlette"},
+    "caching": {
+        "api", "workers", "crossdock", "services", "adapters", "domain", "tenants",
+        "persistence", "strawberry", "starlette", "dramatiq", "sqlalchemy", "redis",
+    },
     "telemetry": {
         "api", "workers", "crossdock", "services", "adapters", "domain", "tenants",
         "persistence", "strawberry", "starlette", "dramatiq", "sqlalchemy",

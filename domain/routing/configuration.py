@@ -3,26 +3,27 @@
 Every new order reads its client's rules and the live warehouses before it can be routed;
 they change seldom (a rule set saved, a warehouse made, renamed or archived), so each
 process remembers them for `SECONDS`. A change flushed by any session of this process
-drops its provider's entries at once and again when it commits, so this process never
-routes on what it has itself replaced; a change made by another process (another
-`crossdock serve` worker, a background worker, the CLI) is seen here within `SECONDS`.
-Entries are keyed on the provider, the client and what the caller may see (its kind, its
-client and supplier), so a caller only ever gets what its own query would return. `SIZE`
-bounds the memory.
+drops its provider's entries at once; when it commits, the change is published as an
+invalidation (caching/invalidation.py), so this process and every other one that listens
+(Redis pub/sub: other `crossdock serve` workers, background workers) drop that provider's
+entries before they next answer from memory. A process that missed the news (no Redis, a
+dropped connection) sees the change within `SECONDS`. Entries are keyed on the provider,
+the client and what the caller may see (its kind, its client and supplier), so a caller
+only ever gets what its own query would return. `SIZE` bounds the memory.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from caching.invalidation import INVALIDATIONS, Invalidations
+from caching.ttl_lru import TtlLru
 from domain.catalog.models import Warehouse
 from domain.routing.models import RoutingRuleSet
 from domain.routing.network import Place, live_places
@@ -32,6 +33,8 @@ from tenants.unit_of_work import TenantUnitOfWork
 
 SECONDS = 5.0
 SIZE = 4096
+CHANGED = "routing-configuration-changed"
+"""Invalidation topic: the message is the ids of the providers whose configuration changed."""
 _CHANGED = "routing_configuration_changed"
 """`Session.info` key: the providers whose configuration a flush of the session changed."""
 
@@ -47,50 +50,65 @@ class RoutingConfigurations:
         seconds: float = SECONDS,
         size: int = SIZE,
         clock: Callable[[], float] = time.monotonic,
+        invalidations: Invalidations = INVALIDATIONS,
     ) -> None:
-        self.seconds, self.size, self.clock = seconds, size, clock
-        self._entries: OrderedDict[Key, tuple[float, Configuration]] = OrderedDict()
-        self._lock = threading.Lock()
-        self._generation = 0
-        """Bumped by every `forget`: a read that began before one is not remembered."""
-        self.hits = self.misses = 0
+        self._entries: TtlLru[Key, Configuration] = TtlLru(seconds, size, clock)
+        self._invalidations = invalidations
+
+    @property
+    def hits(self) -> int:
+        """Configurations answered from memory."""
+        return self._entries.hits
+
+    @property
+    def misses(self) -> int:
+        """Configurations read from the database."""
+        return self._entries.misses
 
     def of(self, uow: TenantUnitOfWork, client_id: uuid.UUID) -> Configuration:
         """The client's rules in force and live places, read unless read a moment ago."""
         scope = uow.scope
         key = (scope.provider_id, scope.kind, scope.client_id, scope.supplier_id, client_id)
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None and self.clock() < entry[0]:
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return entry[1]
-            self.misses += 1
-            generation = self._generation
+        self._invalidations.catch_up()
+        remembered = self._entries.get(key)
+        if remembered is not None:
+            return remembered
+        since = self._entries.generation
         # Read before the clock is taken: an entry never outlives its read by more than
         # `seconds`.
         configuration = (active_rule_set(uow, client_id), tuple(live_places(uow, [client_id])))
-        with self._lock:
-            if generation != self._generation or _CHANGED in uow.session.info:
-                # A change was flushed meanwhile (this read may predate it), or this very
-                # transaction made one the others must not see before it commits.
-                return configuration
-            self._entries[key] = (self.clock() + self.seconds, configuration)
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        # A change forgotten meanwhile (here or heard from elsewhere) may postdate this
+        # read; and this very transaction's change must not be seen before it commits.
+        self._invalidations.catch_up()
+        if _CHANGED not in uow.session.info:
+            self._entries.put(key, configuration, since)
         return configuration
 
     def forget(self, provider_ids: set[uuid.UUID]) -> None:
         """Drop every entry of these providers (their warehouses or rules changed)."""
-        with self._lock:
-            self._generation += 1
-            for key in [key for key in self._entries if key[0] in provider_ids]:
-                del self._entries[key]
+        self._entries.forget_where(lambda key, _: key[0] in provider_ids)
+
+    def clear(self) -> None:
+        """Drop every entry (changes may have been missed)."""
+        self._entries.clear()
+
+
+def announce_changed(provider_ids: set[uuid.UUID]) -> None:
+    """Tell this process and the others that these providers' configurations changed."""
+    INVALIDATIONS.publish(CHANGED, " ".join(sorted(str(p) for p in provider_ids)))
+
+
+def _providers(message: str) -> set[uuid.UUID]:
+    return {uuid.UUID(part) for part in message.split()}
 
 
 CONFIGURATIONS = RoutingConfigurations()
 """This process's remembered routing configurations."""
+INVALIDATIONS.subscribe(
+    CHANGED,
+    lambda message: CONFIGURATIONS.forget(_providers(message)),
+    lambda: CONFIGURATIONS.clear(),
+)
 
 
 @event.listens_for(Session, "after_flush")
@@ -112,7 +130,7 @@ def _committed(session: Session) -> None:
     # A request may have read the old rows between the flush and the commit.
     changed = session.info.pop(_CHANGED, None)
     if changed:
-        CONFIGURATIONS.forget(changed)
+        announce_changed(changed)
 
 
 @event.listens_for(Session, "after_rollback")

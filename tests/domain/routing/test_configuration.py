@@ -153,3 +153,47 @@ def test_each_caller_view_and_each_tenant_has_its_own_entries(database, clock):
     own = {place.id for place in other_view[1]}
     assert own == set(other.warehouses.values())
     assert not own & {place.id for place in provider_view[1]}
+
+
+def _rename_elsewhere(database: TestDatabase, warehouse_id, code: str) -> None:
+    """A change by another process: no session of this one hears of it."""
+    table = Warehouse.__table__
+    engine = make_engine(database.admin_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(update(table).where(table.c.id == warehouse_id).values(code=code))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def transport(monkeypatch):
+    """A transport whose inbox stands for what other processes publish."""
+    from caching.invalidation import INVALIDATIONS
+    from tests.caching.test_invalidation import RecordingTransport
+
+    recording = RecordingTransport(INVALIDATIONS)
+    monkeypatch.setattr(INVALIDATIONS, "transport", recording)
+    return recording
+
+
+def test_a_change_published_elsewhere_drops_only_its_providers_entries(database, clock, transport):
+    # given: two providers' configurations remembered here
+    world = make_order_world(database)
+    other = make_order_world(database, "Contoso")
+    _configuration(database, world.tenant.scope, world)
+    _configuration(database, other.tenant.scope, other)
+    # when: another process renames WH-A and publishes the change
+    _rename_elsewhere(database, world.warehouses["WH-A"], "WH-Z")
+    transport.inbox.append((configuration.CHANGED, str(world.tenant.provider_id)))
+    changed = _codes(_configuration(database, world.tenant.scope, world)[1])
+    _configuration(database, other.tenant.scope, other)
+    # then: the changed provider is read again at once; the other one is not
+    assert changed == {"WH-Z", "WH-B"}
+    assert (configuration.CONFIGURATIONS.hits, configuration.CONFIGURATIONS.misses) == (1, 3)
+
+
+def test_a_committed_change_is_published_to_the_other_processes(database, clock, transport):
+    world = make_order_world(database)
+    make_warehouse(database, world.tenant, "WH-C")
+    assert (configuration.CHANGED, str(world.tenant.provider_id)) in transport.sent

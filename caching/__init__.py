@@ -1,0 +1,1 @@
+"""Process-local caches and the broadcast that keeps every process's caches honest."""
