@@ -7,25 +7,30 @@ one call, so a receipt of 10,000 lines costs a few calls, each with the latest n
 
 from __future__ import annotations
 
+import logging
 import uuid
 
-from domain.channels.adapter import ChannelError, ShipmentReport
+from domain.channels.adapter import ChannelError, PermanentChannelError, ShipmentReport
 from domain.channels.connections import build_channel, close_channel
-from domain.channels.failures import clear_error
+from domain.channels.failures import clear_error, sync_failed
 from domain.channels.models import ChannelConnection, ChannelOrder
 from domain.channels.payloads import from_payload
 from domain.channels.syncs import (
+    StockBatch,
     dirty_stock,
     mark_stock_changed,
     orders_from_channels,
     stock_connections,
     stock_pushed,
+    stock_refused,
 )
 from domain.outbox.consumption import first_time, first_times, processed_pairs
 from domain.outbox.models import OutboxEvent
 from persistence.base import utcnow
 from services.channel_imports import fail
 from tenants.unit_of_work import UnitFactory
+
+log = logging.getLogger("crossdock.channels")
 
 PUSH_BATCH = 250
 """Products one stock call carries; more dirty ones go in the next call."""
@@ -163,7 +168,11 @@ def note_stock_changes(
 
 
 def push_stock(new_unit: UnitFactory, connection_id: uuid.UUID) -> bool:
-    """Send the connection's dirty stock in one call; whether more is dirty (push again)."""
+    """Send the connection's dirty stock in one call; whether more is dirty (push again).
+
+    A refusal for good (a 4xx that is not throttling) is recorded, and the products it
+    carried are no longer dirty; a transient failure is raised for the actor to retry.
+    """
     with new_unit() as uow:
         connection = uow.get(ChannelConnection, connection_id)
         if connection is None or not connection.sync_inventory:
@@ -175,6 +184,8 @@ def push_stock(new_unit: UnitFactory, connection_id: uuid.UUID) -> bool:
     try:
         if batch.levels:
             channel.set_stock(batch.levels)
+    except PermanentChannelError as error:
+        return _refused(new_unit, connection_id, batch, error)
     except ChannelError as error:
         fail(new_unit, connection_id, "stock push", error)
         raise
@@ -187,5 +198,22 @@ def push_stock(new_unit: UnitFactory, connection_id: uuid.UUID) -> bool:
         more = stock_pushed(uow, connection, batch)
         if batch.levels:  # the shop took them
             clear_error(connection)
+        uow.commit()
+    return more
+
+
+def _refused(
+    new_unit: UnitFactory, connection_id: uuid.UUID, batch: StockBatch, error: ChannelError
+) -> bool:
+    """Record a push the shop refused for good, with its marks cleared, in one transaction
+    (a poll must not send it again); whether more is dirty. The next batch refused alike
+    (bad credentials refuse them all) is shown but not told again."""
+    log.warning("channel %s: stock push refused: %s", connection_id, error.message)
+    with new_unit() as uow:
+        connection = uow.get(ChannelConnection, connection_id, lock=True)
+        if connection is None:
+            return False
+        sync_failed(uow, connection, "stock push", error, once=True)
+        more = stock_refused(uow, connection, batch)
         uow.commit()
     return more

@@ -109,7 +109,11 @@ def sync_channel(provider_id: str, event_id: str) -> None:
 @dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
 def report_channel_shipment(provider_id: str, event_ids: str | list[str]) -> None:
     """Tell the shops of a batch of shipments, with carrier and tracking, once per order;
-    the shipments of orders no shop sent are marked done in one transaction."""
+    the shipments of orders no shop sent are marked done in one transaction.
+
+    A shop that refuses a report for good (a 4xx that is not throttling) has it recorded
+    once, and the event is marked done; throttling, 5xx and timeouts are retried.
+    """
     to_report, unreadable = try_batch(
         event_ids_of(event_ids),
         lambda batch: shipments_to_report(
@@ -120,6 +124,10 @@ def report_channel_shipment(provider_id: str, event_ids: str | list[str]) -> Non
     for event_id in to_report:  # one shop's failure does not hold back the others' reports
         try:
             report_shipment(lambda: unit_of_work(provider_id), event_id)
+        except PermanentChannelError:
+            # refused for good (recorded and told by report_shipment): done, or the
+            # redelivery sweep would send it to the shop again and again
+            log.warning("a shop refused the shipment of event %s; not sent again", event_id)
         except ChannelError as error:
             failure = failure or error
             continue

@@ -70,9 +70,15 @@ def import_failed(
 
 
 def sync_failed(
-    uow: TenantUnitOfWork, connection: ChannelConnection, work: str, error: ChannelError
+    uow: TenantUnitOfWork,
+    connection: ChannelConnection,
+    work: str,
+    error: ChannelError,
+    *,
+    once: bool = False,
 ) -> None:
-    """A call to the shop failed (`channel.sync_failed`); `work` says which."""
+    """A call to the shop failed (`channel.sync_failed`); `work` says which. With `once`,
+    an error that is already the connection's last is not told again."""
     message = f"{work}: {error.message}"[:ERROR_MAX]
     record_error(
         uow,
@@ -80,6 +86,7 @@ def sync_failed(
         Topic.CHANNEL_SYNC_FAILED,
         message,
         {"work": work, "message": message, "transient": isinstance(error, TransientChannelError)},
+        tell=not (once and connection.last_error == message),
     )
 
 

@@ -199,6 +199,25 @@ def dirty_stock(uow: TenantUnitOfWork, connection: ChannelConnection, limit: int
 def stock_pushed(uow: TenantUnitOfWork, connection: ChannelConnection, batch: StockBatch) -> bool:
     """Clear the marks the push sent (a mark made since stays); whether any product is dirty."""
     now = utcnow()
+    for row in _clear_marks(uow, batch):
+        row.pushed_quantity = batch.marks[row.id][1]
+        row.pushed_at = now
+    connection.stock_pushes += 1
+    uow.flush()
+    return _still_dirty(uow, connection)
+
+
+def stock_refused(uow: TenantUnitOfWork, connection: ChannelConnection, batch: StockBatch) -> bool:
+    """Clear the marks of a push the shop refused for good, so that no poll sends it again
+    (a later change of a product, or a full stock push, sends it anew); what was last
+    pushed stays as it was. Whether any product is still dirty."""
+    _clear_marks(uow, batch)
+    uow.flush()
+    return _still_dirty(uow, connection)
+
+
+def _clear_marks(uow: TenantUnitOfWork, batch: StockBatch) -> list[ChannelStockPush]:
+    """The batch's push rows, locked, each clean unless marked again since it was read."""
     rows = uow.scalars(
         uow.select(ChannelStockPush)
         .where(ChannelStockPush.id.in_(list(batch.marks)))
@@ -206,13 +225,12 @@ def stock_pushed(uow: TenantUnitOfWork, connection: ChannelConnection, batch: St
         .execution_options(populate_existing=True)
     ).all()
     for row in rows:
-        seen, quantity = batch.marks[row.id]
-        if row.dirty_since == seen:
+        if row.dirty_since == batch.marks[row.id][0]:
             row.dirty_since = None
-        row.pushed_quantity = quantity
-        row.pushed_at = now
-    connection.stock_pushes += 1
-    uow.flush()
+    return list(rows)
+
+
+def _still_dirty(uow: TenantUnitOfWork, connection: ChannelConnection) -> bool:
     left = uow.scalar(
         uow.select(ChannelStockPush, ChannelStockPush.id)
         .where(

@@ -119,13 +119,13 @@ def test_a_throttled_shipment_report_is_retried_after_the_shops_delay(world):
     assert processed(world, event_id, "report_channel_shipment")
 
 
-def test_a_refused_shipment_report_is_recorded_and_not_retried(world):
+def test_a_refused_shipment_report_is_recorded_and_done(world):
     # given a shipped order whose shop order was deleted (WooCommerce answers 404)
     connection_id, event_id = shipped_event(world)
     world.shop.orders.clear()
-    # when the actor runs
-    with pytest.raises(PermanentChannelError):
-        actors.report_channel_shipment(str(world.tenant.provider_id), event_id)
+    # when the actor runs, it is not retried: the event is done
+    actors.report_channel_shipment(str(world.tenant.provider_id), event_id)
+    assert processed(world, event_id, "report_channel_shipment")
     # then the error is the connection's last, and the provider is told it will not work
     assert "report shipment" in (world.connection(connection_id).last_error or "")
     assert "404" in (world.connection(connection_id).last_error or "")
