@@ -11,7 +11,7 @@ import anyio.to_thread
 from sqlalchemy.orm import Session, sessionmaker
 
 from api.errors import PublicError
-from api.events.position import now_millis
+from api.events.position import now_millis, position_at
 from api.events.types import Event
 from domain.outbox.queries import events_after, id_floor
 from tenants.scope import TenantScope
@@ -37,6 +37,10 @@ class EventFeed:
     starts `SETTLE_MS` before that moment instead, so an event that committed after a
     page's read, or was still committing during it, is delivered; an event the read
     already reflected may be delivered too (the page re-reads what it names).
+
+    Each event carries the position of the poll that found it: a feed started from it
+    delivers every event this one has not delivered yet (so a subscriber whose connection
+    dropped resumes from the newest event it heard, not from its first read).
     """
 
     key_recheck_seconds: float = 5.0
@@ -69,10 +73,13 @@ class EventFeed:
         found inactive.
         """
         # the first poll reads from the start, however far back a position put it
-        settled = id_floor(now_millis() - SETTLE_MS)
+        moment = now_millis()
+        settled = id_floor(moment - SETTLE_MS)
         floor = max(self.start, settled) if self.polled else self.start
         self.sent = {event_id for event_id in self.sent if event_id > floor}
         fresh: list[Event] = []
+        # a feed from this moment reads from `settled` on, as this one does from now on
+        position = position_at(moment)
         with TenantUnitOfWork(self.session_factory, self.scope) as uow:
             self._check_key(uow)
             cursor = floor
@@ -81,7 +88,7 @@ class EventFeed:
                 for row in rows:
                     if row.id not in self.sent:
                         self.sent.add(row.id)
-                        fresh.append(Event.from_row(row))
+                        fresh.append(Event.from_row(row, position))
                 if len(rows) < PAGE:
                     break
                 cursor = rows[-1].id

@@ -24,10 +24,16 @@ class Event:
     payload: JSON = strawberry.field(  # type: ignore[valid-type]
         description="What happened, in the same shape as the webhook body's `data`."
     )
+    position: str = strawberry.field(
+        description="Where the subscription stood when it delivered this event (opaque, "
+        "like `Query.eventPosition`): subscribing again with it as `after` (a dropped "
+        "connection) hears every event after this one, and may repeat those of the few "
+        "seconds before it; valid for 10 minutes."
+    )
 
     @classmethod
-    def from_row(cls, row: OutboxEvent) -> Self:
-        """The event as the API shows it."""
+    def from_row(cls, row: OutboxEvent, position: str) -> Self:
+        """The event as the API shows it, delivered at `position`."""
         payload: Any = row.payload
         return cls(
             id=strawberry.ID(str(row.id)),
@@ -36,4 +42,5 @@ class Event:
             aggregate_id=strawberry.ID(str(row.aggregate_id)),
             occurred_at=row.created_at,
             payload=payload,
+            position=position,
         )

@@ -38,7 +38,9 @@ def subscribed_after(app, key: str, field: str, after: str | None):
     with app.websocket_connect("/graphql", subprotocols=PROTOCOL) as ws:
         ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}})
         assert ws.receive_json() == {"type": "connection_ack"}
-        document = f"subscription($after: String) {{ {field}(after: $after) {{ id topic }} }}"
+        document = (
+            f"subscription($after: String) {{ {field}(after: $after) {{ id topic position }} }}"
+        )
         payload = {"query": document, "variables": {"after": after}}
         ws.send_json({"id": "1", "type": "subscribe", "payload": payload})
         yield ws
@@ -115,6 +117,53 @@ def test_events_within_the_settle_window_before_the_read_are_delivered(
         received = next_event(ws, "orderEvents")["id"]
     # then: delivered again, which is why the board re-reads what an event names
     assert received == str(just_before)
+
+
+@pytest.mark.parametrize(("field", "topic"), FIELDS_AND_TOPICS)
+def test_resubscribing_from_the_newest_events_position_resumes_without_replaying_the_rest(
+    app, gql, database, field, topic
+):
+    # given: a subscription from a read that heard one event, then (past the settle window)
+    # another, and a connection that dropped after it
+    tenant = make_tenant(database)
+    first_read = read_position(gql, tenant.key)
+    with subscribed_after(app, tenant.key, field, first_read) as ws:
+        [early] = record_events(database, tenant, 1, topic)
+        heard_early = next_event(ws, field)
+        time.sleep(PAST_SETTLE_S)
+        [newest] = record_events(database, tenant, 1, topic)
+        heard_newest = next_event(ws, field)
+    assert [heard_early["id"], heard_newest["id"]] == [str(early), str(newest)]
+    assert heard_newest["position"] not in {first_read, heard_early["position"]}
+    # when: an event while disconnected, and the subscription resumed from the newest position
+    [missed] = record_events(database, tenant, 1, topic)
+    time.sleep(PAST_SETTLE_S)  # past the settle window: "from now" would miss it
+    with subscribed_after(app, tenant.key, field, heard_newest["position"]) as ws:
+        received = [next_event(ws, field)["id"]]
+        if received[-1] != str(missed):  # the newest may come again (the settle window)
+            received.append(next_event(ws, field)["id"])
+    # then: what was missed comes, and what came long before the newest does not again
+    assert received[-1] == str(missed)
+    assert str(early) not in received
+    # (from the first read, the early one would have come first)
+    with subscribed_after(app, tenant.key, field, first_read) as ws:
+        assert next_event(ws, field)["id"] == str(early)
+
+
+def test_events_found_by_one_poll_share_its_position_and_later_polls_move_it_on(app, gql, database):
+    # given
+    tenant = make_tenant(database)
+    position = read_position(gql, tenant.key)
+    record_events(database, tenant, 2)
+    # when: both found by the first poll, then one more later
+    with subscribed_after(app, tenant.key, "orderEvents", position) as ws:
+        time.sleep(LISTENING_S)
+        first, second = next_event(ws, "orderEvents"), next_event(ws, "orderEvents")
+        record_events(database, tenant, 1)
+        third = next_event(ws, "orderEvents")
+    # then
+    assert first["position"] == second["position"] != third["position"]
+    assert third["position"] != position
 
 
 @pytest.mark.parametrize(
