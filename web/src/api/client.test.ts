@@ -1,16 +1,35 @@
 import { describe, expect, it } from "vitest";
-import { connectionWatch, endsForRights } from "./client";
+import { endsForRights, resumingPayload } from "./client";
 
-describe("the subscription socket's connections", () => {
-  it("count as reconnections only after a connection was lost, not after the lazy close", () => {
-    const watch = connectionWatch();
-    expect(watch.connected()).toBe(false); // the first
-    watch.closed(1000); // nothing listened any more: closed on purpose
-    expect(watch.connected()).toBe(false);
-    watch.closed(1006); // the server went away
-    watch.closed(undefined); // and a retry failed before it came back
-    expect(watch.connected()).toBe(true);
-    expect(watch.connected()).toBe(false); // told once
+describe("a subscription's payload after a lost connection", () => {
+  const event = (position: unknown) => ({ data: { orderEvents: { id: "E1", position } } });
+
+  it("carries the newest position heard as after, so it resumes there, not at its first read", () => {
+    const request = { query: "subscription", variables: { after: "FIRST-READ" } };
+    const { payload, heard } = resumingPayload(request);
+    expect(payload.variables).toEqual({ after: "FIRST-READ" });
+    heard(event("P1"));
+    heard(event("P2"));
+    expect(payload.variables).toEqual({ after: "P2" });
+    expect(request.variables.after).toBe("FIRST-READ"); // the page's own request unchanged
+  });
+
+  it("keeps its position through messages without one (errors, events asked without it)", () => {
+    const { payload, heard } = resumingPayload({ query: "s", variables: { after: "P1" } });
+    heard({ data: null, errors: [{ message: "refused" }] });
+    heard({ data: { orderEvents: { id: "E2" } } });
+    heard(event(42));
+    heard(null);
+    expect(payload.variables).toEqual({ after: "P1" });
+  });
+
+  it("leaves a subscription without an after variable as it is (it starts from now)", () => {
+    const { payload, heard } = resumingPayload({ query: "s", variables: { other: 1 } });
+    heard(event("P1"));
+    expect(payload.variables).toEqual({ other: 1 });
+    const bare = resumingPayload({ query: "s" });
+    bare.heard(event("P1"));
+    expect(bare.payload.variables).toBeUndefined();
   });
 });
 

@@ -9,17 +9,28 @@ export function socketUrl(location: Location = window.location): string {
   return `${scheme}//${location.host}/graphql`;
 }
 
-const reconnectListeners = new Set<() => void>();
+type Variables = Record<string, unknown>;
 
 /**
- * Call `listener` each time the subscription socket is connected again after it was lost
- * (any close but the normal one the lazy socket makes when nothing listens): events sent
- * meanwhile were missed, so a page kept live by them should read its data afresh.
- * Answers the function that stops it.
+ * A subscription's payload that follows the positions its events carry: `payload` is what
+ * the socket sends to subscribe, again after each reconnect, and `heard(message)` moves its
+ * `after` to the newest event's `position`. So a page whose connection dropped resumes
+ * after the last event it heard, hearing what it missed meanwhile (and perhaps the settle
+ * window's events again), rather than from its first read's position, replaying everything
+ * since. A subscription without an `after` variable is left as it is.
  */
-export function onReconnect(listener: () => void): () => void {
-  reconnectListeners.add(listener);
-  return () => reconnectListeners.delete(listener);
+export function resumingPayload<R extends { query: string; variables?: Variables }>(request: R) {
+  const variables: Variables | undefined = request.variables ? { ...request.variables } : undefined;
+  const payload = { ...request, variables };
+  const heard = (message: unknown) => {
+    if (!variables || !("after" in variables)) return;
+    const data = (message as { data?: Record<string, unknown> | null } | null)?.data;
+    for (const value of Object.values(data ?? {})) {
+      const position = (value as { position?: unknown } | null)?.position;
+      if (typeof position === "string") variables.after = position;
+    }
+  };
+  return { payload, heard };
 }
 
 const rightsListeners = new Set<() => void>();
@@ -40,39 +51,18 @@ export function endsForRights(message: unknown): boolean {
   return (errors ?? []).some((e) => e.extensions?.code === "SCOPES_CHANGED" || e.extensions?.code === "SESSION_EXPIRED");
 }
 
-/** Tells, on each connection, whether the one before it was lost (closed abnormally). */
-export function connectionWatch() {
-  let lost = false;
-  return {
-    closed(code: number | undefined) {
-      if (code !== 1000) lost = true;
-    },
-    connected(): boolean {
-      const again = lost;
-      lost = false;
-      return again;
-    },
-  };
-}
-
 /**
  * One urql client for the signed-in session: queries and mutations over HTTP with the
  * session cookie and the CSRF header, subscriptions over graphql-transport-ws;
  * `onSignedOut` is called when an answer says the session has ended.
  */
 export function makeClient(onSignedOut: () => void = () => undefined): Client {
-  const watch = connectionWatch();
+  // (a lost connection is retried, each subscription sent again from its newest position)
   const ws = createWsClient({
     url: socketUrl(),
     lazy: true,
     retryAttempts: Infinity,
     connectionParams: () => ({ csrfToken: csrfToken() }),
-    on: {
-      closed: (event) => watch.closed((event as CloseEvent | undefined)?.code),
-      connected: () => {
-        if (watch.connected()) reconnectListeners.forEach((listener) => listener());
-      },
-    },
   });
   return new Client({
     url: "/graphql",
@@ -88,11 +78,12 @@ export function makeClient(onSignedOut: () => void = () => undefined): Client {
       fetchExchange,
       subscriptionExchange({
         forwardSubscription(request) {
-          const input = { ...request, query: request.query || "" };
+          const { payload, heard } = resumingPayload({ ...request, query: request.query || "" });
           return {
             subscribe(sink) {
-              const unsubscribe = ws.subscribe(input, {
+              const unsubscribe = ws.subscribe(payload, {
                 next(message) {
+                  heard(message);
                   sink.next(message as Parameters<typeof sink.next>[0]);
                   if (endsForRights(message)) rightsListeners.forEach((listener) => listener());
                 },

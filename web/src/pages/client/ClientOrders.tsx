@@ -61,6 +61,7 @@ const ClientOrderEvents = graphql(`
   subscription ClientOrderEvents($after: String) {
     orderEvents(after: $after) {
       id
+      position
       aggregateId
     }
   }

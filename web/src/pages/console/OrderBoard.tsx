@@ -112,6 +112,7 @@ const BoardOrderEvents = graphql(`
   subscription BoardOrderEvents($after: String) {
     orderEvents(after: $after) {
       id
+      position
       topic
       aggregateId
       occurredAt

@@ -96,6 +96,7 @@ export const OrderLiveDocument = graphql(`
   subscription OrderLive($after: String) {
     orderEvents(after: $after) {
       id
+      position
       topic
       aggregateType
       aggregateId
@@ -109,6 +110,7 @@ export const ShipmentLiveDocument = graphql(`
   subscription ShipmentLive($after: String) {
     shipmentEvents(after: $after) {
       id
+      position
       topic
       aggregateType
       aggregateId

@@ -1,6 +1,5 @@
 import type { TypedDocumentNode } from "@urql/core";
 import { useEffect, useRef } from "preact/hooks";
-import { onReconnect } from "../../api/client";
 import { useSubscriptionFrom } from "./subscribeFrom";
 
 /** Events heard within this long are handed over together (one request for their orders). */
@@ -13,8 +12,10 @@ type Heard<E> = { total: number; events: E[] };
  * Order events in bursts, for a page that changes its rows in place: every event the
  * subscription delivers (not only the latest), gathered for BURST_MS and handed to `onBurst`
  * one burst at a time, in order, so an older answer never overwrites a newer one. `resync`
- * is called instead when events were lost: more at once than are kept, or the socket was
- * down. Answers the latest event heard.
+ * is called instead when events were lost: more at once than are kept. Answers the latest
+ * event heard. The subscription's document asks for each event's `position`: after a
+ * dropped connection the client subscribes again from the newest one (api/client.ts), so
+ * what happened meanwhile is heard, not lost.
  *
  * The subscription starts from `after`, the `eventPosition` of the page's read, so an event
  * committed between the read and the subscription is heard too (it waits for the read until
@@ -79,8 +80,7 @@ export function useEventBursts<D, F extends keyof D & string, E extends D[F] = D
   }, [live.data]);
 
   useEffect(() => () => window.clearTimeout(burst.current), []);
-  // Events sent while the socket was down are lost: the page reads its data afresh.
-  useEffect(() => onReconnect(() => handlers.current.resync()), []);
+  // (a dropped socket loses nothing: the client resubscribes from the newest event's position)
 
   return live.data?.events[live.data.events.length - 1];
 }

@@ -65,8 +65,12 @@ export const SupplierWorkEvents = graphql(`
   subscription SupplierWorkEvents($after: String) {
     shipmentEvents(after: $after) {
       id
+      position
       topic
+      aggregateType
+      aggregateId
       occurredAt
+      payload
     }
   }
 `);
