@@ -220,23 +220,100 @@ describe("exceptions page, live", () => {
 /** Long enough for the page to render what it heard (far shorter than a burst). */
 const aMoment = () => new Promise((done) => setTimeout(done, 0));
 
+  /** A fulfillment order or shipment event of order `n` (its payload names the order). */
+  const shipmentEvent = (n: number, topic: string, aggregateType: string, status?: string) => ({
+    shipmentEvents: {
+      id: `S${n}`,
+      position: `P${n}`,
+      topic,
+      aggregateType,
+      aggregateId: `5f1e0c2a-0000-4000-8000-00000000000${n % 10}`,
+      occurredAt: "2026-12-01T09:01:00Z",
+      payload: { order_id: `0c4a9d6e-0000-4000-8000-00000000000${n % 10}`, status },
+    },
+  });
+  /** The bare id of the listed order ACME-1001 (events name it so; the page lists global ids). */
+  const LISTED = "0c4a9d6e-0000-4000-8000-000000000009";
+
   function renderLive() {
     const queries: Record<string, unknown> = { ExceptionOrders: at("POSITION-OF-THE-READ") };
+    const page = at("POSITION-OF-THE-READ");
+    page.orders.edges[0].node.id = btoa(`Order:${LISTED}`);
+    queries.ExceptionOrders = page;
     const view = renderSignedIn(<Exceptions />, queries, {}, staff);
     const reads = () => view.sent.mock.calls.filter(([name]) => name === "ExceptionOrders").length;
-    return { ...view, queries, reads };
+    const starts = (name: string) => view.subscribed.mock.calls.filter(([n]) => n === name).length;
+    const subscribedToBoth = () =>
+      waitFor(() => expect([starts("OrderLive"), starts("ShipmentLive")]).toEqual([1, 1]));
+    return { ...view, queries, reads, starts, subscribedToBoth };
   }
 
-  it("subscribes to order events from the position of its read", async () => {
-    const { subscribed } = renderLive();
+  it("subscribes to order and shipment events from the position of its read", async () => {
+    const { subscribed, subscribedToBoth } = renderLive();
 
-    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    await subscribedToBoth();
     expect(subscribed).toHaveBeenCalledWith("OrderLive", { after: "POSITION-OF-THE-READ" });
+    expect(subscribed).toHaveBeenCalledWith("ShipmentLive", { after: "POSITION-OF-THE-READ" });
+  });
+
+  it("reads again when a listed order's share ships though its order stays in EXCEPTION", async () => {
+    const { hear, reads, subscribedToBoth } = renderLive();
+    await subscribedToBoth();
+    const before = reads();
+    // when: no order event (the order has another share in EXCEPTION), only the shipment's
+    hear("ShipmentLive", shipmentEvent(9, "FULFILLMENT_ORDER_SHIPPED", "fulfillment_order", "SHIPPED"));
+    // then
+    await waitFor(() => expect(reads()).toBe(before + 1));
+  });
+
+  it("reads again for a fulfillment order put in EXCEPTION, of an order not listed yet", async () => {
+    const { hear, reads, subscribedToBoth } = renderLive();
+    await subscribedToBoth();
+    const before = reads();
+    // when: a supplier missed its deadline (the shipment events' side of it)
+    hear("ShipmentLive", shipmentEvent(7, "FULFILLMENT_ORDER_OVERDUE", "fulfillment_order", "EXCEPTION"));
+    // then
+    await waitFor(() => expect(reads()).toBe(before + 1));
+  });
+
+  it("does not read again for shipment events of orders it does not list", async () => {
+    const { hear, reads, subscribedToBoth } = renderLive();
+    await subscribedToBoth();
+    const before = reads();
+    // when: other orders' labels bought, tracking moved, shares packed, shipped, routed
+    hear("ShipmentLive", shipmentEvent(2, "SHIPMENT_CREATED", "shipment"));
+    hear("ShipmentLive", shipmentEvent(3, "SHIPMENT_TRACKING_UPDATED", "shipment"));
+    hear("ShipmentLive", shipmentEvent(4, "FULFILLMENT_ORDER_PACKED", "fulfillment_order", "PACKED"));
+    hear("ShipmentLive", shipmentEvent(5, "FULFILLMENT_ORDER_SHIPPED", "fulfillment_order", "SHIPPED"));
+    hear("ShipmentLive", shipmentEvent(6, "FULFILLMENT_ORDER_ROUTED", "fulfillment_order", "ALLOCATED"));
+    await settled();
+    // then
+    expect(reads()).toBe(before);
+  });
+
+  it("reads once for a burst of shipment events, however many", async () => {
+    const { hear, reads, subscribedToBoth } = renderLive();
+    await subscribedToBoth();
+    const before = reads();
+    // when: ten labels of the listed order's shares and overdue shares, each heard on its own
+    for (let n = 1; n <= 10; n++) {
+      await aMoment();
+      hear(
+        "ShipmentLive",
+        n % 2
+          ? shipmentEvent(9, "SHIPMENT_CREATED", "shipment")
+          : shipmentEvent(n, "FULFILLMENT_ORDER_OVERDUE", "fulfillment_order", "EXCEPTION"),
+      );
+    }
+    await waitFor(() => expect(reads()).toBe(before + 1));
+    await settled();
+    // then
+    expect(reads()).toBe(before + 1);
   });
 
   it("reads again on an event and keeps its subscription (no replay, no restart)", async () => {
-    const { subscribed, hear, queries, reads } = renderLive();
-    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const { hear, queries, reads, starts, subscribedToBoth } = renderLive();
+    await subscribedToBoth();
     const before = reads();
     // when: an event; the server's next read has a new position
     queries.ExceptionOrders = at("POSITION-2");
@@ -245,25 +322,25 @@ const aMoment = () => new Promise((done) => setTimeout(done, 0));
     hear("OrderLive", { orderEvents: { ...event.orderEvents, id: "E2" } });
     await waitFor(() => expect(reads()).toBe(before + 2));
     // then
-    expect(subscribed).toHaveBeenCalledTimes(1);
+    expect([starts("OrderLive"), starts("ShipmentLive")]).toEqual([1, 1]);
   });
 
   it("reads afresh when its position is refused, and subscribes from the new read's", async () => {
-    const { subscribed, refuse, queries, reads } = renderLive();
-    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const { subscribed, refuse, queries, reads, starts, subscribedToBoth } = renderLive();
+    await subscribedToBoth();
     const before = reads();
     // when
     queries.ExceptionOrders = at("POSITION-2");
-    refuse("OrderLive", "INVALID_EVENT_POSITION");
+    refuse("ShipmentLive", "INVALID_EVENT_POSITION");
     // then
     await waitFor(() => expect(reads()).toBe(before + 1));
-    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(2));
-    expect(subscribed).toHaveBeenLastCalledWith("OrderLive", { after: "POSITION-2" });
+    await waitFor(() => expect(starts("ShipmentLive")).toBe(2));
+    expect(subscribed).toHaveBeenLastCalledWith("ShipmentLive", { after: "POSITION-2" });
   });
 
   it("reads once for a burst of events, however many", async () => {
-    const { subscribed, hear, reads } = renderLive();
-    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const { hear, reads, subscribedToBoth } = renderLive();
+    await subscribedToBoth();
     const before = reads();
     // when: ten orders go into EXCEPTION (or come out) at once (each heard on its own)
     for (let n = 1; n <= 10; n++) {
@@ -277,8 +354,8 @@ const aMoment = () => new Promise((done) => setTimeout(done, 0));
   });
 
   it("does not read again for events that cannot change the list", async () => {
-    const { subscribed, hear, reads } = renderLive();
-    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const { hear, reads, subscribedToBoth } = renderLive();
+    await subscribedToBoth();
     const before = reads();
     // when: a new order, and orders (not listed) allocated, held, shipped
     hear("OrderLive", orderEvent(1, "ORDER_CREATED", "RECEIVED"));

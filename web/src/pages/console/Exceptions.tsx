@@ -11,7 +11,7 @@ import { ErrorNote, Loading } from "../../ui/states";
 import { eventOrderId, type OrderRelated, payloadField } from "../shared/eventOrder";
 import { useEventBursts } from "../shared/orderEventBursts";
 import { RetryDispatchDocument } from "./fulfillmentSteps";
-import { OrderLiveDocument } from "./orderDetailQuery";
+import { OrderLiveDocument, ShipmentLiveDocument } from "./orderDetailQuery";
 
 /** How many orders in EXCEPTION one page lists. */
 export const MOST_ORDERS = 100;
@@ -105,11 +105,14 @@ function reasonOf(fo: FulfillmentOrder): string {
 }
 
 /**
- * Whether an order event can change what the page lists (orders in EXCEPTION): one putting
- * an order into EXCEPTION or taking one out (its payload's `status` / `previous_status`, as
- * every order event carries them), `order.exception` itself, or any event about an order the
- * page shows (`shown`: global ids). Others (a new order, an allocation or a hold of an order
- * not listed...) cannot, and cost no read.
+ * Whether an event can change what the page lists (fulfillment orders in EXCEPTION): one
+ * putting an order or a fulfillment order into EXCEPTION or taking one out (its payload's
+ * `status` / `previous_status`, as every order and fulfillment order event carries them),
+ * `order.exception` itself, or any event about an order the page shows (`shown`: global
+ * ids), such as a listed fulfillment order shipped or packed again while its order, with
+ * another share still in EXCEPTION, stays there (no order event says so). Others (a new
+ * order, an allocation, a label or shipment of an order not listed...) cannot, and cost no
+ * read. Order events, and fulfillment order and shipment events alike.
  */
 export function changesExceptions(
   event: OrderRelated & { topic: string },
@@ -176,8 +179,9 @@ export function retryOutcome(retried: Retried, part: Part | undefined): Retried[
 /**
  * Fulfillment orders in EXCEPTION across clients, with why and since when; Retry dispatches
  * one again and keeps its row, marked as retrying, until the carrier answers: a refusal
- * shows the carrier's new words on the row, a shipment takes the row away. Order events
- * (and, while a retry waits, a check every few seconds) keep the page current.
+ * shows the carrier's new words on the row, a shipment takes the row away. Order and
+ * shipment events (and, while a retry waits, a check every few seconds) keep the page
+ * current.
  */
 export function Exceptions() {
   const { timeZone } = useSession();
@@ -200,21 +204,19 @@ export function Exceptions() {
   const refresh = () => refetch({ requestPolicy: "network-only" });
   // From the read's position (a cached read's may be too old: it waits for the server's),
   // kept while the page reads again; a refused one reads afresh. One read per burst of
-  // events, and only for a burst with an event that can change the list.
+  // order events, and one per burst of shipment events, each only for a burst with an event
+  // that can change the list.
   const shown = new Set([
     ...(result.data?.orders.edges.map((edge) => edge.node.id) ?? []),
     ...Object.values(retried).map((r) => r.row.order.id),
   ]);
-  useEventBursts(
-    OrderLiveDocument,
-    "orderEvents",
-    result.stale ? undefined : result.data?.eventPosition,
-    (events) => {
-      if (events.some((event) => changesExceptions(event, shown))) refresh();
-      if (waiting.length) checkParts({ requestPolicy: "network-only" });
-    },
-    refresh,
-  );
+  const position = result.stale ? undefined : result.data?.eventPosition;
+  const onBurst = (events: (OrderRelated & { topic: string })[]) => {
+    if (events.some((event) => changesExceptions(event, shown))) refresh();
+    if (waiting.length) checkParts({ requestPolicy: "network-only" });
+  };
+  useEventBursts(OrderLiveDocument, "orderEvents", position, onBurst, refresh);
+  useEventBursts(ShipmentLiveDocument, "shipmentEvents", position, onBurst, refresh);
   useEffect(() => {
     if (!waiting.length) return;
     const timer = setInterval(() => checkParts({ requestPolicy: "network-only" }), RETRY_CHECK_MS);
