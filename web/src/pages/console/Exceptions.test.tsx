@@ -261,7 +261,7 @@ const aMoment = () => new Promise((done) => setTimeout(done, 0));
     await subscribedToBoth();
     const before = reads();
     // when: no order event (the order has another share in EXCEPTION), only the shipment's
-    hear("ShipmentLive", shipmentEvent(9, "FULFILLMENT_ORDER_SHIPPED", "fulfillment_order", "SHIPPED"));
+    hear("ShipmentLive", shipmentEvent(9, "FULFILLMENT_SHIPPED", "fulfillment_order", "SHIPPED"));
     // then
     await waitFor(() => expect(reads()).toBe(before + 1));
   });
@@ -271,7 +271,7 @@ const aMoment = () => new Promise((done) => setTimeout(done, 0));
     await subscribedToBoth();
     const before = reads();
     // when: a supplier missed its deadline (the shipment events' side of it)
-    hear("ShipmentLive", shipmentEvent(7, "FULFILLMENT_ORDER_OVERDUE", "fulfillment_order", "EXCEPTION"));
+    hear("ShipmentLive", shipmentEvent(7, "FULFILLMENT_OVERDUE", "fulfillment_order", "EXCEPTION"));
     // then
     await waitFor(() => expect(reads()).toBe(before + 1));
   });
@@ -283,9 +283,9 @@ const aMoment = () => new Promise((done) => setTimeout(done, 0));
     // when: other orders' labels bought, tracking moved, shares packed, shipped, routed
     hear("ShipmentLive", shipmentEvent(2, "SHIPMENT_CREATED", "shipment"));
     hear("ShipmentLive", shipmentEvent(3, "SHIPMENT_TRACKING_UPDATED", "shipment"));
-    hear("ShipmentLive", shipmentEvent(4, "FULFILLMENT_ORDER_PACKED", "fulfillment_order", "PACKED"));
-    hear("ShipmentLive", shipmentEvent(5, "FULFILLMENT_ORDER_SHIPPED", "fulfillment_order", "SHIPPED"));
-    hear("ShipmentLive", shipmentEvent(6, "FULFILLMENT_ORDER_ROUTED", "fulfillment_order", "ALLOCATED"));
+    hear("ShipmentLive", shipmentEvent(4, "FULFILLMENT_PACKED", "fulfillment_order", "PACKED"));
+    hear("ShipmentLive", shipmentEvent(5, "FULFILLMENT_SHIPPED", "fulfillment_order", "SHIPPED"));
+    hear("ShipmentLive", shipmentEvent(6, "FULFILLMENT_ROUTED", "fulfillment_order", "ALLOCATED"));
     await settled();
     // then
     expect(reads()).toBe(before);
@@ -302,7 +302,7 @@ const aMoment = () => new Promise((done) => setTimeout(done, 0));
         "ShipmentLive",
         n % 2
           ? shipmentEvent(9, "SHIPMENT_CREATED", "shipment")
-          : shipmentEvent(n, "FULFILLMENT_ORDER_OVERDUE", "fulfillment_order", "EXCEPTION"),
+          : shipmentEvent(n, "FULFILLMENT_OVERDUE", "fulfillment_order", "EXCEPTION"),
       );
     }
     await waitFor(() => expect(reads()).toBe(before + 1));

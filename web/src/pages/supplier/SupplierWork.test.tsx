@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor } from "@testing-library/preact";
 import { beforeEach, describe, expect, it } from "vitest";
 import { renderSignedIn } from "../../test-client";
+import { BURST_MS } from "../shared/orderEventBursts";
 import { SupplierWork } from "./SupplierWork";
 
 beforeEach(() => sessionStorage.clear()); // the labels asked for are kept per tab
@@ -179,8 +180,29 @@ describe("labels to print", () => {
 });
 
 describe("the supplier's requests, live", () => {
-  const at = (position: string) => ({ SupplierWork: { eventPosition: position, ...page([request]).SupplierWork } });
-  const event = { shipmentEvents: { id: "E1", topic: "fulfillment.routed", occurredAt: "2026-12-01T10:01:00Z" } };
+  /** The bare id of the request shown (events name it so; the page lists global ids). */
+  const SHOWN = "7d3c2b1a-0000-4000-8000-000000000001";
+  const shownRequest = { ...request, id: btoa(`FulfillmentOrder:${SHOWN}`) };
+  const at = (position: string) => ({
+    SupplierWork: { eventPosition: position, ...page([shownRequest]).SupplierWork },
+  });
+  /** A fulfillment order event: `topic` of fulfillment order `id`, now `status`. */
+  const foEvent = (n: number, topic: string, id: string, status: string) => ({
+    shipmentEvents: {
+      id: `E${n}`,
+      position: `P${n}`,
+      topic,
+      aggregateType: "fulfillment_order",
+      aggregateId: id,
+      occurredAt: "2026-12-01T10:01:00Z",
+      payload: { fulfillment_order_id: id, status },
+    },
+  });
+  const OTHER = "7d3c2b1a-0000-4000-8000-000000000009";
+  const event = foEvent(1, "FULFILLMENT_ACKNOWLEDGED", SHOWN, "ALLOCATED");
+  /** Longer than a burst takes to become a read (so a read that would come has come). */
+  const settled = () => new Promise((done) => setTimeout(done, BURST_MS * 5));
+  const aMoment = () => new Promise((done) => setTimeout(done, 0));
 
   function renderLive() {
     const queries: Record<string, unknown> = at("POSITION-OF-THE-READ");
@@ -188,6 +210,49 @@ describe("the supplier's requests, live", () => {
     const reads = () => view.sent.mock.calls.filter(([name]) => name === "SupplierWork").length;
     return { ...view, queries, reads };
   }
+
+  it("reads once for a burst of events about its work, however many", async () => {
+    const { subscribed, hear, reads } = renderLive();
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const before = reads();
+    // when: ten events (each heard on its own) about the request it shows
+    for (let n = 1; n <= 10; n++) {
+      await aMoment();
+      hear("SupplierWorkEvents", foEvent(n, "FULFILLMENT_ACKNOWLEDGED", SHOWN, "ALLOCATED"));
+    }
+    await waitFor(() => expect(reads()).toBe(before + 1));
+    await settled();
+    // then
+    expect(reads()).toBe(before + 1);
+  });
+
+  it("does not read again for work it does not show that cannot join the view", async () => {
+    const { subscribed, hear, reads } = renderLive();
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const before = reads();
+    // when: on the to-do view, other work shipped (from another tab) and cancelled
+    hear("SupplierWorkEvents", foEvent(1, "FULFILLMENT_SHIPPED", OTHER, "SHIPPED"));
+    hear("SupplierWorkEvents", foEvent(2, "FULFILLMENT_REJECTED", OTHER, "CANCELLED"));
+    await settled();
+    // then
+    expect(reads()).toBe(before);
+    // and new work routed to it does
+    hear("SupplierWorkEvents", foEvent(3, "FULFILLMENT_ROUTED", OTHER, "ALLOCATED"));
+    await waitFor(() => expect(reads()).toBe(before + 1));
+  });
+
+  it("reads again for work it does not show whose new status the view lists", async () => {
+    const { subscribed, hear, reads } = renderLive();
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    fireEvent.click(screen.getByRole("button", { name: "Shipped" }));
+    await waitFor(() => expect(screen.getByRole("button", { name: "Shipped" }).getAttribute("aria-pressed")).toBe("true"));
+    await settled();
+    const before = reads();
+    // when: other work shipped, which the Shipped view lists
+    hear("SupplierWorkEvents", foEvent(1, "FULFILLMENT_SHIPPED", OTHER, "SHIPPED"));
+    // then
+    await waitFor(() => expect(reads()).toBe(before + 1));
+  });
 
   it("subscribes to its events from the position of its read", async () => {
     const { subscribed } = renderLive();

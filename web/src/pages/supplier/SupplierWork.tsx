@@ -16,7 +16,7 @@ import { ErrorNote, Loading } from "../../ui/states";
 import { TrackingForm } from "../../ui/TrackingForm";
 import { formatAddress } from "../shared/address";
 import { StatusBadge } from "../shared/StatusBadge";
-import { useSubscriptionFrom } from "../shared/subscribeFrom";
+import { useEventBursts } from "../shared/orderEventBursts";
 import {
   AcknowledgeDocument,
   BuyLabelDocument,
@@ -28,7 +28,15 @@ import {
   SupplierWorkDocument,
   SupplierWorkEvents,
 } from "./supplierDocuments";
-import { canAcknowledge, isOpen, isToDo, labelState, labelsToPrint, nextDeadline } from "./work";
+import {
+  canAcknowledge,
+  changesWork,
+  isOpen,
+  isToDo,
+  labelState,
+  labelsToPrint,
+  nextDeadline,
+} from "./work";
 
 type Work = SupplierWorkFieldsFragment;
 
@@ -71,15 +79,21 @@ export function SupplierWork() {
     if (asked.length) refetchLabelled({ requestPolicy: "network-only" });
   };
   // From the work read's position, kept while the page reads again (an event, another view
-  // or page); a refused one reads afresh.
-  const live = useSubscriptionFrom(
+  // or page); a refused one reads afresh. One read per burst of events, and only for a
+  // burst with one about work the page shows or work that may join this view.
+  const shown = new Set([
+    ...(result.data?.fulfillmentOrders.edges.map((e) => e.node.id) ?? []),
+    ...asked,
+  ]);
+  useEventBursts(
     SupplierWorkEvents,
+    "shipmentEvents",
     result.stale ? undefined : result.data?.eventPosition,
+    (events) => {
+      if (events.some((event) => changesWork(event, shown, VIEWS[view].status))) refresh();
+    },
     refresh,
   );
-  useEffect(() => {
-    if (live.data) refresh();
-  }, [live.data]);
   useEffect(() => pages.reset(), [view]);
   // Rejected work waiting in EXCEPTION for staff is no longer the supplier's to do.
   const work = (result.data?.fulfillmentOrders.edges.map((e) => e.node) ?? []).filter(

@@ -73,3 +73,38 @@ export function csvRowOf(field: readonly string[] | null | undefined): number | 
   const row = Number(path[1]);
   return Number.isInteger(row) ? row + 1 : null;
 }
+
+/** The global id of a fulfillment order an event names (events carry bare ids). */
+export function fulfillmentNodeId(id: string): string {
+  return btoa(`FulfillmentOrder:${id}`);
+}
+
+/** A shipment event as the supplier's page asks for it. */
+export type WorkEvent = { topic: string; aggregateType: string; aggregateId: string; payload?: unknown };
+
+function payloadText(payload: unknown, name: string): string | undefined {
+  const value = payload && typeof payload === "object" ? (payload as Record<string, unknown>)[name] : undefined;
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * Whether an event can change what the supplier's page shows: new work routed to it, any
+ * event about a fulfillment order it shows (`shown`: global ids), or one whose fulfillment
+ * order now has a status the view lists (`statuses`; null: every status), which may join
+ * it. Others (work shipped or rejected elsewhere than in this view) cost no read; an event
+ * naming no fulfillment order is read for, to be safe.
+ */
+export function changesWork(
+  event: WorkEvent,
+  shown: ReadonlySet<string>,
+  statuses: readonly string[] | null,
+): boolean {
+  if (event.topic === "FULFILLMENT_ROUTED") return true;
+  const id =
+    event.aggregateType === "fulfillment_order"
+      ? event.aggregateId
+      : payloadText(event.payload, "fulfillment_order_id");
+  if (id === undefined || shown.has(fulfillmentNodeId(id))) return true;
+  const status = payloadText(event.payload, "status");
+  return statuses === null || status === undefined || statuses.includes(status);
+}
