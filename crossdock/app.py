@@ -31,6 +31,7 @@ from crossdock.database import make_engine, make_session_factory
 from crossdock.gc_tuning import tune_for_serving
 from crossdock.health import broker_probe, database_probe, healthz, readiness
 from crossdock.http_telemetry import RequestTelemetry
+from crossdock.invalidations import invalidations_shared
 from crossdock.limits import make_query_limits
 from crossdock.secret_keys import install_secret_box
 from crossdock.settings import Settings
@@ -103,7 +104,8 @@ def create_app(
             scrape.live.append(QueueBacklog(embedded.broker))
             embedded.start()
         try:
-            yield
+            with invalidations_shared(settings, listen=True):
+                yield
         finally:
             if embedded is not None:
                 scrape.live.remove(scrape.live[-1])

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from adapters.secrets import SecretKeyError
 from crossdock.database import make_engine, make_session_factory
 from crossdock.failures import database_url_problem, describe_database_failure
+from crossdock.invalidations import invalidations_shared
 from crossdock.maintenance import add_audit_commands, add_secrets_commands
 from crossdock.outbox_commands import add_outbox_commands
 from crossdock.schema_command import add_schema_command
@@ -337,10 +338,11 @@ def _in_unit_of_work(
     factory = make_session_factory(engine)
     try:
         with (
+            invalidations_shared(settings, listen=False),  # a revocation reaches the servers
             TenantUnitOfWork.operator(factory, provider_id)
             if provider_id is not None
-            else UnitOfWork(factory)
-        ) as uow:
+            else UnitOfWork(factory) as uow,
+        ):
             result = work(uow)
             uow.commit()
             return result

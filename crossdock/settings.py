@@ -36,6 +36,10 @@ class Settings:
     """How long an empty budget takes to refill completely."""
     rate_limit_redis_url: str | None = None
     """Redis holding the budgets, shared by all API processes; None keeps them in memory."""
+    invalidation_redis_url: str | None = None
+    """Redis whose pub/sub tells every process that a remembered key or routing
+    configuration went stale; None: each process learns only of its own changes (others
+    within the caches' 5 seconds)."""
     redis_heartbeat_timeout_ms: int = 60_000
     """After this long without a heartbeat, a Redis worker counts as dead and its
     unacknowledged messages go back on the queue."""
@@ -112,6 +116,9 @@ class Settings:
             rate_limit_points=int(env.get("CROSSDOCK_RATE_LIMIT_POINTS", "60000")),
             rate_limit_period_seconds=float(env.get("CROSSDOCK_RATE_LIMIT_PERIOD_SECONDS", "60")),
             rate_limit_redis_url=env.get("CROSSDOCK_RATE_LIMIT_REDIS_URL") or _redis(broker_url),
+            invalidation_redis_url=env.get("CROSSDOCK_INVALIDATION_REDIS_URL")
+            or env.get("CROSSDOCK_RATE_LIMIT_REDIS_URL")
+            or _redis(broker_url),
             allow_private_urls=_flag(env.get("CROSSDOCK_ALLOW_PRIVATE_URLS")),
             request_timeout_seconds=float(env.get("CROSSDOCK_REQUEST_TIMEOUT_SECONDS", "30")),
             secret_keys=tuple(env.get("CROSSDOCK_SECRET_KEYS", "").replace(",", " ").split()),

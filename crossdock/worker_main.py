@@ -14,6 +14,7 @@ import dramatiq
 from crossdock.adapters import install_adapters
 from crossdock.broker import install_broker, make_broker
 from crossdock.database import make_engine, make_session_factory
+from crossdock.invalidations import share_invalidations
 from crossdock.secret_keys import install_secret_box
 from crossdock.settings import Settings
 from telemetry import logs
@@ -41,6 +42,7 @@ def prepare(settings: Settings, extra_modules: Iterable[str] = ()) -> dramatiq.B
     session_factory = make_session_factory(make_engine(settings.database_url))
     install_secret_box(settings, session_factory)
     runtime.configure(session_factory)
+    share_invalidations(settings, listen=True)  # for the process's life
     runtime.configure_audit_retention(timedelta(days=settings.audit_retention_days))
     runtime.configure_redelivery_window(timedelta(seconds=settings.redelivery_after_seconds))
     return install_broker(broker, extra_modules)
