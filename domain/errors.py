@@ -32,6 +32,14 @@ class DomainError(UserFacingError):
     """A business rule refused the request; nothing was written."""
 
 
+class UnmappedSkusError(DomainError):
+    """UNMAPPED_SKU: channel SKUs of an order still map to no product; `skus` names them."""
+
+    def __init__(self, skus: tuple[str, ...], message: str, field: str | None = "id"):
+        super().__init__(DomainErrorCode.UNMAPPED_SKU, message, field)
+        self.skus = skus
+
+
 def not_found(what: str, field: str = "id") -> NotFoundError:
     """The one answer for a missing row and for a row of another tenant."""
     return NotFoundError(what, field)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 
@@ -333,3 +334,90 @@ def test_0020_keeps_the_oldest_connection_of_a_shop_live_and_downgrades(fresh_ur
             )
     finally:
         engine.dispose()
+
+
+_HOLD_NOTES = {
+    "import": ("unmapped_sku", "Unmapped channel SKUs: SHOP-LANTERN, SHOP-TENT, SHOP-LANTERN"),
+    "cut": ("unmapped_sku", "Unmapped channel SKUs: " + ", ".join(f"S{i:04}" for i in range(80))),
+    "other-words": ("unmapped_sku", "Waiting for a mapping"),
+    "by-hand": ("fraud_risk", "Unmapped channel SKUs: X"),
+}
+
+
+def _seed_holds(url: str) -> None:
+    """One order per note of _HOLD_NOTES, held with it, as revision 0020 kept them."""
+    ids = _seed_connections(url)
+    engine = make_engine(url)
+    stored = (lambda u: u.hex) if engine.dialect.name == "sqlite" else (lambda u: u)
+    provider, client = stored(ids["provider"]), stored(ids["acme"])
+    try:
+        with engine.begin() as connection:
+            for name, (reason, note) in _HOLD_NOTES.items():
+                order_id, hold_id = stored(uuid.uuid4()), stored(uuid.uuid4())
+                connection.execute(
+                    text(
+                        "INSERT INTO orders (provider_id, id, client_id, external_reference,"
+                        " content_hash, status, service_level, ship_to_name, ship_to_line1,"
+                        " ship_to_city, ship_to_postal_code, ship_to_country, created_by)"
+                        " VALUES (:p, :id, :c, :ref, 'h', 'on_hold', 'standard', 'Ann',"
+                        " '1 Road', 'Leeds', 'LS1', 'GB', 'operator')"
+                    ),
+                    {"p": provider, "id": order_id, "c": client, "ref": name},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO order_holds (provider_id, id, client_id, order_id, reason,"
+                        " note, placed_by, placed_at) VALUES (:p, :id, :c, :o, :reason, :note,"
+                        " 'operator', :at)"
+                    ),
+                    {
+                        "p": provider,
+                        "id": hold_id,
+                        "c": client,
+                        "o": order_id,
+                        "reason": reason,
+                        "note": note[:500],
+                        "at": "2026-12-01 10:00:00",
+                    },
+                )
+    finally:
+        engine.dispose()
+
+
+def _hold_skus(url: str) -> dict[str, list[str]]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "SELECT o.external_reference, h.unmapped_skus FROM order_holds h"
+                    " JOIN orders o ON o.id = h.order_id"
+                )
+            )
+            return {
+                name: json.loads(skus) if isinstance(skus, str) else skus for name, skus in rows
+            }
+    finally:
+        engine.dispose()
+
+
+def test_0021_gives_import_holds_the_skus_their_note_named_and_downgrades(fresh_url):
+    # given: the schema of 0020 with holds placed by imports and by hand
+    config = alembic_config(fresh_url)
+    command.upgrade(config, "0020")
+    _seed_holds(fresh_url)
+    # when
+    command.upgrade(config, "0021")
+    upgraded = _hold_skus(fresh_url)
+    # then an import's note gives its SKUs (once each; a note cut at 500 loses its last),
+    # and any other hold has none
+    assert upgraded["import"] == ["SHOP-LANTERN", "SHOP-TENT"]
+    cut = _HOLD_NOTES["cut"][1][:500]
+    assert upgraded["cut"] == cut.removeprefix("Unmapped channel SKUs: ").split(", ")[:-1]
+    assert upgraded["cut"][-1] == "S0067"
+    assert upgraded["other-words"] == []
+    assert upgraded["by-hand"] == []
+    # and it downgrades and upgrades again
+    command.downgrade(config, "0020")
+    command.upgrade(config, "head")
+    command.check(config)

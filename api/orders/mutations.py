@@ -23,9 +23,12 @@ from api.orders.inputs import (
 )
 from api.orders.types import FulfillmentOrderType, OrderHoldType, OrderType
 from api.permissions import requires
+from domain.errors import UnmappedSkusError
 from domain.inventory.ledger import StockMoved
 from domain.orders import cancellation, creation, fulfillment, holds
+from domain.orders.models import Order, OrderHold
 from domain.orders.ship_to import update_ship_to
+from tenants.unit_of_work import TenantUnitOfWork
 
 _write = requires("orders:write")
 _operate = requires("orders:write", provider_only=True)
@@ -87,7 +90,13 @@ class PlaceOrderHoldPayload(HoldChangePayload):
 
 @strawberry.type
 class ReleaseOrderHoldPayload(HoldChangePayload):
-    pass
+    unmapped_skus: list[str] = strawberry.field(
+        default_factory=list,
+        description=(
+            "Refused with UNMAPPED_SKU: the channel SKUs that still map to no product; "
+            "empty otherwise."
+        ),
+    )
 
 
 @strawberry.type
@@ -192,12 +201,20 @@ class Mutation:
         self, info: Info[Context, None], input: ReleaseOrderHoldInput
     ) -> ReleaseOrderHoldPayload:
         """Release a hold; with the last one gone the order resumes."""
-        return await mutate(
-            info,
-            ReleaseOrderHoldPayload,
-            lambda uow: holds.release_hold(uow, decode_id(input.id, "OrderHold", "id")),
-            _hold_payload(ReleaseOrderHoldPayload),
+        missing: list[str] = []
+
+        def release(uow: TenantUnitOfWork) -> tuple[OrderHold, Order]:
+            try:
+                return holds.release_hold(uow, decode_id(input.id, "OrderHold", "id"))
+            except UnmappedSkusError as error:
+                missing.extend(error.skus)
+                raise
+
+        answer = await mutate(
+            info, ReleaseOrderHoldPayload, release, _hold_payload(ReleaseOrderHoldPayload)
         )
+        answer.unmapped_skus = missing
+        return answer
 
     @strawberry.mutation(permission_classes=[_write])
     async def cancel_order(

@@ -310,6 +310,13 @@ class OrderHoldType(RowNode):
         description="Why the order is held."
     )
     note: str | None = strawberry.field(description="What the person who placed it wrote.")
+    unmapped_skus: list[str] = strawberry.field(
+        description=(
+            "UNMAPPED_SKU: the channel SKUs that map to no product, as the import found them "
+            "and each mapping of the shop since narrowed them (map them with "
+            "setChannelSkuMapping); empty for every other reason."
+        )
+    )
     placed_by: str = strawberry.field(description=WHO)
     placed_at: datetime = strawberry.field(description="When it was placed.")
     released_by: str | None = strawberry.field(description=f"{WHO} Null while in force.")

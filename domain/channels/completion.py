@@ -7,15 +7,16 @@ import uuid
 from domain.channels.models import ChannelConnection, ChannelOrder, ChannelOrderStatus
 from domain.channels.payloads import from_payload
 from domain.channels.skus import resolve_lines
-from domain.errors import DomainError, DomainErrorCode
+from domain.errors import UnmappedSkusError
 from domain.orders.creation import add_lines
-from domain.orders.models import Order, OrderLine
+from domain.orders.models import HoldReason, Order, OrderHold, OrderLine
 from persistence.base import utcnow
 from tenants.unit_of_work import TenantUnitOfWork
 
 
 def complete_held_order(uow: TenantUnitOfWork, order_id: uuid.UUID) -> None:
-    """Give a held channel order its lines, or refuse with UNMAPPED_SKU naming what is missing."""
+    """Give a held channel order its lines, or refuse with UnmappedSkusError (UNMAPPED_SKU)
+    naming the SKUs still missing."""
     imported = uow.scalar(
         uow.select(ChannelOrder).where(ChannelOrder.order_id == order_id).with_for_update()
     )
@@ -32,12 +33,17 @@ def complete_held_order(uow: TenantUnitOfWork, order_id: uuid.UUID) -> None:
     assert order is not None
     resolution = resolve_lines(uow, connection, from_payload(imported.payload).lines)
     if resolution.unmapped:
-        raise DomainError(
-            DomainErrorCode.UNMAPPED_SKU,
+        raise UnmappedSkusError(
+            resolution.unmapped,
             "Map these channel SKUs first: " + ", ".join(resolution.unmapped) + ".",
-            "id",
         )
     add_lines(uow, order, resolution.lines)
+    for hold in uow.scalars(
+        uow.select(OrderHold).where(
+            OrderHold.order_id == order_id, OrderHold.reason == HoldReason.UNMAPPED_SKU
+        )
+    ):
+        hold.unmapped_skus = []  # every SKU maps now; the note still says what held it
     imported.status = ChannelOrderStatus.IMPORTED
     imported.error = None
     imported.updated_at = utcnow()

@@ -151,7 +151,9 @@ def _create(
                     client_id=connection.client_id,
                 )
                 note = UNMAPPED_NOTE + ", ".join(resolution.unmapped)
-                made = create_held_order(uow, command, HoldReason.UNMAPPED_SKU, note)
+                made = create_held_order(
+                    uow, command, HoldReason.UNMAPPED_SKU, note, resolution.unmapped
+                )
                 row.status = ChannelOrderStatus.HELD
             else:
                 command = CreateOrder(

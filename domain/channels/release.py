@@ -1,4 +1,5 @@
-"""Mapping a SKU releases the orders it was all that held back."""
+"""Mapping a SKU releases the orders it was all that held back; the holds of the others
+name only the SKUs still unmapped."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ RELEASED_PER_MAPPING = 100
 def map_and_release(
     uow: TenantUnitOfWork, connection_id: uuid.UUID, channel_sku: str, product_id: uuid.UUID
 ) -> ChannelSkuMapping:
-    """Set the mapping, then release each held order of the connection that now resolves."""
+    """Set the mapping, then release each held order of the connection that now resolves;
+    the others' holds keep the SKUs still missing as their `unmapped_skus`."""
     mapping = set_mapping(uow, connection_id, channel_sku, product_id)
     connection = find_connection(uow, connection_id, "connectionId")
     held = uow.scalars(
@@ -34,15 +36,19 @@ def map_and_release(
     for row in held:
         if row.order_id is None:
             continue
-        if resolve_lines(uow, connection, from_payload(row.payload).lines).unmapped:
-            continue
-        hold_ids = uow.scalars(
-            uow.select(OrderHold, OrderHold.id).where(
+        missing = resolve_lines(uow, connection, from_payload(row.payload).lines).unmapped
+        holds = uow.scalars(
+            uow.select(OrderHold).where(
                 OrderHold.order_id == row.order_id,
                 OrderHold.reason == HoldReason.UNMAPPED_SKU,
                 OrderHold.released_at.is_(None),
             )
         ).all()
-        for hold_id in hold_ids:
-            release_hold(uow, hold_id)
+        for hold in holds:
+            if missing:  # still held: it names only what is left to map
+                if hold.unmapped_skus != list(missing):
+                    hold.unmapped_skus = list(missing)
+            else:
+                release_hold(uow, hold.id)
+    uow.flush()
     return mapping

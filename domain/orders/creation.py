@@ -151,9 +151,14 @@ def _earlier_order(
 
 
 def create_held_order(
-    uow: TenantUnitOfWork, command: CreateOrder, reason: HoldReason, note: str
+    uow: TenantUnitOfWork,
+    command: CreateOrder,
+    reason: HoldReason,
+    note: str,
+    unmapped_skus: tuple[str, ...] = (),
 ) -> CreatedOrder:
-    """An order whose lines cannot be resolved yet: made with no lines, held for `reason`.
+    """An order whose lines cannot be resolved yet: made with no lines, held for `reason`
+    (with the `unmapped_skus` that held it, when those are the reason).
 
     `command.lines` are checked as text only; `add_lines` adds the real ones before release.
     """
@@ -171,6 +176,7 @@ def create_held_order(
             order_id=order.id,
             reason=reason,
             note=note[:500],
+            unmapped_skus=list(unmapped_skus),
             placed_by=uow.scope.actor,
             placed_at=utcnow(),
         )

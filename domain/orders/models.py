@@ -179,6 +179,9 @@ class OrderHold(Base):
     order_id: Mapped[uuid.UUID]
     reason: Mapped[HoldReason] = mapped_column(enum_column(HoldReason))
     note: Mapped[str | None] = mapped_column(String(500))
+    unmapped_skus: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """An UNMAPPED_SKU hold's channel SKUs that map to no product, as last checked (the
+    import, then each mapping of the connection); empty for other reasons."""
     placed_by: Mapped[str] = mapped_column(String(64))
     placed_at: Mapped[datetime] = mapped_column(default=utcnow)
     released_by: Mapped[str | None] = mapped_column(String(64))
