@@ -6,13 +6,23 @@ import { Link } from "../../router";
 import { useSession } from "../../session";
 import { problemOf } from "../../ui/mutationResult";
 import { ErrorNote, Loading } from "../../ui/states";
+import { useEventBursts } from "../shared/orderEventBursts";
 import {
   ChannelConnectionDocument,
+  ChannelOrderEventsDocument,
   CheckChannelConnectionDocument,
   DisconnectChannelConnectionDocument,
   UpdateChannelConnectionDocument,
 } from "./channelDocuments";
-import { formatLag, healthOf, KIND_LABELS, type Switch, SWITCHES, switchInput } from "./channels";
+import {
+  formatLag,
+  healthOf,
+  importedInto,
+  KIND_LABELS,
+  type Switch,
+  SWITCHES,
+  switchInput,
+} from "./channels";
 import { ChangeCredentials, Resync } from "./ChannelForms";
 import { webhookUrl } from "./ConnectShop";
 import { countsText } from "./SalesChannels";
@@ -27,7 +37,7 @@ type Check = {
 };
 
 /** One shop connection: what it has done, checking it, its switches, new credentials,
- * resyncing, its SKU mappings and the orders waiting for them. */
+ * resyncing, its SKU mappings and the orders waiting for them; live on import. */
 export function ChannelConnection({ id, staff = false, canChange = false }: { id: string; staff?: boolean; canChange?: boolean }) {
   const { timeZone } = useSession();
   const [result, refetch] = useQuery({ query: ChannelConnectionDocument, variables: { id } });
@@ -42,6 +52,17 @@ export function ChannelConnection({ id, staff = false, canChange = false }: { id
   const refresh = () => refetch({ requestPolicy: "network-only" });
   const node = result.data?.node;
   const connection = node && "shopUrl" in node ? (node as ChannelConnectionRowFragment) : null;
+  // Live on import, as the list: one read per burst with an import into this shop (its
+  // counts, last import and held orders moved).
+  useEventBursts(
+    ChannelOrderEventsDocument,
+    "orderEvents",
+    result.stale ? undefined : result.data?.eventPosition,
+    (events) => {
+      if (connection && events.some((event) => importedInto(event, [connection]))) refresh();
+    },
+    refresh,
+  );
 
   async function runCheck() {
     setChecking(true);

@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/preact";
 import { describe, expect, it } from "vitest";
 import { renderSignedIn } from "../../test-client";
+import { BURST_MS } from "../shared/orderEventBursts";
 import { ChannelConnection } from "./ChannelConnection";
 import { SalesChannels } from "./SalesChannels";
 
@@ -451,5 +452,115 @@ describe("a sales channel's page", () => {
     expect(screen.queryByRole("button", { name: "Check connection" })).toBeNull();
     expect(screen.queryByRole("button", { name: /^Map/ })).toBeNull();
     expect(screen.queryByLabelText("Channel SKU")).toBeNull();
+  });
+});
+
+describe("sales channels, live on import", () => {
+  const CLIENT = "1b2c3d4e-0000-4000-8000-000000000001";
+  const shop = { ...connection, client: { ...connection.client, id: btoa(`Client:${CLIENT}`) } };
+  const listAt = (position: string) => ({
+    ...listQueries,
+    ChannelConnections: {
+      eventPosition: position,
+      channelConnections: { edges: [{ node: shop }], pageInfo: { hasNextPage: false, endCursor: null } },
+    },
+  });
+  const detailAt = (position: string) => ({
+    ...detailQueries,
+    ChannelConnection: { ...detailQueries.ChannelConnection, eventPosition: position, node: { __typename: "ChannelConnection", ...shop } },
+  });
+  /** An order event: `topic` of an order of `client` with reference `reference`. */
+  const orderEvent = (n: number, reference: string, topic = "ORDER_CREATED", client = CLIENT) => ({
+    orderEvents: {
+      id: `E${n}`,
+      position: `P${n}`,
+      topic,
+      payload: { order_id: `0c4a9d6e-0000-4000-8000-00000000000${n % 10}`, client_id: client, external_reference: reference, status: "RECEIVED" },
+    },
+  });
+  /** Longer than a burst takes to become a read (so a read that would come has come). */
+  const settled = () => new Promise((done) => setTimeout(done, BURST_MS * 5));
+
+  function renderList() {
+    const queries: Record<string, unknown> = listAt("POSITION-OF-THE-READ");
+    const view = renderSignedIn(<SalesChannels canChange />, queries, {}, merchant);
+    const reads = () => view.sent.mock.calls.filter(([name]) => name === "ChannelConnections").length;
+    return { ...view, queries, reads };
+  }
+
+  it("subscribes to order events from the position of its read", async () => {
+    const { subscribed } = renderList();
+
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    expect(subscribed).toHaveBeenCalledWith("ChannelOrderEvents", { after: "POSITION-OF-THE-READ" });
+  });
+
+  it("reads the shops again once for a burst of imports, and shows the new counts and last import", async () => {
+    const { subscribed, hear, queries, reads } = renderList();
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const before = reads();
+    // when: five orders imported from the shop at once
+    const moved = { ...shop, lastImportAt: "2026-12-01T10:05:00Z", counts: { ...shop.counts, imported: 17 } };
+    Object.assign(queries, {
+      ChannelConnections: {
+        eventPosition: "POSITION-2",
+        channelConnections: { edges: [{ node: moved }], pageInfo: { hasNextPage: false, endCursor: null } },
+      },
+    });
+    for (let n = 1; n <= 5; n++) hear("ChannelOrderEvents", orderEvent(n, `woo-${2000 + n}`));
+    await waitFor(() => expect(reads()).toBe(before + 1));
+    await settled();
+    // then
+    expect(reads()).toBe(before + 1);
+    const row = within(screen.getByRole("table", { name: "Sales channels" })).getAllByRole("row")[1];
+    expect(row.textContent).toContain("17 imported · 1 held · 1 failed");
+    expect(subscribed).toHaveBeenCalledTimes(1);
+  });
+
+  it("does not read again for orders that are not the shops' imports", async () => {
+    const { subscribed, hear, reads } = renderList();
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const before = reads();
+    // when: a hand-made order, another client's order named like the shop's, another
+    // shop's import, and a later step of an imported order
+    hear("ChannelOrderEvents", orderEvent(1, "ACME-1001"));
+    hear("ChannelOrderEvents", orderEvent(2, "woo-3001", "ORDER_CREATED", "1b2c3d4e-0000-4000-8000-000000000002"));
+    hear("ChannelOrderEvents", orderEvent(3, "shopify-3002"));
+    hear("ChannelOrderEvents", orderEvent(4, "woo-2001", "ORDER_ALLOCATED"));
+    await settled();
+    // then
+    expect(reads()).toBe(before);
+  });
+
+  it("reads afresh when its position is refused, and subscribes from the new read's", async () => {
+    const { subscribed, refuse, queries, reads } = renderList();
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const before = reads();
+    // when
+    Object.assign(queries, listAt("POSITION-2"));
+    refuse("ChannelOrderEvents", "EVENT_POSITION_EXPIRED");
+    // then
+    await waitFor(() => expect(reads()).toBe(before + 1));
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(2));
+    expect(subscribed).toHaveBeenLastCalledWith("ChannelOrderEvents", { after: "POSITION-2" });
+  });
+
+  it("reads a shop's page again for its imports (a held one too), not for others", async () => {
+    const queries: Record<string, unknown> = detailAt("POSITION-OF-THE-READ");
+    const { subscribed, hear, sent } = renderSignedIn(<ChannelConnection id="CH1" canChange />, queries, {}, merchant);
+    const reads = () => sent.mock.calls.filter(([name]) => name === "ChannelConnection").length;
+    await waitFor(() => expect(subscribed).toHaveBeenCalledWith("ChannelOrderEvents", { after: "POSITION-OF-THE-READ" }));
+    const before = reads();
+    // when: another shop's import
+    hear("ChannelOrderEvents", orderEvent(1, "shopify-9"));
+    await settled();
+    expect(reads()).toBe(before);
+    // and its own (held for an unmapped SKU: created, then held)
+    hear("ChannelOrderEvents", orderEvent(2, "woo-1002"));
+    hear("ChannelOrderEvents", orderEvent(3, "woo-1002", "ORDER_HELD"));
+    // then
+    await waitFor(() => expect(reads()).toBe(before + 1));
+    await settled();
+    expect(reads()).toBe(before + 1);
   });
 });

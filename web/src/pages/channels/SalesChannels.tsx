@@ -8,8 +8,9 @@ import { DataTable } from "../../ui/DataTable";
 import { Pager, useCursorPages } from "../../ui/Pager";
 import { ErrorNote, Loading } from "../../ui/states";
 import { InviteTargetsDocument } from "../people/peopleDocuments";
-import { ChannelConnectionsDocument } from "./channelDocuments";
-import { formatLag, healthOf, KIND_LABELS, SWITCHES } from "./channels";
+import { useEventBursts } from "../shared/orderEventBursts";
+import { ChannelConnectionsDocument, ChannelOrderEventsDocument } from "./channelDocuments";
+import { formatLag, healthOf, importedInto, KIND_LABELS, SWITCHES } from "./channels";
 import { ConnectShop } from "./ConnectShop";
 
 type Props = {
@@ -35,7 +36,7 @@ function HealthBadge({ connection }: { connection: ChannelConnectionRowFragment 
 }
 
 /** Shops connected as sales channels, with their health: a client's own, or (staff) every
- * client's; a form to connect one. */
+ * client's; a form to connect one. Counts and last import follow imports live. */
 export function SalesChannels({ staff = false, canChange = false }: Props) {
   const { timeZone } = useSession();
   const pages = useCursorPages();
@@ -48,6 +49,18 @@ export function SalesChannels({ staff = false, canChange = false }: Props) {
   const connections = result.data?.channelConnections.edges.map((e) => e.node) ?? [];
   const clients = targets.data?.clients.edges.map((e) => e.node) ?? [];
   const refresh = () => refetch({ requestPolicy: "network-only" });
+  // Live on import: from the read's position, one read per burst of order events with an
+  // import into a listed shop (its counts and last import moved); a refused position reads
+  // afresh.
+  useEventBursts(
+    ChannelOrderEventsDocument,
+    "orderEvents",
+    result.stale ? undefined : result.data?.eventPosition,
+    (events) => {
+      if (events.some((event) => importedInto(event, connections))) refresh();
+    },
+    refresh,
+  );
 
   return (
     <section aria-labelledby="channels-title">

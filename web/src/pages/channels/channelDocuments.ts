@@ -42,6 +42,7 @@ graphql(`
 
 export const ChannelConnectionsDocument = graphql(`
   query ChannelConnections($first: Int!, $after: String, $clientId: ID) {
+    eventPosition
     channelConnections(first: $first, after: $after, filter: { clientId: $clientId }) {
       edges {
         node {
@@ -59,6 +60,7 @@ export const ChannelConnectionsDocument = graphql(`
 /** One connection with its SKU mappings and the orders held for unmapped SKUs. */
 export const ChannelConnectionDocument = graphql(`
   query ChannelConnection($id: ID!) {
+    eventPosition
     node(id: $id) {
       ... on ChannelConnection {
         ...ChannelConnectionRow
@@ -98,6 +100,18 @@ export const ChannelConnectionDocument = graphql(`
           }
         }
       }
+    }
+  }
+`);
+
+/** Order events, for the pages to hear channel imports by (`order.created` of their shops). */
+export const ChannelOrderEventsDocument = graphql(`
+  subscription ChannelOrderEvents($after: String) {
+    orderEvents(after: $after) {
+      id
+      position
+      topic
+      payload
     }
   }
 `);

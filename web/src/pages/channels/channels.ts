@@ -145,3 +145,25 @@ export function waitingBySku<Order extends { holds: readonly Hold[] }>(orders: r
     for (const sku of unmappedSkusOf(order.holds)) bySku.set(sku, [...(bySku.get(sku) ?? []), order]);
   return [...bySku.entries()];
 }
+
+/** A connection as far as telling its imports apart goes: its name and its client. */
+export type ImportingShop = { name: string; client?: { id: string } | null };
+
+/**
+ * Whether an order event is a connection's import: `order.created` of an order of the
+ * connection's client whose reference is `<connection name>-<channel order id>`, as every
+ * import's is (a held import's too). A page showing these connections' counts and last
+ * import reads them again for it; other events (other clients', hand-made orders', later
+ * steps of imported orders) cannot change them and cost no read.
+ */
+export function importedInto(
+  event: { topic: string; payload?: unknown },
+  shops: readonly ImportingShop[],
+): boolean {
+  if (event.topic !== "ORDER_CREATED") return false;
+  const payload = (event.payload ?? {}) as { client_id?: unknown; external_reference?: unknown };
+  const { client_id: clientId, external_reference: reference } = payload;
+  if (typeof clientId !== "string" || typeof reference !== "string") return false;
+  const client = btoa(`Client:${clientId}`);
+  return shops.some((shop) => shop.client?.id === client && reference.startsWith(`${shop.name}-`));
+}
