@@ -1,7 +1,8 @@
 """Two real `crossdock serve` processes sharing PostgreSQL and Redis: a key revoked, or a
 client's routing rules saved, through one (or the command line) is honoured by the very
-next request to the other, although each remembers keys and configurations for 5 s; a
-process that cannot hear the news still refuses the key within those 5 s."""
+next request to the other, although each remembers keys and configurations for 5 s, even
+one that was stopped while the news came; a process that cannot hear the news still
+refuses the key within those 5 s."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tests.api.test_routing import EXPLAIN, SET_RULES, source
 from tests.factories import make_key
 from tests.factories_orders import make_order_world, order_input
 from tests.serve_process import CROSSDOCK, Server, crossdock_env, free_port, running
+from tests.test_serve_workers import _serve_command, api_processes, paused
 
 VIEWER = "{ viewer { keyPrefix } }"
 REVOKE = "mutation($id: ID!) { revokeApiKey(input: {id: $id}) { userErrors { code } } }"
@@ -153,3 +155,29 @@ def test_a_process_that_cannot_hear_the_news_refuses_the_key_within_its_seconds(
     if time.monotonic() - verified < key_cache.SECONDS:
         assert refusal(still) is None
     assert refusal(later) == "API_KEY_REVOKED"
+
+
+def test_a_process_stopped_while_a_key_was_revoked_refuses_it_as_soon_as_it_runs(
+    postgres_database, env, tmp_path
+):
+    # given: `serve --workers 2`, both processes remembering the key
+    world = make_order_world(postgres_database)
+    victim = make_key(postgres_database, world.tenant)
+    port = free_port()
+    command = [*CROSSDOCK, "serve", "--port", str(port), "--workers", "2"]
+    stay = {"CROSSDOCK_WEB_WORKER_HEALTHCHECK_SECONDS": "300"}  # stopped is not dead here
+    with running(command, env | stay, tmp_path / "serve.log", port) as server:
+        first, second = api_processes(_serve_command(port))
+        node_id = key_node_id(server, world.tenant.key, victim)
+        with paused(second):
+            assert refusal(post(server, victim, VIEWER)) is None
+        with paused(first):
+            assert refusal(post(server, victim, VIEWER)) is None
+        # when: revoked through the first while the second is stopped (its listening
+        # thread cannot run: the news waits in its socket)
+        with paused(second):
+            post(server, world.tenant.key, REVOKE, {"id": node_id})
+        # then: the second, continued, refuses the very next request, whichever of its
+        # threads runs first
+        with paused(first):
+            assert refusal(post(server, victim, VIEWER)) == "API_KEY_REVOKED"
