@@ -30,6 +30,8 @@ def serve(
         return _refuse("--reset only goes with --demo: it deletes the demo's SQLite file")
     if problem := workers_problem(settings, workers):
         return _refuse(problem)
+    if caveat := workers_caveat(settings, workers):
+        print(f"warning: {caveat}", file=sys.stderr, flush=True)
     if not port_is_free(host, port):
         return _refuse(
             f"port {port} on {host} is already in use (another crossdock serve?); "
@@ -80,6 +82,17 @@ def workers_problem(settings: Settings, workers: int) -> str | None:
             "--workers needs the rate-limit budgets in Redis (a Redis broker, or "
             "CROSSDOCK_RATE_LIMIT_REDIS_URL), else each process grants the whole budget; "
             "or turn the limit off with CROSSDOCK_RATE_LIMIT_POINTS=0"
+        )
+    return None
+
+
+def workers_caveat(settings: Settings, workers: int) -> str | None:
+    """What `workers` API processes can do with this configuration, but only weakly."""
+    if workers > 1 and settings.invalidation_redis_url is None:
+        return (
+            "no Redis for cache invalidations (CROSSDOCK_INVALIDATION_REDIS_URL): a key "
+            "revoked or routing rules saved through one process take up to 5 s to reach "
+            "the others"
         )
     return None
 

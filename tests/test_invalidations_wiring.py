@@ -6,6 +6,7 @@ import pytest
 
 from caching.invalidation import INVALIDATIONS
 from crossdock.invalidations import invalidations_shared
+from crossdock.serve import workers_caveat
 from crossdock.settings import Settings
 
 
@@ -54,3 +55,13 @@ def test_with_redis_a_transport_is_installed_for_the_block_only(redis_url, redis
         assert transport.listening
     assert INVALIDATIONS.transport is None
     assert not transport.listening
+
+
+def test_several_processes_without_an_invalidation_redis_are_warned_of():
+    # given: RabbitMQ for the work, no rate limit, so no Redis at all
+    rabbit = {"CROSSDOCK_BROKER_URL": "amqp://guest@mq//", "CROSSDOCK_RATE_LIMIT_POINTS": "0"}
+    redis_too = rabbit | {"CROSSDOCK_INVALIDATION_REDIS_URL": "redis://inv/0"}
+    # then
+    assert "CROSSDOCK_INVALIDATION_REDIS_URL" in workers_caveat(Settings.from_env(rabbit), 2)
+    assert workers_caveat(Settings.from_env(rabbit), 1) is None
+    assert workers_caveat(Settings.from_env(redis_too), 2) is None
