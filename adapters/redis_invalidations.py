@@ -234,8 +234,10 @@ def _wait_readable(pubsub: redis.client.PubSub, timeout: float) -> bool:
     sock = getattr(pubsub.connection, "_sock", None)
     if sock is None:
         return True
+    # poll, not select: a busy server's descriptors pass select's limit of 1024
+    poller = select.poll()
     try:
-        readable, _, _ = select.select([sock], [], [], timeout)
+        poller.register(sock, select.POLLIN)
+        return bool(poller.poll(timeout * 1000))
     except (OSError, ValueError):
         return True  # closed meanwhile: the read reports it
-    return bool(readable)

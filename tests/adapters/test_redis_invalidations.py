@@ -91,3 +91,34 @@ def test_an_unreachable_redis_loses_the_news_but_not_the_change_here():
         assert not process.transport.listening
     finally:
         process.bus.uninstall(process.transport)
+
+
+def test_an_idle_subscription_past_descriptor_1024_is_not_taken_for_a_busy_one(
+    redis_url, redis_namespace
+):
+    # given: a busy server's descriptors (select() cannot watch these; the thread would spin)
+    import resource
+    import socket
+
+    from adapters.redis_invalidations import _wait_readable
+
+    if resource.getrlimit(resource.RLIMIT_NOFILE)[0] < 1200:
+        pytest.skip("needs more than 1,200 open files")
+    filler = [socket.socket() for _ in range(1100)]
+    channel = f"{redis_namespace}:invalidations"
+    try:
+        one, other = Process(redis_url, channel), Process(redis_url, channel)
+        try:
+            pubsub = other.transport._pubsub
+            assert pubsub.connection._sock.fileno() > 1024
+            # then: idle reads idle, and news still arrives
+            assert _wait_readable(pubsub, timeout=0) is False
+            one.bus.publish("keys", "k1")
+            other.bus.catch_up()
+            assert other.heard == ["k1"]
+        finally:
+            one.bus.uninstall(one.transport)
+            other.bus.uninstall(other.transport)
+    finally:
+        for sock in filler:
+            sock.close()
