@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -31,6 +32,16 @@ def every_statement(engine: Engine) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+def inserted_tables(statements: list[str]) -> list[str]:
+    """The table of every INSERT, in the order sent, including those a PostgreSQL statement
+    joins in its WITH clauses (persistence/new_rows.py)."""
+    return [
+        match.group(1)
+        for statement in statements
+        for match in re.finditer(r"\bINSERT INTO (\w+)", statement)
+    ]
 
 
 def verbs(statements: list[str]) -> list[str]:

@@ -19,7 +19,7 @@ from tests.factories_orders import (
     order_input,
     put_stock,
 )
-from tests.sql_statements import every_statement, verbs
+from tests.sql_statements import every_statement, inserted_tables, verbs
 from tests.tenants.test_key_cache import Clock
 
 CREATE = """
@@ -28,15 +28,17 @@ mutation($input: CreateOrderInput!) {
 }
 """
 ORDER_LINES = "query($id: ID!) { order(id: $id) { lines { sku allocatedQuantity } } }"
-MOST = 13
-"""Measured 13 on PostgreSQL and on SQLite (the issue's goal was 16): on PostgreSQL the
-request's tenant setting, the client's rules and warehouses, the products with their
-levels (one statement; read without a lock); on SQLite the rules, warehouses, products, and
-the levels locked apart; then one INSERT per table (orders, lines, fulfillment orders and
-their lines, ledger, outbox, decision, audit) and one UPDATE of the levels (on PostgreSQL
-the conditional one that locks them). The key, verified by the request before, is not
-read again (tenants/key_cache.py). 14 before the products and levels came together."""
-MOST_AFTER_THE_FIRST = 11
+MOST = {"postgresql": 8, "sqlite": 13}
+"""Measured (the issue's goal was 16). On PostgreSQL: the request's tenant setting, the
+client's rules and warehouses, the products with their levels (one statement; read without
+a lock), the order, the conditional UPDATE that locks and reserves the levels, one
+statement inserting the lines, fulfillment orders and their lines, ledger, outbox and
+decision (persistence/new_rows.py joins their INSERTs), and the audit row. On SQLite: the
+rules, warehouses, products, and the levels locked apart, then one INSERT per table and
+one UPDATE of the levels per warehouse. The key, verified by the request before, is not
+read again (tenants/key_cache.py). 14 before the products and levels came together; 13 on
+PostgreSQL before the INSERTs were joined."""
+MOST_AFTER_THE_FIRST = {"postgresql": 6, "sqlite": 11}
 """The client's next orders within a few seconds: the rules and the warehouses, read by the
 first, are not read again (domain/routing/configuration.py)."""
 THREE_LINES = (("SKU-1", 2), ("SKU-2", 1), ("SKU-3", 3))
@@ -50,7 +52,9 @@ def _three_products_in_one_warehouse(database: TestDatabase) -> OrderWorld:
     return world
 
 
-def test_create_order_of_three_lines_costs_at_most_13_statements_the_next_11(database, monkeypatch):
+def test_create_order_of_three_lines_costs_a_handful_of_statements_the_next_fewer(
+    database, monkeypatch
+):
     # given: three products in stock in WH-A; verified keys remembered however slow the box
     monkeypatch.setattr("api.context.VERIFIED", VerifiedKeys(clock=Clock()))
     monkeypatch.setattr(configuration, "CONFIGURATIONS", RoutingConfigurations(clock=Clock()))
@@ -78,11 +82,13 @@ def test_create_order_of_three_lines_costs_at_most_13_statements_the_next_11(dat
     assert [line["allocatedQuantity"] for line in lines] == [2, 1, 3]
     assert again["data"]["createOrder"]["created"] is False
     assert levels_match_ledger(database)
-    assert len(statements) <= MOST, "\n".join(verbs(statements))
+    assert len(statements) <= MOST[database.backend], "\n".join(verbs(statements))
     assert second["data"]["createOrder"]["order"]["status"] == "ALLOCATED"
-    assert len(next_statements) <= MOST_AFTER_THE_FIRST, "\n".join(verbs(next_statements))
+    assert len(next_statements) <= MOST_AFTER_THE_FIRST[database.backend], "\n".join(
+        verbs(next_statements)
+    )
     assert not [s for s in next_statements if "routing_rule_sets" in s or "FROM warehouses" in s]
-    inserts = [s.split()[2] for s in statements if s.startswith("INSERT")]
+    inserts = inserted_tables(statements)
     assert len(inserts) == len(set(inserts)), inserts  # one INSERT per table
     assert not [s for s in statements if "SAVEPOINT" in s]
     assert not [s for s in statements if s.startswith("UPDATE orders")]
