@@ -96,8 +96,9 @@ def test_a_merchant_connects_a_shop_maps_a_sku_and_staff_see_it(served, tmp_path
         wait_for_text(driver, WAITING, reference)
         screenshot(driver, "client-sales-channel")
         assert _order(served, reference)["status"] == "ON_HOLD"
-        # and the held order's own page leads back to the mapping
+        # and the held order's own page names the SKU and leads back to the mapping
         link(driver, reference).click()
+        wait_for_text(driver, "main li code", "SHOP-TENT")
         link(driver, "map them under Sales channels").click()
         link(driver, "acme-woo").click()
 

@@ -69,7 +69,7 @@ const heldOrder = {
     id: "O1",
     externalReference: "woo-1001",
     status: "ON_HOLD",
-    holds: [{ id: "H1", reason: "UNMAPPED_SKU", note: "Unmapped channel SKUs: SHOP-TENT", releasedAt: null }],
+    holds: [{ id: "H1", reason: "UNMAPPED_SKU", unmappedSkus: ["SHOP-TENT"], releasedAt: null }],
   },
 };
 const failedOrder = {

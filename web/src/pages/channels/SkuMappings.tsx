@@ -54,7 +54,7 @@ export function SkuMappings({ connectionId, clientId, mappings, channelOrders, c
   const products = found.data?.products.edges.map((e) => e.node) ?? [];
   for (const p of products) known.current.set(p.sku, { id: p.id, name: p.name });
   const held = channelOrders.flatMap((c) => (c.status === "HELD" && c.order ? [c.order] : []));
-  // a hold's note names the SKUs missing at import; one mapped since waits no more
+  // a hold's list is narrowed as SKUs are mapped; a mapping made this moment waits no more
   const mapped = new Set(mappings.map((m) => m.channelSku));
   const waiting = waitingBySku<HeldOrder>(held).filter(([sku]) => !mapped.has(sku));
   const failed = channelOrders.filter((c) => c.status === "FAILED");

@@ -94,7 +94,7 @@ export const ChannelConnectionDocument = graphql(`
             holds {
               id
               reason
-              note
+              unmappedSkus
               releasedAt
             }
           }

@@ -77,17 +77,21 @@ describe("sales channel health", () => {
 });
 
 describe("orders waiting for a SKU mapping", () => {
-  const hold = (note: string, releasedAt: string | null = null) => ({ reason: "UNMAPPED_SKU", note, releasedAt });
+  const hold = (unmappedSkus: string[], releasedAt: string | null = null) => ({
+    reason: "UNMAPPED_SKU",
+    unmappedSkus,
+    releasedAt,
+  });
 
-  it("reads the SKUs from an unreleased UNMAPPED_SKU hold's note", () => {
-    expect(unmappedSkusOf([hold("Unmapped channel SKUs: SHOP-1, variant:77")])).toEqual(["SHOP-1", "variant:77"]);
-    expect(unmappedSkusOf([hold("Unmapped channel SKUs: SHOP-1", "2026-12-01T10:00:00Z")])).toEqual([]);
-    expect(unmappedSkusOf([{ reason: "FRAUD_RISK", note: "Unmapped channel SKUs: X", releasedAt: null }])).toEqual([]);
+  it("takes the SKUs from the unreleased holds' unmappedSkus, each once", () => {
+    expect(unmappedSkusOf([hold(["SHOP-1", "variant:77"]), hold(["SHOP-1"])])).toEqual(["SHOP-1", "variant:77"]);
+    expect(unmappedSkusOf([hold(["SHOP-1"], "2026-12-01T10:00:00Z")])).toEqual([]);
+    expect(unmappedSkusOf([{ reason: "FRAUD_RISK", unmappedSkus: [], releasedAt: null }])).toEqual([]);
   });
 
   it("groups held orders under each SKU they wait for", () => {
-    const a = { id: "A", holds: [hold("Unmapped channel SKUs: S1, S2")] };
-    const b = { id: "B", holds: [hold("Unmapped channel SKUs: S2")] };
+    const a = { id: "A", holds: [hold(["S1", "S2"])] };
+    const b = { id: "B", holds: [hold(["S2"])] };
     expect(waitingBySku([a, b]).map(([sku, orders]) => [sku, orders.map((o) => o.id)])).toEqual([
       ["S1", ["A"]],
       ["S2", ["A", "B"]],

@@ -120,20 +120,15 @@ export function healthOf(connection: {
   return connection.lagSeconds > STALE_LAG_SECONDS ? "Behind" : "OK";
 }
 
-/** How the API begins the note of an UNMAPPED_SKU hold (domain/channels/imports.py); the
- * browser test fails if it changes under this page. */
-const UNMAPPED_NOTE = "Unmapped channel SKUs: ";
+type Hold = { reason: string; unmappedSkus: readonly string[]; releasedAt?: string | null };
 
-type Hold = { reason: string; note?: string | null; releasedAt?: string | null };
-
-/** The channel SKUs an order is held for, from its UNMAPPED_SKU hold's note (the API lists
- * them there); none once the hold is released. */
+/** The channel SKUs an order is held for: its unreleased holds' `unmappedSkus` (the API's
+ * list, narrowed by each mapping since the import), each once. */
 export function unmappedSkusOf(holds: readonly Hold[]): string[] {
   const found: string[] = [];
   for (const hold of holds) {
-    if (hold.reason !== "UNMAPPED_SKU" || hold.releasedAt || !hold.note) continue;
-    const list = hold.note.startsWith(UNMAPPED_NOTE) ? hold.note.slice(UNMAPPED_NOTE.length) : hold.note;
-    for (const sku of list.split(", ").map((s) => s.trim())) if (sku && !found.includes(sku)) found.push(sku);
+    if (hold.releasedAt) continue;
+    for (const sku of hold.unmappedSkus) if (!found.includes(sku)) found.push(sku);
   }
   return found;
 }

@@ -11,6 +11,7 @@ import { ErrorNote, Loading } from "../../ui/states";
 import { eventOrderId, type OrderRelated, payloadField } from "../shared/eventOrder";
 import { useEventBursts } from "../shared/orderEventBursts";
 import { RetryDispatchDocument } from "./fulfillmentSteps";
+import { changesHeld, HeldForSkus, HeldForUnmappedSkusDocument, MOST_HELD } from "./HeldForSkus";
 import { OrderLiveDocument, ShipmentLiveDocument } from "./orderDetailQuery";
 
 /** How many orders in EXCEPTION one page lists. */
@@ -177,7 +178,8 @@ export function retryOutcome(retried: Retried, part: Part | undefined): Retried[
 }
 
 /**
- * Fulfillment orders in EXCEPTION across clients, with why and since when; Retry dispatches
+ * Fulfillment orders in EXCEPTION across clients, with why and since when (and, below, the
+ * orders imports held for channel SKUs that map to no product, with the SKUs); Retry dispatches
  * one again and keeps its row, marked as retrying, until the carrier answers: a refusal
  * shows the carrier's new words on the row, a shipment takes the row away. Order and
  * shipment events (and, while a retry waits, a check every few seconds) keep the page
@@ -201,7 +203,17 @@ export function Exceptions() {
     pause: waiting.length === 0,
     requestPolicy: "network-only",
   });
+  const [held, refetchHeld] = useQuery({
+    query: HeldForUnmappedSkusDocument,
+    variables: { first: MOST_HELD },
+    requestPolicy: "cache-and-network",
+  });
+  const refreshHeld = () => refetchHeld({ requestPolicy: "network-only" });
   const refresh = () => refetch({ requestPolicy: "network-only" });
+  const resync = () => {
+    refresh();
+    refreshHeld();
+  };
   // From the read's position (a cached read's may be too old: it waits for the server's),
   // kept while the page reads again; a refused one reads afresh. One read per burst of
   // order events, and one per burst of shipment events, each only for a burst with an event
@@ -210,13 +222,15 @@ export function Exceptions() {
     ...(result.data?.orders.edges.map((edge) => edge.node.id) ?? []),
     ...Object.values(retried).map((r) => r.row.order.id),
   ]);
+  const heldShown = new Set(held.data?.orders.edges.map((edge) => edge.node.id) ?? []);
   const position = result.stale ? undefined : result.data?.eventPosition;
   const onBurst = (events: (OrderRelated & { topic: string })[]) => {
     if (events.some((event) => changesExceptions(event, shown))) refresh();
+    if (events.some((event) => changesHeld(event, heldShown))) refreshHeld();
     if (waiting.length) checkParts({ requestPolicy: "network-only" });
   };
-  useEventBursts(OrderLiveDocument, "orderEvents", position, onBurst, refresh);
-  useEventBursts(ShipmentLiveDocument, "shipmentEvents", position, onBurst, refresh);
+  useEventBursts(OrderLiveDocument, "orderEvents", position, onBurst, resync);
+  useEventBursts(ShipmentLiveDocument, "shipmentEvents", position, onBurst, resync);
   useEffect(() => {
     if (!waiting.length) return;
     const timer = setInterval(() => checkParts({ requestPolicy: "network-only" }), RETRY_CHECK_MS);
@@ -331,6 +345,8 @@ export function Exceptions() {
           ) : null}
         </>
       )}
+      <ErrorNote error={held.error} />
+      <HeldForSkus data={held.data} timeZone={timeZone} />
     </section>
   );
 }

@@ -157,3 +157,42 @@ describe("order detail, live", () => {
     expect(reads()).toBe(before + 1);
   });
 });
+
+describe("order detail, holds", () => {
+  const hold = (reason: string, unmappedSkus: string[], note: string | null, releasedAt: string | null = null) => ({
+    id: `H-${reason}`,
+    reason,
+    note,
+    unmappedSkus,
+    placedBy: "key:cd_live",
+    placedAt: "2026-12-01T09:00:00Z",
+    releasedBy: releasedAt ? "key:cd_live" : null,
+    releasedAt,
+  });
+
+  function renderHeld(holds: ReturnType<typeof hold>[]) {
+    const answer = read("POSITION-OF-THE-READ");
+    answer.order = { ...answer.order, status: "ON_HOLD", holds } as typeof answer.order;
+    return renderSignedIn(<OrderDetail id={ORDER_ID} />, { OrderDetail: answer }, {}, staff);
+  }
+
+  it("names each unmapped channel SKU of a hold, with where to map them", async () => {
+    renderHeld([hold("UNMAPPED_SKU", ["SHOP-LANTERN", "SHOP-TENT"], "Unmapped channel SKUs: SHOP-LANTERN, SHOP-TENT")]);
+    const item = (await screen.findByText("SHOP-LANTERN")).closest("li") as HTMLElement;
+    expect(item.querySelectorAll("code")).toHaveLength(2);
+    expect(item.textContent).toContain("SHOP-LANTERN, SHOP-TENT");
+    expect(item.textContent).not.toContain("Unmapped channel SKUs:");
+    const link = screen.getByRole("link", { name: /map them/ });
+    expect(link.getAttribute("href")).toBe("/channels");
+  });
+
+  it("shows a note for other holds, and no mapping hint once released", async () => {
+    renderHeld([
+      hold("FRAUD_RISK", [], "Card flagged"),
+      hold("UNMAPPED_SKU", ["SHOP-TENT"], "Unmapped channel SKUs: SHOP-TENT", "2026-12-01T10:00:00Z"),
+    ]);
+    expect(await screen.findByText(/Card flagged/)).toBeTruthy();
+    expect(screen.getByText("SHOP-TENT")).toBeTruthy();
+    expect(screen.queryByRole("link", { name: /map them/ })).toBeNull();
+  });
+});

@@ -255,6 +255,27 @@ function FulfillmentCard({
   );
 }
 
+/** An UNMAPPED_SKU hold's channel SKUs, each as code, with where to map them while it holds. */
+export function UnmappedSkus({ skus, released }: { skus: readonly string[]; released: boolean }) {
+  return (
+    <>
+      {" — channel SKUs mapped to no product: "}
+      {skus.map((sku, index) => (
+        <span key={sku}>
+          {index ? ", " : ""}
+          <code>{sku}</code>
+        </span>
+      ))}
+      {released ? null : (
+        <>
+          {" "}
+          (<Link href="/channels">map them under Sales channels</Link>)
+        </>
+      )}
+    </>
+  );
+}
+
 function Holds({
   order,
   readOnly,
@@ -284,13 +305,13 @@ function Holds({
         {order.holds.map((hold) => (
           <li key={hold.id}>
             {humanize(hold.reason)}
-            {hold.note ? ` — ${hold.note}` : ""}
-            {hold.reason === "UNMAPPED_SKU" && !hold.releasedAt ? (
-              <>
-                {" "}
-                (<Link href="/channels">map them under Sales channels</Link>)
-              </>
-            ) : null}{" "}
+            {hold.unmappedSkus.length ? (
+              <UnmappedSkus skus={hold.unmappedSkus} released={!!hold.releasedAt} />
+            ) : hold.note ? (
+              ` — ${hold.note}`
+            ) : (
+              ""
+            )}{" "}
             · placed by {hold.placedBy}{" "}
             {formatTime(hold.placedAt, timeZone)}
             {hold.releasedAt ? (

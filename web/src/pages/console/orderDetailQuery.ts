@@ -33,6 +33,7 @@ export const OrderDetailDocument = graphql(`
         id
         reason
         note
+        unmappedSkus
         placedBy
         placedAt
         releasedBy
