@@ -110,8 +110,8 @@ HoldReasonEnum = described_enum(
         HoldReason.CLIENT_REQUEST: "The client asked for it (the one reason a client may give).",
         HoldReason.OTHER: "Another reason, given in the note.",
         HoldReason.UNMAPPED_SKU: (
-            "Imported from a sales channel with SKUs that name no product (listed in the note); "
-            "map them, then release."
+            "Imported from a sales channel with SKUs that name no product (listed in the hold's "
+            "unmappedSkus, and its note); map them, then release."
         ),
     },
 )
