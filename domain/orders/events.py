@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from domain.orders.models import FulfillmentOrder, Order, OrderStatus
+from domain.orders.models import FulfillmentOrder, Order, OrderHold, OrderStatus
 from domain.outbox.events import Topic, record
 from persistence.base import utcnow
 from tenants.unit_of_work import TenantUnitOfWork
@@ -43,7 +43,8 @@ def order_status_changed(
     picked: int = 0,
 ) -> None:
     """The order moved from `previous` to its current status; a shipped order's event says
-    how many units it had and how many of them the provider's warehouses `picked`."""
+    how many units it had and how many of them the provider's warehouses `picked`, a held
+    order's the holds holding it (`order.held`: each one's reason and unmapped SKUs)."""
     topic = MILESTONES.get(order.status, Topic.ORDER_STATUS_CHANGED)
     if previous is OrderStatus.ON_HOLD and order.status is not OrderStatus.CANCELLED:
         topic = MILESTONES.get(order.status, Topic.ORDER_RELEASED)
@@ -51,7 +52,22 @@ def order_status_changed(
     if order.status is OrderStatus.SHIPPED:
         extra |= {"units": units, "picked_units": picked, "lines": lines}
         extra["shipped_at"] = utcnow().isoformat()
+    if order.status is OrderStatus.ON_HOLD:
+        extra["holds"] = _holding(uow, order)
     _order_event(uow, topic, order, extra)
+
+
+def _holding(uow: TenantUnitOfWork, order: Order) -> list[dict[str, object]]:
+    """The holds in force on the order, oldest first: id, reason, unmapped channel SKUs."""
+    holds = uow.scalars(
+        uow.select(OrderHold)
+        .where(OrderHold.order_id == order.id, OrderHold.released_at.is_(None))
+        .order_by(OrderHold.placed_at, OrderHold.id)
+    )
+    return [
+        {"hold_id": str(hold.id), "reason": hold.reason.name, "unmapped_skus": hold.unmapped_skus}
+        for hold in holds
+    ]
 
 
 def fulfillment_changed(

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.channel_factories import ChannelWorld, channel_world
+from domain.outbox.events import Topic
+from tests.channel_factories import ChannelWorld, channel_world, row_id
 from tests.factories import global_id, make_tenant
 
 __all__ = ["channel_world"]
@@ -111,9 +112,13 @@ def test_a_hold_for_another_reason_lists_no_skus_whatever_its_note(channel_world
     [order] = world.orders()
     # when the provider holds it by hand with a note that looks like an import's
     answer = world.gql(PLACE, {"id": global_id("Order", order.id)}, key=world.tenant.key)
-    # then the hold names no SKU
+    # then the hold names no SKU, nor does the order.held event
     hold = answer["data"]["placeOrderHold"]["hold"]
     assert (hold["reason"], hold["unmappedSkus"]) == ("FRAUD_RISK", [])
+    [held] = world.events(Topic.ORDER_HELD.value)
+    assert held.payload["holds"] == [
+        {"hold_id": str(row_id(hold["id"])), "reason": "FRAUD_RISK", "unmapped_skus": []}
+    ]
 
 
 def test_no_other_tenant_or_client_reads_a_holds_unmapped_skus(channel_world):
@@ -134,3 +139,19 @@ def test_no_other_tenant_or_client_reads_a_holds_unmapped_skus(channel_world):
     # and the owner still reads them
     own = world.gql(HOLD_NODE, {"id": hold_id}, key=world.tenant.clients["A"].key)
     assert own["data"]["node"] == {"unmappedSkus": ["SHOP-LANTERN", "SHOP-TENT"]}
+
+
+def test_the_order_held_event_names_the_holds_with_their_unmapped_skus(channel_world):
+    world = channel_world
+    # given a held import
+    order_id, hold_id = held_order(world)
+    # then its order.held event names the hold, its reason and its SKUs
+    [held] = world.events(Topic.ORDER_HELD.value)
+    assert held.payload["order_id"] == str(row_id(order_id))
+    assert held.payload["holds"] == [
+        {
+            "hold_id": str(row_id(hold_id)),
+            "reason": "UNMAPPED_SKU",
+            "unmapped_skus": ["SHOP-LANTERN", "SHOP-TENT"],
+        }
+    ]
