@@ -96,22 +96,28 @@ def resolve_client(
     return client_id
 
 
-def clean_ship_to(ship_to: Address) -> Address:
-    """The address stripped; required parts present, the country an ISO 3166-1 alpha-2 code."""
+def clean_ship_to(ship_to: Address, field: str = "shipTo") -> Address:
+    """The address stripped; required parts present, the country an ISO 3166-1 alpha-2 code.
+
+    Errors name `<field>.<part>`: the input field the address was sent in."""
     values: dict[str, str | None] = {}
     for name, limit in _REQUIRED_ADDRESS.items():
-        values[name] = clean_text(getattr(ship_to, name), _address_field(name), limit)
+        values[name] = clean_text(getattr(ship_to, name), _address_field(field, name), limit)
     for name, limit in _OPTIONAL_ADDRESS.items():
-        text = clean_text(getattr(ship_to, name), _address_field(name), limit, required=False)
+        text = clean_text(
+            getattr(ship_to, name), _address_field(field, name), limit, required=False
+        )
         values[name] = text or None
     country = (ship_to.country or "").strip().upper()
     if not country:
-        raise DomainError(DomainErrorCode.REQUIRED, "country must not be blank.", "shipTo.country")
+        raise DomainError(
+            DomainErrorCode.REQUIRED, "country must not be blank.", f"{field}.country"
+        )
     if not _COUNTRY.match(country):
         raise DomainError(
             DomainErrorCode.INVALID,
             "country must be a two-letter ISO 3166-1 code, e.g. DE.",
-            "shipTo.country",
+            f"{field}.country",
         )
     return Address(country=country, **values)  # type: ignore[arg-type]
 
@@ -207,5 +213,5 @@ def _in_line_order(found: dict[str, Product], skus: list[str]) -> list[Product]:
     return products
 
 
-def _address_field(name: str) -> str:
-    return f"shipTo.{_CAMEL.get(name, name)}"
+def _address_field(field: str, name: str) -> str:
+    return f"{field}.{_CAMEL.get(name, name)}"

@@ -74,7 +74,7 @@ def set_shipping_settings(
     if changes.label_format is not None:
         current.label_format = changes.label_format
     if changes.ship_from is not None:
-        current.ship_from = asdict(clean_ship_to(changes.ship_from))
+        current.ship_from = asdict(clean_ship_to(changes.ship_from, "shipFrom"))
     elif changes.use_warehouse_address:
         current.ship_from = None
     current.updated_at = utcnow()

@@ -45,11 +45,7 @@ def set_ship_from(
         raise NotFoundError("supplier", "supplierId")
     if not (address.name or "").strip() and not (address.company or "").strip():
         address = address.addressed_to(supplier.name)  # the label shows who sends it
-    try:
-        clean = clean_ship_to(address)
-    except DomainError as error:
-        field = (error.field or "").replace("shipTo", "address")
-        raise DomainError(DomainErrorCode(error.code), error.message, field) from None
+    clean = clean_ship_to(address, "address")
     supplier.ship_from = asdict(clean)
     supplier.updated_at = utcnow()
     return supplier

@@ -12,7 +12,7 @@ if dramatiq.broker.global_broker is None:  # never let an import reach for Rabbi
 
 from domain.outbox.events import Topic
 from domain.shipping.models import CarrierKind
-from tests.factories import count_rows, global_id
+from tests.factories import count_rows, global_id, make_tenant
 from tests.shipping_factories import make_shipping_world
 from workers import dispatch, runtime
 
@@ -96,6 +96,55 @@ def test_settings_are_set_by_the_provider_and_read_by_the_client(world, gql):
     assert euros["data"]["setShippingSettings"]["shippingSettings"]["currency"] == "EUR"
     assert read == {"rule": "FASTEST", "automaticDispatch": True}
     assert other["data"]["shippingSettings"] is None
+
+
+SHIP_FROM = """mutation($input: SetShippingSettingsInput!) { setShippingSettings(input: $input) {
+  shippingSettings { shipFrom { city country } } userErrors { field code } } }"""
+READ_SHIP_FROM = "query($c: ID) { shippingSettings(clientId: $c) { shipFrom { city } } }"
+
+
+@pytest.mark.parametrize(
+    ("address", "field"),
+    [({"name": "Hull depot", "line1": "1 Quay", "city": "Hull", "postalCode": "HU1", "country": "England"}, "country"),
+     ({"name": "Hull depot", "line1": " ", "city": "Hull", "postalCode": "HU1", "country": "GB"}, "line1")],
+)  # fmt: skip
+def test_a_bad_ship_from_is_refused_by_its_own_field_and_changes_nothing(
+    world, gql, address, field
+):
+    # given: the client ships from a depot
+    client = world.tenant.clients["A"]
+    depot = {
+        "name": "ACME",
+        "line1": "2 Dock Rd",
+        "city": "Leeds",
+        "postalCode": "LS1",
+        "country": "GB",
+    }
+    gql(SHIP_FROM, {"input": {"clientId": client.global_id, "shipFrom": depot}},
+        key=world.tenant.key)  # fmt: skip
+    # when: a bad address is sent with another change
+    answer = gql(SHIP_FROM, {"input": {"clientId": client.global_id, "shipFrom": address,
+                                       "automaticDispatch": True}}, key=world.tenant.key)  # fmt: skip
+    # then: the error names shipFrom's part, and neither change was kept
+    payload = answer["data"]["setShippingSettings"]
+    assert payload["userErrors"][0]["field"] == ["shipFrom", field]
+    assert payload["shippingSettings"] is None
+    read = gql(READ_SETTINGS.replace("automaticDispatch", "automaticDispatch shipFrom { city }"),
+               {"c": client.global_id}, key=world.tenant.key)["data"]["shippingSettings"]  # fmt: skip
+    assert read == {"rule": "CHEAPEST", "automaticDispatch": False, "shipFrom": {"city": "Leeds"}}
+
+
+def test_one_providers_staff_cannot_set_another_providers_client_settings(world, gql, database):
+    # given: another provider's key
+    other = make_tenant(database, "other", clients=("Z",))
+    client = world.tenant.clients["A"]
+    # when: it sets Northwind's client's settings
+    answer = gql(SETTINGS, {"input": {"clientId": client.global_id, "automaticDispatch": True}},
+                 key=other.key)  # fmt: skip
+    # then: the client is unknown to it and nothing changed
+    assert answer["data"]["setShippingSettings"]["userErrors"][0]["code"] == "NOT_FOUND"
+    read = gql(READ_SETTINGS, {"c": client.global_id}, key=world.tenant.key)
+    assert read["data"]["shippingSettings"]["automaticDispatch"] is False
 
 
 def ship_one(world) -> None:
