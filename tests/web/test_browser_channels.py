@@ -26,6 +26,8 @@ from tests.web.browser import (
     chromium,
     demo_server,
     link,
+    mark_page,
+    page_is_marked,
     screenshot,
     sign_in,
     wait_for,
@@ -86,14 +88,18 @@ def test_a_merchant_connects_a_shop_maps_a_sku_and_staff_see_it(served, tmp_path
         wait_for_text(driver, "main [role=status]", "Reached the shop: 1 Fake Street; currency USD")
 
         # when the shop sends an order whose SKU names no product, signed with that secret
+        wait_for_text(driver, "main dl", "0 imported · 0 held · 0 failed")
+        mark_page(driver)
         placed = shop.place_order([("SHOP-TENT", 2)])
         headers, body = shop.webhook(placed, secret, "order.created")
         assert httpx.post(address, content=body, headers=headers, timeout=30).status_code == 200
         reference = f"acme-woo-{placed['id']}"
-        # then the page lists the SKU with the order held for it
-        driver.refresh()
+        # then the page lists the SKU with the order held for it, and counts it, live (the
+        # import's order.created makes it read again; no reload)
         wait_for_text(driver, WAITING, "SHOP-TENT")
         wait_for_text(driver, WAITING, reference)
+        wait_for_text(driver, "main dl", "0 imported · 1 held · 0 failed")
+        assert page_is_marked(driver)
         screenshot(driver, "client-sales-channel")
         assert _order(served, reference)["status"] == "ON_HOLD"
         # and the held order's own page names the SKU and leads back to the mapping
