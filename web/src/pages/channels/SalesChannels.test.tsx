@@ -470,12 +470,18 @@ describe("sales channels, live on import", () => {
     ChannelConnection: { ...detailQueries.ChannelConnection, eventPosition: position, node: { __typename: "ChannelConnection", ...shop } },
   });
   /** An order event: `topic` of an order of `client` with reference `reference`. */
-  const orderEvent = (n: number, reference: string, topic = "ORDER_CREATED", client = CLIENT) => ({
+  const orderEvent = (n: number, reference: string, topic = "ORDER_CREATED", client = CLIENT, previous?: string) => ({
     orderEvents: {
       id: `E${n}`,
       position: `P${n}`,
       topic,
-      payload: { order_id: `0c4a9d6e-0000-4000-8000-00000000000${n % 10}`, client_id: client, external_reference: reference, status: "RECEIVED" },
+      payload: {
+        order_id: `0c4a9d6e-0000-4000-8000-00000000000${n % 10}`,
+        client_id: client,
+        external_reference: reference,
+        status: "RECEIVED",
+        previous_status: previous,
+      },
     },
   });
   /** Longer than a burst takes to become a read (so a read that would come has come). */
@@ -530,6 +536,19 @@ describe("sales channels, live on import", () => {
     await settled();
     // then
     expect(reads()).toBe(before);
+  });
+
+  it("reads the shops again when a held import is released (it counts as imported from then)", async () => {
+    const { subscribed, hear, reads } = renderList();
+    await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    const before = reads();
+    // when: a hand-made order released from hold (nothing to count), then the shop's
+    hear("ChannelOrderEvents", orderEvent(1, "ACME-1001", "ORDER_ALLOCATED", CLIENT, "ON_HOLD"));
+    await settled();
+    expect(reads()).toBe(before);
+    hear("ChannelOrderEvents", orderEvent(2, "woo-1001", "ORDER_ALLOCATED", CLIENT, "ON_HOLD"));
+    // then
+    await waitFor(() => expect(reads()).toBe(before + 1));
   });
 
   it("reads afresh when its position is refused, and subscribes from the new read's", async () => {

@@ -145,18 +145,24 @@ export function waitingBySku<Order extends { holds: readonly Hold[] }>(orders: r
 export type ImportingShop = { name: string; client?: { id: string } | null };
 
 /**
- * Whether an order event is a connection's import: `order.created` of an order of the
- * connection's client whose reference is `<connection name>-<channel order id>`, as every
- * import's is (a held import's too). A page showing these connections' counts and last
- * import reads them again for it; other events (other clients', hand-made orders', later
- * steps of imported orders) cannot change them and cost no read.
+ * Whether an order event moves a connection's counts: its import (`order.created` of an
+ * order of the connection's client whose reference is `<connection name>-<channel order
+ * id>`, as every import's is, a held one's too) or the release of such an order from hold
+ * (its payload's `previous_status` ON_HOLD: a held import counts as imported from then on).
+ * A page showing these connections' counts and last import reads them again for it; other
+ * events (other clients', hand-made orders', later steps of imported orders) cannot change
+ * them and cost no read.
  */
 export function importedInto(
   event: { topic: string; payload?: unknown },
   shops: readonly ImportingShop[],
 ): boolean {
-  if (event.topic !== "ORDER_CREATED") return false;
-  const payload = (event.payload ?? {}) as { client_id?: unknown; external_reference?: unknown };
+  const payload = (event.payload ?? {}) as {
+    client_id?: unknown;
+    external_reference?: unknown;
+    previous_status?: unknown;
+  };
+  if (event.topic !== "ORDER_CREATED" && payload.previous_status !== "ON_HOLD") return false;
   const { client_id: clientId, external_reference: reference } = payload;
   if (typeof clientId !== "string" || typeof reference !== "string") return false;
   const client = btoa(`Client:${clientId}`);
