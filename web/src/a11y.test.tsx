@@ -10,6 +10,7 @@ import { Clients } from "./pages/console/Clients";
 import { Exceptions } from "./pages/console/Exceptions";
 import { OrderBoard } from "./pages/console/OrderBoard";
 import { RateCards } from "./pages/console/RateCards";
+import { ShippingSettings } from "./pages/console/ShippingSettings";
 import { Webhooks } from "./pages/integrations/Webhooks";
 import { ApiKeys } from "./pages/people/ApiKeys";
 import { ChangePassword } from "./pages/people/ChangePassword";
@@ -69,6 +70,7 @@ const PAGES: [string, () => ComponentChildren][] = [
   ["clients", () => <Clients />],
   ["carriers", () => <CarrierAccounts />],
   ["rate cards", () => <RateCards />],
+  ["shipping settings", () => <ShippingSettings />],
   ["people", () => <People />],
   ["sign-ins", () => <SignIns />],
   ["API keys", () => <ApiKeys />],

@@ -6,7 +6,7 @@ const labels = (scopes: Parameters<typeof consoleNav>[0]) => consoleNav(scopes).
 describe("console navigation", () => {
   it("shows billing staff billing pages and no people, keys or sign-ins", () => {
     const billing = labels(["CLIENTS_READ", "CATALOG_READ", "INVENTORY_READ", "ORDERS_READ", "BILLING_READ", "BILLING_WRITE"]);
-    expect(billing).toEqual(["Orders", "Exceptions", "Inventory", "Inbound", "Invoices", "Rate cards", "Clients", "Carriers", "Sales channels"]);
+    expect(billing).toEqual(["Orders", "Exceptions", "Inventory", "Inbound", "Invoices", "Rate cards", "Clients", "Carriers", "Shipping", "Sales channels"]);
   });
 
   it("shows an admin (scopes expanded) every page, sign-ins included", () => {
@@ -15,6 +15,6 @@ describe("console navigation", () => {
       "ORDERS_READ", "USERS_READ", "WEBHOOKS_READ",
     ]);
     expect(admin).toContain("Sign-ins");
-    expect(admin).toHaveLength(13);
+    expect(admin).toHaveLength(14);
   });
 });

@@ -18,6 +18,7 @@ import { Exceptions } from "./Exceptions";
 import { OrderBoard } from "./OrderBoard";
 import { OrderDetail } from "./OrderDetail";
 import { RateCards } from "./RateCards";
+import { ShippingSettings } from "./ShippingSettings";
 
 /** The console's pages, each shown to people whose role may read what it lists. */
 const NAV: ScopedNavItem[] = [
@@ -29,6 +30,7 @@ const NAV: ScopedNavItem[] = [
   { href: "/rate-cards", label: "Rate cards", scope: "BILLING_READ" },
   { href: "/clients", label: "Clients", scope: "CLIENTS_READ" },
   { href: "/carriers", label: "Carriers", scope: "ORDERS_READ" },
+  { href: "/shipping", label: "Shipping", scope: "ORDERS_READ" },
   { href: "/channels", label: "Sales channels", scope: "ORDERS_READ" },
   { href: "/people", label: "People", scope: "USERS_READ" },
   { href: "/sign-ins", label: "Sign-ins", scope: "AUDIT_READ" },
@@ -60,6 +62,7 @@ export function ConsoleFace() {
     page = <Inbound canReceive canAnnounce={viewer.scopes.includes("INBOUND_WRITE")} staff />;
   else if (match("/clients", path)) page = <Clients />;
   else if (match("/carriers", path)) page = <CarrierAccounts />;
+  else if (match("/shipping", path)) page = <ShippingSettings />;
   else if (channel) page = <ChannelConnection id={channel.id} staff canChange={canChangeChannels} />;
   else if (match("/channels", path)) page = <SalesChannels staff canChange={canChangeChannels} />;
   else if (match("/rate-cards", path)) page = <RateCards />;
