@@ -257,13 +257,21 @@ def disconnect(new_unit: UnitFactory, connection_id: uuid.UUID) -> Disconnected:
     return Disconnected(connection, released, message)
 
 
-def fail(new_unit: UnitFactory, connection_id: uuid.UUID, work: str, error: ChannelError) -> None:
-    """Record a failed sync on the connection, in its own transaction."""
+def fail(
+    new_unit: UnitFactory,
+    connection_id: uuid.UUID,
+    work: str,
+    error: ChannelError,
+    *,
+    once: bool = False,
+) -> None:
+    """Record a failed sync on the connection, in its own transaction (with `once`, an
+    error that is already the connection's last is not told again)."""
     log.warning("channel %s: %s failed: %s", connection_id, work, error.message)
     with new_unit() as uow:
         connection = uow.get(ChannelConnection, connection_id, lock=True)
         if connection is not None:
-            sync_failed(uow, connection, work, error)
+            sync_failed(uow, connection, work, error, once=once)
             uow.commit()
 
 

@@ -10,7 +10,12 @@ from __future__ import annotations
 import logging
 import uuid
 
-from domain.channels.adapter import ChannelError, PermanentChannelError, ShipmentReport
+from domain.channels.adapter import (
+    ChannelAccessError,
+    ChannelError,
+    PermanentChannelError,
+    ShipmentReport,
+)
 from domain.channels.connections import build_channel, close_channel
 from domain.channels.failures import clear_error, sync_failed
 from domain.channels.models import ChannelConnection, ChannelOrder
@@ -64,7 +69,9 @@ def report_shipment(new_unit: UnitFactory, event_id: uuid.UUID) -> bool:
     try:
         channel.report_shipment(order, report)
     except ChannelError as error:
-        fail(new_unit, connection_id, "report shipment", error)
+        # a refused connection refuses every try until fixed: shown each time, told once
+        once = isinstance(error, ChannelAccessError)
+        fail(new_unit, connection_id, "report shipment", error, once=once)
         raise
     finally:
         close_channel(channel)
@@ -171,7 +178,8 @@ def push_stock(new_unit: UnitFactory, connection_id: uuid.UUID) -> bool:
     """Send the connection's dirty stock in one call; whether more is dirty (push again).
 
     A refusal for good (a 4xx that is not throttling) is recorded, and the products it
-    carried are no longer dirty; a transient failure is raised for the actor to retry.
+    carried are no longer dirty; a refused connection (ChannelAccessError) leaves them
+    dirty for the poll's next push, told once; a transient failure is raised for a retry.
     """
     with new_unit() as uow:
         connection = uow.get(ChannelConnection, connection_id)
@@ -184,6 +192,9 @@ def push_stock(new_unit: UnitFactory, connection_id: uuid.UUID) -> bool:
     try:
         if batch.levels:
             channel.set_stock(batch.levels)
+    except ChannelAccessError as error:  # stays dirty: pushed by the poll once fixed
+        fail(new_unit, connection_id, "stock push", error, once=True)
+        raise
     except PermanentChannelError as error:
         return _refused(new_unit, connection_id, batch, error)
     except ChannelError as error:

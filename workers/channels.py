@@ -12,7 +12,12 @@ import uuid
 
 import dramatiq
 
-from domain.channels.adapter import ChannelError, PermanentChannelError, TransientChannelError
+from domain.channels.adapter import (
+    ChannelAccessError,
+    ChannelError,
+    PermanentChannelError,
+    TransientChannelError,
+)
 from domain.channels.models import ChannelConnection
 from domain.outbox.consumption import first_time
 from domain.outbox.events import Topic
@@ -112,7 +117,9 @@ def report_channel_shipment(provider_id: str, event_ids: str | list[str]) -> Non
     the shipments of orders no shop sent are marked done in one transaction.
 
     A shop that refuses a report for good (a 4xx that is not throttling) has it recorded
-    once, and the event is marked done; throttling, 5xx and timeouts are retried.
+    once, and the event is marked done; throttling, 5xx and timeouts are retried; a
+    refused connection (credentials, permissions) leaves the event for the redelivery
+    sweep, told once, so the report still goes once the connection is fixed.
     """
     to_report, unreadable = try_batch(
         event_ids_of(event_ids),
@@ -124,6 +131,10 @@ def report_channel_shipment(provider_id: str, event_ids: str | list[str]) -> Non
     for event_id in to_report:  # one shop's failure does not hold back the others' reports
         try:
             report_shipment(lambda: unit_of_work(provider_id), event_id)
+        except ChannelAccessError as error:
+            # the connection is refused (credentials...): left for the sweep, still wanted
+            failure = failure or error
+            continue
         except PermanentChannelError:
             # refused for good (recorded and told by report_shipment): done, or the
             # redelivery sweep would send it to the shop again and again

@@ -16,10 +16,16 @@ import certifi
 import httpx
 
 from adapters.carriers.aggregator import retry_after
-from domain.channels.adapter import PermanentChannelError, TransientChannelError
+from domain.channels.adapter import (
+    ChannelAccessError,
+    PermanentChannelError,
+    TransientChannelError,
+)
 
 DEFAULT_TIMEOUT = httpx.Timeout(20.0, connect=5.0)
 TRANSIENT_4XX = {408, 409, 425, 429}
+ACCESS_4XX = {401, 402, 403, 423}
+"""Refusals of the connection (credentials, permissions, a frozen or locked shop)."""
 REDACTED = "[redacted]"
 
 
@@ -79,6 +85,8 @@ class ChannelHttp:
             raise TransientChannelError(
                 text, retry_after=retry_after(response.headers.get("Retry-After"))
             )
+        if status in ACCESS_4XX:
+            raise ChannelAccessError(text)
         raise PermanentChannelError(text)
 
     def redact(self, text: str) -> str:

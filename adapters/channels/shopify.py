@@ -23,6 +23,7 @@ import httpx
 from adapters.channels import shopify_mapping as mapping
 from adapters.channels.http import DEFAULT_TIMEOUT, ChannelHttp
 from domain.channels.adapter import (
+    ChannelAccessError,
     ChannelCheck,
     ChannelOrderData,
     MalformedOrder,
@@ -240,7 +241,7 @@ class ShopifyChannel:
         if self._location is None:
             service = _our_service(self.query(mapping.SHOP)["shop"])
             if service is None:
-                raise PermanentChannelError(
+                raise ChannelAccessError(
                     "Crossdock's fulfillment service is not registered in the shop; "
                     "run checkChannelConnection."
                 )

@@ -176,3 +176,9 @@ class TransientChannelError(ChannelError):
 
 class PermanentChannelError(ChannelError):
     """Refused for a reason retrying will not fix: bad credentials, an unknown shop."""
+
+
+class ChannelAccessError(PermanentChannelError):
+    """The shop refused the connection itself, not the request (bad credentials, missing
+    permissions, a frozen or locked shop, Crossdock's location gone): nothing works until
+    someone fixes it, and then the work refused meanwhile is still wanted."""

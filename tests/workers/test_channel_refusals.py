@@ -1,6 +1,7 @@
 """A shop that refuses a shipment report or a stock push for good hears it once: the refusal
 is recorded and told once, and neither the redelivery sweep nor the next poll sends it
-again; throttling and outages are still retried (the sweep re-sends what was not done)."""
+again; throttling and outages are still retried (the sweep re-sends what was not done), and
+so is work refused with the connection itself (credentials), told once, until it is fixed."""
 
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def deliver_then_sweep(world: ChannelWorld, event_id: str) -> list[dramatiq.Mess
     [
         pytest.param(None, id="order-gone-404"),
         pytest.param({"status": 422}, id="already-fulfilled-422"),
-        pytest.param({"status": 403}, id="forbidden-403"),
+        pytest.param({"status": 400}, id="bad-request-400"),
     ],
 )
 def test_a_shipment_report_refused_for_good_is_told_once_and_never_sent_again(world, refusal):
@@ -201,6 +202,45 @@ def test_a_stock_push_to_a_throttling_shop_stays_dirty_for_the_retry(world):
         actors.push_channel_stock(provider, str(connection_id))
     # then its products stay dirty, and the retry sends them
     assert dirty_count(world, connection_id) == 2
+    actors.push_channel_stock(provider, str(connection_id))
+    assert dirty_count(world, connection_id) == 0
+    assert world.connection(connection_id).stock_pushes == 1
+
+
+def test_a_report_refused_for_bad_credentials_is_told_once_and_sent_once_they_are_fixed(world):
+    # given a shipped order, and a shop refusing the connection's key (401) for a while
+    connection_id, event_id = shipped_event(world)
+    world.shop.add_fault(remaining=2, status=401, path="/orders/")
+    # when the report runs, then the sweep passes its window
+    resent = deliver_then_sweep(world, event_id)
+    # then the report is still wanted: not done, sent again by the sweep, told once
+    assert not processed(world, event_id, "report_channel_shipment")
+    assert [m.args[1] for m in resent] in ([[event_id]], [event_id])
+    with contextlib.suppress(PermanentChannelError):
+        actors.report_channel_shipment(*resent[0].args)
+    [failed] = world.events(Topic.CHANNEL_SYNC_FAILED.value)
+    assert "401" in failed.payload["message"]
+    # when the key works again and the sweep's next message comes
+    actors.report_channel_shipment(*resent[0].args)
+    # then the shop has the tracking once, and the event is done
+    assert processed(world, event_id, "report_channel_shipment")
+    assert world.connection(connection_id).shipments_reported == 1
+    assert world.connection(connection_id).last_error is None
+
+
+def test_a_stock_push_refused_for_bad_credentials_stays_dirty_and_is_told_once(world):
+    # given dirty stock, and a shop refusing the connection's key (401) twice
+    connection_id = dirty_connection(world)
+    provider = str(world.tenant.provider_id)
+    world.shop.add_fault(remaining=2, status=401, path="/products")
+    # when the push and the poll's next push run
+    for _ in range(2):
+        with pytest.raises(PermanentChannelError):
+            actors.push_channel_stock(provider, str(connection_id))
+    # then the products stay dirty, and the provider was told once
+    assert dirty_count(world, connection_id) == 2
+    assert len(world.events(Topic.CHANNEL_SYNC_FAILED.value)) == 1
+    # when the key works again, the next push sends them
     actors.push_channel_stock(provider, str(connection_id))
     assert dirty_count(world, connection_id) == 0
     assert world.connection(connection_id).stock_pushes == 1
