@@ -127,11 +127,11 @@ class Mutation:
                 },
                 storage_overrides=tuple(
                     StorageRateOverride(
-                        decode_id(rate.warehouse_id, "Warehouse", "storageRates"),
-                        _decimal(rate.per_unit_day, "perUnitDay"),
-                        _decimal(rate.per_cubic_metre_day, "perCubicMetreDay"),
+                        decode_id(rate.warehouse_id, "Warehouse", f"storageRates.{i}.warehouseId"),
+                        _decimal(rate.per_unit_day, f"storageRates.{i}.perUnitDay"),
+                        _decimal(rate.per_cubic_metre_day, f"storageRates.{i}.perCubicMetreDay"),
                     )
-                    for rate in input.storage_rates
+                    for i, rate in enumerate(input.storage_rates)
                 ),
                 note=input.note,
             )

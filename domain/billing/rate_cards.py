@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -86,8 +86,16 @@ def create_rate_card(uow: TenantUnitOfWork, new: NewRateCard) -> RateCard:
     )
     uow.add(card)
     uow.flush()
-    for override in new.storage_overrides:
-        _add_override(uow, card, override)
+    seen: set[uuid.UUID] = set()
+    for index, override in enumerate(new.storage_overrides):
+        if override.warehouse_id in seen:
+            raise DomainError(
+                DomainErrorCode.DUPLICATE,
+                "A warehouse has one storage rate per card; this one is on an earlier row.",
+                f"storageRates.{index}.warehouseId",
+            )
+        seen.add(override.warehouse_id)
+        _add_override(uow, card, override, f"storageRates.{index}")
     return card
 
 
@@ -197,17 +205,22 @@ def _check_provider_currency(uow: TenantUnitOfWork, currency: str) -> None:
         )
 
 
-def _rates(rates: dict[str, Decimal | None]) -> dict[str, Decimal | None]:
+def _rates(
+    rates: dict[str, Decimal | None], field_of: Callable[[str], str] | None = None
+) -> dict[str, Decimal | None]:
     unknown = set(rates) - set(RATE_FIELDS)
     if unknown:
         raise ValueError(f"unknown rates: {sorted(unknown)}")
+    name_field = field_of or _field
     checked = {
-        name: None if v is None else check_decimal(exact(v, _field(name)), _field(name))
+        name: None if v is None else check_decimal(exact(v, name_field(name)), name_field(name))
         for name, v in rates.items()
     }
     for name, value in checked.items():
         if value is not None and value < 0:
-            raise DomainError(DomainErrorCode.INVALID, "Rates cannot be negative.", _field(name))
+            raise DomainError(
+                DomainErrorCode.INVALID, "Rates cannot be negative.", name_field(name)
+            )
     return checked
 
 
@@ -217,13 +230,21 @@ def _field(rate: str) -> str:
     return first + "".join(word.title() for word in rest)
 
 
-def _add_override(uow: TenantUnitOfWork, card: RateCard, override: StorageRateOverride) -> None:
-    uow.get_or_not_found(Warehouse, override.warehouse_id, "warehouse", "storageRates")
+def _add_override(
+    uow: TenantUnitOfWork, card: RateCard, override: StorageRateOverride, row: str
+) -> None:
+    """One warehouse's storage rates; errors name the row (`storageRates.<i>.<part>`)."""
+    uow.get_or_not_found(Warehouse, override.warehouse_id, "warehouse", f"{row}.warehouseId")
+    parts = {
+        "storage_per_unit_day": "perUnitDay",
+        "storage_per_cubic_metre_day": "perCubicMetreDay",
+    }
     rates = _rates(
         {
             "storage_per_unit_day": override.per_unit_day,
             "storage_per_cubic_metre_day": override.per_cubic_metre_day,
-        }
+        },
+        lambda name: f"{row}.{parts[name]}",
     )
     uow.add(
         WarehouseStorageRate(
