@@ -35,6 +35,14 @@ const queries = {
     suppliers: { edges: [] },
   },
   RateCards: { rateCards: { edges: [{ node: card }], pageInfo: { hasNextPage: false, endCursor: null } } },
+  RateCardWarehouses: {
+    warehouses: {
+      edges: [
+        { node: { id: "W1", code: "BER1", name: "Berlin" } },
+        { node: { id: "W2", code: "PAR1", name: "Paris" } },
+      ],
+    },
+  },
 };
 
 describe("rate cards", () => {
@@ -102,5 +110,66 @@ describe("rate cards", () => {
         "A new version must take effect after the latest one.",
       ),
     );
+  });
+
+  it("finds a warehouse row with no warehouse or a price that is not a number, by its row", () => {
+    const form = emptyForm(NOW);
+    const rows = [
+      { warehouseId: "W1", perUnitDay: "0.01", perCubicMetreDay: "" },
+      { warehouseId: "", perUnitDay: "", perCubicMetreDay: "1,2" },
+    ];
+    expect(Object.keys(formProblems({ ...form, storageRates: rows })).sort()).toEqual([
+      "storageRates.1.perCubicMetreDay",
+      "storageRates.1.warehouseId",
+    ]);
+    expect(rateCardInput({ ...form, storageRates: rows.slice(0, 1) }).storageRates).toEqual([
+      { warehouseId: "W1", perUnitDay: "0.01", perCubicMetreDay: null },
+    ]);
+  });
+
+  it("edits a warehouse's storage rates in the next version, a refusal beside its row's box", async () => {
+    const { sent } = renderSignedIn(<RateCards />, queries, {
+      CreateRateCard: {
+        createRateCard: {
+          rateCard: null,
+          userErrors: [
+            { field: ["input", "storageRates", "1", "perUnitDay"], code: "INVALID", message: "Rates cannot be negative." },
+          ],
+        },
+      },
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Edit ACME version 2" }));
+    // the carried-over row is shown, and changed
+    await waitFor(() => expect((screen.getByLabelText("Warehouse", { selector: "#card-storage-0-warehouse" }) as HTMLSelectElement).value).toBe("W1"));
+    fireEvent.input(screen.getByLabelText("Per unit a day (EUR)", { selector: "#card-storage-0-perUnitDay" }), { target: { value: "0.015" } });
+    // a second warehouse is added
+    fireEvent.click(screen.getByRole("button", { name: "Add a warehouse storage rate" }));
+    fireEvent.change(screen.getByLabelText("Warehouse", { selector: "#card-storage-1-warehouse" }), { target: { value: "W2" } });
+    fireEvent.input(screen.getByLabelText("Per m³ a day (EUR)", { selector: "#card-storage-1-perCubicMetreDay" }), { target: { value: "2.5" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save version" }));
+
+    await waitFor(() =>
+      expect(document.getElementById("card-storage-1-perUnitDay-error")?.textContent).toBe("Rates cannot be negative."),
+    );
+    const [, variables] = sent.mock.calls.find(([name]) => name === "CreateRateCard")!;
+    expect(variables.input.storageRates).toEqual([
+      { warehouseId: "W1", perUnitDay: "0.015", perCubicMetreDay: null },
+      { warehouseId: "W2", perUnitDay: null, perCubicMetreDay: "2.5" },
+    ]);
+    expect(screen.queryByText(/saved/)).toBeNull();
+  });
+
+  it("removes a warehouse's storage rate from the next version", async () => {
+    const { sent } = renderSignedIn(<RateCards />, queries, {
+      CreateRateCard: { createRateCard: { rateCard: { id: "R2", version: 3 }, userErrors: [] } },
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Edit ACME version 2" }));
+    await waitFor(() => screen.getByRole("button", { name: "Remove storage rate of BER1" }));
+    fireEvent.click(screen.getByRole("button", { name: "Remove storage rate of BER1" }));
+    fireEvent.click(screen.getByRole("button", { name: "Save version" }));
+
+    await waitFor(() => expect(screen.getByText("Version 3 saved.")).toBeTruthy());
+    const [, variables] = sent.mock.calls.find(([name]) => name === "CreateRateCard")!;
+    expect(variables.input.storageRates).toEqual([]);
   });
 });

@@ -16,6 +16,8 @@ import {
   type ListedCard,
   RATE_FIELDS,
   type RateCardForm,
+  STORAGE_RATE_PARTS,
+  type StorageRateDraft,
   emptyForm,
   formFromCard,
   formProblems,
@@ -61,6 +63,20 @@ const RateCardsDocument = graphql(`
       pageInfo {
         hasNextPage
         endCursor
+      }
+    }
+  }
+`);
+
+const RateCardWarehousesDocument = graphql(`
+  query RateCardWarehouses {
+    warehouses(first: 100) {
+      edges {
+        node {
+          id
+          code
+          name
+        }
       }
     }
   }
@@ -283,21 +299,83 @@ function RateCardEditor({ form, onForm, editing, clients, onSaved }: EditorProps
           />
         ))}
       </div>
-      {form.storageRates.length ? (
-        <p class="muted">
-          {form.storageRates.length} warehouse storage rate(s) of the edited version carry over unchanged.
-        </p>
-      ) : null}
+      <WarehouseStorageRates
+        rows={form.storageRates}
+        currency={form.currency}
+        onRows={(storageRates) => set({ storageRates })}
+        errors={errors}
+      />
       <div class="line-row">
         <TextField id="card-note" label="Note" value={form.note} onValue={(note) => set({ note })} error={errors.note} />
         <button type="submit">Save version</button>
       </div>
-      <ErrorNote error={errors[""] ?? errors.storageRates} />
+      <ErrorNote error={errors[""]} />
       {saved ? (
         <p role="status" class="muted">
           {saved}
         </p>
       ) : null}
     </form>
+  );
+}
+
+type StorageRatesProps = {
+  rows: StorageRateDraft[];
+  currency: CurrencyCode;
+  onRows: (rows: StorageRateDraft[]) => void;
+  errors: Record<string, string>;
+};
+
+/** Per-warehouse storage prices that override the card's own, a row per warehouse; each
+ * refusal beside the box of its row it names (`storageRates.<row>.<part>`). */
+function WarehouseStorageRates({ rows, currency, onRows, errors }: StorageRatesProps) {
+  const [choices] = useQuery({ query: RateCardWarehousesDocument });
+  const warehouses = choices.data?.warehouses.edges.map((e) => e.node) ?? [];
+  const named = (row: StorageRateDraft, index: number) =>
+    warehouses.find((w) => w.id === row.warehouseId)?.code ?? `row ${index + 1}`;
+  const change = (index: number, changes: Partial<StorageRateDraft>) =>
+    onRows(rows.map((row, i) => (i === index ? { ...row, ...changes } : row)));
+  return (
+    <fieldset class="storage-rates">
+      <legend>Warehouse storage rates</legend>
+      <p class="muted">A warehouse listed here is billed its own storage prices instead of the card's.</p>
+      <ErrorNote error={errors.storageRates} />
+      {rows.map((row, index) => (
+        <div class="line-row" role="group" aria-label={`Storage rate ${index + 1}`}>
+          <Field id={`card-storage-${index}-warehouse`} label="Warehouse" error={errors[`storageRates.${index}.warehouseId`]}>
+            {(describedBy) => (
+              <select
+                id={`card-storage-${index}-warehouse`}
+                aria-describedby={describedBy}
+                value={row.warehouseId}
+                onChange={(e) => change(index, { warehouseId: e.currentTarget.value })}
+              >
+                <option value="">Choose…</option>
+                {warehouses.map((w) => (
+                  <option value={w.id}>
+                    {w.code} · {w.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          {STORAGE_RATE_PARTS.map((part) => (
+            <TextField
+              id={`card-storage-${index}-${part.name}`}
+              label={`${part.label} (${currency})`}
+              value={row[part.name]}
+              onValue={(value) => change(index, { [part.name]: value })}
+              error={errors[`storageRates.${index}.${part.name}`]}
+            />
+          ))}
+          <button type="button" onClick={() => onRows(rows.filter((_, i) => i !== index))}>
+            Remove<span class="sr-only"> storage rate of {named(row, index)}</span>
+          </button>
+        </div>
+      ))}
+      <button type="button" onClick={() => onRows([...rows, { warehouseId: "", perUnitDay: "", perCubicMetreDay: "" }])}>
+        Add a warehouse storage rate
+      </button>
+    </fieldset>
   );
 }

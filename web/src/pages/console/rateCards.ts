@@ -1,4 +1,4 @@
-import type { CreateRateCardInput, CurrencyCode, StorageRateInput } from "../../gql/graphql";
+import type { CreateRateCardInput, CurrencyCode } from "../../gql/graphql";
 
 /** The prices of a rate card, in the order the form shows them. */
 export const RATE_FIELDS = [
@@ -23,6 +23,15 @@ export type RateName = (typeof RATE_FIELDS)[number]["name"];
 /** Currencies offered first; a card being edited keeps its own even when not listed. */
 export const COMMON_CURRENCIES: CurrencyCode[] = ["USD", "EUR", "GBP", "CAD", "AUD", "CHF", "SEK", "JPY"];
 
+/** One warehouse's storage prices as typed, overriding the card's own storage prices. */
+export type StorageRateDraft = { warehouseId: string; perUnitDay: string; perCubicMetreDay: string };
+
+/** The storage prices a warehouse row may set, in the order the form shows them. */
+export const STORAGE_RATE_PARTS = [
+  { name: "perUnitDay", label: "Per unit a day" },
+  { name: "perCubicMetreDay", label: "Per m³ a day" },
+] as const;
+
 /** What the form holds, as typed: prices are text, empty meaning "not billed". */
 export type RateCardForm = {
   clientId: string;
@@ -30,7 +39,7 @@ export type RateCardForm = {
   currency: CurrencyCode;
   note: string;
   rates: Record<RateName, string>;
-  storageRates: StorageRateInput[];
+  storageRates: StorageRateDraft[];
 };
 
 /** A card as listed (the fields the form copies). */
@@ -77,19 +86,29 @@ export function formFromCard(card: ListedCard, now: Date): RateCardForm {
     rates,
     storageRates: card.storageRates.map((r) => ({
       warehouseId: r.warehouseId,
-      perUnitDay: r.perUnitDay ?? null,
-      perCubicMetreDay: r.perCubicMetreDay ?? null,
+      perUnitDay: r.perUnitDay ?? "",
+      perCubicMetreDay: r.perCubicMetreDay ?? "",
     })),
   };
 }
 
-/** Problems the form can see before sending, by field (a price that is not a number). */
+const NOT_A_PRICE = "A number of 0 or more, like 1.25; empty: not billed.";
+
+/** Problems the form can see before sending, by field (a price that is not a number, a
+ * warehouse row with no warehouse), keyed as the server's userErrors are. */
 export function formProblems(form: RateCardForm): Record<string, string> {
   const found: Record<string, string> = {};
   for (const field of RATE_FIELDS) {
     const text = form.rates[field.name].trim();
-    if (text && !PRICE.test(text)) found[field.name] = "A number of 0 or more, like 1.25; empty: not billed.";
+    if (text && !PRICE.test(text)) found[field.name] = NOT_A_PRICE;
   }
+  form.storageRates.forEach((row, index) => {
+    if (!row.warehouseId) found[`storageRates.${index}.warehouseId`] = "Choose a warehouse.";
+    for (const part of STORAGE_RATE_PARTS) {
+      const text = row[part.name].trim();
+      if (text && !PRICE.test(text)) found[`storageRates.${index}.${part.name}`] = NOT_A_PRICE;
+    }
+  });
   if (!form.effectiveFrom || Number.isNaN(new Date(form.effectiveFrom).getTime()))
     found.effectiveFrom = "Give a date and time.";
   return found;
@@ -102,7 +121,11 @@ export function rateCardInput(form: RateCardForm): CreateRateCardInput {
     effectiveFrom: new Date(form.effectiveFrom).toISOString(),
     currency: form.currency,
     note: form.note.trim() || null,
-    storageRates: form.storageRates,
+    storageRates: form.storageRates.map((row) => ({
+      warehouseId: row.warehouseId,
+      perUnitDay: row.perUnitDay.trim() || null,
+      perCubicMetreDay: row.perCubicMetreDay.trim() || null,
+    })),
   };
   for (const field of RATE_FIELDS) {
     const text = form.rates[field.name].trim();
