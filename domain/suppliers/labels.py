@@ -134,8 +134,8 @@ def label_failed(
     fo.status = FulfillmentStatus.EXCEPTION
     fo.exception_reason = ExceptionReason.DISPATCH_FAILED  # what the supplier reads
     fo.updated_at = utcnow()
+    refresh_status(uow, order)  # first, so the event tells the order's new status
     events.order_exception(uow, order, fo, reason, code)
-    refresh_status(uow, order)
     return fo, order
 
 

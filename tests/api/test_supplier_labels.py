@@ -230,6 +230,13 @@ def test_a_label_the_carrier_refuses_leaves_the_work_in_exception_for_the_suppli
     assert carriers_words
     assert node == {"id": fo, "status": "EXCEPTION", "exceptionReason": "DISPATCH_FAILED",
                     "labelRefusal": carriers_words, "label": None}  # fmt: skip
+    # and: the provider and the client are told, as order.exception with the carrier's words
+    [told] = world.events(Topic.ORDER_EXCEPTION)
+    assert told.client_id == world.tenant.clients["A"].id
+    assert told.aggregate_id == created.order.id
+    assert told.payload["fulfillment_order_id"] == str(fo_id)
+    assert told.payload["reason"] == carriers_words
+    assert told.payload["status"] == "EXCEPTION"
     # when: the supplier ships it with its own carrier instead
     shipped = gql(OWN_SHIP, {"id": fo}, key=world.trail_key)["data"]["shipSupplierFulfillmentOrder"]
     # then
