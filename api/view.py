@@ -7,6 +7,7 @@ import json
 from collections import Counter
 from typing import Any
 
+import orjson
 from cross_web import HTTPException
 from graphql import GraphQLError
 from sqlalchemy.orm import Session, sessionmaker
@@ -63,6 +64,15 @@ class CrossdockGraphQL(GraphQL[Context, None]):
         self.session_policy = session_policy or SessionPolicy()
         self.cookie_policy = cookie_policy or CookiePolicy()
         self.invitation_hours = invitation_hours
+
+    def encode_json(self, data: object) -> str:
+        """A response or subscription message as compact JSON text (orjson: about a tenth of
+        the standard library's time for a page of orders; text, so WebSocket frames stay
+        text frames). What orjson refuses (an integer past 64 bits) goes the slow way."""
+        try:
+            return orjson.dumps(data).decode()
+        except orjson.JSONEncodeError:
+            return json.dumps(data, separators=(",", ":"))
 
     def decode_json(self, data: str | bytes) -> object:
         """A request's JSON: UTF-8, an object (or a list, for batches), nested boundedly."""
