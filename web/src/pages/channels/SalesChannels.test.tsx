@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/preact";
 import { describe, expect, it } from "vitest";
 import { renderSignedIn } from "../../test-client";
 import { BURST_MS } from "../shared/orderEventBursts";
+import { burstClock } from "../../test-bursts";
 import { ChannelConnection } from "./ChannelConnection";
 import { SalesChannels } from "./SalesChannels";
 
@@ -513,10 +514,13 @@ describe("sales channels, live on import", () => {
         channelConnections: { edges: [{ node: moved }], pageInfo: { hasNextPage: false, endCursor: null } },
       },
     });
-    for (let n = 1; n <= 5; n++) hear("ChannelOrderEvents", orderEvent(n, `woo-${2000 + n}`));
-    await waitFor(() => expect(reads()).toBe(before + 1));
-    await settled();
-    // then
+    burstClock.hold();
+    for (let n = 1; n <= 5; n++) {
+      await burstClock.apart(() => hear("ChannelOrderEvents", orderEvent(n, `woo-${2000 + n}`)));
+    }
+    // then: no read while the burst lasts, and one (not five) once its time has passed
+    expect(reads()).toBe(before);
+    await burstClock.elapse();
     expect(reads()).toBe(before + 1);
     const row = within(screen.getByRole("table", { name: "Sales channels" })).getAllByRole("row")[1];
     expect(row.textContent).toContain("17 imported · 1 held · 1 failed");
@@ -574,12 +578,13 @@ describe("sales channels, live on import", () => {
     hear("ChannelOrderEvents", orderEvent(1, "shopify-9"));
     await settled();
     expect(reads()).toBe(before);
-    // and its own (held for an unmapped SKU: created, then held)
-    hear("ChannelOrderEvents", orderEvent(2, "woo-1002"));
-    hear("ChannelOrderEvents", orderEvent(3, "woo-1002", "ORDER_HELD"));
-    // then
-    await waitFor(() => expect(reads()).toBe(before + 1));
-    await settled();
+    // and its own (held for an unmapped SKU: created, then held), each heard in its own render
+    burstClock.hold();
+    await burstClock.apart(() => hear("ChannelOrderEvents", orderEvent(2, "woo-1002")));
+    await burstClock.apart(() => hear("ChannelOrderEvents", orderEvent(3, "woo-1002", "ORDER_HELD")));
+    // then: one read (not two) once the burst's time has passed
+    expect(reads()).toBe(before);
+    await burstClock.elapse();
     expect(reads()).toBe(before + 1);
   });
 });

@@ -6,6 +6,7 @@ import { never } from "wonka";
 import { SessionContext } from "../../session";
 import { renderSignedIn } from "../../test-client";
 import { BURST_MS } from "../shared/orderEventBursts";
+import { burstClock } from "../../test-bursts";
 import { Exceptions } from "./Exceptions";
 
 const staff = {
@@ -217,8 +218,6 @@ describe("exceptions page, live", () => {
   const event = orderEvent(3, "ORDER_EXCEPTION", "EXCEPTION", "ALLOCATED");
   /** Longer than a burst takes to become a read (so a read that would come has come). */
   const settled = () => new Promise((done) => setTimeout(done, BURST_MS * 5));
-/** Long enough for the page to render what it heard (far shorter than a burst). */
-const aMoment = () => new Promise((done) => setTimeout(done, 0));
 
   /** A fulfillment order or shipment event of order `n` (its payload names the order). */
   const shipmentEvent = (n: number, topic: string, aggregateType: string, status?: string) => ({
@@ -295,22 +294,23 @@ const aMoment = () => new Promise((done) => setTimeout(done, 0));
     const { hear, reads, subscribedToBoth } = renderLive();
     await subscribedToBoth();
     const before = reads();
-    // when: ten labels of the listed order's shares and overdue shares, each heard on its own
+    burstClock.hold();
+    // when: ten labels of the listed order's shares and overdue shares, each heard in its own
+    // render
     for (let n = 1; n <= 10; n++) {
-      await aMoment();
-      hear(
-        "ShipmentLive",
-        n % 2
-          ? shipmentEvent(9, "SHIPMENT_CREATED", "shipment")
-          : shipmentEvent(n, "FULFILLMENT_OVERDUE", "fulfillment_order", "EXCEPTION"),
+      await burstClock.apart(() =>
+        hear(
+          "ShipmentLive",
+          n % 2
+            ? shipmentEvent(9, "SHIPMENT_CREATED", "shipment")
+            : shipmentEvent(n, "FULFILLMENT_OVERDUE", "fulfillment_order", "EXCEPTION"),
+        ),
       );
     }
-    await waitFor(() => expect(reads()).toBeGreaterThan(before));
-    await settled();
-    // then
-    // one read, not ten (a loaded machine may part the events by more than a burst's
-    // wait, and so read a few times: more than twice at load 11)
-    expect(reads() - before).toBeLessThan(5);
+    // then: no read while the burst lasts, and one (not ten) once its time has passed
+    expect(reads()).toBe(before);
+    await burstClock.elapse();
+    expect(reads()).toBe(before + 1);
   });
 
   it("reads again on an event and keeps its subscription (no replay, no restart)", async () => {
@@ -344,14 +344,16 @@ const aMoment = () => new Promise((done) => setTimeout(done, 0));
     const { hear, reads, subscribedToBoth } = renderLive();
     await subscribedToBoth();
     const before = reads();
-    // when: ten orders go into EXCEPTION (or come out) at once (each heard on its own)
+    burstClock.hold();
+    // when: ten orders go into EXCEPTION (or come out) at once (each heard in its own render)
     for (let n = 1; n <= 10; n++) {
-      await aMoment();
-      hear("OrderLive", n % 2 ? orderEvent(n, "ORDER_EXCEPTION", "EXCEPTION", "ALLOCATED") : orderEvent(n, "ORDER_SHIPPED", "SHIPPED", "EXCEPTION"));
+      await burstClock.apart(() =>
+        hear("OrderLive", n % 2 ? orderEvent(n, "ORDER_EXCEPTION", "EXCEPTION", "ALLOCATED") : orderEvent(n, "ORDER_SHIPPED", "SHIPPED", "EXCEPTION")),
+      );
     }
-    await waitFor(() => expect(reads()).toBe(before + 1));
-    await settled();
-    // then
+    // then: no read while the burst lasts, and one (not ten) once its time has passed
+    expect(reads()).toBe(before);
+    await burstClock.elapse();
     expect(reads()).toBe(before + 1);
   });
 

@@ -4,6 +4,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/pre
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fromValue, makeSubject } from "wonka";
 import { SessionContext, type Session } from "../../session";
+import { burstClock } from "../../test-bursts";
 import { OrderBoard } from "./OrderBoard";
 
 const staff: Session = {
@@ -121,15 +122,19 @@ describe("OrderBoard", () => {
     });
     await screen.findByText("SO-1");
     await waitFor(() => expect(subscribed).toHaveBeenCalled());
-    // when: the feed delivers both creations (SO-1's again: it was within the settle window)
-    hear("o1", "ORDER_CREATED", { status: "RECEIVED" });
-    hear("o2", "ORDER_CREATED", { status: "RECEIVED" });
-    // then: SO-2 appears and RECEIVED counts 2, not 3
-    await screen.findByText("SO-2");
+    // when: the feed delivers both creations (SO-1's again: it was within the settle window),
+    // each heard in its own render
+    burstClock.hold();
+    await burstClock.apart(() => hear("o1", "ORDER_CREATED", { status: "RECEIVED" }));
+    await burstClock.apart(() => hear("o2", "ORDER_CREATED", { status: "RECEIVED" }));
+    const asked = () => sent.mock.calls.filter(([name]) => name === "BoardChangedOrders");
+    expect(asked()).toHaveLength(0);
+    await burstClock.elapse();
+    // then: one request for both orders; SO-2 appears and RECEIVED counts 2, not 3
+    expect(screen.getByText("SO-2")).toBeTruthy();
     expect(countOf("Received")).toBe("2");
-    const asked = sent.mock.calls.filter(([name]) => name === "BoardChangedOrders");
-    expect(asked).toHaveLength(1);
-    expect(asked[0][1].ids).toEqual([btoa("Order:o1"), btoa("Order:o2")]);
+    expect(asked()).toHaveLength(1);
+    expect(asked()[0][1].ids).toEqual([btoa("Order:o1"), btoa("Order:o2")]);
   });
 
   it("reads its page again when the subscription refuses the read's position as too old", async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { renderSignedIn } from "../../test-client";
 import { orderNodeId } from "../shared/boardUpdates";
 import { BURST_MS } from "../shared/orderEventBursts";
+import { burstClock } from "../../test-bursts";
 import { OrderDetail } from "./OrderDetail";
 
 /** The page's order (events name it by its bare id, the API by its global one). */
@@ -75,8 +76,6 @@ const shipmentEvent = (order: string) => ({
 
 /** Longer than a burst takes to become a read (so a read that would come has come). */
 const settled = () => new Promise((done) => setTimeout(done, BURST_MS * 5));
-/** Long enough for the page to render what it heard (far shorter than a burst). */
-const aMoment = () => new Promise((done) => setTimeout(done, 0));
 
 function renderOrder() {
   const queries: Record<string, unknown> = { OrderDetail: read("POSITION-OF-THE-READ") };
@@ -145,15 +144,16 @@ describe("order detail, live", () => {
     const { hear, reads, started } = renderOrder();
     await waitFor(() => expect(started("ShipmentLive")).toHaveLength(1));
     const before = reads();
-    // when: ten events about the order (others' among them), and its shipment's
+    burstClock.hold();
+    // when: ten events about the order (others' among them), and its shipment's, each heard
+    // in its own render
     for (let n = 1; n <= 10; n++) {
-      await aMoment(); // (each heard on its own, not batched into one render)
-      hear("OrderLive", { orderEvents: event(n % 3 ? ORDER : OTHER, n) });
+      await burstClock.apart(() => hear("OrderLive", { orderEvents: event(n % 3 ? ORDER : OTHER, n) }));
     }
-    hear("ShipmentLive", { shipmentEvents: shipmentEvent(ORDER) });
-    await waitFor(() => expect(reads()).toBe(before + 1));
-    await settled();
-    // then
+    await burstClock.apart(() => hear("ShipmentLive", { shipmentEvents: shipmentEvent(ORDER) }));
+    // then: no read while the burst lasts, and one (not ten) once its time has passed
+    expect(reads()).toBe(before);
+    await burstClock.elapse();
     expect(reads()).toBe(before + 1);
   });
 });

@@ -2,6 +2,7 @@ import { fireEvent, screen, waitFor } from "@testing-library/preact";
 import { beforeEach, describe, expect, it } from "vitest";
 import { renderSignedIn } from "../../test-client";
 import { BURST_MS } from "../shared/orderEventBursts";
+import { burstClock } from "../../test-bursts";
 import { SupplierWork } from "./SupplierWork";
 
 beforeEach(() => sessionStorage.clear()); // the labels asked for are kept per tab
@@ -202,7 +203,6 @@ describe("the supplier's requests, live", () => {
   const event = foEvent(1, "FULFILLMENT_ACKNOWLEDGED", SHOWN, "ALLOCATED");
   /** Longer than a burst takes to become a read (so a read that would come has come). */
   const settled = () => new Promise((done) => setTimeout(done, BURST_MS * 5));
-  const aMoment = () => new Promise((done) => setTimeout(done, 0));
 
   function renderLive() {
     const queries: Record<string, unknown> = at("POSITION-OF-THE-READ");
@@ -215,17 +215,15 @@ describe("the supplier's requests, live", () => {
     const { subscribed, hear, reads } = renderLive();
     await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
     const before = reads();
-    // when: ten events (each heard on its own) about the request it shows
+    burstClock.hold();
+    // when: ten events (each heard in its own render) about the request it shows
     for (let n = 1; n <= 10; n++) {
-      await aMoment();
-      hear("SupplierWorkEvents", foEvent(n, "FULFILLMENT_ACKNOWLEDGED", SHOWN, "ALLOCATED"));
+      await burstClock.apart(() => hear("SupplierWorkEvents", foEvent(n, "FULFILLMENT_ACKNOWLEDGED", SHOWN, "ALLOCATED")));
     }
-    await waitFor(() => expect(reads()).toBeGreaterThan(before));
-    await settled();
-    // then
-    // one read, not ten (a loaded machine may part the events by more than a burst's
-    // wait, and so read a few times: more than twice at load 11)
-    expect(reads() - before).toBeLessThan(5);
+    // then: no read while the burst lasts, and one (not ten) once its time has passed
+    expect(reads()).toBe(before);
+    await burstClock.elapse();
+    expect(reads()).toBe(before + 1);
   });
 
   it("does not read again for work it does not show that cannot join the view", async () => {
