@@ -17,6 +17,7 @@ from strawberry.dataloader import DataLoader
 from api.database import RequestDatabase
 from api.errors import PublicError, statement_values_hidden
 from api.events.position import now_millis
+from domain.audit.sign_ins import record_sign_in
 from tenants.errors import AuthenticationError
 from tenants.key_cache import VERIFIED
 from tenants.scope import TenantScope
@@ -144,7 +145,9 @@ class Context:
         with self.session_factory() as session:
             if bearer_token(header) is None and self.session_cookie is not None:
                 token, csrf_token = self.session_cookie
-                return authenticate_session(session, token, csrf_token, self.session_policy)
+                return authenticate_session(
+                    session, token, csrf_token, self.session_policy, record=record_sign_in
+                )
             return VERIFIED.authenticate(session, bearer_token(header), authenticate)
 
     def _remembered(self) -> TenantScope | None:

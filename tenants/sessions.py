@@ -129,7 +129,10 @@ def sign_in(
     if replacing:
         end_session(session, replacing)
     signed_in = SignInRecord.of_user(user, SignInAction.SIGN_IN, client_address, now)
-    return start_session(session, user, policy, password=password, record=_bound(record, signed_in))
+    return start_session(
+        session, user, policy, password=password, record=_bound(record, signed_in),
+        record_ended=record,
+    )  # fmt: skip
 
 
 def start_session(
@@ -139,21 +142,25 @@ def start_session(
     *,
     password: str | None = None,
     record: Callable[[Session], None] | None = None,
+    record_ended: SignInRecorder | None = None,
 ) -> SignedIn:
     """Open a session for `user` (committed, as the user's provider, with whatever `record`
-    adds); the user's expired sessions go. With the `password` just verified, an
-    outdated hash is upgraded."""
+    adds); the user's ended sessions go, each told to `record_ended` as a sign-out. With
+    the `password` just verified, an outdated hash is upgraded."""
     now = utcnow()
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     bind_tenant(session, user.provider_id)
     try:
-        session.execute(
-            delete(UserSession).where(
+        ended = session.scalars(
+            select(UserSession).where(
                 UserSession.provider_id == user.provider_id,
                 UserSession.user_id == user.id,
                 (UserSession.expires_at < now) | (UserSession.last_seen_at < now - policy.idle),
             )
-        )
+        ).all()
+        for row in ended:
+            if _deleted(session, row) and record_ended is not None:
+                record_ended(session, SignInRecord.of_expiry(row, ended_at(row, policy)))
         session.add(
             UserSession(
                 provider_id=user.provider_id,
@@ -191,10 +198,15 @@ def start_session(
 
 
 def authenticate_session(
-    session: Session, token: str | None, csrf_token: str | None, policy: SessionPolicy
+    session: Session,
+    token: str | None,
+    csrf_token: str | None,
+    policy: SessionPolicy,
+    record: SignInRecorder | None = None,
 ) -> TenantScope:
     """The scope a session cookie grants, or AuthenticationError (CsrfRefused for a CSRF
-    token that is not the session's); records the activity at most once a minute."""
+    token that is not the session's); records the activity at most once a minute. A
+    session found ended is deleted and told to `record` as a sign-out."""
     if not token:
         raise SESSION_ENDED
     row = _find_session(session, token)
@@ -204,7 +216,8 @@ def authenticate_session(
         raise CsrfRefused
     now = utcnow()
     if now >= row.expires_at or now - row.last_seen_at >= policy.idle:
-        _as_provider(session, row, delete(UserSession))
+        expiry = SignInRecord.of_expiry(row, ended_at(row, policy))
+        _as_provider(session, row, delete(UserSession), _bound(record, expiry))
         raise SESSION_ENDED
     if now - row.last_seen_at > TOUCH_RESOLUTION:
         _as_provider(session, row, update(UserSession).values(last_seen_at=now))
@@ -309,13 +322,14 @@ def _as_provider(
     stmt: Any,
     then: Callable[[Session], None] | None = None,
 ) -> None:
-    """Run an UPDATE or DELETE of one session row as its provider (and `then`), committed."""
+    """Run an UPDATE or DELETE of one session row as its provider (and `then`, only when
+    the row was still there: a concurrent sign-out or sweep records nothing twice), committed."""
     bind_tenant(session, row.provider_id)
     try:
-        session.execute(
+        done = session.execute(
             stmt.where(UserSession.provider_id == row.provider_id, UserSession.id == row.id)
         )
-        if then is not None:
+        if then is not None and done.rowcount == 1:
             then(session)
         session.commit()
     finally:
@@ -344,6 +358,31 @@ def session_standing(uow: TenantUnitOfWork) -> AuthenticationError | None:
     return None
 
 
-def prune_sessions(uow: TenantUnitOfWork, now: datetime) -> int:
-    """Delete the provider's sessions past their absolute end (idle ones end by then too)."""
-    return uow.execute(uow.delete(UserSession).where(UserSession.expires_at < now)).rowcount
+def ended_at(row: UserSession, policy: SessionPolicy) -> datetime:
+    """When a session ended by itself: its absolute end, or idle for too long before it."""
+    return min(row.expires_at, row.last_seen_at + policy.idle)
+
+
+def _deleted(session: Session, row: UserSession) -> bool:
+    """Delete one session row; whether it was still there (so its end is recorded once)."""
+    done = session.execute(
+        delete(UserSession).where(
+            UserSession.provider_id == row.provider_id, UserSession.id == row.id
+        )
+    )
+    return done.rowcount == 1
+
+
+def prune_sessions(
+    uow: TenantUnitOfWork, now: datetime, record: SignInRecorder | None = None
+) -> int:
+    """Delete the provider's sessions past their absolute end (idle ones end by then too),
+    each told to `record` as a sign-out at its end; how many."""
+    ended = uow.scalars(uow.select(UserSession).where(UserSession.expires_at < now)).all()
+    pruned = 0
+    for row in ended:
+        if _deleted(uow.session, row):
+            pruned += 1
+            if record is not None:
+                record(uow.session, SignInRecord.of_expiry(row, row.expires_at))
+    return pruned

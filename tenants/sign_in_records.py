@@ -7,6 +7,7 @@ web endpoints pass the audit trail's.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,6 +51,8 @@ class SignInRecord:
     refusal: SignInRefusal | None = None
     blocked_until: datetime | None = None
     """A throttled attempt's end of the block (one record per block is enough)."""
+    expired: bool = False
+    """A sign-out nobody asked for: the session ran past its end or sat idle too long."""
 
     @classmethod
     def of_user(
@@ -76,6 +79,13 @@ class SignInRecord:
             action, row.provider_id, row.user_id, row.user_name, row.client_id,
             row.supplier_id, "", client_address, at,
         )  # fmt: skip
+
+    @classmethod
+    def of_expiry(cls, row: UserSession, at: datetime) -> SignInRecord:
+        """The sign-out of a session that ended by itself at `at`."""
+        return dataclasses.replace(
+            cls.of_session(row, SignInAction.SIGN_OUT, None, at), expired=True
+        )
 
 
 SignInRecorder = Callable[[Session, SignInRecord], None]

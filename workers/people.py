@@ -8,6 +8,7 @@ from datetime import datetime
 
 import dramatiq
 
+from domain.audit.sign_ins import record_sign_in
 from persistence.base import utcnow
 from tenants import throttle
 from tenants.sessions import prune_sessions
@@ -22,12 +23,13 @@ clock: Callable[[], datetime] = utcnow
 
 @dramatiq.actor(max_retries=3, min_backoff=60_000, max_backoff=600_000, time_limit=10 * 60_000)
 def prune_people_sessions() -> None:
-    """Delete every provider's ended sessions, then stale sign-in failure counts; safe to repeat."""
+    """Delete every provider's ended sessions (each recorded as a sign-out in the audit
+    trail), then stale sign-in failure counts; safe to repeat."""
     now = clock()
     sessions = 0
     for provider_id in provider_ids():
         with unit_of_work(provider_id) as uow:
-            sessions += prune_sessions(uow, now)
+            sessions += prune_sessions(uow, now, record_sign_in)
             uow.commit()
     with session_factory()() as session:
         counts = throttle.prune(session, now)

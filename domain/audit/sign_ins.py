@@ -30,6 +30,8 @@ def record_sign_in(session: Session, what: SignInRecord) -> None:
         details["clientAddress"] = what.client_address
     if what.blocked_until is not None:
         details["blockedUntil"] = what.blocked_until.isoformat()
+    if what.expired:
+        details["ended"] = "expired"
     change = Change(what.action.value, details, "User", what.user_id)
     codes = [what.refusal.value] if what.refusal else []
     record(session, what.provider_id, actor, change, codes, at=what.at)

@@ -14,6 +14,7 @@ if dramatiq.broker.global_broker is None:  # never let an import reach for Rabbi
 from sqlalchemy import func, select
 
 from crossdock.demo import seed_demo
+from domain.audit.models import AuditEvent
 from persistence.base import utcnow
 from persistence.unit_of_work import UnitOfWork
 from tenants import throttle
@@ -55,3 +56,31 @@ def test_ended_sessions_and_stale_counts_are_pruned(database, monkeypatch):
     assert _count(database, UserSession, provider_id) == 0
     assert _count(database, SignInThrottle) == 1  # b@x's, counted just now
     assert "prune_people_sessions" in {job.actor_name for job in SCHEDULE}
+
+
+def test_the_sweep_records_each_ended_session_as_one_sign_out(database, monkeypatch):
+    # given: two sessions of the staff, one still alive at the sweep
+    monkeypatch.setattr(runtime, "_session_factory", database.session_factory)
+    with UnitOfWork(database.session_factory) as uow:
+        seed_demo(uow)
+        uow.commit()
+    with database.session() as session:
+        for hours in (12, 48):
+            made = sign_in(
+                session, "ops@northwind.example", "northwind-demo-staff",
+                client_address="10.0.0.1", policy=SessionPolicy(absolute=timedelta(hours=hours)),
+            )  # fmt: skip
+        provider_id = made.user.provider_id
+    # when: 13 hours on, the sweep runs twice
+    monkeypatch.setattr(people, "clock", lambda: utcnow() + timedelta(hours=13))
+    people.prune_people_sessions()
+    people.prune_people_sessions()
+    # then: the ended one is one sign-out, at its end, marked expired; the live one stays
+    with database.session(provider_id) as session:
+        sign_outs = session.scalars(
+            select(AuditEvent).where(AuditEvent.mutation == "signOut")
+        ).all()
+        assert [(e.input, e.object_type) for e in sign_outs] == [({"ended": "expired"}, "User")]
+        ended_in = sign_outs[0].occurred_at - utcnow()
+        assert timedelta(hours=11, minutes=55) < ended_in <= timedelta(hours=12)
+    assert _count(database, UserSession, provider_id) == 1

@@ -25,6 +25,7 @@ describe("sign-ins", () => {
   it("says what happened, refusals with their reason", () => {
     expect(describeSignIn(event("signIn", "OK"))).toBe("Signed in");
     expect(describeSignIn(event("signOut", "OK"))).toBe("Signed out");
+    expect(describeSignIn(event("signOut", "OK", [], { ended: "expired" }))).toBe("Signed out: the session expired");
     expect(describeSignIn(event("acceptInvitation", "OK"))).toBe("Accepted an invitation, signed in");
     expect(describeSignIn(event("signIn", "REFUSED", ["INVALID_CREDENTIALS"]))).toBe("Refused: wrong password");
     expect(describeSignIn(event("signIn", "REFUSED", ["THROTTLED"]))).toBe("Refused: too many failures, blocked");

@@ -21,7 +21,8 @@ export function describeSignIn(event: SignInEvent): string {
     const code = event.errorCodes[0] ?? "";
     return REFUSALS[code] ?? `Refused (${code || "no reason"})`;
   }
-  if (event.mutation === "signOut") return "Signed out";
+  if (event.mutation === "signOut")
+    return inputField(event, "ended") === "expired" ? "Signed out: the session expired" : "Signed out";
   if (event.mutation === "acceptInvitation") return "Accepted an invitation, signed in";
   return "Signed in";
 }
