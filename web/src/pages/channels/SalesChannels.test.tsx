@@ -1,7 +1,6 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/preact";
 import { describe, expect, it } from "vitest";
 import { renderSignedIn } from "../../test-client";
-import { BURST_MS } from "../shared/orderEventBursts";
 import { burstClock } from "../../test-bursts";
 import { ChannelConnection } from "./ChannelConnection";
 import { SalesChannels } from "./SalesChannels";
@@ -485,8 +484,6 @@ describe("sales channels, live on import", () => {
       },
     },
   });
-  /** Longer than a burst takes to become a read (so a read that would come has come). */
-  const settled = () => new Promise((done) => setTimeout(done, BURST_MS * 5));
 
   function renderList() {
     const queries: Record<string, unknown> = listAt("POSITION-OF-THE-READ");
@@ -531,13 +528,14 @@ describe("sales channels, live on import", () => {
     const { subscribed, hear, reads } = renderList();
     await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
     const before = reads();
+    burstClock.hold();
     // when: a hand-made order, another client's order named like the shop's, another
     // shop's import, and a later step of an imported order
-    hear("ChannelOrderEvents", orderEvent(1, "ACME-1001"));
-    hear("ChannelOrderEvents", orderEvent(2, "woo-3001", "ORDER_CREATED", "1b2c3d4e-0000-4000-8000-000000000002"));
-    hear("ChannelOrderEvents", orderEvent(3, "shopify-3002"));
-    hear("ChannelOrderEvents", orderEvent(4, "woo-2001", "ORDER_ALLOCATED"));
-    await settled();
+    await burstClock.apart(() => hear("ChannelOrderEvents", orderEvent(1, "ACME-1001")));
+    await burstClock.apart(() => hear("ChannelOrderEvents", orderEvent(2, "woo-3001", "ORDER_CREATED", "1b2c3d4e-0000-4000-8000-000000000002")));
+    await burstClock.apart(() => hear("ChannelOrderEvents", orderEvent(3, "shopify-3002")));
+    await burstClock.apart(() => hear("ChannelOrderEvents", orderEvent(4, "woo-2001", "ORDER_ALLOCATED")));
+    await burstClock.elapse();
     // then
     expect(reads()).toBe(before);
   });
@@ -546,13 +544,15 @@ describe("sales channels, live on import", () => {
     const { subscribed, hear, reads } = renderList();
     await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
     const before = reads();
+    burstClock.hold();
     // when: a hand-made order released from hold (nothing to count), then the shop's
-    hear("ChannelOrderEvents", orderEvent(1, "ACME-1001", "ORDER_ALLOCATED", CLIENT, "ON_HOLD"));
-    await settled();
+    await burstClock.apart(() => hear("ChannelOrderEvents", orderEvent(1, "ACME-1001", "ORDER_ALLOCATED", CLIENT, "ON_HOLD")));
+    await burstClock.elapse();
     expect(reads()).toBe(before);
-    hear("ChannelOrderEvents", orderEvent(2, "woo-1001", "ORDER_ALLOCATED", CLIENT, "ON_HOLD"));
+    await burstClock.apart(() => hear("ChannelOrderEvents", orderEvent(2, "woo-1001", "ORDER_ALLOCATED", CLIENT, "ON_HOLD")));
     // then
-    await waitFor(() => expect(reads()).toBe(before + 1));
+    await burstClock.elapse();
+    expect(reads()).toBe(before + 1);
   });
 
   it("reads afresh when its position is refused, and subscribes from the new read's", async () => {
@@ -574,12 +574,12 @@ describe("sales channels, live on import", () => {
     const reads = () => sent.mock.calls.filter(([name]) => name === "ChannelConnection").length;
     await waitFor(() => expect(subscribed).toHaveBeenCalledWith("ChannelOrderEvents", { after: "POSITION-OF-THE-READ" }));
     const before = reads();
+    burstClock.hold();
     // when: another shop's import
-    hear("ChannelOrderEvents", orderEvent(1, "shopify-9"));
-    await settled();
+    await burstClock.apart(() => hear("ChannelOrderEvents", orderEvent(1, "shopify-9")));
+    await burstClock.elapse();
     expect(reads()).toBe(before);
     // and its own (held for an unmapped SKU: created, then held), each heard in its own render
-    burstClock.hold();
     await burstClock.apart(() => hear("ChannelOrderEvents", orderEvent(2, "woo-1002")));
     await burstClock.apart(() => hear("ChannelOrderEvents", orderEvent(3, "woo-1002", "ORDER_HELD")));
     // then: one read (not two) once the burst's time has passed

@@ -5,7 +5,6 @@ import { describe, expect, it, vi } from "vitest";
 import { never } from "wonka";
 import { SessionContext } from "../../session";
 import { renderSignedIn } from "../../test-client";
-import { BURST_MS } from "../shared/orderEventBursts";
 import { burstClock } from "../../test-bursts";
 import { Exceptions } from "./Exceptions";
 
@@ -216,8 +215,6 @@ describe("exceptions page, live", () => {
     },
   });
   const event = orderEvent(3, "ORDER_EXCEPTION", "EXCEPTION", "ALLOCATED");
-  /** Longer than a burst takes to become a read (so a read that would come has come). */
-  const settled = () => new Promise((done) => setTimeout(done, BURST_MS * 5));
 
   /** A fulfillment order or shipment event of order `n` (its payload names the order). */
   const shipmentEvent = (n: number, topic: string, aggregateType: string, status?: string) => ({
@@ -279,13 +276,14 @@ describe("exceptions page, live", () => {
     const { hear, reads, subscribedToBoth } = renderLive();
     await subscribedToBoth();
     const before = reads();
+    burstClock.hold();
     // when: other orders' labels bought, tracking moved, shares packed, shipped, routed
-    hear("ShipmentLive", shipmentEvent(2, "SHIPMENT_CREATED", "shipment"));
-    hear("ShipmentLive", shipmentEvent(3, "SHIPMENT_TRACKING_UPDATED", "shipment"));
-    hear("ShipmentLive", shipmentEvent(4, "FULFILLMENT_PACKED", "fulfillment_order", "PACKED"));
-    hear("ShipmentLive", shipmentEvent(5, "FULFILLMENT_SHIPPED", "fulfillment_order", "SHIPPED"));
-    hear("ShipmentLive", shipmentEvent(6, "FULFILLMENT_ROUTED", "fulfillment_order", "ALLOCATED"));
-    await settled();
+    await burstClock.apart(() => hear("ShipmentLive", shipmentEvent(2, "SHIPMENT_CREATED", "shipment")));
+    await burstClock.apart(() => hear("ShipmentLive", shipmentEvent(3, "SHIPMENT_TRACKING_UPDATED", "shipment")));
+    await burstClock.apart(() => hear("ShipmentLive", shipmentEvent(4, "FULFILLMENT_PACKED", "fulfillment_order", "PACKED")));
+    await burstClock.apart(() => hear("ShipmentLive", shipmentEvent(5, "FULFILLMENT_SHIPPED", "fulfillment_order", "SHIPPED")));
+    await burstClock.apart(() => hear("ShipmentLive", shipmentEvent(6, "FULFILLMENT_ROUTED", "fulfillment_order", "ALLOCATED")));
+    await burstClock.elapse();
     // then
     expect(reads()).toBe(before);
   });
@@ -361,16 +359,18 @@ describe("exceptions page, live", () => {
     const { hear, reads, subscribedToBoth } = renderLive();
     await subscribedToBoth();
     const before = reads();
+    burstClock.hold();
     // when: a new order, and orders (not listed) allocated, held, shipped
-    hear("OrderLive", orderEvent(1, "ORDER_CREATED", "RECEIVED"));
-    hear("OrderLive", orderEvent(2, "ORDER_ALLOCATED", "ALLOCATED", "RECEIVED"));
-    hear("OrderLive", orderEvent(4, "ORDER_HELD", "ON_HOLD", "ALLOCATED"));
-    hear("OrderLive", orderEvent(5, "ORDER_SHIPPED", "SHIPPED", "ALLOCATED"));
-    await settled();
+    await burstClock.apart(() => hear("OrderLive", orderEvent(1, "ORDER_CREATED", "RECEIVED")));
+    await burstClock.apart(() => hear("OrderLive", orderEvent(2, "ORDER_ALLOCATED", "ALLOCATED", "RECEIVED")));
+    await burstClock.apart(() => hear("OrderLive", orderEvent(4, "ORDER_HELD", "ON_HOLD", "ALLOCATED")));
+    await burstClock.apart(() => hear("OrderLive", orderEvent(5, "ORDER_SHIPPED", "SHIPPED", "ALLOCATED")));
+    await burstClock.elapse();
     // then
     expect(reads()).toBe(before);
     // and one taking an order out of EXCEPTION does
-    hear("OrderLive", orderEvent(6, "ORDER_RELEASED", "ALLOCATED", "EXCEPTION"));
-    await waitFor(() => expect(reads()).toBe(before + 1));
+    await burstClock.apart(() => hear("OrderLive", orderEvent(6, "ORDER_RELEASED", "ALLOCATED", "EXCEPTION")));
+    await burstClock.elapse();
+    expect(reads()).toBe(before + 1);
   });
 });

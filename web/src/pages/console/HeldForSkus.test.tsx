@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/preact";
 import { describe, expect, it } from "vitest";
 import { renderSignedIn } from "../../test-client";
-import { BURST_MS } from "../shared/orderEventBursts";
+import { burstClock } from "../../test-bursts";
 import { Exceptions } from "./Exceptions";
 import { changesHeld, heldRows } from "./HeldForSkus";
 
@@ -92,6 +92,7 @@ describe("orders held for unmapped SKUs", () => {
     await waitFor(() => expect(view.subscribed).toHaveBeenCalledWith("OrderLive", { after: "POSITION-OF-THE-READ" }));
     const reads = () => view.sent.mock.calls.filter(([name]) => name === "HeldForUnmappedSkus").length;
     const before = reads();
+    burstClock.hold();
     const orderEvent = (n: number, status: string, previous: string) => ({
       orderEvents: {
         id: `E${n}`,
@@ -103,14 +104,15 @@ describe("orders held for unmapped SKUs", () => {
       },
     });
     // when: another order allocated
-    view.hear("OrderLive", orderEvent(1, "ALLOCATED", "RECEIVED"));
-    await new Promise((done) => setTimeout(done, BURST_MS * 5));
+    await burstClock.apart(() => view.hear("OrderLive", orderEvent(1, "ALLOCATED", "RECEIVED")));
+    await burstClock.elapse();
     // then no read
     expect(reads()).toBe(before);
     // when: an import held
-    view.hear("OrderLive", orderEvent(2, "ON_HOLD", "RECEIVED"));
+    await burstClock.apart(() => view.hear("OrderLive", orderEvent(2, "ON_HOLD", "RECEIVED")));
     // then one read
-    await waitFor(() => expect(reads()).toBe(before + 1));
+    await burstClock.elapse();
+    expect(reads()).toBe(before + 1);
   });
 
   it("an event changes the held list when it holds, releases, or names a listed order", () => {

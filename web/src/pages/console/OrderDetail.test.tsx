@@ -2,7 +2,6 @@ import { screen, waitFor } from "@testing-library/preact";
 import { describe, expect, it } from "vitest";
 import { renderSignedIn } from "../../test-client";
 import { orderNodeId } from "../shared/boardUpdates";
-import { BURST_MS } from "../shared/orderEventBursts";
 import { burstClock } from "../../test-bursts";
 import { OrderDetail } from "./OrderDetail";
 
@@ -74,8 +73,6 @@ const shipmentEvent = (order: string) => ({
   payload: { shipment_id: "5b7e0000-0000-4000-8000-000000000009", order_id: order },
 });
 
-/** Longer than a burst takes to become a read (so a read that would come has come). */
-const settled = () => new Promise((done) => setTimeout(done, BURST_MS * 5));
 
 function renderOrder() {
   const queries: Record<string, unknown> = { OrderDetail: read("POSITION-OF-THE-READ") };
@@ -129,15 +126,17 @@ describe("order detail, live", () => {
     const { hear, reads, started } = renderOrder();
     await waitFor(() => expect(started("ShipmentLive")).toHaveLength(1));
     const before = reads();
+    burstClock.hold();
     // when: another order's event and a shipment of another order
-    hear("OrderLive", { orderEvents: event(OTHER) });
-    hear("ShipmentLive", { shipmentEvents: shipmentEvent(OTHER) });
-    await settled();
+    await burstClock.apart(() => hear("OrderLive", { orderEvents: event(OTHER) }));
+    await burstClock.apart(() => hear("ShipmentLive", { shipmentEvents: shipmentEvent(OTHER) }));
+    await burstClock.elapse();
     // then
     expect(reads()).toBe(before);
     // and its own order's event still does
-    hear("OrderLive", { orderEvents: event(ORDER) });
-    await waitFor(() => expect(reads()).toBe(before + 1));
+    await burstClock.apart(() => hear("OrderLive", { orderEvents: event(ORDER) }));
+    await burstClock.elapse();
+    expect(reads()).toBe(before + 1);
   });
 
   it("reads once for a burst of events (on both subscriptions), however many", async () => {
