@@ -1,7 +1,6 @@
 import { fireEvent, screen, waitFor } from "@testing-library/preact";
 import { beforeEach, describe, expect, it } from "vitest";
 import { renderSignedIn } from "../../test-client";
-import { BURST_MS } from "../shared/orderEventBursts";
 import { burstClock } from "../../test-bursts";
 import { SupplierWork } from "./SupplierWork";
 
@@ -201,8 +200,6 @@ describe("the supplier's requests, live", () => {
   });
   const OTHER = "7d3c2b1a-0000-4000-8000-000000000009";
   const event = foEvent(1, "FULFILLMENT_ACKNOWLEDGED", SHOWN, "ALLOCATED");
-  /** Longer than a burst takes to become a read (so a read that would come has come). */
-  const settled = () => new Promise((done) => setTimeout(done, BURST_MS * 5));
 
   function renderLive() {
     const queries: Record<string, unknown> = at("POSITION-OF-THE-READ");
@@ -246,14 +243,16 @@ describe("the supplier's requests, live", () => {
   it("reads again for work it does not show whose new status the view lists", async () => {
     const { subscribed, hear, reads } = renderLive();
     await waitFor(() => expect(subscribed).toHaveBeenCalledTimes(1));
+    burstClock.hold();
     fireEvent.click(screen.getByRole("button", { name: "Shipped" }));
-    await waitFor(() => expect(screen.getByRole("button", { name: "Shipped" }).getAttribute("aria-pressed")).toBe("true"));
-    await settled();
+    await burstClock.elapse();
+    expect(screen.getByRole("button", { name: "Shipped" }).getAttribute("aria-pressed")).toBe("true");
     const before = reads();
     // when: other work shipped, which the Shipped view lists
-    hear("SupplierWorkEvents", foEvent(1, "FULFILLMENT_SHIPPED", OTHER, "SHIPPED"));
+    await burstClock.apart(() => hear("SupplierWorkEvents", foEvent(1, "FULFILLMENT_SHIPPED", OTHER, "SHIPPED")));
     // then
-    await waitFor(() => expect(reads()).toBe(before + 1));
+    await burstClock.elapse();
+    expect(reads()).toBe(before + 1);
   });
 
   it("subscribes to its events from the position of its read", async () => {
