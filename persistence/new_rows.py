@@ -4,8 +4,9 @@ The unit-of-work flush costs about 50 µs of CPU per new object (state bookkeepi
 history, post-fetch) on top of the statement; for a request that stages a dozen or two
 rows of several tables (an order, its lines, fulfillment orders, ledger, outbox), that
 is more than the statements themselves. `insert_new_rows` sends the same rows, one
-INSERT per table in foreign-key order, then lets go of the objects: they are not read
-back, so nothing has to be post-fetched or kept in the identity map.
+INSERT per table in foreign-key order (on PostgreSQL joined into one statement by
+data-modifying WITH clauses: one round trip), then lets go of the objects: they are not
+read back, so nothing has to be post-fetched or kept in the identity map.
 
 Each INSERT's text is written once per table and set of columns, and the rows' values go
 through the columns' own bind processors (as a compiled statement's would) into one
@@ -34,8 +35,8 @@ _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 def insert_new_rows(session: Session) -> None:
-    """INSERT every new (pending) object of `session`, one statement per table, then
-    expunge them.
+    """INSERT every new (pending) object of `session`, one INSERT per table (on PostgreSQL
+    all joined into one statement), then expunge them.
 
     Columns left unset get their Python-side defaults (a scalar, or a function called
     without arguments) and otherwise the database's, as in a flush, but the objects do
