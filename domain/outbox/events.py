@@ -33,6 +33,8 @@ class Topic(StrEnum):
     FULFILLMENT_REJECTED = "fulfillment_order.rejected"
     FULFILLMENT_OVERDUE = "fulfillment_order.overdue"
     """A supplier missed its acknowledge or ship deadline."""
+    FULFILLMENT_LABEL_FAILED = "fulfillment_order.label_failed"
+    """The carrier refused a supplier's label (or dispatch gave up): it waits in EXCEPTION."""
     SUPPLIER_STOCK_CHANGED = "supplier_stock.changed"
     STOCK_CHANGED = "stock.changed"
     INBOUND_RECEIVED = "inbound.received"
@@ -51,6 +53,7 @@ SUPPLIER_TOPICS = frozenset(
         Topic.FULFILLMENT_ACKNOWLEDGED,
         Topic.FULFILLMENT_REJECTED,
         Topic.FULFILLMENT_OVERDUE,
+        Topic.FULFILLMENT_LABEL_FAILED,
         Topic.FULFILLMENT_SHIPPED,
         Topic.SUPPLIER_STOCK_CHANGED,
     )

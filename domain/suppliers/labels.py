@@ -26,6 +26,23 @@ from tenants.errors import NotFoundError
 from tenants.models import Supplier
 from tenants.unit_of_work import TenantUnitOfWork
 
+NEXT_STEPS = (
+    {
+        "mutation": "buySupplierLabel",
+        "description": "Ask for a label again once what the carrier refused is fixed "
+        "(your ship-from address: setSupplierShipFrom; the customer's: ask the provider).",
+    },
+    {
+        "mutation": "shipSupplierFulfillmentOrder",
+        "description": "Ship with your own carrier and report its tracking number.",
+    },
+    {
+        "mutation": "rejectFulfillmentOrder",
+        "description": "Turn the work down; the provider routes it elsewhere.",
+    },
+)
+"""What a supplier can do about a refused label, told with `fulfillment_order.label_failed`."""
+
 
 def set_ship_from(
     uow: TenantUnitOfWork, supplier_id: uuid.UUID | None, address: Address
@@ -123,7 +140,12 @@ def label_failed(
     uow: TenantUnitOfWork, fulfillment_id: uuid.UUID, reason: str, code: str | None
 ) -> Step:
     """Dispatch could not buy the label: the fulfillment order waits in EXCEPTION, where its
-    supplier may ask again or ship with its own carrier."""
+    supplier may ask again or ship with its own carrier.
+
+    The provider and the client hear `order.exception`; the supplier's own endpoints hear
+    `fulfillment_order.label_failed`: the refusal (`code`, `reason`: the carrier's words,
+    nothing of the account) and its `NEXT_STEPS`.
+    """
     found = uow.get(FulfillmentOrder, fulfillment_id)
     if found is None:
         raise NotFoundError("fulfillment order", "id")
@@ -136,6 +158,11 @@ def label_failed(
     fo.updated_at = utcnow()
     refresh_status(uow, order)  # first, so the event tells the order's new status
     events.order_exception(uow, order, fo, reason, code)
+    refusal = {"code": code, "message": reason}
+    steps = [dict(step) for step in NEXT_STEPS]
+    events.fulfillment_changed(
+        uow, fo, Topic.FULFILLMENT_LABEL_FAILED, refusal=refusal, next_steps=steps
+    )
     return fo, order
 
 

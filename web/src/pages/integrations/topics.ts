@@ -23,6 +23,8 @@ const SUPPLIER_TOPICS: WebhookTopic[] = [
   "FULFILLMENT_ACKNOWLEDGED",
   "FULFILLMENT_REJECTED",
   "FULFILLMENT_OVERDUE",
+  "FULFILLMENT_LABEL_FAILED",
+  "FULFILLMENT_SHIPPED",
   "SUPPLIER_STOCK_CHANGED",
 ];
 
@@ -30,7 +32,14 @@ const SUPPLIER_TOPICS: WebhookTopic[] = [
 export function offeredTopics(kind: KeyKind): WebhookTopic[] {
   if (kind === "SUPPLIER") return SUPPLIER_TOPICS;
   if (kind === "CLIENT") return ORDER_TOPICS;
-  return [...ORDER_TOPICS, ...SUPPLIER_TOPICS, "CHANNEL_SYNC_REQUESTED", "CHANNEL_SYNC_FAILED", "CHANNEL_IMPORT_FAILED"];
+  const all: WebhookTopic[] = [
+    ...ORDER_TOPICS,
+    ...SUPPLIER_TOPICS,
+    "CHANNEL_SYNC_REQUESTED",
+    "CHANNEL_SYNC_FAILED",
+    "CHANNEL_IMPORT_FAILED",
+  ];
+  return [...new Set(all)];
 }
 
 /** Add `topic` to the chosen ones, or take it out. */
