@@ -5,7 +5,10 @@ throttleStatus`: maximumAvailable, currentlyAvailable, restoreRate per second). 
 adapter keeps the last status it saw, waits for the bucket to refill before a call that
 would not fit, and on a THROTTLED answer (or HTTP 429 with Retry-After) waits and tries
 again, up to `max_wait` seconds in all; beyond that it raises TransientChannelError with
-the wait, so the actor retries later instead of holding a worker thread.
+the wait, so the actor retries later instead of holding a worker thread. Other top-level
+errors are told apart by their `extensions.code`: a scope the app lacks (ACCESS_DENIED) or
+a frozen shop (SHOP_INACTIVE) refuses the connection (ChannelAccessError, as a 401 does),
+Shopify's INTERNAL_SERVER_ERROR is transient, the rest refuse the call for good.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from adapters.channels.http import DEFAULT_TIMEOUT, ChannelHttp
 from domain.channels.adapter import (
     ChannelAccessError,
     ChannelCheck,
+    ChannelError,
     ChannelOrderData,
     MalformedOrder,
     OrderBatch,
@@ -44,6 +48,12 @@ QUANTITIES_PER_CALL = 250
 EXPECTED_COST = 60
 """What a call is assumed to cost before Shopify says (a page of 50 orders costs about that)."""
 HMAC_HEADER = "x-shopify-hmac-sha256"
+THROTTLED = "THROTTLED"
+ACCESS_CODES = frozenset({"ACCESS_DENIED", "SHOP_INACTIVE"})
+"""Top-level error codes that refuse the connection, not the call: a missing scope, a
+frozen or closed shop (as HTTP 401/403 do)."""
+TRANSIENT_CODES = frozenset({"INTERNAL_SERVER_ERROR"})
+"""Top-level error codes worth trying again later (THROTTLED is waited out first)."""
 REQUESTS = (("FULFILLMENT_REQUESTED", False), ("CANCELLATION_REQUESTED", True))
 """What waits at Crossdock's location: new work, and requests to call work off."""
 
@@ -265,17 +275,14 @@ class ShopifyChannel:
                 waited = self._pause(error.retry_after, waited)
                 continue
             self._note_cost(answer)
-            errors = answer.get("errors") if isinstance(answer, dict) else None
-            if errors and _throttled(errors):
+            errors = _errors_of(answer)
+            if errors and THROTTLED in _codes(errors):
                 needed = _requested_cost(answer)
                 pause = self.bucket.wait_for(needed, self._clock()) if self.bucket else 1.0
                 waited = self._pause(max(pause, 0.05), waited)
                 continue
             if errors:
-                messages = "; ".join(str(e.get("message")) for e in errors if isinstance(e, dict))
-                raise PermanentChannelError(
-                    f"Shopify refused the query: {self._http.redact(messages)[:300]}"
-                )
+                raise _refusal(errors, self._http.redact)
             data = answer.get("data") if isinstance(answer, dict) else None
             if not isinstance(data, dict):
                 raise TransientChannelError("Shopify answered without data.")
@@ -318,11 +325,32 @@ def _refuse_user_errors(payload: dict[str, Any], what: str, redact: Callable[[st
         raise PermanentChannelError(f"Shopify refused {what}: {messages[:300]}")
 
 
-def _throttled(errors: list[Any]) -> bool:
-    return any(
-        isinstance(e, dict) and (e.get("extensions") or {}).get("code") == "THROTTLED"
-        for e in errors
-    )
+def _errors_of(answer: Any) -> list[dict[str, Any]]:
+    """The answer's top-level `errors`, each as a dict (Shopify sometimes sends one string)."""
+    errors = answer.get("errors") if isinstance(answer, dict) else None
+    if not errors:
+        return []
+    if not isinstance(errors, list):
+        errors = [errors]
+    return [e if isinstance(e, dict) else {"message": str(e)} for e in errors]
+
+
+def _codes(errors: list[dict[str, Any]]) -> set[str]:
+    return {str((e.get("extensions") or {}).get("code") or "") for e in errors}
+
+
+def _refusal(errors: list[dict[str, Any]], redact: Callable[[str], str]) -> ChannelError:
+    """What a call answered with top-level `errors` (and no throttling) raises, by their
+    `extensions.code`: the connection refused (ACCESS_DENIED: a scope the app lacks;
+    SHOP_INACTIVE: a frozen or closed shop) keeps the work for when it is fixed, Shopify's
+    own failure is retried, anything else (a query Shopify finds invalid) is final."""
+    codes = _codes(errors)
+    messages = redact("; ".join(str(e.get("message")) for e in errors))[:300]
+    if codes & ACCESS_CODES:
+        return ChannelAccessError(f"Shopify denied access: {messages}")
+    if codes & TRANSIENT_CODES:
+        return TransientChannelError(f"Shopify failed: {messages}")
+    return PermanentChannelError(f"Shopify refused the query: {messages}")
 
 
 def _requested_cost(answer: dict[str, Any]) -> float:

@@ -40,6 +40,14 @@ REQUEST_STATUS = {
     "CANCELLATION_REQUESTED": "CANCELLATION_REQUESTED",
 }
 """assignedFulfillmentOrders' assignmentStatus -> the requestStatus it lists."""
+SCOPES = {
+    "assignedFulfillmentOrders": "read_assigned_fulfillment_orders",
+    "fulfillmentOrderAcceptFulfillmentRequest": "write_assigned_fulfillment_orders",
+    "fulfillmentCreate": "write_fulfillments",
+    "productVariants": "read_products",
+    "inventorySetQuantities": "write_inventory",
+}
+"""The access scope each root field needs (named in an ACCESS_DENIED answer)."""
 DESTINATION = {
     "firstName": "Dana",
     "lastName": "Smith",
@@ -74,6 +82,8 @@ class FakeShopify(FaultyShop):
     services: list[dict[str, Any]] = field(default_factory=list)
     fulfillments: list[dict[str, Any]] = field(default_factory=list)
     throttled: int = 0
+    denied: dict[str, str] = field(default_factory=dict)
+    """Root field -> the top-level error code its calls are answered with (`deny`)."""
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(5001)
@@ -157,6 +167,17 @@ class FakeShopify(FaultyShop):
             "X-Shopify-Topic": "fulfillment_orders/" + kind.lower() + "_submitted",
         }, body
 
+    def deny(self, root: str, code: str = "ACCESS_DENIED") -> None:
+        """Answer calls of `root` with a top-level error of `code`, as Shopify does: for
+        ACCESS_DENIED, the app lacks the field's scope; for SHOP_INACTIVE, the shop is frozen."""
+        with self.lock:
+            self.denied[root] = code
+
+    def allow(self, root: str) -> None:
+        """Answer `root` normally again (the scope granted, the shop unfrozen)."""
+        with self.lock:
+            self.denied.pop(root, None)
+
     # --- the API ----------------------------------------------------------------------
 
     async def graphql(self, request: Request) -> Response:
@@ -166,6 +187,9 @@ class FakeShopify(FaultyShop):
         root = operation.selection_set.selections[0].name.value  # type: ignore[attr-defined]
         cost = COSTS.get(root, MUTATION_COST)
         with self.lock:
+            code = self.denied.get(root)
+            if code is not None:
+                return JSONResponse(_top_level_error(root, code))
             if not self._spend(cost):
                 self.throttled += 1
                 return JSONResponse(
@@ -336,3 +360,21 @@ class FakeShopify(FaultyShop):
         return hmac.compare_digest(
             request.headers.get("x-shopify-access-token", "").encode(), self.access_token.encode()
         )
+
+
+def _top_level_error(root: str, code: str) -> dict[str, Any]:
+    """Shopify's answer to a call refused before it ran, with `data` null for the field."""
+    scope = SCOPES.get(root, "write_fulfillment_services")
+    messages = {
+        "ACCESS_DENIED": f"Access denied for {root} field. Required access: "
+        f"`{scope}` access scope.",
+        "SHOP_INACTIVE": "This shop is unavailable.",
+        "INTERNAL_SERVER_ERROR": "Internal error. Looks like something went wrong on our end.",
+    }
+    error = {
+        "message": messages.get(code, f"{code} for {root}."),
+        "locations": [{"line": 2, "column": 3}],
+        "path": [root],
+        "extensions": {"code": code, "documentation": "https://shopify.dev/api/usage"},
+    }
+    return {"errors": [error], "data": {root: None}}
