@@ -152,7 +152,12 @@ def _create(
                 )
                 note = UNMAPPED_NOTE + ", ".join(resolution.unmapped)
                 made = create_held_order(
-                    uow, command, HoldReason.UNMAPPED_SKU, note, resolution.unmapped
+                    uow,
+                    command,
+                    HoldReason.UNMAPPED_SKU,
+                    note,
+                    resolution.unmapped,
+                    channel_connection_id=connection.id,
                 )
                 row.status = ChannelOrderStatus.HELD
             else:
@@ -163,7 +168,7 @@ def _create(
                     service_level=data.service_level,
                     client_id=connection.client_id,
                 )
-                made = create_order(uow, command)
+                made = create_order(uow, command, channel_connection_id=connection.id)
                 row.status = ChannelOrderStatus.IMPORTED
             row.order_id = made.order.id
             row.error = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +52,11 @@ class CreatedOrder:
 
 
 def create_order(
-    uow: TenantUnitOfWork, command: CreateOrder, *, late: bool = False
+    uow: TenantUnitOfWork,
+    command: CreateOrder,
+    *,
+    late: bool = False,
+    channel_connection_id: uuid.UUID | None = None,
 ) -> CreatedOrder:
     """Create and allocate an order; the same reference with the same content returns it again.
 
@@ -67,6 +72,8 @@ def create_order(
     statement just before the flush (`ledger.reserve`); it raises ledger.StockMoved when
     the stock went elsewhere meanwhile: roll back and call again without `late`. An order
     the stock does not cover is routed again on locked levels (a backorder sees the latest).
+
+    `channel_connection_id`: the shop an import came from, told with `order.created`.
     """
     command = clean_order(uow, command, confirm_client=False)
     digest = command.content_hash()
@@ -98,7 +105,7 @@ def create_order(
     order = _insert_order(uow, _new_order(uow.scope, command, digest, status))
     if order is None:
         return CreatedOrder(_earlier_order(uow, command, digest), created=False)
-    events.order_created(uow, order)
+    events.order_created(uow, order, channel_connection_id)
     lines = _add_lines(uow.session, order, command, products)
     route_and_allocate(
         uow,
@@ -156,9 +163,11 @@ def create_held_order(
     reason: HoldReason,
     note: str,
     unmapped_skus: tuple[str, ...] = (),
+    channel_connection_id: uuid.UUID | None = None,
 ) -> CreatedOrder:
     """An order whose lines cannot be resolved yet: made with no lines, held for `reason`
-    (with the `unmapped_skus` that held it, when those are the reason).
+    (with the `unmapped_skus` that held it, when those are the reason; from the channel
+    connection `channel_connection_id` when an import).
 
     `command.lines` are checked as text only; `add_lines` adds the real ones before release.
     """
@@ -167,7 +176,7 @@ def create_held_order(
     order = _insert_order(uow, _new_order(uow.scope, command, digest, OrderStatus.ON_HOLD))
     if order is None:
         return CreatedOrder(_earlier_order(uow, command, digest), created=False)
-    events.order_created(uow, order)
+    events.order_created(uow, order, channel_connection_id)
     uow.add(
         OrderHold(
             provider_id=order.provider_id,

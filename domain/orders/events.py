@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+
+from domain.channels.models import ChannelOrder
 from domain.orders.models import FulfillmentOrder, Order, OrderHold, OrderStatus
 from domain.outbox.events import Topic, record
 from persistence.base import utcnow
@@ -29,9 +32,16 @@ def order_payload(order: Order) -> dict[str, object]:
     }
 
 
-def order_created(uow: TenantUnitOfWork, order: Order) -> None:
-    """A new order arrived (RECEIVED, whatever status its creation goes on to give it)."""
-    _order_event(uow, Topic.ORDER_CREATED, order, {"status": OrderStatus.RECEIVED.name})
+def order_created(
+    uow: TenantUnitOfWork, order: Order, channel_connection_id: uuid.UUID | None = None
+) -> None:
+    """A new order arrived (RECEIVED, whatever status its creation goes on to give it);
+    `channel_connection_id` names the shop it was imported from (None: not an import)."""
+    extra = {
+        "status": OrderStatus.RECEIVED.name,
+        "channel_connection_id": _optional(channel_connection_id),
+    }
+    _order_event(uow, Topic.ORDER_CREATED, order, extra)
 
 
 def order_status_changed(
@@ -54,7 +64,19 @@ def order_status_changed(
         extra["shipped_at"] = utcnow().isoformat()
     if order.status is OrderStatus.ON_HOLD:
         extra["holds"] = _holding(uow, order)
+    if previous is OrderStatus.ON_HOLD:
+        # a held import released counts as imported: say from which shop, as order.created
+        extra["channel_connection_id"] = _optional(_imported_from(uow, order))
     _order_event(uow, topic, order, extra)
+
+
+def _imported_from(uow: TenantUnitOfWork, order: Order) -> uuid.UUID | None:
+    """The channel connection that imported the order; None for any other order."""
+    return uow.scalar(
+        uow.select(ChannelOrder, ChannelOrder.connection_id).where(
+            ChannelOrder.order_id == order.id
+        )
+    )
 
 
 def _holding(uow: TenantUnitOfWork, order: Order) -> list[dict[str, object]]:

@@ -5,6 +5,7 @@ import {
   credentialsInput,
   formatLag,
   healthOf,
+  importedInto,
   resyncInput,
   switchInput,
   unmappedSkusOf,
@@ -96,5 +97,48 @@ describe("orders waiting for a SKU mapping", () => {
       ["S1", ["A"]],
       ["S2", ["A", "B"]],
     ]);
+  });
+});
+
+describe("telling a shop's imports apart", () => {
+  const CLIENT = "1b2c3d4e-0000-4000-8000-000000000001";
+  const SHOP = "5a000000-0000-4000-8000-000000000001";
+  const SHOP_EU = "5a000000-0000-4000-8000-000000000002";
+  const client = { id: btoa(`Client:${CLIENT}`) };
+  // "shop-eu-..." starts with "shop-": the names prefix each other
+  const shop = { id: btoa(`ChannelConnection:${SHOP}`), name: "shop", client };
+  const shopEu = { id: btoa(`ChannelConnection:${SHOP_EU}`), name: "shop-eu", client };
+  const created = (reference: string, connection?: string | null) => ({
+    topic: "ORDER_CREATED",
+    payload: {
+      client_id: CLIENT,
+      external_reference: reference,
+      status: "RECEIVED",
+      ...(connection === undefined ? {} : { channel_connection_id: connection }),
+    },
+  });
+
+  it("goes by the connection an order.created names, not by its reference", () => {
+    expect(importedInto(created("shop-eu-1001", SHOP_EU), [shop])).toBe(false);
+    expect(importedInto(created("shop-eu-1001", SHOP_EU), [shopEu])).toBe(true);
+    expect(importedInto(created("shop-1001", SHOP), [shop, shopEu])).toBe(true);
+    // a hand-made order whose reference looks like an import is none
+    expect(importedInto(created("shop-eu-2002", null), [shop, shopEu])).toBe(false);
+  });
+
+  it("goes by the connection a release from hold names", () => {
+    const released = (connection: string | null) => ({
+      topic: "ORDER_ALLOCATED",
+      payload: { client_id: CLIENT, external_reference: "shop-eu-1002", previous_status: "ON_HOLD", channel_connection_id: connection },
+    });
+    expect(importedInto(released(SHOP_EU), [shopEu])).toBe(true);
+    expect(importedInto(released(SHOP_EU), [shop])).toBe(false);
+    expect(importedInto(released(null), [shop, shopEu])).toBe(false);
+  });
+
+  it("falls back to the client and the reference's prefix for events written before", () => {
+    expect(importedInto(created("shop-1001"), [shop])).toBe(true);
+    expect(importedInto(created("shop-1001"), [shopEu])).toBe(false);
+    expect(importedInto(created("other-1001"), [shop, shopEu])).toBe(false);
   });
 });

@@ -141,17 +141,19 @@ export function waitingBySku<Order extends { holds: readonly Hold[] }>(orders: r
   return [...bySku.entries()];
 }
 
-/** A connection as far as telling its imports apart goes: its name and its client. */
-export type ImportingShop = { name: string; client?: { id: string } | null };
+/** A connection as far as telling its imports apart goes: its id, name and client. */
+export type ImportingShop = { id: string; name: string; client?: { id: string } | null };
 
 /**
  * Whether an order event moves a connection's counts: its import (`order.created` of an
- * order of the connection's client whose reference is `<connection name>-<channel order
- * id>`, as every import's is, a held one's too) or the release of such an order from hold
- * (its payload's `previous_status` ON_HOLD: a held import counts as imported from then on).
- * A page showing these connections' counts and last import reads them again for it; other
- * events (other clients', hand-made orders', later steps of imported orders) cannot change
- * them and cost no read.
+ * order the connection imported, a held one's too) or the release of such an order from
+ * hold (its payload's `previous_status` ON_HOLD: a held import counts as imported from
+ * then on). Both name the connection in their payload's `channel_connection_id` (null:
+ * not an import). Events written before they did are matched as they were then: an order
+ * of the connection's client whose reference is `<connection name>-<channel order id>`,
+ * which cannot tell "shop" from "shop-eu". A page showing these connections' counts and
+ * last import reads them again for it; other events (other clients', hand-made orders',
+ * later steps of imported orders) cannot change them and cost no read.
  */
 export function importedInto(
   event: { topic: string; payload?: unknown },
@@ -161,8 +163,15 @@ export function importedInto(
     client_id?: unknown;
     external_reference?: unknown;
     previous_status?: unknown;
+    channel_connection_id?: unknown;
   };
   if (event.topic !== "ORDER_CREATED" && payload.previous_status !== "ON_HOLD") return false;
+  if ("channel_connection_id" in payload) {
+    const connectionId = payload.channel_connection_id;
+    if (typeof connectionId !== "string") return false; // not an import
+    const id = btoa(`ChannelConnection:${connectionId}`);
+    return shops.some((shop) => shop.id === id);
+  }
   const { client_id: clientId, external_reference: reference } = payload;
   if (typeof clientId !== "string" || typeof reference !== "string") return false;
   const client = btoa(`Client:${clientId}`);
