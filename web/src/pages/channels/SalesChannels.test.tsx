@@ -587,4 +587,34 @@ describe("sales channels, live on import", () => {
     await burstClock.elapse();
     expect(reads()).toBe(before + 1);
   });
+
+  it("tells its imports from a shop named after it (woo-eu) by the connection the event names", async () => {
+    const WOO = "5a000000-0000-4000-8000-000000000001";
+    const WOO_EU = "5a000000-0000-4000-8000-000000000002";
+    const named = (n: number, reference: string, connection: string | null) => {
+      const event = orderEvent(n, reference);
+      return { orderEvents: { ...event.orderEvents, payload: { ...event.orderEvents.payload, channel_connection_id: connection } } };
+    };
+    const id = btoa(`ChannelConnection:${WOO}`);
+    const queries: Record<string, unknown> = {
+      ...detailQueries,
+      ChannelConnection: { ...detailQueries.ChannelConnection, eventPosition: "P0", node: { __typename: "ChannelConnection", ...shop, id } },
+    };
+    const { subscribed, hear, sent } = renderSignedIn(<ChannelConnection id={id} canChange />, queries, {}, merchant);
+    const reads = () => sent.mock.calls.filter(([name]) => name === "ChannelConnection").length;
+    await waitFor(() => expect(subscribed).toHaveBeenCalledWith("ChannelOrderEvents", { after: "P0" }));
+    const before = reads();
+    burstClock.hold();
+    // when: woo-eu's import ("woo-eu-1001" starts with "woo-"), and a hand-made "woo-1003"
+    await burstClock.apart(() => hear("ChannelOrderEvents", named(1, "woo-eu-1001", WOO_EU)));
+    await burstClock.apart(() => hear("ChannelOrderEvents", named(2, "woo-1003", null)));
+    await burstClock.elapse();
+    // then: neither is its import
+    expect(reads()).toBe(before);
+    // when: its own
+    await burstClock.apart(() => hear("ChannelOrderEvents", named(3, "woo-1004", WOO)));
+    await burstClock.elapse();
+    // then
+    expect(reads()).toBe(before + 1);
+  });
 });
