@@ -14,9 +14,11 @@ from dramatiq.brokers.stub import StubBroker
 if dramatiq.broker.global_broker is None:  # never let an import reach for RabbitMQ
     dramatiq.set_broker(StubBroker())
 
+from api.events.schema import SHIPMENT_TOPICS
 from domain.addresses import Address
 from domain.orders.models import FulfillmentStatus, OrderStatus
 from domain.outbox.events import SUPPLIER_TOPICS, Topic
+from domain.outbox.queries import events_after
 from domain.shipping.dispatch import GAVE_UP, give_up_on
 from domain.shipping.models import CarrierKind
 from domain.suppliers.labels import request_label, set_ship_from
@@ -196,3 +198,25 @@ def test_a_warehouse_refusal_is_no_supplier_event(database, world):
     # then: the provider and client hear order.exception; there is no supplier to tell
     assert len(world.events(Topic.ORDER_EXCEPTION.value)) == 1
     assert world.events(LABEL_FAILED.value) == []
+
+
+def test_the_suppliers_live_feed_carries_its_refused_label_and_no_one_elses(database, world):
+    # given: TRAIL's work refused by the carrier
+    fo_id = _supplier_work(database, world, "SO-FEED", BAD_ZIP)
+    # when: dispatch tries
+    _dispatch_and_deliver(world)
+
+    # then: TRAIL's shipmentEvents feed has it (its live page reads again); OTHER's has not
+    def feed(supplier_id: uuid.UUID) -> list[tuple[str, uuid.UUID]]:
+        scope = TenantScope(
+            provider_id=world.tenant.provider_id,
+            kind=KeyKind.SUPPLIER,
+            scopes=frozenset({"orders:read"}),
+            supplier_id=supplier_id,
+        )
+        with TenantUnitOfWork(database.session_factory, scope) as uow:
+            events = events_after(uow, SHIPMENT_TOPICS, uuid.UUID(int=0), 100)
+            return [(event.topic, event.aggregate_id) for event in events]
+
+    assert (LABEL_FAILED.value, fo_id) in feed(world.trail)
+    assert [topic for topic, _ in feed(world.other)] == []
