@@ -25,7 +25,7 @@ from domain.channels.connections import (
     disconnect_connection,
     live_connection,
 )
-from domain.channels.failures import clear_error, sync_failed
+from domain.channels.failures import clear_error, sync_failed, was_refused
 from domain.channels.imports import ImportOutcome, import_order, record_malformed
 from domain.channels.models import ChannelConnection
 from domain.channels.syncs import request_sync, start_syncing
@@ -198,7 +198,9 @@ def check_connection(new_unit: UnitFactory, connection_id: uuid.UUID) -> Channel
     """Reach the shop; keep what it told us (e.g. Shopify's location). Raises ChannelError.
 
     The first check that succeeds starts the connection: all of its stock is pushed (a
-    shop showed nothing until some level changed) and its orders are polled once.
+    shop showed nothing until some level changed) and its orders are polled once. So does
+    the first after the shop refused the connection itself, which also sends again the
+    shipment reports the shop has not had.
     """
     with new_unit() as uow:
         connection = live_connection(uow, connection_id)
@@ -213,7 +215,9 @@ def check_connection(new_unit: UnitFactory, connection_id: uuid.UUID) -> Channel
     with new_unit() as uow:
         connection = uow.get(ChannelConnection, connection_id, lock=True)
         if connection is not None:
-            first = "shop_name" not in (connection.settings or {})
+            # the first check starts the connection; one after the shop refused it (a scope
+            # granted, a shop unfrozen) sends again what the refusals kept
+            first = "shop_name" not in (connection.settings or {}) or was_refused(connection)
             settings = dict(connection.settings or {}, shop_name=found.shop_name)
             if found.location_id:
                 settings["location_id"] = found.location_id

@@ -28,12 +28,15 @@ from domain.channels.syncs import (
     stock_connections,
     stock_pushed,
     stock_refused,
+    unreported_shipments,
 )
 from domain.outbox.consumption import first_time, first_times, processed_pairs
 from domain.outbox.models import OutboxEvent
+from domain.outbox.redelivery import rearm
 from persistence.base import utcnow
 from services.channel_imports import fail
-from tenants.unit_of_work import UnitFactory
+from services.redelivery import MARK_RETENTION
+from tenants.unit_of_work import TenantUnitOfWork, UnitFactory
 
 log = logging.getLogger("crossdock.channels")
 
@@ -85,6 +88,19 @@ def report_shipment(new_unit: UnitFactory, event_id: uuid.UUID) -> bool:
             clear_error(connection)
         uow.commit()
     return True
+
+
+def shipments_to_send_again(
+    uow: TenantUnitOfWork, connection_id: uuid.UUID, consumer: str
+) -> list[uuid.UUID]:
+    """The connection's shipment events whose report the shop has not had and `consumer`
+    has not marked done (`unreported_shipments`, within the marks' retention), handed back
+    to the redelivery sweep in the caller's transaction, so that a message the broker
+    loses is sent again a window later; the caller sends them to `consumer` now."""
+    now = utcnow()
+    ids = unreported_shipments(uow, connection_id, consumer, now - MARK_RETENTION)
+    rearm(uow, ids, now)
+    return ids
 
 
 def shipments_to_report(

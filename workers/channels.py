@@ -28,10 +28,12 @@ from services.channel_syncs import (
     push_stock,
     report_shipment,
     shipments_to_report,
+    shipments_to_send_again,
 )
 from workers import queues
 from workers.consumption import event_ids as event_ids_of
 from workers.consumption import mark_processed, try_batch
+from workers.relay import MAX_BATCHED_EVENTS
 from workers.routing import consumes
 from workers.runtime import unit_of_work
 from workers.scheduler import provider_ids
@@ -96,17 +98,29 @@ def poll_channel(provider_id: str, connection_id: str) -> None:
 @consumes(Topic.CHANNEL_SYNC_REQUESTED)
 @dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
 def sync_channel(provider_id: str, event_id: str) -> None:
-    """A webhook or resyncChannel asked for a poll and/or a stock push."""
+    """A webhook, resyncChannel or a connection that works again (new credentials, a check
+    after a refusal) asked for a poll, a stock push and/or the shipment reports the shop
+    has not had, sent again to `report_channel_shipment` (and given back to the sweep)."""
     with unit_of_work(provider_id) as uow:
         event = uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == uuid.UUID(event_id)))
         payload = dict(event.payload) if event is not None else {}
         connection_id = payload.get("connection_id")
         if not connection_id or not first_time(uow, uuid.UUID(event_id), "sync_channel"):
             return
+        reports = (
+            shipments_to_send_again(
+                uow, uuid.UUID(connection_id), report_channel_shipment.actor_name
+            )
+            if payload.get("shipments")
+            else []
+        )
         if payload.get("poll"):
             poll_channel.send(provider_id, connection_id)
         if payload.get("stock"):
             push_channel_stock.send(provider_id, connection_id)
+        for start in range(0, len(reports), MAX_BATCHED_EVENTS):
+            batch = reports[start : start + MAX_BATCHED_EVENTS]
+            report_channel_shipment.send(provider_id, [str(i) for i in batch])
         uow.commit()  # after the sends: a failed send leaves the event unmarked, for a retry
 
 

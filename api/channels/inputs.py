@@ -46,7 +46,9 @@ class UpdateChannelConnectionInput:
         default=None, description="Another warehouse for the shop's stock."
     )
     api_key: str | None = strawberry.field(
-        default=None, description="A new access token or consumer key; never shown again."
+        default=None,
+        description="A new access token or consumer key; never shown again. New credentials "
+        "push all stock and send the shipment reports the shop has not had, once.",
     )
     api_secret: str | None = strawberry.field(
         default=None, description="A new client or consumer secret; never shown again."

@@ -24,7 +24,7 @@ from api.channels.types import (
 from api.context import Context
 from api.mutations import Payload, decode_id, mutate, mutate_by_service, optional_id
 from api.permissions import requires
-from domain.channels import connections, release, skus, syncs
+from domain.channels import connections, release, skus
 from domain.channels.adapter import ChannelCheck, ChannelError
 from domain.channels.models import ChannelConnection, ChannelKind
 from services.channel_imports import Disconnected, check_connection, disconnect
@@ -263,7 +263,7 @@ class Mutation:
         return await mutate(
             info,
             ResyncChannelPayload,
-            lambda uow: syncs.resync(
+            lambda uow: connections.resync(
                 uow,
                 decode_id(input.id, "ChannelConnection", "id"),
                 input.orders_since,

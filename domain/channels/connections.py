@@ -7,6 +7,7 @@ import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from domain.catalog.models import Warehouse
 from domain.channels.adapter import PermanentChannelError, SalesChannel
 from domain.channels.models import ChannelConnection, ChannelKind
+from domain.channels.syncs import mark_all_stock, request_sync, start_syncing
 from domain.clients import owning_client
 from domain.errors import DomainError, DomainErrorCode
 from domain.urls import clean_outbound_url
@@ -99,9 +101,15 @@ def update_connection(
     allow_private_urls: bool = False,
 ) -> CreatedConnection:
     """Rename a connection, move it, change its credentials or its switches, or give its
-    webhooks a new signing secret (WooCommerce: the old one stops working at once)."""
+    webhooks a new signing secret (WooCommerce: the old one stops working at once).
+
+    New credentials start it syncing again (`start_syncing`): what the shop refused with
+    the old ones (shipment reports, even those the redelivery sweep gave up on, and stock)
+    is sent again through the outbox, once."""
     connection = live_connection(uow, connection_id)
     apply_changes(uow, connection, changes, allow_private_urls)
+    if changes.api_key is not None or changes.api_secret is not None:
+        start_syncing(uow, connection)
     made = None
     if changes.rotate_webhook_secret:
         if connection.kind is not ChannelKind.WOOCOMMERCE:
@@ -114,6 +122,30 @@ def update_connection(
     connection.updated_at = utcnow()
     _flush(uow, connection)
     return CreatedConnection(connection, made)
+
+
+CURSOR_FORMAT = "%Y-%m-%dT%H:%M:%S"
+"""Cursors of every adapter are the UTC modification time of the last order seen."""
+
+
+def resync(
+    uow: TenantUnitOfWork,
+    connection_id: uuid.UUID,
+    orders_since: datetime | None,
+    full_stock_push: bool,
+) -> ChannelConnection:
+    """Move the cursor back and/or mark all stock dirty, then ask the workers to sync."""
+    connection = live_connection(uow, connection_id)
+    if orders_since is not None:
+        if orders_since.tzinfo is None:
+            raise DomainError(DomainErrorCode.INVALID, "Give a time with an offset.", "ordersSince")
+        connection.cursor = orders_since.astimezone(UTC).strftime(CURSOR_FORMAT)
+    if full_stock_push:
+        mark_all_stock(uow, connection)
+    request_sync(uow, connection, poll=orders_since is not None, stock=full_stock_push)
+    connection.updated_at = utcnow()
+    uow.flush()
+    return connection
 
 
 def find_connection(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from domain.channels.adapter import ChannelError, TransientChannelError
+from domain.channels.adapter import ChannelAccessError, ChannelError, TransientChannelError
 from domain.channels.models import ChannelConnection
 from domain.outbox.events import Topic, record
 from persistence.base import utcnow
@@ -80,6 +80,8 @@ def sync_failed(
     """A call to the shop failed (`channel.sync_failed`); `work` says which. With `once`,
     an error that is already the connection's last is not told again."""
     message = f"{work}: {error.message}"[:ERROR_MAX]
+    if isinstance(error, ChannelAccessError):
+        connection.settings = dict(connection.settings or {}, **{REFUSED: utcnow().isoformat()})
     record_error(
         uow,
         connection,
@@ -88,6 +90,22 @@ def sync_failed(
         {"work": work, "message": message, "transient": isinstance(error, TransientChannelError)},
         tell=not (once and connection.last_error == message),
     )
+
+
+REFUSED = "refused_at"
+"""The connection's setting that says when the shop last refused the connection itself
+(ChannelAccessError): work it kept waits to be sent again once the connection works."""
+
+
+def was_refused(connection: ChannelConnection) -> bool:
+    """Whether the shop refused the connection itself since it last started syncing."""
+    return REFUSED in (connection.settings or {})
+
+
+def forget_refusal(connection: ChannelConnection) -> None:
+    """The connection starts syncing again: its refusal is history."""
+    if was_refused(connection):
+        connection.settings = {k: v for k, v in connection.settings.items() if k != REFUSED}
 
 
 def clear_error(connection: ChannelConnection) -> None:

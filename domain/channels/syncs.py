@@ -4,37 +4,49 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 
+from sqlalchemy import and_, exists
 from sqlalchemy.exc import IntegrityError
 
 from domain.catalog.models import Product
 from domain.channels.adapter import StockLevel
-from domain.channels.connections import live_connection
+from domain.channels.failures import forget_refusal
 from domain.channels.models import (
     ChannelConnection,
     ChannelOrder,
     ChannelSkuMapping,
     ChannelStockPush,
 )
-from domain.errors import DomainError, DomainErrorCode
 from domain.inventory.models import InventoryLevel
+from domain.orders.models import FulfillmentOrder
 from domain.outbox.events import Topic, record
+from domain.outbox.models import OutboxEvent, ProcessedEvent
+from domain.outbox.queries import id_floor
 from persistence.base import new_id, utcnow
 from tenants.unit_of_work import TenantUnitOfWork
 
 
 def request_sync(
-    uow: TenantUnitOfWork, connection: ChannelConnection, *, poll: bool, stock: bool
+    uow: TenantUnitOfWork,
+    connection: ChannelConnection,
+    *,
+    poll: bool,
+    stock: bool,
+    shipments: bool = False,
 ) -> None:
-    """Ask the workers to poll the channel and/or push its stock (an outbox event)."""
+    """Ask the workers to poll the channel, push its stock and/or send again the shipment
+    reports it has not had (an outbox event)."""
+    payload = {"connection_id": str(connection.id), "poll": poll, "stock": stock}
+    if shipments:
+        payload["shipments"] = True
     record(
         uow,
         Topic.CHANNEL_SYNC_REQUESTED,
         aggregate_type="channel_connection",
         aggregate_id=connection.id,
         client_id=connection.client_id,
-        payload={"connection_id": str(connection.id), "poll": poll, "stock": stock},
+        payload=payload,
     )
 
 
@@ -141,13 +153,79 @@ def mark_all_stock(uow: TenantUnitOfWork, connection: ChannelConnection) -> int:
 
 
 def start_syncing(uow: TenantUnitOfWork, connection: ChannelConnection) -> None:
-    """A connection's first sync: all of its stock pushed, its orders polled (per switch)."""
+    """A connection's first sync, or its first since it can reach its shop again (new
+    credentials, a check that succeeds after the shop refused the connection): all of its
+    stock pushed, its orders polled, and the shipment reports the shop has not had sent
+    again, per switch. Sent through the outbox: the workers do it, none of it is lost."""
+    forget_refusal(connection)
     if connection.sync_inventory:
         mark_all_stock(uow, connection)
-    if connection.sync_inventory or connection.import_orders:
+    if connection.sync_inventory or connection.import_orders or connection.sync_fulfillments:
         request_sync(
-            uow, connection, poll=connection.import_orders, stock=connection.sync_inventory
+            uow,
+            connection,
+            poll=connection.import_orders,
+            stock=connection.sync_inventory,
+            shipments=connection.sync_fulfillments,
         )
+
+
+def unreported_shipments(
+    uow: TenantUnitOfWork, connection_id: uuid.UUID, consumer: str, not_before: datetime
+) -> list[uuid.UUID]:
+    """The `fulfillment_order.shipped` events of the connection's orders, shipped since
+    `not_before`, that the shop has not been told of and that `consumer` (the reporting
+    actor) has not marked done: reports kept while the shop refused the connection, those
+    the redelivery sweep gave up on included; never one reported, or refused for good.
+
+    Reads the connection's shipped fulfillment orders, then their events from the oldest
+    shipment on (event ids are time-ordered), so the outbox is read only as far back as
+    the oldest report still missing.
+    """
+    waiting: dict[uuid.UUID, datetime] = {}
+    for fo_id, shipped_at, reported in uow.execute(
+        uow.select(FulfillmentOrder, FulfillmentOrder.id, FulfillmentOrder.shipped_at)
+        .add_columns(ChannelOrder.reported)
+        .join(
+            ChannelOrder,
+            and_(
+                ChannelOrder.provider_id == FulfillmentOrder.provider_id,
+                ChannelOrder.order_id == FulfillmentOrder.order_id,
+            ),
+        )
+        .where(
+            ChannelOrder.connection_id == connection_id,
+            FulfillmentOrder.shipped_at.is_not(None),
+            FulfillmentOrder.shipped_at >= not_before,
+        )
+    ):
+        if str(fo_id) not in (reported or []):
+            waiting[fo_id] = shipped_at
+    if not waiting:
+        return []
+    # the event is recorded in the transaction that stamps shipped_at, a moment after it
+    oldest = min(waiting.values()) - timedelta(minutes=1)
+    done = exists().where(
+        ProcessedEvent.provider_id == OutboxEvent.provider_id,
+        ProcessedEvent.event_id == OutboxEvent.id,
+        ProcessedEvent.consumer == consumer,
+    )
+    found: list[uuid.UUID] = []
+    fo_ids = list(waiting)
+    for start in range(0, len(fo_ids), _IDS_PER_QUERY):
+        found += uow.scalars(
+            uow.select(OutboxEvent, OutboxEvent.id).where(
+                OutboxEvent.id >= id_floor(int(oldest.timestamp() * 1000)),
+                OutboxEvent.topic == Topic.FULFILLMENT_SHIPPED.value,
+                OutboxEvent.aggregate_id.in_(fo_ids[start : start + _IDS_PER_QUERY]),
+                OutboxEvent.published_at.is_not(None),  # the relay sends the others
+                ~done,
+            )
+        ).all()
+    return sorted(found)
+
+
+_IDS_PER_QUERY = 500
 
 
 @dataclass(frozen=True)
@@ -277,27 +355,3 @@ def _push_row(
         )
         .with_for_update()
     )
-
-
-CURSOR_FORMAT = "%Y-%m-%dT%H:%M:%S"
-"""Cursors of every adapter are the UTC modification time of the last order seen."""
-
-
-def resync(
-    uow: TenantUnitOfWork,
-    connection_id: uuid.UUID,
-    orders_since: datetime | None,
-    full_stock_push: bool,
-) -> ChannelConnection:
-    """Move the cursor back and/or mark all stock dirty, then ask the workers to sync."""
-    connection = live_connection(uow, connection_id)
-    if orders_since is not None:
-        if orders_since.tzinfo is None:
-            raise DomainError(DomainErrorCode.INVALID, "Give a time with an offset.", "ordersSince")
-        connection.cursor = orders_since.astimezone(UTC).strftime(CURSOR_FORMAT)
-    if full_stock_push:
-        mark_all_stock(uow, connection)
-    request_sync(uow, connection, poll=orders_since is not None, stock=full_stock_push)
-    connection.updated_at = utcnow()
-    uow.flush()
-    return connection

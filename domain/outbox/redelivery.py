@@ -56,6 +56,18 @@ def note_redelivered(uow: TenantUnitOfWork, ids: Sequence[uuid.UUID], now: datet
         )
 
 
+def rearm(uow: TenantUnitOfWork, ids: Sequence[uuid.UUID], now: datetime) -> None:
+    """Give events back to the sweep as if just re-published: unsettled (one it gave up on
+    too), a full count of re-publications again, the next a window after `now`."""
+    for start in range(0, len(ids), 500):
+        uow.execute(
+            uow.update(OutboxEvent)
+            .where(OutboxEvent.id.in_(list(ids[start : start + 500])))
+            .values(settled_at=None, redeliveries=0, redelivered_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
 def published_since(
     uow: TenantUnitOfWork, since: datetime, after: uuid.UUID | None, limit: int
 ) -> list[OutboxEvent]:

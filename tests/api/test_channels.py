@@ -185,11 +185,14 @@ def test_the_first_check_pushes_all_stock_and_polls_once(channel_world):
     # when it is checked, twice
     first = world.gql(CHECK, {"id": connection}, key=world.tenant.key)
     again = world.gql(CHECK, {"id": connection}, key=world.tenant.key)
-    # then the first check asked for a full stock push and a poll; the second for nothing
+    # then the first check asked for a full stock push, a poll and the shipment reports the
+    # shop has not had (an order may have come by webhook); the second for nothing
     assert first["data"]["checkChannelConnection"]["reachable"] is True
     assert again["data"]["checkChannelConnection"]["reachable"] is True
     [asked] = world.events(Topic.CHANNEL_SYNC_REQUESTED.value)
-    assert asked.payload == {"connection_id": str(row_id(connection)), "poll": True, "stock": True}
+    assert asked.payload == {
+        "connection_id": str(row_id(connection)), "poll": True, "stock": True, "shipments": True,
+    }  # fmt: skip
     listed = world.gql(
         "{ channelConnections { edges { node { counts { stockPending } } } } }",
         key=world.tenant.key,
