@@ -13,6 +13,11 @@ through the columns' own bind processors (as a compiled statement's would) into 
 `INSERT ... VALUES (...), (...)` sent with `exec_driver_sql`: Core's insertmanyvalues
 compiled parameters row by row and cost about as much as the flush it replaced. The
 statement still passes through the engine's events, so statement counts see it.
+
+A step that must come last in the transaction (`LastStep`: an order's reservation, which
+locks stock levels until the commit) waits in the session for the rows to go: on
+PostgreSQL it joins their statement, and whatever flushes or commits the session first
+sends them together.
 """
 
 from __future__ import annotations
@@ -22,9 +27,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Column, Table, inspect
+import orjson
+from sqlalchemy import Column, Table, event, inspect
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Mapper, Session, SessionTransaction
 
 from persistence.base import Base
 
@@ -34,9 +41,44 @@ MAX_PARAMETERS = 30_000
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
+@dataclass(frozen=True)
+class LastStep:
+    """SQL that runs after a session's new rows, in their statement (PostgreSQL only).
+
+    `clauses` are WITH clauses ("name AS (...)", data-modifying ones included) and `select`
+    the statement's final SELECT, whose rows go to `done`; `values` fill their `%s`
+    placeholders in order. A database error goes to `failed` first, which may raise one of
+    its own instead.
+    """
+
+    clauses: str
+    select: str
+    values: tuple[Any, ...]
+    done: Callable[[list[Any]], None]
+    failed: Callable[[DBAPIError], None] = lambda error: None
+
+
+_LAST = "crossdock.last_step"
+
+
+def send_last(session: Session, step: LastStep) -> None:
+    """Have `step` run as late as it can: with the session's new rows, in the statement
+    that sends them (`insert_new_rows`, or the next flush or commit)."""
+    if session.get_bind().dialect.name != "postgresql":
+        raise NotImplementedError("steps joined to the new rows need PostgreSQL")
+    if _LAST in session.info:
+        insert_new_rows(session)  # one step at a time: the one before goes now
+    session.info[_LAST] = step
+
+
+def waiting(session: Session) -> bool:
+    """Whether a step waits to go with the session's new rows (`send_last`)."""
+    return _LAST in session.info
+
+
 def insert_new_rows(session: Session) -> None:
     """INSERT every new (pending) object of `session`, one INSERT per table (on PostgreSQL
-    all joined into one statement), then expunge them.
+    all joined into one statement, with the step waiting to go last), then expunge them.
 
     Columns left unset get their Python-side defaults (a scalar, or a function called
     without arguments) and otherwise the database's, as in a flush, but the objects do
@@ -57,7 +99,8 @@ def insert_new_rows(session: Session) -> None:
         _fill_defaults(table, row)
         by_table[table].setdefault(tuple(row), []).append(row)
         sent.append(obj)
-    if not sent:
+    last: LastStep | None = session.info.pop(_LAST, None)
+    if not sent and last is None:
         return
     connection = session.connection()
     pieces = [
@@ -67,11 +110,56 @@ def insert_new_rows(session: Session) -> None:
         for piece in _pieces(_statement(connection.dialect, table, columns), rows)
     ]
     if connection.dialect.name == "postgresql":
-        pieces = _joined(pieces)
-    for text, values in pieces:
+        pieces = _joined(pieces, last)
+    for text, values in pieces[:-1] if last else pieces:
         connection.exec_driver_sql(text, tuple(values))
     for obj in sent:
         session.expunge(obj)
+    if last is not None:
+        text, values = pieces[-1]
+        try:
+            rows = connection.exec_driver_sql(text, tuple(values)).all()
+        except DBAPIError as error:
+            last.failed(error)
+            raise
+        last.done(list(rows))
+
+
+def staged_rows_json(session: Session, objects: Sequence[Any]) -> str:
+    """New objects of one table as a JSON array of their rows (defaults filled in), taken
+    out of the session: a `LastStep` inserts them with values of its own, e.g. from
+    `jsonb_populate_recordset(NULL::<table>, ...)`."""
+    rows = []
+    for obj in objects:
+        state = inspect(obj)
+        row = _plain_row(state.mapper, state.dict)
+        assert row is not None, "only rows insert_new_rows could send"
+        table = state.mapper.local_table
+        assert isinstance(table, Table)
+        _fill_defaults(table, row)
+        rows.append(row)
+        session.expunge(obj)
+    return orjson.dumps(rows).decode()
+
+
+@event.listens_for(Session, "before_flush")
+def _flushing(session: Session, _context: Any, _objects: Any) -> None:
+    # Whatever flushes first sends the waiting step, and the new rows with it.
+    if _LAST in session.info:
+        insert_new_rows(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _committing(session: Session) -> None:
+    if _LAST in session.info:
+        insert_new_rows(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    # A step belongs to its transaction: a rollback takes it away unsent.
+    if transaction.parent is None:
+        session.info.pop(_LAST, None)
 
 
 @dataclass(frozen=True)
@@ -126,10 +214,11 @@ def _pieces(statement: _Statement, rows: Sequence[dict[str, Any]]) -> list[_Piec
     return pieces
 
 
-def _joined(pieces: list[_Piece]) -> list[_Piece]:
+def _joined(pieces: list[_Piece], last: LastStep | None = None) -> list[_Piece]:
     # PostgreSQL: the INSERTs as one statement (or a few, past MAX_PARAMETERS), all but the
     # last in data-modifying WITH clauses: one round trip and one parse. The foreign keys
-    # are still checked: their triggers run at the end of the whole statement.
+    # are still checked: their triggers run at the end of the whole statement. A last step
+    # joins the last statement, every INSERT then in a WITH clause.
     groups: list[list[_Piece]] = []
     size = MAX_PARAMETERS + 1
     for piece in pieces:
@@ -138,13 +227,19 @@ def _joined(pieces: list[_Piece]) -> list[_Piece]:
             size = 0
         groups[-1].append(piece)
         size += len(piece[1])
-    return [_with_clauses(group) for group in groups]
+    joined = [_with_clauses(group) for group in groups]
+    if last is None:
+        return joined
+    final = groups.pop() if groups else []
+    clauses = [f"new_{n} AS ({text})" for n, (text, _) in enumerate(final)] + [last.clauses]
+    values = [*(value for _, values in final for value in values), *last.values]
+    return [*joined[: len(groups)], (f"WITH {', '.join(clauses)} {last.select}", values)]
 
 
 def _with_clauses(group: list[_Piece]) -> _Piece:
-    *firsts, (last, _) = group
+    *firsts, (final, _) = group
     clauses = ", ".join(f"new_{n} AS ({text})" for n, (text, _) in enumerate(firsts))
-    text = f"WITH {clauses} {last}" if firsts else last
+    text = f"WITH {clauses} {final}" if firsts else final
     return text, [value for _, values in group for value in values]
 
 

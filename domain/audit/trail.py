@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from domain.audit.models import ActorKind, AuditEvent, AuditOutcome
 from domain.audit.redaction import redact
 from persistence.base import new_id, utcnow
+from persistence.new_rows import waiting
 from tenants.scope import TenantScope
 
 
@@ -81,8 +82,9 @@ def record(
     """Append one event in the session's transaction; with `error_codes` it is a refusal.
 
     The row goes in at once, as a plain INSERT after whatever the session still holds
-    (the change it records); the event returned is not attached to the session: audit rows
-    are append-only, never changed after.
+    (the change it records), or with it when a step waits to go last (an order's
+    reservation, persistence/new_rows.py); the event returned is not attached to the
+    session: audit rows are append-only, never changed after.
     """
     values = {
         "provider_id": provider_id,
@@ -100,6 +102,11 @@ def record(
         "outcome": AuditOutcome.REFUSED if error_codes else AuditOutcome.OK,
         "error_codes": list(error_codes),
     }
+    if waiting(session):  # the row joins the statement that goes last (an order's reservation)
+        event = AuditEvent(**values)
+        session.add(event)
+        session.flush()
+        return event
     session.flush()
     session.connection().execute(_INSERT, values)
     return AuditEvent(**values)

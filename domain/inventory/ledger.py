@@ -12,19 +12,22 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
-from sqlalchemy import case, insert, inspect, text
+from sqlalchemy import case, insert, inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.errors import DomainError, DomainErrorCode
 from domain.inventory.models import InventoryLevel, InventoryMovement, MovementKind
 from domain.limits import check_stock_level
 from domain.outbox.events import Topic, record
+from domain.outbox.models import OutboxEvent
 from persistence.base import new_id, utcnow
 from persistence.deadlocks import is_deadlock
+from persistence.new_rows import LastStep, send_last, staged_rows_json
 from tenants.unit_of_work import TenantUnitOfWork
 
 LevelKey = tuple[uuid.UUID, uuid.UUID]
@@ -163,38 +166,69 @@ class StockMoved(Exception):
     """
 
 
-RESERVE = text(
-    """UPDATE inventory_levels AS l
-    SET allocated = l.allocated + w.quantity, updated_at = :now
-    FROM (
-        SELECT product_id, warehouse_id FROM inventory_levels
-        WHERE provider_id = :provider
-          AND (product_id, warehouse_id) IN (
-            SELECT * FROM unnest(CAST(:products AS uuid[]), CAST(:warehouses AS uuid[])))
-        ORDER BY product_id, warehouse_id
-        FOR UPDATE
-    ) AS locked,
-    unnest(CAST(:products AS uuid[]), CAST(:warehouses AS uuid[]), CAST(:quantities AS int[]))
-        AS w(product_id, warehouse_id, quantity)
-    WHERE l.provider_id = :provider
-      AND l.product_id = locked.product_id AND l.warehouse_id = locked.warehouse_id
-      AND w.product_id = l.product_id AND w.warehouse_id = l.warehouse_id
-      AND l.on_hand - l.allocated - l.unsellable >= w.quantity
-    RETURNING l.product_id, l.warehouse_id, l.on_hand, l.allocated, l.unsellable, l.incoming
-    """
+RESERVED = """wanted AS (
+        SELECT * FROM unnest(CAST(%s AS uuid[]), CAST(%s AS uuid[]), CAST(%s AS int[]))
+            AS w(product_id, warehouse_id, quantity)
+    ),
+    reserved AS (
+        UPDATE inventory_levels AS l
+        SET allocated = l.allocated + w.quantity, updated_at = %s
+        FROM (
+            SELECT product_id, warehouse_id FROM inventory_levels
+            WHERE provider_id = %s
+              AND (product_id, warehouse_id) IN (SELECT product_id, warehouse_id FROM wanted)
+            ORDER BY product_id, warehouse_id
+            FOR UPDATE
+        ) AS locked, wanted AS w
+        WHERE l.provider_id = %s
+          AND l.product_id = locked.product_id AND l.warehouse_id = locked.warehouse_id
+          AND w.product_id = l.product_id AND w.warehouse_id = l.warehouse_id
+          AND l.on_hand - l.allocated - l.unsellable >= w.quantity
+        RETURNING l.product_id, l.warehouse_id, l.on_hand, l.allocated, l.unsellable, l.incoming
+    ),
+    stock_events AS (
+        INSERT INTO outbox_events ({columns})
+        SELECT {values}
+        FROM jsonb_populate_recordset(NULL::outbox_events, CAST(%s AS jsonb)) AS e
+        JOIN unnest(CAST(%s AS uuid[]), CAST(%s AS int[])) AS later(id, quantity) USING (id)
+        JOIN reserved AS r
+          ON r.product_id = e.aggregate_id
+         AND r.warehouse_id = CAST(e.payload ->> 'warehouse_id' AS uuid)
+        RETURNING 1
+    )"""
+"""Allocate from levels read unlocked, on PostgreSQL, as the last step of the statement that
+inserts the order's rows: the rows are locked in the order every other stock change locks
+them (product, then warehouse), then each moves only if its available stock, as locked,
+still covers the quantity; the stock.changed events get the balances as locked, each
+without the allocations posted after it (`later`)."""
+
+_BALANCES = """CAST(CAST(e.payload AS jsonb) || jsonb_build_object(
+        'on_hand', r.on_hand, 'allocated', r.allocated - later.quantity,
+        'unsellable', r.unsellable, 'incoming', r.incoming,
+        'available', r.on_hand - r.allocated + later.quantity - r.unsellable) AS json)"""
+
+
+def _reserved_sql() -> str:
+    columns = [column.name for column in OutboxEvent.__table__.columns]
+    values = [_BALANCES if name == "payload" else f"e.{name}" for name in columns]
+    return RESERVED.format(columns=", ".join(columns), values=", ".join(values))
+
+
+RESERVE_STEP = _reserved_sql()
+RESERVED_LEVELS = (
+    "SELECT product_id, warehouse_id, on_hand, allocated, unsellable, incoming FROM reserved"
 )
-"""Allocate from levels read unlocked, on PostgreSQL, in one statement: the rows are locked
-in the order every other stock change locks them (product, then warehouse), then each
-moves only if its available stock, as locked, still covers the quantity."""
 
 
 def reserve(uow: TenantUnitOfWork, postings: list[Posting]) -> list[InventoryMovement]:
     """Post ALLOCATION movements to levels read without a lock (PostgreSQL only).
 
-    The levels are locked and updated by one conditional statement as late as the caller
-    chooses; the ledger and outbox rows go in with the next flush. Raises StockMoved, with
-    some levels possibly changed, when one no longer has the stock, or when PostgreSQL
-    stopped the statement to break a deadlock: roll back and retry.
+    The levels are locked and updated by one conditional statement, the last before the
+    commit: the one inserting the transaction's new rows (persistence/new_rows.py), so the
+    locks are held for that statement and the commit only. Until then the levels show the
+    allocations on the balances as read; once it has run, as locked. That statement raises
+    StockMoved, with some levels possibly changed, when one no longer has the stock, or
+    when PostgreSQL stopped it to break a deadlock: roll back and retry.
     """
     totals: dict[LevelKey, int] = {}
     for posting in postings:
@@ -204,39 +238,49 @@ def reserve(uow: TenantUnitOfWork, postings: list[Posting]) -> list[InventoryMov
         key = (posting.level.product_id, posting.level.warehouse_id)
         totals[key] = totals.get(key, 0) + posting.allocated
     keys = sorted(totals)
-    now = utcnow()
-    values = {
-        "now": now,
-        "provider": uow.scope.provider_id,
-        "products": [key[0] for key in keys],
-        "warehouses": [key[1] for key in keys],
-        "quantities": [totals[key] for key in keys],
-    }
-    try:
-        with uow.session.no_autoflush:  # staged rows go in later, with the next flush
-            rows = uow.execute(RESERVE, values).all()
-    except OperationalError as error:
-        # The caller's earlier rows (an order's reference) hold a lock that a writer holding
-        # these levels waits for: PostgreSQL ended this transaction to break the cycle.
-        if is_deadlock(error):
-            raise StockMoved("the levels were held by a change waiting for this one") from error
-        raise
-    if len(rows) != len(keys):
-        raise StockMoved(f"{len(keys) - len(rows)} of {len(keys)} levels no longer cover it")
     levels = {(p.level.product_id, p.level.warehouse_id): p.level for p in postings}
-    for row in rows:
-        level = levels[(row.product_id, row.warehouse_id)]
-        values = {bucket: getattr(row, bucket) for bucket in BUCKETS}
-        values["allocated"] -= totals[(row.product_id, row.warehouse_id)]
-        for bucket, value in values.items():
-            set_committed_value(level, bucket, value)  # as locked, before this order
-        set_committed_value(level, "updated_at", now)
-        uow.session.expire(level, ["change_seq"])
-    movements = []
+    movements, events, later = [], [], []
+    remaining = dict(totals)
     for posting in postings:
+        key = (posting.level.product_id, posting.level.warehouse_id)
+        remaining[key] -= posting.allocated
         set_committed_value(posting.level, "allocated", posting.level.allocated + posting.allocated)
-        movements.append(_append(uow, posting))
+        movement = _movement(uow, posting)
+        movements.append(movement)
+        events.append(_stock_changed(uow, posting.level, posting, movement))
+        later.append(remaining[key])
+    now = utcnow()
+    values = (
+        [key[0] for key in keys],
+        [key[1] for key in keys],
+        [totals[key] for key in keys],
+        now,
+        uow.scope.provider_id,
+        uow.scope.provider_id,
+        staged_rows_json(uow.session, events),
+        [event.id for event in events],
+        later,
+    )
+
+    def done(rows: list[Any]) -> None:
+        if len(rows) != len(keys):
+            raise StockMoved(f"{len(keys) - len(rows)} of {len(keys)} levels no longer cover it")
+        for row in rows:
+            level = levels[(row.product_id, row.warehouse_id)]
+            for bucket in BUCKETS:
+                set_committed_value(level, bucket, getattr(row, bucket))  # as locked
+            set_committed_value(level, "updated_at", now)
+            uow.session.expire(level, ["change_seq"])
+
+    send_last(uow.session, LastStep(RESERVE_STEP, RESERVED_LEVELS, values, done, _deadlocked))
     return movements
+
+
+def _deadlocked(error: DBAPIError) -> None:
+    # The caller's earlier rows (an order's reference) hold a lock that a writer holding
+    # these levels waits for: PostgreSQL ended this transaction to break the cycle.
+    if is_deadlock(error):
+        raise StockMoved("the levels were held by a change waiting for this one") from error
 
 
 def _update_levels(
@@ -291,6 +335,12 @@ def _after(posting: Posting, current: dict[str, int] | None = None) -> dict[str,
 
 
 def _append(uow: TenantUnitOfWork, posting: Posting) -> InventoryMovement:
+    movement = _movement(uow, posting)
+    _stock_changed(uow, posting.level, posting, movement)
+    return movement
+
+
+def _movement(uow: TenantUnitOfWork, posting: Posting) -> InventoryMovement:
     level, reference = posting.level, posting.reference
     movement = InventoryMovement(
         provider_id=uow.scope.provider_id,
@@ -310,7 +360,13 @@ def _append(uow: TenantUnitOfWork, posting: Posting) -> InventoryMovement:
         reference_id=reference.id if reference else None,
     )
     uow.add(movement)
-    record(
+    return movement
+
+
+def _stock_changed(
+    uow: TenantUnitOfWork, level: InventoryLevel, posting: Posting, movement: InventoryMovement
+) -> OutboxEvent:
+    return record(
         uow,
         Topic.STOCK_CHANGED,
         aggregate_type="inventory_level",
@@ -330,4 +386,3 @@ def _append(uow: TenantUnitOfWork, posting: Posting) -> InventoryMovement:
             "incoming": level.incoming,
         },
     )
-    return movement

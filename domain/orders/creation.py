@@ -34,7 +34,7 @@ from domain.routing.preparation import prepare_routing, reads_late
 from domain.routing.route import route
 from persistence.base import new_id, utcnow
 from persistence.deadlocks import is_deadlock
-from persistence.new_rows import insert_new_rows
+from persistence.new_rows import insert_new_rows, waiting
 from tenants.errors import UserFacingError
 from tenants.scope import TenantScope
 from tenants.unit_of_work import TenantUnitOfWork
@@ -69,8 +69,9 @@ def create_order(
     With `late` (on PostgreSQL, no suppliers in the rules), an order the stock as read
     covers is routed on levels read without a lock (by the products' statement) and
     reserves them with one conditional
-    statement just before the flush (`ledger.reserve`); it raises ledger.StockMoved when
-    the stock went elsewhere meanwhile: roll back and call again without `late`. An order
+    statement, the last before the commit (`ledger.reserve`); the flush or commit that
+    sends it raises ledger.StockMoved when the stock went elsewhere meanwhile: roll back
+    and call again without `late`. An order
     the stock does not cover is routed again on locked levels (a backorder sees the latest).
 
     `channel_connection_id`: the shop an import came from, told with `order.created`.
@@ -122,9 +123,12 @@ def create_order(
     suppliers = any(pick.source.is_supplier for pick in decision.picks)
     settle_new_order(uow, order, lines, staged=not suppliers)
     # Lines, fulfillment orders, ledger, outbox and decision are not read again: one plain
-    # INSERT per table, without the ORM flush's bookkeeping for each row.
-    insert_new_rows(uow.session)
-    uow.flush()
+    # INSERT per table, without the ORM flush's bookkeeping for each row. A reservation
+    # from unlocked levels waits to go with them, as late as it can: the caller's next flush
+    # or its commit sends them (the API's audit row joins them).
+    if not waiting(uow.session):
+        insert_new_rows(uow.session)
+        uow.flush()
     return CreatedOrder(order, created=True)
 
 

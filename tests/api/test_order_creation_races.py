@@ -25,7 +25,9 @@ from tests.factories_orders import (
     order_input,
 )
 
-RESERVING = "UPDATE inventory_levels AS l%"
+RESERVING = "WITH %"
+"""The statement that reserves goes last, the new rows in its WITH clauses (the activity
+view shows its first kilobyte only)."""
 
 
 def _wait_until_reserving_waits(database: TestDatabase, pending: Future) -> None:

@@ -1,10 +1,13 @@
-"""insert_new_rows: a session's new rows as one Core INSERT per table, parents first."""
+"""insert_new_rows: a session's new rows as one Core INSERT per table, parents first, and
+the step sent last with them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from domain.orders.creation import _new_order
 from domain.orders.models import (
@@ -16,9 +19,9 @@ from domain.orders.models import (
     OrderStatus,
 )
 from persistence.base import new_id
-from persistence.new_rows import insert_new_rows
+from persistence.new_rows import LastStep, insert_new_rows, send_last, waiting
 from tenants.unit_of_work import TenantUnitOfWork
-from tests.factories_orders import make_order_world, order_command
+from tests.factories_orders import OrderWorld, make_order_world, order_command
 from tests.sql_statements import every_statement, inserted_tables
 
 
@@ -132,3 +135,93 @@ def test_a_row_whose_parent_is_missing_is_refused_by_its_foreign_key(database):
             insert_new_rows(uow.session)
     with TenantUnitOfWork(database.session_factory, world.tenant.scope) as uow:
         assert uow.scalars(select(Order.id).where(Order.id == hold_order.id)).all() == []
+
+
+def _held_order(world: OrderWorld, reference: str) -> Order:
+    command = order_command(reference, client_id=world.tenant.clients["A"].id)
+    return Order(
+        **_new_order(world.tenant.scope, command, command.content_hash(), OrderStatus.ON_HOLD)
+    )
+
+
+def _counting_step(seen: list[list[Any]], failed: Any = lambda error: None) -> LastStep:
+    # The step counts the orders of the statement it joined (they are in its snapshot's
+    # WITH clauses, not its table: it sees the rows as they were before the statement).
+    return LastStep(
+        "counted AS (SELECT count(*) AS n FROM orders WHERE external_reference = %s)",
+        "SELECT n FROM counted",
+        ("SO-LAST",),
+        lambda rows: seen.append(rows),
+        failed,
+    )
+
+
+def test_a_step_sent_last_joins_the_new_rows_statement_at_the_commit(postgres_database):
+    # given: an order staged, and a step waiting to go last
+    world = make_order_world(postgres_database)
+    order = _held_order(world, "SO-LAST")
+    seen: list[list[Any]] = []
+    with TenantUnitOfWork(postgres_database.session_factory, world.tenant.scope) as uow:
+        uow.add(order)
+        send_last(uow.session, _counting_step(seen))
+        assert waiting(uow.session)
+        engine = uow.session.get_bind()
+        # when: the unit commits, with no flush of its own
+        with every_statement(engine) as statements:
+            uow.commit()
+        assert not waiting(uow.session)
+    # then: one statement sent both, the step's rows handed to it, the order kept
+    sent = [s for s in statements if not s.startswith("SELECT set_config")]
+    assert len(sent) == 1, sent
+    assert sent[0].startswith("WITH new_0 AS (INSERT INTO orders")
+    assert sent[0].endswith("SELECT n FROM counted")
+    assert [[row.n for row in rows] for rows in seen] == [[0]]
+    with TenantUnitOfWork(postgres_database.session_factory, world.tenant.scope) as uow:
+        assert uow.scalars(select(Order.external_reference)).all() == ["SO-LAST"]
+
+
+def test_a_step_whose_transaction_rolls_back_is_never_sent(postgres_database):
+    # given: a step waiting in a unit that rolls back
+    world = make_order_world(postgres_database)
+    seen: list[list[Any]] = []
+    with TenantUnitOfWork(postgres_database.session_factory, world.tenant.scope) as uow:
+        uow.add(_held_order(world, "SO-GONE"))
+        send_last(uow.session, _counting_step(seen))
+        uow.rollback()
+        # when: the same session's next transaction writes and commits
+        assert not waiting(uow.session)
+        uow.add(_held_order(world, "SO-NEXT"))
+        uow.commit()
+    # then: the step went with neither
+    assert seen == []
+    with TenantUnitOfWork(postgres_database.session_factory, world.tenant.scope) as uow:
+        assert uow.scalars(select(Order.external_reference)).all() == ["SO-NEXT"]
+
+
+def test_a_step_that_fails_keeps_nothing_of_its_statement(postgres_database):
+    # given: an order staged, and a step that divides by zero, its failure translated
+    world = make_order_world(postgres_database)
+
+    class Translated(Exception):
+        pass
+
+    def failed(error: DBAPIError) -> None:
+        raise Translated from error
+
+    step = LastStep("broken AS (SELECT 1 / 0 AS n)", "SELECT n FROM broken", (), print, failed)
+    with TenantUnitOfWork(postgres_database.session_factory, world.tenant.scope) as uow:
+        uow.add(_held_order(world, "SO-FAIL"))
+        send_last(uow.session, step)
+        # when / then: the flush that sends them raises the step's own error
+        with pytest.raises(Translated):
+            uow.flush()
+    with TenantUnitOfWork(postgres_database.session_factory, world.tenant.scope) as uow:
+        assert uow.scalars(select(Order.id)).all() == []
+
+
+def test_steps_joined_to_the_new_rows_are_refused_on_sqlite(sqlite_database):
+    world = make_order_world(sqlite_database)
+    with TenantUnitOfWork(sqlite_database.session_factory, world.tenant.scope) as uow:
+        with pytest.raises(NotImplementedError):
+            send_last(uow.session, _counting_step([]))
+        assert not waiting(uow.session)

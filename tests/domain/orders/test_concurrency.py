@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from crossdock.database import make_engine, make_session_factory
 from domain.errors import DomainError
@@ -20,6 +20,7 @@ from domain.orders.cancellation import cancel_order
 from domain.orders.creation import create_order
 from domain.orders.models import Order, OrderLine, OrderStatus
 from domain.outbox.models import OutboxEvent
+from persistence.base import new_id
 from persistence.unit_of_work import UnitOfWork
 from services.stock import adjust, record_count
 from tenants.scope import TenantScope
@@ -188,8 +189,9 @@ def test_a_reservation_from_unlocked_levels_refuses_stock_taken_meanwhile(pg_sho
             create_order,
             order_command("FIRST", lines=(("SKU-1", 2),)),
         )
+        ledger.reserve(uow, [_allocation(level, 1)])
         with pytest.raises(StockMoved):
-            ledger.reserve(uow, [_allocation(level, 1)])
+            uow.flush()  # the reservation goes with the transaction's new rows
     # then: rolled back, nothing of it stands
     assert taken.order.status is OrderStatus.ALLOCATED
     with TenantUnitOfWork(pg_shop.db.session_factory, pg_shop.provider) as uow:
@@ -220,4 +222,42 @@ def test_a_reservation_from_unlocked_levels_reports_the_levels_as_locked(pg_shop
         (5, 1, 4),
         (5, 3, 2),
     ]
+    assert levels_match_ledger(pg_shop.db)
+
+
+def test_a_reservation_locks_its_levels_only_in_the_last_statement(pg_shop):
+    # given: 2 units, read without a lock, and 1 reserved from them (not yet sent)
+    pg_shop.stock("SKU-1", "WH-A", 2)
+    with TenantUnitOfWork(pg_shop.db.session_factory, pg_shop.provider) as uow:
+        level = uow.session.scalars(select(InventoryLevel)).one()
+        ledger.reserve(uow, [_allocation(level, 1)])
+        # when: another transaction changes the level meanwhile, without waiting for it
+        owner = make_engine(pg_shop.db.admin_url)
+        try:
+            with owner.begin() as other:
+                other.execute(text("SET LOCAL lock_timeout = '2s'"))
+                other.execute(text("UPDATE inventory_levels SET on_hand = on_hand + 3"))
+                other.execute(
+                    text(
+                        "INSERT INTO inventory_movements (provider_id, id, client_id,"
+                        " product_id, warehouse_id, kind, on_hand_delta, allocated_delta,"
+                        " unsellable_delta, incoming_delta, reason, actor, created_at)"
+                        " SELECT provider_id, :id, client_id, product_id, warehouse_id,"
+                        " 'adjustment', 3, 0, 0, 0, 'found', 'test', now()"
+                        " FROM inventory_levels"
+                    ),
+                    {"id": new_id()},
+                )
+        finally:
+            owner.dispose()
+        # and the reservation is sent with the commit
+        uow.commit()
+    # then: it reserved from the level as changed, and said so
+    with TenantUnitOfWork(pg_shop.db.session_factory, pg_shop.provider) as uow:
+        assert uow.session.scalars(select(InventoryLevel)).one().available == 4
+        events = uow.session.scalars(
+            select(OutboxEvent).where(OutboxEvent.topic == "stock.changed")
+        ).all()
+    [allocation] = [e.payload for e in events if e.payload["kind"] == "allocation"]
+    assert (allocation["on_hand"], allocation["allocated"], allocation["available"]) == (5, 1, 4)
     assert levels_match_ledger(pg_shop.db)
