@@ -18,8 +18,10 @@ from domain.channels.models import ChannelStockPush
 from domain.outbox.events import Topic
 from domain.outbox.models import OutboxEvent, ProcessedEvent
 from persistence.base import utcnow
+from services.channel_syncs import shipments_to_send_again
+from tenants.unit_of_work import TenantUnitOfWork
 from tests.channel_factories import ChannelWorld, channel_world, shopify_world
-from tests.factories import global_id
+from tests.factories import global_id, make_tenant
 from tests.services.test_channel_shopify import registered, ship
 from tests.workers.stub_queues import drain
 from tests.workers.test_channel_refusals import REPORTS, WINDOW, shopify, world
@@ -298,3 +300,26 @@ def test_new_credentials_push_stock_a_refusal_left_dirty_and_all_the_rest(shopif
     # then the shop shows the warehouse's stock
     assert shopify.shop.stock_of("SKU-1") == 10
     assert shopify.connection(connection_id).last_error is None
+
+
+def test_another_provider_finds_and_rearms_nothing_of_the_connection(world):
+    # given a report refused for the credentials, given up on by the sweep
+    connection_id, event_id = shipped_event(world)
+    world.shop.consumer_secret = "cs_rotated"
+    stub = broker()
+    publish(world, stub)
+    work(stub)
+    sweep(world, stub, rounds=7)
+    other = make_tenant(world.db, "Elsewhere")
+    # when another provider asks for the connection's missing reports by its id
+    with TenantUnitOfWork.operator(world.db.session_factory, other.provider_id) as uow:
+        found = shipments_to_send_again(uow, connection_id, "report_channel_shipment")
+        uow.commit()
+    # then it finds none, and the event stays as the sweep left it
+    assert found == []
+    assert event(world, event_id).settled_at is not None
+    # while its own provider finds exactly that one
+    with world.uow() as uow:
+        found = shipments_to_send_again(uow, connection_id, "report_channel_shipment")
+        uow.rollback()
+    assert found == [uuid.UUID(event_id)]
