@@ -17,14 +17,16 @@ from domain.channels.adapter import (
     ShipmentReport,
 )
 from domain.channels.connections import build_channel, close_channel
-from domain.channels.failures import clear_error, sync_failed
+from domain.channels.failures import clear_error, sync_failed, was_refused
 from domain.channels.models import ChannelConnection, ChannelOrder
 from domain.channels.payloads import from_payload
 from domain.channels.syncs import (
+    REPORT_SHIPMENT,
     StockBatch,
     dirty_stock,
     mark_stock_changed,
     orders_from_channels,
+    reports_work_again,
     stock_connections,
     stock_pushed,
     stock_refused,
@@ -74,7 +76,7 @@ def report_shipment(new_unit: UnitFactory, event_id: uuid.UUID) -> bool:
     except ChannelError as error:
         # a refused connection refuses every try until fixed: shown each time, told once
         once = isinstance(error, ChannelAccessError)
-        fail(new_unit, connection_id, "report shipment", error, once=once)
+        fail(new_unit, connection_id, REPORT_SHIPMENT, error, once=once)
         raise
     finally:
         close_channel(channel)
@@ -86,6 +88,8 @@ def report_shipment(new_unit: UnitFactory, event_id: uuid.UUID) -> bool:
             row.updated_at = utcnow()
             connection.shipments_reported += 1
             clear_error(connection)
+            if was_refused(connection, REPORT_SHIPMENT):
+                reports_work_again(uow, connection)
         uow.commit()
     return True
 

@@ -81,7 +81,9 @@ def sync_failed(
     an error that is already the connection's last is not told again."""
     message = f"{work}: {error.message}"[:ERROR_MAX]
     if isinstance(error, ChannelAccessError):
-        connection.settings = dict(connection.settings or {}, **{REFUSED: utcnow().isoformat()})
+        refused = dict((connection.settings or {}).get(REFUSED) or {})
+        refused[work] = utcnow().isoformat()
+        connection.settings = dict(connection.settings or {}, **{REFUSED: refused})
     record_error(
         uow,
         connection,
@@ -92,20 +94,26 @@ def sync_failed(
     )
 
 
-REFUSED = "refused_at"
-"""The connection's setting that says when the shop last refused the connection itself
-(ChannelAccessError): work it kept waits to be sent again once the connection works."""
+REFUSED = "refused"
+"""The connection's setting that says which work the shop refused with the connection
+itself (ChannelAccessError), and when: what it kept waits to be sent again once the
+connection works."""
 
 
-def was_refused(connection: ChannelConnection) -> bool:
-    """Whether the shop refused the connection itself since it last started syncing."""
-    return REFUSED in (connection.settings or {})
+def was_refused(connection: ChannelConnection, work: str | None = None) -> bool:
+    """Whether the shop refused the connection itself (for `work`, if given) since it
+    last started syncing."""
+    refused = (connection.settings or {}).get(REFUSED) or {}
+    return bool(refused) if work is None else work in refused
 
 
-def forget_refusal(connection: ChannelConnection) -> None:
-    """The connection starts syncing again: its refusal is history."""
-    if was_refused(connection):
-        connection.settings = {k: v for k, v in connection.settings.items() if k != REFUSED}
+def forget_refusal(connection: ChannelConnection, work: str | None = None) -> None:
+    """The connection starts syncing again (`work` works again): its refusal is history."""
+    if not was_refused(connection, work):
+        return
+    refused = {k: v for k, v in connection.settings[REFUSED].items() if work not in (None, k)}
+    settings = {k: v for k, v in connection.settings.items() if k != REFUSED}
+    connection.settings = dict(settings, **{REFUSED: refused}) if refused else settings
 
 
 def clear_error(connection: ChannelConnection) -> None:

@@ -170,6 +170,18 @@ def start_syncing(uow: TenantUnitOfWork, connection: ChannelConnection) -> None:
         )
 
 
+def reports_work_again(uow: TenantUnitOfWork, connection: ChannelConnection) -> None:
+    """A shipment report went through after the shop had refused reports with the
+    connection itself (a shop unfrozen, a key enabled again in the shop): the reports kept
+    meanwhile, even those the sweep gave up on, are sent again through the outbox."""
+    forget_refusal(connection, REPORT_SHIPMENT)
+    request_sync(uow, connection, poll=False, stock=False, shipments=True)
+
+
+REPORT_SHIPMENT = "report shipment"
+"""The work of telling a shop of a shipment, as failures name it."""
+
+
 def unreported_shipments(
     uow: TenantUnitOfWork, connection_id: uuid.UUID, consumer: str, not_before: datetime
 ) -> list[uuid.UUID]:

@@ -15,9 +15,12 @@ from sqlalchemy import delete, select
 
 from domain.channels.adapter import ChannelError
 from domain.channels.models import ChannelStockPush
+from domain.orders.fulfillment import mark_packed, mark_shipped, start_picking
+from domain.orders.models import FulfillmentOrder
 from domain.outbox.events import Topic
 from domain.outbox.models import OutboxEvent, ProcessedEvent
 from persistence.base import utcnow
+from services.channel_imports import poll_connection
 from services.channel_syncs import shipments_to_send_again
 from tenants.unit_of_work import TenantUnitOfWork
 from tests.channel_factories import ChannelWorld, channel_world, shopify_world
@@ -323,3 +326,41 @@ def test_another_provider_finds_and_rearms_nothing_of_the_connection(world):
         found = shipments_to_send_again(uow, connection_id, "report_channel_shipment")
         uow.rollback()
     assert found == [uuid.UUID(event_id)]
+
+
+def test_a_report_that_goes_through_again_sends_the_ones_kept_before_it(world):
+    # given a report refused for the credentials (the key disabled in the shop), given up on
+    connection_id, event_id = shipped_event(world)
+    world.shop.consumer_secret = "cs_disabled"
+    stub = broker()
+    publish(world, stub)
+    work(stub)
+    sweep(world, stub, rounds=7)
+    assert not processed(world, event_id, "report_channel_shipment")
+    # when the merchant enables the key again in the shop (nothing changes in Crossdock),
+    # and the next order ships
+    world.shop.consumer_secret = "cs_fake"
+    world.shop.place_order([("SKU-1", 1)])
+    poll_connection(world.uow, connection_id)
+    newest = world.orders()[-1]
+    with world.uow() as uow:
+        fo_id = uow.session.scalars(
+            select(FulfillmentOrder.id).where(FulfillmentOrder.order_id == newest.id)
+        ).one()
+        start_picking(uow, fo_id)
+        mark_packed(uow, fo_id)
+        mark_shipped(uow, fo_id, "UPS", "1ZNEXT")
+        uow.commit()
+    publish(world, stub)
+    work(stub)
+    publish(world, stub)  # the sync its success asked for
+    work(stub)
+    # then its report going through sends the one kept before it: each order once
+    assert [o["status"] for o in world.shop.orders.values()] == ["completed", "completed"]
+    assert sorted(len(notes) for notes in world.shop.notes.values()) == [1, 1]
+    assert processed(world, event_id, "report_channel_shipment")
+    assert world.connection(connection_id).shipments_reported == 2
+    # and the next report, nothing kept any more, asks for nothing again
+    syncs = len(world.events(Topic.CHANNEL_SYNC_REQUESTED.value))
+    sweep(world, stub, rounds=1)
+    assert len(world.events(Topic.CHANNEL_SYNC_REQUESTED.value)) == syncs
