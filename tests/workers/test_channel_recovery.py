@@ -26,6 +26,7 @@ from tenants.unit_of_work import TenantUnitOfWork
 from tests.channel_factories import ChannelWorld, channel_world, shopify_world
 from tests.factories import global_id, make_tenant
 from tests.services.test_channel_shopify import registered, ship
+from tests.sql_statements import every_statement, verbs
 from tests.workers.stub_queues import drain
 from tests.workers.test_channel_refusals import REPORTS, WINDOW, shopify, world
 from tests.workers.test_channels import processed, shipped_event
@@ -364,3 +365,50 @@ def test_a_report_that_goes_through_again_sends_the_ones_kept_before_it(world):
     syncs = len(world.events(Topic.CHANNEL_SYNC_REQUESTED.value))
     sweep(world, stub, rounds=1)
     assert len(world.events(Topic.CHANNEL_SYNC_REQUESTED.value)) == syncs
+
+
+def ship_order(world: ChannelWorld, order_id: uuid.UUID, tracking: str) -> None:
+    """Pick, pack and ship an order's one fulfillment order."""
+    with world.uow() as uow:
+        fo_id = uow.session.scalars(
+            select(FulfillmentOrder.id).where(FulfillmentOrder.order_id == order_id)
+        ).one()
+        start_picking(uow, fo_id)
+        mark_packed(uow, fo_id)
+        mark_shipped(uow, fo_id, "UPS", tracking)
+        uow.commit()
+
+
+def sync_statements(world: ChannelWorld, stub: dramatiq.Broker, connection_id) -> list[str]:
+    """Save the credentials, then run the sync it asks for; its statements (the reports it
+    sends are left queued)."""
+    save_credentials(world, connection_id, apiSecret="cs_fake")
+    publish(world, stub)
+    [sync] = [m for m in drain(stub, actors.QUEUE) if m.actor_name == "sync_channel"]
+    with every_statement(world.db.engine) as statements:
+        actors.sync_channel(*sync.args)
+    return statements
+
+
+def test_sending_four_missing_reports_again_costs_what_one_does(world):
+    # given four orders of the shop, one shipped and its report refused (the key disabled)
+    connection_id, _ = shipped_event(world)
+    for _ in range(3):
+        world.shop.place_order([("SKU-1", 1)])
+    poll_connection(world.uow, connection_id)
+    world.shop.consumer_secret = "cs_disabled"
+    stub = broker()
+    publish(world, stub)
+    work(stub)
+    # when the sync of saved credentials finds it
+    one = sync_statements(world, stub, connection_id)
+    # and, the three others shipped and refused, the next sync finds all four
+    for n, order in enumerate(world.orders()[1:]):
+        ship_order(world, order.id, f"1ZMORE{n}")
+    publish(world, stub)
+    work(stub)
+    four = sync_statements(world, stub, connection_id)
+    # then both read and hand back their reports in as many statements
+    assert len(four) == len(one), "\n".join(verbs(four))
+    reports = [m for m in drain(stub, actors.QUEUE) if m.actor_name == "report_channel_shipment"]
+    assert [len(m.args[1]) for m in reports] == [4]
