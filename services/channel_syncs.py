@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 
 from domain.channels.adapter import (
     ChannelAccessError,
@@ -18,8 +19,15 @@ from domain.channels.adapter import (
 )
 from domain.channels.connections import build_channel, close_channel
 from domain.channels.failures import clear_error, sync_failed, was_refused
-from domain.channels.models import ChannelConnection, ChannelOrder
+from domain.channels.models import ChannelConnection
 from domain.channels.payloads import from_payload
+from domain.channels.reports import (
+    CLAIM_EXPIRES,
+    ReportClaim,
+    claim_report,
+    give_back,
+    report_made,
+)
 from domain.channels.syncs import (
     REPORT_SHIPMENT,
     StockBatch,
@@ -46,23 +54,34 @@ PUSH_BATCH = 250
 """Products one stock call carries; more dirty ones go in the next call."""
 
 
-def report_shipment(new_unit: UnitFactory, event_id: uuid.UUID) -> bool:
-    """Tell the channel a fulfillment order of its order shipped; once per fulfillment order."""
+def report_shipment(
+    new_unit: UnitFactory, event_id: uuid.UUID, *, claim_expires: timedelta = CLAIM_EXPIRES
+) -> bool:
+    """Tell the channel a fulfillment order of its order shipped; once per fulfillment order,
+    even with the event handled by several workers at once (whether this one told it).
+
+    The report is claimed in a short transaction before the shop is called, and recorded
+    after (domain.channels.reports): no transaction is open across the call. A report
+    another worker holds raises ReportInFlight (try again once its claim, `claim_expires`
+    long, has expired); a shop that failed has the claim given back, for a retry.
+    """
     with new_unit() as uow:
         event = uow.scalar(uow.select(OutboxEvent).where(OutboxEvent.id == event_id))
         if event is None:
             return False
-        fo_id = str(event.payload.get("fulfillment_order_id"))
-        row = uow.scalar(
-            uow.select(ChannelOrder).where(
-                ChannelOrder.order_id == uuid.UUID(str(event.payload["order_id"]))
-            )
+        claimed = claim_report(
+            uow,
+            uuid.UUID(str(event.payload["order_id"])),
+            str(event.payload.get("fulfillment_order_id")),
+            utcnow(),
+            claim_expires,
         )
-        if row is None or fo_id in (row.reported or []):
+        if claimed is None:
             return False
-        connection = uow.get(ChannelConnection, row.connection_id)
+        row, claim = claimed
+        connection = uow.get(ChannelConnection, claim.connection_id)
         if connection is None or not connection.sync_fulfillments:
-            return False
+            return False  # rolled back: nothing claimed
         order = from_payload(row.payload)
         report = ShipmentReport(
             carrier=str(event.payload.get("carrier") or ""),
@@ -70,21 +89,18 @@ def report_shipment(new_unit: UnitFactory, event_id: uuid.UUID) -> bool:
             handle=order.handle,
         )
         channel = build_channel(connection)
-        row_id, connection_id = row.id, connection.id
+        uow.commit()  # the claim is durable before the shop is called
     try:
         channel.report_shipment(order, report)
     except ChannelError as error:
-        # a refused connection refuses every try until fixed: shown each time, told once
-        once = isinstance(error, ChannelAccessError)
-        fail(new_unit, connection_id, REPORT_SHIPMENT, error, once=once)
+        _report_failed(new_unit, claim, error)
         raise
     finally:
         close_channel(channel)
     with new_unit() as uow:
-        row = uow.get(ChannelOrder, row_id, lock=True)
-        connection = uow.get(ChannelConnection, connection_id, lock=True)
-        if row is not None and connection is not None and fo_id not in (row.reported or []):
-            row.reported = [*(row.reported or []), fo_id]
+        row = report_made(uow, claim)
+        connection = uow.get(ChannelConnection, claim.connection_id, lock=True)
+        if row is not None and connection is not None:
             row.updated_at = utcnow()
             connection.shipments_reported += 1
             clear_error(connection)
@@ -92,6 +108,20 @@ def report_shipment(new_unit: UnitFactory, event_id: uuid.UUID) -> bool:
                 reports_work_again(uow, connection)
         uow.commit()
     return True
+
+
+def _report_failed(new_unit: UnitFactory, claim: ReportClaim, error: ChannelError) -> None:
+    """Give the claim back (a retry, the sweep or a re-send may take it at once) and record
+    the failure on the connection, in one transaction. A refused connection refuses every
+    try until fixed: shown each time, told once."""
+    log.warning("channel %s: %s failed: %s", claim.connection_id, REPORT_SHIPMENT, error.message)
+    with new_unit() as uow:
+        give_back(uow, claim)
+        connection = uow.get(ChannelConnection, claim.connection_id, lock=True)
+        if connection is not None:
+            once = isinstance(error, ChannelAccessError)
+            sync_failed(uow, connection, REPORT_SHIPMENT, error, once=once)
+        uow.commit()
 
 
 def shipments_to_send_again(

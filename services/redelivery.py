@@ -36,6 +36,8 @@ REDISPATCH_LOOKBACK = timedelta(days=2)
 
 ConsumersOf = Callable[[str], list[str]]
 """The consumer names an event of a topic is routed to."""
+ResentBy = Callable[[str], str | None]
+"""What, besides a replay, sends a consumer's work again once the sweep gave up on it."""
 Publish = Callable[[OutboxEvent, str], None]
 """Sends one event to one consumer with its deterministic message id."""
 
@@ -62,9 +64,11 @@ def redeliver_unprocessed(
     *,
     max_redeliveries: int = MAX_REDELIVERIES,
     batch: int = SWEEP_BATCH,
+    resent_by: ResentBy = lambda consumer: None,
 ) -> SweepResult:
     """Re-publish one batch of events published `window` ago to the consumers that have not
-    marked them; settle the ones every consumer marked.
+    marked them; settle the ones every consumer marked. An event given up on is logged with
+    what sends it again: a replay, and whatever `resent_by` names for its consumers.
 
     Sends happen inside the transaction that notes them, as in the relay: a failing send
     notes nothing, and the next sweep tries again with the same message ids.
@@ -81,12 +85,12 @@ def redeliver_unprocessed(
                 settled.append(event.id)
             elif event.redeliveries >= max_redeliveries:
                 log.error(
-                    "event %s (%s) still unprocessed by %s after %d redeliveries; giving up "
-                    "(crossdock outbox replay sends it again)",
+                    "event %s (%s) still unprocessed by %s after %d redeliveries; giving up (%s)",
                     event.id,
                     event.topic,
                     ", ".join(missing),
                     event.redeliveries,
+                    _sent_again_by(missing, resent_by),
                 )
                 settled.append(event.id)
                 result.abandoned += 1
@@ -101,6 +105,15 @@ def redeliver_unprocessed(
     result.examined = len(events)
     result.settled = len(settled) - result.abandoned
     return result
+
+
+def _sent_again_by(consumers: list[str], resent_by: ResentBy) -> str:
+    ways = ["crossdock outbox replay sends it again"]
+    for consumer in consumers:
+        other = resent_by(consumer)
+        if other:
+            ways.append(f"for {consumer}, also {other}")
+    return "; ".join(ways)
 
 
 def forget_old_marks(new_unit: UnitFactory, now: datetime) -> int:

@@ -47,9 +47,15 @@ OPTIONS = {
     "max_retries": 8,
     "min_backoff": 2_000,
     "max_backoff": 300_000,
-    "time_limit": 120_000,
+    "time_limit": 120_000,  # below domain.channels.reports.CLAIM_EXPIRES (tested)
     "throws": (PermanentChannelError,),
 }
+REPORTS_RESENT_BY = (
+    "new credentials for its shop's connection, a connection check that succeeds after the "
+    "shop refused the connection, or the shop's next report that goes through after such a "
+    "refusal (within 30 days)"
+)
+"""What sends a shipment report again once the sweep gave up on it, besides a replay."""
 COALESCE_DELAY_MS = 1_000
 """A push waits this long after the first change, gathering the changes that follow."""
 
@@ -124,7 +130,7 @@ def sync_channel(provider_id: str, event_id: str) -> None:
         uow.commit()  # after the sends: a failed send leaves the event unmarked, for a retry
 
 
-@consumes(Topic.FULFILLMENT_SHIPPED, batched=True)
+@consumes(Topic.FULFILLMENT_SHIPPED, batched=True, resent_by=REPORTS_RESENT_BY)
 @dramatiq.actor(**OPTIONS)  # type: ignore[call-overload]
 def report_channel_shipment(provider_id: str, event_ids: str | list[str]) -> None:
     """Tell the shops of a batch of shipments, with carrier and tracking, once per order;
@@ -133,7 +139,9 @@ def report_channel_shipment(provider_id: str, event_ids: str | list[str]) -> Non
     A shop that refuses a report for good (a 4xx that is not throttling) has it recorded
     once, and the event is marked done; throttling, 5xx and timeouts are retried; a
     refused connection (credentials, permissions) leaves the event for the redelivery
-    sweep, told once, so the report still goes once the connection is fixed.
+    sweep, told once, so the report still goes once the connection is fixed. A report
+    another worker is sending at the same moment (a retry beside the sweep's copy) is
+    left to it and retried once that worker's claim has expired, in case it died.
     """
     to_report, unreadable = try_batch(
         event_ids_of(event_ids),

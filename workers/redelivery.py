@@ -70,7 +70,13 @@ def sweep_provider(
     resent: Counter[str] = Counter()
     for _ in range(MAX_BATCHES):  # a busy provider settles more than one batch a minute
         result = redeliver_unprocessed(
-            lambda: unit_of_work(provider_id), now, window, consumers_of, publish, batch=BATCH
+            lambda: unit_of_work(provider_id),
+            now,
+            window,
+            consumers_of,
+            publish,
+            batch=BATCH,
+            resent_by=lambda consumer: by_consumer[consumer].resent_by,
         )
         resent += result.resent
         for consumer, count in result.resent.items():

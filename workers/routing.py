@@ -33,6 +33,8 @@ class Route:
     topics: frozenset[str] | None
     queue_name: str = "default"
     batched: bool = False
+    resent_by: str | None = None
+    """What else sends its work again once the sweep gave up on it (besides a replay)."""
 
     def wants(self, topic: str) -> bool:
         """Whether an event of `topic` goes to this actor."""
@@ -42,13 +44,16 @@ class Route:
 ROUTES: list[Route] = []
 
 
-def consumes(*topics: Topic, batched: bool = False) -> Callable[[A], A]:
+def consumes(
+    *topics: Topic, batched: bool = False, resent_by: str | None = None
+) -> Callable[[A], A]:
     """Register the decorated actor for `topics` (none given: every topic); `batched`, it
-    takes ``(provider_id, event_ids)``."""
+    takes ``(provider_id, event_ids)``; `resent_by` says what, besides a replay, sends an
+    event again once the redelivery sweep gave up on it (for the sweep's log)."""
 
     def register(actor: Any) -> Any:
         wanted = frozenset(t.value for t in topics) if topics else None
-        route = Route(actor.actor_name, wanted, actor.queue_name, batched)
+        route = Route(actor.actor_name, wanted, actor.queue_name, batched, resent_by)
         if route not in ROUTES:
             ROUTES.append(route)
         return actor

@@ -148,6 +148,9 @@ class ChannelOrder(Timestamped, Base):
     error: Mapped[str | None] = mapped_column(String(1000))
     reported: Mapped[list[str]] = mapped_column(JSON, default=list)
     """Fulfillment orders whose shipment the channel has been told of."""
+    report_claims: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    """Shipment reports a worker is sending now: fulfillment order id -> when it claimed the
+    report (ISO, UTC); gone once reported or given back (domain.channels.reports)."""
 
 
 class ChannelStockPush(Base):

@@ -9,6 +9,10 @@ does) through `send(headers, body)` when its state changes; `post_to(url)` makes
 sender for a served Crossdock. Their faults as platforms have them: `duplicate_webhooks(n)`
 sends every delivery n more times, `hold_webhooks()` keeps deliveries back until
 `release_webhooks()` sends them, newest first (reordered) unless told otherwise.
+
+A slow shop: `hold_requests(path, remaining)` holds the next `remaining` requests whose path
+contains `path` (each sets the gate's `arrived`) until the gate is opened or its `timeout`
+runs out, then answers them as usual.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tests.fakes.background_server import BackgroundServer
 
-__all__ = ["BackgroundServer", "Fault", "FaultyShop", "post_to"]
+__all__ = ["BackgroundServer", "Fault", "FaultyShop", "Gate", "post_to"]
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 Delivery = tuple[dict[str, str], bytes]
@@ -58,11 +62,27 @@ class Fault:
 
 
 @dataclass
+class Gate:
+    """Requests held by the shop before it answers them (see `FaultyShop.hold_requests`)."""
+
+    path: str
+    remaining: int
+    timeout: float = 10.0
+    arrived: threading.Event = field(default_factory=threading.Event)
+    opened: threading.Event = field(default_factory=threading.Event)
+
+    def open(self) -> None:
+        """Answer the requests held, and the next ones it would hold, at once."""
+        self.opened.set()
+
+
+@dataclass
 class FaultyShop:
     """The faults, the log and the lock of one fake shop."""
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     faults: list[Fault] = field(default_factory=list)
+    gates: list[Gate] = field(default_factory=list)
     calls: list[tuple[str, str]] = field(default_factory=list)
     is_down: bool = False
     webhook_sender: Sender | None = None
@@ -76,6 +96,14 @@ class FaultyShop:
         """Queue a fault (see the module docstring)."""
         with self.lock:
             self.faults.append(Fault(**spec))  # type: ignore[arg-type]
+
+    def hold_requests(self, path: str, remaining: int = 1, timeout: float = 10.0) -> Gate:
+        """Hold the next `remaining` requests to a path containing `path` until the gate is
+        opened (or `timeout` seconds), then answer them as usual."""
+        gate = Gate(path, remaining, timeout)
+        with self.lock:
+            self.gates.append(gate)
+        return gate
 
     def down(self) -> None:
         """Answer every request 503 until `up`."""
@@ -138,6 +166,12 @@ class FaultyShop:
                 )
                 if fault:
                     fault.remaining -= 1
+                gate = next((g for g in self.gates if g.remaining > 0 and g.path in path), None)
+                if gate:
+                    gate.remaining -= 1
+            if gate:
+                gate.arrived.set()
+                await asyncio.to_thread(gate.opened.wait, gate.timeout)
             if self.is_down:
                 return JSONResponse({"message": "Service unavailable"}, 503)
             if fault:

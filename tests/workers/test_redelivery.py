@@ -150,6 +150,37 @@ def test_a_consumer_that_never_finishes_is_given_up_on_after_the_last_redelivery
     assert settled(database, [created]) == {created: True}
 
 
+def test_giving_up_names_every_way_the_work_is_sent_again(database, clock, caplog):
+    # given a consumer whose work something besides a replay sends again, never finishing
+    tenant = make_tenant(database)
+    [created] = record_events(database, tenant, 1)
+    reports = Route("report_to_shop", None, "billing", resent_by="new credentials for its shop")
+    broker = make_broker(None)
+    publish_pending(database.session_factory, broker, routes=[BILLING, reports])
+    drain(broker, "billing")
+    # when the sweep gives up on it
+    with caplog.at_level("ERROR", logger="crossdock.redelivery"):
+        for _ in range(MAX_REDELIVERIES + 1):
+            clock[0] += WINDOW + timedelta(seconds=1)
+            redelivery.sweep_provider(str(tenant.provider_id), broker, [BILLING, reports])
+            drain(broker, "billing")
+    # then the error names the replay, and for that consumer the other way, once
+    [gave_up] = [r.getMessage() for r in caplog.records if "giving up" in r.getMessage()]
+    assert str(created) in gave_up
+    assert "crossdock outbox replay sends it again" in gave_up
+    assert gave_up.count("for report_to_shop, also new credentials for its shop") == 1
+    assert "for accrue_charges" not in gave_up
+
+
+def test_a_shipment_report_given_up_on_says_what_sends_it_again():
+    from workers import channels
+
+    [route] = [r for r in redelivery.ROUTES if r.actor_name == "report_channel_shipment"]
+    assert route.resent_by == channels.REPORTS_RESENT_BY
+    assert "new credentials" in route.resent_by
+    assert "connection check" in route.resent_by
+
+
 def test_another_providers_sweep_sends_nothing_of_this_one(database, clock):
     # given
     north, south = make_tenant(database, "Northwind"), make_tenant(database, "Southwind")
