@@ -101,7 +101,6 @@ def report_shipment(
         row = report_made(uow, claim)
         connection = uow.get(ChannelConnection, claim.connection_id, lock=True)
         if row is not None and connection is not None:
-            row.updated_at = utcnow()
             connection.shipments_reported += 1
             clear_error(connection)
             if was_refused(connection, REPORT_SHIPMENT):

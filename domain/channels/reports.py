@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from domain.channels.adapter import TransientChannelError
 from domain.channels.models import ChannelOrder
+from persistence.base import utcnow
 from tenants.unit_of_work import TenantUnitOfWork
 
 CLAIM_EXPIRES = timedelta(minutes=3)
@@ -82,6 +83,7 @@ def report_made(uow: TenantUnitOfWork, claim: ReportClaim) -> ChannelOrder | Non
         uow.flush()
         return None
     row.reported = [*(row.reported or []), claim.fulfillment_order_id]
+    row.updated_at = utcnow()
     uow.flush()
     return row
 

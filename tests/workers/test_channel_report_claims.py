@@ -36,6 +36,7 @@ from services.channel_syncs import report_shipment
 from tenants.unit_of_work import TenantUnitOfWork
 from tests.channel_factories import ChannelWorld, channel_world, row_id
 from tests.factories import make_tenant
+from tests.sql_statements import every_statement, verbs
 from workers import channels as actors
 from workers import runtime
 
@@ -284,3 +285,17 @@ def test_a_transient_failure_is_not_mistaken_for_a_report_in_flight(world):
         # then each try reaches the shop (the claim was given back), none waits for another
         assert not isinstance(failed.value, ReportInFlight)
     assert world.shop.count("PUT", "/orders/") == 2
+
+
+def test_a_report_costs_one_statement_more_than_before_the_claim(world):
+    # given a shipped order
+    shipped = Shipped(world)
+    # when it is reported
+    with every_statement(world.db.engine) as statements:
+        assert report_shipment(world.uow, shipped.event_id) is True
+    # then: the event, its channel order locked and claimed, the connection; the shop; the
+    # channel order locked and recorded (claim gone), the connection locked and counted
+    # (7 on SQLite before the claim, and on PostgreSQL each transaction's tenant setting)
+    said = verbs(statements)
+    assert len(statements) == (8 if world.db.backend == "sqlite" else 10), "\n".join(said)
+    assert sum(s.startswith("UPDATE channel_orders") for s in said) == 2, "\n".join(said)
