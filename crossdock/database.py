@@ -8,6 +8,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from persistence import json_columns
 from persistence.rls import install_tenant_setting
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -18,6 +19,8 @@ def make_engine(url: str, **options: Any) -> Engine:
     parsed = make_url(url)
     # Row values in error messages can be secrets (webhook secrets, carrier keys).
     options.setdefault("hide_parameters", True)
+    options.setdefault("json_serializer", json_columns.dumps)
+    options.setdefault("json_deserializer", json_columns.loads)
     if parsed.get_backend_name() == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
