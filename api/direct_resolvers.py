@@ -19,7 +19,13 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from graphql import GraphQLObjectType, GraphQLResolveInfo
+from graphql import (
+    GraphQLField,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    is_leaf_type,
+)
 from strawberry import Schema
 from strawberry.types.field import StrawberryField
 
@@ -44,6 +50,7 @@ def resolve_directly(schema: Schema) -> int:
             direct = _direct(field, schema.config.info_class)
             if direct is not None:
                 graphql_field.resolve = direct
+                _mark_leaf(graphql_field, field)
                 rewired += 1
     return rewired
 
@@ -65,11 +72,25 @@ def _direct(field: StrawberryField, info_class: type[Any]) -> Callable[..., Any]
     return None
 
 
+LEAF = "crossdock-leaf"
+"""In the extensions of a field that reads an attribute and returns a scalar or an enum:
+the attribute's name and the leaf type (the executor reads it without calling the
+resolver, api/execution.py)."""
+
+
 def _attribute(name: str) -> Callable[..., Any]:
     def resolve(source: Any, info: GraphQLResolveInfo) -> Any:
         return getattr(source, name)
 
     return resolve
+
+
+def _mark_leaf(graphql_field: GraphQLField, field: StrawberryField) -> None:
+    named = graphql_field.type
+    if isinstance(named, GraphQLNonNull):
+        named = named.of_type
+    if field.base_resolver is None and is_leaf_type(named):
+        graphql_field.extensions = {**graphql_field.extensions, LEAF: (field.python_name, named)}
 
 
 def _method(function: Callable[[Any], Any]) -> Callable[..., Any]:
