@@ -57,7 +57,8 @@ def create_app(
     stamp_request_ids()
     if background is None:
         background = settings.broker_url is None
-    engine = make_engine(settings.database_url)
+    pool = settings.database_pool_size
+    engine = make_engine(settings.database_url, pool_size=pool, max_overflow=pool)
     session_factory = make_session_factory(engine)
     install_secret_box(settings, session_factory)
     limits = limits or make_query_limits(settings)
