@@ -9,7 +9,7 @@ is a property of the class, so it is looked up once and remembered; the few kind
 answer depends on the object (generators) or on dynamic attributes are still asked.
 
 Most fields of a page are leaves (a scalar or an enum) read from an attribute of the row
-(api/direct_resolvers.py): 17 of a page's 24 fields per order. For each, the executor built
+(api/direct_resolvers.py): 16 of the orders page's 25 fields per order. For each, it built
 a resolve info, called the resolver, asked twice whether the value is awaitable and went
 through the non-null and leaf steps of value completion. The fast path reads the attribute
 and coerces it as completion would; anything out of the ordinary (an error, a null, an
