@@ -32,6 +32,9 @@ def make_engine(url: str, **options: Any) -> Engine:
         _parse_queries_once()
         return _multi_row_inserts(create_engine(parsed, **options))
     if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):  # a connection per thread: no queue
+            options.pop("pool_size", None)
+            options.pop("max_overflow", None)
         engine = create_engine(
             parsed,
             connect_args={"check_same_thread": False, "isolation_level": None},

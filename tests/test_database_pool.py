@@ -10,6 +10,7 @@ from sqlalchemy import event
 from starlette.testclient import TestClient
 
 from crossdock.app import create_app
+from crossdock.database import make_engine
 from crossdock.settings import Settings
 from tests.conftest import GraphQLClient
 from tests.factories_orders import make_order_world
@@ -22,6 +23,13 @@ def test_the_pool_size_comes_from_the_environment_and_must_be_positive():
     assert Settings.from_env({"CROSSDOCK_DATABASE_POOL_SIZE": "7"}).database_pool_size == 7
     with pytest.raises(ValueError, match="CROSSDOCK_DATABASE_POOL_SIZE"):
         Settings.from_env({"CROSSDOCK_DATABASE_POOL_SIZE": "0"})
+
+
+def test_an_in_memory_sqlite_database_takes_the_sizes_without_a_queue_to_size():
+    engine = make_engine("sqlite://", pool_size=3, max_overflow=3)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+    engine.dispose()
 
 
 def test_the_application_engine_keeps_the_configured_connections(database):
