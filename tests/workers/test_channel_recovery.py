@@ -97,19 +97,30 @@ def save_credentials(world: ChannelWorld, connection_id: uuid.UUID, **credential
     return answer
 
 
+def refused_report(
+    world: ChannelWorld, *, secret: str = "cs_rotated", given_up: bool = False
+) -> tuple[uuid.UUID, str, dramatiq.Broker]:
+    """A shipped order whose report the shop refused (its key changed to `secret` in the
+    shop); with `given_up`, the sweep tried its 6 times too and gave up. The connection's
+    id, the shipment event's id and the broker."""
+    connection_id, event_id = shipped_event(world)
+    world.shop.consumer_secret = secret
+    stub = broker()
+    publish(world, stub)
+    work(stub)
+    if given_up:
+        sweep(world, stub, rounds=7)
+    return connection_id, event_id, stub
+
+
 def shop_stock(world: ChannelWorld) -> dict[str, int]:
     return {p["sku"]: p["stock_quantity"] for p in world.shop.products.values()}
 
 
 def test_a_report_the_sweep_gave_up_on_reaches_the_shop_once_new_credentials_are_saved(world):
-    # given a shipped order, and the merchant's API key revoked in the shop meanwhile
-    connection_id, event_id = shipped_event(world)
-    world.shop.consumer_secret = "cs_rotated"
-    stub = broker()
+    # given a shipped order, and the merchant's API key revoked in the shop meanwhile;
     # when the report is refused (401), and the sweep tries its 6 times and gives up
-    publish(world, stub)
-    work(stub)
-    sweep(world, stub, rounds=7)
+    connection_id, event_id, stub = refused_report(world, given_up=True)
     given_up = event(world, event_id)
     assert given_up.settled_at is not None
     assert given_up.redeliveries == 6
@@ -189,12 +200,7 @@ def test_a_report_refused_for_good_is_not_sent_again_by_new_credentials(world):
 
 def test_a_report_sent_again_and_lost_by_the_broker_is_sent_by_the_sweep(world):
     # given a report refused for the credentials, given up on by the sweep
-    connection_id, event_id = shipped_event(world)
-    world.shop.consumer_secret = "cs_rotated"
-    stub = broker()
-    publish(world, stub)
-    work(stub)
-    sweep(world, stub, rounds=7)
+    connection_id, event_id, stub = refused_report(world, given_up=True)
     # when new credentials are saved, but the broker loses the report the sync sent
     save_credentials(world, connection_id, apiSecret="cs_rotated")
     publish(world, stub)
@@ -213,11 +219,7 @@ def test_a_report_sent_again_and_lost_by_the_broker_is_sent_by_the_sweep(world):
 
 def test_saving_credentials_while_the_broker_is_down_loses_nothing(world, monkeypatch):
     # given a report refused for the credentials
-    connection_id, event_id = shipped_event(world)
-    world.shop.consumer_secret = "cs_rotated"
-    stub = broker()
-    publish(world, stub)
-    work(stub)
+    connection_id, event_id, stub = refused_report(world)
     # when the credentials are saved while the broker refuses every message
     save_credentials(world, connection_id, apiSecret="cs_rotated")
 
@@ -238,11 +240,7 @@ def test_saving_credentials_while_the_broker_is_down_loses_nothing(world, monkey
 
 def test_changing_only_a_switch_sends_nothing_again(world):
     # given a report refused for the credentials
-    connection_id, _ = shipped_event(world)
-    world.shop.consumer_secret = "cs_rotated"
-    stub = broker()
-    publish(world, stub)
-    work(stub)
+    connection_id, _, _ = refused_report(world)
     syncs = len(world.events(Topic.CHANNEL_SYNC_REQUESTED.value))
     # when the connection is renamed and a switch flipped, credentials untouched
     save_credentials(world, connection_id, name="woo-shop", importOrders=False)
@@ -308,12 +306,7 @@ def test_new_credentials_push_stock_a_refusal_left_dirty_and_all_the_rest(shopif
 
 def test_another_provider_finds_and_rearms_nothing_of_the_connection(world):
     # given a report refused for the credentials, given up on by the sweep
-    connection_id, event_id = shipped_event(world)
-    world.shop.consumer_secret = "cs_rotated"
-    stub = broker()
-    publish(world, stub)
-    work(stub)
-    sweep(world, stub, rounds=7)
+    connection_id, event_id, _ = refused_report(world, given_up=True)
     other = make_tenant(world.db, "Elsewhere")
     # when another provider asks for the connection's missing reports by its id
     with TenantUnitOfWork.operator(world.db.session_factory, other.provider_id) as uow:
@@ -331,12 +324,7 @@ def test_another_provider_finds_and_rearms_nothing_of_the_connection(world):
 
 def test_a_report_that_goes_through_again_sends_the_ones_kept_before_it(world):
     # given a report refused for the credentials (the key disabled in the shop), given up on
-    connection_id, event_id = shipped_event(world)
-    world.shop.consumer_secret = "cs_disabled"
-    stub = broker()
-    publish(world, stub)
-    work(stub)
-    sweep(world, stub, rounds=7)
+    connection_id, event_id, stub = refused_report(world, secret="cs_disabled", given_up=True)
     assert not processed(world, event_id, "report_channel_shipment")
     # when the merchant enables the key again in the shop (nothing changes in Crossdock),
     # and the next order ships
